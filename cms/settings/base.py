@@ -1,0 +1,136 @@
+"""Settings shared by every environment. dev, test and production import this."""
+
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # cms/
+BASE_DIR = PROJECT_DIR.parent  # the repository root
+
+INSTALLED_APPS = [
+    "cms.core",
+    "cms.programmes",
+    "cms.stories",
+    "cms.columns",
+    "cms.resources",
+    "cms.moderation",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.redirects",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "cms.core.apps.KepuUsersAppConfig",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "cms.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "cms.wsgi.application"
+
+AUTH_USER_MODEL = "core.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Chinese first: the admin runs in zh-hans; an editor may pick English in their account.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
+
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_URL = "/static/"
+MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_URL = "/media/"
+
+# Where the publish step writes: Markdown (mkdocs docs_dir) and the public site.
+KEPU_CONTENT_DIR = BASE_DIR / "content"
+KEPU_SITE_DIR = BASE_DIR / "site"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Complex page models can exceed Django's default of 1000 fields per form.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Wagtail
+WAGTAIL_SITE_NAME = "Kepu 科普"
+WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+WAGTAIL_I18N_ENABLED = False
+WAGTAILSEARCH_BACKENDS = {
+    # The database backend of the configured database (SQLite FTS5 or PostgreSQL),
+    # taught to match Chinese text: see cms/core/search.py.
+    "default": {"BACKEND": "cms.core.search"},
+}
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf", "doc", "docx", "ppt", "pptx", "key", "odt", "odp", "xls", "xlsx", "csv", "txt",
+    "zip", "epub", "mp3", "m4a", "mp4", "webm", "jpg", "jpeg", "png", "gif", "webp",
+]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+
+# One shared tag vocabulary; tags are case-sensitive only where it matters (Latin).
+TAGGIT_CASE_INSENSITIVE = True
+
+# Rich text features editors get everywhere (the sanitiser enforces the same set).
+KEPU_RICHTEXT_FEATURES = [
+    "h2", "h3", "h4", "bold", "italic", "superscript", "subscript", "strikethrough",
+    "ol", "ul", "blockquote", "hr", "link", "document-link", "image", "embed",
+]

@@ -1,0 +1,17 @@
+"""Development: SQLite inside the project folder, debug on, e-mail to the console."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DEBUG = True
+SECRET_KEY = "django-insecure-kepu-dev-only-never-use-in-production"
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "var" / "kepu.sqlite3",
+    }
+}
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

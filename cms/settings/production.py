@@ -1,0 +1,47 @@
+"""Production: everything secret or site-specific comes from the environment.
+
+Required: SECRET_KEY, DATABASE_URL (PostgreSQL), ALLOWED_HOSTS (comma separated).
+"""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+
+def _require(name):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"生产环境缺少环境变量 {name}，拒绝启动。 / {name} must be set in the environment in production."
+        )
+    return value
+
+
+DEBUG = False
+SECRET_KEY = _require("SECRET_KEY")
+DATABASES = {"default": dj_database_url.parse(_require("DATABASE_URL"), conn_max_age=600)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("生产环境的 DATABASE_URL 必须指向 PostgreSQL。 / DATABASE_URL must point to PostgreSQL.")
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+if os.environ.get("MEDIA_ROOT"):
+    MEDIA_ROOT = os.environ["MEDIA_ROOT"]
+if os.environ.get("KEPU_SITE_DIR"):
+    KEPU_SITE_DIR = os.environ["KEPU_SITE_DIR"]
+if os.environ.get("KEPU_CONTENT_DIR"):
+    KEPU_CONTENT_DIR = os.environ["KEPU_CONTENT_DIR"]

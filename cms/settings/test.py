@@ -1,0 +1,28 @@
+"""Tests: SQLite by default, or the PostgreSQL that DATABASE_URL names."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "kepu-test-secret-key"
+ALLOWED_HOSTS = ["*"]
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+# Each test run writes media and generated folders into its own temporary directory.
+_TMP = Path(tempfile.mkdtemp(prefix="kepu-test-"))
+MEDIA_ROOT = _TMP / "media"
+KEPU_CONTENT_DIR = _TMP / "content"
+KEPU_SITE_DIR = _TMP / "site"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"
