@@ -77,7 +77,8 @@ def roles(db):
 def users(roles, institute):
     """One user per role, keyed editor / reviewer / chief / contributor / admin."""
     made = {}
-    for key, group in [("editor", EDITOR), ("reviewer", REVIEWER), ("chief", CHIEF_EDITOR), ("contributor", CONTRIBUTOR)]:
+    role_of = {"editor": EDITOR, "reviewer": REVIEWER, "chief": CHIEF_EDITOR, "contributor": CONTRIBUTOR}
+    for key, group in role_of.items():
         user = User.objects.create_user(username=key, password=PASSWORD, email=f"{key}@example.org")
         user.groups.add(roles[group])
         made[key] = user
