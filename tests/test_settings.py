@@ -1,0 +1,56 @@
+"""Production settings refuse to start without their secrets; dev and test run as documented."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_production(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    clean.update(env, DJANGO_SETTINGS_MODULE="cms.settings.production")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = start_production(DATABASE_URL="postgres://kepu@localhost/kepu")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and "拒绝启动" in result.stderr
+
+
+def test_production_refuses_to_start_without_database_url():
+    result = start_production(SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_production_refuses_sqlite():
+    result = start_production(SECRET_KEY="x" * 50, DATABASE_URL="sqlite:///tmp/kepu.db")
+    assert result.returncode != 0
+    assert "PostgreSQL" in result.stderr
+
+
+def test_production_starts_with_its_environment():
+    result = start_production(SECRET_KEY="x" * 50, DATABASE_URL="postgres://kepu@localhost/kepu", ALLOWED_HOSTS="kepu.example.org")
+    assert result.returncode == 0, result.stderr
+
+
+def test_chinese_first():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert ("en", "English") in settings.WAGTAILADMIN_PERMITTED_LANGUAGES
+
+
+def test_admin_speaks_chinese_and_english_on_request(admin_client, users):
+    assert '<html lang="zh-hans"' in admin_client.get("/admin/").content.decode()
+    profile = users["admin"].wagtail_userprofile
+    profile.preferred_language = "en"
+    profile.save()
+    assert '<html lang="en"' in admin_client.get("/admin/").content.decode()
