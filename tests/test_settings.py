@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from wagtail.users.models import UserProfile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,9 @@ def test_production_refuses_sqlite():
 
 
 def test_production_starts_with_its_environment():
-    result = start_production(SECRET_KEY="x" * 50, DATABASE_URL="postgres://kepu@localhost/kepu", ALLOWED_HOSTS="kepu.example.org")
+    result = start_production(
+        SECRET_KEY="x" * 50, DATABASE_URL="postgres://kepu@localhost/kepu", ALLOWED_HOSTS="kepu.example.org"
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -50,7 +53,6 @@ def test_chinese_first():
 
 def test_admin_speaks_chinese_and_english_on_request(admin_client, users):
     assert '<html lang="zh-hans"' in admin_client.get("/admin/").content.decode()
-    profile = users["admin"].wagtail_userprofile
-    profile.preferred_language = "en"
-    profile.save()
+    UserProfile.get_for_user(users["admin"])
+    UserProfile.objects.filter(user=users["admin"]).update(preferred_language="en")
     assert '<html lang="en"' in admin_client.get("/admin/").content.decode()

@@ -98,7 +98,8 @@ def test_resource_needs_an_audience(editor_client, programme, institute):
 
 def test_timeline_events_must_be_in_order(db):
     block = TimelineBlock()
-    value = block.to_python({"heading": "", "events": [{"year": 1950, "event": "回国"}, {"year": 1936, "event": "出国"}]})
+    events = [{"year": 1950, "event": "回国"}, {"year": 1936, "event": "出国"}]
+    value = block.to_python({"heading": "", "events": events})
     with pytest.raises(ValidationError):
         block.clean(value)
 
