@@ -80,3 +80,22 @@ def test_edit_view_of_every_sample_page_type_renders(admin_client, programme, co
         response = admin_client.get(edit_url(page))
         assert response.status_code == 200, page
         assert page.title in response.content.decode()
+
+
+def test_preview_of_every_page_type(admin_client, home, programme, column, story, institute):
+    resource = ResourcePage(
+        title="预览资源", slug="yulan", kind="book", institute=institute, licence="cc-by-4.0",
+        summary="摘要", external_url="https://example.org/",
+    )
+    programme.add_child(instance=resource)
+    resource.save_revision()
+    article = ColumnArticlePage(
+        title="预览文章", slug="yulan-wenzhang", issue_number=3, date="2026-01-01",
+        body=[("quote", {"text": "求是", "attribution": "竺可桢"})],
+    )
+    column.add_child(instance=article)
+    article.save_revision()
+    for page in [home, programme, column, story, resource, article]:
+        response = admin_client.get(reverse("wagtailadmin_pages:view_draft", args=[page.pk]))
+        assert response.status_code == 200, page
+        assert page.title in response.content.decode()
