@@ -57,3 +57,20 @@ def test_admin_speaks_chinese_and_english_on_request(admin_client, users):
     UserProfile.get_for_user(users["admin"])
     UserProfile.objects.filter(user=users["admin"]).update(preferred_language="en")
     assert '<html lang="en"' in admin_client.get("/admin/").content.decode()
+
+
+def test_production_passes_the_deployment_checklist(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY="kepu-" + "a1B2c3D4e5" * 6,
+        DATABASE_URL="postgres://kepu@db.invalid/kepu",
+        ALLOWED_HOSTS="kepu.example.org",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -22,6 +22,9 @@ _TMP = Path(tempfile.mkdtemp(prefix="kepu-test-"))
 MEDIA_ROOT = _TMP / "media"
 KEPU_CONTENT_DIR = _TMP / "content"
 KEPU_SITE_DIR = _TMP / "site"
+STATIC_ROOT = _TMP / "static"
+STATIC_ROOT.mkdir()
+WHITENOISE_USE_FINDERS = True  # the admin's static files straight from the apps, no collectstatic
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
