@@ -10,6 +10,8 @@ stamp=.venv/.requirements.sha256
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "==> 安装依赖 requirements.txt"
-  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+  # (this machine's pip configuration names package folders that may not exist: drop that noise)
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt \
+    2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
   echo "$want" > "$stamp"
 fi
