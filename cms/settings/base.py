@@ -134,3 +134,7 @@ KEPU_RICHTEXT_FEATURES = [
     "h2", "h3", "h4", "bold", "italic", "superscript", "subscript", "strikethrough",
     "ol", "ul", "blockquote", "hr", "link", "document-link", "image", "embed",
 ]
+
+# Every upload crosses one image validator (cms/moderation/images.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.moderation.upload_forms.KepuImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.moderation.upload_forms.KepuDocumentForm"
