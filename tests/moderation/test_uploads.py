@@ -9,6 +9,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
+from wagtail.models import Collection
 
 from cms.moderation.images import PORTRAIT_MIN_WIDTH
 
@@ -16,6 +17,11 @@ from .conftest import HOSTILE_IMAGES, hostile_files
 
 PERSONAL_INFO_KEYS = {"exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop"}
 CHINESE = ("图片", "文件", "格式", "像素", "损坏")
+
+
+def _upload(client, url_name, name, content, **data):
+    data = {"title": name, "collection": Collection.get_first_root_node().pk, **data}
+    return client.post(reverse(url_name), {**data, "file": SimpleUploadedFile(name, content)})
 
 
 def _stored_metadata(image):
@@ -31,10 +37,7 @@ def test_every_hostile_file_through_the_image_upload_view(editor_client):
     accepted, rejected, problems = [], [], []
     for path in files:
         started = time.monotonic()
-        response = editor_client.post(
-            reverse("wagtailimages:add"),
-            {"title": path.name, "file": SimpleUploadedFile(path.name, path.read_bytes())},
-        )
+        response = _upload(editor_client, "wagtailimages:add", path.name, path.read_bytes())
         elapsed = time.monotonic() - started
         if elapsed > 10:
             problems.append((path.name, f"took {elapsed:.1f}s"))
@@ -62,24 +65,20 @@ def test_every_hostile_file_through_the_image_upload_view(editor_client):
 def test_gps_is_stripped_and_orientation_applied(editor_client):
     gps = HOSTILE_IMAGES / "exif_gps.jpg"
     assert PILImage.open(gps).getexif().get_ifd(0x8825)  # the original carries GPS
-    upload = SimpleUploadedFile(gps.name, gps.read_bytes())
-    editor_client.post(reverse("wagtailimages:add"), {"title": "gps", "file": upload})
+    _upload(editor_client, "wagtailimages:add", gps.name, gps.read_bytes(), title="gps")
     assert _stored_metadata(Image.objects.get(title="gps")) == ({}, set())
 
     rotated = HOSTILE_IMAGES / "hopper_orientation_6.jpg"
     original = PILImage.open(rotated)
     assert original.getexif()[0x0112] == 6
-    upload = SimpleUploadedFile(rotated.name, rotated.read_bytes())
-    editor_client.post(reverse("wagtailimages:add"), {"title": "rotated", "file": upload})
+    _upload(editor_client, "wagtailimages:add", rotated.name, rotated.read_bytes(), title="rotated")
     stored = Image.objects.get(title="rotated")
     assert (stored.width, stored.height) == (original.height, original.width)
 
 
 def test_bomb_message_is_clear_and_in_chinese(editor_client):
     bomb = HOSTILE_IMAGES / "decompression_bomb.gif"
-    response = editor_client.post(
-        reverse("wagtailimages:add"), {"title": "bomb", "file": SimpleUploadedFile(bomb.name, bomb.read_bytes())}
-    )
+    response = _upload(editor_client, "wagtailimages:add", bomb.name, bomb.read_bytes(), title="bomb")
     assert response.status_code == 200
     assert "像素太多" in response.context["form"].errors["file"][0]
     assert not Image.objects.filter(title="bomb").exists()
@@ -87,9 +86,7 @@ def test_bomb_message_is_clear_and_in_chinese(editor_client):
 
 def test_wrong_format_is_rejected_by_name(editor_client):
     tiff = next(p for p in hostile_files() if p.suffix == ".tif")
-    response = editor_client.post(
-        reverse("wagtailimages:add"), {"title": "tif", "file": SimpleUploadedFile("x.tif", tiff.read_bytes())}
-    )
+    response = _upload(editor_client, "wagtailimages:add", "x.tif", tiff.read_bytes())
     assert response.status_code == 200
     assert "JPEG、PNG、WebP 和 GIF" in str(response.context["form"].errors["file"])
 
@@ -98,7 +95,8 @@ def test_wrong_format_is_rejected_by_name(editor_client):
 def test_multiple_uploader_uses_the_same_validator(editor_client, name):
     path = HOSTILE_IMAGES / name
     response = editor_client.post(
-        reverse("wagtailimages:add_multiple"), {"files[]": SimpleUploadedFile(name, path.read_bytes())}
+        reverse("wagtailimages:add_multiple"),
+        {"files[]": SimpleUploadedFile(name, path.read_bytes()), "collection": Collection.get_first_root_node().pk},
     )
     assert response.status_code == 200
     data = response.json()
@@ -113,9 +111,7 @@ def test_multiple_uploader_uses_the_same_validator(editor_client, name):
 @pytest.mark.parametrize("name", ["exif_gps.jpg", "truncated_jpeg.jpg", "decompression_bomb.gif"])
 def test_documents_that_are_images_cross_the_validator(editor_client, name):
     path = HOSTILE_IMAGES / name
-    response = editor_client.post(
-        reverse("wagtaildocs:add"), {"title": name, "file": SimpleUploadedFile(name, path.read_bytes())}
-    )
+    response = _upload(editor_client, "wagtaildocs:add", name, path.read_bytes())
     if name == "exif_gps.jpg":
         assert response.status_code == 302
         document = Document.objects.get(title=name)
