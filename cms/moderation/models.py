@@ -4,10 +4,12 @@ Both are ordinary Wagtail things: the term list is a snippet admins edit, and sc
 custom :class:`wagtail.models.Task` that sits first in every workflow and needs no person.
 """
 
+from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Task
+from wagtail.forms import TaskStateCommentForm
+from wagtail.models import AbstractGroupApprovalTask, Task
 
 
 class TermList(models.Model):
@@ -70,3 +72,39 @@ class ScreeningTask(Task):
             "自动检查禁用词和关注词、被清理程序改动的富文本、缺少替代文本的图片、"
             "缺少许可的资源和指向未发布页面的链接。"
         )
+
+
+class RejectionCommentForm(TaskStateCommentForm):
+    comment = forms.CharField(
+        label=_("退回意见"), required=True, widget=forms.Textarea({"rows": 3}),
+        error_messages={"required": _("退回修改时必须写明意见，告诉作者要改什么。")},
+    )
+
+
+class ReviewTask(AbstractGroupApprovalTask):
+    """A group approval (初审 / 终审) whose rejection must say what to change."""
+
+    class Meta:
+        verbose_name = _("审核")
+        verbose_name_plural = _("审核")
+
+    def get_actions(self, obj, user):
+        if user.is_superuser or self._user_in_groups(user):
+            return [
+                ("reject", _("退回修改"), True),
+                ("approve", _("通过"), False),
+                ("approve", _("通过并附意见"), True),
+            ]
+        return []
+
+    def get_form_for_action(self, action):
+        return RejectionCommentForm if action == "reject" else TaskStateCommentForm
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "reject" and not (kwargs.get("comment") or "").strip():
+            return None  # never a rejection without a comment, whatever the client sends
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _("所选用户组的成员审批；退回修改时必须填写意见。")

@@ -1,5 +1,8 @@
 """The editorial workflows, made of Wagtail tasks, and the groups that approve them.
 
+Tasks: 自动筛查 (ScreeningTask) and 初审 / 终审 (ReviewTask: a group approval whose
+rejection needs a comment).
+
 编辑审核 (stories, columns, articles: the whole tree from the home page):
     自动筛查 → 初审 (审核) → 终审 (主编)
 机构投稿审核 (each institute contribution area, assigned when the area is created):
@@ -22,7 +25,7 @@ APPROVERS = {"初审": "审核", "终审": "主编"}
 def create_workflows(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     Group = apps.get_model("auth", "Group")
-    GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
+    ReviewTask = apps.get_model("moderation", "ReviewTask")
     ScreeningTask = apps.get_model("moderation", "ScreeningTask")
     Workflow = apps.get_model("wagtailcore", "Workflow")
     WorkflowTask = apps.get_model("wagtailcore", "WorkflowTask")
@@ -30,16 +33,16 @@ def create_workflows(apps, schema_editor):
     HomePage = apps.get_model("core", "HomePage")
 
     screening_type, _ = ContentType.objects.get_or_create(app_label="moderation", model="screeningtask")
-    approval_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
+    approval_type, _ = ContentType.objects.get_or_create(app_label="moderation", model="reviewtask")
 
     tasks = {}
     screening = ScreeningTask.objects.filter(name="自动筛查").first()
     tasks["自动筛查"] = screening or ScreeningTask.objects.create(name="自动筛查", content_type=screening_type)
     for name, group_name in APPROVERS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
-        task = GroupApprovalTask.objects.filter(name=name).first()
+        task = ReviewTask.objects.filter(name=name).first()
         if task is None:
-            task = GroupApprovalTask.objects.create(name=name, content_type=approval_type)
+            task = ReviewTask.objects.create(name=name, content_type=approval_type)
         task.groups.add(group)
         tasks[name] = task
 
