@@ -71,7 +71,9 @@ def _tester_says(page, user, action):
             model for model in parent.specific_class.allowed_subpage_models()
         ]
     return {
-        "edit": tester.can_edit, "submit": lambda: tester.can_edit() and tester.can_submit_for_moderation(), "publish": tester.can_publish,
+        "edit": tester.can_edit,
+        "submit": lambda: tester.can_edit() and tester.can_submit_for_moderation(),
+        "publish": tester.can_publish,
         "schedule": tester.can_publish, "unpublish": tester.can_unpublish, "delete": tester.can_delete,
         "lock": tester.can_lock,
     }[action]()
