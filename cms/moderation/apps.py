@@ -6,3 +6,6 @@ class ModerationConfig(AppConfig):
     name = "cms.moderation"
     label = "moderation"
     verbose_name = _("审核与把关")
+
+    def ready(self):
+        from . import signals  # noqa: F401

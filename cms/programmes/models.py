@@ -42,7 +42,9 @@ class ProgrammePage(ChineseSearchMixin, Page):
     ]
 
     parent_page_types = ["core.HomePage"]
-    subpage_types = ["stories.StoryPage", "columns.ColumnPage", "resources.ResourcePage"]
+    subpage_types = [
+        "stories.StoryPage", "columns.ColumnPage", "resources.ResourcePage", "resources.ContributionAreaPage",
+    ]
 
     class Meta:
         verbose_name = _("品牌项目")

@@ -52,10 +52,29 @@ class ResourceTag(TaggedItemBase):
 
 
 class ResourceForm(WagtailAdminPageForm):
-    """A resource must give readers something: a file, a link or an embed."""
+    """A resource must give readers something: a file, a link or an embed.
+
+    In an institute's contribution area the contributing institute is that institute.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        area = self._contribution_area()
+        if area is not None and "institute" in self.fields and not self.instance.institute_id:
+            self.initial["institute"] = area.institute_id
+
+    def _contribution_area(self):
+        parent = self.parent_page if self.instance._state.adding else self.instance.get_parent()
+        parent = parent.specific if parent is not None else None
+        return parent if isinstance(parent, ContributionAreaPage) else None
 
     def clean(self):
         cleaned_data = super().clean()
+        area = self._contribution_area()
+        institute = cleaned_data.get("institute")
+        if area is not None and institute is not None and institute.pk != area.institute_id:
+            self.add_error("institute", _("在“%(area)s”中投稿，贡献机构只能是“%(institute)s”。")
+                           % {"area": area.title, "institute": area.institute})
         files = self.formsets.get("files")
         has_file = files is not None and any(
             form.cleaned_data.get("document") and not form.cleaned_data.get("DELETE")
@@ -145,7 +164,7 @@ class ResourcePage(InProgramme, ChineseSearchMixin, Page):
         index.FilterField("institute"),
     ]
 
-    parent_page_types = ["programmes.ProgrammePage"]
+    parent_page_types = ["programmes.ProgrammePage", "resources.ContributionAreaPage"]
     subpage_types = []
 
     class Meta:
@@ -164,3 +183,27 @@ class ResourceFile(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("资源文件")
+
+
+class ContributionAreaPage(InProgramme, Page):
+    """An institute's contribution area (机构投稿区) under a programme.
+
+    Contributors of that institute may add and edit resources here and nowhere else; what
+    they submit goes through the 机构投稿审核 workflow (see cms/moderation/roles.py).
+    """
+
+    institute = models.ForeignKey(
+        "core.Institute", verbose_name=_("机构"), on_delete=models.PROTECT, related_name="contribution_areas",
+    )
+    guidelines = models.TextField(
+        _("投稿须知"), blank=True, help_text=_("给本机构投稿人看的说明，例如选题范围和文件要求。"),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("institute"), FieldPanel("guidelines")]
+
+    parent_page_types = ["programmes.ProgrammePage"]
+    subpage_types = ["resources.ResourcePage"]
+
+    class Meta:
+        verbose_name = _("机构投稿区")
+        verbose_name_plural = _("机构投稿区")

@@ -134,3 +134,14 @@ KEPU_RICHTEXT_FEATURES = [
     "h2", "h3", "h4", "bold", "italic", "superscript", "subscript", "strikethrough",
     "ol", "ul", "blockquote", "hr", "link", "document-link", "image", "embed",
 ]
+
+# Every upload crosses one image validator (cms/moderation/images.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.moderation.upload_forms.KepuImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.moderation.upload_forms.KepuDocumentForm"
+
+# Moderation (cms/moderation): edits after an approval need approval again, and notifications
+# come from a real address.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = "kepu-noreply@example.org"
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False

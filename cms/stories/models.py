@@ -12,6 +12,7 @@ from wagtail.search import index
 from cms.core.blocks import BodyBlock
 from cms.core.search import ChineseSearchMixin
 from cms.core.validators import validate_past_year
+from cms.moderation.images import validate_portrait
 from cms.programmes.models import InProgramme
 
 
@@ -80,6 +81,11 @@ class StoryPage(InProgramme, ChineseSearchMixin, Page):
         super().clean()
         if self.portrait_id and not self.portrait_alt.strip():
             raise ValidationError({"portrait_alt": _("已选择肖像，请填写替代文本，供读屏软件朗读。")})
+        if self.portrait_id:
+            try:
+                validate_portrait(self.portrait)
+            except ValidationError as error:
+                raise ValidationError({"portrait": error}) from None
 
 
 class StoryHonour(Orderable):
