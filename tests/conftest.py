@@ -50,7 +50,7 @@ def make_story(parent, *, title="钱学森：中国航天之父", publish=True, 
     fields.setdefault("institution", "中国科学院力学研究所")
     fields.setdefault("summary", "他把一生献给了祖国的航天事业。")
     fields.setdefault("body", [("paragraph", "<p>中国航天之父钱学森于 1955 年回到祖国。</p>")])
-    story = StoryPage(title=title, **fields)
+    story = StoryPage(title=title, live=publish, **fields)
     parent.add_child(instance=story)
     revision = story.save_revision()
     if publish:

@@ -7,13 +7,14 @@ from wagtail.models import Page
 from cms.columns.models import ColumnArticlePage, ColumnPage
 from cms.core.models import HomePage
 from cms.programmes.models import ProgrammePage
-from cms.resources.models import ResourcePage
+from cms.resources.models import ContributionAreaPage, ResourcePage
 from cms.stories.models import StoryPage
 
 ALLOWED = {
     HomePage: {ProgrammePage},
-    ProgrammePage: {StoryPage, ColumnPage, ResourcePage},
+    ProgrammePage: {StoryPage, ColumnPage, ResourcePage, ContributionAreaPage},
     ColumnPage: {ColumnArticlePage},
+    ContributionAreaPage: {ResourcePage},
     StoryPage: set(),
     ColumnArticlePage: set(),
     ResourcePage: set(),
@@ -42,7 +43,10 @@ def test_story_cannot_be_added_under_home_in_the_admin(admin_client, home):
 def test_add_subpage_offers_only_allowed_types(admin_client, programme):
     response = admin_client.get(reverse("wagtailadmin_pages:add_subpage", args=[programme.pk]))
     offered = {(app_label, model_name) for _label, app_label, model_name, _desc in response.context["page_types"]}
-    assert offered == {("stories", "storypage"), ("columns", "columnpage"), ("resources", "resourcepage")}
+    assert offered == {
+        ("stories", "storypage"), ("columns", "columnpage"), ("resources", "resourcepage"),
+        ("resources", "contributionareapage"),
+    }
 
 
 def test_story_cannot_be_moved_under_home(admin_client, story, home):

@@ -105,7 +105,7 @@ def test_rejection_needs_a_comment_author_sees_it_fixes_and_resubmits(client, us
 def test_screening_rejects_with_reasons_and_flags_watched_terms(client, users, programme):
     TermList.objects.create(name="伪科学", kind="blocked", terms="量子波动速读\n包治百病")
     TermList.objects.create(name="需核实", kind="watched", terms="首次发现")
-    draft = make_story(programme, title="未发布的故事", publish=False, live=False)
+    draft = make_story(programme, title="未发布的故事", publish=False)
     body = f'<p>据说量子波动速读很神奇。见 <a id="{draft.pk}" linktype="page">另一篇</a>。</p>'
 
     story = _submit_new_story(client_for(client, users["editor"]), programme, body=body)
@@ -136,7 +136,7 @@ def test_imported_html_is_sanitised_on_save_and_sent_back(users, programme):
     revision is saved, and screening sends it back so the author checks what changed."""
     from wagtail.models import Workflow
 
-    story = make_story(programme, publish=False, live=False, body=[
+    story = make_story(programme, publish=False, body=[
         ("paragraph", '<p onclick="steal()">导入的正文<script>alert(1)</script> <a href="javascript:123">链接</a></p>'),
     ])
     stored = str(Revision.objects.filter(object_id=str(story.pk)).latest("pk").as_object().body)

@@ -480,6 +480,18 @@ RESOURCES = [
     ("kaifangri-tianwen", "zhongguo-kepu-bolan", "天文学会观测开放夜", "open_day", ["public", "youth"], ["天文学"], "示例天文学会", "all-rights-reserved", "晴朗的夜晚，和天文爱好者一起用望远镜看月亮和行星。", "一晚"),
 ]
 
+# Every institute has a 机构投稿区 under this programme; the contributor's holds a draft.
+CONTRIBUTION_PROGRAMME = "zhongguo-kepu-bolan"
+INSTITUTE_SLUGS = {
+    "示例物理研究所": "wuli", "示例师范大学": "shifan", "示例天文学会": "tianwen",
+    "示例市科学技术协会": "kexie", "示例生命科学研究院": "shengming",
+}
+CONTRIBUTED_DRAFT = {
+    "institute": "示例物理研究所", "slug": "jiguang-kepu", "title": "激光的故事（投稿草稿）", "kind": "article",
+    "licence": "cc-by-4.0", "summary": "从爱因斯坦的受激辐射理论讲到今天的激光应用。", "audiences": ["public"],
+    "url": "https://example.org/kepu/jiguang",
+}
+
 ROLE_USERS = [
     # username, password, group, display name, institute
     ("admin", "kepu-admin", None, "系统管理员", None),

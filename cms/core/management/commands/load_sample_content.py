@@ -17,7 +17,7 @@ from cms.core.models import HomePage, Institute, User
 from cms.core.sample_content import data, images
 from cms.moderation.roles import ensure_roles
 from cms.programmes.models import ProgrammePage
-from cms.resources.models import Audience, ResourceFile, ResourcePage, Subject
+from cms.resources.models import Audience, ContributionAreaPage, ResourceFile, ResourcePage, Subject
 from cms.stories.models import StoryHonour, StoryPage, StoryRelatedStory, StorySource
 
 
@@ -48,6 +48,7 @@ class Command(BaseCommand):
                 self.column(programmes[spec["programme"]], spec, stories)
             for spec in data.RESOURCES:
                 self.resource(programmes, spec, institutes, subjects)
+            self.contribution_areas(programmes[data.CONTRIBUTION_PROGRAMME], institutes)
 
         self.stdout.write(
             self.style.SUCCESS(f"示例内容已就绪：新建 {self.created} 项。")
@@ -200,6 +201,27 @@ class Command(BaseCommand):
         page.subjects = [subjects[name] for name in subject_names]
         page.tags.add(*subject_names, str(ResourcePage.Kind(kind).label))
         self.add_page(programme_page, page)
+
+    def contribution_areas(self, programme, institutes):
+        """Each sample institute gets its 机构投稿区; the contributor's holds one draft."""
+        for name, institute in institutes.items():
+            slug = f"tougao-{data.INSTITUTE_SLUGS[name]}"
+            area, created = self.add_page(
+                programme,
+                ContributionAreaPage(
+                    title=f"{name}投稿区", slug=slug, institute=institute,
+                    guidelines="请投稿面向公众的科普资源，并选择许可协议。" + data.SAMPLE_NOTE,
+                ),
+            )
+            if created and name == data.CONTRIBUTED_DRAFT["institute"]:
+                spec = data.CONTRIBUTED_DRAFT
+                draft = ResourcePage(
+                    title=spec["title"], slug=spec["slug"], kind=spec["kind"], institute=institute,
+                    licence=spec["licence"], summary=spec["summary"], external_url=spec["url"], live=False,
+                    owner=User.objects.get(username="contributor"),
+                )
+                draft.audiences = list(Audience.objects.filter(slug__in=spec["audiences"]))
+                self.add_page(area, draft, publish=False)
 
     def document(self, title, summary):
         existing = Document.objects.filter(title=title).first()
