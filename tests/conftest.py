@@ -1,6 +1,7 @@
 """Shared fixtures: the page tree, the editorial roles, a user per role, images."""
 
 import io
+import os
 
 import pytest
 from django.core.files.images import ImageFile
@@ -98,6 +99,22 @@ def editor_client(client, users):
 def admin_client(client, users):
     client.force_login(users["admin"])
     return client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (see tests/browser.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARGS, CHROMIUM, require_chromium
+
+    require_chromium()
+    # Playwright's sync API runs an event loop; Django must still allow the ORM around it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
 
 
 def root_page():
