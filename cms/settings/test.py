@@ -18,10 +18,12 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
 # Each test run writes media and generated folders into its own temporary directory.
-_TMP = Path(tempfile.mkdtemp(prefix="kepu-test-"))
+# KEPU_TEST_DIR lets a test hand the same folders to a subprocess (e.g. publish_site).
+_TMP = Path(os.environ.get("KEPU_TEST_DIR") or tempfile.mkdtemp(prefix="kepu-test-"))
 MEDIA_ROOT = _TMP / "media"
 KEPU_CONTENT_DIR = _TMP / "content"
 KEPU_SITE_DIR = _TMP / "site"
+KEPU_BUILDS_DIR = _TMP / "builds"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

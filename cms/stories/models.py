@@ -13,13 +13,16 @@ from cms.core.blocks import BodyBlock
 from cms.core.search import ChineseSearchMixin
 from cms.core.validators import validate_past_year
 from cms.programmes.models import InProgramme
+from cms.publish.protocol import Publishable
+
+from .documents import story_document
 
 
 class StoryTag(TaggedItemBase):
     content_object = ParentalKey("stories.StoryPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class StoryPage(InProgramme, ChineseSearchMixin, Page):
+class StoryPage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """A scientist story (科学家故事): one scientist or team."""
 
     scientist_name = models.CharField(
@@ -80,6 +83,9 @@ class StoryPage(InProgramme, ChineseSearchMixin, Page):
         super().clean()
         if self.portrait_id and not self.portrait_alt.strip():
             raise ValidationError({"portrait_alt": _("已选择肖像，请填写替代文本，供读屏软件朗读。")})
+
+    def to_document(self, context):
+        return story_document(self, context)
 
 
 class StoryHonour(Orderable):

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PublishConfig(AppConfig):
+    name = "cms.publish"
+    label = "publish"
+    verbose_name = "发布"
+    default_auto_field = "django.db.models.BigAutoField"
