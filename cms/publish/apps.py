@@ -6,3 +6,8 @@ class PublishConfig(AppConfig):
     label = "publish"
     verbose_name = "发布"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -264,7 +264,7 @@ class ExportResult:
     deleted: list
 
 
-def render_documents():
+def render_documents(progress=None):
     """Render every exportable page. Returns (documents by path, context)."""
     root, pages = exportable_pages()
     if root is None:
@@ -280,7 +280,9 @@ def render_documents():
     documents = {}
     parent_of = {}
     path_by_tree = {page.path: paths[page.pk] for page in pages}
-    for page in pages:
+    for done, page in enumerate(pages, 1):
+        if progress:
+            progress("render", done, len(pages))
         context.current_path = paths[page.pk]
         document = page.to_document(context)
         if document.path != paths[page.pk]:
@@ -298,16 +300,28 @@ def render_documents():
     return documents, context
 
 
-def export(content_dir=None, *, checkpoint=None):
+def navigation(documents, generated):
+    """Top navigation: the home page's children (the programmes) by their ``order``, then tags."""
+    home = documents.get("index.md")
+    top = [documents[path] for path in (home.children if home else [])]
+    top.sort(key=lambda d: (d.meta.get("order", 1000), d.path))
+    nav = [{"title": d.meta["title"], "path": d.path} for d in top]
+    if "tags/index.md" in generated:
+        nav.append({"title": "标签", "path": "tags/index.md"})
+    return nav
+
+
+def export(content_dir=None, *, checkpoint=None, progress=None):
     """Render every live page and bring content/ in line, writing only files whose bytes change."""
     from cms.core.models import SiteSettings
 
     from . import generate
 
     checkpoint = checkpoint or (lambda name: None)
+    progress = progress or (lambda stage, done=None, total=None: None)
     content_dir = Path(content_dir or settings.KEPU_CONTENT_DIR)
     with translation.override(settings.LANGUAGE_CODE):
-        documents, context = render_documents()
+        documents, context = render_documents(progress)
         files = generate.finish_documents(documents, {p: d.group for p, d in documents.items()})
         generated = generate.tag_pages(documents)
         site = SiteSettings.load()
@@ -320,13 +334,16 @@ def export(content_dir=None, *, checkpoint=None):
 
     content_dir.mkdir(parents=True, exist_ok=True)
     written, deleted = [], []
-    for path, data in sorted(every.items()):
+    total = len(every) + len(assets)
+    for done, (path, data) in enumerate(sorted(every.items()), 1):
+        progress("write", done, total)
         target = content_dir / path
         if not target.is_file() or target.read_bytes() != data:
             fsutil.atomic_write(target, data)
             written.append(path)
             checkpoint("export-write")
-    for path, writer in sorted(assets.items()):
+    for done, (path, writer) in enumerate(sorted(assets.items()), len(every) + 1):
+        progress("write", done, total)
         target = content_dir / path
         if not target.is_file():
             writer(target)
@@ -352,6 +369,7 @@ def export(content_dir=None, *, checkpoint=None):
         },
         "generated": {path: {"sha256": sha256(data)} for path, data in sorted(generated.items())},
         "assets": sorted(assets),
+        "nav": navigation(documents, generated),
     }
     from .manifest import write_manifest
 
