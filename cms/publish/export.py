@@ -37,7 +37,11 @@ class ExportError(Exception):
 
 
 def exportable_pages():
-    """Live, public, unexpired pages of the default site whose every ancestor is exported too."""
+    """Live, public, unexpired pages of the default site whose every ancestor is exported too.
+
+    Only pages with a live revision count (what an approver published); the site root is the
+    exception, so that a home page created by a migration still gives the site its front page.
+    """
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
         return None, []
@@ -54,6 +58,9 @@ def exportable_pages():
         if page.pk != root.pk and parent_path not in kept_paths:
             continue  # an ancestor is not public (draft, private, expired, unpublishable): neither is this
         if not isinstance(page, Publishable):
+            continue
+        if page.live_revision_id is None and page.pk != root.pk:
+            # Live but never published through a revision (made in code): no approved revision to show.
             continue
         kept.append(page)
         kept_paths.add(page.path)
