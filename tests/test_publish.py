@@ -39,7 +39,8 @@ def site_text(settings):
     root = Path(os.path.realpath(settings.KEPU_SITE_DIR))
     chunks = []
     for path in sorted(root.rglob("*")):
-        if path.is_file() and "assets" not in path.relative_to(root).parts and path.suffix in (".html", ".json", ".xml"):
+        public = path.suffix in (".html", ".json", ".xml") and "assets" not in path.relative_to(root).parts
+        if path.is_file() and public:
             chunks.append(path.read_text("utf-8"))
     return "\n".join(chunks)
 
