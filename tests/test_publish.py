@@ -217,3 +217,28 @@ def test_richtext_becomes_markdown_with_local_links(settings, programme):
     assert "<script>" not in text
     front = text.split("---\n")[1]
     assert "kind: story" in front and "programme: gezhi-lundao" in front and "canonical: /gezhi-lundao/source/" in front
+
+
+def test_verification_refuses_an_incomplete_search_index(settings, programme):
+    import json
+    import shutil
+
+    from cms.publish import manifest, verify
+
+    make_story(programme, title="搜索", slug="searchable")
+    result = publish()
+    build = Path(settings.KEPU_BUILDS_DIR) / result.build_id
+    copy = Path(settings.KEPU_BUILDS_DIR) / "copy"
+    shutil.copytree(build / "site", copy)
+    saved = manifest.read_manifest(build / "manifest.json")
+    assert verify.verify(copy, saved) == []
+
+    index = copy / "search" / "search_index.json"
+    data = json.loads(index.read_text())
+    data["docs"] = [d for d in data["docs"] if not d["location"].startswith("gezhi-lundao/searchable/")]
+    index.write_text(json.dumps(data))
+    assert any("搜索索引不完整" in p for p in verify.verify(copy, saved))
+
+    (copy / "gezhi-lundao" / "stray").mkdir()
+    (copy / "gezhi-lundao" / "stray" / "index.html").write_text("<html></html>")
+    assert any("stray" in p and "不对应" in p for p in verify.verify(copy, saved))

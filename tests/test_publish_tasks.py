@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from cms.programmes.models import ProgrammePage
 from cms.publish.models import PublishJob
 from tests.conftest import make_story
 
@@ -44,12 +45,22 @@ def test_page_changes_queue_one_publish_that_the_worker_runs(settings, programme
     other.unpublish()
     run_worker()
     assert not (Path(os.path.realpath(settings.KEPU_SITE_DIR)) / "gezhi-lundao" / "other").exists()
+    second = ProgrammePage(title="科学大院", slug="kexue-dayuan", tagline="大院", introduction="<p>大院。</p>")
+    programme.get_parent().add_child(instance=second)
+    second.save_revision().publish()
+    run_worker()
+    story.move(second, pos="last-child")
+    run_worker()
+    site = Path(os.path.realpath(settings.KEPU_SITE_DIR))
+    assert (site / "kexue-dayuan" / "background" / "index.html").is_file()
+    assert not (site / "gezhi-lundao" / "background").exists()
+    story.refresh_from_db()
     story.delete()
     run_worker()
     last = PublishJob.objects.first()
     assert last.status == PublishJob.Status.PUBLISHED
-    assert last.changes["removed"] == ["gezhi-lundao/background.md"]
-    assert PublishJob.objects.count() == 3
+    assert last.changes["removed"] == ["kexue-dayuan/background.md"]
+    assert PublishJob.objects.count() == 5
 
 
 def test_admin_shows_the_last_publish(admin_client, programme):
