@@ -242,3 +242,14 @@ def test_verification_refuses_an_incomplete_search_index(settings, programme):
     (copy / "gezhi-lundao" / "stray").mkdir()
     (copy / "gezhi-lundao" / "stray" / "index.html").write_text("<html></html>")
     assert any("stray" in p and "不对应" in p for p in verify.verify(copy, saved))
+
+
+def test_two_publishes_never_run_over_each_other(settings, programme):
+    from cms.publish.lock import PublishLocked, publish_lock
+
+    with publish_lock():
+        with pytest.raises(PublishLocked):
+            publish(wait=False)
+        with pytest.raises(CommandError, match="另一个发布正在进行"):
+            call_command("publish_site", "--no-progress", "--no-wait")
+    assert publish(wait=False).build_id
