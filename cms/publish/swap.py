@@ -29,7 +29,10 @@ def site_link():
 
 
 def new_build_id():
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
+    """Sortable by time (to the nanosecond): rollback's "previous build" is the next older id."""
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 1_000_000_000))
+    return f"{stamp}.{now % 1_000_000_000:09d}-{secrets.token_hex(2)}"
 
 
 def staging_dir(build_id):
