@@ -13,9 +13,12 @@ from wagtail.search import index
 from cms.core.blocks import BodyBlock
 from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
+from cms.publish.protocol import Publishable
+
+from .documents import article_document, column_document
 
 
-class ColumnPage(InProgramme, ChineseSearchMixin, Page):
+class ColumnPage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """A 学风传承 column: a running series with its own editor and cadence."""
 
     class Cadence(models.TextChoices):
@@ -50,6 +53,9 @@ class ColumnPage(InProgramme, ChineseSearchMixin, Page):
         verbose_name = _("学风传承专栏")
         verbose_name_plural = _("学风传承专栏")
 
+    def to_document(self, context):
+        return column_document(self, context)
+
 
 class ColumnArticleTag(TaggedItemBase):
     content_object = ParentalKey("columns.ColumnArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
@@ -75,7 +81,7 @@ class ColumnArticleForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ColumnArticlePage(InProgramme, ChineseSearchMixin, Page):
+class ColumnArticlePage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """One article of a column, numbered by issue."""
 
     issue_number = models.PositiveIntegerField(_("期号"), help_text=_("本专栏内的期数，不可重复。"))
@@ -107,6 +113,9 @@ class ColumnArticlePage(InProgramme, ChineseSearchMixin, Page):
     class Meta:
         verbose_name = _("专栏文章")
         verbose_name_plural = _("专栏文章")
+
+    def to_document(self, context):
+        return article_document(self, context)
 
 
 class FeaturedScientist(Orderable):

@@ -7,6 +7,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.publish.protocol import Publishable
+
+from .documents import home_document
 from .search import ChineseSearchMixin
 
 
@@ -61,7 +64,7 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
 
-class HomePage(Page):
+class HomePage(Publishable, Page):
     """The site root: the brand programmes hang under it."""
 
     introduction = RichTextField(
@@ -78,6 +81,9 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("首页")
         verbose_name_plural = _("首页")
+
+    def to_document(self, context):
+        return home_document(self, context)
 
 
 @register_setting(icon="site")

@@ -8,9 +8,12 @@ from wagtail.search import index
 
 from cms.core.search import ChineseSearchMixin
 from cms.core.validators import hex_colour, latin_slug
+from cms.publish.protocol import Publishable
+
+from .documents import programme_document
 
 
-class ProgrammePage(ChineseSearchMixin, Page):
+class ProgrammePage(Publishable, ChineseSearchMixin, Page):
     """A brand programme (品牌项目): every public piece belongs to exactly one."""
 
     tagline = models.CharField(_("口号"), max_length=60, help_text=_("一句话介绍，显示在首页项目卡片上。"))
@@ -56,6 +59,9 @@ class ProgrammePage(ChineseSearchMixin, Page):
             latin_slug(self.slug)
         except ValidationError as error:
             raise ValidationError({"slug": error}) from None
+
+    def to_document(self, context):
+        return programme_document(self, context)
 
 
 class InProgramme:

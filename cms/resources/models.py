@@ -13,6 +13,9 @@ from wagtail.search import index
 from cms.core.blocks import BodyBlock
 from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
+from cms.publish.protocol import Publishable
+
+from .documents import resource_document
 
 
 class Audience(models.Model):
@@ -89,7 +92,7 @@ class ResourceForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ResourcePage(InProgramme, ChineseSearchMixin, Page):
+class ResourcePage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """A popularisation resource (科普资源)."""
 
     class Kind(models.TextChoices):
@@ -170,6 +173,9 @@ class ResourcePage(InProgramme, ChineseSearchMixin, Page):
     class Meta:
         verbose_name = _("科普资源")
         verbose_name_plural = _("科普资源")
+
+    def to_document(self, context):
+        return resource_document(self, context)
 
 
 class ResourceFile(Orderable):

@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "cms.columns",
     "cms.resources",
     "cms.moderation",
+    "cms.publish",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -24,6 +25,8 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "modelcluster",
+    "django_tasks",
+    "django_tasks_db",
     "taggit",
     "django_filters",
     "django.contrib.admin",
@@ -97,6 +100,17 @@ MEDIA_URL = "/media/"
 # Where the publish step writes: Markdown (mkdocs docs_dir) and the public site.
 KEPU_CONTENT_DIR = BASE_DIR / "content"
 KEPU_SITE_DIR = BASE_DIR / "site"
+# Complete builds live here; site/ is a symbolic link to the live one (swapped atomically).
+KEPU_BUILDS_DIR = BASE_DIR / "var" / "builds"
+KEPU_KEEP_BUILDS = 5
+KEPU_THEMES_DIR = BASE_DIR / "themes"
+
+# Django's tasks framework. Wagtail's own small tasks run in-process; publish jobs go to the
+# database queue and are run by `python manage.py db_worker --backend publish --queue-name publish`.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "publish": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["publish"]},
+}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

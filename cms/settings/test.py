@@ -18,12 +18,14 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
 # Each test run writes media and generated folders into its own temporary directory.
-_TMP = Path(tempfile.mkdtemp(prefix="kepu-test-"))
+# KEPU_TEST_DIR lets a test hand the same folders to a subprocess (e.g. publish_site).
+_TMP = Path(os.environ.get("KEPU_TEST_DIR") or tempfile.mkdtemp(prefix="kepu-test-"))
 MEDIA_ROOT = _TMP / "media"
 KEPU_CONTENT_DIR = _TMP / "content"
 KEPU_SITE_DIR = _TMP / "site"
+KEPU_BUILDS_DIR = _TMP / "builds"
 STATIC_ROOT = _TMP / "static"
-STATIC_ROOT.mkdir()
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # the admin's static files straight from the apps, no collectstatic
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

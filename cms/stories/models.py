@@ -14,13 +14,16 @@ from cms.core.search import ChineseSearchMixin
 from cms.core.validators import validate_past_year
 from cms.moderation.images import validate_portrait
 from cms.programmes.models import InProgramme
+from cms.publish.protocol import Publishable
+
+from .documents import story_document
 
 
 class StoryTag(TaggedItemBase):
     content_object = ParentalKey("stories.StoryPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class StoryPage(InProgramme, ChineseSearchMixin, Page):
+class StoryPage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """A scientist story (科学家故事): one scientist or team."""
 
     scientist_name = models.CharField(
@@ -86,6 +89,9 @@ class StoryPage(InProgramme, ChineseSearchMixin, Page):
                 validate_portrait(self.portrait)
             except ValidationError as error:
                 raise ValidationError({"portrait": error}) from None
+
+    def to_document(self, context):
+        return story_document(self, context)
 
 
 class StoryHonour(Orderable):

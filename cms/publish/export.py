@@ -1,0 +1,384 @@
+"""Export: live, public pages → Markdown documents with YAML front matter under content/.
+
+Deterministic: the same live content gives byte-identical files, and files whose bytes would
+not change are not written at all. Page types render themselves (``Publishable.to_document``);
+this module only places, links and lists the documents it is given.
+"""
+
+import hashlib
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone, translation
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from . import fsutil
+from .protocol import Document, Publishable
+from .richtext import richtext_to_markdown
+
+MANIFEST_NAME = ".manifest.json"
+KEEP = {"README.md", MANIFEST_NAME}
+# Top-level names the publish step itself uses; a programme may not take them as its slug.
+RESERVED = {"tags", "media", "assets", "search", "feed.xml", "sitemap.xml", "404.html"}
+IMAGE_WIDTHS = (480, 960, 1440)
+FEED_LENGTH = 50
+
+
+class ExportError(Exception):
+    pass
+
+
+def exportable_pages():
+    """Live, public, unexpired pages of the default site whose every ancestor is exported too.
+
+    Only pages with a live revision count (what an approver published); the site root is the
+    exception, so that a home page created by a migration still gives the site its front page.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        return None, []
+    root = site.root_page
+    now = timezone.now()
+    pages = (
+        Page.objects.descendant_of(root, inclusive=True).live().public()
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .order_by("path").specific()
+    )
+    kept, kept_paths = [], set()
+    for page in pages:
+        parent_path = page.path[: -page.steplen]
+        if page.pk != root.pk and parent_path not in kept_paths:
+            continue  # an ancestor is not public (draft, private, expired, unpublishable): neither is this
+        if not isinstance(page, Publishable):
+            continue
+        if page.live_revision_id is None and page.pk != root.pk:
+            # Live but never published through a revision (made in code): no approved revision to show.
+            continue
+        kept.append(page)
+        kept_paths.add(page.path)
+    return root, kept
+
+
+def document_path(page, root):
+    """content/-relative path: home → index.md; pages that can hold children → <slugs>/index.md."""
+    if page.pk == root.pk:
+        return "index.md"
+    ancestors = Page.objects.ancestor_of(page, inclusive=True).filter(depth__gt=root.depth).order_by("depth")
+    slugs = [p.slug for p in ancestors]
+    if page.specific_class.allowed_subpage_models():
+        return "/".join(slugs) + "/index.md"
+    return "/".join(slugs) + ".md"
+
+
+def canonical_of(path):
+    """The public URL path (directory URLs) of a document path."""
+    if path == "index.md":
+        return "/"
+    stem = path[: -len("index.md")] if path.endswith("/index.md") else path[: -len(".md")] + "/"
+    return "/" + stem
+
+
+def relative(from_path, to_path):
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+def local_date(value):
+    return timezone.localtime(value).date().isoformat() if value else None
+
+
+def safe_name(text):
+    """A file-name-safe version of a tag or file name that keeps Chinese characters."""
+    name = re.sub(r"[\s/\\?#%:*\"<>|\[\]{}]+", "-", text.strip()).strip("-.")
+    return name or "tag"
+
+
+@dataclass
+class ExportContext:
+    """What a page type gets to render itself: paths, links, rich text, images, files."""
+
+    root: Page
+    paths: dict  # page id → document path
+    assets: dict = field(default_factory=dict)  # content path → callable writing bytes, or None
+    current_path: str = ""
+
+    # Paths and links -----------------------------------------------------------------------
+    def path_of(self, page):
+        return self.paths.get(page.pk)
+
+    def link(self, page):
+        """Relative Markdown link target to another exported page, or None if it is not public."""
+        target = self.paths.get(page.pk) if page is not None else None
+        return relative(self.current_path, target) if target else None
+
+    def asset_link(self, content_path):
+        return relative(self.current_path, content_path)
+
+    # Front matter ----------------------------------------------------------------------------
+    def front_matter(self, page, *, kind, description="", programme=None, tags=(), authors=(), image=None,
+                     **extra):
+        meta = {
+            "title": page.title,
+            "description": " ".join((description or page.search_description or "").split()),
+            "kind": kind,
+        }
+        if programme is not None:
+            meta["programme"] = programme.slug
+            meta["programme_title"] = programme.title
+        meta["date"] = local_date(page.first_published_at)
+        meta["updated"] = local_date(page.last_published_at)
+        meta["tags"] = sorted({str(t) for t in tags})
+        meta["authors"] = list(authors)
+        meta["canonical"] = canonical_of(self.current_path)
+        if image:
+            meta["image"] = image
+        meta.update(extra)
+        return meta
+
+    def document(self, page, meta, body):
+        return Document(path=self.current_path, meta=meta, body=body)
+
+    # Rich text -------------------------------------------------------------------------------
+    def richtext(self, html):
+        def page_link(page_id):
+            target = self.paths.get(page_id)
+            return relative(self.current_path, target) if target else None
+
+        def document_link(doc_id):
+            document = get_document_model().objects.filter(pk=doc_id).first()
+            return self.file(document) if document else None
+
+        def image(image_id, alt, _format):
+            img = get_image_model().objects.filter(pk=image_id).first()
+            return self.image(img, alt) if img else ""
+
+        def media(url):
+            return f"[{url}]({url})" if url.startswith(("http://", "https://")) else ""
+
+        return richtext_to_markdown(html, page_link=page_link, document_link=document_link, image=image, media=media)
+
+    # Images and files ------------------------------------------------------------------------
+    def image_renditions(self, image, widths=IMAGE_WIDTHS):
+        """[(content path, width, height)] of responsive WebP renditions; registers them for export."""
+        file_hash = image.get_file_hash()[:12]
+        original_width, original_height = image.width, image.height
+        sizes, seen = [], set()
+        for width in widths:
+            actual = min(width, original_width)
+            if actual in seen:
+                continue
+            seen.add(actual)
+            height = max(1, round(original_height * actual / original_width))
+            path = f"media/images/{image.pk}-{file_hash}-w{actual}.webp"
+            spec = f"width-{actual}|format-webp"
+            self.assets[path] = _rendition_writer(image, spec)
+            sizes.append((path, actual, height))
+        return sizes
+
+    def image_path(self, image, width=960):
+        """One rendition's content path, e.g. for front matter ``image``."""
+        renditions = self.image_renditions(image, widths=(width,))
+        return renditions[0][0]
+
+    def image(self, image, alt, caption="", credit=""):
+        """Markdown for a responsive figure (attr_list + md_in_html; srcset relative to this document)."""
+        renditions = self.image_renditions(image)
+        default = renditions[min(1, len(renditions) - 1)]
+        srcset = ", ".join(f"{self.asset_link(p)} {w}w" for p, w, _ in renditions)
+        alt_text = _md_escape(alt or "")
+        attrs = (
+            f'{{ srcset="{srcset}" sizes="(max-width: {default[1]}px) 100vw, {default[1]}px" '
+            f'width="{default[1]}" height="{default[2]}" loading="lazy" }}'
+        )
+        img = f"![{alt_text}]({self.asset_link(default[0])}){attrs}"
+        caption_text = " ".join(part for part in (caption, f"（{credit}）" if credit else "") if part)
+        if not caption_text:
+            return f'<figure markdown="span">\n  {img}\n</figure>\n'
+        return (f'<figure markdown="span">\n  {img}\n  <figcaption>{_html_escape(caption_text)}</figcaption>\n'
+                "</figure>\n")
+
+    def file(self, document):
+        """Relative link to a copy of a Wagtail document, at a stable path."""
+        file_hash = document.get_file_hash()[:12]
+        name = safe_name(os.path.basename(document.file.name))
+        path = f"media/documents/{document.pk}-{file_hash}/{name}"
+        self.assets[path] = _document_writer(document)
+        return self.asset_link(path)
+
+
+def _md_escape(text):
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("\n", " ")
+
+
+def _html_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _rendition_writer(image, spec):
+    def write(target):
+        rendition = image.get_rendition(spec)
+        with rendition.file.open("rb") as source:
+            fsutil.atomic_write(target, source.read())
+    return write
+
+
+def _document_writer(document):
+    def write(target):
+        with document.file.open("rb") as source:
+            fsutil.atomic_write(target, source.read())
+    return write
+
+
+# Serialising ------------------------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def serialise(meta, body):
+    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                      width=10_000)
+    body = re.sub(r"\n{3,}", "\n\n", body.strip())
+    text = f"---\n{front}---\n\n{body}\n"
+    return text.encode("utf-8")
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+# The export ------------------------------------------------------------------------------------
+
+@dataclass
+class ExportResult:
+    manifest: dict
+    written: list
+    deleted: list
+
+
+def render_documents(progress=None):
+    """Render every exportable page. Returns (documents by path, context)."""
+    root, pages = exportable_pages()
+    if root is None:
+        return {}, None
+    paths = {page.pk: document_path(page, root) for page in pages}
+    for path in paths.values():
+        top = path.split("/", 1)[0]
+        if top in RESERVED or (top.endswith(".md") and top[:-3] in RESERVED):
+            raise ExportError(f"页面路径与发布系统保留的名称冲突：{path}")
+    if len(set(paths.values())) != len(paths):
+        raise ExportError("两个页面导出到了同一路径，请检查页面别名。")
+    context = ExportContext(root=root, paths=paths)
+    documents = {}
+    parent_of = {}
+    path_by_tree = {page.path: paths[page.pk] for page in pages}
+    for done, page in enumerate(pages, 1):
+        if progress:
+            progress("render", done, len(pages))
+        context.current_path = paths[page.pk]
+        document = page.to_document(context)
+        if document.path != paths[page.pk]:
+            raise ExportError(f"{type(page).__name__} 导出到了意外的路径 {document.path}")
+        document.page_id = page.pk
+        document.revision_id = page.live_revision_id
+        document.meta["page_id"] = page.pk
+        document.meta["revision"] = page.live_revision_id
+        document.group = str(page.specific_class._meta.verbose_name_plural)
+        documents[document.path] = document
+        if page.pk != root.pk:
+            parent_of[document.path] = path_by_tree[page.path[: -page.steplen]]
+    for path, parent_path in sorted(parent_of.items()):
+        documents[parent_path].children.append(path)
+    return documents, context
+
+
+def navigation(documents, generated):
+    """Top navigation: the home page's children (the programmes) by their ``order``, then tags."""
+    home = documents.get("index.md")
+    top = [documents[path] for path in (home.children if home else [])]
+    top.sort(key=lambda d: (d.meta.get("order", 1000), d.path))
+    nav = [{"title": d.meta["title"], "path": d.path} for d in top]
+    if "tags/index.md" in generated:
+        nav.append({"title": "标签", "path": "tags/index.md"})
+    return nav
+
+
+def export(content_dir=None, *, checkpoint=None, progress=None):
+    """Render every live page and bring content/ in line, writing only files whose bytes change."""
+    from cms.core.models import SiteSettings
+
+    from . import generate
+
+    checkpoint = checkpoint or (lambda name: None)
+    progress = progress or (lambda stage, done=None, total=None: None)
+    content_dir = Path(content_dir or settings.KEPU_CONTENT_DIR)
+    with translation.override(settings.LANGUAGE_CODE):
+        documents, context = render_documents(progress)
+        files = generate.finish_documents(documents, {p: d.group for p, d in documents.items()})
+        generated = generate.tag_pages(documents)
+        site = SiteSettings.load()
+        if documents:
+            generated["feed.xml"] = generate.feed(
+                documents, site_name=site.site_name, base_url=site.base_url, description=site.description,
+            )
+    assets = dict(context.assets) if context else {}
+    every = {**files, **generated}
+
+    content_dir.mkdir(parents=True, exist_ok=True)
+    written, deleted = [], []
+    total = len(every) + len(assets)
+    for done, (path, data) in enumerate(sorted(every.items()), 1):
+        progress("write", done, total)
+        target = content_dir / path
+        if not target.is_file() or target.read_bytes() != data:
+            fsutil.atomic_write(target, data)
+            written.append(path)
+            checkpoint("export-write")
+    for done, (path, writer) in enumerate(sorted(assets.items()), len(every) + 1):
+        progress("write", done, total)
+        target = content_dir / path
+        if not target.is_file():
+            writer(target)
+            written.append(path)
+            checkpoint("export-write")
+
+    expected = set(every) | set(assets) | KEEP
+    for file in sorted(content_dir.rglob("*"), reverse=True):
+        rel = file.relative_to(content_dir).as_posix()
+        if file.is_dir():
+            if not any(file.iterdir()):
+                file.rmdir()
+        elif rel not in expected:
+            file.unlink()
+            deleted.append(rel)
+
+    manifest = {
+        "version": 1,
+        "pages": {
+            path: {"page": documents[path].page_id, "revision": documents[path].revision_id,
+                   "sha256": sha256(data)}
+            for path, data in sorted(files.items())
+        },
+        "generated": {path: {"sha256": sha256(data)} for path, data in sorted(generated.items())},
+        "assets": sorted(assets),
+        "nav": navigation(documents, generated),
+    }
+    from .manifest import write_manifest
+
+    write_manifest(content_dir / MANIFEST_NAME, manifest)
+    return ExportResult(manifest=manifest, written=written, deleted=sorted(deleted))

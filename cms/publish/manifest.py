@@ -1,0 +1,54 @@
+"""The manifest: every exported page's path, page id, live revision id and content hash.
+
+content/.manifest.json says what content/ holds; each build keeps a copy of the manifest it was
+built from (builds/<id>/manifest.json), which is what verification and change summaries use.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fsutil
+
+
+def dumps(manifest):
+    return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def write_manifest(path, manifest):
+    data = dumps(manifest)
+    path = Path(path)
+    if not path.is_file() or path.read_bytes() != data:
+        fsutil.atomic_write(path, data)
+
+
+def read_manifest(path):
+    try:
+        return json.loads(Path(path).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+@dataclass
+class Changes:
+    added: list
+    changed: list
+    removed: list
+
+    @property
+    def count(self):
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+    def as_dict(self):
+        return {"added": self.added, "changed": self.changed, "removed": self.removed}
+
+
+def diff(old, new):
+    """Pages added, changed and removed between two manifests (by document path)."""
+    old_pages = (old or {}).get("pages", {})
+    new_pages = new.get("pages", {})
+    return Changes(
+        added=sorted(set(new_pages) - set(old_pages)),
+        changed=sorted(p for p in set(new_pages) & set(old_pages) if new_pages[p]["sha256"] != old_pages[p]["sha256"]),
+        removed=sorted(set(old_pages) - set(new_pages)),
+    )

@@ -1,0 +1,25 @@
+"""MkDocs hook: make ``srcset`` URLs relative to the built page, as MkDocs does for ``src``.
+
+Documents write image sources relative to their own Markdown file (generator-agnostic); MkDocs
+rewrites ``src`` and ``href`` for directory URLs but leaves ``srcset`` alone.
+"""
+
+import posixpath
+import re
+
+_SRCSET = re.compile(r'srcset="([^"]*)"')
+
+
+def on_page_content(html, page, config, files):
+    base = posixpath.dirname(page.file.src_uri)
+
+    def fix(candidate):
+        parts = candidate.strip().split()
+        if not parts or "://" in parts[0] or parts[0].startswith("/"):
+            return candidate.strip()
+        target = files.get_file_from_path(posixpath.normpath(posixpath.join(base, parts[0])))
+        if target is not None:
+            parts[0] = target.url_relative_to(page.file)
+        return " ".join(parts)
+
+    return _SRCSET.sub(lambda m: 'srcset="' + ", ".join(fix(c) for c in m.group(1).split(",")) + '"', html)

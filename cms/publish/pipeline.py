@@ -1,0 +1,109 @@
+"""The publish pipeline: export → build → verify → swap, under one lock."""
+
+import json
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from django.conf import settings
+
+from . import build, export, fsutil, manifest, swap, verify
+from .lock import publish_lock
+
+
+def checkpoint(name):
+    """A named point in the pipeline. Tests stop the process here (then SIGKILL it) to prove that
+    an interrupted publish leaves the previous site whole: set KEPU_PUBLISH_STOP_AT=<name> and
+    KEPU_PUBLISH_STOP_FILE=<path>; the process writes the file and stops itself (SIGSTOP)."""
+    if os.environ.get("KEPU_PUBLISH_STOP_AT") == name:
+        Path(os.environ["KEPU_PUBLISH_STOP_FILE"]).write_text(name)
+        os.environ.pop("KEPU_PUBLISH_STOP_AT")
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+
+@dataclass
+class PublishResult:
+    build_id: str | None
+    changes: manifest.Changes
+    files_written: int
+    files_deleted: int
+    seconds: float
+    up_to_date: bool = False
+    warnings: list = field(default_factory=list)
+
+
+def _inputs(config):
+    """What else a build depends on besides content/: theme files, build config, tool versions."""
+    neutral = {k: v for k, v in config.items() if k not in ("site_dir", "docs_dir")}
+    return {
+        "themes": fsutil.tree_digest(settings.KEPU_THEMES_DIR),
+        "config": export.sha256(json.dumps(neutral, sort_keys=True, ensure_ascii=False).encode()),
+        "hooks": export.sha256(build.HOOKS.read_bytes()),
+        "versions": {name: version(name) for name in ("mkdocs", "mkdocs-material", "markdownify")},
+    }
+
+
+def publish(*, full=False, progress=None, wait=True):
+    """Publish what is live. Incremental unless ``full``. Raises VerificationError/BuildError."""
+    from cms.core.models import SiteSettings
+
+    progress = progress or (lambda stage, done=None, total=None: None)
+    started = time.monotonic()
+    with publish_lock(wait=wait):
+        swap.cleanup()
+        checkpoint("start")
+        progress("export")
+        content_dir = Path(settings.KEPU_CONTENT_DIR)
+        exported = export.export(content_dir, checkpoint=checkpoint, progress=progress)
+        checkpoint("exported")
+        new = exported.manifest
+
+        site = SiteSettings.load()
+        build_id = swap.new_build_id()
+        staging = swap.staging_dir(build_id)
+        config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(), site_dir=staging / "site",
+                                     nav=new["nav"])
+        new["inputs"] = _inputs(config)
+
+        live = swap.live_build()
+        old = manifest.read_manifest(swap.builds_dir() / live / "manifest.json") if live else None
+        changes = manifest.diff(old, new)
+        if not full and old is not None and manifest.dumps(old) == manifest.dumps(new):
+            return PublishResult(None, changes, len(exported.written), len(exported.deleted),
+                                 time.monotonic() - started, up_to_date=True)
+
+        staging.mkdir(parents=True)
+        build.write_config(staging / "mkdocs.yml", config)
+        progress("build")
+        warnings = build.run_mkdocs(staging / "mkdocs.yml", source_date_epoch=0)
+        checkpoint("built")
+
+        progress("verify")
+        problems = verify.verify(staging / "site", new, site_url=site.base_url)
+        if problems:
+            swap.cleanup()
+            raise verify.VerificationError(problems)
+        manifest.write_manifest(staging / "manifest.json", new)
+        checkpoint("verified")
+
+        progress("swap")
+        swap.promote(staging, build_id)
+        checkpoint("promoted")
+        swap.activate(build_id)
+        checkpoint("swapped")
+        swap.cleanup()
+        return PublishResult(build_id, changes, len(exported.written), len(exported.deleted),
+                             time.monotonic() - started, warnings=warnings)
+
+
+def rollback(to=None):
+    """Point site/ at an earlier complete build (default: the one before the live build)."""
+    with publish_lock():
+        target = to or swap.previous_build()
+        if target is None or target not in swap.list_builds():
+            raise ValueError("没有可以回滚到的构建。" if target is None else f"没有名为 {target} 的构建。")
+        swap.activate(target)
+        return target

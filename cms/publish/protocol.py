@@ -1,0 +1,34 @@
+"""What a page type implements to appear on the public site.
+
+A page model mixes in :class:`Publishable` and implements ``to_document(context)``, returning a
+:class:`Document`: where it goes under content/, its front matter and its Markdown body. The
+publish package calls that and knows nothing else about any particular page type.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Document:
+    """One Markdown file with YAML front matter, relative to content/ (e.g. ``gezhi-lundao/qian.md``)."""
+
+    path: str
+    meta: dict
+    body: str
+    # Filled by the exporter, not by page types: the page this document comes from.
+    page_id: int | None = None
+    revision_id: int | None = None
+    children: list = field(default_factory=list)
+    group: str = ""
+
+
+class Publishable:
+    """Mixin for page models that render themselves as one public document.
+
+    ``to_document(context)`` receives an :class:`cms.publish.export.ExportContext`, which offers
+    helpers for paths, links, rich text, images and files, and must return a :class:`Document`.
+    Rendering must be deterministic: the same live revision gives the same document.
+    """
+
+    def to_document(self, context):  # pragma: no cover - every page type implements it
+        raise NotImplementedError(f"{type(self).__name__} must implement to_document()")

@@ -1,0 +1,110 @@
+"""Builds and the atomic swap.
+
+Each verified build is a complete folder ``<builds>/<id>/`` holding ``site/`` (the web root),
+``manifest.json`` and ``mkdocs.yml``. The public folder (KEPU_SITE_DIR) is a symbolic link to the
+live build's ``site/``; going live is one ``rename(2)`` of a new link over the old one, so a reader
+or a web server sees either the old site or the new one, whole. A killed publish leaves at most an
+unfinished ``.staging-*`` folder, which the next publish removes.
+"""
+
+import os
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from . import fsutil
+
+
+def builds_dir():
+    path = Path(settings.KEPU_BUILDS_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def site_link():
+    return Path(settings.KEPU_SITE_DIR)
+
+
+def new_build_id():
+    """Sortable by time (to the nanosecond): rollback's "previous build" is the next older id."""
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 1_000_000_000))
+    return f"{stamp}.{now % 1_000_000_000:09d}-{secrets.token_hex(2)}"
+
+
+def staging_dir(build_id):
+    return builds_dir() / f".staging-{build_id}"
+
+
+def list_builds():
+    """Complete builds, oldest first."""
+    return sorted(
+        p.name for p in builds_dir().iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file() and (p / "site").is_dir()
+    )
+
+
+def live_build():
+    """The id of the build site/ points to, or None."""
+    link = site_link()
+    if not link.is_symlink():
+        return None
+    target = Path(os.path.realpath(link))
+    builds = Path(os.path.realpath(builds_dir()))
+    if target.name == "site" and target.parent.parent == builds:
+        return target.parent.name
+    return None
+
+
+def promote(staging, build_id):
+    """Turn a verified staging folder into a complete build (an atomic rename)."""
+    final = builds_dir() / build_id
+    os.rename(staging, final)
+    fsutil.fsync_dir(builds_dir())
+    return final
+
+
+def activate(build_id):
+    """Point site/ at a build, atomically."""
+    link = site_link()
+    link.parent.mkdir(parents=True, exist_ok=True)
+    target = os.path.relpath(builds_dir() / build_id / "site", link.parent)
+    temporary = link.parent / f".{link.name}.{build_id}.tmp"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(target, temporary)
+    if link.exists() and not link.is_symlink():
+        # The first publish: site/ is still a plain folder (e.g. only its README). Keep it aside.
+        os.rename(link, builds_dir() / f".replaced-{build_id}")
+    os.replace(temporary, link)
+    fsutil.fsync_dir(link.parent)
+
+
+def cleanup(keep=None):
+    """Remove unfinished staging folders and stale links, and all but the newest ``keep`` builds.
+
+    Call only while holding the publish lock. Never removes the live build.
+    """
+    keep = settings.KEPU_KEEP_BUILDS if keep is None else keep
+    builds = builds_dir()
+    live = live_build()
+    for path in builds.iterdir():
+        if path.name.startswith(".staging-"):
+            shutil.rmtree(path, ignore_errors=True)
+    link = site_link()
+    for path in link.parent.glob(f".{link.name}.*.tmp"):
+        path.unlink(missing_ok=True)
+    complete = list_builds()
+    for build_id in complete[: max(0, len(complete) - keep)]:
+        if build_id != live:
+            shutil.rmtree(builds / build_id, ignore_errors=True)
+
+
+def previous_build(before=None):
+    """The newest complete build older than ``before`` (default: the live one)."""
+    before = before or live_build()
+    older = [b for b in list_builds() if before is None or b < before]
+    return older[-1] if older else None

@@ -1,0 +1,255 @@
+"""The publish step: live pages → content/ → a verified build swapped into site/."""
+
+import hashlib
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from wagtail.models import GroupApprovalTask, Page, PageViewRestriction, Workflow, WorkflowTask
+
+from cms.publish import swap
+from cms.publish.models import PublishJob
+from cms.publish.pipeline import publish
+from cms.publish.verify import VerificationError
+from tests.conftest import make_story
+
+
+@pytest.fixture(autouse=True)
+def folders(settings, tmp_path):
+    settings.KEPU_CONTENT_DIR = tmp_path / "content"
+    settings.KEPU_SITE_DIR = tmp_path / "site"
+    settings.KEPU_BUILDS_DIR = tmp_path / "builds"
+    return tmp_path
+
+
+def snapshot(root):
+    """{relative path: sha256} of every file under root (following the site/ link)."""
+    root = Path(os.path.realpath(root))
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def site_text(settings):
+    """All text the public can reach, except the theme's own assets."""
+    root = Path(os.path.realpath(settings.KEPU_SITE_DIR))
+    chunks = []
+    for path in sorted(root.rglob("*")):
+        public = path.suffix in (".html", ".json", ".xml") and "assets" not in path.relative_to(root).parts
+        if path.is_file() and public:
+            chunks.append(path.read_text("utf-8"))
+    return "\n".join(chunks)
+
+
+def site_file(settings, *parts):
+    return Path(settings.KEPU_SITE_DIR, *parts)
+
+
+def test_only_live_public_pages_reach_the_site(settings, programme, users):
+    live = make_story(programme, title="活页甲 LIVEMARK", slug="live-a", body=[("paragraph", "<p>LIVEBODY</p>")])
+    live.tags.add("甲标签")
+    live.save_revision().publish()
+    live.body = [("paragraph", "<p>DRAFTSECRET</p>")]
+    live.save_revision()  # a newer draft revision of a live page
+
+    make_story(programme, title="草稿 DRAFTMARK", slug="draft", publish=False)
+
+    in_review = make_story(programme, title="审核中 REVIEWMARK", slug="review", publish=False)
+    workflow = Workflow.objects.create(name="测试流程")
+    task = GroupApprovalTask.objects.create(name="初审")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    workflow.start(in_review, users["editor"])
+    assert in_review.workflow_in_progress
+
+    unpublished = make_story(programme, title="已撤下 UNPUBMARK", slug="unpublished")
+    unpublished.unpublish()
+
+    expired = make_story(programme, title="已过期 EXPIREDMARK", slug="expired")
+    Page.objects.filter(pk=expired.pk).update(expire_at=timezone.now() - timedelta(days=1))
+
+    private = make_story(programme, title="私密 PRIVATEMARK", slug="private")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="secret")
+
+    doomed = make_story(programme, title="将删除 DELETEMARK", slug="doomed")
+    doomed.tags.add("删除标签")
+    doomed.save_revision().publish()
+    leaving = make_story(programme, title="将撤下 LEAVINGMARK", slug="leaving")
+
+    result = publish()
+    assert result.build_id
+    text = site_text(settings)
+    for marker in ("LIVEMARK", "LIVEBODY", "DELETEMARK", "LEAVINGMARK"):
+        assert marker in text
+    for marker in ("DRAFTSECRET", "DRAFTMARK", "REVIEWMARK", "UNPUBMARK", "EXPIREDMARK", "PRIVATEMARK"):
+        assert marker not in text, marker
+    assert site_file(settings, "gezhi-lundao", "live-a", "index.html").is_file()
+    assert not site_file(settings, "gezhi-lundao", "draft").exists()
+    assert sorted(result.changes.added) == sorted(
+        ["index.md", "gezhi-lundao/index.md", "gezhi-lundao/live-a.md", "gezhi-lundao/doomed.md",
+         "gezhi-lundao/leaving.md"]
+    )
+
+    # Unpublishing or deleting removes the page and its traces: listings, tags, feed, search, sitemap.
+    doomed.delete()
+    Page.objects.get(pk=leaving.pk).specific.unpublish()
+    result = publish()
+    assert result.changes.removed == ["gezhi-lundao/doomed.md", "gezhi-lundao/leaving.md"]
+    text = site_text(settings)
+    assert "LIVEMARK" in text
+    assert "DELETEMARK" not in text and "LEAVINGMARK" not in text
+    assert "删除标签" not in text
+    assert not site_file(settings, "gezhi-lundao", "doomed").exists()
+    assert not Path(settings.KEPU_CONTENT_DIR, "gezhi-lundao", "doomed.md").exists()
+    assert "live-a" in site_file(settings, "sitemap.xml").read_text()
+    assert "doomed" not in site_file(settings, "sitemap.xml").read_text()
+
+
+def test_two_publishes_give_identical_trees(settings, programme, image):
+    story = make_story(programme, title="量子之光", slug="quantum", portrait=image, portrait_alt="肖像")
+    story.tags.add("量子")
+    story.save_revision().publish()
+    first = publish()
+    site_before = snapshot(settings.KEPU_SITE_DIR)
+    content_before = snapshot(settings.KEPU_CONTENT_DIR)
+
+    again = publish()
+    assert again.up_to_date and again.files_written == 0 and again.build_id is None
+
+    rebuilt = publish(full=True)
+    assert rebuilt.build_id != first.build_id
+    assert swap.live_build() == rebuilt.build_id
+    assert rebuilt.files_written == 0
+    assert snapshot(settings.KEPU_SITE_DIR) == site_before
+    assert snapshot(settings.KEPU_CONTENT_DIR) == content_before
+    # Images became responsive renditions at stable paths, referenced by srcset.
+    html = site_file(settings, "gezhi-lundao", "quantum", "index.html").read_text()
+    assert f"media/images/{image.pk}-" in html and "480w" in html
+
+
+def test_incremental_publish_after_editing_one_story(settings, programme):
+    story = make_story(programme, title="李四光", slug="li-siguang", body=[("paragraph", "<p>地质学家。</p>")])
+    make_story(programme, title="华罗庚", slug="hua-luogeng")
+    publish()
+    before = snapshot(settings.KEPU_SITE_DIR)
+
+    story.body = [("paragraph", "<p>地质学家，中国地质力学的创立者。</p>")]
+    story.save_revision().publish()
+    result = publish()
+
+    assert result.changes.changed == ["gezhi-lundao/li-siguang.md"]
+    assert not result.changes.added and not result.changes.removed
+    assert result.files_written == 1
+    after = snapshot(settings.KEPU_SITE_DIR)
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    assert changed == {"gezhi-lundao/li-siguang/index.html", "search/search_index.json"}
+
+
+def test_verification_stops_a_broken_link_and_keeps_the_site(settings, programme):
+    make_story(programme, title="好故事", slug="good")
+    good = publish()
+    before = snapshot(settings.KEPU_SITE_DIR)
+
+    make_story(programme, title="坏链接", slug="bad", body=[("paragraph", '<p><a href="/nowhere/">断链</a></p>')])
+    with pytest.raises(VerificationError) as failure:
+        publish()
+    assert any("/nowhere/" in problem for problem in failure.value.problems)
+    assert swap.live_build() == good.build_id
+    assert snapshot(settings.KEPU_SITE_DIR) == before
+    assert not list(Path(settings.KEPU_BUILDS_DIR).glob(".staging-*"))
+
+    with pytest.raises(CommandError, match="校验失败"):
+        call_command("publish_site", "--no-progress")
+    job = PublishJob.objects.first()
+    assert job.status == PublishJob.Status.FAILED and "/nowhere/" in job.error
+
+
+def test_rollback_restores_the_previous_build(settings, programme):
+    story = make_story(programme, title="第一版", slug="story")
+    first = publish()
+    first_tree = snapshot(settings.KEPU_SITE_DIR)
+    story.title = "第二版"
+    story.save_revision().publish()
+    second = publish()
+    assert snapshot(settings.KEPU_SITE_DIR) != first_tree
+
+    call_command("publish_rollback")
+    assert swap.live_build() == first.build_id
+    assert snapshot(settings.KEPU_SITE_DIR) == first_tree
+    call_command("publish_rollback", second.build_id)
+    assert swap.live_build() == second.build_id
+    with pytest.raises(CommandError):
+        call_command("publish_rollback", "no-such-build")
+
+
+def test_publish_site_command_reports_a_summary(settings, programme, capsys):
+    make_story(programme, title="命令行", slug="cli")
+    call_command("publish_site", "--no-progress")
+    out = capsys.readouterr().out
+    assert "新增 3" in out and "用时" in out
+    call_command("publish_site", "--no-progress")
+    assert "没有变化" in capsys.readouterr().out
+    assert [job.status for job in PublishJob.objects.order_by("pk")] == ["published", "unchanged"]
+
+
+def test_richtext_becomes_markdown_with_local_links(settings, programme):
+    target = make_story(programme, title="目标", slug="target")
+    hidden = make_story(programme, title="草稿目标", slug="hidden", publish=False)
+    html = (
+        f'<h2>小标题</h2><p><b>粗体</b>与<i>斜体</i>，H<sub>2</sub>O，x<sup>2</sup>，'
+        f'<a linktype="page" id="{target.pk}">站内</a>，<a linktype="page" id="{hidden.pk}">未公开</a>，'
+        f'<a href="https://example.org/">站外</a></p><ul><li>一</li></ul><script>alert(1)</script>'
+    )
+    make_story(programme, title="来源", slug="source", body=[("paragraph", html)])
+    from cms.publish.export import export
+
+    export(settings.KEPU_CONTENT_DIR)
+    text = Path(settings.KEPU_CONTENT_DIR, "gezhi-lundao", "source.md").read_text()
+    assert "## 小标题" in text
+    assert "**粗体**与*斜体*，H<sub>2</sub>O，x<sup>2</sup>" in text
+    assert "[站内](target.md)" in text
+    assert "未公开" in text and "hidden" not in text
+    assert "[站外](https://example.org/)" in text
+    assert "- 一" in text
+    assert "<script>" not in text
+    front = text.split("---\n")[1]
+    assert "kind: story" in front and "programme: gezhi-lundao" in front and "canonical: /gezhi-lundao/source/" in front
+
+
+def test_verification_refuses_an_incomplete_search_index(settings, programme):
+    import json
+    import shutil
+
+    from cms.publish import manifest, verify
+
+    make_story(programme, title="搜索", slug="searchable")
+    result = publish()
+    build = Path(settings.KEPU_BUILDS_DIR) / result.build_id
+    copy = Path(settings.KEPU_BUILDS_DIR) / "copy"
+    shutil.copytree(build / "site", copy)
+    saved = manifest.read_manifest(build / "manifest.json")
+    assert verify.verify(copy, saved) == []
+
+    index = copy / "search" / "search_index.json"
+    data = json.loads(index.read_text())
+    data["docs"] = [d for d in data["docs"] if not d["location"].startswith("gezhi-lundao/searchable/")]
+    index.write_text(json.dumps(data))
+    assert any("搜索索引不完整" in p for p in verify.verify(copy, saved))
+
+    (copy / "gezhi-lundao" / "stray").mkdir()
+    (copy / "gezhi-lundao" / "stray" / "index.html").write_text("<html></html>")
+    assert any("stray" in p and "不对应" in p for p in verify.verify(copy, saved))
+
+
+def test_two_publishes_never_run_over_each_other(settings, programme):
+    from cms.publish.lock import PublishLocked, publish_lock
+
+    with publish_lock():
+        with pytest.raises(PublishLocked):
+            publish(wait=False)
+        with pytest.raises(CommandError, match="另一个发布正在进行"):
+            call_command("publish_site", "--no-progress", "--no-wait")
+    assert publish(wait=False).build_id

@@ -1,0 +1,124 @@
+"""A publish killed with SIGKILL at any stage leaves site/ byte-identical to the previous build.
+
+Runs the real ``publish_site`` command in a subprocess against a file-based SQLite database. The
+process stops itself at a named checkpoint (KEPU_PUBLISH_STOP_AT) and is then killed, so the kill
+points are exact without any sleeps.
+"""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SEED = """
+from cms.core.models import HomePage
+from cms.programmes.models import ProgrammePage
+from cms.stories.models import StoryPage
+home = HomePage.objects.get()
+programme = ProgrammePage(title="格致论道", slug="gezhi-lundao", tagline="讲述科学的故事",
+                          introduction="<p>科学文化讲坛。</p>", home_order=1)
+home.add_child(instance=programme)
+programme.save_revision().publish()
+for number in range(3):
+    story = StoryPage(title=f"故事{number}", slug=f"story-{number}", scientist_name="钱学森", discipline="力学",
+                      summary="摘要", body=[("paragraph", f"<p>第一版正文{number}</p>")])
+    programme.add_child(instance=story)
+    story.save_revision().publish()
+"""
+
+EDIT = """
+from cms.programmes.models import ProgrammePage
+from cms.stories.models import StoryPage
+story = StoryPage.objects.get(slug="story-0")
+story.body = [("paragraph", "<p>第二版正文</p>")]
+story.save_revision().publish()
+StoryPage.objects.get(slug="story-1").unpublish()
+new = StoryPage(title="新故事", slug="story-new", scientist_name="华罗庚", discipline="数学", summary="摘要",
+                body=[("paragraph", "<p>新的正文</p>")])
+ProgrammePage.objects.get().add_child(instance=new)
+new.save_revision().publish()
+"""
+
+STAGES = ["start", "export-write", "exported", "built", "verified", "promoted"]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kill")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "KEPU_TEST_DIR": str(folder),
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("KEPU_PUBLISH_STOP_AT", None)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "shell", "-c", SEED)
+    return folder, env
+
+
+def manage(env, *args):
+    completed = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                               text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr + completed.stdout
+    return completed
+
+
+def tree(folder):
+    """{path: sha256} of the live site (following the site/ link), plus where the link points."""
+    site = folder / "site"
+    real = Path(os.path.realpath(site))
+    files = {p.relative_to(real).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(real.rglob("*")) if p.is_file()}
+    return os.readlink(site), files
+
+
+def kill_at(env, folder, stage):
+    marker = folder / f"stopped-{stage}"
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "publish_site", "--no-progress"], cwd=ROOT,
+        env={**env, "KEPU_PUBLISH_STOP_AT": stage, "KEPU_PUBLISH_STOP_FILE": str(marker)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 240
+    while not marker.exists():
+        if process.poll() is not None:
+            out, err = process.communicate()
+            pytest.fail(f"publish finished before reaching {stage}: {out.decode()} {err.decode()}")
+        assert time.monotonic() < deadline, f"publish never reached {stage}"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+
+def test_sigkill_at_every_stage_leaves_the_previous_site_whole(world):
+    folder, env = world
+    manage(env, "publish_site", "--no-progress")
+    before = tree(folder)
+    assert "第一版正文0" in (folder / "site" / "gezhi-lundao" / "story-0" / "index.html").read_text()
+
+    manage(env, "shell", "-c", EDIT)
+    for stage in STAGES:
+        kill_at(env, folder, stage)
+        assert tree(folder) == before, f"site changed after a kill at {stage}"
+
+    # The lock died with the process; the next publish completes and cleans up after the killed ones.
+    done = manage(env, "publish_site", "--no-progress")
+    # Changed: the edited story, its programme listing and the home page's latest items.
+    assert "新增 1，修改 3，删除 1" in done.stdout, done.stdout
+    link, files = tree(folder)
+    assert link != before[0]
+    site = folder / "site"
+    assert "第二版正文" in (site / "gezhi-lundao" / "story-0" / "index.html").read_text()
+    assert (site / "gezhi-lundao" / "story-new" / "index.html").is_file()
+    assert not (site / "gezhi-lundao" / "story-1").exists()
+    assert not list((folder / "builds").glob(".staging-*"))
