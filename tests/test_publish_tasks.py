@@ -24,7 +24,7 @@ def run_worker():
                  "--no-startup-delay", "--no-reload", verbosity=0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_page_changes_queue_one_publish_that_the_worker_runs(settings, programme):
     # The programme fixture's publish queued the first job; more changes before it starts coalesce.
     story = make_story(programme, title="后台发布", slug="background")
