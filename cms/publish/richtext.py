@@ -2,25 +2,10 @@
 
 import re
 
-import bleach
 from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
-_ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "h5", "h6", "b", "strong", "i", "em", "sup", "sub", "s", "del",
-    "ol", "ul", "li", "blockquote", "hr", "a",
-}
-_ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
-
-
-def sanitise(html):
-    """Clean HTML on its way out. Uses the project's sanitiser when it exists (cms.moderation.sanitiser)."""
-    try:
-        from cms.moderation.sanitiser import sanitise_html
-    except ImportError:
-        return bleach.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
-                            protocols=["http", "https", "mailto"], strip=True)
-    return sanitise_html(html)
+from cms.moderation.sanitiser import sanitise_html as sanitise  # the one policy, again on the way out
 
 
 class _Converter(MarkdownConverter):
