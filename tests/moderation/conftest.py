@@ -1,6 +1,7 @@
 """Fixtures for the moderation tests: test data paths, contribution areas, admin form posts."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,13 @@ from cms.moderation.roles import CONTRIBUTOR
 from cms.resources.models import Audience, ContributionAreaPage, ResourcePage
 
 # Test data written elsewhere lives beside the repository, in ../shared/testdata/.
-TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
+TESTDATA = Path(
+    os.environ.get("KEPU_TESTDATA") or Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
+)
+if not (TESTDATA / "README.md").exists():
+    raise RuntimeError(
+        f"找不到共享测试数据 {TESTDATA}：仓库旁应有 shared/testdata/（或用 KEPU_TESTDATA 指定其位置）。"
+    )
 XSS_DIR = TESTDATA / "xss"
 HOSTILE_IMAGES = TESTDATA / "images" / "hostile"
 PASSWORD = "kepu-test-pass-123"
