@@ -9,7 +9,7 @@ if ! command -v pg_lsclusters >/dev/null; then
   exit 1
 fi
 read -r version cluster _ < <(pg_lsclusters --no-header | head -n 1)
-pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
+pg_ctlcluster "$version" "$cluster" start >/dev/null 2>&1 || true
 for _ in $(seq 1 30); do
   su postgres -c "pg_isready -q" && break
   sleep 1
