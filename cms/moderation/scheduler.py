@@ -11,7 +11,7 @@ import logging
 import threading
 
 from django.core.management import call_command
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 logger = logging.getLogger("kepu.scheduler")
 
@@ -27,7 +27,8 @@ def run_forever(interval=60.0, stop=None, on_pass=None):
     stop = stop or threading.Event()
     passes = 0
     while not stop.is_set():
-        close_old_connections()
+        if not connection.in_atomic_block:  # (never inside a caller's transaction, e.g. a test)
+            close_old_connections()
         try:
             report = run_once()
         except Exception:  # a bad pass must not stop scheduled publishing for good
