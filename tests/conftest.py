@@ -111,7 +111,15 @@ def browser():
     require_chromium()
     # Playwright's sync API runs an event loop; Django must still allow the ORM around it.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # While that loop runs in this thread, Django looks its connections up per async context
+    # and would hand every later test fresh ones, without the serialized contents that
+    # serialized_rollback restores the migrations' rows from: keep the ones this thread has.
+    from django.db import connections
+
+    kept = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in kept.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
