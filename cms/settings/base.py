@@ -126,6 +126,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "Kepu 科普"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAIL_I18N_ENABLED = False
+# Avatars are initials, never www.gravatar.com: the admin makes no third-party request
+# (gravatar is also unreachable from mainland China).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {
     # The database backend of the configured database (SQLite FTS5 or PostgreSQL),
     # taught to match Chinese text: see cms/core/search.py.
