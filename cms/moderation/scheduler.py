@@ -1,8 +1,9 @@
 """Scheduled publishing and expiry without cron.
 
 :func:`run_once` does one pass of Wagtail's own ``publish_scheduled`` (publish what is due,
-unpublish what has expired). :func:`run_forever` repeats it every ``interval`` seconds until
-``stop`` is set; the ``run_scheduler`` management command sets it on SIGTERM or SIGINT.
+unpublish what has expired) and re-queues any publish job whose worker process died.
+:func:`run_forever` repeats it every ``interval`` seconds until ``stop`` is set; the
+``run_scheduler`` management command sets it on SIGTERM or SIGINT.
 It is a plain process, so it can run beside the publish worker (django-tasks).
 """
 
@@ -17,9 +18,14 @@ logger = logging.getLogger("kepu.scheduler")
 
 
 def run_once():
-    """Publish due pages and snippets, unpublish expired ones. Returns Wagtail's report."""
+    """Publish due pages and snippets, unpublish expired ones, re-queue interrupted publishes.
+    Returns Wagtail's report plus a line per recovered publish job."""
+    from cms.publish.models import PublishJob
+
     out = io.StringIO()
     call_command("publish_scheduled", stdout=out)
+    for job in PublishJob.recover_interrupted():
+        out.write(f"发布任务 #{job.pk} 的进程已终止，已重新排队发布。\n")
     return out.getvalue()
 
 

@@ -44,25 +44,58 @@ class PublishJob(models.Model):
         return {key: len(self.changes.get(key, [])) for key in ("added", "changed", "removed")}
 
     def run(self, *, full=None, progress=None, wait=True):
-        """Run the publish pipeline for this job and record the outcome. Re-raises failures."""
+        """Run the publish pipeline for this job and record the outcome. Re-raises failures.
+
+        The job's lock is held throughout, so a job left "running" by a killed process can be told
+        from one still running (:meth:`recover_interrupted`)."""
         from . import pipeline
+        from .lock import job_lock
 
         full = self.full if full is None else full
-        self.status, self.started_at = self.Status.RUNNING, timezone.now()
-        self.save(update_fields=["status", "started_at"])
-        try:
-            result = pipeline.publish(full=full, progress=progress, wait=wait)
-        except BaseException as error:
-            self.status, self.finished_at = self.Status.FAILED, timezone.now()
-            self.error = str(error) or type(error).__name__
-            self.seconds = (self.finished_at - self.started_at).total_seconds()
-            self.save(update_fields=["status", "finished_at", "error", "seconds"])
-            raise
-        self.status = self.Status.UNCHANGED if result.up_to_date else self.Status.PUBLISHED
-        self.finished_at = timezone.now()
-        self.build_id = result.build_id or ""
-        self.changes = result.changes.as_dict() if not result.up_to_date else {}
-        self.files_written, self.files_deleted = result.files_written, result.files_deleted
-        self.seconds = round(result.seconds, 2)
-        self.save()
+        with job_lock(self.pk):
+            self.status, self.started_at = self.Status.RUNNING, timezone.now()
+            self.save(update_fields=["status", "started_at"])
+            try:
+                result = pipeline.publish(full=full, progress=progress, wait=wait)
+            except BaseException as error:
+                self.status, self.finished_at = self.Status.FAILED, timezone.now()
+                self.error = str(error) or type(error).__name__
+                self.seconds = (self.finished_at - self.started_at).total_seconds()
+                self.save(update_fields=["status", "finished_at", "error", "seconds"])
+                raise
+            self.status = self.Status.UNCHANGED if result.up_to_date else self.Status.PUBLISHED
+            self.finished_at = timezone.now()
+            self.build_id = result.build_id or ""
+            self.changes = result.changes.as_dict() if not result.up_to_date else {}
+            self.files_written, self.files_deleted = result.files_written, result.files_deleted
+            self.seconds = round(result.seconds, 2)
+            self.save()
         return result
+
+    @classmethod
+    def recover_interrupted(cls):
+        """Jobs still marked running whose process has died (killed, out of memory, machine restart):
+        record them as failed and queue a publish in their place, so what they were publishing still
+        goes out. The site itself needs no repair: an interrupted publish never touches it.
+        Returns the recovered jobs."""
+        from .lock import job_alive
+        from .tasks import forget_task, request_publish
+
+        recovered = []
+        for job in cls.objects.filter(status=cls.Status.RUNNING):
+            if job_alive(job.pk):
+                continue
+            now = timezone.now()
+            seconds = (now - job.started_at).total_seconds() if job.started_at else None
+            # Only if it is still running now: it may have finished since it was read.
+            if cls.objects.filter(pk=job.pk, status=cls.Status.RUNNING).update(
+                status=cls.Status.FAILED, finished_at=now, seconds=seconds, error=INTERRUPTED
+            ):
+                forget_task(job.pk)
+                recovered.append(job)
+        if recovered:
+            request_publish("重新发布：" + "、".join(f"#{job.pk}" for job in recovered) + " 被中断")
+        return recovered
+
+
+INTERRUPTED = "发布进程意外终止（例如被强制结束），已自动重新排队发布。"

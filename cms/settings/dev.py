@@ -11,6 +11,9 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "var" / "kepu.sqlite3",
+        # The admin, the publish worker and the scheduler share this file: a transaction takes the write
+        # lock when it begins, waiting its turn, instead of failing with "database is locked" later.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
     }
 }
 

@@ -39,6 +39,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Warnings and errors (with tracebacks) to stderr, which the journal keeps; no e-mail to ADMINS.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False}},
+}
+
 # The admin's static files, compressed and with hashed names, served by whitenoise from gunicorn.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -52,3 +62,5 @@ if os.environ.get("KEPU_SITE_DIR"):
     KEPU_SITE_DIR = os.environ["KEPU_SITE_DIR"]
 if os.environ.get("KEPU_CONTENT_DIR"):
     KEPU_CONTENT_DIR = os.environ["KEPU_CONTENT_DIR"]
+if os.environ.get("KEPU_BUILDS_DIR"):
+    KEPU_BUILDS_DIR = os.environ["KEPU_BUILDS_DIR"]

@@ -14,6 +14,10 @@ ALLOWED_HOSTS = ["*"]
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A SQLite file shared by several processes (a worker, the scheduler, a command): a transaction
+        # takes the write lock when it begins, waiting its turn, instead of failing to upgrade later.
+        DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
