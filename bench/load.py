@@ -15,6 +15,7 @@ Nothing leaves 127.0.0.1.
 import argparse
 import http.client
 import json
+import os
 import re
 import statistics
 import sys
@@ -333,13 +334,14 @@ def main():
             print("preparing: migrate, collectstatic, sample content, first publish …", flush=True)
             setup = prepare(deployment, args.editors)
             port = free_port()
-            deployment.start_gunicorn(port, workers=args.web_workers, threads=args.threads)
+            gunicorn = deployment.start_gunicorn(port, workers=args.web_workers, threads=args.threads)
             deployment.start_worker()
             print(
                 f"{args.editors} editors for {args.seconds:g} s against gunicorn "
                 f"({args.web_workers} workers × {args.threads} threads) on 127.0.0.1:{port} …",
                 flush=True,
             )
+            load_before = os.getloadavg()[0]
             report = run_load(
                 lambda record: AdminClient.to_gunicorn(port, record),
                 setup,
@@ -348,11 +350,15 @@ def main():
                 seconds=args.seconds,
                 publish_every=args.publish_every,
             )
+            server_errors = deployment.errors(gunicorn)
         finally:
             deployment.close()
     print("\n".join(report.lines()))
+    print(f"server errors logged: {len(server_errors)}" + "".join(f"\n{error}" for error in server_errors[:3]))
+    load_after = os.getloadavg()[0]
+    print(f"machine load average (1 min): {load_before:.1f} before, {load_after:.1f} after ({os.cpu_count()} CPUs)")
     print("command: " + " ".join(["python", "bench/load.py", *sys.argv[1:]]))
-    sys.exit(1 if report.errors else 0)
+    sys.exit(1 if report.errors or server_errors else 0)
 
 
 def prepare(deployment, editors):

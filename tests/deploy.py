@@ -6,6 +6,7 @@ that server made for this deployment and dropped afterwards (production settings
 """
 
 import os
+import re
 import secrets
 import signal
 import socket
@@ -181,6 +182,10 @@ class Deployment:
 
     def log(self, process):
         return process.log_path.read_text(errors="replace")
+
+    def errors(self, process):
+        """The errors a process logged (production settings log them to stderr, with their tracebacks)."""
+        return re.findall(r"^ERROR .*(?:\n(?![A-Z]+ |\[|\d+\.\d+\.\d+\.\d+ - ).*)*", self.log(process), re.M)
 
     def close(self):
         for process in self.processes:

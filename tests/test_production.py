@@ -37,9 +37,9 @@ def server(tmp_path_factory):
     try:
         setup = prepare(deployment, editors=3)
         port = free_port()
-        deployment.start_gunicorn(port)
+        gunicorn = deployment.start_gunicorn(port)
         deployment.start_worker()
-        yield SimpleNamespace(deployment=deployment, port=port, setup=setup, site=deployment.site)
+        yield SimpleNamespace(deployment=deployment, port=port, setup=setup, site=deployment.site, gunicorn=gunicorn)
     finally:
         deployment.close()
 
@@ -256,6 +256,7 @@ def test_editors_under_load_while_publishing(server):
         max_seconds=300,
     )
     print("\n".join(report.lines()))
-    assert report.errors == []
+    assert report.errors == [], "\n".join(server.deployment.errors(server.gunicorn))
+    assert server.deployment.errors(server.gunicorn) == []
     assert report.live_publishes, "no publish reached the site while the editors worked"
     assert {"explorer", "edit view", "save draft", "publish"} <= set(report.latencies)
