@@ -36,10 +36,21 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
             "name": "material",
             "custom_dir": str(settings.KEPU_THEMES_DIR),
             "language": "zh",
-            # No Google Fonts, no requests to any third-party host.
+            # No Google Fonts, no requests to any third-party host: system fonts (themes/assets/kepu.css).
             "font": False,
+            "icon": {"logo": "material/atom"},
             "features": ["navigation.tabs", "navigation.top", "search.highlight"],
+            # Light and dark, following the reader's system until they pick one with the toggle.
+            "palette": [
+                {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "custom",
+                 "accent": "custom", "toggle": {"icon": "material/weather-night", "name": "切换到深色模式"}},
+                {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "custom",
+                 "accent": "custom", "toggle": {"icon": "material/weather-sunny", "name": "切换到浅色模式"}},
+            ],
+            "static_templates": ["robots.txt"],
         },
+        "extra_css": ["assets/kepu.css"],
+        "extra": {"generator": False},
         "plugins": search.mkdocs_plugins(),
         "hooks": [str(HOOKS)],
         "markdown_extensions": ["attr_list", "md_in_html", "tables", "pymdownx.tilde", {"toc": {"permalink": False}}],
