@@ -138,7 +138,9 @@ def finish_documents(documents):
             latest = _sorted(tree.leaves())[:RECENT_ON_HOME]
             if latest:
                 meta.setdefault("sections", []).append({"title": "最新内容", "items": [card(d, tree) for d in latest]})
-        rendered[path] = serialise(meta, document.body)
+        # Never an empty page: its summary or title stands in for a body it does not have.
+        body = document.body.strip() or meta.get("description") or meta["title"]
+        rendered[path] = serialise(meta, body)
     return rendered
 
 
