@@ -7,7 +7,7 @@ from cms.stories.documents import linked_stories
 def column_document(page, context):
     cadence = page.get_cadence_display()
     meta = context.front_matter(
-        page, kind="column", programme=page.programme, cadence=cadence, children_sort="-issue",
+        page, kind="column", programme=page.programme, cadence=cadence, children_sort="-issue", children_sequence=True,
         facts=[{"label": "更新频率", "value": cadence}], card={"facts": [f"学风传承专栏 · {cadence}"]},
     )
     return context.document(page, meta, context.richtext(page.introduction))
@@ -18,7 +18,6 @@ def article_document(page, context):
     meta = context.front_matter(
         page, kind="column_article", description=page.summary, programme=page.programme,
         tags=page.tags.all(), column=column.title, issue=page.issue_number,
-        facts=[{"label": "专栏", "value": column.title}, {"label": "期号", "value": f"第 {page.issue_number} 期"}],
         card={"facts": [f"第 {page.issue_number} 期"]},
     )
     meta["date"] = page.date.isoformat()

@@ -7,6 +7,7 @@ to lay out. Keys a document may set for this:
 
 - ``card``: what a listing shows besides title, date and summary (``image``, ``facts``, ``colour``);
 - ``children_sort``: how its children are listed (``order``, ``-issue`` …; default newest first);
+  with ``children_sequence`` its children also link to the one before and after (``sequence``);
 - ``library`` and ``facets``: the document belongs to the library of that title, filed under
   ``{facet: [values]}`` (one static page per value, and a filter over them all).
 """
@@ -37,6 +38,10 @@ def _sorted(documents, spec=None):
     having = sorted((d for d in documents if d.meta.get(key) is not None), key=lambda d: (d.meta[key], d.path),
                     reverse=spec.startswith("-"))
     return having + sorted((d for d in documents if d.meta.get(key) is None), key=_newest_first, reverse=True)
+
+
+def facet_path(facet, value):
+    return f"{LIBRARY_DIR}/{safe_name(facet)}/{safe_name(value)}.md"
 
 
 def tag_path(tag):
@@ -112,6 +117,7 @@ def finish_documents(documents):
     """
     tree = Tree(documents)
     home = documents.get("index.md")
+    sequences = _sequences(documents)
     rendered = {}
     for path, document in sorted(documents.items()):
         meta = dict(document.meta)
@@ -125,6 +131,11 @@ def finish_documents(documents):
                 meta["feed"] = feed_path(path)
         if meta.get("tags"):
             meta["tag_links"] = [{"title": t, "url": _url(tag_path(t))} for t in meta["tags"]]
+        if meta.get("facets"):
+            meta["facet_links"] = {facet: [{"title": v, "url": _url(facet_path(facet, v))} for v in values]
+                                   for facet, values in meta["facets"].items()}
+        if path in sequences:
+            meta["sequence"] = sequences[path]
         if document.children:
             by_group = {}
             for child_path in document.children:
@@ -142,6 +153,27 @@ def finish_documents(documents):
         body = document.body.strip() or meta.get("description") or meta["title"]
         rendered[path] = serialise(meta, body)
     return rendered
+
+
+def _sequences(documents):
+    """{path: {"previous": …, "next": …}} for the children of documents that set ``children_sequence``."""
+    found = {}
+    for parent in documents.values():
+        if not parent.meta.get("children_sequence"):
+            continue
+        spec = parent.meta.get("children_sort")
+        ordered = _sorted((documents[c] for c in parent.children), spec)
+        if spec and spec.startswith("-") or not spec:
+            ordered.reverse()  # oldest first: "previous" is the one before
+        for index, document in enumerate(ordered):
+            links = {}
+            if index > 0:
+                links["previous"] = {"title": ordered[index - 1].meta["title"], "url": _url(ordered[index - 1].path)}
+            if index + 1 < len(ordered):
+                links["next"] = {"title": ordered[index + 1].meta["title"], "url": _url(ordered[index + 1].path)}
+            if links:
+                found[document.path] = links
+    return found
 
 
 def tag_pages(documents):
@@ -181,9 +213,6 @@ def library_pages(documents):
     by_value = {}  # (facet, value) → [documents]
     facet_order = []
     items = []
-    def value_path(facet, value):
-        return f"{LIBRARY_DIR}/{safe_name(facet)}/{safe_name(value)}.md"
-
     for document in members:
         item = card(document, tree)
         item["facet_urls"] = []
@@ -192,7 +221,7 @@ def library_pages(documents):
                 facet_order.append(facet)
             for value in values:
                 by_value.setdefault((facet, value), []).append(document)
-                item["facet_urls"].append(_url(value_path(facet, value)))
+                item["facet_urls"].append(_url(facet_path(facet, value)))
         items.append(item)
 
     facets = []
@@ -200,7 +229,7 @@ def library_pages(documents):
         values = [(value, docs) for (f, value), docs in by_value.items() if f == facet]
         values.sort(key=lambda pair: (-len(pair[1]), pair[0]))
         facets.append({"name": facet, "values": [
-            {"title": value, "url": _url(value_path(facet, value)), "count": len(docs)} for value, docs in values
+            {"title": value, "url": _url(facet_path(facet, value)), "count": len(docs)} for value, docs in values
         ]})
     crumbs = [{"title": documents["index.md"].meta["title"], "url": "/"}] if "index.md" in documents else []
     pages = {}
@@ -210,7 +239,7 @@ def library_pages(documents):
     pages[index_path] = serialise(meta, meta["description"])
     library_crumbs = crumbs + [{"title": title, "url": _url(index_path)}]
     for (facet, value), docs in sorted(by_value.items()):
-        path = value_path(facet, value)
+        path = facet_path(facet, value)
         meta = {"title": f"{value} · {title}", "description": f"{facet}为“{value}”的 {len(docs)} 份资源。",
                 "kind": "library", "canonical": canonical_of(path), "generated": True,
                 "breadcrumbs": library_crumbs, "facet": {"name": facet, "value": value},

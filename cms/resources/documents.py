@@ -34,7 +34,7 @@ def resource_document(page, context):
     for item in page.files.select_related("document"):
         access.append(f"- [{context.plain(item.title or item.document.title)}]({context.file(item.document)})")
     if page.external_url:
-        access.append(f"- [在{_host(page.external_url)}上查看](<{page.external_url}>)")
+        access.append(f"- [在 {_host(page.external_url)} 上查看](<{page.external_url}>)")
     if page.embed_url:
         # A link, never an embedded player: nothing from another host loads by itself.
         access.append(f"- [▶ 在线播放（{_host(page.embed_url)}）](<{page.embed_url}>)")
