@@ -8,30 +8,15 @@ every request that would leave this machine is aborted and reported.
 """
 
 import argparse
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import ARGS, CHROMIUM, block_outside_requests, require_chromium  # noqa: E402
+from tests.browser import ARGS, CHROMIUM, block_outside_requests, require_chromium, serve_folder  # noqa: E402
 
 DEFAULT_PAGES = {"site-home-360.png": "", "site-story-360.png": "gezhi-lundao/qian-xuesen/"}
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory):
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def main():
@@ -52,25 +37,20 @@ def main():
              for p in args.pages} or DEFAULT_PAGES
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    server = serve(Path(args.site).resolve())
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     blocked = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = browser.new_context(
-                viewport={"width": args.width, "height": args.height}, device_scale_factor=2,
-                color_scheme="dark" if args.dark else "light", locale="zh-CN",
-            )
-            block_outside_requests(context, blocked)
-            page = context.new_page()
-            for name, url in pages.items():
-                page.goto(base + url.lstrip("/"), wait_until="networkidle")
-                page.screenshot(path=str(out / name), full_page=args.full)
-                print(out / name)
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve_folder(Path(args.site).resolve()) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": args.width, "height": args.height}, device_scale_factor=2,
+            color_scheme="dark" if args.dark else "light", locale="zh-CN",
+        )
+        block_outside_requests(context, blocked)
+        page = context.new_page()
+        for name, url in pages.items():
+            page.goto(base + url.lstrip("/"), wait_until="networkidle")
+            page.screenshot(path=str(out / name), full_page=args.full)
+            print(out / name)
+        browser.close()
     if blocked:
         print("外部请求已拦截：", *sorted(set(blocked)), sep="\n  ", file=sys.stderr)
         return 1

@@ -11,18 +11,22 @@
   form.setAttribute("aria-label", "筛选资源");
   var selects = [];
 
-  Array.prototype.forEach.call(root.querySelectorAll(".kepu-facet"), function (nav) {
+  Array.prototype.forEach.call(root.querySelectorAll(".kepu-facet"), function (nav, index) {
+    var field = document.createElement("div");
     var label = document.createElement("label");
-    label.appendChild(document.createTextNode(nav.querySelector(".kepu-facet__name").textContent));
+    label.textContent = nav.querySelector(".kepu-facet__name").textContent.trim();
+    label.htmlFor = "kepu-facet-" + index;
     var select = document.createElement("select");
+    select.id = label.htmlFor;
     select.add(new Option("全部", ""));
     Array.prototype.forEach.call(nav.querySelectorAll("a[data-value]"), function (link) {
       var number = link.querySelector("span");
       var name = link.firstChild.textContent.trim();
       select.add(new Option(name + (number ? "（" + number.textContent + "）" : ""), link.getAttribute("data-value")));
     });
-    label.appendChild(select);
-    form.appendChild(label);
+    field.appendChild(label);
+    field.appendChild(select);
+    form.appendChild(field);
     selects.push(select);
     nav.hidden = true;
   });
