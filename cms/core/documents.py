@@ -14,7 +14,7 @@ def _quote(value, context):
 
 def _timeline(value, context):
     """Dated events as an ordered list the theme draws as a timeline."""
-    lines = [f"### {context.plain(value['heading'])}", ""] if value.get("heading") else []
+    lines = [f"## {context.plain(value['heading'])}", ""] if value.get("heading") else []
     lines.append('<div class="kepu-timeline" markdown="1">\n')
     for event in value["events"]:
         when = f"{event['year']} 年" + (f" {event['month']} 月" if event.get("month") else "")

@@ -100,6 +100,8 @@ def card(document, tree):
 
 def _section_info(section):
     info = {"title": section.meta["title"], "url": _url(section.path), "feed": feed_path(section.path)}
+    if section.meta.get("image"):
+        info["image"] = section.meta["image"]  # e.g. the programme's logo, for pieces without an image of their own
     for key in ("colour", "colour_text"):
         if (section.meta.get("card") or {}).get(key):
             info[key] = section.meta["card"][key]
