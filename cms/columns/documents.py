@@ -21,7 +21,7 @@ def article_document(page, context):
         card={"facts": [f"第 {page.issue_number} 期"]},
     )
     meta["date"] = page.date.isoformat()
-    featured = linked_stories((f.story for f in page.featured_scientists.select_related("story")), context)
+    featured = linked_stories((f.story for f in page.featured_scientists.select_related("story__portrait")), context)
     if featured:
         meta["featured"] = featured
     return context.document(page, meta, render_body(page.body, context))

@@ -266,7 +266,7 @@ def _document_writer(document):
 
 # Serialising ------------------------------------------------------------------------------------
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when present: listings are long
     pass
 
 

@@ -40,7 +40,7 @@ def story_document(page, context):
     )
     if page.portrait:
         meta["portrait"] = context.picture(page.portrait, page.portrait_alt)
-    related = linked_stories((r.story for r in page.related_stories.select_related("story")), context)
+    related = linked_stories((r.story for r in page.related_stories.select_related("story__portrait")), context)
     if related:
         meta["related"] = related
     parts = [render_body(page.body, context)]
