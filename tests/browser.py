@@ -9,14 +9,8 @@ import shutil
 
 CHROMIUM = os.environ.get("KEPU_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
     "--disable-quic",
 ]
 LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "about:", "data:", "blob:")

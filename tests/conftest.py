@@ -25,12 +25,8 @@ def home(db):
 @pytest.fixture
 def programme(home):
     page = ProgrammePage(
-        title="格致论道",
-        slug="gezhi-lundao",
-        tagline="讲述科学的故事",
-        introduction="<p>科学文化讲坛。</p>",
-        brand_colour="#c8102e",
-        home_order=1,
+        title="格致论道", slug="gezhi-lundao", tagline="讲述科学的故事",
+        introduction="<p>科学文化讲坛。</p>", brand_colour="#c8102e", home_order=1,
     )
     home.add_child(instance=page)
     page.save_revision().publish()

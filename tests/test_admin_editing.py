@@ -68,13 +68,8 @@ def test_admin_adds_a_programme(admin_client, home):
 def test_edit_view_of_every_sample_page_type_renders(admin_client, programme, column, story, institute):
     audiences = Audience.objects.all()[:1]
     resource = ResourcePage(
-        title="资源",
-        slug="ziyuan",
-        kind="book",
-        institute=institute,
-        licence="cc-by-4.0",
-        summary="摘要",
-        external_url="https://example.org/",
+        title="资源", slug="ziyuan", kind="book", institute=institute, licence="cc-by-4.0",
+        summary="摘要", external_url="https://example.org/",
     )
     programme.add_child(instance=resource)
     resource.audiences = list(audiences)
@@ -89,21 +84,13 @@ def test_edit_view_of_every_sample_page_type_renders(admin_client, programme, co
 
 def test_preview_of_every_page_type(admin_client, home, programme, column, story, institute):
     resource = ResourcePage(
-        title="预览资源",
-        slug="yulan",
-        kind="book",
-        institute=institute,
-        licence="cc-by-4.0",
-        summary="摘要",
-        external_url="https://example.org/",
+        title="预览资源", slug="yulan", kind="book", institute=institute, licence="cc-by-4.0",
+        summary="摘要", external_url="https://example.org/",
     )
     programme.add_child(instance=resource)
     resource.save_revision()
     article = ColumnArticlePage(
-        title="预览文章",
-        slug="yulan-wenzhang",
-        issue_number=3,
-        date="2026-01-01",
+        title="预览文章", slug="yulan-wenzhang", issue_number=3, date="2026-01-01",
         body=[("quote", {"text": "求是", "attribution": "竺可桢"})],
     )
     column.add_child(instance=article)

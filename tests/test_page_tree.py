@@ -44,9 +44,7 @@ def test_add_subpage_offers_only_allowed_types(admin_client, programme):
     response = admin_client.get(reverse("wagtailadmin_pages:add_subpage", args=[programme.pk]))
     offered = {(app_label, model_name) for _label, app_label, model_name, _desc in response.context["page_types"]}
     assert offered == {
-        ("stories", "storypage"),
-        ("columns", "columnpage"),
-        ("resources", "resourcepage"),
+        ("stories", "storypage"), ("columns", "columnpage"), ("resources", "resourcepage"),
         ("resources", "contributionareapage"),
     }
 

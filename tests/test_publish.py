@@ -30,8 +30,7 @@ def snapshot(root):
     root = Path(os.path.realpath(root))
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
+        for p in sorted(root.rglob("*")) if p.is_file()
     }
 
 
@@ -90,13 +89,8 @@ def test_only_live_public_pages_reach_the_site(settings, programme, users):
     assert site_file(settings, "gezhi-lundao", "live-a", "index.html").is_file()
     assert not site_file(settings, "gezhi-lundao", "draft").exists()
     assert sorted(result.changes.added) == sorted(
-        [
-            "index.md",
-            "gezhi-lundao/index.md",
-            "gezhi-lundao/live-a.md",
-            "gezhi-lundao/doomed.md",
-            "gezhi-lundao/leaving.md",
-        ]
+        ["index.md", "gezhi-lundao/index.md", "gezhi-lundao/live-a.md", "gezhi-lundao/doomed.md",
+         "gezhi-lundao/leaving.md"]
     )
 
     # Unpublishing or deleting removes the page and its traces: listings, tags, feed, search, sitemap.
@@ -205,7 +199,7 @@ def test_richtext_becomes_markdown_with_local_links(settings, programme):
     target = make_story(programme, title="目标", slug="target")
     hidden = make_story(programme, title="草稿目标", slug="hidden", publish=False)
     html = (
-        f"<h2>小标题</h2><p><b>粗体</b>与<i>斜体</i>，H<sub>2</sub>O，x<sup>2</sup>，"
+        f'<h2>小标题</h2><p><b>粗体</b>与<i>斜体</i>，H<sub>2</sub>O，x<sup>2</sup>，'
         f'<a linktype="page" id="{target.pk}">站内</a>，<a linktype="page" id="{hidden.pk}">未公开</a>，'
         f'<a href="https://example.org/">站外</a></p><ul><li>一</li></ul><script>alert(1)</script>'
     )

@@ -66,9 +66,8 @@ def world(tmp_path_factory):
 
 
 def manage(env, *args):
-    completed = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    completed = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                               text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr + completed.stdout
     return completed
 
@@ -77,22 +76,17 @@ def tree(folder):
     """{path: sha256} of the live site (following the site/ link), plus where the link points."""
     site = folder / "site"
     real = Path(os.path.realpath(site))
-    files = {
-        p.relative_to(real).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(real.rglob("*"))
-        if p.is_file()
-    }
+    files = {p.relative_to(real).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(real.rglob("*")) if p.is_file()}
     return os.readlink(site), files
 
 
 def kill_at(env, folder, stage):
     marker = folder / f"stopped-{stage}"
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "publish_site", "--no-progress"],
-        cwd=ROOT,
+        [sys.executable, "manage.py", "publish_site", "--no-progress"], cwd=ROOT,
         env={**env, "KEPU_PUBLISH_STOP_AT": stage, "KEPU_PUBLISH_STOP_FILE": str(marker)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 240
     while not marker.exists():

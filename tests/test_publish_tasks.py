@@ -20,17 +20,8 @@ def folders(settings, tmp_path):
 
 
 def run_worker():
-    call_command(
-        "db_worker",
-        "--batch",
-        "--backend",
-        "publish",
-        "--queue-name",
-        "publish",
-        "--no-startup-delay",
-        "--no-reload",
-        verbosity=0,
-    )
+    call_command("db_worker", "--batch", "--backend", "publish", "--queue-name", "publish",
+                 "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -38,11 +38,7 @@ def loaded(db):
 
 def test_amounts(loaded):
     assert set(ProgrammePage.objects.values_list("title", flat=True)) == {
-        "格致论道",
-        "科学与中国",
-        "跨年科学演讲",
-        "科学大院",
-        "中国科普博览",
+        "格致论道", "科学与中国", "跨年科学演讲", "科学大院", "中国科普博览",
     }
     assert StoryPage.objects.live().count() >= 20
     assert ColumnPage.objects.live().count() >= 2
@@ -63,13 +59,8 @@ def test_every_page_type_in_its_place(loaded):
 
 
 def test_one_login_per_role_printed(loaded):
-    for username, role in [
-        ("admin", "管理员"),
-        ("editor", "编辑"),
-        ("reviewer", "审核"),
-        ("chief", "主编"),
-        ("contributor", "机构投稿人"),
-    ]:
+    for username, role in [("admin", "管理员"), ("editor", "编辑"), ("reviewer", "审核"), ("chief", "主编"),
+                           ("contributor", "机构投稿人")]:
         assert username in loaded and role in loaded
         user = User.objects.get(username=username)
         password = next(line.split()[1] for line in loaded.splitlines() if line.split()[:1] == [username])
@@ -86,14 +77,8 @@ def test_running_twice_changes_nothing(loaded):
 
 def test_the_admin_works_on_sample_content(loaded, client):
     client.force_login(User.objects.get(username="editor"))
-    for name in [
-        "wagtailadmin_home",
-        "stories:index",
-        "resources:index",
-        "programmes:index",
-        "columns:index",
-        "column_articles:index",
-    ]:
+    for name in ["wagtailadmin_home", "stories:index", "resources:index", "programmes:index", "columns:index",
+                 "column_articles:index"]:
         assert client.get(reverse(name)).status_code == 200, name
     response = client.get(reverse("resources:index"), {"kind": "video", "audiences": "1"})
     assert response.status_code == 200

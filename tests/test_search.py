@@ -21,13 +21,8 @@ def stories(programme):
     return [
         make_story(programme, title="钱学森：中国航天之父", slug="qian"),
         make_story(
-            programme,
-            title="华罗庚：从杂货铺走出的数学家",
-            slug="hua",
-            scientist_name="华罗庚",
-            discipline="数学",
-            summary="自学成才。",
-            body=[("paragraph", "<p>他推广了优选法和统筹法。</p>")],
+            programme, title="华罗庚：从杂货铺走出的数学家", slug="hua", scientist_name="华罗庚", discipline="数学",
+            summary="自学成才。", body=[("paragraph", "<p>他推广了优选法和统筹法。</p>")],
         ),
     ]
 

@@ -23,11 +23,7 @@ def start_production(**env):
     clean = environment(**env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
     )
 
 
@@ -79,11 +75,7 @@ def test_production_passes_the_deployment_checklist(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

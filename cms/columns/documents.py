@@ -5,10 +5,7 @@ from cms.core.documents import render_body
 
 def column_document(page, context):
     meta = context.front_matter(
-        page,
-        kind="column",
-        programme=page.programme,
-        cadence=page.get_cadence_display(),
+        page, kind="column", programme=page.programme, cadence=page.get_cadence_display(),
     )
     return context.document(page, meta, context.richtext(page.introduction))
 
@@ -16,13 +13,8 @@ def column_document(page, context):
 def article_document(page, context):
     column = page.get_parent()
     meta = context.front_matter(
-        page,
-        kind="column_article",
-        description=page.summary,
-        programme=page.programme,
-        tags=page.tags.all(),
-        column=column.title,
-        issue=page.issue_number,
+        page, kind="column_article", description=page.summary, programme=page.programme,
+        tags=page.tags.all(), column=column.title, issue=page.issue_number,
     )
     meta["date"] = page.date.isoformat()
     parts = [f"第 {page.issue_number} 期 · {page.date.isoformat()}"]

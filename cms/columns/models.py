@@ -30,12 +30,8 @@ class ColumnPage(Publishable, InProgramme, ChineseSearchMixin, Page):
 
     introduction = RichTextField(_("专栏介绍"), features=["bold", "italic", "link", "ol", "ul"])
     column_editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("专栏编辑"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="edited_columns",
+        settings.AUTH_USER_MODEL, verbose_name=_("专栏编辑"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="edited_columns",
         help_text=_("负责本专栏选题和约稿的编辑。"),
     )
     cadence = models.CharField(_("更新频率"), max_length=16, choices=Cadence.choices, default=Cadence.MONTHLY)
@@ -45,14 +41,10 @@ class ColumnPage(Publishable, InProgramme, ChineseSearchMixin, Page):
         FieldRowPanel([FieldPanel("column_editor"), FieldPanel("cadence")]),
     ]
 
-    search_fields = (
-        Page.search_fields
-        + ChineseSearchMixin.search_fields
-        + [
-            index.SearchField("introduction"),
-            index.FilterField("cadence"),
-        ]
-    )
+    search_fields = Page.search_fields + ChineseSearchMixin.search_fields + [
+        index.SearchField("introduction"),
+        index.FilterField("cadence"),
+    ]
 
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = ["columns.ColumnArticlePage"]
@@ -108,16 +100,12 @@ class ColumnArticlePage(Publishable, InProgramme, ChineseSearchMixin, Page):
         FieldPanel("tags"),
     ]
 
-    search_fields = (
-        Page.search_fields
-        + ChineseSearchMixin.search_fields
-        + [
-            index.SearchField("summary"),
-            index.SearchField("body"),
-            index.FilterField("issue_number"),
-            index.FilterField("date"),
-        ]
-    )
+    search_fields = Page.search_fields + ChineseSearchMixin.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("issue_number"),
+        index.FilterField("date"),
+    ]
 
     parent_page_types = ["columns.ColumnPage"]
     subpage_types = []
@@ -133,10 +121,7 @@ class ColumnArticlePage(Publishable, InProgramme, ChineseSearchMixin, Page):
 class FeaturedScientist(Orderable):
     page = ParentalKey(ColumnArticlePage, on_delete=models.CASCADE, related_name="featured_scientists")
     story = models.ForeignKey(
-        "stories.StoryPage",
-        verbose_name=_("科学家故事"),
-        on_delete=models.CASCADE,
-        related_name="+",
+        "stories.StoryPage", verbose_name=_("科学家故事"), on_delete=models.CASCADE, related_name="+",
     )
 
     panels = [PageChooserPanel("story", "stories.StoryPage")]

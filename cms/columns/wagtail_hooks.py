@@ -34,9 +34,7 @@ class ColumnListingViewSet(PageListingViewSet):
 class ArticleFilterSet(PageFilterSet):
     programme = ProgrammeFilter()
     column = django_filters.ModelChoiceFilter(
-        label=_("专栏"),
-        queryset=ColumnPage.objects.all(),
-        method="filter_column",
+        label=_("专栏"), queryset=ColumnPage.objects.all(), method="filter_column",
     )
     date = django_filters.DateFromToRangeFilter(label=_("日期"))
 

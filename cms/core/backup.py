@@ -85,18 +85,8 @@ def _restore_database(directory, filename):
     env, args, name = _pg_env()
     connection.close()
     _run(
-        [
-            "pg_restore",
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            *args,
-            "-d",
-            name,
-            str(source),
-        ],
+        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+         *args, "-d", name, str(source)],
         env=env,
     )
 
@@ -154,7 +144,8 @@ def restore_backup(archive_path):
     unknown = set(meta["migrations"]) - set(_applied_migrations())
     if unknown:
         raise BackupError(
-            f"这份备份来自更新的 Kepu 版本（含本版本没有的数据库迁移，如 {sorted(unknown)[0]}），请先升级 Kepu 再恢复。"
+            "这份备份来自更新的 Kepu 版本（含本版本没有的数据库迁移，如 "
+            f"{sorted(unknown)[0]}），请先升级 Kepu 再恢复。"
         )
     with tempfile.TemporaryDirectory(prefix="kepu-restore-") as tmp:
         tmp = Path(tmp)

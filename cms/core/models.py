@@ -27,12 +27,8 @@ class Institute(ChineseSearchMixin, index.Indexed, models.Model):
     region = models.CharField(_("地区"), max_length=50, help_text=_("省、自治区、直辖市，如 北京、广东。"))
     website = models.URLField(_("网站"), blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("标志"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        "wagtailimages.Image", verbose_name=_("标志"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
     )
 
     panels = [FieldPanel("name"), FieldPanel("kind"), FieldPanel("region"), FieldPanel("website"), FieldPanel("logo")]
@@ -57,12 +53,8 @@ class User(AbstractUser):
     """An admin user; contributors belong to the institute whose resources they draft."""
 
     institute = models.ForeignKey(
-        Institute,
-        verbose_name=_("所属机构"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="members",
+        Institute, verbose_name=_("所属机构"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="members",
         help_text=_("机构投稿人只能为所属机构投稿。编辑部成员留空。"),
     )
 
@@ -76,9 +68,7 @@ class HomePage(Publishable, Page):
     """The site root: the brand programmes hang under it."""
 
     introduction = RichTextField(
-        _("首页导语"),
-        blank=True,
-        features=["bold", "italic", "link"],
+        _("首页导语"), blank=True, features=["bold", "italic", "link"],
         help_text=_("出现在公众网站首页顶部的一两句话。"),
     )
 
@@ -102,8 +92,7 @@ class SiteSettings(BaseGenericSetting):
 
     site_name = models.CharField(_("网站名称"), max_length=100, default="Kepu 科普")
     base_url = models.URLField(
-        _("公众网站地址"),
-        default="http://127.0.0.1:8001/",
+        _("公众网站地址"), default="http://127.0.0.1:8001/",
         help_text=_("静态网站对外的根地址，用于规范链接、站点地图和订阅源。"),
     )
     description = models.CharField(_("网站简介"), max_length=200, blank=True)

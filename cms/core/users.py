@@ -10,9 +10,7 @@ from .models import Institute
 
 class InstituteFieldMixin(forms.Form):
     institute = forms.ModelChoiceField(
-        queryset=Institute.objects.all(),
-        required=False,
-        label=_("所属机构"),
+        queryset=Institute.objects.all(), required=False, label=_("所属机构"),
         help_text=_("机构投稿人只能为所属机构投稿。编辑部成员留空。"),
     )
 

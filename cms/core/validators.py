@@ -34,4 +34,6 @@ def validate_past_year(year):
             params={"year": year, "this_year": this_year},
         )
     if year < EARLIEST_YEAR:
-        raise ValidationError(_("年份 %(year)s 太早了，请检查是否输入有误。"), code="too_early", params={"year": year})
+        raise ValidationError(
+            _("年份 %(year)s 太早了，请检查是否输入有误。"), code="too_early", params={"year": year}
+        )

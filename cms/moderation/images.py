@@ -29,20 +29,9 @@ PORTRAIT_MIN_HEIGHT = 400
 
 # Everything Pillow raises on malformed input (see Pillow's Tests/images and testdata README).
 PILLOW_ERRORS = (
-    OSError,
-    UnidentifiedImageError,
-    ValueError,
-    SyntaxError,
-    IndexError,
-    TypeError,
-    KeyError,
-    EOFError,
-    ZeroDivisionError,
-    struct.error,
-    MemoryError,
-    OverflowError,
-    Image.DecompressionBombError,
-    Image.DecompressionBombWarning,
+    OSError, UnidentifiedImageError, ValueError, SyntaxError, IndexError, TypeError,
+    KeyError, EOFError, ZeroDivisionError, struct.error,
+    MemoryError, OverflowError, Image.DecompressionBombError, Image.DecompressionBombWarning,
 )
 
 

@@ -69,15 +69,14 @@ class ScreeningTask(Task):
     @classmethod
     def get_description(cls):
         return _(
-            "自动检查禁用词和关注词、被清理程序改动的富文本、缺少替代文本的图片、缺少许可的资源和指向未发布页面的链接。"
+            "自动检查禁用词和关注词、被清理程序改动的富文本、缺少替代文本的图片、"
+            "缺少许可的资源和指向未发布页面的链接。"
         )
 
 
 class RejectionCommentForm(TaskStateCommentForm):
     comment = forms.CharField(
-        label=_("退回意见"),
-        required=True,
-        widget=forms.Textarea({"rows": 3}),
+        label=_("退回意见"), required=True, widget=forms.Textarea({"rows": 3}),
         error_messages={"required": _("退回修改时必须写明意见，告诉作者要改什么。")},
     )
 

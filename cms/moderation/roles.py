@@ -47,14 +47,8 @@ COLLECTION_PERMISSIONS = {
     EDITOR: ["add_image", "change_image", "choose_image", "add_document", "change_document", "choose_document"],
     REVIEWER: ["choose_image", "choose_document"],
     CHIEF_EDITOR: [
-        "add_image",
-        "change_image",
-        "delete_image",
-        "choose_image",
-        "add_document",
-        "change_document",
-        "delete_document",
-        "choose_document",
+        "add_image", "change_image", "delete_image", "choose_image",
+        "add_document", "change_document", "delete_document", "choose_document",
     ],
     CONTRIBUTOR: [],  # granted on the institute's own collection
 }
@@ -64,13 +58,9 @@ MODEL_PERMISSIONS = {
     EDITOR: ["wagtailadmin.access_admin", "taggit.add_tag"],
     REVIEWER: ["wagtailadmin.access_admin"],
     CHIEF_EDITOR: [
-        "wagtailadmin.access_admin",
-        "taggit.add_tag",
-        "taggit.change_tag",
-        "core.add_institute",
-        "core.change_institute",
-        "resources.add_subject",
-        "resources.change_subject",
+        "wagtailadmin.access_admin", "taggit.add_tag", "taggit.change_tag",
+        "core.add_institute", "core.change_institute",
+        "resources.add_subject", "resources.change_subject",
     ],
     CONTRIBUTOR: ["wagtailadmin.access_admin"],
 }
@@ -170,3 +160,4 @@ def sync_contributor(user):
         user.groups.remove(*stale)
     if wanted is not None and not current.filter(pk=wanted.pk).exists():
         user.groups.add(wanted)
+

@@ -20,44 +20,14 @@ from html.parser import HTMLParser
 
 import bleach
 
-ALLOWED_TAGS = frozenset(
-    {
-        "p",
-        "br",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "ul",
-        "ol",
-        "li",
-        "blockquote",
-        "hr",
-        "a",
-        "b",
-        "strong",
-        "i",
-        "em",
-        "s",
-        "sup",
-        "sub",
-        "code",
-        "table",
-        "caption",
-        "thead",
-        "tbody",
-        "tfoot",
-        "tr",
-        "th",
-        "td",
-        "figure",
-        "figcaption",
-        "img",
-        "embed",  # Wagtail's stored form of images and media embeds, never a browser plugin
-    }
-)
+ALLOWED_TAGS = frozenset({
+    "p", "br", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "blockquote", "hr",
+    "a", "b", "strong", "i", "em", "s", "sup", "sub", "code",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "figure", "figcaption", "img",
+    "embed",  # Wagtail's stored form of images and media embeds, never a browser plugin
+})
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "linktype", "id"},
@@ -104,12 +74,8 @@ def is_safe_link(value):
 def is_own_media(value):
     """Images come from our own media: a relative URL with no scheme and no other host."""
     normalised = _normalised_url(value)
-    return (
-        bool(normalised)
-        and url_scheme(value) == ""
-        and not normalised.startswith("//")
+    return bool(normalised) and url_scheme(value) == "" and not normalised.startswith("//") \
         and not normalised.startswith("\\")
-    )
 
 
 def allow_attribute(tag, name, value):
@@ -215,13 +181,10 @@ def sanitise_with_report(value):
         return SanitiserReport(clean=clean)
     before, after = _Inventory(value or ""), _Inventory(clean)
     removed_tags = sorted(set(before.tags) - set(after.tags))
-    removed_attributes = sorted(
-        {
-            (tag, name)
-            for (tag, name, val), count in before.attributes.items()
-            if tag not in removed_tags and after.attributes[(tag, name, val)] < count
-        }
-    )
+    removed_attributes = sorted({
+        (tag, name) for (tag, name, val), count in before.attributes.items()
+        if tag not in removed_tags and after.attributes[(tag, name, val)] < count
+    })
     return SanitiserReport(
         clean=clean,
         removed_tags=removed_tags,

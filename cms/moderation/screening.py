@@ -68,9 +68,8 @@ def _walk_model_fields(obj, prefix, own_fields):
         location = f"{prefix}{_label(model_field)}"
         value = getattr(obj, model_field.name)
         if isinstance(model_field, RichTextField):
-            yield Item(
-                location, "html", value or "", replace=lambda clean, name=model_field.name: setattr(obj, name, clean)
-            )
+            yield Item(location, "html", value or "",
+                       replace=lambda clean, name=model_field.name: setattr(obj, name, clean))
         elif isinstance(model_field, StreamField):
             yield from _walk_stream(location, value)
         elif isinstance(model_field, (models.CharField, models.TextField)) and not model_field.choices:
@@ -158,9 +157,7 @@ def _check_page_link(result, location, target_id, target=None):
     if target is None:
         result.problems.append(f"「{location}」链接的页面（编号 {target_id}）已被删除，请移除或更换链接。")
     elif not target.live:
-        result.problems.append(
-            f"「{location}」链接的页面《{target.title}》尚未发布，请等它发布后再提交，或移除该链接。"
-        )
+        result.problems.append(f"「{location}」链接的页面《{target.title}》尚未发布，请等它发布后再提交，或移除该链接。")
 
 
 def screen_page(page, revision=None):

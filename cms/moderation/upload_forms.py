@@ -29,12 +29,8 @@ class KepuImageForm(BaseImageForm):
 class KepuDocumentForm(BaseDocumentForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if (
-            upload
-            and hasattr(upload, "read")
-            and not getattr(upload, "_committed", False)
-            and looks_like_image(upload.name)
-        ):
+        if upload and hasattr(upload, "read") and not getattr(upload, "_committed", False) \
+                and looks_like_image(upload.name):
             try:
                 return clean_image_upload(upload)
             except ValidationError as error:

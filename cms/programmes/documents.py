@@ -4,12 +4,7 @@
 def programme_document(page, context):
     image = context.image_path(page.logo) if page.logo else None
     meta = context.front_matter(
-        page,
-        kind="programme",
-        description=page.tagline,
-        programme=page,
-        image=image,
-        brand_colour=page.brand_colour,
-        order=page.home_order,
+        page, kind="programme", description=page.tagline, programme=page, image=image,
+        brand_colour=page.brand_colour, order=page.home_order,
     )
     return context.document(page, meta, context.richtext(page.introduction))

@@ -18,29 +18,19 @@ class ProgrammePage(Publishable, ChineseSearchMixin, Page):
 
     tagline = models.CharField(_("口号"), max_length=60, help_text=_("一句话介绍，显示在首页项目卡片上。"))
     introduction = RichTextField(
-        _("项目介绍"),
-        features=["bold", "italic", "link", "ol", "ul"],
+        _("项目介绍"), features=["bold", "italic", "link", "ol", "ul"],
         help_text=_("项目主页顶部的介绍。"),
     )
     logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("标志"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        "wagtailimages.Image", verbose_name=_("标志"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
     )
     brand_colour = models.CharField(
-        _("品牌色"),
-        max_length=7,
-        default="#1f6feb",
-        validators=[hex_colour],
+        _("品牌色"), max_length=7, default="#1f6feb", validators=[hex_colour],
         help_text=_("#RRGGBB 形式，用于公众网站上的项目标识。"),
     )
     home_order = models.PositiveSmallIntegerField(
-        _("首页排序"),
-        default=100,
-        help_text=_("数字越小，在首页越靠前。"),
+        _("首页排序"), default=100, help_text=_("数字越小，在首页越靠前。"),
     )
 
     content_panels = Page.content_panels + [
@@ -49,21 +39,14 @@ class ProgrammePage(Publishable, ChineseSearchMixin, Page):
         MultiFieldPanel([FieldPanel("logo"), FieldPanel("brand_colour"), FieldPanel("home_order")], heading=_("品牌")),
     ]
 
-    search_fields = (
-        Page.search_fields
-        + ChineseSearchMixin.search_fields
-        + [
-            index.SearchField("tagline"),
-            index.SearchField("introduction"),
-        ]
-    )
+    search_fields = Page.search_fields + ChineseSearchMixin.search_fields + [
+        index.SearchField("tagline"),
+        index.SearchField("introduction"),
+    ]
 
     parent_page_types = ["core.HomePage"]
     subpage_types = [
-        "stories.StoryPage",
-        "columns.ColumnPage",
-        "resources.ResourcePage",
-        "resources.ContributionAreaPage",
+        "stories.StoryPage", "columns.ColumnPage", "resources.ResourcePage", "resources.ContributionAreaPage",
     ]
 
     class Meta:

@@ -55,12 +55,8 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
         "nav": [{"首页": "index.md"}] + [{item["title"]: item["path"]} for item in nav],
         "validation": {
             "nav": {"omitted_files": "ignore", "not_found": "warn", "absolute_links": "ignore"},
-            "links": {
-                "not_found": "warn",
-                "absolute_links": "ignore",
-                "unrecognized_links": "warn",
-                "anchors": "ignore",
-            },
+            "links": {"not_found": "warn", "absolute_links": "ignore", "unrecognized_links": "warn",
+                      "anchors": "ignore"},
         },
     }
     return config

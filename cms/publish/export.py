@@ -48,12 +48,9 @@ def exportable_pages():
     root = site.root_page
     now = timezone.now()
     pages = (
-        Page.objects.descendant_of(root, inclusive=True)
-        .live()
-        .public()
+        Page.objects.descendant_of(root, inclusive=True).live().public()
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .order_by("path")
-        .specific()
+        .order_by("path").specific()
     )
     kept, kept_paths = [], set()
     for page in pages:
@@ -125,7 +122,8 @@ class ExportContext:
         return relative(self.current_path, content_path)
 
     # Front matter ----------------------------------------------------------------------------
-    def front_matter(self, page, *, kind, description="", programme=None, tags=(), authors=(), image=None, **extra):
+    def front_matter(self, page, *, kind, description="", programme=None, tags=(), authors=(), image=None,
+                     **extra):
         meta = {
             "title": page.title,
             "description": " ".join((description or page.search_description or "").split()),
@@ -203,9 +201,8 @@ class ExportContext:
         caption_text = " ".join(part for part in (caption, f"（{credit}）" if credit else "") if part)
         if not caption_text:
             return f'<figure markdown="span">\n  {img}\n</figure>\n'
-        return (
-            f'<figure markdown="span">\n  {img}\n  <figcaption>{_html_escape(caption_text)}</figcaption>\n</figure>\n'
-        )
+        return (f'<figure markdown="span">\n  {img}\n  <figcaption>{_html_escape(caption_text)}</figcaption>\n'
+                "</figure>\n")
 
     def file(self, document):
         """Relative link to a copy of a Wagtail document, at a stable path."""
@@ -229,7 +226,6 @@ def _rendition_writer(image, spec):
         rendition = image.get_rendition(spec)
         with rendition.file.open("rb") as source:
             fsutil.atomic_write(target, source.read())
-
     return write
 
 
@@ -237,12 +233,10 @@ def _document_writer(document):
     def write(target):
         with document.file.open("rb") as source:
             fsutil.atomic_write(target, source.read())
-
     return write
 
 
 # Serialising ------------------------------------------------------------------------------------
-
 
 class _Dumper(yaml.SafeDumper):
     pass
@@ -257,7 +251,8 @@ _Dumper.add_representer(str, _str_representer)
 
 
 def serialise(meta, body):
-    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
+    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                      width=10_000)
     body = re.sub(r"\n{3,}", "\n\n", body.strip())
     text = f"---\n{front}---\n\n{body}\n"
     return text.encode("utf-8")
@@ -268,7 +263,6 @@ def sha256(data):
 
 
 # The export ------------------------------------------------------------------------------------
-
 
 @dataclass
 class ExportResult:
@@ -340,10 +334,7 @@ def export(content_dir=None, *, checkpoint=None, progress=None):
         site = SiteSettings.load()
         if documents:
             generated["feed.xml"] = generate.feed(
-                documents,
-                site_name=site.site_name,
-                base_url=site.base_url,
-                description=site.description,
+                documents, site_name=site.site_name, base_url=site.base_url, description=site.description,
             )
             generated["sitemap.xml"] = generate.sitemap(documents, generated, base_url=site.base_url)
     assets = dict(context.assets) if context else {}
@@ -380,7 +371,8 @@ def export(content_dir=None, *, checkpoint=None, progress=None):
     manifest = {
         "version": 1,
         "pages": {
-            path: {"page": documents[path].page_id, "revision": documents[path].revision_id, "sha256": sha256(data)}
+            path: {"page": documents[path].page_id, "revision": documents[path].revision_id,
+                   "sha256": sha256(data)}
             for path, data in sorted(files.items())
         },
         "generated": {path: {"sha256": sha256(data)} for path, data in sorted(generated.items())},

@@ -42,9 +42,8 @@ def finish_documents(documents, groups):
     ``groups`` maps a document path to the heading its kind is listed under (e.g. 科学家故事).
     Returns {path: bytes} for every page document.
     """
-    items = sorted(
-        (d for d in documents.values() if not d.children and d.path != "index.md"), key=_sort_key, reverse=True
-    )
+    items = sorted((d for d in documents.values() if not d.children and d.path != "index.md"),
+                   key=_sort_key, reverse=True)
     rendered = {}
     for path, document in sorted(documents.items()):
         parts = [document.body.strip()]
@@ -77,22 +76,12 @@ def tag_pages(documents):
     index_lines = []
     for path, (tag, tagged) in sorted(by_tag.items()):
         tagged.sort(key=_sort_key, reverse=True)
-        meta = {
-            "title": f"标签：{tag}",
-            "description": f"标有“{tag}”的内容",
-            "kind": "tag",
-            "canonical": canonical_of(path),
-            "generated": True,
-        }
+        meta = {"title": f"标签：{tag}", "description": f"标有“{tag}”的内容", "kind": "tag",
+                "canonical": canonical_of(path), "generated": True}
         pages[path] = serialise(meta, "\n".join(_item(path, d) for d in tagged))
         index_lines.append(f"- [{_escape(tag)}]({relative('tags/index.md', path)}) （{len(tagged)}）")
-    meta = {
-        "title": "标签",
-        "description": "按标签浏览全部内容",
-        "kind": "tags",
-        "canonical": canonical_of("tags/index.md"),
-        "generated": True,
-    }
+    meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
+            "canonical": canonical_of("tags/index.md"), "generated": True}
     pages["tags/index.md"] = serialise(meta, "\n".join(index_lines))
     return pages
 
@@ -100,12 +89,12 @@ def tag_pages(documents):
 def feed(documents, *, site_name, base_url, description):
     """An RSS 2.0 feed of the latest items. Dates come from the content, never from the clock."""
     base = base_url.rstrip("/")
-    items = sorted(
-        (d for d in documents.values() if not d.children and d.path != "index.md"), key=_sort_key, reverse=True
-    )[:FEED_LENGTH]
+    items = sorted((d for d in documents.values() if not d.children and d.path != "index.md"),
+                   key=_sort_key, reverse=True)[:FEED_LENGTH]
 
     def rfc822(day):
-        value = datetime.combine(datetime.fromisoformat(day).date(), time(0, 0), tzinfo=timezone.get_current_timezone())
+        value = datetime.combine(datetime.fromisoformat(day).date(), time(0, 0),
+                                 tzinfo=timezone.get_current_timezone())
         return format_datetime(value)
 
     lines = [

@@ -17,13 +17,8 @@ class _Converter(MarkdownConverter):
 
 
 _CONVERTER = _Converter(
-    heading_style="ATX",
-    bullets="-",
-    strong_em_symbol="*",
-    sup_symbol="<sup>",
-    sub_symbol="<sub>",
-    escape_misc=False,
-    autolinks=False,
+    heading_style="ATX", bullets="-", strong_em_symbol="*", sup_symbol="<sup>", sub_symbol="<sub>",
+    escape_misc=False, autolinks=False,
 )
 
 _TOKEN = "KEPUEMBED{}X"

@@ -42,8 +42,7 @@ def staging_dir(build_id):
 def list_builds():
     """Complete builds, oldest first."""
     return sorted(
-        p.name
-        for p in builds_dir().iterdir()
+        p.name for p in builds_dir().iterdir()
         if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file() and (p / "site").is_dir()
     )
 

@@ -24,17 +24,8 @@ from .manifest import output_path
 ALLOWED_EXTRA_HTML = {"404.html"}
 _URL_ATTRS = {"href", "src", "poster", "data"}
 # Elements whose URL the browser fetches by itself (as opposed to links a reader may follow).
-_FETCHED = {
-    ("script", "src"),
-    ("img", "src"),
-    ("iframe", "src"),
-    ("source", "src"),
-    ("video", "src"),
-    ("audio", "src"),
-    ("video", "poster"),
-    ("embed", "src"),
-    ("object", "data"),
-}
+_FETCHED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
+            ("audio", "src"), ("video", "poster"), ("embed", "src"), ("object", "data")}
 
 
 class VerificationError(Exception):
@@ -73,9 +64,7 @@ def _live_problems(manifest):
     ids = {entry["page"] for entry in entries.values()}
     now = timezone.now()
     public = (
-        Page.objects.filter(pk__in=ids)
-        .live()
-        .public()
+        Page.objects.filter(pk__in=ids).live().public()
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .values_list("pk", "live_revision_id")
     )
@@ -191,7 +180,7 @@ def _link_targets(rel, urls, site_host, root_prefix):
             if not path.startswith(root_prefix):
                 problems.append(f"{rel} 中的链接 {url} 指向站点之外")
                 continue
-            target = path[len(root_prefix) :]
+            target = path[len(root_prefix):]
         else:
             target = posixpath.join(base, path)
         target = posixpath.normpath(target) if target else "."

@@ -17,10 +17,8 @@ class LastPublishPanel(Component):
     def get_context_data(self, parent_context=None):
         from .models import PublishJob
 
-        return {
-            "job": PublishJob.objects.exclude(status=PublishJob.Status.QUEUED).first(),
-            "queued": PublishJob.objects.filter(status=PublishJob.Status.QUEUED).exists(),
-        }
+        return {"job": PublishJob.objects.exclude(status=PublishJob.Status.QUEUED).first(),
+                "queued": PublishJob.objects.filter(status=PublishJob.Status.QUEUED).exists()}
 
 
 @hooks.register("construct_homepage_panels")

@@ -7,18 +7,10 @@ def resource_document(page, context):
     audiences = [a.name for a in page.audiences.all()]
     subjects = sorted(s.name for s in page.subjects.all())
     meta = context.front_matter(
-        page,
-        kind="resource",
-        description=page.summary,
-        programme=page.programme,
-        tags=page.tags.all(),
-        authors=[page.institute.name] if page.institute else [],
-        resource_kind=page.kind,
-        resource_kind_label=page.get_kind_display(),
-        audiences=audiences,
-        subjects=subjects,
-        licence=page.licence,
-        length=page.length,
+        page, kind="resource", description=page.summary, programme=page.programme,
+        tags=page.tags.all(), authors=[page.institute.name] if page.institute else [],
+        resource_kind=page.kind, resource_kind_label=page.get_kind_display(),
+        audiences=audiences, subjects=subjects, licence=page.licence, length=page.length,
     )
     facts = [f"**类型**：{page.get_kind_display()}"]
     if audiences:

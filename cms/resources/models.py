@@ -76,11 +76,8 @@ class ResourceForm(WagtailAdminPageForm):
         area = self._contribution_area()
         institute = cleaned_data.get("institute")
         if area is not None and institute is not None and institute.pk != area.institute_id:
-            self.add_error(
-                "institute",
-                _("在“%(area)s”中投稿，贡献机构只能是“%(institute)s”。")
-                % {"area": area.title, "institute": area.institute},
-            )
+            self.add_error("institute", _("在“%(area)s”中投稿，贡献机构只能是“%(institute)s”。")
+                           % {"area": area.title, "institute": area.institute})
         files = self.formsets.get("files")
         has_file = files is not None and any(
             form.cleaned_data.get("document") and not form.cleaned_data.get("DELETE")
@@ -122,33 +119,21 @@ class ResourcePage(Publishable, InProgramme, ChineseSearchMixin, Page):
     audiences = ParentalManyToManyField(Audience, verbose_name=_("受众"), related_name="resources")
     subjects = ParentalManyToManyField(Subject, verbose_name=_("学科主题"), blank=True, related_name="resources")
     institute = models.ForeignKey(
-        "core.Institute",
-        verbose_name=_("贡献机构"),
-        null=True,
-        blank=False,
-        on_delete=models.PROTECT,
-        related_name="resources",
+        "core.Institute", verbose_name=_("贡献机构"), null=True, blank=False,
+        on_delete=models.PROTECT, related_name="resources",
     )
     licence = models.CharField(
-        _("许可协议"),
-        max_length=24,
-        choices=Licence.choices,
-        blank=True,
+        _("许可协议"), max_length=24, choices=Licence.choices, blank=True,
         help_text=_("资源的使用许可。未选择许可的资源不能通过审核。"),
     )
     summary = models.TextField(_("摘要"), max_length=300)
     body = StreamField(BodyBlock(), verbose_name=_("介绍"), blank=True)
     external_url = models.URLField(_("外部链接"), blank=True, help_text=_("资源在机构网站上的地址。"))
     embed_url = models.URLField(
-        _("嵌入地址"),
-        blank=True,
-        help_text=_("视频或音频播放页的地址，公众网站上将直接嵌入播放。"),
+        _("嵌入地址"), blank=True, help_text=_("视频或音频播放页的地址，公众网站上将直接嵌入播放。"),
     )
     length = models.CharField(
-        _("时长或篇幅"),
-        max_length=50,
-        blank=True,
-        help_text=_("例如 45 分钟、320 页、展期三个月。"),
+        _("时长或篇幅"), max_length=50, blank=True, help_text=_("例如 45 分钟、320 页、展期三个月。"),
     )
     tags = ClusterTaggableManager(through=ResourceTag, blank=True, verbose_name=_("标签"))
 
@@ -173,18 +158,14 @@ class ResourcePage(Publishable, InProgramme, ChineseSearchMixin, Page):
         FieldPanel("tags"),
     ]
 
-    search_fields = (
-        Page.search_fields
-        + ChineseSearchMixin.search_fields
-        + [
-            index.SearchField("summary"),
-            index.SearchField("body"),
-            index.RelatedFields("institute", [index.SearchField("name")]),
-            index.FilterField("kind"),
-            index.FilterField("licence"),
-            index.FilterField("institute"),
-        ]
-    )
+    search_fields = Page.search_fields + ChineseSearchMixin.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("institute", [index.SearchField("name")]),
+        index.FilterField("kind"),
+        index.FilterField("licence"),
+        index.FilterField("institute"),
+    ]
 
     parent_page_types = ["programmes.ProgrammePage", "resources.ContributionAreaPage"]
     subpage_types = []
@@ -200,10 +181,7 @@ class ResourcePage(Publishable, InProgramme, ChineseSearchMixin, Page):
 class ResourceFile(Orderable):
     page = ParentalKey(ResourcePage, on_delete=models.CASCADE, related_name="files")
     document = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("文件"),
-        on_delete=models.CASCADE,
-        related_name="+",
+        "wagtaildocs.Document", verbose_name=_("文件"), on_delete=models.CASCADE, related_name="+",
     )
     title = models.CharField(_("显示名称"), max_length=100, blank=True, help_text=_("留空则使用文件标题。"))
 
@@ -221,15 +199,10 @@ class ContributionAreaPage(InProgramme, Page):
     """
 
     institute = models.ForeignKey(
-        "core.Institute",
-        verbose_name=_("机构"),
-        on_delete=models.PROTECT,
-        related_name="contribution_areas",
+        "core.Institute", verbose_name=_("机构"), on_delete=models.PROTECT, related_name="contribution_areas",
     )
     guidelines = models.TextField(
-        _("投稿须知"),
-        blank=True,
-        help_text=_("给本机构投稿人看的说明，例如选题范围和文件要求。"),
+        _("投稿须知"), blank=True, help_text=_("给本机构投稿人看的说明，例如选题范围和文件要求。"),
     )
 
     content_panels = Page.content_panels + [FieldPanel("institute"), FieldPanel("guidelines")]

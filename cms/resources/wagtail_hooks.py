@@ -17,15 +17,10 @@ from .models import Audience, ResourcePage, Subject
 class ResourceFilterSet(PageFilterSet):
     programme = ProgrammeFilter()
     kind = django_filters.MultipleChoiceFilter(
-        label=_("资源类型"),
-        choices=ResourcePage.Kind.choices,
-        widget=CheckboxSelectMultiple,
+        label=_("资源类型"), choices=ResourcePage.Kind.choices, widget=CheckboxSelectMultiple,
     )
     audiences = django_filters.ModelMultipleChoiceFilter(
-        label=_("受众"),
-        queryset=Audience.objects.all(),
-        widget=CheckboxSelectMultiple,
-        distinct=True,
+        label=_("受众"), queryset=Audience.objects.all(), widget=CheckboxSelectMultiple, distinct=True,
     )
     subjects = django_filters.ModelChoiceFilter(label=_("学科主题"), queryset=Subject.objects.all())
     institute = django_filters.ModelChoiceFilter(label=_("贡献机构"), queryset=Institute.objects.all())

@@ -135,29 +135,8 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "cms.core.search"},
 }
 WAGTAILDOCS_EXTENSIONS = [
-    "pdf",
-    "doc",
-    "docx",
-    "ppt",
-    "pptx",
-    "key",
-    "odt",
-    "odp",
-    "xls",
-    "xlsx",
-    "csv",
-    "txt",
-    "zip",
-    "epub",
-    "mp3",
-    "m4a",
-    "mp4",
-    "webm",
-    "jpg",
-    "jpeg",
-    "png",
-    "gif",
-    "webp",
+    "pdf", "doc", "docx", "ppt", "pptx", "key", "odt", "odp", "xls", "xlsx", "csv", "txt",
+    "zip", "epub", "mp3", "m4a", "mp4", "webm", "jpg", "jpeg", "png", "gif", "webp",
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -169,22 +148,8 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # Rich text features editors get everywhere (the sanitiser enforces the same set).
 KEPU_RICHTEXT_FEATURES = [
-    "h2",
-    "h3",
-    "h4",
-    "bold",
-    "italic",
-    "superscript",
-    "subscript",
-    "strikethrough",
-    "ol",
-    "ul",
-    "blockquote",
-    "hr",
-    "link",
-    "document-link",
-    "image",
-    "embed",
+    "h2", "h3", "h4", "bold", "italic", "superscript", "subscript", "strikethrough",
+    "ol", "ul", "blockquote", "hr", "link", "document-link", "image", "embed",
 ]
 
 # Every upload crosses one image validator (cms/moderation/images.py).

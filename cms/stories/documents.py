@@ -6,15 +6,9 @@ from cms.core.documents import render_body
 def story_document(page, context):
     portrait = context.image_path(page.portrait) if page.portrait else None
     meta = context.front_matter(
-        page,
-        kind="story",
-        description=page.summary,
-        programme=page.programme,
-        tags=page.tags.all(),
-        image=portrait,
-        scientist=page.scientist_name,
-        discipline=page.discipline,
-        institution=page.institution,
+        page, kind="story", description=page.summary, programme=page.programme,
+        tags=page.tags.all(), image=portrait,
+        scientist=page.scientist_name, discipline=page.discipline, institution=page.institution,
         honours=[{"title": h.title, "year": h.year} for h in page.honours.all()],
     )
     parts = []
@@ -32,9 +26,9 @@ def story_document(page, context):
         parts.append("## 荣誉\n\n" + "\n".join(f"- {h.year} 年 {h.title}" for h in honours))
     sources = list(page.sources.all())
     if sources:
-        parts.append(
-            "## 参考来源\n\n" + "\n".join(f"- [{s.title}]({s.url})" if s.url else f"- {s.title}" for s in sources)
-        )
+        parts.append("## 参考来源\n\n" + "\n".join(
+            f"- [{s.title}]({s.url})" if s.url else f"- {s.title}" for s in sources
+        ))
     related = [(r.story, context.link(r.story)) for r in page.related_stories.select_related("story")]
     related = [(story, link) for story, link in related if link]
     if related:

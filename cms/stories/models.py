@@ -27,30 +27,20 @@ class StoryPage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """A scientist story (科学家故事): one scientist or team."""
 
     scientist_name = models.CharField(
-        _("科学家姓名"),
-        max_length=50,
-        help_text=_("故事主人公的姓名；团队故事填写团队名称。"),
+        _("科学家姓名"), max_length=50, help_text=_("故事主人公的姓名；团队故事填写团队名称。"),
     )
     portrait = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("肖像"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        "wagtailimages.Image", verbose_name=_("肖像"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
     )
     portrait_alt = models.CharField(
-        _("肖像替代文本"),
-        max_length=200,
-        blank=True,
+        _("肖像替代文本"), max_length=200, blank=True,
         help_text=_("向看不到图片的读者描述肖像，例如“钱学森在实验室中的黑白照片”。有肖像时必填。"),
     )
     discipline = models.CharField(_("学科"), max_length=50, help_text=_("例如 力学、数学、地质学。"))
     institution = models.CharField(_("单位"), max_length=100, blank=True, help_text=_("主要工作单位。"))
     summary = models.TextField(
-        _("摘要"),
-        max_length=300,
-        help_text=_("一两句话概括，出现在列表、搜索结果和分享卡片中，不超过 300 字。"),
+        _("摘要"), max_length=300, help_text=_("一两句话概括，出现在列表、搜索结果和分享卡片中，不超过 300 字。"),
     )
     body = StreamField(BodyBlock(), verbose_name=_("正文"))
     tags = ClusterTaggableManager(through=StoryTag, blank=True, verbose_name=_("标签"))
@@ -73,19 +63,15 @@ class StoryPage(Publishable, InProgramme, ChineseSearchMixin, Page):
         InlinePanel("related_stories", heading=_("相关故事"), label=_("相关故事")),
     ]
 
-    search_fields = (
-        Page.search_fields
-        + ChineseSearchMixin.search_fields
-        + [
-            index.SearchField("scientist_name", boost=3),
-            index.AutocompleteField("scientist_name"),
-            index.SearchField("discipline"),
-            index.SearchField("institution"),
-            index.SearchField("summary"),
-            index.SearchField("body"),
-            index.FilterField("discipline"),
-        ]
-    )
+    search_fields = Page.search_fields + ChineseSearchMixin.search_fields + [
+        index.SearchField("scientist_name", boost=3),
+        index.AutocompleteField("scientist_name"),
+        index.SearchField("discipline"),
+        index.SearchField("institution"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("discipline"),
+    ]
 
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = []
@@ -136,10 +122,7 @@ class StorySource(Orderable):
 class StoryRelatedStory(Orderable):
     page = ParentalKey(StoryPage, on_delete=models.CASCADE, related_name="related_stories")
     story = models.ForeignKey(
-        StoryPage,
-        verbose_name=_("故事"),
-        on_delete=models.CASCADE,
-        related_name="+",
+        StoryPage, verbose_name=_("故事"), on_delete=models.CASCADE, related_name="+",
     )
 
     panels = [PageChooserPanel("story", "stories.StoryPage")]

@@ -13,9 +13,13 @@ from cms.moderation.roles import CONTRIBUTOR
 from cms.resources.models import Audience, ContributionAreaPage, ResourcePage
 
 # Test data written elsewhere lives beside the repository, in ../shared/testdata/.
-TESTDATA = Path(os.environ.get("KEPU_TESTDATA") or Path(__file__).resolve().parents[2].parent / "shared" / "testdata")
+TESTDATA = Path(
+    os.environ.get("KEPU_TESTDATA") or Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
+)
 if not (TESTDATA / "README.md").exists():
-    raise RuntimeError(f"找不到共享测试数据 {TESTDATA}：仓库旁应有 shared/testdata/（或用 KEPU_TESTDATA 指定其位置）。")
+    raise RuntimeError(
+        f"找不到共享测试数据 {TESTDATA}：仓库旁应有 shared/testdata/（或用 KEPU_TESTDATA 指定其位置）。"
+    )
 XSS_DIR = TESTDATA / "xss"
 HOSTILE_IMAGES = TESTDATA / "images" / "hostile"
 PASSWORD = "kepu-test-pass-123"
@@ -37,18 +41,10 @@ def hostile_files():
 
 def story_form(title="屠呦呦：青蒿素的发现者", body="<p>屠呦呦从古籍中得到启发。</p>", **extra):
     data = {
-        "title": title,
-        "slug": extra.pop("slug", "tu-youyou"),
-        "scientist_name": "屠呦呦",
-        "discipline": "药学",
-        "institution": "中国中医科学院",
-        "summary": "她发现了青蒿素。",
-        "portrait_alt": "",
-        "tags": "",
+        "title": title, "slug": extra.pop("slug", "tu-youyou"), "scientist_name": "屠呦呦", "discipline": "药学",
+        "institution": "中国中医科学院", "summary": "她发现了青蒿素。", "portrait_alt": "", "tags": "",
         "body": streamfield([("paragraph", rich_text(body))]),
-        "honours": inline_formset([]),
-        "sources": inline_formset([]),
-        "related_stories": inline_formset([]),
+        "honours": inline_formset([]), "sources": inline_formset([]), "related_stories": inline_formset([]),
         "comments": inline_formset([]),
     }
     data.update(extra)
@@ -57,19 +53,10 @@ def story_form(title="屠呦呦：青蒿素的发现者", body="<p>屠呦呦从�
 
 def resource_form(institute, title="实验室开放日", licence="cc-by-4.0", **extra):
     data = {
-        "title": title,
-        "slug": extra.pop("slug", "open-day"),
-        "kind": "open_day",
-        "length": "",
-        "institute": institute.pk,
-        "licence": licence,
-        "summary": "走进实验室。",
-        "body": streamfield([]),
-        "external_url": "https://example.org/open-day",
-        "embed_url": "",
-        "files": inline_formset([]),
-        "tags": "",
-        "comments": inline_formset([]),
+        "title": title, "slug": extra.pop("slug", "open-day"), "kind": "open_day", "length": "",
+        "institute": institute.pk, "licence": licence,
+        "summary": "走进实验室。", "body": streamfield([]), "external_url": "https://example.org/open-day",
+        "embed_url": "", "files": inline_formset([]), "tags": "", "comments": inline_formset([]),
     }
     data.update(extra)
     return {**nested_form_data(data), "audiences": [Audience.objects.first().pk]}
@@ -110,9 +97,8 @@ def areas(programme, institute, other_institute):
 
 @pytest.fixture
 def other_contributor(users, roles, other_institute):
-    user = User.objects.create_user(
-        username="contributor2", password=PASSWORD, email="c2@example.org", institute=other_institute
-    )
+    user = User.objects.create_user(username="contributor2", password=PASSWORD, email="c2@example.org",
+                                    institute=other_institute)
     user.groups.add(roles[CONTRIBUTOR])
     return user
 

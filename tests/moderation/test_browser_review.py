@@ -107,10 +107,7 @@ def test_editor_writes_story_reviewer_and_chief_approve_it_goes_live(browser, li
     story = StoryPage.objects.get(pk=story.pk)
     assert story.live and not story.has_unpublished_changes
     assert (story.title, story.scientist_name, story.discipline, story.summary) == (
-        TITLE,
-        SCIENTIST,
-        DISCIPLINE,
-        SUMMARY,
+        TITLE, SCIENTIST, DISCIPLINE, SUMMARY,
     )
     assert [block.block_type for block in story.body] == ["paragraph"]
     assert PARAGRAPH in str(story.body[0].value)

@@ -49,9 +49,8 @@ def content(programme, areas, institute, other_institute):
     column = ColumnPage(title="名师学风传承", slug="mingshi", introduction="<p>专栏</p>")
     programme.add_child(instance=column)
     column.save_revision().publish()
-    article = ColumnArticlePage(
-        title="第一期", slug="issue-1", issue_number=1, date="2024-01-01", body=[("paragraph", "<p>文章</p>")]
-    )
+    article = ColumnArticlePage(title="第一期", slug="issue-1", issue_number=1, date="2024-01-01",
+                                body=[("paragraph", "<p>文章</p>")])
     column.add_child(instance=article)
     article.save_revision().publish()
     resource = make_resource(programme, institute, title="编辑部资源", slug="editorial-resource", publish=True)
@@ -59,14 +58,8 @@ def content(programme, areas, institute, other_institute):
     other = make_resource(areas["other"], other_institute, title="他机构投稿草稿", slug="other-draft", live=False)
     for page in (story, column, article, resource, own, other):
         page.save_revision()  # a second revision, so there is something to compare
-    pages = {
-        "story": story,
-        "column": column,
-        "article": article,
-        "resource": resource,
-        "own_contribution": own,
-        "other_contribution": other,
-    }
+    pages = {"story": story, "column": column, "article": article, "resource": resource,
+             "own_contribution": own, "other_contribution": other}
     return {key: page.specific_class.objects.get(pk=page.pk) for key, page in pages.items()}
 
 
@@ -81,9 +74,7 @@ def _tester_says(page, user, action):
         "edit": tester.can_edit,
         "submit": lambda: tester.can_edit() and tester.can_submit_for_moderation(),
         "publish": tester.can_publish,
-        "schedule": tester.can_publish,
-        "unpublish": tester.can_unpublish,
-        "delete": tester.can_delete,
+        "schedule": tester.can_publish, "unpublish": tester.can_unpublish, "delete": tester.can_delete,
         "lock": tester.can_lock,
     }[action]()
 
@@ -144,14 +135,9 @@ def test_contributor_sees_no_other_institute_or_editorial_work(client, users, co
     client.force_login(users["contributor"])
     titles_elsewhere = [content[k].title for k in ("other_contribution",)] + ["钱学森：中国航天之父", "名师学风传承"]
     for url in (
-        reverse("wagtailadmin_home"),
-        reverse("wagtailadmin_explore_root"),
-        reverse("wagtailadmin_pages:search") + "?q=投稿",
-        reverse("wagtailadmin_pages:search") + "?q=钱学森",
-        "/admin/stories/",
-        "/admin/resources/",
-        "/admin/reports/workflow/",
-        "/admin/reports/site-history/",
+        reverse("wagtailadmin_home"), reverse("wagtailadmin_explore_root"),
+        reverse("wagtailadmin_pages:search") + "?q=投稿", reverse("wagtailadmin_pages:search") + "?q=钱学森",
+        "/admin/stories/", "/admin/resources/", "/admin/reports/workflow/", "/admin/reports/site-history/",
         reverse("wagtailadmin_choose_page") + "?page_type=wagtailcore.page",
         reverse("wagtailadmin_choose_page_search") + "?q=草稿",
     ):

@@ -57,13 +57,8 @@ def test_every_hostile_file_through_the_image_upload_view(editor_client):
     assert problems == []
     # The valid baselines get in; the bombs and broken files do not.
     assert {"hopper.jpg", "hopper.png", "hopper.webp", "hopper.gif", "exif_gps.jpg"} <= set(accepted)
-    assert {
-        "decompression_bomb.gif",
-        "png_decompression_dos.png",
-        "truncated_image.png",
-        "truncated_jpeg.jpg",
-        "hopper.iccprofile.tif",
-    } <= set(rejected)
+    assert {"decompression_bomb.gif", "png_decompression_dos.png", "truncated_image.png",
+            "truncated_jpeg.jpg", "hopper.iccprofile.tif"} <= set(rejected)
     print(f"\nhostile uploads: {len(accepted)} accepted and stored clean, {len(rejected)} rejected with a message")
 
 

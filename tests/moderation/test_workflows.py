@@ -136,16 +136,9 @@ def test_imported_html_is_sanitised_on_save_and_sent_back(users, programme):
     revision is saved, and screening sends it back so the author checks what changed."""
     from wagtail.models import Workflow
 
-    story = make_story(
-        programme,
-        publish=False,
-        body=[
-            (
-                "paragraph",
-                '<p onclick="steal()">导入的正文<script>alert(1)</script> <a href="javascript:123">链接</a></p>',
-            ),
-        ],
-    )
+    story = make_story(programme, publish=False, body=[
+        ("paragraph", '<p onclick="steal()">导入的正文<script>alert(1)</script> <a href="javascript:123">链接</a></p>'),
+    ])
     stored = str(Revision.objects.filter(object_id=str(story.pk)).latest("pk").as_object().body)
     assert "javascript" not in stored and "onclick" not in stored and "alert" not in stored
     assert "导入的正文" in stored
@@ -251,7 +244,9 @@ def test_urgent_path_screening_plus_one_chief_approval(client, users, programme)
 def test_scheduled_page_goes_live_when_the_scheduler_runs(client, users, programme):
     go_live = timezone.now() + timedelta(hours=2)
     form = story_form(slug="scheduled", go_live_at=timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"))
-    response = client_for(client, users["editor"]).post(add_url(StoryPage, programme), {**form, "action-submit": "1"})
+    response = client_for(client, users["editor"]).post(
+        add_url(StoryPage, programme), {**form, "action-submit": "1"}
+    )
     assert response.status_code == 302
     story = StoryPage.objects.get(slug="scheduled")
     approve(client_for(client, users["reviewer"]), story)

@@ -60,7 +60,10 @@ def illustration(seed, size=(1200, 675)):
     draw = ImageDraw.Draw(image)
     ink = _colour(seed, 6, 0.0)
     for k in range(5):
-        points = [(x, h / 2 + math.sin(x / (60 + 15 * k) + k) * (40 + 25 * k)) for x in range(0, w + 1, 8)]
+        points = [
+            (x, h / 2 + math.sin(x / (60 + 15 * k) + k) * (40 + 25 * k))
+            for x in range(0, w + 1, 8)
+        ]
         draw.line(points, fill=ink, width=4)
     for k in range(7):
         x = (hashlib.sha256(f"{seed}x{k}".encode()).digest()[0] / 255) * w

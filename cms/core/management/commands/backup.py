@@ -11,8 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--output",
-            "-o",
+            "--output", "-o",
             help="备份文件路径；默认写到 var/backups/kepu-<时间>.tar.gz",
         )
 

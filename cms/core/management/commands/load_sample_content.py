@@ -88,8 +88,7 @@ class Command(BaseCommand):
 
     def institute(self, spec):
         institute = self.get_or_create(
-            Institute,
-            name=spec["name"],
+            Institute, name=spec["name"],
             defaults={"kind": spec["kind"], "region": spec["region"], "website": "https://example.org/"},
         )
         if institute.logo_id is None:
@@ -102,11 +101,8 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
-                username=username,
-                first_name=display_name,
-                email=f"{username}@example.org",
-                is_superuser=group is None,
-                is_staff=group is None,
+                username=username, first_name=display_name, email=f"{username}@example.org",
+                is_superuser=group is None, is_staff=group is None,
                 institute=institutes.get(institute),
             )
             user.set_password(password)
@@ -120,12 +116,9 @@ class Command(BaseCommand):
         page, created = self.add_page(
             home,
             ProgrammePage(
-                title=spec["title"],
-                slug=spec["slug"],
-                tagline=spec["tagline"],
+                title=spec["title"], slug=spec["slug"], tagline=spec["tagline"],
                 introduction=paragraphs_html([spec["introduction"]], note=True),
-                brand_colour=spec["brand_colour"],
-                home_order=spec["home_order"],
+                brand_colour=spec["brand_colour"], home_order=spec["home_order"],
                 logo=self.image(f"示例项目标志：{spec['title']}", images.emblem(spec["slug"], spec["brand_colour"])),
             ),
         )
@@ -136,21 +129,14 @@ class Command(BaseCommand):
         if spec.get("quote"):
             body.append(("quote", {"text": spec["quote"][0], "attribution": spec["quote"][1]}))
         body.append(
-            (
-                "timeline",
-                {
-                    "heading": "生平大事",
-                    "events": [{"year": year, "month": None, "event": event} for year, event in spec["timeline"]],
-                },
-            )
+            ("timeline", {
+                "heading": "生平大事",
+                "events": [{"year": year, "month": None, "event": event} for year, event in spec["timeline"]],
+            })
         )
         story = StoryPage(
-            title=spec["title"],
-            slug=spec["slug"],
-            scientist_name=spec["name"],
-            discipline=spec["discipline"],
-            institution=spec["institution"],
-            summary=spec["summary"],
+            title=spec["title"], slug=spec["slug"], scientist_name=spec["name"],
+            discipline=spec["discipline"], institution=spec["institution"], summary=spec["summary"],
             portrait=self.image(f"示例肖像：{spec['name']}", images.portrait(spec["slug"])),
             portrait_alt=f"{spec['name']}的示意肖像（程序生成的抽象人像，不是照片）",
             body=body,
@@ -170,8 +156,7 @@ class Command(BaseCommand):
                 continue
             tags = {t.name for t in story.tags.all()}
             related = [
-                other
-                for other_slug, other in stories.items()
+                other for other_slug, other in stories.items()
                 if other_slug != slug and tags & {t.name for t in other.tags.all()}
             ][:3]
             if related:
@@ -183,20 +168,15 @@ class Command(BaseCommand):
         column, _created = self.add_page(
             programme,
             ColumnPage(
-                title=spec["title"],
-                slug=spec["slug"],
-                cadence=spec["cadence"],
+                title=spec["title"], slug=spec["slug"], cadence=spec["cadence"],
                 introduction=paragraphs_html([spec["introduction"]], note=True),
                 column_editor=User.objects.get(username=spec["editor"]),
             ),
         )
         for article in spec["articles"]:
             page = ColumnArticlePage(
-                title=article["title"],
-                slug=article["slug"],
-                issue_number=article["issue"],
-                date=datetime.date.fromisoformat(article["date"]),
-                summary=article["summary"],
+                title=article["title"], slug=article["slug"], issue_number=article["issue"],
+                date=datetime.date.fromisoformat(article["date"]), summary=article["summary"],
                 body=[("paragraph", RichText(paragraphs_html(article["paragraphs"], note=True)))],
             )
             page.featured_scientists = [FeaturedScientist(story=stories[slug]) for slug in article["featured"]]
@@ -209,13 +189,8 @@ class Command(BaseCommand):
         if programme_page.get_children().filter(slug=slug).exists():
             return
         page = ResourcePage(
-            title=title,
-            slug=slug,
-            kind=kind,
-            institute=institutes[institute],
-            licence=licence,
-            summary=summary,
-            length=length,
+            title=title, slug=slug, kind=kind, institute=institutes[institute], licence=licence,
+            summary=summary, length=length,
             body=[("paragraph", RichText(paragraphs_html([summary], note=True)))],
         )
         if kind == "courseware":
@@ -234,23 +209,15 @@ class Command(BaseCommand):
             area, created = self.add_page(
                 programme,
                 ContributionAreaPage(
-                    title=f"{name}投稿区",
-                    slug=slug,
-                    institute=institute,
+                    title=f"{name}投稿区", slug=slug, institute=institute,
                     guidelines="请投稿面向公众的科普资源，并选择许可协议。" + data.SAMPLE_NOTE,
                 ),
             )
             if created and name == data.CONTRIBUTED_DRAFT["institute"]:
                 spec = data.CONTRIBUTED_DRAFT
                 draft = ResourcePage(
-                    title=spec["title"],
-                    slug=spec["slug"],
-                    kind=spec["kind"],
-                    institute=institute,
-                    licence=spec["licence"],
-                    summary=spec["summary"],
-                    external_url=spec["url"],
-                    live=False,
+                    title=spec["title"], slug=spec["slug"], kind=spec["kind"], institute=institute,
+                    licence=spec["licence"], summary=spec["summary"], external_url=spec["url"], live=False,
                     owner=User.objects.get(username="contributor"),
                 )
                 draft.audiences = list(Audience.objects.filter(slug__in=spec["audiences"]))

@@ -11,14 +11,8 @@ from cms.publish.lock import PublishLocked
 from cms.publish.models import PublishJob
 from cms.publish.verify import VerificationError
 
-STAGES = {
-    "render": "渲染页面",
-    "write": "写入 content/",
-    "export": "导出",
-    "build": "构建站点",
-    "verify": "校验",
-    "swap": "上线",
-}
+STAGES = {"render": "渲染页面", "write": "写入 content/", "export": "导出", "build": "构建站点",
+          "verify": "校验", "swap": "上线"}
 
 
 class Progress:
@@ -77,13 +71,11 @@ class Command(BaseCommand):
         if result.up_to_date:
             self.stdout.write(f"内容没有变化，网站已是最新（{result.seconds:.1f} 秒）。")
             return
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"已发布构建 {result.build_id}：新增 {len(changes.added)}，修改 {len(changes.changed)}，"
-                f"删除 {len(changes.removed)} 个页面；写入 {result.files_written}、删除 {result.files_deleted} 个文件；"
-                f"用时 {result.seconds:.1f} 秒。"
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(
+            f"已发布构建 {result.build_id}：新增 {len(changes.added)}，修改 {len(changes.changed)}，"
+            f"删除 {len(changes.removed)} 个页面；写入 {result.files_written}、删除 {result.files_deleted} 个文件；"
+            f"用时 {result.seconds:.1f} 秒。"
+        ))
         if verbosity > 1:
             for kind, label in (("added", "+"), ("changed", "~"), ("removed", "-")):
                 for path in getattr(changes, kind):
