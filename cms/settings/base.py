@@ -133,6 +133,8 @@ WAGTAILADMIN_USER_LOGIN_FORM = "cms.core.users.KepuLoginForm"
 # Avatars are initials, never www.gravatar.com: the admin makes no third-party request
 # (gravatar is also unreachable from mainland China).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No check for new Wagtail releases from the admin's browser (another third-party request).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {
     # The database backend of the configured database (SQLite FTS5 or PostgreSQL),
     # taught to match Chinese text: see cms/core/search.py.
