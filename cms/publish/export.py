@@ -379,6 +379,7 @@ def export(content_dir=None, *, checkpoint=None, progress=None):
             generated.update(generate.feeds(
                 documents, site_name=site.site_name, base_url=site.base_url, description=site.description,
             ))
+            generated["sitemap.xml"] = generate.sitemap(documents, generated, base_url=site.base_url)
         clashes = sorted(set(files) & set(generated))
         if clashes:
             raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")

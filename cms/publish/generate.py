@@ -1,5 +1,5 @@
 """Pages the publish step derives from the exported documents: listings, tag pages, the resource
-library, feeds.
+library, feeds, the sitemap.
 
 Generic: built only from documents' paths, front matter and the page tree, never from page types.
 Listings are plain data in front matter (``sections``, ``items``, ``facets`` …) for the templates
@@ -14,6 +14,7 @@ to lay out. Keys a document may set for this:
 
 from datetime import datetime, time
 from email.utils import format_datetime
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
@@ -303,4 +304,18 @@ def feed(documents, *, title, base_url, link, self_path, description):
             lines.append(f"<description>{escape(document.meta['description'])}</description>")
         lines.append("</item>")
     lines += ["</channel>", "</rss>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def sitemap(documents, generated, *, base_url):
+    """sitemap.xml: every page document (dated from its own ``updated``, never from the build date,
+    so the same content gives the same sitemap) and every generated page (tags …)."""
+    base = base_url.rstrip("/")
+    entries = [(d.meta["canonical"], d.meta.get("updated")) for d in documents.values()]
+    entries += [(canonical_of(path), None) for path in generated if path.endswith(".md")]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for canonical, updated in sorted(entries):
+        lastmod = f"<lastmod>{updated}</lastmod>" if updated else ""
+        lines.append(f"<url><loc>{escape(base + quote(canonical))}</loc>{lastmod}</url>")
+    lines += ["</urlset>", ""]
     return "\n".join(lines).encode("utf-8")

@@ -1,8 +1,10 @@
 """MkDocs hooks.
 
-- ``srcset`` URLs become relative to the built page, as MkDocs does for ``src``: documents write
+- ``srcset`` URLs made relative to the built page, as MkDocs does for ``src``: documents write
   image sources relative to their own Markdown file (generator-agnostic); MkDocs rewrites ``src``
   and ``href`` for directory URLs but leaves ``srcset`` alone.
+- No sitemap from MkDocs: the export writes sitemap.xml from every document's front matter, which
+  an incremental (``--dirty``) build could not (it reads only the changed pages).
 - Front matter and titles are escaped before templates print them (see ``on_page_context``).
 """
 
@@ -12,6 +14,11 @@ import re
 from markupsafe import escape
 
 _SRCSET = re.compile(r'srcset="([^"]*)"')
+
+
+def on_config(config):
+    config.theme.static_templates.discard("sitemap.xml")
+    return config
 
 
 def on_page_content(html, page, config, files):
