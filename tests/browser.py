@@ -4,8 +4,12 @@ Nothing is downloaded: Playwright's own browser builds are never installed. Ever
 that would leave this machine is aborted, so a test also proves the page needs none.
 """
 
+import functools
+import http.server
 import os
 import shutil
+import threading
+from contextlib import contextmanager
 
 CHROMIUM = os.environ.get("KEPU_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -33,3 +37,21 @@ def block_outside_requests(context, blocked):
             route.abort()
 
     context.route("**/*", handle)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve_folder(folder):
+    """Serve a folder (the built site) over HTTP on 127.0.0.1; yields the base URL ending in /."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

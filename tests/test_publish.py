@@ -253,3 +253,23 @@ def test_two_publishes_never_run_over_each_other(settings, programme):
         with pytest.raises(CommandError, match="另一个发布正在进行"):
             call_command("publish_site", "--no-progress", "--no-wait")
     assert publish(wait=False).build_id
+
+
+def test_text_reaches_the_site_as_text_never_as_html(settings, programme):
+    """Titles, summaries, quotes and captions are plain text: markup in them is shown, not run."""
+    story = make_story(
+        programme, title='<img src=x onerror="alert(1)">标题', slug="markup", summary='摘要"><script>alert(2)</script>',
+        body=[
+            ("quote", {"text": "<script>alert(3)</script> *不是强调*", "attribution": "<b>某人</b>"}),
+            ("timeline", {"heading": "<i>大事</i>", "events": [{"year": 1950, "month": None, "event": "<u>事件</u>"}]}),
+        ],
+    )
+    story.honours.create(title="<em>荣誉</em>", year=1999)
+    story.save_revision().publish()
+    publish()
+    html = site_file(settings, "gezhi-lundao", "markup", "index.html").read_text()
+    for markup in ("<img src=x", "<script>alert", "<b>某人", "<i>大事", "<u>事件", "<em>荣誉", "<em>不是强调"):
+        assert markup not in html, markup
+    assert "&lt;img src=x onerror=" in html and "&lt;script&gt;alert(3)&lt;/script&gt; *不是强调*" in html
+    home = site_file(settings, "gezhi-lundao", "index.html").read_text()
+    assert "<img src=x" not in home and "&lt;img src=x" in home

@@ -1,28 +1,27 @@
 """How 学风传承 columns and their articles render for the public site."""
 
 from cms.core.documents import render_body
+from cms.stories.documents import linked_stories
 
 
 def column_document(page, context):
+    cadence = page.get_cadence_display()
     meta = context.front_matter(
-        page, kind="column", programme=page.programme, cadence=page.get_cadence_display(),
+        page, kind="column", programme=page.programme, cadence=cadence, children_sort="-issue", children_sequence=True,
+        facts=[{"label": "更新频率", "value": cadence}], card={"facts": [f"学风传承专栏 · {cadence}"]},
     )
     return context.document(page, meta, context.richtext(page.introduction))
 
 
 def article_document(page, context):
-    column = page.get_parent()
+    column = page.get_parent().specific
     meta = context.front_matter(
         page, kind="column_article", description=page.summary, programme=page.programme,
         tags=page.tags.all(), column=column.title, issue=page.issue_number,
+        card={"facts": [f"第 {page.issue_number} 期"]},
     )
     meta["date"] = page.date.isoformat()
-    parts = [f"第 {page.issue_number} 期 · {page.date.isoformat()}"]
-    if page.summary:
-        parts.append(f"*{page.summary.strip()}*")
-    parts.append(render_body(page.body, context))
-    featured = [(f.story, context.link(f.story)) for f in page.featured_scientists.select_related("story")]
-    featured = [(story, link) for story, link in featured if link]
+    featured = linked_stories((f.story for f in page.featured_scientists.select_related("story__portrait")), context)
     if featured:
-        parts.append("## 本期人物\n\n" + "\n".join(f"- [{story.title}]({link})" for story, link in featured))
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+        meta["featured"] = featured
+    return context.document(page, meta, render_body(page.body, context))

@@ -9,6 +9,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 INDEX = "search/search_index.json"
+# Whether the index can be brought up to date after a build that rendered only the changed pages.
+# MkDocs' plugin cannot: it indexes only the pages it rendered, so every build is a full one.
+INCREMENTAL = False
 
 
 def mkdocs_plugins():
