@@ -9,7 +9,9 @@ import io
 import shutil
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from wagtail.models import Page
 
@@ -17,6 +19,16 @@ from tests.deploy import site_tree
 from tests.test_publish import folders  # noqa: F401 (the fixture: content/, site/, builds/ in tmp_path)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def content_types_cached():
+    """``flush`` empties Django's content type cache; the next test's serialized rollback then saves
+    objects whose signal handlers create content types before the serialized ones are loaded (a
+    unique violation). Fill the cache again from the restored rows, as the suite had it."""
+    yield
+    ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models())
 
 
 def test_restored_backup_publishes_the_same_site(tmp_path):

@@ -69,6 +69,7 @@ class PublishJob(models.Model):
             self.changes = result.changes.as_dict() if not result.up_to_date else {}
             self.files_written, self.files_deleted = result.files_written, result.files_deleted
             self.seconds = round(result.seconds, 2)
+            self.error = result.post_publish_error  # the site here is live; copies elsewhere may lag
             self.save()
         return result
 

@@ -5,8 +5,10 @@ outputs of the documents that changed, and only those are rendered and parsed ag
 """
 
 import json
+import logging
 import os
 import signal
+import subprocess
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -16,6 +18,8 @@ from django.conf import settings
 
 from . import build, export, fsutil, manifest, search, swap, verify
 from .lock import publish_lock
+
+logger = logging.getLogger("kepu.publish")
 
 
 def checkpoint(name):
@@ -38,6 +42,7 @@ class PublishResult:
     up_to_date: bool = False
     incremental: bool = False
     warnings: list = field(default_factory=list)
+    post_publish_error: str = ""
 
 
 def _inputs(config):
@@ -119,6 +124,7 @@ def publish(*, full=False, progress=None, wait=True):
         swap.activate(build_id)
         checkpoint("swapped")
         swap.cleanup()
+        post_publish_error = after_publish(build_id)
         return PublishResult(
             build_id,
             changes,
@@ -127,14 +133,39 @@ def publish(*, full=False, progress=None, wait=True):
             time.monotonic() - started,
             incremental=incremental,
             warnings=warnings,
+            post_publish_error=post_publish_error,
         )
 
 
+def after_publish(build_id):
+    """Run ``settings.KEPU_POST_PUBLISH_COMMAND`` once a build is live, still under the publish lock, so
+    copies elsewhere follow in order: e.g. rsync or rclone the site to more web servers or an object
+    store. The shell command finds the live build's folder in $KEPU_PUBLISHED_SITE and its id in
+    $KEPU_BUILD_ID. Returns what went wrong, in Chinese, or "" (the site here is live either way)."""
+    command = settings.KEPU_POST_PUBLISH_COMMAND
+    if not command:
+        return ""
+    env = {**os.environ, "KEPU_PUBLISHED_SITE": os.path.realpath(swap.site_link()), "KEPU_BUILD_ID": build_id}
+    try:
+        done = subprocess.run(command, shell=True, env=env, capture_output=True, text=True,
+                              timeout=settings.KEPU_POST_PUBLISH_TIMEOUT)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        problem = f"发布后命令超过 {settings.KEPU_POST_PUBLISH_TIMEOUT} 秒未完成，已终止。"
+    else:
+        if done.returncode == 0:
+            return ""
+        output = (done.stderr.strip() or done.stdout.strip())[-500:]
+        problem = f"发布后命令失败（退出码 {done.returncode}）：{output}"
+    logger.error("%s（构建 %s 已在本机上线）", problem, build_id)
+    return problem
+
+
 def rollback(to=None):
-    """Point site/ at an earlier complete build (default: the one before the live build)."""
+    """Point site/ at an earlier complete build (default: the one before the live build).
+    Returns (the build now live, what went wrong with the post-publish command or "")."""
     with publish_lock():
         target = to or swap.previous_build()
         if target is None or target not in swap.list_builds():
             raise ValueError("没有可以回滚到的构建。" if target is None else f"没有名为 {target} 的构建。")
         swap.activate(target)
-        return target
+        return target, after_publish(target)

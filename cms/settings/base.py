@@ -106,6 +106,10 @@ KEPU_SITE_DIR = BASE_DIR / "site"
 KEPU_BUILDS_DIR = BASE_DIR / "var" / "builds"
 KEPU_KEEP_BUILDS = 5
 KEPU_THEMES_DIR = BASE_DIR / "themes"
+# A shell command run after each publish or rollback, e.g. to copy the site to more web servers or an
+# object store: rsync -a --delete-after --delay-updates "$KEPU_PUBLISHED_SITE/" web2:/srv/kepu/site/
+KEPU_POST_PUBLISH_COMMAND = ""
+KEPU_POST_PUBLISH_TIMEOUT = 600
 
 # Django's tasks framework. Wagtail's own small tasks run in-process; publish jobs go to the
 # database queue and are run by `python manage.py db_worker --backend publish --queue-name publish`.

@@ -64,3 +64,4 @@ if os.environ.get("KEPU_CONTENT_DIR"):
     KEPU_CONTENT_DIR = os.environ["KEPU_CONTENT_DIR"]
 if os.environ.get("KEPU_BUILDS_DIR"):
     KEPU_BUILDS_DIR = os.environ["KEPU_BUILDS_DIR"]
+KEPU_POST_PUBLISH_COMMAND = os.environ.get("KEPU_POST_PUBLISH_COMMAND", "")

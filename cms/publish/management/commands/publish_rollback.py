@@ -19,7 +19,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{'*' if build_id == live else ' '} {build_id}")
             return
         try:
-            target = pipeline.rollback(build)
+            target, problem = pipeline.rollback(build)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        if problem:
+            raise CommandError(f"网站已在本机回滚到构建 {target}，但{problem}")
         self.stdout.write(self.style.SUCCESS(f"网站已回滚到构建 {target}。下一次发布会重新发布当前在线内容。"))

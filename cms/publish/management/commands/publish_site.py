@@ -80,3 +80,5 @@ class Command(BaseCommand):
             for kind, label in (("added", "+"), ("changed", "~"), ("removed", "-")):
                 for path in getattr(changes, kind):
                     self.stdout.write(f"  {label} {path}")
+        if result.post_publish_error:
+            raise CommandError(f"网站已在本机上线，但{result.post_publish_error}")
