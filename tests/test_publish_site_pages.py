@@ -420,3 +420,27 @@ CONTRAST = """() => [...document.querySelectorAll('.kepu-brand__link')].map(card
   const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))];
   return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 })"""
+
+
+def test_approved_institute_contributions_reach_the_site_and_drafts_do_not(site):
+    from cms.core.sample_content import data
+    from cms.resources.models import ContributionAreaPage
+
+    approved = ResourcePage.objects.get(slug=data.CONTRIBUTED_APPROVED["slug"])
+    draft = ResourcePage.objects.get(slug=data.CONTRIBUTED_DRAFT["slug"])
+    area = ContributionAreaPage.objects.get(pk=approved.get_parent().pk)
+    assert draft.get_parent().pk == area.pk and not draft.live
+
+    url = site.url_of_page[approved.pk]
+    assert url.startswith(site.url_of_page[area.pk])
+    assert approved.title in site.soup(url).get_text()
+    area_page = site.soup(site.url_of_page[area.pk])
+    assert url in hrefs(site, site.url_of_page[area.pk], "article a[href]")
+    assert area.institute.name in area_page.get_text()
+    assert "投稿须知" not in area_page.get_text() and area.guidelines not in area_page.get_text()
+    library = [site_path("/library/", a["href"]) for a in site.soup("/library/").select(".kepu-card__title a")]
+    assert url in library
+
+    assert draft.pk not in site.url_of_page
+    text = "\n".join(p.read_text("utf-8") for p in site.pages())
+    assert draft.title not in text and draft.slug not in text
