@@ -54,6 +54,7 @@ def setup_django():
 
 # Corpus -------------------------------------------------------------------------------------------
 
+
 def paragraphs():
     items = []
     for line in (TESTDATA / "zhwiki_paragraphs_all.jsonl").read_text("utf-8").splitlines():
@@ -76,10 +77,12 @@ def write_corpus(content_dir, count, seed=1):
         body = "\n\n".join(text for _, text, _ in chosen)
         sources = "\n".join(f"- {attribution}" for _, _, attribution in chosen)
         programme = PROGRAMMES[i % len(PROGRAMMES)]
-        front = (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
-                 f"description: {json.dumps(chosen[0][1][:60], ensure_ascii=False)}\nkind: story\n"
-                 f"programme_title: {programme}\ndate: '2024-{1 + i % 12:02d}-{1 + i % 28:02d}'\n"
-                 f"page_id: {i + 1}\nrevision: {i + 1}\n---\n\n")
+        front = (
+            f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
+            f"description: {json.dumps(chosen[0][1][:60], ensure_ascii=False)}\nkind: story\n"
+            f"programme_title: {programme}\ndate: '2024-{1 + i % 12:02d}-{1 + i % 28:02d}'\n"
+            f"page_id: {i + 1}\nrevision: {i + 1}\n---\n\n"
+        )
         data = (front + body + "\n\n## 来源\n\n" + sources + "\n").encode("utf-8")
         path = f"p{i % 5}/page-{i:05d}.md"
         target = content_dir / path
@@ -87,6 +90,10 @@ def write_corpus(content_dir, count, seed=1):
         target.write_bytes(data)
         pages[path] = {"page": i + 1, "revision": i + 1, "sha256": hashlib.sha256(data).hexdigest()}
     return pages
+
+
+def text_of(search, path):
+    return search.record_text(search.make_record(path.read_bytes())).lower()
 
 
 def queries(texts, rng):
@@ -106,7 +113,7 @@ def queries(texts, rng):
         while len(found) < 15:
             run = rng.choice(runs)
             start = rng.randrange(0, len(run) - size + 1)
-            found.append(run[start:start + size])
+            found.append(run[start : start + size])
         picked[f"{size} characters"] = found
     pages = len(texts)
     singles = sorted(c for c, n in doc_freq.items() if HAN.fullmatch(c) and 3 <= n <= max(5, pages // 8))
@@ -115,6 +122,7 @@ def queries(texts, rng):
 
 
 # Building (in a child process, so that its peak memory is its own) --------------------------------
+
 
 def tree_rss(pid):
     """Resident memory (bytes) of a process and all its descendants, from /proc."""
@@ -136,27 +144,37 @@ def build_child(args):
     setup_django()
     from cms.publish import search
 
-    if args.no_run_ends:
-        search.RUN_ENDS = False
     manifest = json.loads(Path(args.manifest).read_text("utf-8"))
     started = time.perf_counter()
-    stats = search.build_index(args.site, args.content, manifest, previous=args.previous or None,
-                               cache_dir=args.cache, target=args.target)
+    stats = search.build_index(
+        args.site, args.content, manifest, previous=args.previous or None, cache_dir=args.cache, target=args.target
+    )
     stats["seconds"] = time.perf_counter() - started
     stats["maxrss_python"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     stats["maxrss_pagefind"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     print(json.dumps(stats))
 
 
-def run_build(workdir, site, content, manifest, *, previous=None, cache, target, no_run_ends=False):
+def run_build(workdir, site, content, manifest, *, previous=None, cache, target):
     manifest_file = workdir / "manifest.json"
     manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
-    command = [sys.executable, __file__, "build-child", "--site", str(site), "--content", str(content),
-               "--manifest", str(manifest_file), "--cache", str(cache), "--target", str(target)]
+    command = [
+        sys.executable,
+        __file__,
+        "build-child",
+        "--site",
+        str(site),
+        "--content",
+        str(content),
+        "--manifest",
+        str(manifest_file),
+        "--cache",
+        str(cache),
+        "--target",
+        str(target),
+    ]
     if previous:
         command += ["--previous", str(previous)]
-    if no_run_ends:
-        command.append("--no-run-ends")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     peak = 0
     while process.poll() is None:
@@ -221,12 +239,13 @@ def serve(site, use_gzip):
 
 def kind_of(url):
     name = url.split("?", 1)[0].rsplit("/", 1)[-1]
-    for suffix, kind in ((".pf_index", "index chunks"), (".pf_fragment", "result records"),
-                         (".pf_meta", "shard metadata"), ("pagefind-entry.json", "shard metadata"),
-                         (".pagefind", "pagefind wasm"), ("pagefind.js", "pagefind.js"),
-                         ("kepu-search.js", "kepu-search.js"), ("shards.json", "shards.json")):
+    folder = url.split("?", 1)[0].rsplit("/", 2)[-2] if url.count("/") > 3 else ""
+    kinds = {"g": "postings (pairs)", "c": "postings (chars)", "d": "result records"}
+    if folder in kinds:
+        return kinds[folder]
+    for suffix in ("kepu-search.js", "shards.json", "pages.json"):
         if name.endswith(suffix):
-            return kind
+            return suffix
     return "search page"
 
 
@@ -236,8 +255,14 @@ def measure_query(browser, base, query):
 
     context = browser.new_context()
     outside = []
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                  else (outside.append(route.request.url), route.abort()))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(base)
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -248,7 +273,9 @@ def measure_query(browser, base, query):
     page.goto(f"{base}/search/?q={quote(query)}")
     page.wait_for_function(
         "document.querySelector('.kepu-search__result') || /没有找到|无法使用/.test("
-        "document.querySelector('.kepu-search__status').textContent)", timeout=120_000)
+        "document.querySelector('.kepu-search__status').textContent)",
+        timeout=120_000,
+    )
     page.wait_for_load_state("networkidle")
     by_kind = {}
     for request_id, size in sizes.items():
@@ -262,6 +289,7 @@ def measure_query(browser, base, query):
 
 # The run --------------------------------------------------------------------------------------------
 
+
 def run(pages, args, browser, out):
     setup_django()
     from cms.publish import search
@@ -270,15 +298,14 @@ def run(pages, args, browser, out):
     try:
         content, site, cache = workdir / "content", workdir / "site", workdir / "cache"
         manifest = {"pages": write_corpus(content, pages)}
-        texts = {search.page_url(p): search.record_text((content / p).read_bytes())[1].lower()
-                 for p in manifest["pages"]}
-        full = run_build(workdir, site, content, manifest, cache=cache, target=args.target,
-                         no_run_ends=args.no_run_ends)
-        out(f"\n## {pages} pages: {full['shards']} shards of ≤{args.target} "
-            f"(run ends {'off' if args.no_run_ends else 'on'})\n")
-        out(f"full build: {full['seconds']:.1f} s; peak memory (process tree, sampled) "
+        texts = {search.page_url(p): text_of(search, content / p) for p in manifest["pages"]}
+        full = run_build(workdir, site, content, manifest, cache=cache, target=args.target)
+        out(f"\n## {pages} pages: {full['shards']} shards (at most {args.target} pages each)\n")
+        out(
+            f"full build: {full['seconds']:.1f} s; peak memory (process tree, sampled) "
             f"{full['peak_tree_rss'] / 2**20:.0f} MiB; maxrss python {full['maxrss_python'] / 2**20:.0f} MiB, "
-            f"pagefind {full['maxrss_pagefind'] / 2**20:.0f} MiB")
+            f"pagefind {full['maxrss_pagefind'] / 2**20:.0f} MiB"
+        )
         size = sum(f.stat().st_size for f in (site / "search").rglob("*") if f.is_file())
         out(f"index on disk: {size / 2**20:.1f} MiB in {sum(1 for _ in (site / 'search').rglob('*'))} files")
 
@@ -288,12 +315,13 @@ def run(pages, args, browser, out):
         target.write_bytes(target.read_bytes() + "\n补记：一页改动。\n".encode())
         manifest["pages"][changed]["sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
         site2 = workdir / "site2"
-        update = run_build(workdir, site2, content, manifest, previous=site / "search", cache=cache,
-                           target=args.target, no_run_ends=args.no_run_ends)
-        out(f"update after one changed page: {update['seconds']:.1f} s "
+        update = run_build(workdir, site2, content, manifest, previous=site / "search", cache=cache, target=args.target)
+        out(
+            f"update after one changed page: {update['seconds']:.1f} s "
             f"({update['built']} shard rebuilt, {update['linked']} reused); peak "
-            f"{update['peak_tree_rss'] / 2**20:.0f} MiB")
-        texts[search.page_url(changed)] = search.record_text(target.read_bytes())[1].lower()
+            f"{update['peak_tree_rss'] / 2**20:.0f} MiB"
+        )
+        texts[search.page_url(changed)] = text_of(search, target)
         shutil.rmtree(site)
         (site2 / "search" / "index.html").write_text(SEARCH_PAGE, encoding="utf-8")
         (site2 / "assets").mkdir()
@@ -315,13 +343,19 @@ def run(pages, args, browser, out):
                 truth = {"/" + url for url, text in texts.items() if query.lower() in text}
                 found = set(page.evaluate("q => window.kepuSearch.searchUrls(q)", query))
                 hit = len(found & truth)
-                found_total, truth_total, hit_total = found_total + len(found), truth_total + len(truth), hit_total + hit
+                found_total, truth_total, hit_total = (
+                    found_total + len(found),
+                    truth_total + len(truth),
+                    hit_total + hit,
+                )
                 if hit < len(truth):
                     misses.append((query, len(truth) - hit, sorted(truth - found)[:3]))
             recall = hit_total / truth_total if truth_total else 1.0
             precision = hit_total / found_total if found_total else 1.0
-            out(f"  {kind:<16} {len(items):>3} queries  recall {recall:7.2%} ({hit_total}/{truth_total})  "
-                f"precision {precision:7.2%}")
+            out(
+                f"  {kind:<16} {len(items):>3} queries  recall {recall:7.2%} ({hit_total}/{truth_total})  "
+                f"precision {precision:7.2%}"
+            )
         for query, missed, sample in misses[:10]:
             out(f"    missed for {query}: {missed} page(s), e.g. {sample}")
         context.close()
@@ -331,8 +365,12 @@ def run(pages, args, browser, out):
             server = serve(site2, use_gzip=use_gzip)
             base = f"http://127.0.0.1:{server.server_address[1]}"
             totals, kinds = [], {}
-            sample = asked["names and terms"][:3] + asked["2 characters"][:3] + asked["3 characters"][:2] + \
-                asked["1 character"][:1]
+            sample = (
+                asked["names and terms"][:3]
+                + asked["2 characters"][:3]
+                + asked["3 characters"][:2]
+                + asked["1 character"][:1]
+            )
             for query in sample:
                 by_kind, _ = measure_query(browser, base, query)
                 totals.append(sum(by_kind.values()))
@@ -340,8 +378,10 @@ def run(pages, args, browser, out):
                     kinds.setdefault(kind, []).append(size)
             server.shutdown()
             label = "gzip for text files" if use_gzip else "served as-is"
-            out(f"\nbytes for one query, cold ({label}; {len(sample)} queries): median "
-                f"{statistics.median(totals) / 1024:.0f} KB, max {max(totals) / 1024:.0f} KB")
+            out(
+                f"\nbytes for one query, cold ({label}; {len(sample)} queries): median "
+                f"{statistics.median(totals) / 1024:.0f} KB, max {max(totals) / 1024:.0f} KB"
+            )
             for kind, sizes in sorted(kinds.items(), key=lambda kv: -statistics.median(kv[1])):
                 out(f"  {kind:<16} median {statistics.median(sizes) / 1024:7.1f} KB")
     finally:
@@ -358,10 +398,8 @@ def main():
     for name in ("--site", "--content", "--manifest", "--cache", "--previous"):
         child.add_argument(name)
     child.add_argument("--target", type=int)
-    child.add_argument("--no-run-ends", action="store_true")
     parser.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--target", type=int, default=None, help="pages per shard (default: the module's)")
-    parser.add_argument("--no-run-ends", action="store_true", help="index pairs only (shows what run ends fix)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = parser.parse_args()
     if args.command == "build-child":

@@ -38,7 +38,9 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
             "language": "zh",
             # No Google Fonts, no requests to any third-party host.
             "font": False,
-            "features": ["navigation.tabs", "navigation.top", "search.highlight"],
+            "features": ["navigation.tabs", "navigation.top"],
+            # The search page (search/?q=…) is a theme template of its own; see search.py.
+            "static_templates": search.STATIC_TEMPLATES,
         },
         "plugins": search.mkdocs_plugins(),
         "hooks": [str(HOOKS)],

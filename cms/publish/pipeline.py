@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import build, export, fsutil, manifest, swap, verify
+from . import build, export, fsutil, manifest, search, swap, verify
 from .lock import publish_lock
 
 
@@ -79,6 +79,7 @@ def publish(*, full=False, progress=None, wait=True):
         build.write_config(staging / "mkdocs.yml", config)
         progress("build")
         warnings = build.run_mkdocs(staging / "mkdocs.yml", source_date_epoch=0)
+        search.build_index(staging / "site", content_dir, new, progress=progress)
         checkpoint("built")
 
         progress("verify")

@@ -1,25 +1,35 @@
-"""Chinese search for the public site: a sharded Pagefind index over Han character pairs.
+"""Chinese search for the public site: a static index of Han character pairs, in small files.
 
-Pagefind splits words on spaces and punctuation, so a run of Han characters would be one word and
-a search for 钱学森 inside 中国航天之父钱学森 would find nothing. Each page is therefore indexed as
-the overlapping character pairs of its text (``cms.core.search.han_bigrams``, the function admin
-search uses; the browser applies the same rule to the query, themes/assets/kepu-search.js), fed to
-standard Pagefind as a custom record. No dictionary: indexing and querying never split a name
-differently, and every Chinese substring of two or more characters is found.
+Search engines for static sites split words on spaces and punctuation, so a run of Han characters
+is one word and a search for 钱学森 inside 中国航天之父钱学森 finds nothing. Here every page's text
+is indexed as the overlapping character pairs of its Han runs (``cms.core.search.han_bigrams``,
+the function admin search uses; themes/assets/kepu-search.js applies the same rule to a query),
+its single Han characters, and its other words in lower case. No dictionary: indexing and querying
+never split a name differently, and every Chinese substring is found.
 
-The index is sharded so that neither memory nor an update grows with the site: every page goes to
-one of ``shard_count(pages)`` buckets by a hash of its path; each bucket is its own Pagefind index
-in ``search/s/<bucket>-<digest>/``, named by a digest of its pages' content hashes, and the browser
-merges them (Pagefind's ``mergeIndex``). A publish rebuilds only buckets whose pages changed; the
-others are kept (or hard-linked from the live build). ``search/b-<version>/`` holds Pagefind's
-script and WebAssembly with the primary index (one record: the search page), ``search/shards.json``
-lists the shard folders. Each page's record is cached by the content hash of its document.
+A reader's browser fetches only what a query needs: for each of its terms one small postings file
+per shard, then the records of the results it shows. Pages go to ``shard_count(pages)`` shards by a
+hash of their path; in a shard, terms go to ``grams`` (pairs and words) or ``chars`` (characters)
+files by a hash of the term (``term_hash``, the same in the script). So memory stays bounded by a
+shard while building, and a publish rebuilds only the shards whose pages changed: each shard's
+folder is named by a digest of its pages' content hashes, unchanged ones are kept or hard-linked
+from the live build. Each page's record (its text and what a result shows) is cached by the content
+hash of its document, so an unchanged page is not read or tokenised again.
 
-Files are never rewritten in place (the build folder may hold hard links into the live build):
-new folders are written under a temporary name and renamed into place.
+Layout of search/ (files are never rewritten in place: the build folder may hold hard links into
+the live build, so new folders are written under a temporary name and renamed into place)::
+
+    shards.json                    {"version", "docs", "shards": [{"dir", "docs", "grams", "chars"}]}
+    s/<shard>-<digest>/g/<hex>.bin postings of the pairs and words whose hash falls in that bucket
+    s/<shard>-<digest>/c/<hex>.bin postings of single characters
+    s/<shard>-<digest>/d/<n>.json  page n of the shard: url, title, programme, date, text
+    s/<shard>-<digest>/pages.json  the shard's page URLs by number (verification, tests)
+
+A postings file is a sequence of entries sorted by term: varint byte length, the term in UTF-8,
+varint count, then per page varint((gap << 1) | (weight > 1)) and varint(weight) when it is > 1;
+gap is the page number minus the previous one minus 1 (the first counts from -1).
 """
 
-import base64
 import hashlib
 import html
 import json
@@ -27,9 +37,9 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import tempfile
-from importlib.metadata import version
+from array import array
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
@@ -40,21 +50,18 @@ from . import fsutil
 
 SEARCH_DIR = "search"
 SHARDS_FILE = "shards.json"
-PAGES_FILE = "kepu-pages.json"  # in each shard: the URLs it holds (for verification, never fetched)
-# Theme templates rendered as pages of their own (the search page, with its ?q= form).
+PAGES_FILE = "pages.json"
+# Theme templates rendered as pages of their own: the search page (a form with ?q=).
 STATIC_TEMPLATES = ["search/index.html"]
 EXTRA_HTML = {"search/index.html"}
-# Bump when what goes into a record changes: cached records and shards are then rebuilt.
-RECORD_FORMAT = 1
-# Pages per shard the shard count aims at (it is a power of two, so each shard holds 1/2..1 of it).
-SHARD_TARGET = 500
-LANGUAGE = "zh"
-# Index each run's last character too (see index_text); off only to measure what it is for.
-RUN_ENDS = True
-# What a shard folder keeps of Pagefind's output; the bundle folder also keeps the script and wasm.
-_SHARD_FILES = ("pagefind-entry.json",)
-_SHARD_DIRS = ("index", "fragment", "filter")
-_BUNDLE_FILES = ("pagefind.js", "wasm.unknown.pagefind")
+# Bump when what goes into a record or a shard changes: cached records and shards are rebuilt.
+FORMAT = 1
+# Pages per shard the shard count aims at (a power of two: each shard holds half of it up to all).
+SHARD_TARGET = 2000
+# A title's words count this many times over (results whose title holds the query come first).
+TITLE_WEIGHT = 5
+_WORD = re.compile(r"\w+")
+_HAN_CHAR = re.compile(HAN_RUN.pattern[:-1])  # one Han character
 
 
 class SearchIndexError(Exception):
@@ -66,7 +73,7 @@ def mkdocs_plugins():
     return []
 
 
-# Records ------------------------------------------------------------------------------------------
+# Text and terms -----------------------------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 _MARKDOWN = [
@@ -85,7 +92,7 @@ def split_document(data):
     if not match:
         return {}, text
     meta = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    return meta, text[match.end():]
+    return meta, text[match.end() :]
 
 
 def plain_text(markdown):
@@ -95,38 +102,36 @@ def plain_text(markdown):
     return " ".join(html.unescape(markdown).split())
 
 
-def record_text(data):
-    """(front matter, the text a search runs over: title, description and body) of a document."""
-    meta, body = split_document(data)
-    parts = (str(meta.get("title") or ""), str(meta.get("description") or ""), plain_text(body))
-    return meta, "\n".join(part for part in parts if part)
-
-
-def index_text(text, run_ends=None):
-    """``han_bigrams(text)``, and after each run of Han characters its last character alone.
-
-    Pagefind matches a one-character query against the start of words, and the last character of
-    a run (有钱 in 没有钱。) starts no pair: without it, 钱 would miss that page. Longer queries
-    never ask for a single character, so the extra word changes nothing for them.
-    """
-    if not (RUN_ENDS if run_ends is None else run_ends):
-        return han_bigrams(text)
-
-    def pairs_and_end(match):
-        run = match.group()
-        return f" {han_bigrams(run)} {run[-1]} " if len(run) > 1 else f" {run} "
-
-    return " ".join(HAN_RUN.sub(pairs_and_end, text).split())
-
-
 def make_record(data):
-    """What Pagefind indexes for one document: its text as Han pairs, and what a result shows."""
-    meta, text = record_text(data)
-    shown = {"title": str(meta.get("title") or "")}
+    """What a page contributes to search: title, programme, date and text (description and body)."""
+    meta, body = split_document(data)
+    record = {"title": str(meta.get("title") or "")}
     for key, name in (("programme_title", "programme"), ("date", "date")):
         if meta.get(key):
-            shown[name] = str(meta[key])
-    return {"content": index_text(text), "meta": shown}
+            record[name] = str(meta[key])
+    parts = (str(meta.get("description") or ""), plain_text(body))
+    record["text"] = "\n".join(part for part in parts if part)
+    return record
+
+
+def record_text(record):
+    """Everything a search runs over: title and text."""
+    return f"{record['title']}\n{record['text']}"
+
+
+def terms(text):
+    """Index terms of a text: Han character pairs (and one-character runs), other words in lower case."""
+    found = han_bigrams(" ".join(HAN_RUN.findall(text))).split()
+    found.extend(word for word in _WORD.findall(HAN_RUN.sub(" ", text).lower()) if len(word) <= 40)
+    return found
+
+
+def term_hash(term):
+    """32-bit polynomial hash over code points (kepu-search.js computes the same)."""
+    value = 0
+    for char in term:
+        value = (value * 31 + ord(char)) & 0xFFFFFFFF
+    return value
 
 
 def page_url(doc_path):
@@ -139,7 +144,7 @@ def page_url(doc_path):
 
 
 class RecordCache:
-    """Records by the sha256 of their document, so an unchanged page is never tokenised again."""
+    """Records by the sha256 of their document, so an unchanged page is never read or tokenised again."""
 
     def __init__(self, root):
         self.root = Path(root) if root else None
@@ -151,13 +156,13 @@ class RecordCache:
         if self.root is not None:
             try:
                 cached = json.loads(self._path(sha).read_bytes())
-                if cached.get("format") == RECORD_FORMAT:
+                if cached.get("format") == FORMAT:
                     return cached["record"]
             except (OSError, ValueError, KeyError):
                 pass
         record = make_record(load())
         if self.root is not None:
-            data = json.dumps({"format": RECORD_FORMAT, "record": record}, ensure_ascii=False).encode()
+            data = json.dumps({"format": FORMAT, "record": record}, ensure_ascii=False).encode("utf-8")
             fsutil.atomic_write(self._path(sha), data)
         return record
 
@@ -172,9 +177,6 @@ class RecordCache:
 
 # Shards -------------------------------------------------------------------------------------------
 
-def pagefind_version():
-    return version("pagefind-bin")
-
 
 def shard_count(pages, target=SHARD_TARGET):
     """A power of two, so that doubling it splits every shard in two."""
@@ -185,95 +187,87 @@ def shard_of(path, count):
     return int(hashlib.sha1(path.encode("utf-8")).hexdigest()[:8], 16) % count
 
 
-def _digest(*parts):
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(str(part).encode("utf-8") + b"\0")
-    return digest.hexdigest()[:16]
+def bucket_counts(docs):
+    """(grams, chars) postings files for a shard of ``docs`` pages: a few KB each."""
+    grams = 1 << max(6, math.ceil(math.log2(max(1, docs) * 0.8)))
+    return grams, max(16, grams // 8)
 
 
 def plan_shards(pages, target=SHARD_TARGET):
     """{shard folder name: [(document path, sha256)]} for the manifest's pages."""
     count = shard_count(len(pages), target)
-    buckets = {}
+    groups = {}
     for path, entry in sorted(pages.items()):
-        buckets.setdefault(shard_of(path, count), []).append((path, entry["sha256"]))
+        groups.setdefault(shard_of(path, count), []).append((path, entry["sha256"]))
     plan = {}
-    for bucket, entries in sorted(buckets.items()):
-        digest = _digest(RECORD_FORMAT, pagefind_version(), count, *(f"{p} {s}" for p, s in entries))
-        plan[f"{bucket:03d}-{digest}"] = entries
+    for number, entries in sorted(groups.items()):
+        digest = hashlib.sha256(f"{FORMAT} {TITLE_WEIGHT} {count}".encode())
+        for path, sha in entries:
+            digest.update(f"\0{path} {sha}".encode())
+        plan[f"{number:03d}-{digest.hexdigest()[:16]}"] = entries
     return plan
 
 
-class _Pagefind:
-    """Pagefind's indexing service (``pagefind --service``), spoken to directly and synchronously.
+def _encode(entries):
+    """One postings file: ``entries`` is [(term, array of page << 8 | weight)] sorted by term."""
+    out = bytearray()
+    append = out.append
 
-    The ``pagefind`` Python package wraps the same protocol in asyncio but waits 0.1 s before reading
-    each reply (1,000 records → 100 s). Always standard Pagefind (``pagefind_bin``), never extended:
-    its Chinese segmenter would split the character pairs again.
-    """
+    def varint(value):
+        while value >= 0x80:
+            append((value & 0x7F) | 0x80)
+            value >>= 7
+        append(value)
 
-    def __init__(self):
-        from pagefind_bin import get_executable
-
-        self.process = subprocess.Popen(
-            [str(get_executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        self.message_id = 0
-        self.pending = b""
-
-    def send(self, payload):
-        self.message_id += 1
-        message = {"message_id": self.message_id, "payload": payload}
-        self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
-        self.process.stdin.flush()
-        while b"," not in self.pending:
-            chunk = self.process.stdout.read1(1 << 16)
-            if not chunk:
-                raise SearchIndexError("Pagefind 意外退出")
-            self.pending += chunk
-        reply, _, self.pending = self.pending.partition(b",")
-        answer = json.loads(base64.b64decode(reply))["payload"]
-        if answer.get("type") == "Error":
-            raise SearchIndexError(f"Pagefind 报错：{answer.get('message')}")
-        return answer
-
-    def close(self):
-        if self.process.stdin:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    def write_index(self, records, output):
-        """Index ``records`` ({url, content, meta}) and write Pagefind's files into ``output``."""
-        index = self.send({"type": "NewIndex", "config": None})["index_id"]
-        for record in records:
-            self.send({"type": "AddRecord", "index_id": index, "url": record["url"], "content": record["content"],
-                       "language": LANGUAGE, "meta": record["meta"], "filters": None, "sort": None})
-        self.send({"type": "WriteFiles", "index_id": index, "output_path": str(output)})
-        self.send({"type": "DeleteIndex", "index_id": index})
+    for term, postings in entries:
+        raw = term.encode("utf-8")
+        varint(len(raw))
+        out.extend(raw)
+        varint(len(postings))
+        previous = -1
+        for value in postings:
+            page, weight = value >> 8, value & 0xFF
+            code = (page - previous - 1) << 1 | (weight > 1)
+            if code < 0x80:
+                append(code)
+            else:
+                varint(code)
+            if weight > 1:
+                varint(weight)
+            previous = page
+    return bytes(out)
 
 
-def _write_pagefind(records, output):
-    try:
-        service = _Pagefind()
-    except (ImportError, OSError) as error:
-        raise SearchIndexError(f"无法启动 Pagefind（pip install pagefind-bin）：{error}") from error
-    try:
-        service.write_index(records, output)
-    finally:
-        service.close()
+def _write_postings(folder, postings, buckets):
+    folder.mkdir()
+    files = [[] for _ in range(buckets)]
+    for term in postings:
+        files[term_hash(term) % buckets].append(term)
+    for number, names in enumerate(files):
+        names.sort()
+        (folder / f"{number:x}.bin").write_bytes(_encode([(name, postings[name]) for name in names]))
 
 
-def _keep_only(folder, files, dirs):
-    for path in Path(folder).iterdir():
-        keep = path.name in dirs if path.is_dir() else (path.name in files or path.suffix == ".pf_meta")
-        if not keep:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+def write_shard(folder, pages):
+    """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order."""
+    folder = Path(folder)
+    grams, chars = defaultdict(lambda: array("I")), defaultdict(lambda: array("I"))
+    (folder / "d").mkdir()
+    for number, (url, record) in enumerate(pages):
+        counts = Counter(terms(record["text"]))
+        for term in terms(record["title"]):
+            counts[term] += TITLE_WEIGHT
+        for term, count in counts.items():
+            grams[term].append(number << 8 | min(count, 255))
+        for char, count in Counter(_HAN_CHAR.findall(record_text(record))).items():
+            chars[char].append(number << 8 | min(count, 255))
+        shown = {"url": url, **record}
+        (folder / "d" / f"{number}.json").write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
+    gram_files, char_files = bucket_counts(len(pages))
+    _write_postings(folder / "g", grams, gram_files)
+    _write_postings(folder / "c", chars, char_files)
+    (folder / PAGES_FILE).write_text(json.dumps([url for url, _ in pages], ensure_ascii=False), encoding="utf-8")
+    return {"docs": len(pages), "grams": gram_files, "chars": char_files}
 
 
 def _link_tree(source, target):
@@ -288,17 +282,16 @@ def _link_tree(source, target):
     shutil.copytree(source, target, copy_function=link)
 
 
-def _place(folder, build, candidates):
+def _place(folder, build, earlier):
     """Make ``folder`` exist: keep it, hard-link it from an earlier build, or ``build(tmp)`` it."""
     if folder.is_dir():
         return "kept"
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
     try:
-        source = next((c for c in candidates if c.is_dir()), None)
-        if source is not None:
+        if earlier is not None and earlier.is_dir():
             tmp.rmdir()
-            _link_tree(source, tmp)
+            _link_tree(earlier, tmp)
             how = "linked"
         else:
             build(tmp)
@@ -316,7 +309,7 @@ def _live_search_dir(site_dir):
         from . import swap
 
         live = Path(os.path.realpath(swap.site_link())) / SEARCH_DIR
-    except Exception:  # no Django settings (benchmarks), no live build yet …
+    except Exception:  # no Django settings (benchmarks) …
         return None
     if live.is_dir() and os.path.realpath(live) != os.path.realpath(Path(site_dir) / SEARCH_DIR):
         return live
@@ -332,9 +325,15 @@ def _default_cache_dir():
         return None
 
 
-def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None,
-                target=SHARD_TARGET):
-    """Write the search index for ``manifest["pages"]`` under ``site_dir/search/``.
+def _remove(path):
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET):
+    """Write the search index of ``manifest["pages"]`` under ``site_dir/search/``.
 
     ``previous``: an earlier build's search folder to take unchanged shards from (default: the live
     site's). Returns counts: pages, shards, and how many shards were built, linked or kept.
@@ -348,101 +347,83 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     pages = manifest.get("pages", {})
     plan = plan_shards(pages, target)
     stats = {"pages": len(pages), "shards": len(plan), "built": 0, "linked": 0, "kept": 0}
-
-    def candidates(name):
-        return [previous / name] if previous else []
-
-    bundle = f"b-{pagefind_version()}-{RECORD_FORMAT}"
-
-    def build_bundle(tmp):
-        # The primary index every shard is merged into: Pagefind's script and wasm, and one record.
-        _write_pagefind([{"url": SEARCH_DIR + "/", "content": han_bigrams("搜索"), "meta": {"title": "搜索"}}], tmp)
-        _keep_only(tmp, _SHARD_FILES + _BUNDLE_FILES, _SHARD_DIRS)
-
-    _place(search_dir / bundle, build_bundle, candidates(bundle))
-
+    shards = []
     for done, (name, entries) in enumerate(plan.items(), 1):
         progress("search", done, len(plan))
 
-        def build_shard(tmp, entries=entries):
-            records = []
-            for path, sha in entries:
-                record = dict(cache.get(sha, lambda path=path: (content_dir / path).read_bytes()))
-                record["url"] = page_url(path)
-                records.append(record)
-            _write_pagefind(records, tmp)
-            _keep_only(tmp, _SHARD_FILES, _SHARD_DIRS)
-            urls = [r["url"] for r in records]
-            (tmp / PAGES_FILE).write_text(json.dumps(urls, ensure_ascii=False), encoding="utf-8")
+        def build(tmp, entries=entries):
+            records = [
+                (page_url(path), cache.get(sha, lambda path=path: (content_dir / path).read_bytes()))
+                for path, sha in entries
+            ]
+            write_shard(tmp, records)
 
-        stats[_place(search_dir / "s" / name, build_shard, candidates(f"s/{name}"))] += 1
+        folder = search_dir / "s" / name
+        stats[_place(folder, build, previous / "s" / name if previous else None)] += 1
+        grams, chars = bucket_counts(len(entries))
+        shards.append({"dir": f"s/{name}/", "docs": len(entries), "grams": grams, "chars": chars})
 
-    listing = {"version": 1, "bundle": bundle + "/", "shards": [f"s/{name}/" for name in plan]}
-    data = (json.dumps(listing, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
-    target_file = search_dir / SHARDS_FILE
-    if not target_file.is_file() or target_file.read_bytes() != data:
-        fsutil.atomic_write(target_file, data)
+    listing = {"version": FORMAT, "docs": len(pages), "shards": shards}
+    data = (json.dumps(listing, ensure_ascii=False) + "\n").encode("utf-8")
+    listing_file = search_dir / SHARDS_FILE
+    if not listing_file.is_file() or listing_file.read_bytes() != data:
+        fsutil.atomic_write(listing_file, data)
 
-    # What an earlier build left here and this one no longer lists.
-    wanted = set(plan)
-    for path in (search_dir / "s").iterdir() if (search_dir / "s").is_dir() else ():
-        if path.name not in wanted:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    # Whatever an earlier build left here that this one does not list.
+    if (search_dir / "s").is_dir():
+        for path in (search_dir / "s").iterdir():
+            if path.name not in plan:
+                _remove(path)
     for path in search_dir.iterdir():
-        stale_bundle = path.name.startswith("b-") and path.name != bundle
-        if stale_bundle or path.name.startswith(".tmp-") or path.name == "search_index.json":
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if path.name not in (SHARDS_FILE, "s", "index.html"):
+            _remove(path)
     cache.prune({entry["sha256"] for entry in pages.values()})
     return stats
 
 
 # Verification -------------------------------------------------------------------------------------
 
-def _load_json(path):
-    return json.loads(Path(path).read_text("utf-8"))
-
 
 def verify(site_dir, page_urls):
     """Problems with the search index: broken, missing a page, or holding a page no longer published."""
     search_dir = Path(site_dir) / SEARCH_DIR
     try:
-        listing = _load_json(search_dir / SHARDS_FILE)
+        listing = json.loads((search_dir / SHARDS_FILE).read_text("utf-8"))
+        shards = listing["shards"]
     except FileNotFoundError:
         return [f"搜索索引缺失：{SEARCH_DIR}/{SHARDS_FILE}"]
-    except ValueError as error:
-        return [f"搜索索引无法解析：{SEARCH_DIR}/{SHARDS_FILE}：{error}"]
+    except (ValueError, KeyError, TypeError) as error:
+        return [f"搜索索引无法解析：{SEARCH_DIR}/{SHARDS_FILE}（{error}）"]
     problems = []
-    bundle = search_dir / listing.get("bundle", "")
-    for name in _BUNDLE_FILES:
-        if not (bundle / name).is_file():
-            problems.append(f"搜索索引缺少文件：{(bundle / name).relative_to(site_dir)}")
-    indexed = set()
-    for shard in [listing.get("bundle", "")] + listing.get("shards", []):
-        folder = search_dir / shard
-        label = f"{SEARCH_DIR}/{shard}"
+    indexed = []
+    for shard in shards:
+        folder = search_dir / shard.get("dir", "")
+        label = f"{SEARCH_DIR}/{shard.get('dir', '')}"
         try:
-            entry = _load_json(folder / "pagefind-entry.json")
-            languages = entry["languages"]
-            count = sum(language["page_count"] for language in languages.values())
-            metas = [folder / f"pagefind.{language['hash']}.pf_meta" for language in languages.values()]
-            urls = [SEARCH_DIR + "/"] if shard == listing.get("bundle") else _load_json(folder / PAGES_FILE)
-        except (OSError, ValueError, KeyError, TypeError) as error:
+            urls = json.loads((folder / PAGES_FILE).read_text("utf-8"))
+        except (OSError, ValueError) as error:
             problems.append(f"搜索索引分片损坏：{label}（{error}）")
             continue
-        fragments = len(list((folder / "fragment").glob("*.pf_fragment")))
-        if entry.get("version") != pagefind_version():
-            problems.append(f"搜索索引分片 {label} 的 Pagefind 版本不符：{entry.get('version')}")
-        if count != len(urls) or fragments != len(urls) or not all(m.is_file() for m in metas):
-            problems.append(f"搜索索引分片 {label} 不完整：应有 {len(urls)} 个页面，实有 {count} 个、片段 {fragments} 个")
-        indexed.update(urls)
-    indexed.discard(SEARCH_DIR + "/")
+        counts = {
+            "d": sum(1 for _ in (folder / "d").glob("*.json")),
+            "g": sum(1 for _ in (folder / "g").glob("*.bin")),
+            "c": sum(1 for _ in (folder / "c").glob("*.bin")),
+        }
+        wanted = {"d": shard.get("docs"), "g": shard.get("grams"), "c": shard.get("chars")}
+        if len(urls) != shard.get("docs") or counts != wanted:
+            problems.append(f"搜索索引分片 {label} 不完整：应有 {wanted}，实有 {counts}")
+        indexed.extend(urls)
+    if sum(s.get("docs", 0) for s in shards) != listing.get("docs"):
+        problems.append("搜索索引的页面总数与分片不符")
     expected = set(page_urls)
-    missing = sorted(expected - indexed)
+    missing = sorted(expected - set(indexed))
     if missing:
         shown = "、".join(url or "/" for url in missing[:5])
         problems.append(f"搜索索引不完整：{len(missing)} 个页面未被索引（{shown}…）")
-    stale = sorted(indexed - expected)
+    stale = sorted(set(indexed) - expected)
     if stale:
         shown = "、".join(url or "/" for url in stale[:5])
         problems.append(f"搜索索引包含 {len(stale)} 个已不公开的页面（{shown}…）")
+    if len(indexed) != len(set(indexed)):
+        problems.append("搜索索引中有重复的页面")
     return problems
