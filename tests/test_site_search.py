@@ -20,14 +20,7 @@ from cms.publish.pipeline import publish
 from cms.stories.models import StoryPage
 from tests.browser import block_outside_requests
 from tests.conftest import make_story
-
-
-@pytest.fixture(autouse=True)
-def folders(settings, tmp_path):
-    settings.KEPU_CONTENT_DIR = tmp_path / "content"
-    settings.KEPU_SITE_DIR = tmp_path / "site"
-    settings.KEPU_BUILDS_DIR = tmp_path / "builds"
-    return tmp_path
+from tests.test_publish import folders  # noqa: F401 (content/, site/, builds/ in tmp_path)
 
 
 def live_site(settings):
