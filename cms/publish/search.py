@@ -38,7 +38,6 @@ import os
 import re
 import shutil
 import tempfile
-from array import array
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -209,7 +208,7 @@ def plan_shards(pages, target=SHARD_TARGET):
 
 
 def _encode(entries):
-    """One postings file: ``entries`` is [(term, array of page << 8 | weight)] sorted by term."""
+    """One postings file: ``entries`` is [(term, [page << 8 | weight])] sorted by term."""
     out = bytearray()
     append = out.append
 
@@ -226,15 +225,18 @@ def _encode(entries):
         varint(len(postings))
         previous = -1
         for value in postings:
-            page, weight = value >> 8, value & 0xFF
-            code = (page - previous - 1) << 1 | (weight > 1)
-            if code < 0x80:
-                append(code)
-            else:
-                varint(code)
-            if weight > 1:
-                varint(weight)
+            page = value >> 8
+            weight = value & 0xFF
+            code = (page - previous - 1) << 1
             previous = page
+            if weight == 1:
+                if code < 0x80:
+                    append(code)
+                else:
+                    varint(code)
+            else:
+                varint(code | 1)
+                varint(weight)
     return bytes(out)
 
 
@@ -251,16 +253,17 @@ def _write_postings(folder, postings, buckets):
 def write_shard(folder, pages):
     """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order."""
     folder = Path(folder)
-    grams, chars = defaultdict(lambda: array("I")), defaultdict(lambda: array("I"))
+    grams, chars = defaultdict(list), defaultdict(list)  # term → [page << 8 | weight]
     (folder / "d").mkdir()
     for number, (url, record) in enumerate(pages):
+        base = number << 8
         counts = Counter(terms(record["text"]))
         for term in terms(record["title"]):
             counts[term] += TITLE_WEIGHT
         for term, count in counts.items():
-            grams[term].append(number << 8 | min(count, 255))
+            grams[term].append(base | (count if count < 255 else 255))
         for char, count in Counter(_HAN_CHAR.findall(record_text(record))).items():
-            chars[char].append(number << 8 | min(count, 255))
+            chars[char].append(base | (count if count < 255 else 255))
         shown = {"url": url, **record}
         (folder / "d" / f"{number}.json").write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
     gram_files, char_files = bucket_counts(len(pages))
