@@ -16,6 +16,13 @@ folder is named by a digest of its pages' content hashes, unchanged ones are kep
 from the live build. Each page's record (its text and what a result shows) is cached by the content
 hash of its document, so an unchanged page is not read or tokenised again.
 
+Why not Pagefind fed the same pairs as custom records (measured, bench/search_recall.py at commit
+"WIP search"): its word index comes in chunks of 20,000 word positions (about 32 KB gzipped), and a
+query loads one chunk per pair per index, so 247 KB a query at 1,000 pages in 2 indexes, growing
+with every shard; one index for 10,000 pages needs about 9 GB to build (0.9 MB a page). Its prefix
+search also misses a one-character query where the character only ends a run (有钱 in 没有钱。:
+10.6 % of (character, page) pairs in the test corpus) unless each run's last character is indexed.
+
 Layout of search/ (files are never rewritten in place: the build folder may hold hard links into
 the live build, so new folders are written under a temporary name and renamed into place)::
 
@@ -46,6 +53,7 @@ import yaml
 from cms.core.search import HAN_RUN, han_bigrams
 
 from . import fsutil
+from .export import canonical_of
 
 SEARCH_DIR = "search"
 SHARDS_FILE = "shards.json"
@@ -60,11 +68,7 @@ SHARD_TARGET = 2000
 # A title's words count this many times over (results whose title holds the query come first).
 TITLE_WEIGHT = 5
 _WORD = re.compile(r"\w+")
-_HAN_CHAR = re.compile(HAN_RUN.pattern[:-1])  # one Han character
-
-
-class SearchIndexError(Exception):
-    pass
+_HAN_CHAR = re.compile(HAN_RUN.pattern.removesuffix("+"))  # one Han character
 
 
 def mkdocs_plugins():
@@ -135,11 +139,7 @@ def term_hash(term):
 
 def page_url(doc_path):
     """Site-relative directory URL of a document path (``a/b.md`` → ``a/b/``, ``index.md`` → ``""``)."""
-    if doc_path == "index.md":
-        return ""
-    if doc_path.endswith("/index.md"):
-        return doc_path[: -len("index.md")]
-    return doc_path[: -len(".md")] + "/"
+    return canonical_of(doc_path)[1:]
 
 
 class RecordCache:
