@@ -17,7 +17,7 @@ from the live build. Each page's record (its text and what a result shows) is ca
 hash of its document, so an unchanged page is not read or tokenised again.
 
 Why not Pagefind fed the same pairs as custom records (measured, bench/search_recall.py at commit
-"WIP search"): its word index comes in chunks of 20,000 word positions (about 32 KB gzipped), and a
+6435316): its word index comes in chunks of 20,000 word positions (about 32 KB gzipped), and a
 query loads one chunk per pair per index: 247 KB a query at 1,000 pages in 2 indexes, 2.5 MB at
 10,000 pages in 32 indexes of at most 500 (one index for 10,000 would need about 9 GB to build,
 0.9 MB a page). Its prefix
