@@ -1,84 +1,71 @@
-"""The built sample site, for the tests that read it as the public does.
+"""The published sample site, for the tests that read it as the public does.
 
-``build_sample_site`` loads the sample content into the test database inside a transaction,
-publishes it into a folder of its own and rolls the transaction back: the site stays on disk,
-the database is as it was. ``serve`` serves a folder on 127.0.0.1 the way a static web server
-would (directory URLs, the site's own 404 page).
+``sample_site`` loads the sample content into the test database inside a transaction and
+publishes it into a folder of its own; the rows are there while the block runs and rolled back
+after it (caches cleared), the built site stays on disk.
 """
 
+import io
+import json
 import os
-import threading
 from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
+from bs4 import BeautifulSoup
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-
-def build_sample_site(folder):
-    folder = Path(folder)
-    paths = {
-        "KEPU_CONTENT_DIR": folder / "content",
-        "KEPU_SITE_DIR": folder / "site",
-        "KEPU_BUILDS_DIR": folder / "builds",
-        "MEDIA_ROOT": folder / "media",
-    }
-    with override_settings(**paths), transaction.atomic():
-        call_command("load_sample_content", verbosity=0)
-        call_command("publish_site", "--no-progress", "--full")
-        transaction.set_rollback(True)
-    return Path(os.path.realpath(paths["KEPU_SITE_DIR"])), paths["KEPU_CONTENT_DIR"]
+from cms.core.models import SiteSettings
+from cms.publish.export import canonical_of
+from cms.publish.pipeline import publish
 
 
-def front_matter(markdown_file):
-    text = Path(markdown_file).read_text("utf-8")
-    return yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") else {}
+@dataclass
+class Built:
+    root: Path  # the live build's site/ (symlink resolved)
+    content: Path  # content/ as exported
+    base_url: str
+    url_of_page: dict  # page id → site path ("/gezhi-lundao/qian-xuesen/")
 
+    def soup(self, url):
+        path = self.root / unquote(url).lstrip("/")
+        if path.is_dir() or url.endswith("/"):
+            path = path / "index.html"
+        return BeautifulSoup(path.read_text("utf-8"), "html.parser")
 
-def one_page_per_kind(content_dir):
-    """{kind: site URL path} for the first document of every kind (home, programme, story …)."""
-    content_dir = Path(content_dir)
-    pages = {}
-    for path in sorted(content_dir.rglob("*.md"), key=lambda p: (len(p.parts), p.as_posix())):
-        if path.name == "README.md":
-            continue
-        meta = front_matter(path)
-        kind = meta.get("kind") or "page"
-        if kind not in pages and meta.get("canonical"):
-            pages[kind] = meta["canonical"]
-    return pages
+    def pages(self):
+        return sorted(p for p in self.root.rglob("*.html"))
 
-
-class _Handler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
+    def one_page_per_kind(self):
+        """{kind: site path} for the first document of every kind (home, programme, story …)."""
+        pages = {}
+        for path in sorted(self.content.rglob("*.md"), key=lambda p: (len(p.parts), p.as_posix())):
+            text = path.read_text("utf-8")
+            meta = yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") else {}
+            kind = meta.get("kind") or "page"
+            if path.name != "README.md" and kind not in pages and meta.get("canonical"):
+                pages[kind] = meta["canonical"]
+        return pages
 
 
 @contextmanager
-def serve(directory):
-    """Serve ``directory`` on 127.0.0.1; yields the base URL (ending in /)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+def sample_site(folder):
+    folder = Path(folder)
+    with override_settings(KEPU_CONTENT_DIR=folder / "content", KEPU_SITE_DIR=folder / "site",
+                           KEPU_BUILDS_DIR=folder / "builds"):
+        with transaction.atomic():
+            call_command("load_sample_content", stdout=io.StringIO())
+            publish(full=True)
+            manifest = json.loads((folder / "content" / ".manifest.json").read_text("utf-8"))
+            url_of_page = {entry["page"]: canonical_of(path) for path, entry in manifest["pages"].items()}
+            yield Built(Path(os.path.realpath(folder / "site")), folder / "content", SiteSettings.load().base_url,
+                        url_of_page)
+            transaction.set_rollback(True)
+    # Wagtail caches renditions by image id; ids come round again after the rollback.
+    for cache in caches.all():
+        cache.clear()
