@@ -10,6 +10,7 @@ import os
 import shutil
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 CHROMIUM = os.environ.get("KEPU_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -40,8 +41,22 @@ def block_outside_requests(context, blocked):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static web server as the site's README asks for: quiet, and the site's own 404 page."""
+
     def log_message(self, *args):
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @contextmanager

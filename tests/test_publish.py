@@ -145,7 +145,10 @@ def test_incremental_publish_after_editing_one_story(settings, programme):
     assert result.files_written == 1
     after = snapshot(settings.KEPU_SITE_DIR)
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    assert changed == {"gezhi-lundao/li-siguang/index.html", "search/search_index.json"}
+    assert {p for p in changed if not p.startswith("search/")} == {"gezhi-lundao/li-siguang/index.html"}
+    # The search index: a new folder for the one shard holding the page, and the list of shards.
+    shards = {p.split("/")[2] for p in changed if p.startswith("search/s/")}
+    assert len(shards) == 2 and "search/shards.json" in changed
 
 
 def test_verification_stops_a_broken_link_and_keeps_the_site(settings, programme):
@@ -233,10 +236,8 @@ def test_verification_refuses_an_incomplete_search_index(settings, programme):
     saved = manifest.read_manifest(build / "manifest.json")
     assert verify.verify(copy, saved) == []
 
-    index = copy / "search" / "search_index.json"
-    data = json.loads(index.read_text())
-    data["docs"] = [d for d in data["docs"] if not d["location"].startswith("gezhi-lundao/searchable/")]
-    index.write_text(json.dumps(data))
+    (pages,) = copy.glob("search/s/*/pages.json")
+    pages.write_text(json.dumps([url for url in json.loads(pages.read_text()) if url != "gezhi-lundao/searchable/"]))
     assert any("搜索索引不完整" in p for p in verify.verify(copy, saved))
 
     (copy / "gezhi-lundao" / "stray").mkdir()

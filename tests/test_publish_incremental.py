@@ -12,13 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from cms.publish import search, swap
+from cms.publish import swap
 from cms.publish.pipeline import publish
 from tests.conftest import make_image, make_story
 from tests.test_publish import snapshot
-
-# Until the chunked search index replaces MkDocs' search plugin (issue 6), builds are full.
-needs_incremental_search = pytest.mark.skipif(not search.INCREMENTAL, reason="MkDocs' search plugin needs full builds")
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +57,6 @@ def publish_incrementally_and_compare():
     return {rel for rel, ino in after_inodes.items() if before_inodes.get(rel) != ino}
 
 
-@needs_incremental_search
 @pytest.mark.django_db
 def test_incremental_builds_equal_full_builds_through_a_day_of_edits(programme):
     li = make_story(programme, title="李四光", slug="li-siguang", body=[("paragraph", "<p>地质学家。</p>")])
@@ -108,7 +104,6 @@ def test_incremental_builds_equal_full_builds_through_a_day_of_edits(programme):
     assert "li-siguang" in sitemap and "yuan-longping" not in sitemap and "qian-sanqiang" not in sitemap
 
 
-@needs_incremental_search
 @pytest.mark.django_db
 def test_a_theme_change_rebuilds_everything(settings, programme, tmp_path):
     make_story(programme, title="李四光", slug="li-siguang")

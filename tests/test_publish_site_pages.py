@@ -2,27 +2,30 @@
 
 Home and programme pages, stories, columns, the resource library and its facets, tags, feeds,
 Open Graph and canonical URLs, the 404 page, and that nothing is fetched from another host.
+
+Then the quality gates, with the real checkers a reviewer would run (from the npm registry:
+package.json, ``npm ci`` in scripts/test.sh): axe-core in Chromium finds no accessibility violation
+and the Nu HTML Checker (vnu.jar on Java) no error on the home page and one page of every kind;
+linkinator finds no broken link or anchor in the whole site; no request leaves 127.0.0.1.
 """
 
-import io
-import os
+import json
 import posixpath
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
+from playwright.sync_api import expect
 
-from cms.core.models import SiteSettings
-from cms.publish.pipeline import publish
 from cms.resources.models import ResourcePage
 from cms.stories.models import StoryPage
+from tests.browser import block_outside_requests, serve_folder
+from tests.public_site import sample_site
 
 # The tests only read the built files and the sample rows the module fixture loaded; the mark
 # makes pytest-django create the test database before that fixture runs.
@@ -33,22 +36,6 @@ FETCHING = {"img": ["src", "srcset"], "script": ["src"], "iframe": ["src"], "sou
             "video": ["src", "poster"], "audio": ["src"], "embed": ["src"], "object": ["data"]}
 FETCHING_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch", "preconnect",
                       "dns-prefetch"}
-
-
-@dataclass
-class Built:
-    root: Path
-    base_url: str
-    url_of_page: dict  # page id → site path ("/gezhi-lundao/qian-xuesen/")
-
-    def soup(self, url):
-        path = self.root / unquote(url).lstrip("/")
-        if path.is_dir() or url.endswith("/"):
-            path = path / "index.html"
-        return BeautifulSoup(path.read_text("utf-8"), "html.parser")
-
-    def pages(self):
-        return sorted(p for p in self.root.rglob("*.html"))
 
 
 def site_path(page_url, href):
@@ -67,21 +54,8 @@ def hrefs(built, url, selector):
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
     """The sample content, loaded and published once for this module, then rolled back."""
-    folder = tmp_path_factory.mktemp("public-site")
-    with override_settings(KEPU_CONTENT_DIR=folder / "content", KEPU_SITE_DIR=folder / "site",
-                           KEPU_BUILDS_DIR=folder / "builds"):
-        with django_db_blocker.unblock(), transaction.atomic():
-            call_command("load_sample_content", stdout=io.StringIO())
-            publish()
-            import json
-
-            manifest = json.loads((folder / "content" / ".manifest.json").read_text())
-            from cms.publish.export import canonical_of
-
-            url_of_page = {entry["page"]: canonical_of(path) for path, entry in manifest["pages"].items()}
-            built = Built(Path(os.path.realpath(folder / "site")), SiteSettings.load().base_url, url_of_page)
-            yield built
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), sample_site(tmp_path_factory.mktemp("public-site")) as built:
+        yield built
 
 
 def test_story_page_shows_the_scientist(site):
@@ -342,8 +316,6 @@ def test_nothing_is_fetched_from_another_host(site):
 
 @pytest.fixture
 def served(site):
-    from tests.browser import serve_folder
-
     with serve_folder(site.root) as base:
         yield base
 
@@ -358,8 +330,11 @@ def open_page(browser, *, javascript=True, dark=False, width=360):
     return context, context.new_page(), blocked
 
 
-def visible_titles(page):
-    return sorted(page.locator(".kepu-cards--library > li:not([hidden]) .kepu-card__title").all_inner_texts())
+def visible_titles(page, expected_count):
+    """The titles of the library cards shown, once as many as expected are shown (the filter is a script)."""
+    cards = page.locator(".kepu-cards--library > li:not([hidden])")
+    expect(cards).to_have_count(expected_count)
+    return sorted(cards.locator(".kepu-card__title").all_inner_texts())
 
 
 def test_library_filter_combines_facets_and_works_without_javascript(site, served, browser):
@@ -371,17 +346,17 @@ def test_library_filter_combines_facets_and_works_without_javascript(site, serve
 
     context, page, blocked = open_page(browser)
     page.goto(served + "library/")
-    assert len(visible_titles(page)) == len(resources)
+    assert len(visible_titles(page, len(resources))) == len(resources)
     page.get_by_label("类型", exact=True).select_option(label=f"视频（{len(videos)}）")
-    assert visible_titles(page) == videos
+    assert visible_titles(page, len(videos)) == videos
     page.get_by_label("受众", exact=True).select_option(value="/library/受众/青少年/")
-    assert visible_titles(page) == young_videos
+    assert visible_titles(page, len(young_videos)) == young_videos
     count = page.locator("[data-kepu-count]").inner_text()
     assert count == f"筛选出 {len(young_videos)} 份资源（共 {len(resources)} 份）"
     page.reload()  # the choice is in the address, so a filtered view can be shared
-    assert visible_titles(page) == young_videos
+    assert visible_titles(page, len(young_videos)) == young_videos
     page.get_by_role("button", name="清除筛选").click()
-    assert len(visible_titles(page)) == len(resources)
+    assert len(visible_titles(page, len(resources))) == len(resources)
     context.close()
 
     context, page, blocked_without_js = open_page(browser, javascript=False)
@@ -389,7 +364,7 @@ def test_library_filter_combines_facets_and_works_without_javascript(site, serve
     assert page.locator("select").count() == 0
     page.get_by_role("navigation", name="按类型浏览").get_by_role("link", name=re.compile("^视频")).click()
     assert unquote(page.url).endswith("/library/类型/视频/")
-    assert visible_titles(page) == videos
+    assert visible_titles(page, len(videos)) == videos
     context.close()
     assert blocked == blocked_without_js == []
 
@@ -420,3 +395,113 @@ CONTRAST = """() => [...document.querySelectorAll('.kepu-brand__link')].map(card
   const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))];
   return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 })"""
+
+
+def test_approved_institute_contributions_reach_the_site_and_drafts_do_not(site):
+    from cms.core.sample_content import data
+    from cms.resources.models import ContributionAreaPage
+
+    approved = ResourcePage.objects.get(slug=data.CONTRIBUTED_APPROVED["slug"])
+    draft = ResourcePage.objects.get(slug=data.CONTRIBUTED_DRAFT["slug"])
+    area = ContributionAreaPage.objects.get(pk=approved.get_parent().pk)
+    assert draft.get_parent().pk == area.pk and not draft.live
+
+    url = site.url_of_page[approved.pk]
+    assert url.startswith(site.url_of_page[area.pk])
+    assert approved.title in site.soup(url).get_text()
+    area_page = site.soup(site.url_of_page[area.pk])
+    assert url in hrefs(site, site.url_of_page[area.pk], "article a[href]")
+    assert area.institute.name in area_page.get_text()
+    assert "投稿须知" not in area_page.get_text() and area.guidelines not in area_page.get_text()
+    library = [site_path("/library/", a["href"]) for a in site.soup("/library/").select(".kepu-card__title a")]
+    assert url in library
+
+    assert draft.pk not in site.url_of_page
+    text = "\n".join(p.read_text("utf-8") for p in site.pages())
+    assert draft.title not in text and draft.slug not in text
+
+
+# Quality gates ------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LINKINATOR = NODE_MODULES / "linkinator" / "build" / "src" / "cli.js"
+
+
+def require(path, what):
+    if not path.is_file():
+        raise RuntimeError(f"缺少 {what}（{path}）：请在项目根目录运行 npm ci。")
+
+
+@pytest.fixture(scope="module")
+def kinds(site):
+    """The home page and one page of every kind, and the pages the theme adds."""
+    return {**site.one_page_per_kind(), "404": "/404.html", "search": "/search/"}
+
+
+def test_every_kind_of_page_is_checked(kinds):
+    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404"} <= set(kinds)
+
+
+def test_axe_finds_no_violation_and_nothing_leaves_the_machine(browser, kinds, served):
+    require(AXE, "axe-core")
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="zh-CN")
+    blocked, requested = [], []
+    block_outside_requests(context, blocked)
+    context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    report = {}
+    try:
+        for kind, path in sorted(kinds.items()):
+            page.goto(served + path.lstrip("/"), wait_until="networkidle")
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(
+                """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v =>
+                    `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)"""
+            )
+            if violations:
+                report[f"{kind} {path}"] = violations
+    finally:
+        context.close()
+    assert report == {}, json.dumps(report, ensure_ascii=False, indent=1)
+    assert blocked == [], f"页面请求了本机之外的地址：{blocked}"
+    assert requested, "no request was seen: the check did not run"
+
+
+def test_nu_html_checker_reports_no_error(site, kinds):
+    require(VNU, "vnu-jar")
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("找不到 java：请安装 default-jre-headless。")
+    files = []
+    for path in sorted(set(kinds.values())):
+        rel = path.strip("/")
+        file = site.root / rel if rel.endswith(".html") else site.root / rel / "index.html"
+        assert file.is_file(), file
+        files.append(str(file))
+    run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+                         capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    errors = [f"{Path(m.get('url', '')).parent.name}: {m.get('message')} «{m.get('extract', '')}»"
+              for m in messages if m.get("type") == "error"]
+    assert errors == [], "\n".join(errors)
+    assert run.returncode == 0
+
+
+def test_no_broken_link_or_anchor_in_the_whole_site(served):
+    require(LINKINATOR, "linkinator")
+    node = shutil.which("node")
+    run = subprocess.run(
+        [node, str(LINKINATOR), served, "--recurse", "--check-fragments", "--format", "json",
+         # Only this site is checked: links to other hosts (sources, the canonical host) need the network.
+         "--skip", "^(?!" + re.escape(served) + ")", "--concurrency", "8", "--timeout", "20000"],
+        capture_output=True, text=True, timeout=600,
+    )
+    result = json.loads(run.stdout)
+    checked = [link for link in result["links"] if link["state"] != "SKIPPED"]
+    broken = [f"{link['url']} ← {link.get('parent')} ({link.get('status')})"
+              for link in checked if link["state"] == "BROKEN"]
+    assert broken == [], "\n".join(broken)
+    assert len(checked) > 50, f"linkinator checked only {len(checked)} links: the crawl did not run"

@@ -46,7 +46,7 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
             # No Google Fonts, no requests to any third-party host: system fonts (themes/assets/kepu.css).
             "font": False,
             "icon": {"logo": "material/atom"},
-            "features": ["navigation.tabs", "navigation.top", "search.highlight"],
+            "features": ["navigation.tabs", "navigation.top"],
             # Light and dark, following the reader's system until they pick one with the toggle.
             "palette": [
                 {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "custom",
@@ -54,7 +54,8 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
                 {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "custom",
                  "accent": "custom", "toggle": {"icon": "material/weather-sunny", "name": "切换到浅色模式"}},
             ],
-            "static_templates": ["robots.txt"],
+            # The search page (search/?q=…) is a theme template of its own; see search.py.
+            "static_templates": ["robots.txt", *search.STATIC_TEMPLATES],
         },
         "extra_css": ["assets/kepu.css"],
         "extra": {"generator": False},

@@ -6,6 +6,7 @@
 - No sitemap from MkDocs: the export writes sitemap.xml from every document's front matter, which
   an incremental (``--dirty``) build could not (it reads only the changed pages).
 - Front matter and titles are escaped before templates print them (see ``on_page_context``).
+- Valid HTML from Material's base template (no ``autocomplete`` on checkboxes).
 """
 
 import posixpath
@@ -59,3 +60,16 @@ def on_page_context(context, page, config, nav):
         if isinstance(item.title, str):
             item.title = escape(item.title)
     return context
+
+
+# Material's base template marks its toggle checkboxes autocomplete="off", which HTML allows only on
+# text-like inputs (the Nu HTML Checker reports it as an error).
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"')
+
+
+def on_post_page(output, page, config):
+    return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", output)
+
+
+def on_post_template(output_content, template_name, config):
+    return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", output_content)

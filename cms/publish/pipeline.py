@@ -90,7 +90,7 @@ def publish(*, full=False, progress=None, wait=True):
 
         # Incremental unless asked otherwise or anything besides content changed (theme, settings,
         # navigation, tool versions): start from the live build, minus the outputs of what changed.
-        incremental = search.INCREMENTAL and not full and old is not None and old.get("inputs") == new["inputs"]
+        incremental = not full and old is not None and old.get("inputs") == new["inputs"]
         staging.mkdir(parents=True)
         if incremental:
             progress("copy")
@@ -100,6 +100,7 @@ def publish(*, full=False, progress=None, wait=True):
         build.write_config(staging / "mkdocs.yml", config)
         progress("build")
         warnings = build.run_mkdocs(staging / "mkdocs.yml", source_date_epoch=0, dirty=incremental)
+        search.build_index(staging / "site", content_dir, new, progress=progress)
         checkpoint("built")
 
         progress("verify")

@@ -21,7 +21,7 @@ from wagtail.models import Page
 from . import fsutil, search
 from .manifest import output_path
 
-ALLOWED_EXTRA_HTML = {"404.html"}
+ALLOWED_EXTRA_HTML = {"404.html"} | search.EXTRA_HTML
 _URL_ATTRS = {"href", "src", "poster", "data"}
 # Elements whose URL the browser fetches by itself (as opposed to links a reader may follow).
 _FETCHED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
@@ -158,14 +158,10 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
                 problems.append(f"{rel} 中的链接 {url} 指向不存在的文件")
     missing = sorted(set(expected) - set(built))
     problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
-    problems.extend(search.verify(site_dir, [_url_of(rel) for rel in expected]))
+    problems.extend(search.verify(site_dir, [search.page_url(path) for path in manifest.get("pages", {})]))
     if check_live:
         problems.extend(_live_problems(manifest))
     return problems
-
-
-def _url_of(html_rel):
-    return "" if html_rel == "index.html" else html_rel[: -len("index.html")]
 
 
 def _link_targets(rel, urls, site_host, root_prefix):

@@ -45,5 +45,19 @@ def resource_document(page, context):
     return context.document(page, meta, "\n\n".join(p for p in parts if p))
 
 
+def contribution_area_document(page, context):
+    """An institute's contribution area, as the public sees it: the resources it contributed that
+    passed 机构投稿审核 (the publish step lists them). Its guidelines are for contributors only."""
+    institute = page.institute
+    facts = [("机构类型", institute.get_kind_display()), ("地区", institute.region)]
+    meta = context.front_matter(
+        page, kind="contribution_area", description=f"{institute.name}贡献、经审核发布的科普资源",
+        programme=page.programme, authors=[institute.name], institute=institute.name,
+        facts=[{"label": label, "value": value} for label, value in facts if value],
+    )
+    body = f"[{context.plain(institute.name)}网站](<{institute.website}>)" if institute.website else ""
+    return context.document(page, meta, body)
+
+
 def _host(url):
     return urlsplit(url).hostname or url
