@@ -1,6 +1,10 @@
 """How a programme page renders for the public site (its listing is added by the publish step)."""
 
 
+# What programme_document reads, fetched for all programmes at once by the exporter.
+EXPORT_PREFETCH = ("logo",)
+
+
 def programme_document(page, context):
     image = context.image_path(page.logo) if page.logo else None
     meta = context.front_matter(

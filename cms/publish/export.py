@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone, translation
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -64,15 +64,34 @@ def exportable_pages():
             continue
         kept.append(page)
         kept_paths.add(page.path)
+    prefetch(kept)
     return root, kept
 
 
-def document_path(page, root):
-    """content/-relative path: home → index.md; pages that can hold children → <slugs>/index.md."""
+def prefetch(pages):
+    """Fetch what each page type's ``to_document`` reads (``export_prefetch``), one query per relation."""
+    by_class = {}
+    for page in pages:
+        by_class.setdefault(type(page), []).append(page)
+    for cls, group in by_class.items():
+        lookups = getattr(cls, "export_prefetch", ())
+        if lookups:
+            prefetch_related_objects(group, *lookups)
+
+
+def document_path(page, root, by_tree_path=None):
+    """content/-relative path: home → index.md; pages that can hold children → <slugs>/index.md.
+
+    ``by_tree_path`` ({treebeard path: page}, every exported page) spares a query per page.
+    """
     if page.pk == root.pk:
         return "index.md"
-    ancestors = Page.objects.ancestor_of(page, inclusive=True).filter(depth__gt=root.depth).order_by("depth")
-    slugs = [p.slug for p in ancestors]
+    if by_tree_path is not None:
+        steps = range(len(root.path) + page.steplen, len(page.path) + 1, page.steplen)
+        slugs = [by_tree_path[page.path[:end]].slug for end in steps]
+    else:
+        ancestors = Page.objects.ancestor_of(page, inclusive=True).filter(depth__gt=root.depth).order_by("depth")
+        slugs = [p.slug for p in ancestors]
     if page.specific_class.allowed_subpage_models():
         return "/".join(slugs) + "/index.md"
     return "/".join(slugs) + ".md"
@@ -108,10 +127,24 @@ class ExportContext:
     paths: dict  # page id → document path
     assets: dict = field(default_factory=dict)  # content path → callable writing bytes, or None
     current_path: str = ""
+    by_tree_path: dict = field(default_factory=dict)  # treebeard path → exported page
 
     # Paths and links -----------------------------------------------------------------------
     def path_of(self, page):
         return self.paths.get(page.pk)
+
+    def parent(self, page):
+        """The exported parent page (specific), without a query."""
+        parent = self.by_tree_path.get(page.path[: -page.steplen])
+        return parent if parent is not None else page.get_parent().specific
+
+    def ancestor(self, page, model):
+        """The nearest exported ancestor that is a ``model`` (e.g. the programme), without a query."""
+        for end in range(len(page.path) - page.steplen, 0, -page.steplen):
+            ancestor = self.by_tree_path.get(page.path[:end])
+            if isinstance(ancestor, model):
+                return ancestor
+        return model.objects.ancestor_of(page).first()
 
     def link(self, page):
         """Relative Markdown link target to another exported page, or None if it is not public."""
@@ -276,14 +309,15 @@ def render_documents(progress=None):
     root, pages = exportable_pages()
     if root is None:
         return {}, None
-    paths = {page.pk: document_path(page, root) for page in pages}
+    by_tree_path = {page.path: page for page in pages}
+    paths = {page.pk: document_path(page, root, by_tree_path) for page in pages}
     for path in paths.values():
         top = path.split("/", 1)[0]
         if top in RESERVED or (top.endswith(".md") and top[:-3] in RESERVED):
             raise ExportError(f"页面路径与发布系统保留的名称冲突：{path}")
     if len(set(paths.values())) != len(paths):
         raise ExportError("两个页面导出到了同一路径，请检查页面别名。")
-    context = ExportContext(root=root, paths=paths)
+    context = ExportContext(root=root, paths=paths, by_tree_path=by_tree_path)
     documents = {}
     parent_of = {}
     path_by_tree = {page.path: paths[page.pk] for page in pages}

@@ -1,13 +1,17 @@
 """How a popularisation resource renders for the public site."""
 
 from cms.core.documents import render_body
+from cms.programmes.models import ProgrammePage
+
+# What resource_document reads, fetched for all resources at once by the exporter.
+EXPORT_PREFETCH = ("institute", "audiences", "subjects", "tags", "files__document")
 
 
 def resource_document(page, context):
     audiences = [a.name for a in page.audiences.all()]
     subjects = sorted(s.name for s in page.subjects.all())
     meta = context.front_matter(
-        page, kind="resource", description=page.summary, programme=page.programme,
+        page, kind="resource", description=page.summary, programme=context.ancestor(page, ProgrammePage),
         tags=page.tags.all(), authors=[page.institute.name] if page.institute else [],
         resource_kind=page.kind, resource_kind_label=page.get_kind_display(),
         audiences=audiences, subjects=subjects, licence=page.licence, length=page.length,
@@ -28,7 +32,7 @@ def resource_document(page, context):
         parts.append(f"*{page.summary.strip()}*")
     parts.append(render_body(page.body, context))
     access = []
-    for item in page.files.select_related("document"):
+    for item in page.files.all():
         access.append(f"- [{item.title or item.document.title}]({context.file(item.document)})")
     if page.external_url:
         access.append(f"- [在机构网站上查看]({page.external_url})")

@@ -15,7 +15,7 @@ from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
 
-from .documents import resource_document
+from .documents import EXPORT_PREFETCH, resource_document
 
 
 class Audience(models.Model):
@@ -173,6 +173,8 @@ class ResourcePage(Publishable, InProgramme, ChineseSearchMixin, Page):
     class Meta:
         verbose_name = _("科普资源")
         verbose_name_plural = _("科普资源")
+
+    export_prefetch = EXPORT_PREFETCH
 
     def to_document(self, context):
         return resource_document(self, context)
