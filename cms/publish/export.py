@@ -30,6 +30,7 @@ KEEP = {"README.md", MANIFEST_NAME}
 RESERVED = {"tags", "media", "assets", "search", "feed.xml", "sitemap.xml", "404.html"}
 IMAGE_WIDTHS = (480, 960, 1440)
 FEED_LENGTH = 50
+PREFETCH_SLICE = 500
 
 
 class ExportError(Exception):
@@ -75,8 +76,9 @@ def prefetch(pages):
         by_class.setdefault(type(page), []).append(page)
     for cls, group in by_class.items():
         lookups = getattr(cls, "export_prefetch", ())
-        if lookups:
-            prefetch_related_objects(group, *lookups)
+        # In slices: one lookup over thousands of pages makes an SQL expression too deep for SQLite.
+        for start in range(0, len(group) if lookups else 0, PREFETCH_SLICE):
+            prefetch_related_objects(group[start : start + PREFETCH_SLICE], *lookups)
 
 
 def document_path(page, root, by_tree_path=None):
