@@ -61,7 +61,7 @@ def parse_args():
     parser.add_argument("--dir", type=Path, help="数据目录（默认 var/bench/n<pieces>）")
     parser.add_argument("--word", default="科学家", help="测量搜索下载量所用的中文词")
     parser.add_argument("--requests", type=int, default=5, help="每个后台页面测量的请求次数")
-    parser.add_argument("--skip", default="", help="跳过的部分，逗号分隔：publish,compare,latency,admin")
+    parser.add_argument("--skip", default="", help="跳过的部分，逗号分隔：publish,compare,unchanged,latency,admin")
     return parser.parse_args()
 
 
@@ -502,6 +502,7 @@ class Bench:
         self.fill()
         if "publish" not in self.skip:
             self.compare()
+        if "publish" not in self.skip and "unchanged" not in self.skip:
             self.unchanged()
         self.sizes()
         if "admin" not in self.skip:
