@@ -61,6 +61,7 @@ def parse_args():
     parser.add_argument("--dir", type=Path, help="数据目录（默认 var/bench/n<pieces>）")
     parser.add_argument("--word", default="科学家", help="测量搜索下载量所用的中文词")
     parser.add_argument("--requests", type=int, default=5, help="每个后台页面测量的请求次数")
+    parser.add_argument("--stages", action="store_true", help="另做一次进程内完整发布，记录各阶段用时")
     parser.add_argument("--skip", default="", help="跳过的部分，逗号分隔：publish,compare,unchanged,latency,admin")
     return parser.parse_args()
 
@@ -229,6 +230,23 @@ class Bench:
             "render_pages": pages,
         }
 
+    def stages(self):
+        """One full publish in this process, timing its stages (export, build, verify, swap)."""
+        from cms.publish import pipeline
+
+        marks = {}
+        started = time.monotonic()
+
+        def progress(stage, done=None, total=None):
+            marks.setdefault(stage, time.monotonic() - started)
+
+        pipeline.publish(full=True, progress=progress)
+        marks["end"] = time.monotonic() - started
+        order = sorted(marks.items(), key=lambda item: item[1])
+        spans = zip(order, order[1:], strict=False)
+        self.results["stages"] = {name: round(after - at, 2) for (name, at), (_n, after) in spans}
+        self.say(f"各阶段用时：{self.results['stages']}")
+
     # -- approve to live -----------------------------------------------------------------------------
 
     def latency(self):
@@ -320,6 +338,7 @@ class Bench:
                 elif found:
                     search = time.monotonic() - started
             time.sleep(0.05)
+        wait_idle(PublishJob, budget)  # the job records its time when it has finished
         job = PublishJob.objects.filter(pk__gt=last_job).order_by("pk").last()
         return {
             "live": live,
@@ -473,6 +492,12 @@ class Bench:
                 row(label, value, how, "search_bytes", found["bytes"])
             else:
                 rows.append((label, "n/a（站点中没有可识别的搜索索引）", TARGETS["search_bytes"][2], "n/a", how))
+        if r.get("stages"):
+            row(
+                "完整发布各阶段",
+                "；".join(f"{k} {v:.1f} 秒" for k, v in r["stages"].items()),
+                "进程内 `pipeline.publish(full=True)` 的进度回调",
+            )
         out = r.get("output")
         if out:
             row(
@@ -504,6 +529,8 @@ class Bench:
             self.compare()
         if "publish" not in self.skip and "unchanged" not in self.skip:
             self.unchanged()
+        if self.args.stages:
+            self.stages()
         self.sizes()
         if "admin" not in self.skip:
             self.say("后台响应时间")
