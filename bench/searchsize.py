@@ -2,6 +2,9 @@
 
 Works on whatever search the build has:
 
+- Kepu's own static index (``search/shards.json``, cms/publish/search.py): shards.json, the
+  search script, for each shard one postings file per query term, and the records of the first
+  page of results (10).
 - Material for MkDocs' built-in search (``search/search_index.json``): the whole index, the search
   worker and the lunr language files it loads, before the first result shows.
 - Pagefind (``pagefind/pagefind-entry.json`` anywhere in the site): its loader, the entry file, the
@@ -49,6 +52,8 @@ def _pagefind_entry(site):
 def search_download(site_dir, word):
     """{'engine', 'bytes', 'raw_bytes', 'files', 'results', 'note'} or None."""
     site = Path(site_dir)
+    if (site / "search" / "shards.json").is_file():
+        return _kepu(site, word)
     entry = _pagefind_entry(site)
     if entry is not None:
         return _pagefind(entry.parent, word)
@@ -56,6 +61,78 @@ def search_download(site_dir, word):
     if index.is_file():
         return _material(site, index, word)
     return None
+
+
+# Kepu's static index (cms/publish/search.py) ------------------------------------------------------
+
+KEPU_RESULTS_SHOWN = 10  # PAGE_SIZE in themes/assets/kepu-search.js
+
+
+def _varint(data, pos):
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, pos
+
+
+def _postings(path, term):
+    """The page numbers a postings file lists for ``term`` (the format in cms/publish/search.py)."""
+    data, pos, wanted = path.read_bytes(), 0, term.encode("utf-8")
+    while pos < len(data):
+        length, pos = _varint(data, pos)
+        found, pos = data[pos : pos + length], pos + length
+        count, pos = _varint(data, pos)
+        pages, page = [], -1
+        for _ in range(count):
+            value, pos = _varint(data, pos)
+            if value & 1:
+                _weight, pos = _varint(data, pos)
+            page += (value >> 1) + 1
+            pages.append(page)
+        if found == wanted:
+            return pages
+    return []
+
+
+def _kepu_matches(search_dir, text):
+    """(files a query for ``text`` fetches, [(shard dir, page)] holding every term)."""
+    from cms.core.search import HAN_RUN
+    from cms.publish import search
+
+    listing = json.loads((search_dir / "shards.json").read_text("utf-8"))
+    wanted = [("c" if len(t) == 1 and HAN_RUN.fullmatch(t) else "g", t) for t in dict.fromkeys(search.terms(text))]
+    files, matches = [search_dir / "shards.json"], []
+    for shard in listing["shards"]:
+        pages = None
+        for kind, term in wanted:
+            buckets = shard["chars"] if kind == "c" else shard["grams"]
+            path = search_dir / shard["dir"] / kind / f"{search.term_hash(term) % buckets:x}.bin"
+            files.append(path)
+            found = set(_postings(path, term)) if path.is_file() else set()
+            pages = found if pages is None else pages & found
+        matches += [(shard["dir"], page) for page in sorted(pages or ())]
+    return files, matches
+
+
+def _kepu(site, word):
+    search_dir = site / "search"
+    files, matches = _kepu_matches(search_dir, word)
+    files += sorted((site / "assets").glob("kepu-search*.js"))
+    files += [search_dir / folder / "d" / f"{page}.json" for folder, page in matches[:KEPU_RESULTS_SHOWN]]
+    files = [p for p in files if p.is_file()]
+    wire, raw = _total(files)
+    return {
+        "engine": "Kepu 静态中文索引",
+        "bytes": wire,
+        "raw_bytes": raw,
+        "files": len(files),
+        "results": len(matches),
+        "note": f"{len(matches)} 个结果，显示前 {KEPU_RESULTS_SHOWN} 个",
+    }
 
 
 # Material for MkDocs (lunr) ----------------------------------------------------------------------
@@ -187,6 +264,8 @@ def _pagefind(bundle, word):
 def search_contains(site_dir, text):
     """Whether the site's search index holds ``text`` (None: no index recognised)."""
     site = Path(site_dir)
+    if (site / "search" / "shards.json").is_file():
+        return bool(_kepu_matches(site / "search", text)[1])
     entry = _pagefind_entry(site)
     if entry is not None:
         needle = text.encode("utf-8")

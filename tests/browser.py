@@ -4,8 +4,13 @@ Nothing is downloaded: Playwright's own browser builds are never installed. Ever
 that would leave this machine is aborted, so a test also proves the page needs none.
 """
 
+import functools
+import http.server
 import os
 import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 CHROMIUM = os.environ.get("KEPU_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -33,3 +38,35 @@ def block_outside_requests(context, blocked):
             route.abort()
 
     context.route("**/*", handle)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static web server as the site's README asks for: quiet, and the site's own 404 page."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def serve_folder(folder):
+    """Serve a folder (the built site) over HTTP on 127.0.0.1; yields the base URL ending in /."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

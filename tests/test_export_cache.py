@@ -97,5 +97,5 @@ def test_moving_a_page_renders_the_pages_that_link_to_it(site, rendered, home):
     StoryPage.objects.get(slug="story-1").move(other, pos="last-child")
     _calls, warm, assets = rendered()
     assert "kexue-dayuan/story-1.md" in warm
-    assert "../kexue-dayuan/story-1.md" in warm["gezhi-lundao/story-2.md"].decode()
+    assert "/kexue-dayuan/story-1/" in warm["gezhi-lundao/story-2.md"].decode()
     assert (warm, assets) == cold(rendered)[1:]

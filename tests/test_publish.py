@@ -145,7 +145,10 @@ def test_incremental_publish_after_editing_one_story(settings, programme):
     assert result.files_written == 1
     after = snapshot(settings.KEPU_SITE_DIR)
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    assert changed == {"gezhi-lundao/li-siguang/index.html", "search/search_index.json"}
+    assert {p for p in changed if not p.startswith("search/")} == {"gezhi-lundao/li-siguang/index.html"}
+    # The search index: a new folder for the one shard holding the page, and the list of shards.
+    shards = {p.split("/")[2] for p in changed if p.startswith("search/s/")}
+    assert len(shards) == 2 and "search/shards.json" in changed
 
 
 def test_verification_stops_a_broken_link_and_keeps_the_site(settings, programme):
@@ -233,10 +236,8 @@ def test_verification_refuses_an_incomplete_search_index(settings, programme):
     saved = manifest.read_manifest(build / "manifest.json")
     assert verify.verify(copy, saved) == []
 
-    index = copy / "search" / "search_index.json"
-    data = json.loads(index.read_text())
-    data["docs"] = [d for d in data["docs"] if not d["location"].startswith("gezhi-lundao/searchable/")]
-    index.write_text(json.dumps(data))
+    (pages,) = copy.glob("search/s/*/pages.json")
+    pages.write_text(json.dumps([url for url in json.loads(pages.read_text()) if url != "gezhi-lundao/searchable/"]))
     assert any("搜索索引不完整" in p for p in verify.verify(copy, saved))
 
     (copy / "gezhi-lundao" / "stray").mkdir()
@@ -253,3 +254,23 @@ def test_two_publishes_never_run_over_each_other(settings, programme):
         with pytest.raises(CommandError, match="另一个发布正在进行"):
             call_command("publish_site", "--no-progress", "--no-wait")
     assert publish(wait=False).build_id
+
+
+def test_text_reaches_the_site_as_text_never_as_html(settings, programme):
+    """Titles, summaries, quotes and captions are plain text: markup in them is shown, not run."""
+    story = make_story(
+        programme, title='<img src=x onerror="alert(1)">标题', slug="markup", summary='摘要"><script>alert(2)</script>',
+        body=[
+            ("quote", {"text": "<script>alert(3)</script> *不是强调*", "attribution": "<b>某人</b>"}),
+            ("timeline", {"heading": "<i>大事</i>", "events": [{"year": 1950, "month": None, "event": "<u>事件</u>"}]}),
+        ],
+    )
+    story.honours.create(title="<em>荣誉</em>", year=1999)
+    story.save_revision().publish()
+    publish()
+    html = site_file(settings, "gezhi-lundao", "markup", "index.html").read_text()
+    for markup in ("<img src=x", "<script>alert", "<b>某人", "<i>大事", "<u>事件", "<em>荣誉", "<em>不是强调"):
+        assert markup not in html, markup
+    assert "&lt;img src=x onerror=" in html and "&lt;script&gt;alert(3)&lt;/script&gt; *不是强调*" in html
+    home = site_file(settings, "gezhi-lundao", "index.html").read_text()
+    assert "<img src=x" not in home and "&lt;img src=x" in home

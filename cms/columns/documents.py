@@ -2,14 +2,18 @@
 
 from cms.core.documents import render_body
 from cms.programmes.models import ProgrammePage
+from cms.stories.documents import linked_stories
 
 # What article_document reads, fetched for all articles at once by the exporter.
-ARTICLE_EXPORT_PREFETCH = ("tags", "featured_scientists__story")
+ARTICLE_EXPORT_PREFETCH = ("tags", "featured_scientists__story__portrait")
 
 
 def column_document(page, context):
+    cadence = page.get_cadence_display()
     meta = context.front_matter(
-        page, kind="column", programme=context.ancestor(page, ProgrammePage), cadence=page.get_cadence_display(),
+        page, kind="column", programme=context.ancestor(page, ProgrammePage), cadence=cadence,
+        children_sort="-issue", children_sequence=True,
+        facts=[{"label": "更新频率", "value": cadence}], card={"facts": [f"学风传承专栏 · {cadence}"]},
     )
     return context.document(page, meta, context.richtext(page.introduction))
 
@@ -19,14 +23,10 @@ def article_document(page, context):
     meta = context.front_matter(
         page, kind="column_article", description=page.summary, programme=context.ancestor(page, ProgrammePage),
         tags=page.tags.all(), column=column.title, issue=page.issue_number,
+        card={"facts": [f"第 {page.issue_number} 期"]},
     )
     meta["date"] = page.date.isoformat()
-    parts = [f"第 {page.issue_number} 期 · {page.date.isoformat()}"]
-    if page.summary:
-        parts.append(f"*{page.summary.strip()}*")
-    parts.append(render_body(page.body, context))
-    featured = [(f.story, context.link(f.story)) for f in page.featured_scientists.all()]
-    featured = [(story, link) for story, link in featured if link]
+    featured = linked_stories((f.story for f in page.featured_scientists.all()), context)
     if featured:
-        parts.append("## 本期人物\n\n" + "\n".join(f"- [{story.title}]({link})" for story, link in featured))
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+        meta["featured"] = featured
+    return context.document(page, meta, render_body(page.body, context))

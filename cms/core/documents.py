@@ -1,8 +1,36 @@
 """How core content renders for the public site: the shared body blocks and the home page."""
 
+from urllib.parse import urlsplit
 
-def _quote(text):
-    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+
+def _quote(value, context):
+    """A quote with its speaker: a <figure> holding the <blockquote> and a <figcaption>."""
+    paragraphs = [context.plain(line) for line in value["text"].strip().splitlines() if line.strip()]
+    quote = "\n\n".join(paragraphs)
+    return (f'<figure class="kepu-quote" markdown="1">\n<blockquote markdown="1">\n{quote}\n</blockquote>\n'
+            f'<figcaption markdown="span">'
+            f"—— {context.plain(value['attribution'])}</figcaption>\n</figure>")
+
+
+def _timeline(value, context):
+    """Dated events as an ordered list the theme draws as a timeline."""
+    lines = [f"## {context.plain(value['heading'])}", ""] if value.get("heading") else []
+    lines.append('<div class="kepu-timeline" markdown="1">\n')
+    for event in value["events"]:
+        when = f"{event['year']} 年" + (f" {event['month']} 月" if event.get("month") else "")
+        lines.append(f"1. **{when}** {context.plain(event['event'])}")
+    lines.append("\n</div>")
+    return "\n".join(lines)
+
+
+def _video(value, context):
+    """A link to the video, never an embedded player: the site makes no request to another host by itself."""
+    url = getattr(value["video"], "url", "") or ""
+    if not url:
+        return ""
+    host = urlsplit(url).hostname or ""
+    label = context.plain(value.get("caption") or "观看视频")
+    return f'<p class="kepu-video" markdown="1">[▶ {label}](<{url}>){{ rel="noopener" }} <small>（{host}）</small></p>'
 
 
 def render_block(block, context):
@@ -16,19 +44,11 @@ def render_block(block, context):
         alt = "" if getattr(image, "decorative", False) else getattr(image, "contextual_alt_text", "") or ""
         return context.image(image, alt, caption=value.get("caption") or "", credit=value.get("credit") or "")
     if kind == "quote":
-        return _quote(value["text"]) + f"\n>\n> —— {value['attribution']}"
+        return _quote(value, context)
     if kind == "video":
-        url = getattr(value["video"], "url", "") or ""
-        if not url:
-            return ""
-        # A link, not an iframe: the public site makes no request to third-party hosts by itself.
-        return f"[▶ {value.get('caption') or '观看视频'}]({url})"
+        return _video(value, context)
     if kind == "timeline":
-        lines = [f"### {value['heading']}", ""] if value.get("heading") else []
-        for event in value["events"]:
-            when = f"{event['year']} 年" + (f" {event['month']} 月" if event.get("month") else "")
-            lines.append(f"- **{when}**：{event['event']}")
-        return "\n".join(lines)
+        return _timeline(value, context)
     raise ValueError(f"没有为正文块类型 {kind} 定义发布格式")
 
 
@@ -38,5 +58,5 @@ def render_body(stream, context):
 
 
 def home_document(page, context):
-    meta = context.front_matter(page, kind="home")
+    meta = context.front_matter(page, kind="home", children_sort="order")
     return context.document(page, meta, context.richtext(page.introduction))

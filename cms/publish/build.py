@@ -1,12 +1,19 @@
 """Build: one mkdocs.yml generated from settings, Material for MkDocs with themes/, into staging.
 
-Always a full build into a fresh, empty staging folder: never ``--dirty`` (it breaks the search
-index) and never hard-linked copies of the live build (a builder that truncates files in place
-would write through the link into the live site).
+A full build starts from an empty staging folder. An incremental build starts from a hard-linked
+copy of the live build and runs ``mkdocs build --dirty``: MkDocs then renders only the pages whose
+output is missing (the pipeline deletes the outputs of every changed document first). MkDocs writes
+by opening files in place, which would write through a hard link into the live site, so while it
+runs every write first unlinks the file it replaces (``replace_on_write``). Search and the sitemap
+are not MkDocs' business here: its built-in search plugin would index only the rebuilt pages.
 """
 
+import builtins
 import logging
 import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -36,10 +43,22 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
             "name": "material",
             "custom_dir": str(settings.KEPU_THEMES_DIR),
             "language": "zh",
-            # No Google Fonts, no requests to any third-party host.
+            # No Google Fonts, no requests to any third-party host: system fonts (themes/assets/kepu.css).
             "font": False,
-            "features": ["navigation.tabs", "navigation.top", "search.highlight"],
+            "icon": {"logo": "material/atom"},
+            "features": ["navigation.tabs", "navigation.top"],
+            # Light and dark, following the reader's system until they pick one with the toggle.
+            "palette": [
+                {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "custom",
+                 "accent": "custom", "toggle": {"icon": "material/weather-night", "name": "切换到深色模式"}},
+                {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "custom",
+                 "accent": "custom", "toggle": {"icon": "material/weather-sunny", "name": "切换到浅色模式"}},
+            ],
+            # The search page (search/?q=…) is a theme template of its own; see search.py.
+            "static_templates": ["robots.txt", *search.STATIC_TEMPLATES],
         },
+        "extra_css": ["assets/kepu.css"],
+        "extra": {"generator": False},
         "plugins": search.mkdocs_plugins(),
         "hooks": [str(HOOKS)],
         "markdown_extensions": ["attr_list", "md_in_html", "tables", "pymdownx.tilde", {"toc": {"permalink": False}}],
@@ -66,11 +85,54 @@ class _Collect(logging.Handler):
         self.messages = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if not message.startswith("A 'dirty' build is being performed"):  # we rebuild what changed
+            self.messages.append(message)
 
 
-def run_mkdocs(config_file, *, source_date_epoch):
-    """Run ``mkdocs build`` in-process. Returns the warnings it logged."""
+def _unlinking_open(file, mode="r", *args, **kwargs):
+    """``open`` that never writes into an existing file: it writes a new one in its place."""
+    if isinstance(file, (str, os.PathLike)) and os.path.isfile(file) and any(c in mode for c in "wa+"):
+        if "w" in mode:
+            os.unlink(file)
+        else:  # appending or updating: start from a private copy of the old bytes
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(file) or ".")
+            os.close(fd)
+            shutil.copy2(file, tmp)
+            os.replace(tmp, file)
+    return builtins.open(file, mode, *args, **kwargs)
+
+
+@contextmanager
+def replace_on_write():
+    """While MkDocs runs, make each of its writes create a new file instead of truncating one."""
+    from mkdocs import utils
+    from mkdocs.commands import build as build_module
+    from mkdocs.structure import files as files_module
+
+    modules = (utils, build_module, files_module)
+    copy_file = utils.copy_file
+
+    def unlinking_copy_file(source_path, output_path):
+        if os.path.isdir(output_path):
+            output_path = os.path.join(output_path, os.path.basename(source_path))
+        if os.path.isfile(output_path):
+            os.unlink(output_path)
+        copy_file(source_path, output_path)
+
+    for module in modules:
+        module.open = _unlinking_open
+    utils.copy_file = unlinking_copy_file
+    try:
+        yield
+    finally:
+        utils.copy_file = copy_file
+        for module in modules:
+            del module.open
+
+
+def run_mkdocs(config_file, *, source_date_epoch, dirty=False):
+    """Run ``mkdocs build`` in-process (``--dirty`` when asked). Returns the warnings it logged."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -82,9 +144,10 @@ def run_mkdocs(config_file, *, source_date_epoch):
     logger.addHandler(collector)
     try:
         config = load_config(config_file=str(config_file))
-        config.plugins.on_startup(command="build", dirty=False)
+        config.plugins.on_startup(command="build", dirty=dirty)
         try:
-            build(config, dirty=False)
+            with replace_on_write():
+                build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
     except Exception as error:  # mkdocs raises Abort, ConfigurationError, PluginError …

@@ -29,7 +29,7 @@ from .richtext import richtext_to_markdown
 MANIFEST_NAME = ".manifest.json"
 KEEP = {"README.md", MANIFEST_NAME}
 # Top-level names the publish step itself uses; a programme may not take them as its slug.
-RESERVED = {"tags", "media", "assets", "search", "feed.xml", "sitemap.xml", "404.html"}
+RESERVED = {"tags", "library", "media", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
 IMAGE_WIDTHS = (480, 960, 1440)
 FEED_LENGTH = 50
 PREFETCH_SLICE = 500
@@ -186,6 +186,14 @@ class ExportContext:
         target = self.paths.get(page.pk)
         return relative(self.current_path, target) if target else None
 
+    def url(self, page):
+        """The public URL path (``/programme/slug/``) of another exported page, or None if it is not public."""
+        if page is None:
+            return None
+        self.page_use(page.pk)
+        target = self.paths.get(page.pk)
+        return canonical_of(target) if target else None
+
     def asset_link(self, content_path):
         return relative(self.current_path, content_path)
 
@@ -255,6 +263,21 @@ class ExportContext:
             sizes.append((path, actual, height))
         return sizes
 
+    def picture(self, image, alt="", widths=IMAGE_WIDTHS, default=960):
+        """Plain data for a responsive image in front matter (templates lay it out).
+
+        ``{src, width, height, alt, srcset: [{src, width}]}``; paths are relative to content/.
+        """
+        renditions = self.image_renditions(image, widths=widths)
+        fitting = [r for r in renditions if r[1] <= default] or renditions[:1]
+        src, width, height = fitting[-1]
+        return {"src": src, "width": width, "height": height, "alt": " ".join((alt or "").split()),
+                "srcset": [{"src": p, "width": w} for p, w, _ in renditions]}
+
+    def plain(self, text):
+        """Plain text (a quote, a caption) as Markdown that shows exactly that text: no HTML, no markup."""
+        return _md_text(text)
+
     def image_path(self, image, width=960):
         """One rendition's content path, e.g. for front matter ``image``."""
         renditions = self.image_renditions(image, widths=(width,))
@@ -292,6 +315,14 @@ def _md_escape(text):
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("\n", " ")
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def _md_text(text):
+    text = _html_escape(" ".join((text or "").split()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def _html_escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -313,7 +344,7 @@ def _document_writer(document):
 
 # Serialising ------------------------------------------------------------------------------------
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when present: listings are long
     pass
 
 
@@ -331,6 +362,10 @@ def serialise(meta, body):
     body = re.sub(r"\n{3,}", "\n\n", body.strip())
     text = f"---\n{front}---\n\n{body}\n"
     return text.encode("utf-8")
+
+
+def _front_matter(data):
+    return yaml.safe_load(data.decode("utf-8").split("---\n", 2)[1])
 
 
 def sha256(data):
@@ -467,6 +502,7 @@ def render_documents(progress=None):
     parent_of = {}
     path_by_tree = {page.path: paths[page.pk] for page in pages}
     current = _current_uses(pages, context)
+    page_by_tree = {page.path: page for page in pages}
     for done, page in enumerate(pages, 1):
         if progress:
             progress("render", done, len(pages))
@@ -479,6 +515,8 @@ def render_documents(progress=None):
         document.meta["page_id"] = page.pk
         document.meta["revision"] = page.live_revision_id
         document.group = str(page.specific_class._meta.verbose_name_plural)
+        if page.pk != root.pk:
+            document.group_order = _group_order(page, page_by_tree[page.path[: -page.steplen]])
         documents[document.path] = document
         if page.pk != root.pk:
             parent_of[document.path] = path_by_tree[page.path[: -page.steplen]]
@@ -487,12 +525,20 @@ def render_documents(progress=None):
     return documents, context
 
 
+def _group_order(page, parent):
+    """The position of the page's type among the types its parent allows (stories before columns …)."""
+    allowed = list(parent.specific_class.allowed_subpage_models())
+    return allowed.index(page.specific_class) if page.specific_class in allowed else len(allowed)
+
+
 def navigation(documents, generated):
     """Top navigation: the home page's children (the programmes) by their ``order``, then tags."""
     home = documents.get("index.md")
     top = [documents[path] for path in (home.children if home else [])]
     top.sort(key=lambda d: (d.meta.get("order", 1000), d.path))
     nav = [{"title": d.meta["title"], "path": d.path} for d in top]
+    if "library/index.md" in generated:
+        nav.append({"title": _front_matter(generated["library/index.md"])["title"], "path": "library/index.md"})
     if "tags/index.md" in generated:
         nav.append({"title": "标签", "path": "tags/index.md"})
     return nav
@@ -509,13 +555,17 @@ def export(content_dir=None, *, checkpoint=None, progress=None):
     content_dir = Path(content_dir or settings.KEPU_CONTENT_DIR)
     with translation.override(settings.LANGUAGE_CODE):
         documents, context = render_documents(progress)
-        files = generate.finish_documents(documents, {p: d.group for p, d in documents.items()})
-        generated = generate.tag_pages(documents)
+        files = generate.finish_documents(documents)
+        generated = {**generate.tag_pages(documents), **generate.library_pages(documents)}
         site = SiteSettings.load()
         if documents:
-            generated["feed.xml"] = generate.feed(
+            generated.update(generate.feeds(
                 documents, site_name=site.site_name, base_url=site.base_url, description=site.description,
-            )
+            ))
+            generated["sitemap.xml"] = generate.sitemap(documents, generated, base_url=site.base_url)
+        clashes = sorted(set(files) & set(generated))
+        if clashes:
+            raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")
     assets = dict(context.assets) if context else {}
     every = {**files, **generated}
 

@@ -50,3 +50,33 @@ def tree_digest(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def link_tree(source, target):
+    """A copy of ``source`` at ``target`` whose files are hard links (fast, no extra space).
+
+    Whoever writes into ``target`` afterwards must replace files, never write into them: a write
+    into a linked file would change the same bytes under ``source`` (see ``replace_on_write``).
+    """
+    source, target = Path(source), Path(target)
+    for folder, _dirs, files in os.walk(source):
+        here = Path(folder)
+        out = target / here.relative_to(source)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(here / name, out / name)
+
+
+def remove_and_prune(root, rel_paths):
+    """Delete files under ``root`` and then any folders the deletions left empty."""
+    root = Path(root)
+    parents = set()
+    for rel in rel_paths:
+        path = root / rel
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+            parents.add(path.parent)
+    for folder in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+        while folder != root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent

@@ -1,71 +1,187 @@
-"""Pages the publish step derives from the exported documents: listings, tag pages, the feed.
+"""Pages the publish step derives from the exported documents: listings, tag pages, the resource
+library, feeds, the sitemap.
 
 Generic: built only from documents' paths, front matter and the page tree, never from page types.
+Listings are plain data in front matter (``sections``, ``items``, ``facets`` …) for the templates
+to lay out. Keys a document may set for this:
+
+- ``card``: what a listing shows besides title, date and summary (``image``, ``facts``, ``colour``);
+- ``children_sort``: how its children are listed (``order``, ``-issue`` …; default newest first);
+  with ``children_sequence`` its children also link to the one before and after (``sequence``);
+- ``library`` and ``facets``: the document belongs to the library of that title, filed under
+  ``{facet: [values]}`` (one static page per value, and a filter over them all).
 """
 
 from datetime import datetime, time
 from email.utils import format_datetime
-from xml.sax.saxutils import escape
+from urllib.parse import quote
+from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
 
-from .export import canonical_of, relative, safe_name, serialise
+from .export import canonical_of, safe_name, serialise
 
 RECENT_ON_HOME = 12
 FEED_LENGTH = 50
+LIBRARY_DIR = "library"
 
 
-def _sort_key(document):
+def _newest_first(document):
     return (document.meta.get("date") or "", document.path)
 
 
-def _item(from_path, document):
-    line = f"- [{_escape(document.meta['title'])}]({relative(from_path, document.path)})"
-    if document.meta.get("date"):
-        line += f" · {document.meta['date']}"
-    if document.meta.get("description"):
-        line += f" — {_escape(document.meta['description'])}"
-    return line
+def _sorted(documents, spec=None):
+    """Documents sorted by a front matter key (``-key`` for descending), newest first by default."""
+    if not spec:
+        return sorted(documents, key=_newest_first, reverse=True)
+    key = spec.lstrip("-")
+    documents = list(documents)
+    having = sorted((d for d in documents if d.meta.get(key) is not None), key=lambda d: (d.meta[key], d.path),
+                    reverse=spec.startswith("-"))
+    return having + sorted((d for d in documents if d.meta.get(key) is None), key=_newest_first, reverse=True)
 
 
-def _escape(text):
-    return text.replace("[", "\\[").replace("]", "\\]")
+def facet_path(facet, value):
+    return f"{LIBRARY_DIR}/{safe_name(facet)}/{safe_name(value)}.md"
 
 
 def tag_path(tag):
     return f"tags/{safe_name(tag)}.md"
 
 
-def finish_documents(documents, groups):
-    """Append child listings, tag links and (on the home page) the latest items to each body.
+def _url(path):
+    return canonical_of(path)
 
-    ``groups`` maps a document path to the heading its kind is listed under (e.g. 科学家故事).
+
+class Tree:
+    """Parents, ancestors and the top-level section (programme) of every document."""
+
+    def __init__(self, documents):
+        self.documents = documents
+        self.parent = {child: path for path, d in documents.items() for child in d.children}
+
+    def ancestors(self, path):
+        chain = []
+        while path in self.parent:
+            path = self.parent[path]
+            chain.append(path)
+        return chain[::-1]
+
+    def section(self, path):
+        """The top-level document (a child of the home page) this one lies under, or None."""
+        chain = self.ancestors(path) + [path]
+        return self.documents[chain[1]] if len(chain) > 1 and chain[0] == "index.md" else None
+
+    def leaves(self):
+        return [d for d in self.documents.values() if not d.children and d.path != "index.md"]
+
+    def descendants(self, path):
+        found = []
+        for child in self.documents[path].children:
+            found.append(self.documents[child])
+            found.extend(self.descendants(child))
+        return found
+
+
+def card(document, tree):
+    """A document as a listing item: plain data the templates lay out."""
+    item = {"title": document.meta["title"], "url": _url(document.path)}
+    for key in ("date", "description"):
+        if document.meta.get(key):
+            item[key] = document.meta[key]
+    item.update(document.meta.get("card") or {})
+    item["group"] = document.group
+    section = tree.section(document.path)
+    if section is not None and section is not document:
+        item["section"] = section.meta["title"]
+    if document.children:
+        item["count"] = len(document.children)
+    return item
+
+
+def _section_info(section):
+    info = {"title": section.meta["title"], "url": _url(section.path), "feed": feed_path(section.path)}
+    if section.meta.get("image"):
+        info["image"] = section.meta["image"]  # e.g. the programme's logo, for pieces without an image of their own
+    for key in ("colour", "colour_text"):
+        if (section.meta.get("card") or {}).get(key):
+            info[key] = section.meta["card"][key]
+    return info
+
+
+def feed_path(section_path):
+    return "/" + section_path[: -len("index.md")] + "feed.xml"
+
+
+def finish_documents(documents):
+    """Add listings, breadcrumbs, tag links and feeds to each document's front matter.
+
     Returns {path: bytes} for every page document.
     """
-    items = sorted((d for d in documents.values() if not d.children and d.path != "index.md"),
-                   key=_sort_key, reverse=True)
+    tree = Tree(documents)
+    home = documents.get("index.md")
+    sequences = _sequences(documents)
     rendered = {}
     for path, document in sorted(documents.items()):
-        parts = [document.body.strip()]
-        if document.meta.get("tags"):
-            links = "、".join(f"[{_escape(t)}]({relative(path, tag_path(t))})" for t in document.meta["tags"])
-            parts.append(f"标签：{links}")
+        meta = dict(document.meta)
+        ancestors = tree.ancestors(path)
+        if ancestors:
+            meta["breadcrumbs"] = [{"title": documents[a].meta["title"], "url": _url(a)} for a in ancestors]
+        section = tree.section(path)
+        if section is not None:
+            meta["section"] = _section_info(section)
+            if section is document:
+                meta["feed"] = feed_path(path)
+        if meta.get("tags"):
+            meta["tag_links"] = [{"title": t, "url": _url(tag_path(t))} for t in meta["tags"]]
+        if meta.get("facets"):
+            meta["facet_links"] = {facet: [{"title": v, "url": _url(facet_path(facet, v))} for v in values]
+                                   for facet, values in meta["facets"].items()}
+        if path in sequences:
+            meta["sequence"] = sequences[path]
         if document.children:
             by_group = {}
             for child_path in document.children:
-                by_group.setdefault(groups[child_path], []).append(documents[child_path])
-            for heading, children in by_group.items():
-                children.sort(key=_sort_key, reverse=True)
-                parts.append(f"## {heading}\n\n" + "\n".join(_item(path, c) for c in children))
-        if path == "index.md" and items:
-            parts.append("## 最新内容\n\n" + "\n".join(_item(path, d) for d in items[:RECENT_ON_HOME]))
-        body = "\n\n".join(p for p in parts if p)
-        rendered[path] = serialise(document.meta, body)
+                child = documents[child_path]
+                by_group.setdefault((child.group_order, child.group), []).append(child)
+            meta["sections"] = [
+                {"title": heading, "items": [card(c, tree) for c in _sorted(children, meta.get("children_sort"))]}
+                for (_order, heading), children in sorted(by_group.items())
+            ]
+        if document is home:
+            latest = _sorted(tree.leaves())[:RECENT_ON_HOME]
+            if latest:
+                meta.setdefault("sections", []).append({"title": "最新内容", "items": [card(d, tree) for d in latest]})
+        # Never an empty page: its summary or title stands in for a body it does not have.
+        body = document.body.strip() or meta.get("description") or meta["title"]
+        rendered[path] = serialise(meta, body)
     return rendered
+
+
+def _sequences(documents):
+    """{path: {"previous": …, "next": …}} for the children of documents that set ``children_sequence``."""
+    found = {}
+    for parent in documents.values():
+        if not parent.meta.get("children_sequence"):
+            continue
+        spec = parent.meta.get("children_sort")
+        ordered = _sorted((documents[c] for c in parent.children), spec)
+        if spec and spec.startswith("-") or not spec:
+            ordered.reverse()  # oldest first: "previous" is the one before
+        for index, document in enumerate(ordered):
+            links = {}
+            if index > 0:
+                links["previous"] = {"title": ordered[index - 1].meta["title"], "url": _url(ordered[index - 1].path)}
+            if index + 1 < len(ordered):
+                links["next"] = {"title": ordered[index + 1].meta["title"], "url": _url(ordered[index + 1].path)}
+            if links:
+                found[document.path] = links
+    return found
 
 
 def tag_pages(documents):
     """{path: bytes} for tags/index.md and one page per tag."""
+    tree = Tree(documents)
     by_tag = {}
     for document in documents.values():
         for tag in document.meta.get("tags", []):
@@ -73,24 +189,89 @@ def tag_pages(documents):
     if not by_tag:
         return {}
     pages = {}
-    index_lines = []
+    cloud = []
+    crumbs = [{"title": documents["index.md"].meta["title"], "url": "/"}] if "index.md" in documents else []
+    index_crumbs = crumbs + [{"title": "标签", "url": _url("tags/index.md")}]
     for path, (tag, tagged) in sorted(by_tag.items()):
-        tagged.sort(key=_sort_key, reverse=True)
-        meta = {"title": f"标签：{tag}", "description": f"标有“{tag}”的内容", "kind": "tag",
-                "canonical": canonical_of(path), "generated": True}
-        pages[path] = serialise(meta, "\n".join(_item(path, d) for d in tagged))
-        index_lines.append(f"- [{_escape(tag)}]({relative('tags/index.md', path)}) （{len(tagged)}）")
+        meta = {"title": f"标签：{tag}", "description": f"标有“{tag}”的 {len(tagged)} 篇内容，来自各个品牌项目。",
+                "kind": "tag", "canonical": canonical_of(path), "generated": True, "breadcrumbs": index_crumbs,
+                "items": [card(d, tree) for d in _sorted(tagged)]}
+        pages[path] = serialise(meta, meta["description"])
+        cloud.append({"title": tag, "url": _url(path), "count": len(tagged)})
     meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
-            "canonical": canonical_of("tags/index.md"), "generated": True}
-    pages["tags/index.md"] = serialise(meta, "\n".join(index_lines))
+            "canonical": canonical_of("tags/index.md"), "generated": True, "breadcrumbs": crumbs,
+            "tag_cloud": cloud}
+    pages["tags/index.md"] = serialise(meta, meta["description"])
     return pages
 
 
-def feed(documents, *, site_name, base_url, description):
+def library_pages(documents):
+    """{path: bytes}: the library (every document with ``facets``) and one page per facet value."""
+    tree = Tree(documents)
+    members = _sorted(d for d in documents.values() if d.meta.get("facets"))
+    if not members:
+        return {}
+    title = min(d.meta.get("library") or "资源库" for d in members)
+    index_path = f"{LIBRARY_DIR}/index.md"
+    by_value = {}  # (facet, value) → [documents]
+    facet_order = []
+    items = []
+    for document in members:
+        item = card(document, tree)
+        item["facet_urls"] = []
+        for facet, values in document.meta["facets"].items():
+            if facet not in facet_order:
+                facet_order.append(facet)
+            for value in values:
+                by_value.setdefault((facet, value), []).append(document)
+                item["facet_urls"].append(_url(facet_path(facet, value)))
+        items.append(item)
+
+    facets = []
+    for facet in facet_order:
+        values = [(value, docs) for (f, value), docs in by_value.items() if f == facet]
+        values.sort(key=lambda pair: (-len(pair[1]), pair[0]))
+        facets.append({"name": facet, "values": [
+            {"title": value, "url": _url(facet_path(facet, value)), "count": len(docs)} for value, docs in values
+        ]})
+    crumbs = [{"title": documents["index.md"].meta["title"], "url": "/"}] if "index.md" in documents else []
+    pages = {}
+    meta = {"title": title, "description": f"{len(members)} 份科普资源，可按{'、'.join(facet_order)}筛选。",
+            "kind": "library", "canonical": canonical_of(index_path), "generated": True, "breadcrumbs": crumbs,
+            "facet_nav": facets, "items": items}
+    pages[index_path] = serialise(meta, meta["description"])
+    library_crumbs = crumbs + [{"title": title, "url": _url(index_path)}]
+    for (facet, value), docs in sorted(by_value.items()):
+        path = facet_path(facet, value)
+        meta = {"title": f"{value} · {title}", "description": f"{facet}为“{value}”的 {len(docs)} 份资源。",
+                "kind": "library", "canonical": canonical_of(path), "generated": True,
+                "breadcrumbs": library_crumbs, "facet": {"name": facet, "value": value},
+                "facet_nav": facets, "items": [card(d, tree) for d in docs]}
+        pages[path] = serialise(meta, meta["description"])
+    return pages
+
+
+def feeds(documents, *, site_name, base_url, description):
+    """{path: bytes}: the site's RSS feed and one per top-level section (programme)."""
+    tree = Tree(documents)
+    result = {"feed.xml": feed(tree.leaves(), title=site_name, base_url=base_url, link="/", self_path="/feed.xml",
+                               description=description or site_name)}
+    home = documents.get("index.md")
+    for path in home.children if home else []:
+        section = documents[path]
+        items = [d for d in tree.descendants(path) if not d.children]
+        self_path = feed_path(path)
+        result[self_path.lstrip("/")] = feed(
+            items, title=f"{section.meta['title']} - {site_name}", base_url=base_url, link=_url(path),
+            self_path=self_path, description=section.meta.get("description") or section.meta["title"],
+        )
+    return result
+
+
+def feed(documents, *, title, base_url, link, self_path, description):
     """An RSS 2.0 feed of the latest items. Dates come from the content, never from the clock."""
     base = base_url.rstrip("/")
-    items = sorted((d for d in documents.values() if not d.children and d.path != "index.md"),
-                   key=_sort_key, reverse=True)[:FEED_LENGTH]
+    items = _sorted(documents)[:FEED_LENGTH]
 
     def rfc822(day):
         value = datetime.combine(datetime.fromisoformat(day).date(), time(0, 0),
@@ -99,11 +280,12 @@ def feed(documents, *, site_name, base_url, description):
 
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<rss version="2.0">',
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
         "<channel>",
-        f"<title>{escape(site_name)}</title>",
-        f"<link>{escape(base)}/</link>",
-        f"<description>{escape(description or site_name)}</description>",
+        f"<title>{escape(title)}</title>",
+        f"<link>{escape(base + link)}</link>",
+        f"<atom:link href={quoteattr(base + self_path)} rel=\"self\" type=\"application/rss+xml\"/>",
+        f"<description>{escape(description)}</description>",
         "<language>zh</language>",
     ]
     if items and items[0].meta.get("date"):
@@ -122,4 +304,18 @@ def feed(documents, *, site_name, base_url, description):
             lines.append(f"<description>{escape(document.meta['description'])}</description>")
         lines.append("</item>")
     lines += ["</channel>", "</rss>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def sitemap(documents, generated, *, base_url):
+    """sitemap.xml: every page document (dated from its own ``updated``, never from the build date,
+    so the same content gives the same sitemap) and every generated page (tags …)."""
+    base = base_url.rstrip("/")
+    entries = [(d.meta["canonical"], d.meta.get("updated")) for d in documents.values()]
+    entries += [(canonical_of(path), None) for path in generated if path.endswith(".md")]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for canonical, updated in sorted(entries):
+        lastmod = f"<lastmod>{updated}</lastmod>" if updated else ""
+        lines.append(f"<url><loc>{escape(base + quote(canonical))}</loc>{lastmod}</url>")
+    lines += ["</urlset>", ""]
     return "\n".join(lines).encode("utf-8")

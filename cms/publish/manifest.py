@@ -52,3 +52,26 @@ def diff(old, new):
         changed=sorted(p for p in set(new_pages) & set(old_pages) if new_pages[p]["sha256"] != old_pages[p]["sha256"]),
         removed=sorted(set(old_pages) - set(new_pages)),
     )
+
+
+def output_path(content_path):
+    """Where the build (directory URLs) puts what a content/ file becomes: a page's HTML, or the
+    file itself."""
+    if content_path == "index.md":
+        return "index.html"
+    if content_path.endswith("/index.md"):
+        return content_path[: -len("index.md")] + "index.html"
+    if content_path.endswith(".md"):
+        return content_path[: -len(".md")] + "/index.html"
+    return content_path
+
+
+def stale_outputs(old, new):
+    """Outputs of the build made from ``old`` that a build of ``new`` must not keep as they are:
+    those of documents removed or changed, and assets no longer used."""
+    stale = []
+    for section in ("pages", "generated"):
+        before, after = old.get(section, {}), new.get(section, {})
+        stale += [output_path(p) for p, entry in before.items() if after.get(p, {}).get("sha256") != entry["sha256"]]
+    stale += [output_path(p) for p in set(old.get("assets", [])) - set(new.get("assets", []))]
+    return sorted(stale)

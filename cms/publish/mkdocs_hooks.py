@@ -1,13 +1,25 @@
-"""MkDocs hook: make ``srcset`` URLs relative to the built page, as MkDocs does for ``src``.
+"""MkDocs hooks.
 
-Documents write image sources relative to their own Markdown file (generator-agnostic); MkDocs
-rewrites ``src`` and ``href`` for directory URLs but leaves ``srcset`` alone.
+- ``srcset`` URLs made relative to the built page, as MkDocs does for ``src``: documents write
+  image sources relative to their own Markdown file (generator-agnostic); MkDocs rewrites ``src``
+  and ``href`` for directory URLs but leaves ``srcset`` alone.
+- No sitemap from MkDocs: the export writes sitemap.xml from every document's front matter, which
+  an incremental (``--dirty``) build could not (it reads only the changed pages).
+- Front matter and titles are escaped before templates print them (see ``on_page_context``).
+- Valid HTML from Material's base template (no ``autocomplete`` on checkboxes).
 """
 
 import posixpath
 import re
 
+from markupsafe import escape
+
 _SRCSET = re.compile(r'srcset="([^"]*)"')
+
+
+def on_config(config):
+    config.theme.static_templates.discard("sitemap.xml")
+    return config
 
 
 def on_page_content(html, page, config, files):
@@ -23,3 +35,41 @@ def on_page_content(html, page, config, files):
         return " ".join(parts)
 
     return _SRCSET.sub(lambda m: 'srcset="' + ", ".join(fix(c) for c in m.group(1).split(",")) + '"', html)
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return escape(value)  # Markup: printed as is, never escaped twice
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    return value
+
+
+def on_page_context(context, page, config, nav):
+    """Front matter and titles are text, not HTML: escape them before any template prints them.
+
+    MkDocs renders templates without autoescaping, and Material prints titles and descriptions
+    as they are; a title such as ``<img onerror=…>`` would otherwise run on the public site.
+    """
+    page.meta = _escaped(page.meta)
+    if isinstance(page.title, str):
+        page.title = escape(page.title)
+    for item in nav.pages:
+        if isinstance(item.title, str):
+            item.title = escape(item.title)
+    return context
+
+
+# Material's base template marks its toggle checkboxes autocomplete="off", which HTML allows only on
+# text-like inputs (the Nu HTML Checker reports it as an error).
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"')
+
+
+def on_post_page(output, page, config):
+    return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", output)
+
+
+def on_post_template(output_content, template_name, config):
+    return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", output_content)

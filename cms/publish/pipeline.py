@@ -1,4 +1,8 @@
-"""The publish pipeline: export → build → verify → swap, under one lock."""
+"""The publish pipeline: export → build → verify → swap, under one lock.
+
+Incremental by default: the build starts from a hard-linked copy of the live build without the
+outputs of the documents that changed, and only those are rendered and parsed again (see build.py).
+"""
 
 import json
 import os
@@ -10,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import build, export, fsutil, manifest, swap, verify
+from . import build, export, fsutil, manifest, search, swap, verify
 from .lock import publish_lock
 
 
@@ -32,6 +36,7 @@ class PublishResult:
     files_deleted: int
     seconds: float
     up_to_date: bool = False
+    incremental: bool = False
     warnings: list = field(default_factory=list)
 
 
@@ -64,28 +69,48 @@ def publish(*, full=False, progress=None, wait=True):
         site = SiteSettings.load()
         build_id = swap.new_build_id()
         staging = swap.staging_dir(build_id)
-        config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(), site_dir=staging / "site",
-                                     nav=new["nav"])
+        config = build.mkdocs_config(
+            site=site, content_dir=content_dir.resolve(), site_dir=staging / "site", nav=new["nav"]
+        )
         new["inputs"] = _inputs(config)
 
         live = swap.live_build()
-        old = manifest.read_manifest(swap.builds_dir() / live / "manifest.json") if live else None
+        live_dir = swap.builds_dir() / live if live else None
+        old = manifest.read_manifest(live_dir / "manifest.json") if live else None
         changes = manifest.diff(old, new)
         if not full and old is not None and manifest.dumps(old) == manifest.dumps(new):
-            return PublishResult(None, changes, len(exported.written), len(exported.deleted),
-                                 time.monotonic() - started, up_to_date=True)
+            return PublishResult(
+                None, changes, len(exported.written), len(exported.deleted), time.monotonic() - started, up_to_date=True
+            )
 
+        # Incremental unless asked otherwise or anything besides content changed (theme, settings,
+        # navigation, tool versions): start from the live build, minus the outputs of what changed.
+        incremental = not full and old is not None and old.get("inputs") == new["inputs"]
         staging.mkdir(parents=True)
+        if incremental:
+            progress("copy")
+            fsutil.link_tree(live_dir / "site", staging / "site")
+            fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(old, new))
+            checkpoint("copied")
         build.write_config(staging / "mkdocs.yml", config)
         progress("build")
-        warnings = build.run_mkdocs(staging / "mkdocs.yml", source_date_epoch=0)
+        warnings = build.run_mkdocs(staging / "mkdocs.yml", source_date_epoch=0, dirty=incremental)
+        search.build_index(staging / "site", content_dir, new, progress=progress)
         checkpoint("built")
 
         progress("verify")
-        problems = verify.verify(staging / "site", new, site_url=site.base_url)
+        scans = {}
+        problems = verify.verify(
+            staging / "site",
+            new,
+            site_url=site.base_url,
+            scans_out=scans,
+            previous_scans=verify.read_scans(live_dir) if incremental else None,
+        )
         if problems:
             swap.cleanup()
             raise verify.VerificationError(problems)
+        verify.write_scans(staging, scans)
         manifest.write_manifest(staging / "manifest.json", new)
         checkpoint("verified")
 
@@ -95,8 +120,15 @@ def publish(*, full=False, progress=None, wait=True):
         swap.activate(build_id)
         checkpoint("swapped")
         swap.cleanup()
-        return PublishResult(build_id, changes, len(exported.written), len(exported.deleted),
-                             time.monotonic() - started, warnings=warnings)
+        return PublishResult(
+            build_id,
+            changes,
+            len(exported.written),
+            len(exported.deleted),
+            time.monotonic() - started,
+            incremental=incremental,
+            warnings=warnings,
+        )
 
 
 def rollback(to=None):

@@ -20,6 +20,7 @@ class Document:
     revision_id: int | None = None
     children: list = field(default_factory=list)
     group: str = ""
+    group_order: int = 0  # where the group comes among its siblings' groups (the parent's subpage types)
 
 
 class Publishable:

@@ -1,32 +1,433 @@
-"""The search stage, kept separate so it can be swapped (a chunked Chinese index will replace it).
+"""Chinese search for the public site: a static index of Han character pairs, in small files.
 
-For now: Material for MkDocs' built-in search plugin, always run over a full build (``mkdocs build
---dirty`` leaves its index nearly empty). ``verify`` refuses a site whose index is missing pages.
+Search engines for static sites split words on spaces and punctuation, so a run of Han characters
+is one word and a search for 钱学森 inside 中国航天之父钱学森 finds nothing. Here every page's text
+is indexed as the overlapping character pairs of its Han runs (``cms.core.search.han_bigrams``,
+the function admin search uses; themes/assets/kepu-search.js applies the same rule to a query),
+its single Han characters, and its other words in lower case. No dictionary: indexing and querying
+never split a name differently, and every Chinese substring is found.
+
+A reader's browser fetches only what a query needs: for each of its terms one small postings file
+per shard, then the records of the results it shows. Pages go to ``shard_count(pages)`` shards by a
+hash of their path; in a shard, terms go to ``grams`` (pairs and words) or ``chars`` (characters)
+files by a hash of the term (``term_hash``, the same in the script). So memory stays bounded by a
+shard while building, and a publish rebuilds only the shards whose pages changed: each shard's
+folder is named by a digest of its pages' content hashes, unchanged ones are kept or hard-linked
+from the live build. Each page's record (its text and what a result shows) is cached by the content
+hash of its document, so an unchanged page is not read or tokenised again.
+
+Why not Pagefind fed the same pairs as custom records (measured, bench/search_recall.py at commit
+6435316): its word index comes in chunks of 20,000 word positions (about 32 KB gzipped), and a
+query loads one chunk per pair per index: 247 KB a query at 1,000 pages in 2 indexes, 2.5 MB at
+10,000 pages in 32 indexes of at most 500 (one index for 10,000 would need about 9 GB to build,
+0.9 MB a page). Its prefix
+search also misses a one-character query where the character only ends a run (有钱 in 没有钱。:
+10.6 % of (character, page) pairs in the test corpus) unless each run's last character is indexed.
+
+Layout of search/ (files are never rewritten in place: the build folder may hold hard links into
+the live build, so new folders are written under a temporary name and renamed into place)::
+
+    shards.json                    {"version", "docs", "shards": [{"dir", "docs", "grams", "chars"}]}
+    s/<shard>-<digest>/g/<hex>.bin postings of the pairs and words whose hash falls in that bucket
+    s/<shard>-<digest>/c/<hex>.bin postings of single characters
+    s/<shard>-<digest>/d/<n>.json  page n of the shard: url, title, programme, date, text
+    s/<shard>-<digest>/pages.json  the shard's page URLs by number (verification, tests)
+
+A postings file is a sequence of entries sorted by term: varint byte length, the term in UTF-8,
+varint count, then per page varint((gap << 1) | (weight > 1)) and varint(weight) when it is > 1;
+gap is the page number minus the previous one minus 1 (the first counts from -1).
 """
 
+import hashlib
+import html
 import json
+import math
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter, defaultdict
 from pathlib import Path
-from urllib.parse import unquote
 
-INDEX = "search/search_index.json"
+import yaml
+
+from cms.core.search import HAN_RUN, han_bigrams
+
+from . import fsutil
+from .export import canonical_of
+
+SEARCH_DIR = "search"
+SHARDS_FILE = "shards.json"
+PAGES_FILE = "pages.json"
+# Theme templates rendered as pages of their own: the search page (a form with ?q=).
+STATIC_TEMPLATES = ["search/index.html"]
+EXTRA_HTML = {"search/index.html"}
+# Bump when what goes into a record or a shard changes: cached records and shards are rebuilt.
+FORMAT = 1
+# Pages per shard the shard count aims at (a power of two: each shard holds half of it up to all).
+SHARD_TARGET = 2000
+# A title's words count this many times over (results whose title holds the query come first).
+TITLE_WEIGHT = 5
+_WORD = re.compile(r"\w+")
+_HAN_CHAR = re.compile(HAN_RUN.pattern.removesuffix("+"))  # one Han character
 
 
 def mkdocs_plugins():
-    return [{"search": {"lang": ["zh"], "separator": r"[\s\u200b\-_,:!=\[\]()\"`/]+|[，。、；：！？（）《》“”]+"}}]
+    """MkDocs plugins for search: none. Material's own search (lunr) is replaced by this module."""
+    return []
+
+
+# Text and terms -----------------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
+_MARKDOWN = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images → their alt text
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links → their text
+    (re.compile(r"\{[^{}\n]*\}"), " "),  # attribute lists { srcset=… width=… }
+    (re.compile(r"<[^<>]*>"), " "),  # raw HTML tags (figures, captions, embeds)
+    (re.compile(r"[*_`#>|~\\]+"), " "),  # emphasis, headings, quotes, tables, escapes
+]
+
+
+def split_document(data):
+    """(front matter dict, Markdown body) of an exported document."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    meta = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return meta, text[match.end() :]
+
+
+def plain_text(markdown):
+    """Readable text of a Markdown body: link and image text kept, markup and URLs dropped."""
+    for pattern, replacement in _MARKDOWN:
+        markdown = pattern.sub(replacement, markdown)
+    return " ".join(html.unescape(markdown).split())
+
+
+def make_record(data):
+    """What a page contributes to search: title, programme, date and text (description and body)."""
+    meta, body = split_document(data)
+    record = {"title": str(meta.get("title") or "")}
+    for key, name in (("programme_title", "programme"), ("date", "date")):
+        if meta.get(key):
+            record[name] = str(meta[key])
+    parts = (str(meta.get("description") or ""), plain_text(body))
+    record["text"] = "\n".join(part for part in parts if part)
+    return record
+
+
+def record_text(record):
+    """Everything a search runs over: title and text."""
+    return f"{record['title']}\n{record['text']}"
+
+
+def terms(text):
+    """Index terms of a text: Han character pairs (and one-character runs), other words in lower case."""
+    found = han_bigrams(" ".join(HAN_RUN.findall(text))).split()
+    found.extend(word for word in _WORD.findall(HAN_RUN.sub(" ", text).lower()) if len(word) <= 40)
+    return found
+
+
+def term_hash(term):
+    """32-bit polynomial hash over code points (kepu-search.js computes the same)."""
+    value = 0
+    for char in term:
+        value = (value * 31 + ord(char)) & 0xFFFFFFFF
+    return value
+
+
+def page_url(doc_path):
+    """Site-relative directory URL of a document path (``a/b.md`` → ``a/b/``, ``index.md`` → ``""``)."""
+    return canonical_of(doc_path)[1:]
+
+
+class RecordCache:
+    """Records by the sha256 of their document, so an unchanged page is never read or tokenised again."""
+
+    def __init__(self, root):
+        self.root = Path(root) if root else None
+
+    def _path(self, sha):
+        return self.root / sha[:2] / f"{sha}.json"
+
+    def get(self, sha, load):
+        if self.root is not None:
+            try:
+                cached = json.loads(self._path(sha).read_bytes())
+                if cached.get("format") == FORMAT:
+                    return cached["record"]
+            except (OSError, ValueError, KeyError):
+                pass
+        record = make_record(load())
+        if self.root is not None:
+            data = json.dumps({"format": FORMAT, "record": record}, ensure_ascii=False).encode("utf-8")
+            fsutil.atomic_write(self._path(sha), data)
+        return record
+
+    def prune(self, keep):
+        """Forget records of documents no longer published."""
+        if self.root is None or not self.root.is_dir():
+            return
+        for path in self.root.glob("*/*.json"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+
+
+# Shards -------------------------------------------------------------------------------------------
+
+
+def shard_count(pages, target=SHARD_TARGET):
+    """A power of two, so that doubling it splits every shard in two."""
+    return 1 << max(0, math.ceil(math.log2(max(1, pages) / target)))
+
+
+def shard_of(path, count):
+    return int(hashlib.sha1(path.encode("utf-8")).hexdigest()[:8], 16) % count
+
+
+def bucket_counts(docs):
+    """(grams, chars) postings files for a shard of ``docs`` pages: a few KB each."""
+    grams = 1 << max(6, math.ceil(math.log2(max(1, docs) * 0.8)))
+    return grams, max(16, grams // 8)
+
+
+def plan_shards(pages, target=SHARD_TARGET):
+    """{shard folder name: [(document path, sha256)]} for the manifest's pages."""
+    count = shard_count(len(pages), target)
+    groups = {}
+    for path, entry in sorted(pages.items()):
+        groups.setdefault(shard_of(path, count), []).append((path, entry["sha256"]))
+    plan = {}
+    for number, entries in sorted(groups.items()):
+        digest = hashlib.sha256(f"{FORMAT} {TITLE_WEIGHT} {count}".encode())
+        for path, sha in entries:
+            digest.update(f"\0{path} {sha}".encode())
+        plan[f"{number:03d}-{digest.hexdigest()[:16]}"] = entries
+    return plan
+
+
+def _encode(entries):
+    """One postings file: ``entries`` is [(term, [page << 8 | weight])] sorted by term."""
+    out = bytearray()
+    append = out.append
+
+    def varint(value):
+        while value >= 0x80:
+            append((value & 0x7F) | 0x80)
+            value >>= 7
+        append(value)
+
+    for term, postings in entries:
+        raw = term.encode("utf-8")
+        varint(len(raw))
+        out.extend(raw)
+        varint(len(postings))
+        previous = -1
+        for value in postings:
+            page = value >> 8
+            weight = value & 0xFF
+            code = (page - previous - 1) << 1
+            previous = page
+            if weight == 1:
+                if code < 0x80:
+                    append(code)
+                else:
+                    varint(code)
+            else:
+                varint(code | 1)
+                varint(weight)
+    return bytes(out)
+
+
+def _write_postings(folder, postings, buckets):
+    folder.mkdir()
+    files = [[] for _ in range(buckets)]
+    for term in postings:
+        files[term_hash(term) % buckets].append(term)
+    for number, names in enumerate(files):
+        names.sort()
+        (folder / f"{number:x}.bin").write_bytes(_encode([(name, postings[name]) for name in names]))
+
+
+def write_shard(folder, pages):
+    """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order."""
+    folder = Path(folder)
+    grams, chars = defaultdict(list), defaultdict(list)  # term → [page << 8 | weight]
+    (folder / "d").mkdir()
+    for number, (url, record) in enumerate(pages):
+        base = number << 8
+        counts = Counter(terms(record["text"]))
+        for term in terms(record["title"]):
+            counts[term] += TITLE_WEIGHT
+        for term, count in counts.items():
+            grams[term].append(base | (count if count < 255 else 255))
+        for char, count in Counter(_HAN_CHAR.findall(record_text(record))).items():
+            chars[char].append(base | (count if count < 255 else 255))
+        shown = {"url": url, **record}
+        (folder / "d" / f"{number}.json").write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
+    gram_files, char_files = bucket_counts(len(pages))
+    _write_postings(folder / "g", grams, gram_files)
+    _write_postings(folder / "c", chars, char_files)
+    (folder / PAGES_FILE).write_text(json.dumps([url for url, _ in pages], ensure_ascii=False), encoding="utf-8")
+    return {"docs": len(pages), "grams": gram_files, "chars": char_files}
+
+
+def _link_tree(source, target):
+    """Copy a folder as hard links (its files are never written in place), or as copies."""
+
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
+
+
+def _place(folder, build, earlier):
+    """Make ``folder`` exist: keep it, hard-link it from an earlier build, or ``build(tmp)`` it."""
+    if folder.is_dir():
+        return "kept"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+    try:
+        if earlier is not None and earlier.is_dir():
+            tmp.rmdir()
+            _link_tree(earlier, tmp)
+            how = "linked"
+        else:
+            build(tmp)
+            how = "built"
+        os.rename(tmp, folder)
+        return how
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _live_search_dir(site_dir):
+    """The live build's search folder, whose unchanged shards this build can reuse."""
+    try:
+        from . import swap
+
+        live = Path(os.path.realpath(swap.site_link())) / SEARCH_DIR
+    except Exception:  # no Django settings (benchmarks) …
+        return None
+    if live.is_dir() and os.path.realpath(live) != os.path.realpath(Path(site_dir) / SEARCH_DIR):
+        return live
+    return None
+
+
+def _default_cache_dir():
+    try:
+        from django.conf import settings
+
+        return Path(settings.KEPU_BUILDS_DIR).parent / "search-cache"
+    except Exception:
+        return None
+
+
+def _remove(path):
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET):
+    """Write the search index of ``manifest["pages"]`` under ``site_dir/search/``.
+
+    ``previous``: an earlier build's search folder to take unchanged shards from (default: the live
+    site's). Returns counts: pages, shards, and how many shards were built, linked or kept.
+    """
+    progress = progress or (lambda stage, done=None, total=None: None)
+    site_dir, content_dir = Path(site_dir), Path(content_dir)
+    search_dir = site_dir / SEARCH_DIR
+    search_dir.mkdir(parents=True, exist_ok=True)
+    previous = Path(previous) if previous else _live_search_dir(site_dir)
+    cache = RecordCache(cache_dir if cache_dir is not None else _default_cache_dir())
+    pages = manifest.get("pages", {})
+    plan = plan_shards(pages, target)
+    stats = {"pages": len(pages), "shards": len(plan), "built": 0, "linked": 0, "kept": 0}
+    shards = []
+    for done, (name, entries) in enumerate(plan.items(), 1):
+        progress("search", done, len(plan))
+
+        def build(tmp, entries=entries):
+            records = [
+                (page_url(path), cache.get(sha, lambda path=path: (content_dir / path).read_bytes()))
+                for path, sha in entries
+            ]
+            write_shard(tmp, records)
+
+        folder = search_dir / "s" / name
+        stats[_place(folder, build, previous / "s" / name if previous else None)] += 1
+        grams, chars = bucket_counts(len(entries))
+        shards.append({"dir": f"s/{name}/", "docs": len(entries), "grams": grams, "chars": chars})
+
+    listing = {"version": FORMAT, "docs": len(pages), "shards": shards}
+    data = (json.dumps(listing, ensure_ascii=False) + "\n").encode("utf-8")
+    listing_file = search_dir / SHARDS_FILE
+    if not listing_file.is_file() or listing_file.read_bytes() != data:
+        fsutil.atomic_write(listing_file, data)
+
+    # Whatever an earlier build left here that this one does not list.
+    if (search_dir / "s").is_dir():
+        for path in (search_dir / "s").iterdir():
+            if path.name not in plan:
+                _remove(path)
+    for path in search_dir.iterdir():
+        if path.name not in (SHARDS_FILE, "s", "index.html"):
+            _remove(path)
+    cache.prune({entry["sha256"] for entry in pages.values()})
+    return stats
+
+
+# Verification -------------------------------------------------------------------------------------
 
 
 def verify(site_dir, page_urls):
-    """Problems with the search index: every built page must be in it. ``page_urls``: site-relative URLs."""
-    path = Path(site_dir) / INDEX
-    if not path.is_file():
-        return [f"搜索索引缺失：{INDEX}"]
+    """Problems with the search index: broken, missing a page, or holding a page no longer published."""
+    search_dir = Path(site_dir) / SEARCH_DIR
     try:
-        docs = json.loads(path.read_text("utf-8")).get("docs", [])
-    except ValueError as error:
-        return [f"搜索索引无法解析：{error}"]
-    indexed = {unquote(doc.get("location", "").split("#", 1)[0]) for doc in docs}
-    missing = sorted(url for url in page_urls if url not in indexed)
+        listing = json.loads((search_dir / SHARDS_FILE).read_text("utf-8"))
+        shards = listing["shards"]
+    except FileNotFoundError:
+        return [f"搜索索引缺失：{SEARCH_DIR}/{SHARDS_FILE}"]
+    except (ValueError, KeyError, TypeError) as error:
+        return [f"搜索索引无法解析：{SEARCH_DIR}/{SHARDS_FILE}（{error}）"]
+    problems = []
+    indexed = []
+    for shard in shards:
+        folder = search_dir / shard.get("dir", "")
+        label = f"{SEARCH_DIR}/{shard.get('dir', '')}"
+        try:
+            urls = json.loads((folder / PAGES_FILE).read_text("utf-8"))
+        except (OSError, ValueError) as error:
+            problems.append(f"搜索索引分片损坏：{label}（{error}）")
+            continue
+        counts = {
+            "d": sum(1 for _ in (folder / "d").glob("*.json")),
+            "g": sum(1 for _ in (folder / "g").glob("*.bin")),
+            "c": sum(1 for _ in (folder / "c").glob("*.bin")),
+        }
+        wanted = {"d": shard.get("docs"), "g": shard.get("grams"), "c": shard.get("chars")}
+        if len(urls) != shard.get("docs") or counts != wanted:
+            problems.append(f"搜索索引分片 {label} 不完整：应有 {wanted}，实有 {counts}")
+        indexed.extend(urls)
+    if sum(s.get("docs", 0) for s in shards) != listing.get("docs"):
+        problems.append("搜索索引的页面总数与分片不符")
+    expected = set(page_urls)
+    missing = sorted(expected - set(indexed))
     if missing:
-        shown = "、".join(missing[:5])
-        return [f"搜索索引不完整：{len(missing)} 个页面未被索引（{shown}…）"]
-    return []
+        shown = "、".join(url or "/" for url in missing[:5])
+        problems.append(f"搜索索引不完整：{len(missing)} 个页面未被索引（{shown}…）")
+    stale = sorted(set(indexed) - expected)
+    if stale:
+        shown = "、".join(url or "/" for url in stale[:5])
+        problems.append(f"搜索索引包含 {len(stale)} 个已不公开的页面（{shown}…）")
+    if len(indexed) != len(set(indexed)):
+        problems.append("搜索索引中有重复的页面")
+    return problems

@@ -7,6 +7,8 @@
 - the search index is complete (the search stage checks its own output).
 """
 
+import json
+import os
 import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,9 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
-from . import search
+from . import fsutil, search
+from .manifest import output_path
 
-ALLOWED_EXTRA_HTML = {"404.html"}
+ALLOWED_EXTRA_HTML = {"404.html"} | search.EXTRA_HTML
 _URL_ATTRS = {"href", "src", "poster", "data"}
 # Elements whose URL the browser fetches by itself (as opposed to links a reader may follow).
 _FETCHED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
@@ -29,15 +32,6 @@ class VerificationError(Exception):
     def __init__(self, problems):
         self.problems = problems
         super().__init__("；".join(problems[:10]) + (f"；……共 {len(problems)} 个问题" if len(problems) > 10 else ""))
-
-
-def html_path_for(doc_path):
-    """Where MkDocs (directory URLs) writes the page built from a document path."""
-    if doc_path == "index.md":
-        return "index.html"
-    if doc_path.endswith("/index.md"):
-        return doc_path[: -len("index.md")] + "index.html"
-    return doc_path[: -len(".md")] + "/index.html"
 
 
 class _PageScan(HTMLParser):
@@ -84,46 +78,89 @@ def _live_problems(manifest):
     return problems
 
 
-def verify(site_dir, manifest, *, site_url="", check_live=True):
-    """Return a list of problems (empty when the build may go live)."""
+SCANS = "scans.json"  # beside a build's site/: what verification read from each page
+
+
+def _scan_file(path):
+    scan = _PageScan()
+    scan.feed(path.read_text("utf-8", errors="replace"))
+    return scan
+
+
+def _file_key(stat):
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def read_scans(build_dir):
+    """The scans a build's verification saved (empty if none): {html path: entry}."""
+    try:
+        return json.loads((Path(build_dir) / SCANS).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def write_scans(build_dir, scans):
+    fsutil.atomic_write(Path(build_dir) / SCANS, json.dumps(scans, ensure_ascii=False, sort_keys=True).encode())
+
+
+def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=None, scans_out=None):
+    """Return a list of problems (empty when the build may go live).
+
+    ``previous_scans``: the saved scans of the build this one was copied from (incremental); a
+    page that is still the very same file (hard link: same inode, size and time) is not parsed
+    again, only its links are checked against this build's files. ``scans_out``: a dict to fill
+    with this build's scans, for the next build.
+    """
     site_dir = Path(site_dir)
+    previous_scans = previous_scans or {}
+    scans = {} if scans_out is None else scans_out
     problems = []
     expected = {}
     for path, entry in manifest.get("pages", {}).items():
-        expected[html_path_for(path)] = (path, entry.get("revision"))
+        expected[output_path(path)] = (path, entry.get("revision"))
     for path in manifest.get("generated", {}):
         if path.endswith(".md"):
-            expected[html_path_for(path)] = (path, None)
+            expected[output_path(path)] = (path, None)
 
     site_host = urlsplit(site_url).netloc
     root_prefix = urlsplit(site_url).path or "/"
-    built = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+    files = set()
+    for folder, _dirs, names in os.walk(site_dir):
+        base = Path(folder).relative_to(site_dir).as_posix()
+        files.update(name if base == "." else f"{base}/{name}" for name in names)
+    built = sorted(rel for rel in files if rel.endswith(".html"))
     for rel in built:
-        scan = _PageScan()
-        scan.feed((site_dir / rel).read_text("utf-8", errors="replace"))
+        key = _file_key((site_dir / rel).stat())
+        entry = previous_scans.get(rel)
+        if entry is None or entry["file"] != key:
+            scan = _scan_file(site_dir / rel)
+            found, targets = _link_targets(rel, scan.urls, site_host, root_prefix)
+            problems.extend(found)
+            entry = {"file": key, "meta": scan.meta, "targets": targets}
+        scans[rel] = entry
+        meta = entry["meta"]
         if rel in expected:
             source, revision = expected[rel]
-            if scan.meta.get("kepu:source") != source:
+            if meta.get("kepu:source") != source:
                 problems.append(f"{rel} 无法追溯到清单条目 {source}")
-            elif revision is not None and scan.meta.get("kepu:revision") != str(revision):
+            elif revision is not None and meta.get("kepu:revision") != str(revision):
                 problems.append(f"{rel} 的修订版本与清单不符")
         elif rel not in ALLOWED_EXTRA_HTML:
             problems.append(f"{rel} 不对应清单中的任何在线页面")
-        problems.extend(_link_problems(site_dir, rel, scan.urls, site_host, root_prefix))
+        for url, target in entry["targets"]:
+            if target not in files and f"{target}/index.html".lstrip("/") not in files:
+                problems.append(f"{rel} 中的链接 {url} 指向不存在的文件")
     missing = sorted(set(expected) - set(built))
     problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
-    problems.extend(search.verify(site_dir, [_url_of(rel) for rel in expected]))
+    problems.extend(search.verify(site_dir, [search.page_url(path) for path in manifest.get("pages", {})]))
     if check_live:
         problems.extend(_live_problems(manifest))
     return problems
 
 
-def _url_of(html_rel):
-    return "" if html_rel == "index.html" else html_rel[: -len("index.html")]
-
-
-def _link_problems(site_dir, rel, urls, site_host, root_prefix):
-    problems = []
+def _link_targets(rel, urls, site_host, root_prefix):
+    """(problems, [(url, site-relative target)]) for the URLs of one page."""
+    problems, targets = [], []
     base = posixpath.dirname(rel)
     for tag, _attr, url in urls:
         parts = urlsplit(url)
@@ -146,9 +183,5 @@ def _link_problems(site_dir, rel, urls, site_host, root_prefix):
         if target.startswith("../") or target == "..":
             problems.append(f"{rel} 中的链接 {url} 指向站点之外")
             continue
-        candidate = site_dir / target
-        if path.endswith("/") or candidate.is_dir():
-            candidate = candidate / "index.html"
-        if not candidate.is_file():
-            problems.append(f"{rel} 中的链接 {url} 指向不存在的文件")
-    return problems
+        targets.append((url, "" if target == "." else target))
+    return problems, targets

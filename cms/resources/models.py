@@ -15,7 +15,7 @@ from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
 
-from .documents import EXPORT_PREFETCH, resource_document
+from .documents import EXPORT_PREFETCH, contribution_area_document, resource_document
 
 
 class Audience(models.Model):
@@ -193,7 +193,7 @@ class ResourceFile(Orderable):
         verbose_name = _("资源文件")
 
 
-class ContributionAreaPage(InProgramme, Page):
+class ContributionAreaPage(Publishable, InProgramme, Page):
     """An institute's contribution area (机构投稿区) under a programme.
 
     Contributors of that institute may add and edit resources here and nowhere else; what
@@ -211,6 +211,11 @@ class ContributionAreaPage(InProgramme, Page):
 
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = ["resources.ResourcePage"]
+
+    export_prefetch = ("institute",)
+
+    def to_document(self, context):
+        return contribution_area_document(self, context)
 
     class Meta:
         verbose_name = _("机构投稿区")

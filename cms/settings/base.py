@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Wagtail's admin uses its naturaltime ("3 分钟之前"); installed, its zh_Hans catalogue loads.
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
@@ -126,9 +128,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "Kepu 科普"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAIL_I18N_ENABLED = False
+# Wagtail's login form leaves the password without a (translatable) label: see cms/core/users.py.
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.core.users.KepuLoginForm"
 # Avatars are initials, never www.gravatar.com: the admin makes no third-party request
 # (gravatar is also unreachable from mainland China).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No check for new Wagtail releases from the admin's browser (another third-party request).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {
     # The database backend of the configured database (SQLite FTS5 or PostgreSQL),
     # taught to match Chinese text: see cms/core/search.py.

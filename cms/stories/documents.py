@@ -1,40 +1,56 @@
-"""How a scientist story renders for the public site."""
+"""How a scientist story renders for the public site.
+
+The front matter carries the facts the templates lay out (portrait, scientist, honours, related
+stories); the Markdown body is the story itself and its sources.
+"""
 
 from cms.core.documents import render_body
 from cms.programmes.models import ProgrammePage
 
+THUMB_WIDTHS = (240, 480)
 # What story_document reads, fetched for all stories at once by the exporter.
-EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story")
+EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story__portrait")
+
+
+def story_card(story, context):
+    """How a story shows in a listing: a small portrait and who the scientist is."""
+    card = {"facts": [f for f in (story.discipline, story.institution) if f]}
+    if story.portrait:
+        card["image"] = context.picture(story.portrait, story.portrait_alt, widths=THUMB_WIDTHS, default=240)
+    return card
+
+
+def linked_stories(stories, context):
+    """Listing items for other stories that are public (the rest are left out)."""
+    items = []
+    for story in stories:
+        url = context.url(story)
+        if url:
+            items.append({"title": story.title, "url": url, "description": story.summary, **story_card(story, context)})
+    return items
 
 
 def story_document(page, context):
-    portrait = context.image_path(page.portrait) if page.portrait else None
     honours = list(page.honours.all())
     meta = context.front_matter(
         page, kind="story", description=page.summary, programme=context.ancestor(page, ProgrammePage),
-        tags=page.tags.all(), image=portrait,
+        tags=page.tags.all(),
+        image=context.image_path(page.portrait) if page.portrait else None,
         scientist=page.scientist_name, discipline=page.discipline, institution=page.institution,
         honours=[{"title": h.title, "year": h.year} for h in honours],
+        facts=[{"label": "学科", "value": page.discipline}]
+        + ([{"label": "单位", "value": page.institution}] if page.institution else []),
+        card=story_card(page, context),
     )
-    parts = []
     if page.portrait:
-        parts.append(context.image(page.portrait, page.portrait_alt))
-    facts = [f"**学科**：{page.discipline}"]
-    if page.institution:
-        facts.append(f"**单位**：{page.institution}")
-    parts.append("  \n".join(facts))
-    if page.summary:
-        parts.append(f"*{page.summary.strip()}*")
-    parts.append(render_body(page.body, context))
-    if honours:
-        parts.append("## 荣誉\n\n" + "\n".join(f"- {h.year} 年 {h.title}" for h in honours))
+        meta["portrait"] = context.picture(page.portrait, page.portrait_alt)
+    related = linked_stories((r.story for r in page.related_stories.all()), context)
+    if related:
+        meta["related"] = related
+    parts = [render_body(page.body, context)]
     sources = list(page.sources.all())
     if sources:
         parts.append("## 参考来源\n\n" + "\n".join(
-            f"- [{s.title}]({s.url})" if s.url else f"- {s.title}" for s in sources
+            f"1. [{context.plain(s.title)}](<{s.url}>)" if s.url else f"1. {context.plain(s.title)}" for s in sources
         ))
-    related = [(r.story, context.link(r.story)) for r in page.related_stories.all()]
-    related = [(story, link) for story, link in related if link]
-    if related:
-        parts.append("## 相关故事\n\n" + "\n".join(f"- [{story.title}]({link})" for story, link in related))
     return context.document(page, meta, "\n\n".join(p for p in parts if p))

@@ -491,6 +491,12 @@ CONTRIBUTED_DRAFT = {
     "licence": "cc-by-4.0", "summary": "从爱因斯坦的受激辐射理论讲到今天的激光应用。", "audiences": ["public"],
     "url": "https://example.org/kepu/jiguang",
 }
+# A contribution that passed 机构投稿审核: it is live, on its institute's page and in the library.
+CONTRIBUTED_APPROVED = {
+    "institute": "示例物理研究所", "slug": "chaoliu-kepu", "title": "液氦里的超流现象（机构投稿）", "kind": "article",
+    "licence": "cc-by-4.0", "summary": "低温下的液氦会爬上杯壁：量子力学在宏观世界里的样子。", "audiences": ["public", "youth"],
+    "url": "https://example.org/kepu/chaoliu",
+}
 
 ROLE_USERS = [
     # username, password, group, display name, institute

@@ -214,14 +214,14 @@ class Command(BaseCommand):
                 ),
             )
             if created and name == data.CONTRIBUTED_DRAFT["institute"]:
-                spec = data.CONTRIBUTED_DRAFT
-                draft = ResourcePage(
-                    title=spec["title"], slug=spec["slug"], kind=spec["kind"], institute=institute,
-                    licence=spec["licence"], summary=spec["summary"], external_url=spec["url"], live=False,
-                    owner=User.objects.get(username="contributor"),
-                )
-                draft.audiences = list(Audience.objects.filter(slug__in=spec["audiences"]))
-                self.add_page(area, draft, publish=False)
+                for spec, publish in ((data.CONTRIBUTED_APPROVED, True), (data.CONTRIBUTED_DRAFT, False)):
+                    resource = ResourcePage(
+                        title=spec["title"], slug=spec["slug"], kind=spec["kind"], institute=institute,
+                        licence=spec["licence"], summary=spec["summary"], external_url=spec["url"], live=publish,
+                        owner=User.objects.get(username="contributor"),
+                    )
+                    resource.audiences = list(Audience.objects.filter(slug__in=spec["audiences"]))
+                    self.add_page(area, resource, publish=publish)
 
     def document(self, title, summary):
         existing = Document.objects.filter(title=title).first()

@@ -12,7 +12,7 @@ from cms.publish.models import PublishJob
 from cms.publish.verify import VerificationError
 
 STAGES = {"render": "渲染页面", "write": "写入 content/", "export": "导出", "build": "构建站点",
-          "verify": "校验", "swap": "上线"}
+          "search": "搜索索引", "verify": "校验", "swap": "上线"}
 
 
 class Progress:

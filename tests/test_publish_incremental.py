@@ -1,0 +1,143 @@
+"""Incremental publishing: rebuild only what changed, and get exactly what a full build gives.
+
+Each step below changes content the way editors do (edit, add, tag, unpublish, delete, image), then
+publishes incrementally and checks three things: the new site is byte for byte the site a full
+rebuild of the same content makes; the live build it started from was not touched (its files are
+hard links of the new one's, and MkDocs must not write through them); and the pages it did not
+need to rebuild are still the very same files.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cms.publish import swap
+from cms.publish.pipeline import publish
+from tests.conftest import make_image, make_story
+from tests.test_publish import snapshot
+
+
+@pytest.fixture(autouse=True)
+def folders(settings, tmp_path):
+    settings.KEPU_CONTENT_DIR = tmp_path / "content"
+    settings.KEPU_SITE_DIR = tmp_path / "site"
+    settings.KEPU_BUILDS_DIR = tmp_path / "builds"
+    settings.KEPU_KEEP_BUILDS = 100
+    return tmp_path
+
+
+def build_site(build_id):
+    return Path(swap.builds_dir()) / build_id / "site"
+
+
+def inodes(root):
+    root = Path(root)
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+def publish_incrementally_and_compare():
+    """Publish incrementally; return the files it wrote anew (rel paths). Asserts the invariants."""
+    before_id = swap.live_build()
+    before_tree = snapshot(build_site(before_id))
+    before_inodes = inodes(build_site(before_id))
+
+    result = publish()
+    assert result.incremental and result.build_id
+    after = build_site(result.build_id)
+    # The build it started from is untouched: nothing wrote through a hard link.
+    assert snapshot(build_site(before_id)) == before_tree
+    incremental_tree = snapshot(after)
+
+    full = publish(full=True)
+    assert not full.incremental
+    assert snapshot(build_site(full.build_id)) == incremental_tree
+
+    after_inodes = inodes(after)
+    return {rel for rel, ino in after_inodes.items() if before_inodes.get(rel) != ino}
+
+
+@pytest.mark.django_db
+def test_incremental_builds_equal_full_builds_through_a_day_of_edits(programme):
+    li = make_story(programme, title="李四光", slug="li-siguang", body=[("paragraph", "<p>地质学家。</p>")])
+    li.tags.add("地质")
+    li.save_revision().publish()
+    hua = make_story(programme, title="华罗庚", slug="hua-luogeng")
+    qian = make_story(programme, title="钱三强", slug="qian-sanqiang")
+    first = publish()
+    assert not first.incremental
+
+    # An edit of one story's body: that page is rendered anew; other stories are the same files.
+    li.body = [("paragraph", "<p>地质学家，中国地质力学的创立者。</p>")]
+    li.save_revision().publish()
+    rewritten = publish_incrementally_and_compare()
+    assert "gezhi-lundao/li-siguang/index.html" in rewritten
+    assert "gezhi-lundao/hua-luogeng/index.html" not in rewritten
+    assert "gezhi-lundao/qian-sanqiang/index.html" not in rewritten
+    assert not any(rel.startswith("assets/") for rel in rewritten)  # the theme is not copied again
+
+    # A new story with a portrait and a new tag: new page, new image renditions, new tag page.
+    portrait = make_image("新肖像", size=(900, 900))
+    new = make_story(programme, title="袁隆平", slug="yuan-longping", portrait=portrait, portrait_alt="袁隆平")
+    new.tags.add("农学")
+    new.save_revision().publish()
+    rewritten = publish_incrementally_and_compare()
+    assert {"gezhi-lundao/yuan-longping/index.html", "tags/农学/index.html"} <= rewritten
+    assert any(rel.startswith("media/images/") for rel in rewritten)
+
+    # A title change shows in the listings that link to it.
+    hua.title = "华罗庚：自学成才的数学家"
+    hua.save_revision().publish()
+    rewritten = publish_incrementally_and_compare()
+    assert "gezhi-lundao/index.html" in rewritten
+
+    # Unpublish one story, delete another: their pages, tag pages and images go.
+    new.unpublish()
+    qian.delete()
+    publish_incrementally_and_compare()
+    live = build_site(swap.live_build())
+    assert not (live / "gezhi-lundao" / "yuan-longping").exists()
+    assert not (live / "gezhi-lundao" / "qian-sanqiang").exists()
+    assert not (live / "tags" / "农学").exists()
+    assert not any(p.name.startswith(f"{portrait.pk}-") for p in (live / "media" / "images").glob("*"))
+    sitemap = (live / "sitemap.xml").read_text()
+    assert "li-siguang" in sitemap and "yuan-longping" not in sitemap and "qian-sanqiang" not in sitemap
+
+
+@pytest.mark.django_db
+def test_a_theme_change_rebuilds_everything(settings, programme, tmp_path):
+    make_story(programme, title="李四光", slug="li-siguang")
+    publish()
+    themes = tmp_path / "themes"
+    themes.mkdir()
+    for path in Path(settings.KEPU_THEMES_DIR).rglob("*"):
+        if path.is_file():
+            target = themes / path.relative_to(settings.KEPU_THEMES_DIR)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    (themes / "main.html").write_text((themes / "main.html").read_text() + "\n{# changed #}\n")
+    settings.KEPU_THEMES_DIR = themes
+    result = publish()
+    assert result.build_id and not result.incremental
+
+
+@pytest.mark.django_db
+def test_mkdocs_writes_never_reach_through_hard_links(tmp_path):
+    """The guard itself: while MkDocs runs, writing a hard-linked file makes a new file."""
+    from mkdocs import utils
+
+    from cms.publish.build import replace_on_write
+
+    live = tmp_path / "live.html"
+    live.write_bytes(b"old")
+    staged = tmp_path / "staged.html"
+    os.link(live, staged)
+    copied = tmp_path / "copy.css"
+    source = tmp_path / "source.css"
+    source.write_bytes(b"new css")
+    os.link(live, copied)
+    with replace_on_write():
+        utils.write_file(b"new", str(staged))
+        utils.copy_file(str(source), str(copied))
+    assert live.read_bytes() == b"old"
+    assert staged.read_bytes() == b"new" and copied.read_bytes() == b"new css"

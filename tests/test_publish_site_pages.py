@@ -1,0 +1,507 @@
+"""The public site's pages, asserted on the HTML a reader gets: the sample content, published once.
+
+Home and programme pages, stories, columns, the resource library and its facets, tags, feeds,
+Open Graph and canonical URLs, the 404 page, and that nothing is fetched from another host.
+
+Then the quality gates, with the real checkers a reviewer would run (from the npm registry:
+package.json, ``npm ci`` in scripts/test.sh): axe-core in Chromium finds no accessibility violation
+and the Nu HTML Checker (vnu.jar on Java) no error on the home page and one page of every kind;
+linkinator finds no broken link or anchor in the whole site; no request leaves 127.0.0.1.
+"""
+
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import expect
+
+from cms.resources.models import ResourcePage
+from cms.stories.models import StoryPage
+from tests.browser import block_outside_requests, serve_folder
+from tests.public_site import sample_site
+
+# The tests only read the built files and the sample rows the module fixture loaded; the mark
+# makes pytest-django create the test database before that fixture runs.
+pytestmark = pytest.mark.django_db
+
+# Where a browser fetches something by itself (as opposed to a link a reader may follow).
+FETCHING = {"img": ["src", "srcset"], "script": ["src"], "iframe": ["src"], "source": ["src", "srcset"],
+            "video": ["src", "poster"], "audio": ["src"], "embed": ["src"], "object": ["data"]}
+FETCHING_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch", "preconnect",
+                      "dns-prefetch"}
+
+
+def site_path(page_url, href):
+    """The site path (/a/b/) a relative href on the page at ``page_url`` points to."""
+    href = unquote(urlsplit(href).path)
+    if href.startswith("/"):
+        return href
+    joined = posixpath.normpath(posixpath.join(page_url, href))
+    return joined + ("/" if href.endswith("/") or href in (".", "./") or joined == "/" else "")
+
+
+def hrefs(built, url, selector):
+    return [site_path(url, a["href"]) for a in built.soup(url).select(selector)]
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The sample content, loaded and published once for this module, then rolled back."""
+    with django_db_blocker.unblock(), sample_site(tmp_path_factory.mktemp("public-site")) as built:
+        yield built
+
+
+def test_story_page_shows_the_scientist(site):
+    story = StoryPage.objects.get(slug="qian-xuesen")
+    url = site.url_of_page[story.pk]
+    soup = site.soup(url)
+
+    portrait = soup.select_one(".kepu-profile img")
+    assert portrait["alt"] == story.portrait_alt
+    assert portrait["width"] and portrait["height"]
+    widths = [c.split()[1] for c in portrait["srcset"].split(",")]
+    assert len(widths) >= 2 and all(w.endswith("w") for w in widths)
+    for candidate in portrait["srcset"].split(","):
+        assert (site.root / site_path(url, candidate.split()[0]).lstrip("/")).is_file()
+    assert portrait.get("loading") != "lazy" and portrait["fetchpriority"] == "high"  # the first image: not lazy
+
+    profile = soup.select_one(".kepu-profile").get_text(" ", strip=True)
+    assert story.scientist_name in profile and story.discipline in profile and story.institution in profile
+    for honour in story.honours.all():
+        assert honour.title in profile and str(honour.year) in profile
+    assert soup.select_one(".kepu-lead").get_text(strip=True) == story.summary
+
+    sources = soup.find("h2", string="参考来源").find_next("ol")
+    assert [a["href"] for a in sources.select("a")] == [s.url for s in story.sources.all() if s.url]
+
+    quote = soup.select_one("figure.kepu-quote")
+    assert quote.blockquote.get_text(strip=True) == "我的事业在中国，我的成就在中国，我的归宿在中国。"
+    assert quote.figcaption.get_text(strip=True) == "—— 钱学森"
+    timeline = [li.get_text(" ", strip=True) for li in soup.select(".kepu-timeline ol li")]
+    assert timeline[0] == "1911 年 生于上海" and len(timeline) == 4
+
+    programme_url = site.url_of_page[story.programme.pk]
+    assert programme_url in hrefs(site, url, ".kepu-crumbs a")
+    assert hrefs(site, url, ".kepu-from__name") == [programme_url]
+    related = {site.url_of_page[r.story.pk] for r in story.related_stories.all()}
+    assert set(hrefs(site, url, "#related ~ ul .kepu-card__title a")) == related
+    tags = {t.name for t in story.tags.all()}
+    assert {a.get_text(strip=True) for a in soup.select(".kepu-tags a")} == tags
+    # Images in listings below the fold wait until the reader scrolls to them.
+    assert all(img["loading"] == "lazy" for img in soup.select(".kepu-card img"))
+
+
+def test_every_image_has_its_size(site):
+    for page in site.pages():
+        for img in BeautifulSoup(page.read_text("utf-8"), "html.parser").select("article img"):
+            assert img.get("width") and img.get("height"), (page, img)
+
+
+def test_programme_home_lists_its_stories_columns_and_resources(site):
+    from cms.programmes.models import ProgrammePage
+
+    programme = ProgrammePage.objects.get(slug="gezhi-lundao")
+    url = site.url_of_page[programme.pk]
+    soup = site.soup(url)
+    assert soup.select_one(".kepu-masthead h1").get_text(strip=True) == programme.title
+    assert soup.select_one(".kepu-masthead__tagline").get_text(strip=True) == programme.tagline
+    assert programme.brand_colour in soup.select_one(".kepu-masthead")["style"]
+
+    sections = {s.h2.contents[0].strip(): s for s in soup.select("section.kepu-section")}
+    assert list(sections) == ["科学家故事", "学风传承专栏", "科普资源"]
+    for heading, model in [("科学家故事", "storypage"), ("学风传承专栏", "columnpage"), ("科普资源", "resourcepage")]:
+        children = programme.get_children().live().filter(content_type__model=model)
+        listed = [site_path(url, a["href"]) for a in sections[heading].select(".kepu-card__title a")]
+        assert sorted(listed) == sorted(site.url_of_page[c.pk] for c in children), heading
+        assert listed
+
+    feeds = soup.select('link[rel="alternate"][type="application/rss+xml"]')
+    assert site_path(url, feeds[-1]["href"]) == url + "feed.xml"
+    assert feeds[-1]["title"].startswith(programme.title)
+
+
+def test_programme_feed_is_valid_rss_with_its_own_items_only(site):
+    from cms.programmes.models import ProgrammePage
+
+    programme = ProgrammePage.objects.get(slug="kexue-yu-zhongguo")
+    url = site.url_of_page[programme.pk]
+    tree = ET.parse(site.root / url.strip("/") / "feed.xml")
+    channel = tree.getroot().find("channel")
+    assert channel.findtext("title").startswith(programme.title)
+    links = [item.findtext("link") for item in channel.findall("item")]
+    leaves = [p for p in programme.get_descendants().live().specific() if not p.get_children().exists()]
+    expected = {site.base_url.rstrip("/") + site.url_of_page[p.pk] for p in leaves if p.pk in site.url_of_page}
+    assert set(links) == expected
+    assert all(link.startswith(site.base_url.rstrip("/") + url) for link in links)
+    assert all(item.findtext("pubDate") for item in channel.findall("item"))
+
+    everything = [item.findtext("link") for item in ET.parse(site.root / "feed.xml").getroot().iter("item")]
+    assert len(everything) == min(50, len(site.url_of_page) - 1 - 5 - 2)  # all but home, programmes, columns
+
+
+def test_home_shows_the_programmes_and_the_latest_pieces(site):
+    from cms.programmes.models import ProgrammePage
+
+    soup = site.soup("/")
+    cards = soup.select(".kepu-brand")
+    programmes = list(ProgrammePage.objects.live().order_by("home_order", "path"))
+    assert [c.select_one(".kepu-brand__name").get_text(strip=True) for c in cards] == [p.title for p in programmes]
+    for card, programme in zip(cards, programmes, strict=True):
+        assert programme.brand_colour in card["style"]
+        assert card.select_one(".kepu-brand__tagline").get_text(strip=True) == programme.tagline
+        assert card.select_one("img.kepu-brand__logo")
+    latest = soup.find("h2", string="最新内容").find_next("ul").select(".kepu-card")
+    assert len(latest) == 12
+    sections = {c.select_one(".kepu-card__kicker").get_text().split(" · ")[0] for c in latest}
+    assert sections <= {p.title for p in programmes}
+
+
+def test_column_lists_articles_by_issue_and_articles_link_their_scientists(site):
+    from cms.columns.models import ColumnPage
+
+    for column in ColumnPage.objects.live():
+        url = site.url_of_page[column.pk]
+        issues = [int(re.search(r"第 (\d+) 期", c.get_text()).group(1))
+                  for c in site.soup(url).select(".kepu-card__facts")]
+        assert issues == sorted(issues, reverse=True) and len(issues) == column.get_children().live().count()
+        for article in column.get_children().live().specific():
+            article_url = site.url_of_page[article.pk]
+            featured = {site.url_of_page[f.story.pk] for f in article.featured_scientists.all()}
+            assert set(hrefs(site, article_url, "#featured ~ ul .kepu-card__title a")) == featured
+            crumbs = hrefs(site, article_url, ".kepu-crumbs a")
+            assert crumbs[-1] == url
+
+
+def test_resource_library_facets_hold_exactly_the_right_resources(site):
+    resources = list(ResourcePage.objects.live().specific())
+    facets = {
+        "类型": lambda r: [r.get_kind_display()],
+        "受众": lambda r: [a.name for a in r.audiences.all()],
+        "学科主题": lambda r: [s.name for s in r.subjects.all()],
+        "贡献机构": lambda r: [r.institute.name],
+    }
+    index = site.soup("/library/")
+    listed = {site_path("/library/", a["href"]) for a in index.select(".kepu-cards--library .kepu-card__title a")}
+    assert listed == {site.url_of_page[r.pk] for r in resources}
+
+    seen_pages = 0
+    for nav in index.select(".kepu-facet"):
+        facet = nav.select_one(".kepu-facet__name").get_text(strip=True)
+        for link in nav.select("a[data-value]"):
+            value = link.contents[0].strip()
+            facet_url = site_path("/library/", link["href"])
+            expected = {site.url_of_page[r.pk] for r in resources if value in facets[facet](r)}
+            page = site.soup(facet_url)
+            shown = {site_path(facet_url, a["href"]) for a in page.select(".kepu-cards--library .kepu-card__title a")}
+            assert shown == expected, (facet, value)
+            assert int(link.span.get_text()) == len(expected)
+            assert page.select_one('.kepu-facet a[aria-current="page"]').contents[0].strip() == value
+            # The same membership is on the index, for the filter that combines facets.
+            members = {site_path("/library/", card.select_one(".kepu-card__title a")["href"])
+                       for card in index.select(".kepu-cards--library > li")
+                       if link["data-value"] in card["data-in"].split()}
+            assert members == expected
+            seen_pages += 1
+    assert seen_pages >= 4 + 4  # at least every kind and audience of the sample
+
+
+def test_each_resource_shows_its_licence_and_institute(site):
+    for resource in ResourcePage.objects.live().specific():
+        url = site.url_of_page[resource.pk]
+        rows = site.soup(url).select(".kepu-facts div")
+        facts = {div.dt.get_text(strip=True): div.dd.get_text(strip=True) for div in rows}
+        assert facts["贡献机构"] == resource.institute.name
+        assert facts["许可协议"] == resource.get_licence_display()
+        card = [c for c in site.soup("/library/").select(".kepu-cards--library > li")
+                if site_path("/library/", c.select_one(".kepu-card__title a")["href"]) == url][0]
+        text = card.select_one(".kepu-card__facts").get_text()
+        assert resource.institute.name in text and resource.get_licence_display() in text
+
+
+def test_tag_pages_gather_pieces_across_programmes(site):
+    cloud = site.soup("/tags/").select(".kepu-cloud a")
+    assert cloud
+    across = 0
+    for link in cloud:
+        url = site_path("/tags/", link["href"])
+        cards = site.soup(url).select(".kepu-card")
+        assert len(cards) == int(link.span.get_text())
+        sections = {c.select_one(".kepu-card__kicker").get_text().split(" · ")[0] for c in cards}
+        across += len(sections) > 1
+    assert across  # some tag spans more than one programme
+
+
+def test_canonical_and_open_graph_urls_are_absolute(site):
+    base = site.base_url.rstrip("/")
+    for page in site.pages():
+        if page.name == "404.html":
+            continue
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        url = "/" + page.relative_to(site.root).as_posix()[: -len("index.html")]
+        canonical = soup.select_one('link[rel="canonical"]')["href"]
+        assert canonical == base + quote(url), page
+        assert soup.select_one('meta[property="og:url"]')["content"] == canonical
+        assert soup.select_one('meta[property="og:title"]')["content"]
+        image = soup.select_one('meta[property="og:image"]')
+        if image is not None:
+            assert image["content"].startswith(base + "/media/images/")
+            assert (site.root / image["content"][len(base) + 1:]).is_file()
+    story = site.soup("/gezhi-lundao/qian-xuesen/")
+    assert story.select_one('meta[property="og:type"]')["content"] == "article"
+    assert story.select_one('meta[property="og:image"]')
+
+
+def test_404_robots_and_sitemap(site):
+    missing = BeautifulSoup((site.root / "404.html").read_text("utf-8"), "html.parser")
+    assert missing.html["lang"] == "zh"
+    assert missing.h1.get_text(strip=True) == "页面不存在"
+    # Served at any address, so its links and assets are absolute paths.
+    assert all(link["href"].startswith("/") for link in missing.select("link[rel=stylesheet]"))
+    assert missing.select_one(".kepu-404 a")["href"].startswith("/")
+
+    robots = (site.root / "robots.txt").read_text()
+    assert f"Sitemap: {site.base_url}sitemap.xml" in robots
+    locations = {loc.text for loc in ET.parse(site.root / "sitemap.xml").getroot().iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert site.base_url + "gezhi-lundao/qian-xuesen/" in locations
+    assert site.base_url + "library/" in locations
+
+
+def test_light_and_dark_schemes_and_system_fonts(site):
+    soup = site.soup("/")
+    schemes = {i["data-md-color-scheme"] for i in soup.select('form[data-md-component="palette"] input')}
+    assert schemes == {"default", "slate"}
+    css = (site.root / "assets" / "kepu.css").read_text()
+    assert '"PingFang SC"' in css and '"Microsoft YaHei"' in css and '"Noto Sans CJK SC"' in css
+    assert "@media print" in css
+
+
+def test_nothing_is_fetched_from_another_host(site):
+    host = urlsplit(site.base_url).netloc
+    for page in site.pages():
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        assert not soup.select("iframe"), page  # no third-party player loads by itself
+        urls = []
+        for tag, attributes in FETCHING.items():
+            for element in soup.find_all(tag):
+                for attribute in attributes:
+                    value = element.get(attribute) or ""
+                    urls += [c.split()[0] for c in value.split(",") if c.strip()] if "srcset" in attribute else [value]
+        for link in soup.find_all("link"):
+            if FETCHING_LINK_RELS & set(link.get("rel") or []):
+                urls.append(link["href"])
+        for style in soup.find_all(style=True):
+            urls += re.findall(r"url\(([^)]*)\)", style["style"])
+        for url in filter(None, urls):
+            netloc = urlsplit(url.strip("'\"")).netloc
+            assert not netloc or netloc == host, (page, url)
+    for sheet in site.root.rglob("*.css"):
+        text = sheet.read_text("utf-8")
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(r"@import\s+['\"]([^'\"]+)", text):
+            assert not urlsplit(url).netloc, (sheet, url)
+    text = "\n".join(p.read_text("utf-8", errors="replace") for p in site.root.rglob("*")
+                     if p.suffix in (".html", ".css"))
+    for cdn in ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net", "unpkg.com", "cdnjs"):
+        assert cdn not in text
+
+
+# In a real browser ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def served(site):
+    with serve_folder(site.root) as base:
+        yield base
+
+
+def open_page(browser, *, javascript=True, dark=False, width=360):
+    from tests.browser import block_outside_requests
+
+    blocked = []
+    context = browser.new_context(viewport={"width": width, "height": 780}, java_script_enabled=javascript,
+                                  color_scheme="dark" if dark else "light", locale="zh-CN")
+    block_outside_requests(context, blocked)
+    return context, context.new_page(), blocked
+
+
+def visible_titles(page, expected_count):
+    """The titles of the library cards shown, once as many as expected are shown (the filter is a script)."""
+    cards = page.locator(".kepu-cards--library > li:not([hidden])")
+    expect(cards).to_have_count(expected_count)
+    return sorted(cards.locator(".kepu-card__title").all_inner_texts())
+
+
+def test_library_filter_combines_facets_and_works_without_javascript(site, served, browser):
+    resources = list(ResourcePage.objects.live().specific())
+    videos = sorted(r.title for r in resources if r.kind == "video")
+    young_videos = sorted(r.title for r in resources
+                          if r.kind == "video" and r.audiences.filter(name="青少年").exists())
+    assert len(young_videos) < len(videos)
+
+    context, page, blocked = open_page(browser)
+    page.goto(served + "library/")
+    assert len(visible_titles(page, len(resources))) == len(resources)
+    page.get_by_label("类型", exact=True).select_option(label=f"视频（{len(videos)}）")
+    assert visible_titles(page, len(videos)) == videos
+    page.get_by_label("受众", exact=True).select_option(value="/library/受众/青少年/")
+    assert visible_titles(page, len(young_videos)) == young_videos
+    count = page.locator("[data-kepu-count]").inner_text()
+    assert count == f"筛选出 {len(young_videos)} 份资源（共 {len(resources)} 份）"
+    page.reload()  # the choice is in the address, so a filtered view can be shared
+    assert visible_titles(page, len(young_videos)) == young_videos
+    page.get_by_role("button", name="清除筛选").click()
+    assert len(visible_titles(page, len(resources))) == len(resources)
+    context.close()
+
+    context, page, blocked_without_js = open_page(browser, javascript=False)
+    page.goto(served + "library/")
+    assert page.locator("select").count() == 0
+    page.get_by_role("navigation", name="按类型浏览").get_by_role("link", name=re.compile("^视频")).click()
+    assert unquote(page.url).endswith("/library/类型/视频/")
+    assert visible_titles(page, len(videos)) == videos
+    context.close()
+    assert blocked == blocked_without_js == []
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_pages_fit_a_phone_in_light_and_dark(site, served, browser, dark):
+    context, page, blocked = open_page(browser, dark=dark)
+    for url in ["", "gezhi-lundao/", "gezhi-lundao/qian-xuesen/", "gezhi-lundao/kexuejia-jingshen/yuanzihe/",
+                "gezhi-lundao/xingkong-yinpin/", "library/", "tags/", "404.html"]:
+        page.goto(served + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
+        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert scheme == ("slate" if dark else "default"), url
+    # Brand colours stay legible: the text on each programme's card contrasts with its colour.
+    page.goto(served)
+    for ratio in page.evaluate(CONTRAST):
+        assert ratio >= 4.5
+    context.close()
+    assert blocked == []
+
+
+CONTRAST = """() => [...document.querySelectorAll('.kepu-brand__link')].map(card => {
+  const rgb = c => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const linear = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => [r, g, b].map(linear)
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const style = getComputedStyle(card);
+  const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+})"""
+
+
+def test_approved_institute_contributions_reach_the_site_and_drafts_do_not(site):
+    from cms.core.sample_content import data
+    from cms.resources.models import ContributionAreaPage
+
+    approved = ResourcePage.objects.get(slug=data.CONTRIBUTED_APPROVED["slug"])
+    draft = ResourcePage.objects.get(slug=data.CONTRIBUTED_DRAFT["slug"])
+    area = ContributionAreaPage.objects.get(pk=approved.get_parent().pk)
+    assert draft.get_parent().pk == area.pk and not draft.live
+
+    url = site.url_of_page[approved.pk]
+    assert url.startswith(site.url_of_page[area.pk])
+    assert approved.title in site.soup(url).get_text()
+    area_page = site.soup(site.url_of_page[area.pk])
+    assert url in hrefs(site, site.url_of_page[area.pk], "article a[href]")
+    assert area.institute.name in area_page.get_text()
+    assert "投稿须知" not in area_page.get_text() and area.guidelines not in area_page.get_text()
+    library = [site_path("/library/", a["href"]) for a in site.soup("/library/").select(".kepu-card__title a")]
+    assert url in library
+
+    assert draft.pk not in site.url_of_page
+    text = "\n".join(p.read_text("utf-8") for p in site.pages())
+    assert draft.title not in text and draft.slug not in text
+
+
+# Quality gates ------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LINKINATOR = NODE_MODULES / "linkinator" / "build" / "src" / "cli.js"
+
+
+def require(path, what):
+    if not path.is_file():
+        raise RuntimeError(f"缺少 {what}（{path}）：请在项目根目录运行 npm ci。")
+
+
+@pytest.fixture(scope="module")
+def kinds(site):
+    """The home page and one page of every kind, and the pages the theme adds."""
+    return {**site.one_page_per_kind(), "404": "/404.html", "search": "/search/"}
+
+
+def test_every_kind_of_page_is_checked(kinds):
+    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404"} <= set(kinds)
+
+
+def test_axe_finds_no_violation_and_nothing_leaves_the_machine(browser, kinds, served):
+    require(AXE, "axe-core")
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="zh-CN")
+    blocked, requested = [], []
+    block_outside_requests(context, blocked)
+    context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    report = {}
+    try:
+        for kind, path in sorted(kinds.items()):
+            page.goto(served + path.lstrip("/"), wait_until="networkidle")
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(
+                """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v =>
+                    `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)"""
+            )
+            if violations:
+                report[f"{kind} {path}"] = violations
+    finally:
+        context.close()
+    assert report == {}, json.dumps(report, ensure_ascii=False, indent=1)
+    assert blocked == [], f"页面请求了本机之外的地址：{blocked}"
+    assert requested, "no request was seen: the check did not run"
+
+
+def test_nu_html_checker_reports_no_error(site, kinds):
+    require(VNU, "vnu-jar")
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("找不到 java：请安装 default-jre-headless。")
+    files = []
+    for path in sorted(set(kinds.values())):
+        rel = path.strip("/")
+        file = site.root / rel if rel.endswith(".html") else site.root / rel / "index.html"
+        assert file.is_file(), file
+        files.append(str(file))
+    run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+                         capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    errors = [f"{Path(m.get('url', '')).parent.name}: {m.get('message')} «{m.get('extract', '')}»"
+              for m in messages if m.get("type") == "error"]
+    assert errors == [], "\n".join(errors)
+    assert run.returncode == 0
+
+
+def test_no_broken_link_or_anchor_in_the_whole_site(served):
+    require(LINKINATOR, "linkinator")
+    node = shutil.which("node")
+    run = subprocess.run(
+        [node, str(LINKINATOR), served, "--recurse", "--check-fragments", "--format", "json",
+         # Only this site is checked: links to other hosts (sources, the canonical host) need the network.
+         "--skip", "^(?!" + re.escape(served) + ")", "--concurrency", "8", "--timeout", "20000"],
+        capture_output=True, text=True, timeout=600,
+    )
+    result = json.loads(run.stdout)
+    checked = [link for link in result["links"] if link["state"] != "SKIPPED"]
+    broken = [f"{link['url']} ← {link.get('parent')} ({link.get('status')})"
+              for link in checked if link["state"] == "BROKEN"]
+    assert broken == [], "\n".join(broken)
+    assert len(checked) > 50, f"linkinator checked only {len(checked)} links: the crawl did not run"

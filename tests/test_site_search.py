@@ -1,0 +1,271 @@
+"""Chinese search on the public site: the static index cms/publish/search.py writes, read by a real
+Chromium through themes/assets/kepu-search.js, on the published sample content."""
+
+import functools
+import hashlib
+import json
+import os
+import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+from cms.core.search import han_bigrams
+from cms.publish import search
+from cms.publish.pipeline import publish
+from cms.stories.models import StoryPage
+from tests.browser import block_outside_requests
+from tests.conftest import make_story
+from tests.test_publish import folders  # noqa: F401 (content/, site/, builds/ in tmp_path)
+
+
+def live_site(settings):
+    return Path(os.path.realpath(settings.KEPU_SITE_DIR))
+
+
+# Reading the index in Python, to check what the writer wrote ------------------------------------
+
+
+def read_postings(path):
+    """{term: [(page, weight)]} of one postings file (the format in cms/publish/search.py)."""
+    data, at, table = Path(path).read_bytes(), 0, {}
+
+    def varint():
+        nonlocal at
+        value = shift = 0
+        while True:
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return value
+
+    while at < len(data):
+        length = varint()
+        term = data[at : at + length].decode("utf-8")
+        at += length
+        page, postings = -1, []
+        for _ in range(varint()):
+            code = varint()
+            page += (code >> 1) + 1
+            postings.append((page, varint() if code & 1 else 1))
+        table[term] = postings
+    return table
+
+
+def pages_with(site_dir, word):
+    """Site URLs of the pages holding every pair (or the character) of ``word``, from the index files."""
+    search_dir = Path(site_dir) / "search"
+    listing = json.loads((search_dir / "shards.json").read_text("utf-8"))
+    wanted = [("c" if len(t) == 1 else "g", t) for t in search.terms(word)] or [("c", word)]
+    found = set()
+    for shard in listing["shards"]:
+        urls = json.loads((search_dir / shard["dir"] / "pages.json").read_text("utf-8"))
+        common = None
+        for kind, term in wanted:
+            buckets = shard["chars"] if kind == "c" else shard["grams"]
+            table = read_postings(search_dir / shard["dir"] / kind / f"{search.term_hash(term) % buckets:x}.bin")
+            pages = {page for page, _ in table.get(term, [])}
+            common = pages if common is None else common & pages
+        found |= {urls[page] for page in common or ()}
+    return found
+
+
+def tree(root):
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(Path(root).rglob("*"))
+        if p.is_file()
+    }
+
+
+# Without a database: the writer, shards, incremental updates -------------------------------------
+
+
+def test_terms_are_han_pairs_characters_and_words():
+    assert search.terms("中国航天之父钱学森，FAST 天眼") == [*han_bigrams("中国航天之父钱学森 天眼").split(), "fast"]
+    assert search.terms("光") == ["光"]
+    record = search.make_record(
+        '---\ntitle: 钱学森\ndescription: 航天\n---\n\n![肖像](a.webp){ width="3" }\n\n'
+        "他在[加州理工学院](https://example.org/x)学习。<figure>图</figure>\n".encode()
+    )
+    assert record == {"title": "钱学森", "text": "航天\n肖像 他在加州理工学院学习。 图"}
+
+
+def write_documents(content_dir, count, extra=""):
+    pages = {}
+    for i in range(count):
+        data = f"---\ntitle: 第{i}篇\n---\n\n第{i}篇正文，共同的词：统筹法。{extra if i == 3 else ''}\n".encode()
+        path = f"p/page-{i:02d}.md"
+        (content_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (content_dir / path).write_bytes(data)
+        pages[path] = {"sha256": hashlib.sha256(data).hexdigest(), "revision": i + 1, "page": i + 1}
+    return {"pages": pages}
+
+
+def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_build(tmp_path):
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    manifest = write_documents(content, 40)
+    first = search.build_index(tmp_path / "one", content, manifest, cache_dir=cache, target=8)
+    assert first == {"pages": 40, "shards": 8, "built": 8, "linked": 0, "kept": 0}
+    assert pages_with(tmp_path / "one", "统筹法") == {f"p/page-{i:02d}/" for i in range(40)}
+    assert search.verify(tmp_path / "one", [search.page_url(p) for p in manifest["pages"]]) == []
+    before = tree(tmp_path / "one")
+
+    changed = write_documents(content, 40, extra="新增的词：优选法。")
+    second = search.build_index(
+        tmp_path / "two", content, changed, previous=tmp_path / "one/search", cache_dir=cache, target=8
+    )
+    assert second == {"pages": 40, "shards": 8, "built": 1, "linked": 7, "kept": 0}
+    assert pages_with(tmp_path / "two", "优选法") == {"p/page-03/"}
+    assert tree(tmp_path / "one") == before  # hard links, never written through
+
+    # The same folder built again (e.g. an incremental build that hard-linked the last one in): kept.
+    third = search.build_index(tmp_path / "two", content, changed, cache_dir=cache, target=8)
+    assert third["kept"] == 8 and third["built"] == 0
+
+    # A page removed: gone from the index and from the record cache.
+    del changed["pages"]["p/page-03.md"]
+    search.build_index(tmp_path / "two", content, changed, cache_dir=cache, target=8)
+    assert pages_with(tmp_path / "two", "优选法") == set()
+    urls = [search.page_url(p) for p in changed["pages"]]
+    assert search.verify(tmp_path / "two", urls) == []
+    assert len(list(cache.glob("*/*.json"))) == 39
+    assert sorted(p.name for p in (tmp_path / "two/search").iterdir()) == ["s", "shards.json"]
+    assert len(list((tmp_path / "two/search/s").iterdir())) == 8
+
+
+def test_verify_reports_a_missing_a_stale_and_a_broken_shard(tmp_path):
+    content = tmp_path / "content"
+    manifest = write_documents(content, 6)
+    search.build_index(tmp_path / "site", content, manifest, cache_dir=None, target=2)
+    urls = [search.page_url(p) for p in manifest["pages"]]
+    assert search.verify(tmp_path / "site", urls) == []
+    assert any("未被索引" in p for p in search.verify(tmp_path / "site", [*urls, "p/new/"]))
+    assert any("已不公开" in p for p in search.verify(tmp_path / "site", urls[1:]))
+    shard = next((tmp_path / "site/search/s").iterdir())
+    next((shard / "g").iterdir()).unlink()
+    assert any("不完整" in p for p in search.verify(tmp_path / "site", urls))
+    (tmp_path / "site/search/shards.json").unlink()
+    assert search.verify(tmp_path / "site", urls) == ["搜索索引缺失：search/shards.json"]
+
+
+# The published sample content, in a real browser ---------------------------------------------------
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def served(settings):
+    """The live site on 127.0.0.1 (a small threaded static server)."""
+
+    def start():
+        handler = functools.partial(_Quiet, directory=str(live_site(settings)))
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    servers = []
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def story_words(settings):
+    """{story URL: (a four-character Chinese word from its body, its title)}, from the exported documents."""
+    content = Path(settings.KEPU_CONTENT_DIR)
+    words = {}
+    for story in StoryPage.objects.live():
+        path = next(content.rglob(f"{story.slug}.md"))
+        record = search.make_record(path.read_bytes())
+        body = record["text"].split("\n", 1)[-1]
+        runs = [run for run in re.findall(r"[\u4e00-\u9fff]{6,}", body) if not run.startswith("示例")]
+        url = "/" + search.page_url(path.relative_to(content).as_posix())
+        words[url] = (runs[len(runs) // 2][1:5], record["title"])
+    return words
+
+
+def test_sample_site_search_in_a_browser(db, settings, browser, served):
+    call_command("load_sample_content", verbosity=0)
+    publish()
+    base = served()
+    words = story_words(settings)
+    assert len(words) >= 20
+
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    blocked = []
+    block_outside_requests(context, blocked)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(base + "/")
+
+    # A reader on a phone: the header's search button opens the search page; they type a word.
+    story_url, (word, title) = sorted(words.items())[0]
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url("**/search/**")
+    box = page.get_by_role("searchbox", name="搜索全站内容").last
+    box.fill(word)
+    box.press("Enter")
+    page.locator(".kepu-search__result a", has_text=title).first.wait_for()
+    assert word in page.locator(".kepu-search__results").inner_text()
+    assert page.locator(".kepu-search__results mark").first.inner_text() == word
+    assert "q=" in page.url
+
+    # The query side computes the index's terms and hashes exactly as the writer does.
+    for text in ["中国航天之父钱学森", "FAST 天眼, 2016", "光", "Ünïcode 𠀀𠀁 汉字"]:
+        assert page.evaluate("t => window.kepuSearch.hanBigrams(t)", text) == han_bigrams(text)
+        terms = page.evaluate("t => window.kepuSearch.queryTerms(t).map(x => x.term)", text)
+        assert sorted(terms) == sorted(set(search.terms(text) if len(text) > 1 else [text]))
+        assert all(page.evaluate("t => window.kepuSearch.termHash(t)", t) == search.term_hash(t) for t in terms)
+
+    # Every story is found by a word from its body, and every page holding that word is found.
+    site = live_site(settings)
+    texts = {
+        "/" + url: search.record_text(json.loads(path.read_text("utf-8")))
+        for url, path in ((json.loads(p.read_text())["url"], p) for p in site.glob("search/s/*/d/*.json"))
+    }
+    for url, (word, _) in words.items():
+        found = set(page.evaluate("w => window.kepuSearch.searchUrls(w)", word))
+        holding = {u for u, text in texts.items() if word in text}
+        assert url in found and holding <= found, (word, url, found)
+    assert story_url[1:] in pages_with(site, words[story_url][0])
+
+    assert not blocked and not errors
+    context.close()
+
+
+def test_a_removed_page_leaves_the_index(settings, programme, browser, served):
+    kept = make_story(programme, title="留下的故事", slug="kept", body=[("paragraph", "<p>共同的话题：优选法。</p>")])
+    doomed = make_story(programme, title="将撤下", slug="doomed", body=[("paragraph", "<p>独有的词：蛟龙号潜航。</p>")])
+    publish()
+    assert pages_with(live_site(settings), "蛟龙号") == {"gezhi-lundao/doomed/"}
+
+    Page.objects.get(pk=doomed.pk).specific.unpublish()
+    publish()
+    site = live_site(settings)
+    assert pages_with(site, "蛟龙号") == set()
+    assert pages_with(site, "优选法") == {"gezhi-lundao/kept/"}
+    listed = [json.loads(p.read_text()) for p in site.glob("search/s/*/pages.json")]
+    assert "gezhi-lundao/doomed/" not in sum(listed, [])
+
+    context = browser.new_context()
+    blocked = []
+    block_outside_requests(context, blocked)
+    page = context.new_page()
+    page.goto(served() + "/search/?q=蛟龙号")
+    page.get_by_text("没有找到包含“蛟龙号”的内容。").wait_for()
+    page.goto(page.url.split("?")[0] + "?q=优选法")
+    page.locator(".kepu-search__result a", has_text=kept.title).wait_for()
+    assert not blocked
+    context.close()
