@@ -1,27 +1,32 @@
 """How 学风传承 columns and their articles render for the public site."""
 
 from cms.core.documents import render_body
+from cms.programmes.models import ProgrammePage
 from cms.stories.documents import linked_stories
+
+# What article_document reads, fetched for all articles at once by the exporter.
+ARTICLE_EXPORT_PREFETCH = ("tags", "featured_scientists__story__portrait")
 
 
 def column_document(page, context):
     cadence = page.get_cadence_display()
     meta = context.front_matter(
-        page, kind="column", programme=page.programme, cadence=cadence, children_sort="-issue", children_sequence=True,
+        page, kind="column", programme=context.ancestor(page, ProgrammePage), cadence=cadence,
+        children_sort="-issue", children_sequence=True,
         facts=[{"label": "更新频率", "value": cadence}], card={"facts": [f"学风传承专栏 · {cadence}"]},
     )
     return context.document(page, meta, context.richtext(page.introduction))
 
 
 def article_document(page, context):
-    column = page.get_parent().specific
+    column = context.parent(page)
     meta = context.front_matter(
-        page, kind="column_article", description=page.summary, programme=page.programme,
+        page, kind="column_article", description=page.summary, programme=context.ancestor(page, ProgrammePage),
         tags=page.tags.all(), column=column.title, issue=page.issue_number,
         card={"facts": [f"第 {page.issue_number} 期"]},
     )
     meta["date"] = page.date.isoformat()
-    featured = linked_stories((f.story for f in page.featured_scientists.select_related("story__portrait")), context)
+    featured = linked_stories((f.story for f in page.featured_scientists.all()), context)
     if featured:
         meta["featured"] = featured
     return context.document(page, meta, render_body(page.body, context))

@@ -15,7 +15,7 @@ from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
 
-from .documents import article_document, column_document
+from .documents import ARTICLE_EXPORT_PREFETCH, article_document, column_document
 
 
 class ColumnPage(Publishable, InProgramme, ChineseSearchMixin, Page):
@@ -113,6 +113,8 @@ class ColumnArticlePage(Publishable, InProgramme, ChineseSearchMixin, Page):
     class Meta:
         verbose_name = _("专栏文章")
         verbose_name_plural = _("专栏文章")
+
+    export_prefetch = ARTICLE_EXPORT_PREFETCH
 
     def to_document(self, context):
         return article_document(self, context)

@@ -115,7 +115,10 @@ def sanitise_html(value):
     """Return ``value`` with everything outside the policy removed. Idempotent."""
     if not value:
         return value or ""
-    clean = _cleaner.clean(_SCRIPT_LIKE.sub("", value))
+    stripped = _SCRIPT_LIKE.sub("", value)
+    clean = _cleaner.clean(stripped)
+    if clean == stripped:
+        return clean  # already a fixed point (clean content from the database): a second pass changes nothing
     # bleach serialises mis-nested input (an <h6> inside an <h1>) in a form that parses
     # differently a second time; a second pass reaches the fixed point.
     for _attempt in range(3):

@@ -18,6 +18,10 @@ def text_on(hex_colour):
     return "#ffffff" if on_white >= on_dark else "#1a1a1a"
 
 
+# What programme_document reads, fetched for all programmes at once by the exporter.
+EXPORT_PREFETCH = ("logo",)
+
+
 def programme_document(page, context):
     card = {"colour": page.brand_colour, "colour_text": text_on(page.brand_colour)}
     meta = context.front_matter(

@@ -10,7 +10,7 @@ from cms.core.search import ChineseSearchMixin
 from cms.core.validators import hex_colour, latin_slug
 from cms.publish.protocol import Publishable
 
-from .documents import programme_document
+from .documents import EXPORT_PREFETCH, programme_document
 
 
 class ProgrammePage(Publishable, ChineseSearchMixin, Page):
@@ -59,6 +59,8 @@ class ProgrammePage(Publishable, ChineseSearchMixin, Page):
             latin_slug(self.slug)
         except ValidationError as error:
             raise ValidationError({"slug": error}) from None
+
+    export_prefetch = EXPORT_PREFETCH
 
     def to_document(self, context):
         return programme_document(self, context)

@@ -7,14 +7,16 @@ this module only places, links and lists the documents it is given.
 
 import hashlib
 import os
+import pickle
 import posixpath
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone, translation
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -30,6 +32,7 @@ KEEP = {"README.md", MANIFEST_NAME}
 RESERVED = {"tags", "library", "media", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
 IMAGE_WIDTHS = (480, 960, 1440)
 FEED_LENGTH = 50
+PREFETCH_SLICE = 500
 
 
 class ExportError(Exception):
@@ -64,15 +67,35 @@ def exportable_pages():
             continue
         kept.append(page)
         kept_paths.add(page.path)
+    prefetch(kept)
     return root, kept
 
 
-def document_path(page, root):
-    """content/-relative path: home → index.md; pages that can hold children → <slugs>/index.md."""
+def prefetch(pages):
+    """Fetch what each page type's ``to_document`` reads (``export_prefetch``), one query per relation."""
+    by_class = {}
+    for page in pages:
+        by_class.setdefault(type(page), []).append(page)
+    for cls, group in by_class.items():
+        lookups = getattr(cls, "export_prefetch", ())
+        # In slices: one lookup over thousands of pages makes an SQL expression too deep for SQLite.
+        for start in range(0, len(group) if lookups else 0, PREFETCH_SLICE):
+            prefetch_related_objects(group[start : start + PREFETCH_SLICE], *lookups)
+
+
+def document_path(page, root, by_tree_path=None):
+    """content/-relative path: home → index.md; pages that can hold children → <slugs>/index.md.
+
+    ``by_tree_path`` ({treebeard path: page}, every exported page) spares a query per page.
+    """
     if page.pk == root.pk:
         return "index.md"
-    ancestors = Page.objects.ancestor_of(page, inclusive=True).filter(depth__gt=root.depth).order_by("depth")
-    slugs = [p.slug for p in ancestors]
+    if by_tree_path is not None:
+        steps = range(len(root.path) + page.steplen, len(page.path) + 1, page.steplen)
+        slugs = [by_tree_path[page.path[:end]].slug for end in steps]
+    else:
+        ancestors = Page.objects.ancestor_of(page, inclusive=True).filter(depth__gt=root.depth).order_by("depth")
+        slugs = [p.slug for p in ancestors]
     if page.specific_class.allowed_subpage_models():
         return "/".join(slugs) + "/index.md"
     return "/".join(slugs) + ".md"
@@ -108,19 +131,67 @@ class ExportContext:
     paths: dict  # page id → document path
     assets: dict = field(default_factory=dict)  # content path → callable writing bytes, or None
     current_path: str = ""
+    by_tree_path: dict = field(default_factory=dict)  # treebeard path → exported page
+    # What the document being rendered read through this context, for the render cache:
+    # {(kind, pk): fingerprint} and {asset path: (kind, pk, rendition spec)}.
+    uses: dict = field(default_factory=dict)
+    used_assets: dict = field(default_factory=dict)
+
+    # Dependencies (for the render cache) ---------------------------------------------------
+    def page_use(self, page_id):
+        """Record that the current document depends on another page: its path and its content."""
+        self.uses[("page", page_id)] = self.page_state(page_id)
+
+    def page_state(self, page_id):
+        """(path, fingerprint) of a page as exported now; (None, None) for a page that is not."""
+        states = self.__dict__.setdefault("_states", {})
+        if page_id not in states:
+            page = self.by_pk.get(page_id)
+            states[page_id] = (self.paths.get(page_id), fingerprint(page) if page is not None else None)
+        return states[page_id]
+
+    @property
+    def by_pk(self):
+        if getattr(self, "_by_pk", None) is None:
+            self._by_pk = {page.pk: page for page in self.by_tree_path.values()}
+        return self._by_pk
 
     # Paths and links -----------------------------------------------------------------------
     def path_of(self, page):
+        self.page_use(page.pk)
         return self.paths.get(page.pk)
+
+    def parent(self, page):
+        """The exported parent page (specific), without a query."""
+        parent = self.by_tree_path.get(page.path[: -page.steplen])
+        if parent is None:
+            return page.get_parent().specific
+        self.page_use(parent.pk)
+        return parent
+
+    def ancestor(self, page, model):
+        """The nearest exported ancestor that is a ``model`` (e.g. the programme), without a query."""
+        for end in range(len(page.path) - page.steplen, 0, -page.steplen):
+            ancestor = self.by_tree_path.get(page.path[:end])
+            if isinstance(ancestor, model):
+                self.page_use(ancestor.pk)
+                return ancestor
+        return model.objects.ancestor_of(page).first()
 
     def link(self, page):
         """Relative Markdown link target to another exported page, or None if it is not public."""
-        target = self.paths.get(page.pk) if page is not None else None
+        if page is None:
+            return None
+        self.page_use(page.pk)
+        target = self.paths.get(page.pk)
         return relative(self.current_path, target) if target else None
 
     def url(self, page):
         """The public URL path (``/programme/slug/``) of another exported page, or None if it is not public."""
-        target = self.paths.get(page.pk) if page is not None else None
+        if page is None:
+            return None
+        self.page_use(page.pk)
+        target = self.paths.get(page.pk)
         return canonical_of(target) if target else None
 
     def asset_link(self, content_path):
@@ -153,15 +224,18 @@ class ExportContext:
     # Rich text -------------------------------------------------------------------------------
     def richtext(self, html):
         def page_link(page_id):
+            self.page_use(page_id)
             target = self.paths.get(page_id)
             return relative(self.current_path, target) if target else None
 
         def document_link(doc_id):
             document = get_document_model().objects.filter(pk=doc_id).first()
+            self.uses[("document", doc_id)] = fingerprint(document)
             return self.file(document) if document else None
 
         def image(image_id, alt, _format):
             img = get_image_model().objects.filter(pk=image_id).first()
+            self.uses[("image", image_id)] = fingerprint(img)
             return self.image(img, alt) if img else ""
 
         def media(url):
@@ -173,6 +247,7 @@ class ExportContext:
     def image_renditions(self, image, widths=IMAGE_WIDTHS):
         """[(content path, width, height)] of responsive WebP renditions; registers them for export."""
         file_hash = image.get_file_hash()[:12]
+        self.uses[("image", image.pk)] = fingerprint(image)
         original_width, original_height = image.width, image.height
         sizes, seen = [], set()
         for width in widths:
@@ -184,6 +259,7 @@ class ExportContext:
             path = f"media/images/{image.pk}-{file_hash}-w{actual}.webp"
             spec = f"width-{actual}|format-webp"
             self.assets[path] = _rendition_writer(image, spec)
+            self.used_assets[path] = ("image", image.pk, spec)
             sizes.append((path, actual, height))
         return sizes
 
@@ -227,9 +303,11 @@ class ExportContext:
     def file(self, document):
         """Relative link to a copy of a Wagtail document, at a stable path."""
         file_hash = document.get_file_hash()[:12]
+        self.uses[("document", document.pk)] = fingerprint(document)
         name = safe_name(os.path.basename(document.file.name))
         path = f"media/documents/{document.pk}-{file_hash}/{name}"
         self.assets[path] = _document_writer(document)
+        self.used_assets[path] = ("document", document.pk, None)
         return self.asset_link(path)
 
 
@@ -294,6 +372,109 @@ def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+# The render cache ------------------------------------------------------------------------------
+#
+# A publish worker lives long and publishes often; most pages have not changed since the last
+# publish. A page's document is a function of the page's own fields, of the related objects its
+# type's ``export_prefetch`` names, and of what it reads through the context (other pages' paths
+# and contents, images, documents), which the context records. The cache keeps, per page, the
+# document with fingerprints of all of these, and renders again only when one differs.
+
+_RENDERED = {}  # page id → _Rendered, for the life of the process
+
+
+@dataclass
+class _Rendered:
+    key: str
+    uses: dict
+    document: bytes  # (meta, body), pickled and compressed: a third of the memory of the strings
+    assets: dict
+
+
+def forget_rendered():
+    """Empty the render cache (tests, or after a code change in a long-lived process)."""
+    _RENDERED.clear()
+
+
+def fingerprint(obj):
+    """A digest of every stored field of a model instance (None for None)."""
+    if obj is None:
+        return None
+    digest = hashlib.sha1(type(obj).__name__.encode())
+    for model_field in obj._meta.concrete_fields:
+        digest.update(b"\x1f" + str(model_field.value_to_string(obj)).encode())
+    return digest.hexdigest()
+
+
+def _prefetched(page, lookup):
+    """The objects a prefetch lookup loaded onto ``page``, or None if any step was not loaded."""
+    objects = [page]
+    for part in lookup.split("__"):
+        found = []
+        for obj in objects:
+            cache = getattr(obj, "_prefetched_objects_cache", {})
+            if part in cache:
+                found.extend(cache[part])
+            elif obj._meta.get_field(part).is_relation and obj._meta.get_field(part).many_to_one:
+                if not obj._meta.get_field(part).is_cached(obj):
+                    return None
+                related = getattr(obj, part)
+                if related is not None:
+                    found.append(related)
+            else:
+                return None
+        objects = found
+    return objects
+
+
+def _page_key(page, path):
+    """Fingerprint of the page and of what export_prefetch loaded for it; None when not cacheable."""
+    parts = [path, fingerprint(page)]
+    for lookup in getattr(page, "export_prefetch", ()):
+        loaded = _prefetched(page, lookup)
+        if loaded is None:
+            return None
+        parts.append(lookup)
+        parts.extend(fingerprint(obj) for obj in loaded)
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def _current_uses(pages, context):
+    """The current fingerprints of every image and document that cached documents used."""
+    wanted = {"image": set(), "document": set()}
+    for page in pages:
+        entry = _RENDERED.get(page.pk)
+        for kind, pk in entry.uses if entry else ():
+            if kind in wanted:
+                wanted[kind].add(pk)
+    current = {}
+    for kind, model in (("image", get_image_model()), ("document", get_document_model())):
+        found = model.objects.in_bulk(wanted[kind]) if wanted[kind] else {}
+        current.update({(kind, pk): (fingerprint(found.get(pk)), found.get(pk)) for pk in wanted[kind]})
+    return current
+
+
+def _render(page, context, current):
+    """The page's document, from the cache when nothing it depends on changed."""
+    key = _page_key(page, context.current_path)
+    entry = _RENDERED.get(page.pk)
+    if key is not None and entry is not None and entry.key == key and all(
+        (context.page_state(pk) if kind == "page" else current.get((kind, pk), (None,))[0]) == value
+        for (kind, pk), value in entry.uses.items()
+    ):
+        for path, (kind, pk, spec) in entry.assets.items():
+            obj = current[(kind, pk)][1]  # today's object: the writer reads today's file
+            context.assets[path] = _rendition_writer(obj, spec) if kind == "image" else _document_writer(obj)
+        meta, body = pickle.loads(zlib.decompress(entry.document))
+        return Document(path=context.current_path, meta=meta, body=body)
+    context.uses, context.used_assets = {}, {}
+    document = page.to_document(context)
+    if key is not None:
+        kept = zlib.compress(pickle.dumps((document.meta, document.body), pickle.HIGHEST_PROTOCOL), 1)
+        _RENDERED[page.pk] = _Rendered(key, dict(context.uses), kept, dict(context.used_assets))
+    return document
+
+
 # The export ------------------------------------------------------------------------------------
 
 @dataclass
@@ -308,23 +489,25 @@ def render_documents(progress=None):
     root, pages = exportable_pages()
     if root is None:
         return {}, None
-    paths = {page.pk: document_path(page, root) for page in pages}
+    by_tree_path = {page.path: page for page in pages}
+    paths = {page.pk: document_path(page, root, by_tree_path) for page in pages}
     for path in paths.values():
         top = path.split("/", 1)[0]
         if top in RESERVED or (top.endswith(".md") and top[:-3] in RESERVED):
             raise ExportError(f"页面路径与发布系统保留的名称冲突：{path}")
     if len(set(paths.values())) != len(paths):
         raise ExportError("两个页面导出到了同一路径，请检查页面别名。")
-    context = ExportContext(root=root, paths=paths)
+    context = ExportContext(root=root, paths=paths, by_tree_path=by_tree_path)
     documents = {}
     parent_of = {}
     path_by_tree = {page.path: paths[page.pk] for page in pages}
+    current = _current_uses(pages, context)
     page_by_tree = {page.path: page for page in pages}
     for done, page in enumerate(pages, 1):
         if progress:
             progress("render", done, len(pages))
         context.current_path = paths[page.pk]
-        document = page.to_document(context)
+        document = _render(page, context, current)
         if document.path != paths[page.pk]:
             raise ExportError(f"{type(page).__name__} 导出到了意外的路径 {document.path}")
         document.page_id = page.pk

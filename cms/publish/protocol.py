@@ -29,7 +29,13 @@ class Publishable:
     ``to_document(context)`` receives an :class:`cms.publish.export.ExportContext`, which offers
     helpers for paths, links, rich text, images and files, and must return a :class:`Document`.
     Rendering must be deterministic: the same live revision gives the same document.
+
+    ``export_prefetch`` names the relations ``to_document`` reads (Django ``prefetch_related``
+    lookups): the exporter fetches them for all pages of the type in one query each, instead of
+    one query per page. ``to_document`` then reads them with ``.all()``.
     """
+
+    export_prefetch = ()
 
     def to_document(self, context):  # pragma: no cover - every page type implements it
         raise NotImplementedError(f"{type(self).__name__} must implement to_document()")

@@ -15,7 +15,7 @@ from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
 
-from .documents import contribution_area_document, resource_document
+from .documents import EXPORT_PREFETCH, contribution_area_document, resource_document
 
 
 class Audience(models.Model):
@@ -174,6 +174,8 @@ class ResourcePage(Publishable, InProgramme, ChineseSearchMixin, Page):
         verbose_name = _("科普资源")
         verbose_name_plural = _("科普资源")
 
+    export_prefetch = EXPORT_PREFETCH
+
     def to_document(self, context):
         return resource_document(self, context)
 
@@ -209,6 +211,8 @@ class ContributionAreaPage(Publishable, InProgramme, Page):
 
     parent_page_types = ["programmes.ProgrammePage"]
     subpage_types = ["resources.ResourcePage"]
+
+    export_prefetch = ("institute",)
 
     def to_document(self, context):
         return contribution_area_document(self, context)

@@ -5,8 +5,11 @@ stories); the Markdown body is the story itself and its sources.
 """
 
 from cms.core.documents import render_body
+from cms.programmes.models import ProgrammePage
 
 THUMB_WIDTHS = (240, 480)
+# What story_document reads, fetched for all stories at once by the exporter.
+EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story__portrait")
 
 
 def story_card(story, context):
@@ -30,7 +33,8 @@ def linked_stories(stories, context):
 def story_document(page, context):
     honours = list(page.honours.all())
     meta = context.front_matter(
-        page, kind="story", description=page.summary, programme=page.programme, tags=page.tags.all(),
+        page, kind="story", description=page.summary, programme=context.ancestor(page, ProgrammePage),
+        tags=page.tags.all(),
         image=context.image_path(page.portrait) if page.portrait else None,
         scientist=page.scientist_name, discipline=page.discipline, institution=page.institution,
         honours=[{"title": h.title, "year": h.year} for h in honours],
@@ -40,7 +44,7 @@ def story_document(page, context):
     )
     if page.portrait:
         meta["portrait"] = context.picture(page.portrait, page.portrait_alt)
-    related = linked_stories((r.story for r in page.related_stories.select_related("story__portrait")), context)
+    related = linked_stories((r.story for r in page.related_stories.all()), context)
     if related:
         meta["related"] = related
     parts = [render_body(page.body, context)]

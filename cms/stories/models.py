@@ -16,7 +16,7 @@ from cms.moderation.images import validate_portrait
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
 
-from .documents import story_document
+from .documents import EXPORT_PREFETCH, story_document
 
 
 class StoryTag(TaggedItemBase):
@@ -89,6 +89,8 @@ class StoryPage(Publishable, InProgramme, ChineseSearchMixin, Page):
                 validate_portrait(self.portrait)
             except ValidationError as error:
                 raise ValidationError({"portrait": error}) from None
+
+    export_prefetch = EXPORT_PREFETCH
 
     def to_document(self, context):
         return story_document(self, context)

