@@ -24,3 +24,12 @@ def test_tags_are_shared_and_autocompleted(editor_client, programme):
     response = editor_client.get(reverse("wagtailadmin_tag_autocomplete"), {"term": "航"})
     assert response.status_code == 200
     assert "航天" in response.json()
+
+
+def test_tags_whose_names_differ_only_in_punctuation_get_pages_of_their_own():
+    from cms.publish.export import safe_name
+
+    names = {safe_name(tag) for tag in ("A B", "A-B", "A/B", "A  B", "量子 计算", "量子-计算", "", " ")}
+    assert len(names) == 7  # "" and " " are the same tag once stripped
+    assert safe_name("两弹一星") == "两弹一星" and safe_name("A-B") == "A-B"
+    assert all("/" not in name and " " not in name and name for name in names)

@@ -118,8 +118,15 @@ def local_date(value):
 
 
 def safe_name(text):
-    """A file-name-safe version of a tag or file name that keeps Chinese characters."""
-    name = re.sub(r"[\s/\\?#%:*\"<>|\[\]{}]+", "-", text.strip()).strip("-.")
+    """A file-name-safe version of a tag or file name that keeps Chinese characters.
+
+    Different texts never share a name: where characters had to be replaced ("A B" → "A-B"), a
+    short hash of the text is added, so that the tag "A B" does not overwrite the tag "A-B".
+    """
+    text = text.strip()
+    name = re.sub(r"[\s/\\?#%:*\"<>|\[\]{}]+", "-", text).strip("-.")
+    if name != text:
+        name = f"{name or 'tag'}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:6]}"
     return name or "tag"
 
 
