@@ -560,10 +560,21 @@ def act(page, user, action="approve"):
 
 
 def wait_idle(job_model, budget):
-    """Wait until no publish job is queued or running (a previous change may still be publishing)."""
+    """Wait until no publish job is queued and none is running (the publish lock is free).
+
+    The lock, not a job's status, says whether a publish runs: a job whose process was killed
+    keeps the status "running" for ever.
+    """
+    from cms.publish.lock import PublishLocked, publish_lock
+
     started = time.monotonic()
-    busy = (job_model.Status.QUEUED, job_model.Status.RUNNING)
-    while job_model.objects.filter(status__in=busy).exists():
+    while True:
+        if not job_model.objects.filter(status=job_model.Status.QUEUED).exists():
+            try:
+                with publish_lock(wait=False):
+                    return
+            except PublishLocked:
+                pass
         if time.monotonic() - started > budget:
             raise RuntimeError("发布后台一直忙，没有空闲下来。")
         time.sleep(0.2)
