@@ -68,34 +68,11 @@ def search_download(site_dir, word):
 KEPU_RESULTS_SHOWN = 10  # PAGE_SIZE in themes/assets/kepu-search.js
 
 
-def _varint(data, pos):
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, pos
-
-
 def _postings(path, term):
-    """The page numbers a postings file lists for ``term`` (the format in cms/publish/search.py)."""
-    data, pos, wanted = path.read_bytes(), 0, term.encode("utf-8")
-    while pos < len(data):
-        length, pos = _varint(data, pos)
-        found, pos = data[pos : pos + length], pos + length
-        count, pos = _varint(data, pos)
-        pages, page = [], -1
-        for _ in range(count):
-            value, pos = _varint(data, pos)
-            if value & 1:
-                _weight, pos = _varint(data, pos)
-            page += (value >> 1) + 1
-            pages.append(page)
-        if found == wanted:
-            return pages
-    return []
+    """The page numbers a postings file lists for ``term``."""
+    from cms.publish import search
+
+    return [page for page, _weight in search.read_postings(path).get(term, [])]
 
 
 def _kepu_matches(search_dir, text):

@@ -27,37 +27,6 @@ def live_site(settings):
     return Path(os.path.realpath(settings.KEPU_SITE_DIR))
 
 
-# Reading the index in Python, to check what the writer wrote ------------------------------------
-
-
-def read_postings(path):
-    """{term: [(page, weight)]} of one postings file (the format in cms/publish/search.py)."""
-    data, at, table = Path(path).read_bytes(), 0, {}
-
-    def varint():
-        nonlocal at
-        value = shift = 0
-        while True:
-            byte = data[at]
-            at += 1
-            value |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                return value
-
-    while at < len(data):
-        length = varint()
-        term = data[at : at + length].decode("utf-8")
-        at += length
-        page, postings = -1, []
-        for _ in range(varint()):
-            code = varint()
-            page += (code >> 1) + 1
-            postings.append((page, varint() if code & 1 else 1))
-        table[term] = postings
-    return table
-
-
 def pages_with(site_dir, word):
     """Site URLs of the pages holding every pair (or the character) of ``word``, from the index files."""
     search_dir = Path(site_dir) / "search"
@@ -69,7 +38,7 @@ def pages_with(site_dir, word):
         common = None
         for kind, term in wanted:
             buckets = shard["chars"] if kind == "c" else shard["grams"]
-            table = read_postings(search_dir / shard["dir"] / kind / f"{search.term_hash(term) % buckets:x}.bin")
+            table = search.read_postings(search_dir / shard["dir"] / kind / f"{search.term_hash(term) % buckets:x}.bin")
             pages = {page for page, _ in table.get(term, [])}
             common = pages if common is None else common & pages
         found |= {urls[page] for page in common or ()}

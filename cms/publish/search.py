@@ -241,6 +241,35 @@ def _encode(entries):
     return bytes(out)
 
 
+def read_postings(path):
+    """{term: [(page, weight)]} of one postings file: what ``_encode`` wrote, read back (tests,
+    benchmarks; the browser reads it in themes/assets/kepu-search.js)."""
+    data, at, table = Path(path).read_bytes(), 0, {}
+
+    def varint():
+        nonlocal at
+        value = shift = 0
+        while True:
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return value
+
+    while at < len(data):
+        length = varint()
+        term = data[at : at + length].decode("utf-8")
+        at += length
+        page, postings = -1, []
+        for _ in range(varint()):
+            code = varint()
+            page += (code >> 1) + 1
+            postings.append((page, varint() if code & 1 else 1))
+        table[term] = postings
+    return table
+
+
 def _write_postings(folder, postings, buckets):
     folder.mkdir()
     files = [[] for _ in range(buckets)]
@@ -274,18 +303,6 @@ def write_shard(folder, pages):
     return {"docs": len(pages), "grams": gram_files, "chars": char_files}
 
 
-def _link_tree(source, target):
-    """Copy a folder as hard links (its files are never written in place), or as copies."""
-
-    def link(src, dst):
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=link)
-
-
 def _place(folder, build, earlier):
     """Make ``folder`` exist: keep it, hard-link it from an earlier build, or ``build(tmp)`` it."""
     if folder.is_dir():
@@ -295,7 +312,7 @@ def _place(folder, build, earlier):
     try:
         if earlier is not None and earlier.is_dir():
             tmp.rmdir()
-            _link_tree(earlier, tmp)
+            fsutil.link_tree(earlier, tmp)
             how = "linked"
         else:
             build(tmp)
