@@ -1,11 +1,13 @@
 """The publish step: live pages → content/ → a verified build swapped into site/."""
 
 import hashlib
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Page, PageViewRestriction, Workflow, WorkflowTask
@@ -218,8 +220,8 @@ def test_richtext_becomes_markdown_with_local_links(settings, programme):
     assert "[站外](https://example.org/)" in text
     assert "- 一" in text
     assert "<script>" not in text
-    front = text.split("---\n")[1]
-    assert "kind: story" in front and "programme: gezhi-lundao" in front and "canonical: /gezhi-lundao/source/" in front
+    front = yaml.safe_load(text.split("---\n")[1])  # JSON front matter, read as YAML like any generator does
+    assert (front["kind"], front["programme"], front["canonical"]) == ("story", "gezhi-lundao", "/gezhi-lundao/source/")
 
 
 def test_verification_refuses_an_incomplete_search_index(settings, programme):
@@ -274,3 +276,21 @@ def test_text_reaches_the_site_as_text_never_as_html(settings, programme):
     assert "&lt;img src=x onerror=" in html and "&lt;script&gt;alert(3)&lt;/script&gt; *不是强调*" in html
     home = site_file(settings, "gezhi-lundao", "index.html").read_text()
     assert "<img src=x" not in home and "&lt;img src=x" in home
+
+
+def test_front_matter_reads_back_exactly_with_the_yaml_parsers_generators_use():
+    """Front matter is written as JSON; every text an editor can enter must read back the same
+    through PyYAML (MkDocs uses its C loader), including the characters YAML treats specially."""
+    from cms.publish.export import serialise
+    from tests.moderation.conftest import xss_vectors
+
+    texts = [record.get("payload") or record.get("input") or json.dumps(record, ensure_ascii=False)
+             for _stem, _index, record in xss_vectors()]
+    texts += ["行一\u2028行二\u2029", "\x7f\x85\x9f\ufeff\ufffe\uffff", "---\n...\n---", "𝄞 😀 钱学森", "a: b # c",
+              "'\"\\"]
+    meta = {"title": texts[-1], "texts": texts, "nested": [{"value": text} for text in texts[:50]], "n": 3, "x": None}
+    data = serialise(meta, "正文").decode("utf-8")
+    front = data.split("\n---\n", 1)[0].removeprefix("---\n")
+    for loader in (yaml.SafeLoader, yaml.CSafeLoader):
+        assert yaml.load(front, Loader=loader) == meta
+    assert data.endswith("\n---\n\n正文\n")

