@@ -333,7 +333,7 @@ class Bench:
         if not page.live or page.has_unpublished_changes:
             raise RuntimeError(f"终审后页面没有上线：{page.title}")
         revision = str(page.live_revision_id)
-        root, _pages = export.exportable_pages()
+        root, _rows = export.exportable_rows()
         html_rel = manifest.output_path(export.document_path(page, root))
         live = search = None
         worker_peak = 0

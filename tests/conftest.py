@@ -17,6 +17,16 @@ from cms.stories.models import StoryPage
 PASSWORD = "kepu-test-pass-123"
 
 
+@pytest.fixture(autouse=True)
+def cold_exporter():
+    """Each test starts with an empty render cache, as a new publish worker does."""
+    from cms.publish import export
+
+    export.forget_rendered()
+    yield
+    export.forget_rendered()
+
+
 @pytest.fixture
 def home(db):
     return HomePage.objects.get()

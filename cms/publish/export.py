@@ -8,16 +8,17 @@ this module only places, links and lists the documents it is given.
 import hashlib
 import json
 import os
-import pickle
 import posixpath
 import re
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone, translation
+from modelcluster.fields import ParentalKey
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
@@ -39,8 +40,27 @@ class ExportError(Exception):
     pass
 
 
-def exportable_pages():
-    """Live, public, unexpired pages of the default site whose every ancestor is exported too.
+@dataclass(frozen=True)
+class PageRow:
+    """A page as the exporter first sees it: its row in wagtailcore_page, without the specific
+    fields. Enough to decide what is exported, where it goes and whether it changed."""
+
+    pk: int
+    path: str
+    slug: str
+    specific_class: type
+    live_revision_id: int | None
+    signature: str  # digest of the whole row: a new revision, a move or a rename changes it
+
+    steplen = Page.steplen
+
+
+_ROW_FIELDS = [model_field.attname for model_field in Page._meta.concrete_fields]
+
+
+def exportable_rows():
+    """(root page, [PageRow]) of the live, public, unexpired pages of the default site whose every
+    ancestor is exported too, in tree order. One query, no specific fields.
 
     Only pages with a live revision count (what an approver published); the site root is the
     exception, so that a home page created by a migration still gives the site its front page.
@@ -50,25 +70,39 @@ def exportable_pages():
         return None, []
     root = site.root_page
     now = timezone.now()
-    pages = (
+    values = (
         Page.objects.descendant_of(root, inclusive=True).live().public()
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .order_by("path").specific()
+        .order_by("path").values_list(*_ROW_FIELDS)
     )
+    at = {name: index for index, name in enumerate(_ROW_FIELDS)}
     kept, kept_paths = [], set()
-    for page in pages:
-        parent_path = page.path[: -page.steplen]
-        if page.pk != root.pk and parent_path not in kept_paths:
+    for row in values:
+        pk, path = row[at["id"]], row[at["path"]]
+        if pk != root.pk and path[: -Page.steplen] not in kept_paths:
             continue  # an ancestor is not public (draft, private, expired, unpublishable): neither is this
-        if not isinstance(page, Publishable):
+        cls = ContentType.objects.get_for_id(row[at["content_type_id"]]).model_class()
+        if cls is None or not issubclass(cls, Publishable):
             continue
-        if page.live_revision_id is None and page.pk != root.pk:
+        if row[at["live_revision_id"]] is None and pk != root.pk:
             # Live but never published through a revision (made in code): no approved revision to show.
             continue
-        kept.append(page)
-        kept_paths.add(page.path)
-    prefetch(kept)
+        signature = hashlib.sha1(repr(row).encode()).hexdigest()
+        kept.append(PageRow(pk, path, row[at["slug"]], cls, row[at["live_revision_id"]], signature))
+        kept_paths.add(path)
     return root, kept
+
+
+def load_pages(rows, root):
+    """{pk: specific page} for ``rows``, with what their types' ``to_document`` reads prefetched."""
+    wanted = {row.pk for row in rows}
+    if len(wanted) > PREFETCH_SLICE:  # most of the site: one pass over the tree, not a giant IN (…)
+        pages = [p for p in Page.objects.descendant_of(root, inclusive=True).live().order_by("path").specific()
+                 if p.pk in wanted]
+    else:
+        pages = list(Page.objects.filter(pk__in=wanted).specific()) if wanted else []
+    prefetch(pages)
+    return {page.pk: page for page in pages}
 
 
 def prefetch(pages):
@@ -138,9 +172,12 @@ class ExportContext:
     paths: dict  # page id → document path
     assets: dict = field(default_factory=dict)  # content path → callable writing bytes, or None
     current_path: str = ""
-    by_tree_path: dict = field(default_factory=dict)  # treebeard path → exported page
+    by_tree_path: dict = field(default_factory=dict)  # treebeard path → PageRow of every exported page
+    rows: dict = field(default_factory=dict)  # page id → PageRow
+    pages: dict = field(default_factory=dict)  # page id → specific page, those loaded so far
     # What the document being rendered read through this context, for the render cache:
-    # {(kind, pk): fingerprint} and {asset path: (kind, pk, rendition spec)}.
+    # {("page", pk): (path, row signature)}, {(model label, pk): fingerprint} and
+    # {asset path: (model label, pk, rendition spec or None)}.
     uses: dict = field(default_factory=dict)
     used_assets: dict = field(default_factory=dict)
 
@@ -150,18 +187,18 @@ class ExportContext:
         self.uses[("page", page_id)] = self.page_state(page_id)
 
     def page_state(self, page_id):
-        """(path, fingerprint) of a page as exported now; (None, None) for a page that is not."""
-        states = self.__dict__.setdefault("_states", {})
-        if page_id not in states:
-            page = self.by_pk.get(page_id)
-            states[page_id] = (self.paths.get(page_id), fingerprint(page) if page is not None else None)
-        return states[page_id]
+        """(path, row signature) of a page as exported now; (None, None) for a page that is not."""
+        row = self.rows.get(page_id)
+        return (self.paths.get(page_id), row.signature if row else None)
 
-    @property
-    def by_pk(self):
-        if getattr(self, "_by_pk", None) is None:
-            self._by_pk = {page.pk: page for page in self.by_tree_path.values()}
-        return self._by_pk
+    def object_use(self, obj):
+        self.uses[(obj._meta.label_lower, obj.pk)] = fingerprint(obj)
+
+    def specific(self, row):
+        """The specific page of an exported row (loaded once per export)."""
+        if row.pk not in self.pages:
+            self.pages[row.pk] = Page.objects.get(pk=row.pk).specific
+        return self.pages[row.pk]
 
     # Paths and links -----------------------------------------------------------------------
     def path_of(self, page):
@@ -169,20 +206,20 @@ class ExportContext:
         return self.paths.get(page.pk)
 
     def parent(self, page):
-        """The exported parent page (specific), without a query."""
+        """The exported parent page (specific)."""
         parent = self.by_tree_path.get(page.path[: -page.steplen])
         if parent is None:
             return page.get_parent().specific
         self.page_use(parent.pk)
-        return parent
+        return self.specific(parent)
 
     def ancestor(self, page, model):
-        """The nearest exported ancestor that is a ``model`` (e.g. the programme), without a query."""
+        """The nearest exported ancestor that is a ``model`` (e.g. the programme)."""
         for end in range(len(page.path) - page.steplen, 0, -page.steplen):
             ancestor = self.by_tree_path.get(page.path[:end])
-            if isinstance(ancestor, model):
+            if ancestor is not None and issubclass(ancestor.specific_class, model):
                 self.page_use(ancestor.pk)
-                return ancestor
+                return self.specific(ancestor)
         return model.objects.ancestor_of(page).first()
 
     def link(self, page):
@@ -237,12 +274,12 @@ class ExportContext:
 
         def document_link(doc_id):
             document = get_document_model().objects.filter(pk=doc_id).first()
-            self.uses[("document", doc_id)] = fingerprint(document)
+            self.uses[(get_document_model()._meta.label_lower, doc_id)] = fingerprint(document)
             return self.file(document) if document else None
 
         def image(image_id, alt, _format):
             img = get_image_model().objects.filter(pk=image_id).first()
-            self.uses[("image", image_id)] = fingerprint(img)
+            self.uses[(get_image_model()._meta.label_lower, image_id)] = fingerprint(img)
             return self.image(img, alt) if img else ""
 
         def media(url):
@@ -254,7 +291,7 @@ class ExportContext:
     def image_renditions(self, image, widths=IMAGE_WIDTHS):
         """[(content path, width, height)] of responsive WebP renditions; registers them for export."""
         file_hash = image.get_file_hash()[:12]
-        self.uses[("image", image.pk)] = fingerprint(image)
+        self.object_use(image)
         original_width, original_height = image.width, image.height
         sizes, seen = [], set()
         for width in widths:
@@ -266,7 +303,7 @@ class ExportContext:
             path = f"media/images/{image.pk}-{file_hash}-w{actual}.webp"
             spec = f"width-{actual}|format-webp"
             self.assets[path] = _rendition_writer(image, spec)
-            self.used_assets[path] = ("image", image.pk, spec)
+            self.used_assets[path] = (image._meta.label_lower, image.pk, spec)
             sizes.append((path, actual, height))
         return sizes
 
@@ -310,11 +347,11 @@ class ExportContext:
     def file(self, document):
         """Relative link to a copy of a Wagtail document, at a stable path."""
         file_hash = document.get_file_hash()[:12]
-        self.uses[("document", document.pk)] = fingerprint(document)
+        self.object_use(document)
         name = safe_name(os.path.basename(document.file.name))
         path = f"media/documents/{document.pk}-{file_hash}/{name}"
         self.assets[path] = _document_writer(document)
-        self.used_assets[path] = ("document", document.pk, None)
+        self.used_assets[path] = (document._meta.label_lower, document.pk, None)
         return self.asset_link(path)
 
 
@@ -372,25 +409,34 @@ def sha256(data):
 # The render cache ------------------------------------------------------------------------------
 #
 # A publish worker lives long and publishes often; most pages have not changed since the last
-# publish. A page's document is a function of the page's own fields, of the related objects its
-# type's ``export_prefetch`` names, and of what it reads through the context (other pages' paths
-# and contents, images, documents), which the context records. The cache keeps, per page, the
-# document with fingerprints of all of these, and renders again only when one differs.
+# publish. A page's document is a function of its live revision, of the other pages it reads
+# (through the context, or through its type's ``export_prefetch``: a related story) and of the
+# other objects it reads (images, documents, snippets, tags). A new revision, a move or a rename
+# changes the page's row in wagtailcore_page, so the exporter first reads only those rows (one
+# query), and the objects cached documents used (one query per model), and loads and renders only
+# the pages whose own row, or any page or object they read, differs from what the cache recorded.
+# Objects that belong to a page (inline panels: honours, sources …) change only with its revision.
+#
+# The rule for code: change a live page's content by publishing a revision, as the admin does. A
+# live page's fields saved directly (``page.save()`` without a revision) reach the site at the next
+# cold export: a new worker, or the ``publish_site`` command (a new process).
 
 _RENDERED = {}  # page id → _Rendered, for the life of the process
 
 
 @dataclass
 class _Rendered:
-    key: str
-    uses: dict
-    document: bytes  # (meta, body), pickled and compressed: a third of the memory of the strings
+    key: tuple  # (document path, page row signature)
+    uses: dict  # what the context recorded, plus the objects export_prefetch loaded
+    meta: dict
+    body: str
     assets: dict
 
 
 def forget_rendered():
     """Empty the render cache (tests, or after a code change in a long-lived process)."""
     _RENDERED.clear()
+    _SERIALISED.clear()
 
 
 def fingerprint(obj):
@@ -403,72 +449,76 @@ def fingerprint(obj):
     return digest.hexdigest()
 
 
-def _prefetched(page, lookup):
-    """The objects a prefetch lookup loaded onto ``page``, or None if any step was not loaded."""
-    objects = [page]
-    for part in lookup.split("__"):
-        found = []
-        for obj in objects:
-            cache = getattr(obj, "_prefetched_objects_cache", {})
-            if part in cache:
-                found.extend(cache[part])
-            elif obj._meta.get_field(part).is_relation and obj._meta.get_field(part).many_to_one:
-                if not obj._meta.get_field(part).is_cached(obj):
-                    return None
-                related = getattr(obj, part)
-                if related is not None:
-                    found.append(related)
-            else:
-                return None
-        objects = found
-    return objects
+def _belongs_to_page(obj):
+    """An inline object (honour, source, related-story link): saved with its page's revision."""
+    return any(isinstance(f, ParentalKey) for f in obj._meta.concrete_fields)
 
 
-def _page_key(page, path):
-    """Fingerprint of the page and of what export_prefetch loaded for it; None when not cacheable."""
-    parts = [path, fingerprint(page)]
+def _prefetched_uses(page, context):
+    """Record what ``export_prefetch`` loaded onto ``page``: other pages and other objects."""
     for lookup in getattr(page, "export_prefetch", ()):
-        loaded = _prefetched(page, lookup)
-        if loaded is None:
-            return None
-        parts.append(lookup)
-        parts.extend(fingerprint(obj) for obj in loaded)
-    return hashlib.sha1(repr(parts).encode()).hexdigest()
+        objects = [page]
+        for part in lookup.split("__"):
+            found = []
+            for obj in objects:
+                cache = getattr(obj, "_prefetched_objects_cache", {})
+                if part in cache:
+                    found.extend(cache[part])
+                else:
+                    related = getattr(obj, part)
+                    if hasattr(related, "all"):  # a relation not prefetched after all
+                        found.extend(related.all())
+                    elif related is not None:
+                        found.append(related)
+            for obj in found:
+                if isinstance(obj, Page):
+                    context.page_use(obj.pk)
+                elif not _belongs_to_page(obj):
+                    context.object_use(obj)
+            objects = found
 
 
-def _current_uses(pages, context):
-    """The current fingerprints of every image and document that cached documents used."""
-    wanted = {"image": set(), "document": set()}
-    for page in pages:
-        entry = _RENDERED.get(page.pk)
+def _current_objects(rows):
+    """{(model label, pk): (fingerprint, object)} today, of every object a cached document used."""
+    wanted = {}
+    for row in rows:
+        entry = _RENDERED.get(row.pk)
         for kind, pk in entry.uses if entry else ():
-            if kind in wanted:
-                wanted[kind].add(pk)
+            if kind != "page":
+                wanted.setdefault(kind, set()).add(pk)
     current = {}
-    for kind, model in (("image", get_image_model()), ("document", get_document_model())):
-        found = model.objects.in_bulk(wanted[kind]) if wanted[kind] else {}
-        current.update({(kind, pk): (fingerprint(found.get(pk)), found.get(pk)) for pk in wanted[kind]})
+    for label, pks in wanted.items():
+        model = apps.get_model(label)
+        ordered = sorted(pks)
+        for start in range(0, len(ordered), PREFETCH_SLICE):
+            found = model.objects.in_bulk(ordered[start : start + PREFETCH_SLICE])
+            current.update({(label, pk): (fingerprint(obj), obj) for pk, obj in found.items()})
     return current
 
 
-def _render(page, context, current):
-    """The page's document, from the cache when nothing it depends on changed."""
-    key = _page_key(page, context.current_path)
-    entry = _RENDERED.get(page.pk)
-    if key is not None and entry is not None and entry.key == key and all(
-        (context.page_state(pk) if kind == "page" else current.get((kind, pk), (None,))[0]) == value
-        for (kind, pk), value in entry.uses.items()
-    ):
-        for path, (kind, pk, spec) in entry.assets.items():
-            obj = current[(kind, pk)][1]  # today's object: the writer reads today's file
-            context.assets[path] = _rendition_writer(obj, spec) if kind == "image" else _document_writer(obj)
-        meta, body = pickle.loads(zlib.decompress(entry.document))
-        return Document(path=context.current_path, meta=meta, body=body)
+def _cached(row, context, current):
+    """The page's document from the cache if nothing it was made from has changed, else None."""
+    entry = _RENDERED.get(row.pk)
+    if entry is None or entry.key != (context.current_path, row.signature):
+        return None
+    for (kind, pk), value in entry.uses.items():
+        now = context.page_state(pk) if kind == "page" else current.get((kind, pk), (None,))[0]
+        if now != value:
+            return None
+    for path, (label, pk, spec) in entry.assets.items():
+        obj = current[(label, pk)][1]  # today's object: the writer reads today's file
+        context.assets[path] = _rendition_writer(obj, spec) if spec else _document_writer(obj)
+    return Document(path=context.current_path, meta=dict(entry.meta), body=entry.body)
+
+
+def _render(page, row, context):
     context.uses, context.used_assets = {}, {}
     document = page.to_document(context)
-    if key is not None:
-        kept = zlib.compress(pickle.dumps((document.meta, document.body), pickle.HIGHEST_PROTOCOL), 1)
-        _RENDERED[page.pk] = _Rendered(key, dict(context.uses), kept, dict(context.used_assets))
+    _prefetched_uses(page, context)
+    _RENDERED[page.pk] = _Rendered(
+        (context.current_path, row.signature), dict(context.uses), dict(document.meta), document.body,
+        dict(context.used_assets),
+    )
     return document
 
 
@@ -482,50 +532,83 @@ class ExportResult:
 
 
 def render_documents(progress=None):
-    """Render every exportable page. Returns (documents by path, context)."""
-    root, pages = exportable_pages()
+    """Render every exportable page, from the render cache where nothing changed. Returns
+    (documents by path, context)."""
+    root, rows = exportable_rows()
     if root is None:
         return {}, None
-    by_tree_path = {page.path: page for page in pages}
-    paths = {page.pk: document_path(page, root, by_tree_path) for page in pages}
+    by_tree_path = {row.path: row for row in rows}
+    paths = {row.pk: document_path(row, root, by_tree_path) for row in rows}
     for path in paths.values():
         top = path.split("/", 1)[0]
         if top in RESERVED or (top.endswith(".md") and top[:-3] in RESERVED):
             raise ExportError(f"页面路径与发布系统保留的名称冲突：{path}")
     if len(set(paths.values())) != len(paths):
         raise ExportError("两个页面导出到了同一路径，请检查页面别名。")
-    context = ExportContext(root=root, paths=paths, by_tree_path=by_tree_path)
-    documents = {}
-    parent_of = {}
-    path_by_tree = {page.path: paths[page.pk] for page in pages}
-    current = _current_uses(pages, context)
-    page_by_tree = {page.path: page for page in pages}
-    for done, page in enumerate(pages, 1):
+    context = ExportContext(root=root, paths=paths, by_tree_path=by_tree_path, rows={r.pk: r for r in rows})
+    current = _current_objects(rows)
+    documents, stale = {}, []
+    for row in rows:
+        context.current_path = paths[row.pk]
+        document = _cached(row, context, current)
+        if document is None:
+            stale.append(row)
+        else:
+            documents[row.pk] = document
+    # Load what must be rendered again, with the ancestors its type reads (programme, column).
+    ancestors = {row.path[:end] for row in stale for end in range(Page.steplen, len(row.path), Page.steplen)}
+    needed = stale + [by_tree_path[path] for path in ancestors if path in by_tree_path]
+    context.pages.update(load_pages(needed, root))
+    for done, row in enumerate(stale, 1):
         if progress:
-            progress("render", done, len(pages))
-        context.current_path = paths[page.pk]
-        document = _render(page, context, current)
-        if document.path != paths[page.pk]:
-            raise ExportError(f"{type(page).__name__} 导出到了意外的路径 {document.path}")
-        document.page_id = page.pk
-        document.revision_id = page.live_revision_id
-        document.meta["page_id"] = page.pk
-        document.meta["revision"] = page.live_revision_id
-        document.group = str(page.specific_class._meta.verbose_name_plural)
-        if page.pk != root.pk:
-            document.group_order = _group_order(page, page_by_tree[page.path[: -page.steplen]])
-        documents[document.path] = document
-        if page.pk != root.pk:
-            parent_of[document.path] = path_by_tree[page.path[: -page.steplen]]
-    for path, parent_path in sorted(parent_of.items()):
-        documents[parent_path].children.append(path)
-    return documents, context
+            progress("render", done, len(stale))
+        context.current_path = paths[row.pk]
+        documents[row.pk] = _render(context.pages[row.pk], row, context)
+
+    by_path = {}
+    for row in rows:
+        document = documents[row.pk]
+        if document.path != paths[row.pk]:
+            raise ExportError(f"{row.specific_class.__name__} 导出到了意外的路径 {document.path}")
+        document.page_id = row.pk
+        document.revision_id = row.live_revision_id
+        document.meta["page_id"] = row.pk
+        document.meta["revision"] = row.live_revision_id
+        document.group = str(row.specific_class._meta.verbose_name_plural)
+        parent = by_tree_path.get(row.path[: -Page.steplen])
+        if row.pk != root.pk:
+            document.group_order = _group_order(row, parent)
+        by_path[document.path] = document
+        if row.pk != root.pk:
+            by_path[paths[parent.pk]].children.append(document.path)
+    for document in by_path.values():
+        document.children.sort()
+    return by_path, context
 
 
-def _group_order(page, parent):
+def _group_order(row, parent):
     """The position of the page's type among the types its parent allows (stories before columns …)."""
     allowed = list(parent.specific_class.allowed_subpage_models())
-    return allowed.index(page.specific_class) if page.specific_class in allowed else len(allowed)
+    return allowed.index(row.specific_class) if row.specific_class in allowed else len(allowed)
+
+
+# What the last export wrote, so that a document whose front matter and body are the same as then
+# is not serialised again: {"dir": content folder, "files": {path: (meta, body, sha256, size)}}.
+_SERIALISED = {}
+
+
+def _serialised(content_dir, path, meta, body):
+    """(sha256, bytes or None) of a document: None when the last export wrote exactly this there."""
+    if _SERIALISED.get("dir") != content_dir:
+        _SERIALISED.clear()
+        _SERIALISED.update({"dir": content_dir, "files": {}})
+    last = _SERIALISED["files"].get(path)
+    if last is not None and last[1] == body and last[0] == meta:
+        return last[2], None
+    data = serialise(meta, body)
+    digest = sha256(data)
+    _SERIALISED["files"][path] = (meta, body, digest, len(data))
+    return digest, data
 
 
 def export(content_dir=None, *, checkpoint=None, progress=None):
@@ -539,58 +622,67 @@ def export(content_dir=None, *, checkpoint=None, progress=None):
     content_dir = Path(content_dir or settings.KEPU_CONTENT_DIR)
     with translation.override(settings.LANGUAGE_CODE):
         documents, context = render_documents(progress)
-        files = generate.finish_documents(documents)
-        generated = {**generate.tag_pages(documents), **generate.library_pages(documents)}
+        pages = generate.finish_documents(documents)  # {path: (meta, body)}
+        listings = {**generate.tag_pages(documents), **generate.library_pages(documents)}
         site = SiteSettings.load()
+        generated = {path: (sha256(data), data) for path, data in generate.feeds(
+            documents, site_name=site.site_name, base_url=site.base_url, description=site.description,
+        ).items()} if documents else {}
         if documents:
-            generated.update(generate.feeds(
-                documents, site_name=site.site_name, base_url=site.base_url, description=site.description,
-            ))
-            generated["sitemap.xml"] = generate.sitemap(documents, generated, base_url=site.base_url)
-        clashes = sorted(set(files) & set(generated))
+            data = generate.sitemap(documents, listings, base_url=site.base_url)
+            generated["sitemap.xml"] = (sha256(data), data)
+        clashes = sorted(set(pages) & (set(listings) | set(generated)))
         if clashes:
             raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")
+        key = str(content_dir.resolve())
+        files = {path: _serialised(key, path, *page) for path, page in pages.items()}
+        generated.update({path: _serialised(key, path, *page) for path, page in listings.items()})
     assets = dict(context.assets) if context else {}
     every = {**files, **generated}
 
     content_dir.mkdir(parents=True, exist_ok=True)
     written, deleted = [], []
     total = len(every) + len(assets)
-    for done, (path, data) in enumerate(sorted(every.items()), 1):
-        progress("write", done, total)
+    for done, (path, (_digest, data)) in enumerate(sorted(every.items()), 1):
         target = content_dir / path
+        if data is None:  # what the last export wrote here: write it only if it is no longer there
+            size = _SERIALISED["files"][path][3]
+            if target.is_file() and target.stat().st_size == size:
+                continue
+            data = serialise(*(pages.get(path) or listings[path]))
+        progress("write", done, total)
         if not target.is_file() or target.read_bytes() != data:
             fsutil.atomic_write(target, data)
             written.append(path)
             checkpoint("export-write")
     for done, (path, writer) in enumerate(sorted(assets.items()), len(every) + 1):
-        progress("write", done, total)
         target = content_dir / path
         if not target.is_file():
+            progress("write", done, total)
             writer(target)
             written.append(path)
             checkpoint("export-write")
 
     expected = set(every) | set(assets) | KEEP
-    for file in sorted(content_dir.rglob("*"), reverse=True):
-        rel = file.relative_to(content_dir).as_posix()
-        if file.is_dir():
-            if not any(file.iterdir()):
-                file.rmdir()
-        elif rel not in expected:
-            file.unlink()
-            deleted.append(rel)
+    for folder, _dirs, names in os.walk(content_dir, topdown=False):
+        base = os.path.relpath(folder, content_dir)
+        for name in names:
+            rel = name if base == "." else f"{base}/{name}"
+            if rel not in expected:
+                os.unlink(os.path.join(folder, name))
+                deleted.append(rel.replace(os.sep, "/"))
+        if base != "." and not os.listdir(folder):
+            os.rmdir(folder)
 
     manifest = {
         "version": 1,
         "pages": {
-            path: {"page": documents[path].page_id, "revision": documents[path].revision_id,
-                   "sha256": sha256(data)}
-            for path, data in sorted(files.items())
+            path: {"page": documents[path].page_id, "revision": documents[path].revision_id, "sha256": digest}
+            for path, (digest, _data) in sorted(files.items())
         },
-        "generated": {path: {"sha256": sha256(data)} for path, data in sorted(generated.items())},
+        "generated": {path: {"sha256": digest} for path, (digest, _data) in sorted(generated.items())},
         "assets": sorted(assets),
-        "nav": generate.navigation(documents, generated),
+        "nav": generate.navigation(documents, listings),
     }
     from .manifest import write_manifest
 

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
 
-from .export import canonical_of, safe_name, serialise
+from .export import canonical_of, safe_name
 
 RECENT_ON_HOME = 12
 FEED_LENGTH = 50
@@ -116,7 +116,7 @@ def feed_path(section_path):
 def finish_documents(documents):
     """Add listings, breadcrumbs, tag links and feeds to each document's front matter.
 
-    Returns {path: bytes} for every page document.
+    Returns {path: (front matter, body)} for every page document.
     """
     tree = Tree(documents)
     home = documents.get("index.md")
@@ -154,7 +154,7 @@ def finish_documents(documents):
                 meta.setdefault("sections", []).append({"title": "最新内容", "items": [card(d, tree) for d in latest]})
         # Never an empty page: its summary or title stands in for a body it does not have.
         body = document.body.strip() or meta.get("description") or meta["title"]
-        rendered[path] = serialise(meta, body)
+        rendered[path] = (meta, body)
     return rendered
 
 
@@ -180,7 +180,7 @@ def _sequences(documents):
 
 
 def tag_pages(documents):
-    """{path: bytes} for tags/index.md and one page per tag."""
+    """{path: (front matter, body)} for tags/index.md and one page per tag."""
     tree = Tree(documents)
     by_tag = {}
     for document in documents.values():
@@ -196,12 +196,12 @@ def tag_pages(documents):
         meta = {"title": f"标签：{tag}", "description": f"标有“{tag}”的 {len(tagged)} 篇内容，来自各个品牌项目。",
                 "kind": "tag", "canonical": canonical_of(path), "generated": True, "breadcrumbs": index_crumbs,
                 "items": [card(d, tree) for d in _sorted(tagged)]}
-        pages[path] = serialise(meta, meta["description"])
+        pages[path] = (meta, meta["description"])
         cloud.append({"title": tag, "url": _url(path), "count": len(tagged)})
     meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
             "canonical": canonical_of("tags/index.md"), "generated": True, "breadcrumbs": crumbs,
             "tag_cloud": cloud}
-    pages["tags/index.md"] = serialise(meta, meta["description"])
+    pages["tags/index.md"] = (meta, meta["description"])
     return pages
 
 
@@ -225,7 +225,7 @@ def navigation(documents, generated):
 
 
 def library_pages(documents):
-    """{path: bytes}: the library (every document with ``facets``) and one page per facet value."""
+    """{path: (front matter, body)}: the library (every document with ``facets``) and one page per facet value."""
     tree = Tree(documents)
     members = _sorted(d for d in documents.values() if d.meta.get("facets"))
     if not members:
@@ -258,7 +258,7 @@ def library_pages(documents):
     meta = {"title": title, "description": f"{len(members)} 份科普资源，可按{'、'.join(facet_order)}筛选。",
             "kind": "library", "canonical": canonical_of(index_path), "generated": True, "breadcrumbs": crumbs,
             "facet_nav": facets, "items": items}
-    pages[index_path] = serialise(meta, meta["description"])
+    pages[index_path] = (meta, meta["description"])
     library_crumbs = crumbs + [{"title": title, "url": _url(index_path)}]
     for (facet, value), docs in sorted(by_value.items()):
         path = facet_path(facet, value)
@@ -266,7 +266,7 @@ def library_pages(documents):
                 "kind": "library", "canonical": canonical_of(path), "generated": True,
                 "breadcrumbs": library_crumbs, "facet": {"name": facet, "value": value},
                 "facet_nav": facets, "items": [card(d, tree) for d in docs]}
-        pages[path] = serialise(meta, meta["description"])
+        pages[path] = (meta, meta["description"])
     return pages
 
 

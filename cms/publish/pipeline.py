@@ -83,7 +83,7 @@ def publish(*, full=False, progress=None, wait=True):
         live_dir = swap.builds_dir() / live if live else None
         old = manifest.read_manifest(live_dir / "manifest.json") if live else None
         changes = manifest.diff(old, new)
-        if not full and old is not None and manifest.dumps(old) == manifest.dumps(new):
+        if not full and old == new:
             return PublishResult(
                 None, changes, len(exported.written), len(exported.deleted), time.monotonic() - started, up_to_date=True
             )
