@@ -141,3 +141,61 @@ def test_mkdocs_writes_never_reach_through_hard_links(tmp_path):
         utils.copy_file(str(source), str(copied))
     assert live.read_bytes() == b"old"
     assert staged.read_bytes() == b"new" and copied.read_bytes() == b"new css"
+
+
+def indexed_text(site):
+    """Every page record of the site's search index, as one text."""
+    return "".join(path.read_text("utf-8") for path in sorted(Path(site, "search").glob("s/*/d/*.json")))
+
+
+@pytest.mark.django_db
+def test_edited_pages_go_live_first_and_their_search_index_follows(programme, monkeypatch):
+    from cms.publish import pipeline
+
+    story = make_story(programme, title="李四光", slug="li-siguang", body=[("paragraph", "<p>地质学家。</p>")])
+    before = publish().build_id
+    story.body = [("paragraph", "<p>冰川遗迹的发现者。</p>")]
+    story.save_revision().publish()
+
+    seen = {}
+    update_search = pipeline.update_search
+
+    def between_the_two_swaps(live_id, *args, **kwargs):
+        site = Path(os.path.realpath(swap.site_link()))
+        seen["page"] = (site / "gezhi-lundao" / "li-siguang" / "index.html").read_text("utf-8")
+        seen["index"] = indexed_text(site)
+        return update_search(live_id, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "update_search", between_the_two_swaps)
+    result = publish()
+    assert "冰川遗迹" in seen["page"] and "冰川遗迹" not in seen["index"]  # the page was live first
+    assert "冰川遗迹" in indexed_text(build_site(result.build_id))  # then the index
+    # The pages' build was a step of this publish: rolling back goes to the build before it.
+    assert swap.list_builds() == [before, result.build_id]
+    assert swap.previous_build() == before
+
+
+@pytest.mark.django_db
+def test_an_index_that_failed_to_follow_is_built_by_the_next_publish(programme, monkeypatch):
+    from cms.publish import search
+
+    story = make_story(programme, title="李四光", slug="li-siguang", body=[("paragraph", "<p>地质学家。</p>")])
+    publish()
+    story.body = [("paragraph", "<p>冰川遗迹的发现者。</p>")]
+    story.save_revision().publish()
+
+    def fails(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(search, "build_index", fails)
+        with pytest.raises(OSError):
+            publish()
+    site = build_site(swap.live_build())
+    assert "冰川遗迹" in (site / "gezhi-lundao" / "li-siguang" / "index.html").read_text("utf-8")
+    assert "冰川遗迹" not in indexed_text(site)
+
+    result = publish()  # nothing changed in the content, but the index is behind
+    assert not result.up_to_date
+    assert "冰川遗迹" in indexed_text(build_site(result.build_id))
+    assert publish().up_to_date

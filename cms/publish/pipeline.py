@@ -91,6 +91,11 @@ def publish(*, full=False, progress=None, wait=True):
         # Incremental unless asked otherwise or anything besides content changed (theme, settings,
         # navigation, tool versions): start from the live build, minus the outputs of what changed.
         incremental = not full and old is not None and old.get("inputs") == new["inputs"]
+        # When pages were only edited or added, they go live first with the live search index, and
+        # the index follows in a second build a few seconds later: it still holds approved text, and
+        # a new page is simply not found for that moment. A removed page leaves the index at once.
+        search_later = (incremental and not changes.removed and bool(changes.added or changes.changed)
+                        and not old.get("search_pending"))
         staging.mkdir(parents=True)
         if incremental:
             progress("copy")
@@ -100,7 +105,8 @@ def publish(*, full=False, progress=None, wait=True):
         build.write_config(staging / "mkdocs.yml", config)
         progress("build")
         warnings = build.run_mkdocs(staging / "mkdocs.yml", source_date_epoch=0, dirty=incremental)
-        search.build_index(staging / "site", content_dir, new, progress=progress)
+        if not search_later:
+            search.build_index(staging / "site", content_dir, new, progress=progress)
         checkpoint("built")
 
         progress("verify")
@@ -111,12 +117,13 @@ def publish(*, full=False, progress=None, wait=True):
             site_url=site.base_url,
             scans_out=scans,
             previous_scans=verify.read_scans(live_dir) if incremental else None,
+            search_pages=old["pages"] if search_later else None,
         )
         if problems:
             swap.cleanup()
             raise verify.VerificationError(problems)
         verify.write_scans(staging, scans)
-        manifest.write_manifest(staging / "manifest.json", new)
+        manifest.write_manifest(staging / "manifest.json", {**new, "search_pending": True} if search_later else new)
         checkpoint("verified")
 
         progress("swap")
@@ -124,6 +131,8 @@ def publish(*, full=False, progress=None, wait=True):
         checkpoint("promoted")
         swap.activate(build_id)
         checkpoint("swapped")
+        if search_later:
+            build_id = update_search(build_id, content_dir, new, progress=progress)
         swap.cleanup()
         post_publish_error = after_publish(build_id)
         return PublishResult(
@@ -136,6 +145,33 @@ def publish(*, full=False, progress=None, wait=True):
             warnings=warnings,
             post_publish_error=post_publish_error,
         )
+
+
+def update_search(live_id, content_dir, new, *, progress):
+    """The second build of a publish whose pages went live first: the live build with the search
+    index of its pages, verified and swapped in. Returns its id. Killed before the swap, the live
+    build's manifest still says ``search_pending`` and the next publish builds the index."""
+    progress("search")
+    build_id = swap.new_build_id()
+    staging = swap.staging_dir(build_id)
+    live_dir = swap.builds_dir() / live_id
+    staging.mkdir(parents=True)
+    fsutil.link_tree(live_dir / "site", staging / "site")
+    for name in ("mkdocs.yml", verify.SCANS):  # the pages are the very same files
+        os.link(live_dir / name, staging / name)
+    search.build_index(staging / "site", content_dir, new, previous=live_dir / "site" / search.SEARCH_DIR,
+                       progress=progress)
+    checkpoint("search-built")
+    problems = search.verify(staging / "site", [search.page_url(path) for path in new["pages"]])
+    if problems:
+        swap.cleanup()
+        raise verify.VerificationError(problems)
+    manifest.write_manifest(staging / "manifest.json", new)
+    swap.promote(staging, build_id)
+    swap.activate(build_id)
+    checkpoint("search-swapped")
+    swap.retire(live_id)  # the pages' build was a step of this publish, not one to roll back to
+    return build_id
 
 
 def after_publish(build_id):

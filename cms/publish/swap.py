@@ -83,8 +83,15 @@ def activate(build_id):
     fsutil.fsync_dir(link.parent)
 
 
+def retire(build_id):
+    """Take a build that is not live out of the list of builds; the next clean-up removes it."""
+    if build_id != live_build():
+        os.rename(builds_dir() / build_id, builds_dir() / f".retired-{build_id}")
+
+
 def cleanup(keep=None):
-    """Remove unfinished staging folders and stale links, and all but the newest ``keep`` builds.
+    """Remove unfinished staging folders, retired builds and stale links, and all but the newest
+    ``keep`` builds.
 
     Call only while holding the publish lock. Never removes the live build.
     """
@@ -92,7 +99,7 @@ def cleanup(keep=None):
     builds = builds_dir()
     live = live_build()
     for path in builds.iterdir():
-        if path.name.startswith(".staging-"):
+        if path.name.startswith((".staging-", ".retired-")):
             shutil.rmtree(path, ignore_errors=True)
     link = site_link()
     for path in link.parent.glob(f".{link.name}.*.tmp"):

@@ -109,10 +109,13 @@ def write_scans(build_dir, scans):
     fsutil.atomic_write(Path(build_dir) / SCANS, json.dumps(scans, ensure_ascii=False, sort_keys=True).encode())
 
 
-def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=None, scans_out=None):
+def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=None, scans_out=None,
+           search_pages=None):
     """Return a list of problems (empty when the build may go live).
 
-    ``previous_scans``: the saved scans of the build this one was copied from (incremental); a
+    ``search_pages``: the document paths the search index must hold, if not the manifest's pages
+    (a build whose index follows a moment later keeps the live index). ``previous_scans``: the
+    saved scans of the build this one was copied from (incremental); a
     page that is still the very same file (hard link: same inode, size and time) is not parsed
     again, only its links are checked against this build's files. ``scans_out``: a dict to fill
     with this build's scans, for the next build.
@@ -158,7 +161,8 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
                 problems.append(f"{rel} 中的链接 {url} 指向不存在的文件")
     missing = sorted(set(expected) - set(built))
     problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
-    problems.extend(search.verify(site_dir, [search.page_url(path) for path in manifest.get("pages", {})]))
+    indexed = manifest.get("pages", {}) if search_pages is None else search_pages
+    problems.extend(search.verify(site_dir, [search.page_url(path) for path in indexed]))
     if check_live:
         problems.extend(_live_problems(manifest))
     return problems
