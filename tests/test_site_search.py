@@ -98,6 +98,13 @@ def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_
     third = search.build_index(tmp_path / "two", content, changed, cache_dir=cache, target=8)
     assert third["kept"] == 8 and third["built"] == 0
 
+    # A listing page whose cards changed: its document is new, its search record is not.
+    listing = content / "p/page-05.md"
+    listing.write_bytes(listing.read_bytes().replace(b"title:", "sections: [{title: 新卡片}]\ntitle:".encode()))
+    changed["pages"]["p/page-05.md"]["sha256"] = hashlib.sha256(listing.read_bytes()).hexdigest()
+    fourth = search.build_index(tmp_path / "two", content, changed, cache_dir=cache, target=8)
+    assert fourth["kept"] == 8 and fourth["built"] == 0
+
     # A page removed: gone from the index and from the record cache.
     del changed["pages"]["p/page-03.md"]
     search.build_index(tmp_path / "two", content, changed, cache_dir=cache, target=8)

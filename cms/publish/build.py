@@ -9,6 +9,7 @@ are not MkDocs' business here: its built-in search plugin would index only the r
 """
 
 import builtins
+import json
 import logging
 import os
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from mkdocs.utils import meta
 
 from . import search
 
@@ -131,6 +133,35 @@ def replace_on_write():
             del module.open
 
 
+def _json_first_get_data(get_data):
+    """MkDocs' front matter reader, trying JSON first: the export writes front matter as JSON
+    (which is YAML), and ``json.loads`` reads a listing of 2,000 cards 20× faster than PyYAML."""
+
+    def read(doc):
+        match = meta.YAML_RE.match(doc)
+        if match:
+            try:
+                data = json.loads(match.group(1))
+            except ValueError:
+                pass
+            else:
+                if isinstance(data, dict):
+                    return doc[match.end() :].lstrip("\n"), data
+        return get_data(doc)
+
+    return read
+
+
+@contextmanager
+def json_front_matter():
+    get_data = meta.get_data
+    meta.get_data = _json_first_get_data(get_data)
+    try:
+        yield
+    finally:
+        meta.get_data = get_data
+
+
 def run_mkdocs(config_file, *, source_date_epoch, dirty=False):
     """Run ``mkdocs build`` in-process (``--dirty`` when asked). Returns the warnings it logged."""
     from mkdocs.commands.build import build
@@ -146,7 +177,7 @@ def run_mkdocs(config_file, *, source_date_epoch, dirty=False):
         config = load_config(config_file=str(config_file))
         config.plugins.on_startup(command="build", dirty=dirty)
         try:
-            with replace_on_write():
+            with replace_on_write(), json_front_matter():
                 build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()

@@ -95,7 +95,10 @@ def split_document(data):
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    meta = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    try:
+        meta = json.loads(match.group(1))  # what the export writes; any other YAML is read as YAML
+    except ValueError:
+        meta = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     return meta, text[match.end() :]
 
 
@@ -143,6 +146,9 @@ def page_url(doc_path):
     return canonical_of(doc_path)[1:]
 
 
+_RECORD_DIGESTS = {}  # document sha256 → digest of its record, for the life of the process
+
+
 class RecordCache:
     """Records by the sha256 of their document, so an unchanged page is never read or tokenised again."""
 
@@ -166,8 +172,17 @@ class RecordCache:
             fsutil.atomic_write(self._path(sha), data)
         return record
 
+    def digest(self, sha, load):
+        """A digest of the record of the document with this sha256 (remembered for the process)."""
+        if sha not in _RECORD_DIGESTS:
+            record = json.dumps(self.get(sha, load), ensure_ascii=False, sort_keys=True).encode("utf-8")
+            _RECORD_DIGESTS[sha] = hashlib.sha256(record).hexdigest()[:16]
+        return _RECORD_DIGESTS[sha]
+
     def prune(self, keep):
         """Forget records of documents no longer published."""
+        for sha in set(_RECORD_DIGESTS) - set(keep):
+            del _RECORD_DIGESTS[sha]
         if self.root is None or not self.root.is_dir():
             return
         for path in self.root.glob("*/*.json"):
@@ -194,17 +209,19 @@ def bucket_counts(docs):
 
 
 def plan_shards(pages, target=SHARD_TARGET):
-    """{shard folder name: [(document path, sha256)]} for the manifest's pages."""
+    """{shard folder name: [(document path, sha256)]}. ``pages`` is {document path: (sha256, record
+    digest)}; a shard's name changes only when one of its pages' search records does, so a listing
+    page whose cards changed (a new story under a programme) does not rebuild its shard."""
     count = shard_count(len(pages), target)
     groups = {}
-    for path, entry in sorted(pages.items()):
-        groups.setdefault(shard_of(path, count), []).append((path, entry["sha256"]))
+    for path, (sha, record) in sorted(pages.items()):
+        groups.setdefault(shard_of(path, count), []).append((path, sha, record))
     plan = {}
     for number, entries in sorted(groups.items()):
         digest = hashlib.sha256(f"{FORMAT} {TITLE_WEIGHT} {count}".encode())
-        for path, sha in entries:
-            digest.update(f"\0{path} {sha}".encode())
-        plan[f"{number:03d}-{digest.hexdigest()[:16]}"] = entries
+        for path, _sha, record in entries:
+            digest.update(f"\0{path} {record}".encode())
+        plan[f"{number:03d}-{digest.hexdigest()[:16]}"] = [(path, sha) for path, sha, _record in entries]
     return plan
 
 
@@ -366,7 +383,10 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     previous = Path(previous) if previous else _live_search_dir(site_dir)
     cache = RecordCache(cache_dir if cache_dir is not None else _default_cache_dir())
     pages = manifest.get("pages", {})
-    plan = plan_shards(pages, target)
+    plan = plan_shards({
+        path: (entry["sha256"], cache.digest(entry["sha256"], lambda path=path: (content_dir / path).read_bytes()))
+        for path, entry in pages.items()
+    }, target)
     stats = {"pages": len(pages), "shards": len(plan), "built": 0, "linked": 0, "kept": 0}
     shards = []
     for done, (name, entries) in enumerate(plan.items(), 1):
