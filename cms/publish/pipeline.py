@@ -122,7 +122,6 @@ def publish(*, full=False, progress=None, wait=True):
         if problems:
             swap.cleanup()
             raise verify.VerificationError(problems)
-        verify.write_scans(staging, scans)
         manifest.write_manifest(staging / "manifest.json", {**new, "search_pending": True} if search_later else new)
         checkpoint("verified")
 
@@ -131,6 +130,8 @@ def publish(*, full=False, progress=None, wait=True):
         checkpoint("promoted")
         swap.activate(build_id)
         checkpoint("swapped")
+        # For the next build: what verification read. Once live (a build without it is verified whole).
+        verify.write_scans(swap.builds_dir() / build_id, scans)
         if search_later:
             build_id = update_search(build_id, content_dir, new, progress=progress)
         swap.cleanup()
@@ -157,8 +158,7 @@ def update_search(live_id, content_dir, new, *, progress):
     live_dir = swap.builds_dir() / live_id
     staging.mkdir(parents=True)
     fsutil.link_tree(live_dir / "site", staging / "site")
-    for name in ("mkdocs.yml", verify.SCANS):  # the pages are the very same files
-        os.link(live_dir / name, staging / name)
+    os.link(live_dir / "mkdocs.yml", staging / "mkdocs.yml")
     search.build_index(staging / "site", content_dir, new, previous=live_dir / "site" / search.SEARCH_DIR,
                        progress=progress)
     checkpoint("search-built")
@@ -168,6 +168,7 @@ def update_search(live_id, content_dir, new, *, progress):
         raise verify.VerificationError(problems)
     manifest.write_manifest(staging / "manifest.json", new)
     swap.promote(staging, build_id)
+    verify.share_scans(swap.builds_dir() / build_id, live_dir)  # the pages are the very same files
     swap.activate(build_id)
     checkpoint("search-swapped")
     swap.retire(live_id)  # the pages' build was a step of this publish, not one to roll back to
