@@ -199,3 +199,34 @@ def test_an_index_that_failed_to_follow_is_built_by_the_next_publish(programme, 
     assert not result.up_to_date
     assert "冰川遗迹" in indexed_text(build_site(result.build_id))
     assert publish().up_to_date
+
+
+@pytest.mark.django_db
+def test_publishes_that_bring_the_spare_build_up_to_date_equal_a_full_build(programme, monkeypatch):
+    stories = [make_story(programme, title=f"故事{i}", slug=f"story-{i}") for i in range(3)]
+    stories[2].tags.add("地质")  # the tags page is in the navigation from the start
+    stories[2].save_revision().publish()
+    publish()
+    taken = []
+    take_spare = swap.take_spare
+    monkeypatch.setattr(swap, "take_spare", lambda staging: taken.append(take_spare(staging)) or taken[-1])
+
+    def edit(story, **fields):
+        for name, value in fields.items():
+            setattr(story, name, value)
+        story.save_revision().publish()
+        before = snapshot(build_site(swap.live_build()))
+        previous = swap.live_build()
+        assert publish().incremental
+        assert snapshot(build_site(previous)) == before  # the builds one can roll back to are untouched
+
+    edit(stories[0], body=[("paragraph", "<p>第二版。</p>")])
+    new = make_story(programme, title="新故事", slug="story-new", portrait=make_image("新肖像"), portrait_alt="肖像")
+    new.tags.add("新标签")
+    edit(new)
+    edit(stories[1], title="故事一：改了标题")
+    edit(stories[0], body=[("paragraph", "<p>第三版。</p>")])
+    assert sum(spare is not None for spare in taken) >= 3  # the spare was used, not a copy
+
+    incremental = snapshot(build_site(swap.live_build()))
+    assert snapshot(build_site(publish(full=True).build_id)) == incremental

@@ -7,6 +7,7 @@ outputs of the documents that changed, and only those are rendered and parsed ag
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -96,12 +97,12 @@ def publish(*, full=False, progress=None, wait=True):
         # a new page is simply not found for that moment. A removed page leaves the index at once.
         search_later = (incremental and not changes.removed and bool(changes.added or changes.changed)
                         and not old.get("search_pending"))
-        staging.mkdir(parents=True)
         if incremental:
             progress("copy")
-            fsutil.link_tree(live_dir / "site", staging / "site")
-            fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(old, new))
+            _incremental_staging(staging, live_dir, old, new, search_later)
             checkpoint("copied")
+        else:
+            staging.mkdir(parents=True)
         build.write_config(staging / "mkdocs.yml", config)
         progress("build")
         warnings = build.run_mkdocs(staging / "mkdocs.yml", source_date_epoch=0, dirty=incremental)
@@ -134,7 +135,7 @@ def publish(*, full=False, progress=None, wait=True):
         verify.write_scans(swap.builds_dir() / build_id, scans)
         if search_later:
             build_id = update_search(build_id, content_dir, new, progress=progress)
-        swap.cleanup()
+        swap.cleanup(spare=incremental)
         post_publish_error = after_publish(build_id)
         return PublishResult(
             build_id,
@@ -146,6 +147,22 @@ def publish(*, full=False, progress=None, wait=True):
             warnings=warnings,
             post_publish_error=post_publish_error,
         )
+
+
+def _incremental_staging(staging, live_dir, old, new, search_later):
+    """The live build minus the outputs of what changed, at ``staging``: the spare build brought up
+    to date in place when there is one (no copy), else a hard-linked copy of the live build."""
+    spare = swap.take_spare(staging)
+    if spare is not None and spare.get("inputs") == new["inputs"]:
+        fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(spare, new))
+        if search_later:  # this build keeps the live index, which is not the spare's
+            search.mirror(live_dir / "site" / search.SEARCH_DIR, staging / "site" / search.SEARCH_DIR)
+        return
+    if spare is not None:
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    fsutil.link_tree(live_dir / "site", staging / "site")
+    fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(old, new))
 
 
 def update_search(live_id, content_dir, new, *, progress):

@@ -341,6 +341,22 @@ def _place(folder, build, earlier):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def mirror(source, target):
+    """Make the search folder ``target`` hold exactly the index in ``source``, sharing its files
+    (shard folders are named by their content: a folder of the same name is the same shard)."""
+    source, target = Path(source), Path(target)
+    wanted = {path.name for path in (source / "s").iterdir()} if (source / "s").is_dir() else set()
+    (target / "s").mkdir(parents=True, exist_ok=True)
+    for name in wanted:
+        _place(target / "s" / name, None, source / "s" / name)
+    for path in (target / "s").iterdir():
+        if path.name not in wanted:
+            _remove(path)
+    (target / SHARDS_FILE).unlink(missing_ok=True)
+    if (source / SHARDS_FILE).is_file():
+        os.link(source / SHARDS_FILE, target / SHARDS_FILE)
+
+
 def _live_search_dir(site_dir):
     """The live build's search folder, whose unchanged shards this build can reuse."""
     try:

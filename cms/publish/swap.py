@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import fsutil
+from . import fsutil, manifest
 
 
 def builds_dir():
@@ -83,15 +83,33 @@ def activate(build_id):
     fsutil.fsync_dir(link.parent)
 
 
+SPARE = ".spare-"
+
+
 def retire(build_id):
-    """Take a build that is not live out of the list of builds; the next clean-up removes it."""
+    """Keep a build that was a step of a publish (its pages, before their search index) as the
+    spare: the next publish brings it up to date in place instead of copying the live build
+    (at 10,000 pages a copy is 10,000 folders and 33,000 links: 2–4 s)."""
     if build_id != live_build():
-        os.rename(builds_dir() / build_id, builds_dir() / f".retired-{build_id}")
+        for path in builds_dir().glob(f"{SPARE}*"):
+            shutil.rmtree(path, ignore_errors=True)
+        os.rename(builds_dir() / build_id, builds_dir() / f"{SPARE}{build_id}")
 
 
-def cleanup(keep=None):
-    """Remove unfinished staging folders, retired builds and stale links, and all but the newest
-    ``keep`` builds.
+def take_spare(staging):
+    """Move the spare build (if any) to ``staging``. Returns its manifest, or None."""
+    for path in sorted(builds_dir().glob(f"{SPARE}*"), reverse=True):
+        os.rename(path, staging)
+        found = manifest.read_manifest(staging / "manifest.json")
+        if found is not None and (staging / "site").is_dir():
+            return found
+        shutil.rmtree(staging, ignore_errors=True)
+    return None
+
+
+def cleanup(keep=None, *, spare=True):
+    """Remove unfinished staging folders and stale links, and all but the newest ``keep`` builds;
+    the spare too unless ``spare`` (a full build shares no files with it: it would save nothing).
 
     Call only while holding the publish lock. Never removes the live build.
     """
@@ -99,7 +117,7 @@ def cleanup(keep=None):
     builds = builds_dir()
     live = live_build()
     for path in builds.iterdir():
-        if path.name.startswith((".staging-", ".retired-")):
+        if path.name.startswith(".staging-") or (not spare and path.name.startswith(SPARE)):
             shutil.rmtree(path, ignore_errors=True)
     link = site_link()
     for path in link.parent.glob(f".{link.name}.*.tmp"):
