@@ -270,7 +270,7 @@ class Bench:
         self.say("启动发布后台进程（与 scripts/run.sh 相同的 db_worker 命令）")
         worker_log = open(self.dir / "worker.log", "a", encoding="utf-8")  # noqa: SIM115
         worker = subprocess.Popen(
-            [*MANAGE, "db_worker", "--backend", "publish", "--queue-name", "publish"],
+            [*MANAGE, "db_worker", "--backend", "publish", "--queue-name", "publish", "--interval", "0.1"],
             env=self.env,
             cwd=REPO,
             stdout=worker_log,

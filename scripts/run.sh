@@ -18,7 +18,7 @@ echo "==> 发布公众网站"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 # Publishing, unpublishing, moving or deleting a page queues a publish; this worker runs it.
-.venv/bin/python manage.py db_worker --backend publish --queue-name publish >var/publish-worker.log 2>&1 &
+.venv/bin/python manage.py db_worker --backend publish --queue-name publish --interval 0.1 >var/publish-worker.log 2>&1 &
 pids+=($!)
 # Scheduled go-live and expiry, every minute, with no cron.
 .venv/bin/python manage.py run_scheduler >var/scheduler.log 2>&1 &

@@ -59,13 +59,13 @@ class Tree:
     def __init__(self, documents):
         self.documents = documents
         self.parent = {child: path for path, d in documents.items() for child in d.children}
+        self._ancestors = {}
 
     def ancestors(self, path):
-        chain = []
-        while path in self.parent:
-            path = self.parent[path]
-            chain.append(path)
-        return chain[::-1]
+        if path not in self._ancestors:
+            parent = self.parent.get(path)
+            self._ancestors[path] = [*self.ancestors(parent), parent] if parent is not None else []
+        return self._ancestors[path]
 
     def section(self, path):
         """The top-level document (a child of the home page) this one lies under, or None."""
