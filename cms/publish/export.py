@@ -5,6 +5,7 @@ not change are not written at all. Page types render themselves (``Publishable.t
 this module only places, links and lists the documents it is given.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -151,6 +152,7 @@ def local_date(value):
     return timezone.localtime(value).date().isoformat() if value else None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every tag and facet value, named on every page that shows it
 def safe_name(text):
     """A file-name-safe version of a tag or file name that keeps Chinese characters.
 

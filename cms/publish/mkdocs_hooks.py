@@ -7,19 +7,62 @@
   an incremental (``--dirty``) build could not (it reads only the changed pages).
 - Front matter and titles are escaped before templates print them (see ``on_page_context``).
 - Valid HTML from Material's base template (no ``autocomplete`` on checkboxes).
+- Compiled templates are kept between builds (Jinja's bytecode cache, beside the builds).
+- In an incremental (``--dirty``) build, pages whose output is already there and newer than their
+  Markdown are left out of the build altogether (``on_files``), not only skipped one by one.
 """
 
 import posixpath
 import re
+from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
+from mkdocs.structure.files import InclusionLevel
 
 _SRCSET = re.compile(r'srcset="([^"]*)"')
+
+
+_BUILD = {"dirty": False}
+
+
+def on_startup(command, dirty):
+    _BUILD["dirty"] = dirty
 
 
 def on_config(config):
     config.theme.static_templates.discard("sitemap.xml")
     return config
+
+
+def on_env(env, config, files):
+    """Material's templates compile once, not at every build (0.5 s of a one-page publish)."""
+    folder = Path(config.site_dir).parent.parent / ".template-cache"
+    folder.mkdir(exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
+
+
+def _nav_paths(items):
+    for item in items or ():
+        for value in item.values() if isinstance(item, dict) else (item,):
+            if isinstance(value, list):
+                yield from _nav_paths(value)
+            else:
+                yield value
+
+
+def on_files(files, config):
+    """An incremental build starts from the previous build without the outputs of what changed, so
+    a page whose output is there is up to date. MkDocs' ``--dirty`` would still make a page object
+    of each (10,000 pages: about a second); marked excluded, MkDocs only keeps them as link targets
+    (links to them are written as usual). Pages in the navigation stay: every page lists them."""
+    if _BUILD["dirty"]:
+        in_nav = set(_nav_paths(config.nav))
+        for file in files.documentation_pages():
+            if file.src_uri not in in_nav and not file.is_modified():
+                file.inclusion = InclusionLevel.EXCLUDED
+    return files
 
 
 def on_page_content(html, page, config, files):
