@@ -624,11 +624,12 @@ def export(content_dir=None, *, checkpoint=None, progress=None):
     content_dir = Path(content_dir or settings.KEPU_CONTENT_DIR)
     with translation.override(settings.LANGUAGE_CODE):
         documents, context = render_documents(progress)
-        pages = generate.finish_documents(documents)  # {path: (meta, body)}
-        listings = {**generate.tag_pages(documents), **generate.library_pages(documents)}
+        tree = generate.Tree(documents)
+        pages = generate.finish_documents(documents, tree)  # {path: (meta, body)}
+        listings = {**generate.tag_pages(documents, tree), **generate.library_pages(documents, tree)}
         site = SiteSettings.load()
         generated = {path: (sha256(data), data) for path, data in generate.feeds(
-            documents, site_name=site.site_name, base_url=site.base_url, description=site.description,
+            documents, tree=tree, site_name=site.site_name, base_url=site.base_url, description=site.description,
         ).items()} if documents else {}
         if documents:
             data = generate.sitemap(documents, listings, base_url=site.base_url)

@@ -60,6 +60,14 @@ class Tree:
         self.documents = documents
         self.parent = {child: path for path, d in documents.items() for child in d.children}
         self._ancestors = {}
+        self._cards = {}
+
+    def card(self, document):
+        """``card(document)``, made once: a piece shows in its parent's listing, its tags' pages and
+        the library's."""
+        if document.path not in self._cards:
+            self._cards[document.path] = card(document, self)
+        return self._cards[document.path]
 
     def ancestors(self, path):
         if path not in self._ancestors:
@@ -113,12 +121,12 @@ def feed_path(section_path):
     return "/" + section_path[: -len("index.md")] + "feed.xml"
 
 
-def finish_documents(documents):
+def finish_documents(documents, tree=None):
     """Add listings, breadcrumbs, tag links and feeds to each document's front matter.
 
     Returns {path: (front matter, body)} for every page document.
     """
-    tree = Tree(documents)
+    tree = tree or Tree(documents)
     home = documents.get("index.md")
     sequences = _sequences(documents)
     rendered = {}
@@ -145,13 +153,13 @@ def finish_documents(documents):
                 child = documents[child_path]
                 by_group.setdefault((child.group_order, child.group), []).append(child)
             meta["sections"] = [
-                {"title": heading, "items": [card(c, tree) for c in _sorted(children, meta.get("children_sort"))]}
+                {"title": heading, "items": [tree.card(c) for c in _sorted(children, meta.get("children_sort"))]}
                 for (_order, heading), children in sorted(by_group.items())
             ]
         if document is home:
             latest = _sorted(tree.leaves())[:RECENT_ON_HOME]
             if latest:
-                meta.setdefault("sections", []).append({"title": "最新内容", "items": [card(d, tree) for d in latest]})
+                meta.setdefault("sections", []).append({"title": "最新内容", "items": [tree.card(d) for d in latest]})
         # Never an empty page: its summary or title stands in for a body it does not have.
         body = document.body.strip() or meta.get("description") or meta["title"]
         rendered[path] = (meta, body)
@@ -179,9 +187,9 @@ def _sequences(documents):
     return found
 
 
-def tag_pages(documents):
+def tag_pages(documents, tree=None):
     """{path: (front matter, body)} for tags/index.md and one page per tag."""
-    tree = Tree(documents)
+    tree = tree or Tree(documents)
     by_tag = {}
     for document in documents.values():
         for tag in document.meta.get("tags", []):
@@ -195,7 +203,7 @@ def tag_pages(documents):
     for path, (tag, tagged) in sorted(by_tag.items()):
         meta = {"title": f"标签：{tag}", "description": f"标有“{tag}”的 {len(tagged)} 篇内容，来自各个品牌项目。",
                 "kind": "tag", "canonical": canonical_of(path), "generated": True, "breadcrumbs": index_crumbs,
-                "items": [card(d, tree) for d in _sorted(tagged)]}
+                "items": [tree.card(d) for d in _sorted(tagged)]}
         pages[path] = (meta, meta["description"])
         cloud.append({"title": tag, "url": _url(path), "count": len(tagged)})
     meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
@@ -224,9 +232,9 @@ def navigation(documents, generated):
     return nav
 
 
-def library_pages(documents):
+def library_pages(documents, tree=None):
     """{path: (front matter, body)}: the library (every document with ``facets``) and one page per facet value."""
-    tree = Tree(documents)
+    tree = tree or Tree(documents)
     members = _sorted(d for d in documents.values() if d.meta.get("facets"))
     if not members:
         return {}
@@ -236,8 +244,7 @@ def library_pages(documents):
     facet_order = []
     items = []
     for document in members:
-        item = card(document, tree)
-        item["facet_urls"] = []
+        item = {**tree.card(document), "facet_urls": []}
         for facet, values in document.meta["facets"].items():
             if facet not in facet_order:
                 facet_order.append(facet)
@@ -265,14 +272,14 @@ def library_pages(documents):
         meta = {"title": f"{value} · {title}", "description": f"{facet}为“{value}”的 {len(docs)} 份资源。",
                 "kind": "library", "canonical": canonical_of(path), "generated": True,
                 "breadcrumbs": library_crumbs, "facet": {"name": facet, "value": value},
-                "facet_nav": facets, "items": [card(d, tree) for d in docs]}
+                "facet_nav": facets, "items": [tree.card(d) for d in docs]}
         pages[path] = (meta, meta["description"])
     return pages
 
 
-def feeds(documents, *, site_name, base_url, description):
+def feeds(documents, *, tree=None, site_name, base_url, description):
     """{path: bytes}: the site's RSS feed and one per top-level section (programme)."""
-    tree = Tree(documents)
+    tree = tree or Tree(documents)
     result = {"feed.xml": feed(tree.leaves(), title=site_name, base_url=base_url, link="/", self_path="/feed.xml",
                                description=description or site_name)}
     home = documents.get("index.md")

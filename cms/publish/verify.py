@@ -168,6 +168,7 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
             dirs.remove("s")  # the index's own files: search.verify checks them; no page links into them
         files.update(name if base == "." else f"{base}/{name}" for name in names)
     built = sorted(rel for rel in files if rel.endswith(".html"))
+    resolved = {}
     for rel in built:
         key = _file_key(os.stat(os.path.join(root, rel)))
         entry = previous_scans.get(rel)
@@ -187,7 +188,10 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
         elif rel not in ALLOWED_EXTRA_HTML:
             problems.append(f"{rel} 不对应清单中的任何在线页面")
         for url, target in entry["targets"]:
-            if target not in files and f"{target}/index.html".lstrip("/") not in files:
+            found = resolved.get(target)
+            if found is None:  # most targets (navigation, assets, listings) recur on many pages
+                found = resolved[target] = target in files or f"{target}/index.html".lstrip("/") in files
+            if not found:
                 problems.append(f"{rel} 中的链接 {url} 指向不存在的文件")
     missing = sorted(set(expected) - set(built))
     problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
