@@ -136,6 +136,7 @@ def document_path(page, root, by_tree_path=None):
     return "/".join(slugs) + ".md"
 
 
+@functools.lru_cache(maxsize=1 << 17)  # listings, tags and breadcrumbs link the same pages over and over
 def canonical_of(path):
     """The public URL path (directory URLs) of a document path."""
     if path == "index.md":
@@ -576,7 +577,7 @@ def render_documents(progress=None):
         document.revision_id = row.live_revision_id
         document.meta["page_id"] = row.pk
         document.meta["revision"] = row.live_revision_id
-        document.group = str(row.specific_class._meta.verbose_name_plural)
+        document.group = _group_name(row.specific_class, translation.get_language())
         parent = by_tree_path.get(row.path[: -Page.steplen])
         if row.pk != root.pk:
             document.group_order = _group_order(row, parent)
@@ -586,6 +587,11 @@ def render_documents(progress=None):
     for document in by_path.values():
         document.children.sort()
     return by_path, context
+
+
+@functools.cache
+def _group_name(cls, language):
+    return str(cls._meta.verbose_name_plural)  # in the active language
 
 
 def _group_order(row, parent):
@@ -647,12 +653,14 @@ def export(content_dir=None, *, checkpoint=None, progress=None):
     written, deleted = [], []
     total = len(every) + len(assets)
     for done, (path, (_digest, data)) in enumerate(sorted(every.items()), 1):
-        target = content_dir / path
         if data is None:  # what the last export wrote here: write it only if it is no longer there
-            size = _SERIALISED["files"][path][3]
-            if target.is_file() and target.stat().st_size == size:
-                continue
+            try:
+                if os.stat(os.path.join(content_dir, path)).st_size == _SERIALISED["files"][path][3]:
+                    continue
+            except FileNotFoundError:
+                pass
             data = serialise(*(pages.get(path) or listings[path]))
+        target = content_dir / path
         progress("write", done, total)
         if not target.is_file() or target.read_bytes() != data:
             fsutil.atomic_write(target, data)
