@@ -4,6 +4,7 @@ Incremental by default: the build starts from a hard-linked copy of the live bui
 outputs of the documents that changed, and only those are rendered and parsed again (see build.py).
 """
 
+import gc
 import json
 import logging
 import os
@@ -137,6 +138,7 @@ def publish(*, full=False, progress=None, wait=True):
             build_id = update_search(build_id, content_dir, new, progress=progress)
         swap.cleanup(spare=incremental)
         post_publish_error = after_publish(build_id)
+        _settle()
         return PublishResult(
             build_id,
             changes,
@@ -147,6 +149,14 @@ def publish(*, full=False, progress=None, wait=True):
             warnings=warnings,
             post_publish_error=post_publish_error,
         )
+
+
+def _settle():
+    """What a publish worker keeps for the next publish (rendered documents, scans, search digests)
+    is large and lives long. Collect once, then freeze it out of the cyclic garbage collector's way:
+    its full passes over it cost 0.5 s of a one-page publish at 10,000 pieces."""
+    gc.collect()
+    gc.freeze()
 
 
 def _incremental_staging(staging, live_dir, old, new, search_later):
