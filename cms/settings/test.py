@@ -17,7 +17,8 @@ if os.environ.get("DATABASE_URL"):
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A SQLite file shared by several processes (a worker, the scheduler, a command): a transaction
         # takes the write lock when it begins, waiting its turn, instead of failing to upgrade later.
-        DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
+        DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30,
+                                           "init_command": "PRAGMA journal_mode=WAL;"}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
