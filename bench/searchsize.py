@@ -32,12 +32,13 @@ def _wire(path):
     return len(data), len(data)
 
 
-def _total(files):
+def _measured(engine, files, results, note):
+    """What one search downloads: the bytes of ``files`` on the wire and as they are."""
     wire = raw = 0
     for path in files:
         w, r = _wire(path)
         wire, raw = wire + w, raw + r
-    return wire, raw
+    return {"engine": engine, "bytes": wire, "raw_bytes": raw, "files": len(files), "results": results, "note": note}
 
 
 def _pagefind_entry(site):
@@ -101,15 +102,7 @@ def _kepu(site, word):
     files += sorted((site / "assets").glob("kepu-search*.js"))
     files += [search_dir / folder / "d" / f"{page}.json" for folder, page in matches[:KEPU_RESULTS_SHOWN]]
     files = [p for p in files if p.is_file()]
-    wire, raw = _total(files)
-    return {
-        "engine": "Kepu 静态中文索引",
-        "bytes": wire,
-        "raw_bytes": raw,
-        "files": len(files),
-        "results": len(matches),
-        "note": f"{len(matches)} 个结果，显示前 {KEPU_RESULTS_SHOWN} 个",
-    }
+    return _measured("Kepu 静态中文索引", files, len(matches), f"{len(matches)} 个结果，显示前 {KEPU_RESULTS_SHOWN} 个")
 
 
 # Material for MkDocs (lunr) ----------------------------------------------------------------------
@@ -128,15 +121,7 @@ def _material(site, index, word):
     files += sorted((js / "lunr").glob("tinyseg.js"))
     docs = json.loads(index.read_text("utf-8")).get("docs", [])
     results = sum(1 for d in docs if word in d.get("text", "") or word in d.get("title", ""))
-    wire, raw = _total(files)
-    return {
-        "engine": "mkdocs-material search (lunr)",
-        "bytes": wire,
-        "raw_bytes": raw,
-        "files": len(files),
-        "results": results,
-        "note": "整份索引在第一次搜索时下载",
-    }
+    return _measured("mkdocs-material search (lunr)", files, results, "整份索引在第一次搜索时下载")
 
 
 # Pagefind ----------------------------------------------------------------------------------------
@@ -226,16 +211,8 @@ def _pagefind(bundle, word):
         fragment = bundle / "fragment" / f"{page_hash}.pf_fragment"
         if fragment.is_file():
             files.append(fragment)
-    wire, raw = _total(files)
     note = f"{len(needed)} 个索引分片" + ("" if matched else "；索引中没有以该词开头的词条（分词不同？）")
-    return {
-        "engine": "Pagefind",
-        "bytes": wire,
-        "raw_bytes": raw,
-        "files": len(files),
-        "results": len(matched),
-        "note": note,
-    }
+    return _measured("Pagefind", files, len(matched), note)
 
 
 def search_contains(site_dir, text):

@@ -49,8 +49,8 @@ def tag_path(tag):
     return f"tags/{safe_name(tag)}.md"
 
 
-def _url(path):
-    return canonical_of(path)
+def _link(document):
+    return {"title": document.meta["title"], "url": canonical_of(document.path)}
 
 
 class Tree:
@@ -93,7 +93,7 @@ class Tree:
 
 def card(document, tree):
     """A document as a listing item: plain data the templates lay out."""
-    item = {"title": document.meta["title"], "url": _url(document.path)}
+    item = {"title": document.meta["title"], "url": canonical_of(document.path)}
     for key in ("date", "description"):
         if document.meta.get(key):
             item[key] = document.meta[key]
@@ -108,7 +108,7 @@ def card(document, tree):
 
 
 def _section_info(section):
-    info = {"title": section.meta["title"], "url": _url(section.path), "feed": feed_path(section.path)}
+    info = {"title": section.meta["title"], "url": canonical_of(section.path), "feed": feed_path(section.path)}
     if section.meta.get("image"):
         info["image"] = section.meta["image"]  # e.g. the programme's logo, for pieces without an image of their own
     for key in ("colour", "colour_text"):
@@ -134,16 +134,16 @@ def finish_documents(documents, tree=None):
         meta = dict(document.meta)
         ancestors = tree.ancestors(path)
         if ancestors:
-            meta["breadcrumbs"] = [{"title": documents[a].meta["title"], "url": _url(a)} for a in ancestors]
+            meta["breadcrumbs"] = [_link(documents[a]) for a in ancestors]
         section = tree.section(path)
         if section is not None:
             meta["section"] = _section_info(section)
             if section is document:
                 meta["feed"] = feed_path(path)
         if meta.get("tags"):
-            meta["tag_links"] = [{"title": t, "url": _url(tag_path(t))} for t in meta["tags"]]
+            meta["tag_links"] = [{"title": t, "url": canonical_of(tag_path(t))} for t in meta["tags"]]
         if meta.get("facets"):
-            meta["facet_links"] = {facet: [{"title": v, "url": _url(facet_path(facet, v))} for v in values]
+            meta["facet_links"] = {facet: [{"title": v, "url": canonical_of(facet_path(facet, v))} for v in values]
                                    for facet, values in meta["facets"].items()}
         if path in sequences:
             meta["sequence"] = sequences[path]
@@ -179,9 +179,9 @@ def _sequences(documents):
         for index, document in enumerate(ordered):
             links = {}
             if index > 0:
-                links["previous"] = {"title": ordered[index - 1].meta["title"], "url": _url(ordered[index - 1].path)}
+                links["previous"] = _link(ordered[index - 1])
             if index + 1 < len(ordered):
-                links["next"] = {"title": ordered[index + 1].meta["title"], "url": _url(ordered[index + 1].path)}
+                links["next"] = _link(ordered[index + 1])
             if links:
                 found[document.path] = links
     return found
@@ -199,13 +199,13 @@ def tag_pages(documents, tree=None):
     pages = {}
     cloud = []
     crumbs = [{"title": documents["index.md"].meta["title"], "url": "/"}] if "index.md" in documents else []
-    index_crumbs = crumbs + [{"title": "标签", "url": _url("tags/index.md")}]
+    index_crumbs = crumbs + [{"title": "标签", "url": canonical_of("tags/index.md")}]
     for path, (tag, tagged) in sorted(by_tag.items()):
         meta = {"title": f"标签：{tag}", "description": f"标有“{tag}”的 {len(tagged)} 篇内容，来自各个品牌项目。",
                 "kind": "tag", "canonical": canonical_of(path), "generated": True, "breadcrumbs": index_crumbs,
                 "items": [tree.card(d) for d in _sorted(tagged)]}
         pages[path] = (meta, meta["description"])
-        cloud.append({"title": tag, "url": _url(path), "count": len(tagged)})
+        cloud.append({"title": tag, "url": canonical_of(path), "count": len(tagged)})
     meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
             "canonical": canonical_of("tags/index.md"), "generated": True, "breadcrumbs": crumbs,
             "tag_cloud": cloud}
@@ -250,7 +250,7 @@ def library_pages(documents, tree=None):
                 facet_order.append(facet)
             for value in values:
                 by_value.setdefault((facet, value), []).append(document)
-                item["facet_urls"].append(_url(facet_path(facet, value)))
+                item["facet_urls"].append(canonical_of(facet_path(facet, value)))
         items.append(item)
 
     facets = []
@@ -258,7 +258,8 @@ def library_pages(documents, tree=None):
         values = [(value, docs) for (f, value), docs in by_value.items() if f == facet]
         values.sort(key=lambda pair: (-len(pair[1]), pair[0]))
         facets.append({"name": facet, "values": [
-            {"title": value, "url": _url(facet_path(facet, value)), "count": len(docs)} for value, docs in values
+            {"title": value, "url": canonical_of(facet_path(facet, value)), "count": len(docs)}
+            for value, docs in values
         ]})
     crumbs = [{"title": documents["index.md"].meta["title"], "url": "/"}] if "index.md" in documents else []
     pages = {}
@@ -266,7 +267,7 @@ def library_pages(documents, tree=None):
             "kind": "library", "canonical": canonical_of(index_path), "generated": True, "breadcrumbs": crumbs,
             "facet_nav": facets, "items": items}
     pages[index_path] = (meta, meta["description"])
-    library_crumbs = crumbs + [{"title": title, "url": _url(index_path)}]
+    library_crumbs = crumbs + [{"title": title, "url": canonical_of(index_path)}]
     for (facet, value), docs in sorted(by_value.items()):
         path = facet_path(facet, value)
         meta = {"title": f"{value} · {title}", "description": f"{facet}为“{value}”的 {len(docs)} 份资源。",
@@ -288,7 +289,7 @@ def feeds(documents, *, tree=None, site_name, base_url, description):
         items = [d for d in tree.descendants(path) if not d.children]
         self_path = feed_path(path)
         result[self_path.lstrip("/")] = feed(
-            items, title=f"{section.meta['title']} - {site_name}", base_url=base_url, link=_url(path),
+            items, title=f"{section.meta['title']} - {site_name}", base_url=base_url, link=canonical_of(path),
             self_path=self_path, description=section.meta.get("description") or section.meta["title"],
         )
     return result
