@@ -122,11 +122,11 @@ def read_scans(build_dir):
         return {}
 
 
-def write_scans(build_dir, scans, build_id=None):
+def write_scans(build_dir, scans):
     """Save a build's scans for the next build (and keep them in memory: the next publish of this
     process need not read 40 MB of JSON back)."""
     fsutil.atomic_write(Path(build_dir) / SCANS, json.dumps(scans, ensure_ascii=False, sort_keys=True).encode())
-    _LAST.update({"build": build_id or Path(build_dir).name, "scans": scans})
+    _LAST.update({"build": Path(build_dir).name, "scans": scans})
 
 
 def share_scans(build_dir, from_build_dir):
