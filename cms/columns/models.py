@@ -4,13 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, PageChooserPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
@@ -20,6 +20,8 @@ from .documents import ARTICLE_EXPORT_PREFETCH, article_document, column_documen
 
 class ColumnPage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """A 学风传承 column: a running series with its own editor and cadence."""
+
+    base_form_class = KepuPageForm
 
     class Cadence(models.TextChoices):
         WEEKLY = "weekly", _("每周")
@@ -61,7 +63,7 @@ class ColumnArticleTag(TaggedItemBase):
     content_object = ParentalKey("columns.ColumnArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ColumnArticleForm(WagtailAdminPageForm):
+class ColumnArticleForm(KepuPageForm):
     """Checks that the issue number is not already taken in the same column."""
 
     def clean(self):

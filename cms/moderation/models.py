@@ -5,11 +5,13 @@ custom :class:`wagtail.models.Task` that sits first in every workflow and needs 
 """
 
 from django import forms
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.forms import TaskStateCommentForm
-from wagtail.models import AbstractGroupApprovalTask, Task
+from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
 
 
 class TermList(models.Model):
@@ -101,10 +103,38 @@ class ReviewTask(AbstractGroupApprovalTask):
         return RejectionCommentForm if action == "reject" else TaskStateCommentForm
 
     def on_action(self, task_state, user, action_name, **kwargs):
+        """Act once: the task state's row is locked, so a second click (or a second reviewer) waits for
+        the first and then finds the task done instead of approving twice or failing with a 500. Returns
+        the page that tells the person what happened (Wagtail redirects there from the dashboard)."""
         if action_name == "reject" and not (kwargs.get("comment") or "").strip():
             return None  # never a rejection without a comment, whatever the client sends
-        return super().on_action(task_state, user, action_name, **kwargs)
+        with transaction.atomic():
+            current = TaskState.objects.select_for_update().get(pk=task_state.pk)
+            repeated = current.status != TaskState.STATUS_IN_PROGRESS
+            if not repeated:
+                task_state.refresh_from_db()
+                super().on_action(task_state, user, action_name, **kwargs)
+        url = reverse("kepu_review_outcome", args=(task_state.pk,))
+        return f"{url}?repeated=1" if repeated else url
 
     @classmethod
     def get_description(cls):
         return _("所选用户组的成员审批；退回修改时必须填写意见。")
+
+
+class FormSubmission(models.Model):
+    """One admin form as it was rendered, once submitted (cms/moderation/once.py): a second POST of the
+    same form — a double click, a retry on a slow server — is answered with what the first one did."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey("wagtailcore.Page", null=True, on_delete=models.CASCADE, related_name="+")
+    redirect_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("已提交的表单")
+        verbose_name_plural = _("已提交的表单")
+
+    def __str__(self):
+        return self.token

@@ -1,5 +1,6 @@
-"""Admin wiring: the term list snippet, the urgent-path button, the sanitiser's log action and
-what institute contributors may see in choosers."""
+"""Admin wiring: the term list snippet, the urgent-path button, the sanitiser's log action, page
+forms that act once (once.py), what a review step did (outcome.py) and what institute contributors
+may see in choosers."""
 
 from django.contrib import messages
 from django.db.models import Q
@@ -11,6 +12,7 @@ from wagtail.models import Workflow
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import once, outcome
 from .models import TermList
 from .roles import CHIEF_EDITOR, EDITOR, URGENT_WORKFLOW, is_contributor
 from .screening import SANITISED_ACTION
@@ -79,6 +81,17 @@ def _start_urgent_workflow(request, page):
         return redirect("wagtailadmin_pages:edit", page.pk)
     messages.success(request, _("《%(title)s》已按应急科普流程提交，等待主编审批。") % {"title": page.title})
     return redirect("wagtailadmin_explore", page.get_parent().pk)
+
+
+# Registered before the urgent path's after_create_page hook, which may answer the request itself.
+hooks.register("after_create_page", once.remember_created_page)
+hooks.register("before_create_page", once.guard_create)
+hooks.register("before_edit_page", once.guard_edit)
+
+
+@hooks.register("register_admin_urls")
+def register_review_outcome_url():
+    return outcome.urls
 
 
 @hooks.register("after_edit_page")

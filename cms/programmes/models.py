@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
 from cms.core.validators import hex_colour, latin_slug
 from cms.publish.protocol import Publishable
@@ -15,6 +16,8 @@ from .documents import EXPORT_PREFETCH, programme_document
 
 class ProgrammePage(Publishable, ChineseSearchMixin, Page):
     """A brand programme (品牌项目): every public piece belongs to exactly one."""
+
+    base_form_class = KepuPageForm
 
     tagline = models.CharField(_("口号"), max_length=60, help_text=_("一句话介绍，显示在首页项目卡片上。"))
     introduction = RichTextField(

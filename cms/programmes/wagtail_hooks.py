@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.pages import PageListingViewSet
+
+from cms.core.listings import KepuPageListingViewSet as PageListingViewSet
 
 from .models import ProgrammePage
 

@@ -4,13 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
@@ -54,7 +54,7 @@ class ResourceTag(TaggedItemBase):
     content_object = ParentalKey("resources.ResourcePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ResourceForm(WagtailAdminPageForm):
+class ResourceForm(KepuPageForm):
     """A resource must give readers something: a file, a link or an embed.
 
     In an institute's contribution area the contributing institute is that institute.
@@ -130,7 +130,8 @@ class ResourcePage(Publishable, InProgramme, ChineseSearchMixin, Page):
     body = StreamField(BodyBlock(), verbose_name=_("介绍"), blank=True)
     external_url = models.URLField(_("外部链接"), blank=True, help_text=_("资源在机构网站上的地址。"))
     embed_url = models.URLField(
-        _("嵌入地址"), blank=True, help_text=_("视频或音频播放页的地址，公众网站上将直接嵌入播放。"),
+        _("嵌入地址"), blank=True,
+        help_text=_("视频或音频播放页的地址。公众网站不嵌入播放器，只显示指向这个地址的链接。"),
     )
     length = models.CharField(
         _("时长或篇幅"), max_length=50, blank=True, help_text=_("例如 45 分钟、320 页、展期三个月。"),
@@ -199,6 +200,8 @@ class ContributionAreaPage(Publishable, InProgramme, Page):
     Contributors of that institute may add and edit resources here and nowhere else; what
     they submit goes through the 机构投稿审核 workflow (see cms/moderation/roles.py).
     """
+
+    base_form_class = KepuPageForm
 
     institute = models.ForeignKey(
         "core.Institute", verbose_name=_("机构"), on_delete=models.PROTECT, related_name="contribution_areas",

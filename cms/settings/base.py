@@ -170,5 +170,8 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.moderation.upload_forms.KepuDocumentForm"
 # come from a real address.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# No autosave: it saves revisions in the name of whoever has the editor open, reviewers and chief editors
+# included, which sends approved pages back to review; Kepu's forms act once instead (see the README).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = "kepu-noreply@example.org"
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False

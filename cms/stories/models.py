@@ -10,6 +10,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
 from cms.core.validators import validate_past_year
 from cms.moderation.images import validate_portrait
@@ -25,6 +26,8 @@ class StoryTag(TaggedItemBase):
 
 class StoryPage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """A scientist story (科学家故事): one scientist or team."""
+
+    base_form_class = KepuPageForm
 
     scientist_name = models.CharField(
         _("科学家姓名"), max_length=50, help_text=_("故事主人公的姓名；团队故事填写团队名称。"),

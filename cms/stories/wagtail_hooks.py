@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.pages.listing import PageFilterSet
-from wagtail.admin.viewsets.pages import PageListingViewSet
 
+from cms.core.listings import KepuPageListingViewSet as PageListingViewSet
 from cms.programmes.filters import ProgrammeFilter
 
 from .models import StoryPage
