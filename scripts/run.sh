@@ -15,20 +15,37 @@ echo "==> 载入示例内容"
 echo "==> 发布公众网站"
 .venv/bin/python manage.py publish_site --no-progress
 
+# Each background process leads a process group of its own (setsid), and the trap stops every group:
+# Ctrl+C, a SIGTERM from a script that started this one, or this script ending for any reason.
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
-# Publishing, unpublishing, moving or deleting a page queues a publish; this worker runs it.
-.venv/bin/python manage.py db_worker --backend publish --queue-name publish --interval 0.1 >var/publish-worker.log 2>&1 &
-pids+=($!)
+start() { setsid "$@" & pids+=($!); }
+stop() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop EXIT
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+# Publishing, unpublishing, moving or deleting a page queues a publish; this worker runs it
+# (one process: no autoreloader).
+start .venv/bin/python manage.py db_worker --backend publish --queue-name publish --interval 0.1 --no-reload \
+  >var/publish-worker.log 2>&1
 # Scheduled go-live and expiry, every minute, with no cron.
-.venv/bin/python manage.py run_scheduler >var/scheduler.log 2>&1 &
-pids+=($!)
-# The public site: any static file server will do; this one follows the site/ link per request.
-.venv/bin/python -m http.server "$SITE_PORT" --bind 127.0.0.1 --directory site >var/site-server.log 2>&1 &
-pids+=($!)
+start .venv/bin/python manage.py run_scheduler >var/scheduler.log 2>&1
+# The public site, with its own 404 page for a missing address; it follows the site/ link per request.
+start .venv/bin/python manage.py serve_site "$SITE_PORT" >var/site-server.log 2>&1
+start .venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload
+admin=$!
 
+# The URLs only once the admin answers.
+until .venv/bin/python -c "import sys, urllib.request as u; u.urlopen(sys.argv[1], timeout=1)" \
+    "http://127.0.0.1:${PORT}/admin/login/" 2>/dev/null; do
+  kill -0 "$admin" 2>/dev/null || { echo "管理后台没有启动，请查看上面的错误。" >&2; exit 1; }
+  sleep 0.2
+done
 echo
 echo "Kepu 管理后台： http://127.0.0.1:${PORT}/admin/"
 echo "公众网站：     http://127.0.0.1:${SITE_PORT}/"
 echo "发布队列和定时发布在后台运行（日志在 var/）。Ctrl+C 停止全部。"
-.venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload
+wait "$admin"

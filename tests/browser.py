@@ -4,13 +4,12 @@ Nothing is downloaded: Playwright's own browser builds are never installed. Ever
 that would leave this machine is aborted, so a test also proves the page needs none.
 """
 
-import functools
-import http.server
 import os
 import shutil
 import threading
 from contextlib import contextmanager
-from pathlib import Path
+
+from cms.core.site_server import SiteRequestHandler, make_server
 
 CHROMIUM = os.environ.get("KEPU_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -40,30 +39,17 @@ def block_outside_requests(context, blocked):
     context.route("**/*", handle)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static web server as the site's README asks for: quiet, and the site's own 404 page."""
+class _QuietHandler(SiteRequestHandler):
+    """The development site server (the site's own 404 page), quiet."""
 
     def log_message(self, *args):
         pass
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
 
 @contextmanager
 def serve_folder(folder):
     """Serve a folder (the built site) over HTTP on 127.0.0.1; yields the base URL ending in /."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = make_server(folder, handler=_QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
