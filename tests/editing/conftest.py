@@ -5,6 +5,7 @@ second per request, with one user per role, a programme and an institute's contr
 import pytest
 
 from tests.deploy import Deployment, free_port, wait_for
+from tests.moderation.conftest import areas, other_institute  # noqa: F401 (fixtures the tests here use)
 
 PASSWORD = "kepu-test-pass-123"
 SETUP = f"""
@@ -33,7 +34,8 @@ class SlowKepu:
     def __init__(self, folder):
         self.deployment = Deployment(folder)
         self.deployment.manage("migrate", "--no-input", "-v", "0")
-        self.programme_id, self.area_id = map(int, self.deployment.manage("shell", "-c", SETUP).splitlines()[-1].split())
+        ids = self.deployment.manage("shell", "-c", SETUP).splitlines()[-1]
+        self.programme_id, self.area_id = map(int, ids.split())
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.server = self.deployment.start_manage(
