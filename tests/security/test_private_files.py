@@ -46,7 +46,7 @@ def draft(programme, chemistry, chemist):
     resource = ResourcePage(
         title="化学实验讲义", slug="handout", kind="courseware", institute=chemistry, licence="cc-by-4.0",
         summary="讲义。", live=False,
-        body=[("paragraph", f'<p>实验步骤。</p><embed embedtype="image" id="{image.pk}" format="fullwidth" alt="实验示意图"/>')],
+        body=[("paragraph", f'<p>步骤。</p><embed embedtype="image" id="{image.pk}" format="left" alt="示意图"/>')],
         files=[ResourceFile(document=document)],
     )
     area.add_child(instance=resource)
