@@ -4,6 +4,8 @@ from axes.models import AccessAttempt
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -41,6 +43,18 @@ class ListAndDeletePolicy(ModelPermissionPolicy):
 register_permission_policy(AccessAttempt, ListAndDeletePolicy(AccessAttempt))
 
 
+class LockoutIndexView(generic.IndexView):
+    page_title = _("登录锁定")
+
+
+class LockoutDeleteView(generic.DeleteView):
+    page_title = _("解除锁定")
+    success_message = _("已解除 %(object)s 的登录锁定。")
+
+    def get_success_message(self):
+        return self.success_message % {"object": self.object.username}
+
+
 class LockoutViewSet(ModelViewSet):
     """django-axes' failed-login records. Deleting one lifts that lock-out. Superusers only (the
     permissions on AccessAttempt are given to no role)."""
@@ -50,7 +64,12 @@ class LockoutViewSet(ModelViewSet):
     menu_label = _("登录锁定")
     add_to_settings_menu = True
     copy_view_enabled = False
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    index_view_class = LockoutIndexView
+    delete_view_class = LockoutDeleteView
+    list_display = [
+        Column("username", label=_("用户名")), Column("ip_address", label=_("IP 地址")),
+        Column("failures_since_start", label=_("失败次数")), DateColumn("attempt_time", label=_("最近一次")),
+    ]
     search_fields = ["username", "ip_address"]
     form_fields = ["username"]  # a form Wagtail asks for; the policy never lets anyone use it
 
