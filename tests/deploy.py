@@ -91,6 +91,7 @@ class Deployment:
                 KEPU_CONTENT_DIR=str(self.folder / "content"),
                 KEPU_SITE_DIR=str(self.site),
                 KEPU_BUILDS_DIR=str(self.folder / "builds"),
+                KEPU_REQUIRE_SECOND_FACTOR="0",  # the load test's chief editor signs in with a password
             )
         else:
             env.update(DJANGO_SETTINGS_MODULE="cms.settings.test", KEPU_TEST_DIR=str(self.folder))

@@ -79,7 +79,7 @@ def test_gunicorn_serves_the_admin_and_its_static_files(server):
 
 
 # nginx: deploy/nginx.conf as it is, with its paths and ports moved into the test folder.
-def nginx_config(folder, *, http_port, https_port, gunicorn_port, cert, key, media):
+def nginx_config(folder, *, http_port, https_port, gunicorn_port, cert, key):
     text = (ROOT / "deploy" / "nginx.conf").read_text()
     replacements = [
         (r"\n *listen \[::\]:\d+[^;]*;", ""),
@@ -89,7 +89,6 @@ def nginx_config(folder, *, http_port, https_port, gunicorn_port, cert, key, med
         (r"/etc/letsencrypt/live/kepu\.example\.org/fullchain\.pem", str(cert)),
         (r"/etc/letsencrypt/live/kepu\.example\.org/privkey\.pem", str(key)),
         (r"/srv/kepu/site", str(folder / "site")),
-        (r"/srv/kepu/media/", f"{media}/"),
         (r"return 301 https://\$host\$request_uri;", f"return 301 https://$host:{https_port}$request_uri;"),
     ]
     for pattern, replacement in replacements:
@@ -139,7 +138,6 @@ def nginx(server):
             gunicorn_port=server.port,
             cert=cert,
             key=key,
-            media=server.deployment.folder / "media",
         )
     )
     temp = folder / "temp"
@@ -232,10 +230,11 @@ def test_nginx_serves_the_site_and_the_cms(server, nginx):
     response, _ = cms.request("static", "GET", static)
     assert response.getheader("Cache-Control") == f"{FOREVER}, public, immutable"
     upload = next((server.deployment.folder / "media" / "original_images").iterdir())
-    response, _ = cms.request("media", "GET", f"/media/original_images/{upload.name}")
-    assert response.getheader("Content-Type", "").startswith("image/")
+    cms.request("media", "GET", f"/media/original_images/{upload.name}", expect=(403,))  # not anonymously
 
     cms.login(server.setup["chief"], "kepu-load-pass-123")
+    response, _ = cms.request("media", "GET", f"/media/original_images/{upload.name}")
+    assert response.getheader("Content-Type", "").startswith("image/")
     marker = "经由 nginx 发布的新版本"
     cms.save("publish", server.setup["published"], story_form("压测发布", "load-published", marker), publish=True)
     path = "/" + "/".join(server.setup["published_path"].strip("/").split("/")[1:]) + "/"

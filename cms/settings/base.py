@@ -1,5 +1,6 @@
 """Settings shared by every environment. dev, test and production import this."""
 
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # cms/
@@ -13,6 +14,8 @@ INSTALLED_APPS = [
     "cms.resources",
     "cms.moderation",
     "cms.publish",
+    "cms.accounts",
+    "cms.uploads",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -37,6 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Wagtail's admin uses its naturaltime ("3 分钟之前"); installed, its zh_Hans catalogue loads.
     "django.contrib.humanize",
+    # Staff accounts (cms/accounts): login throttling, the second factor (TOTP).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -46,9 +53,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cms.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.accounts.headers.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -175,3 +187,38 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = "kepu-noreply@example.org"
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+
+# Staff accounts and uploads (cms/accounts, cms/uploads; README → Security → CMS 管理端).
+# Login throttling (django-axes): 5 failed logins lock that username from that address for 30 minutes;
+# an admin unlocks under 设置 → 登录锁定 or with `manage.py axes_reset_username <name>`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_ENABLE_ADMIN = False  # Django's admin is not routed; Wagtail's admin lists the lock-outs
+# The second factor (django-otp, TOTP): offered to everyone under 账户 → 两步验证, asked for at login
+# from whoever has set it up; production requires it of 主编 and superusers.
+KEPU_REQUIRE_SECOND_FACTOR = False
+OTP_TOTP_ISSUER = "Kepu 科普"
+# Documents only through Wagtail's serve view, which asks cms/uploads who may download them.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The CMS's own Content-Security-Policy (django-csp, cms/accounts/headers.py), in every environment so
+# that what is tested is what runs: nothing from another host; inline script only because Wagtail 8's
+# admin widgets need it, and none at all on previews, which render what editors wrote.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}

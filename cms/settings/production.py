@@ -38,6 +38,18 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Staff accounts (README → Security → CMS 管理端): a session ends after 2 hours without a request
+# (each request moves the expiry on); 主编 and superusers must give a second factor
+# (KEPU_REQUIRE_SECOND_FACTOR=0 turns that off, and `check --deploy` then warns).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+KEPU_REQUIRE_SECOND_FACTOR = os.environ.get("KEPU_REQUIRE_SECOND_FACTOR", "1") != "0"
+# Behind nginx, login throttling counts failures per username and the address nginx saw.
+AXES_CLIENT_IP_CALLABLE = "cms.accounts.throttling.client_address"
 
 # Warnings and errors (with tracebacks) to stderr, which the journal keeps; no e-mail to ADMINS.
 LOGGING = {
