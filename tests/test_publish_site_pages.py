@@ -626,7 +626,7 @@ def test_navigation_landmarks_have_distinct_names_at_desktop_width(site, served,
     context, page, blocked = open_page(browser, width=1280)
     page.goto(served + "gezhi-lundao/qian-xuesen/")
     names = page.evaluate("""() => [...document.querySelectorAll('nav')]
-        .filter(n => n.offsetParent !== null).map(n => n.getAttribute('aria-label'))""")
+        .filter(n => n.checkVisibility()).map(n => n.getAttribute('aria-label'))""")
     assert "标签" in names and len(names) == len(set(names)), names
     context.close()
     assert blocked == []
