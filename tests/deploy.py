@@ -46,12 +46,17 @@ def wait_for(condition, what, timeout=240, process=None):
 
 
 class Deployment:
-    """One installation of Kepu in ``folder``: media/, content/, builds/, site/, static/ and logs."""
+    """One installation of Kepu in ``folder``: media/, content/, builds/, site/, static/ and logs.
 
-    def __init__(self, folder, *, production=False):
+    ``publish_umask``: the umask of the processes that publish (``publish_site``, the workers), e.g.
+    0o077 to prove that what they write is readable by a web server running as another user.
+    """
+
+    def __init__(self, folder, *, production=False, publish_umask=-1):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.production = production
+        self.publish_umask = publish_umask
         self.processes = []
         self._database = None
         server = postgres_url()
@@ -107,21 +112,23 @@ class Deployment:
             capture_output=True,
             text=True,
             timeout=timeout,
+            umask=self.publish_umask if args[:1] == ("publish_site",) else -1,
         )
         if done.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
-    def start(self, *command, name, **env):
+    def start(self, *command, name, umask=-1, **env):
         """Start a long-running process (a list of arguments); its output goes to <folder>/<name>.log."""
         log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
-        process = subprocess.Popen(list(command), cwd=ROOT, env=self.env(**env), stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(list(command), cwd=ROOT, env=self.env(**env), stdout=log, stderr=subprocess.STDOUT,
+                                   umask=umask)
         process.log_path, process.log_file = self.folder / f"{name}.log", log
         self.processes.append(process)
         return process
 
-    def start_manage(self, *args, name, **env):
-        return self.start(sys.executable, "manage.py", *args, name=name, **env)
+    def start_manage(self, *args, name, umask=-1, **env):
+        return self.start(sys.executable, "manage.py", *args, name=name, umask=umask, **env)
 
     def start_worker(self, name="worker", **env):
         return self.start_manage(
@@ -135,6 +142,7 @@ class Deployment:
             "--no-startup-delay",
             "--no-reload",
             name=name,
+            umask=self.publish_umask,
             **env,
         )
 

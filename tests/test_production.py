@@ -2,18 +2,24 @@
 whitenoise, a publish worker, nginx in front with deploy/nginx.conf (over TLS, with a certificate
 made for the test), and editors working under load while publishes run. Real processes on loopback.
 
+As on a server, nginx's workers run as www-data and the site is root's, published with umask 077:
+nginx reads only what the publish made readable by others (when the tests run as root, as CI does;
+otherwise nginx runs as the test's user, and tests/test_publish_modes.py still checks the modes).
+
 The production settings accept only PostgreSQL, so this module runs in the PostgreSQL leg
 (DATABASE_URL set, as .ci/run does) and is skipped, saying why, on SQLite.
 """
 
 import gzip
 import http.client
+import os
 import re
 import shutil
 import signal
 import socket
 import ssl
 import subprocess
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,12 +34,17 @@ pytestmark = pytest.mark.skipif(
 
 PUBLIC, CMS = "kepu.example.org", "cms.kepu.example.org"
 FOREVER = "max-age=315360000"
+AS_ROOT = os.geteuid() == 0
+WEB_USER = "www-data"  # Debian's nginx user
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A production installation with the sample content published, gunicorn and a publish worker."""
-    deployment = Deployment(tmp_path_factory.mktemp("production"), production=True)
+def server():
+    """A production installation with the sample content published, gunicorn and a publish worker.
+    Its folder is one another user can enter (pytest's own temporary folders are 0700)."""
+    folder = Path(tempfile.mkdtemp(prefix="kepu-production-"))
+    folder.chmod(0o755)
+    deployment = Deployment(folder, production=True, publish_umask=0o077 if AS_ROOT else -1)
     try:
         setup = prepare(deployment, editors=3)
         port = free_port()
@@ -42,6 +53,7 @@ def server(tmp_path_factory):
         yield SimpleNamespace(deployment=deployment, port=port, setup=setup, site=deployment.site, gunicorn=gunicorn)
     finally:
         deployment.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def fetch(connection, path, host, **headers):
@@ -142,7 +154,7 @@ def nginx(server):
     )
     temp = folder / "temp"
     (folder / "nginx.conf").write_text(f"""
-{"user root;" if hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0 else ""}
+{f"user {WEB_USER} {WEB_USER};" if AS_ROOT else ""}
 daemon off;
 worker_processes 1;
 pid {folder}/nginx.pid;
@@ -213,6 +225,10 @@ def test_nginx_serves_the_site_and_the_cms(server, nginx):
     assert response.status == 200 and response.getheader("Content-Encoding") == "gzip"
     assert gzip.decompress(body) == css.read_bytes()
     assert FOREVER in response.getheader("Cache-Control")
+    for xml in ("sitemap.xml", "feed.xml", "gezhi-lundao/feed.xml"):  # text/xml in mime.types
+        response, body = fetch(public, f"/{xml}", host, **{"Accept-Encoding": "gzip"})
+        assert response.status == 200 and response.getheader("Content-Encoding") == "gzip", xml
+        assert gzip.decompress(body) == (site / xml).read_bytes()
     image = next((site / "media" / "images").glob("*.webp"))
     response, body = fetch(public, f"/media/images/{image.name}", host)
     assert response.status == 200 and body == image.read_bytes()
@@ -259,3 +275,28 @@ def test_editors_under_load_while_publishing(server):
     assert server.deployment.errors(server.gunicorn) == []
     assert report.live_publishes, "no publish reached the site while the editors worked"
     assert {"explorer", "edit view", "save draft", "publish"} <= set(report.latencies)
+
+
+def test_search_works_through_nginx_in_a_browser(server, nginx, browser):
+    """A reader searches through nginx, whose worker user owns nothing of the build."""
+    base = f"https://127.0.0.1:{nginx.ports.https}/"  # the public site is the port's default server
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 360, "height": 780})
+    outside, index_files = [], []
+
+    def only_this_server(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_this_server)
+    page = context.new_page()
+    page.on("response", lambda r: index_files.append((r.status, r.url)) if "/search/" in r.url else None)
+    page.goto(base + "search/?q=" + "钱学森")
+    page.locator(".kepu-search__result a", has_text="钱学森").first.wait_for()
+    assert "暂时无法使用" not in page.locator(".kepu-search__status").inner_text()
+    shards = [(status, url) for status, url in index_files if "/search/s/" in url]
+    assert shards and all(status == 200 for status, _ in shards), index_files
+    context.close()
+    assert outside == []

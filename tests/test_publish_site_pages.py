@@ -122,7 +122,7 @@ def test_programme_home_lists_its_stories_columns_and_resources(site):
         assert sorted(listed) == sorted(site.url_of_page[c.pk] for c in children), heading
         assert listed
 
-    feeds = soup.select('link[rel="alternate"][type="application/rss+xml"]')
+    feeds = soup.select('link[rel~="alternate"][type="application/rss+xml"]')
     assert site_path(url, feeds[-1]["href"]) == url + "feed.xml"
     assert feeds[-1]["title"].startswith(programme.title)
 
@@ -260,7 +260,7 @@ def test_canonical_and_open_graph_urls_are_absolute(site):
 
 def test_404_robots_and_sitemap(site):
     missing = BeautifulSoup((site.root / "404.html").read_text("utf-8"), "html.parser")
-    assert missing.html["lang"] == "zh"
+    assert missing.html["lang"] == "zh-CN"
     assert missing.h1.get_text(strip=True) == "页面不存在"
     # Served at any address, so its links and assets are absolute paths.
     assert all(link["href"].startswith("/") for link in missing.select("link[rel=stylesheet]"))
@@ -361,7 +361,7 @@ def test_library_filter_combines_facets_and_works_without_javascript(site, serve
 
     context, page, blocked_without_js = open_page(browser, javascript=False)
     page.goto(served + "library/")
-    assert page.locator("select").count() == 0
+    expect(page.locator(".kepu-filter__form")).to_be_hidden()  # selects that would do nothing
     page.get_by_role("navigation", name="按类型浏览").get_by_role("link", name=re.compile("^视频")).click()
     assert unquote(page.url).endswith("/library/类型/视频/")
     assert visible_titles(page, len(videos)) == videos
@@ -445,29 +445,62 @@ def test_every_kind_of_page_is_checked(kinds):
     assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404"} <= set(kinds)
 
 
-def test_axe_finds_no_violation_and_nothing_leaves_the_machine(browser, kinds, served):
-    require(AXE, "axe-core")
-    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="zh-CN")
-    blocked, requested = [], []
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v =>
+    `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)"""
+
+
+def every_page(site):
+    """Every page of the built site as a site path (/a/b/, /404.html), and a search with results."""
+    paths = []
+    for page in site.pages():
+        rel = page.relative_to(site.root).as_posix()
+        paths.append("/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel))
+    return [*paths, "/search/?q=" + quote("科学")]
+
+
+def axe_violations(browser, served, paths, *, width):
+    """{"path (scheme)": [violation]} for ``paths`` in one browser page: navigate, run axe, switch the
+    colour scheme with the header's toggle as a reader would, run axe again, next page."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    context.add_init_script(path=str(AXE))
+    blocked = []
     block_outside_requests(context, blocked)
-    context.on("request", lambda request: requested.append(request.url))
     page = context.new_page()
-    report = {}
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    report, checked = {}, set()
     try:
-        for kind, path in sorted(kinds.items()):
-            page.goto(served + path.lstrip("/"), wait_until="networkidle")
-            page.add_script_tag(path=str(AXE))
-            violations = page.evaluate(
-                """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v =>
-                    `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)"""
-            )
-            if violations:
-                report[f"{kind} {path}"] = violations
+        for path in paths:
+            page.goto(served + path.lstrip("/"), wait_until="load")
+            if "?q=" in path:
+                page.locator(".kepu-search__result").first.wait_for()
+            for _ in range(2):
+                violations = page.evaluate(AXE_RUN)
+                if violations:
+                    report[f"{path} ({page.evaluate(scheme)})"] = violations
+                checked.add((path, page.evaluate(scheme)))
+                before = page.evaluate(scheme)
+                page.locator('form[data-md-component="palette"] label:not([hidden])').click()
+                page.wait_for_function(f"{scheme} !== {before!r}")
     finally:
         context.close()
-    assert report == {}, json.dumps(report, ensure_ascii=False, indent=1)
     assert blocked == [], f"页面请求了本机之外的地址：{blocked}"
-    assert requested, "no request was seen: the check did not run"
+    assert checked == {(path, s) for path in paths for s in ("default", "slate")}  # light and dark, every page
+    return report
+
+
+def test_axe_finds_no_violation_on_any_page_at_phone_width(browser, site, served):
+    require(AXE, "axe-core")
+    paths = every_page(site)
+    assert len(paths) > 100  # every page of the sample site, not a few
+    report = axe_violations(browser, served, paths, width=360)
+    assert report == {}, json.dumps(report, ensure_ascii=False, indent=1)
+
+
+def test_axe_finds_no_violation_on_one_page_per_kind_at_desktop_width(browser, kinds, served):
+    require(AXE, "axe-core")
+    paths = sorted(set(kinds.values())) + ["/library/", "/search/?q=" + quote("科学")]
+    report = axe_violations(browser, served, paths, width=1280)
+    assert report == {}, json.dumps(report, ensure_ascii=False, indent=1)
 
 
 def test_nu_html_checker_reports_no_error(site, kinds):
@@ -505,3 +538,131 @@ def test_no_broken_link_or_anchor_in_the_whole_site(served):
               for link in checked if link["state"] == "BROKEN"]
     assert broken == [], "\n".join(broken)
     assert len(checked) > 50, f"linkinator checked only {len(checked)} links: the crawl did not run"
+
+
+# Reading with a browser: what the theme's scripts and styles do ------------------------------------
+
+def test_no_page_fetches_a_sitemap_or_logs_an_error(site, served, browser):
+    """Material's bundle took the RSS links for other languages of the site and fetched sitemap.xml
+    beside each (/gezhi-lundao/sitemap.xml: a 404 and a console error on every programme page)."""
+    context, page, blocked = open_page(browser)
+    requested, errors = [], []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for url in ["", "gezhi-lundao/", "gezhi-lundao/qian-xuesen/"]:
+        page.goto(served + url, wait_until="networkidle")
+        feeds = page.locator('link[type="application/rss+xml"]')
+        assert feeds.count() == (1 if url == "" else 2), url  # the feeds are still announced
+        assert all("alternate" in (feeds.nth(i).get_attribute("rel") or "").split() for i in range(feeds.count()))
+    context.close()
+    assert [url for url in requested if url.endswith("sitemap.xml")] == []
+    assert errors == [] and blocked == []
+
+
+def test_more_results_shows_only_when_there_are_more(site, served, browser):
+    context, page, blocked = open_page(browser)
+    more = page.get_by_role("button", name="显示更多结果")
+    page.goto(served + "search/?q=" + quote("没有这个词语的页面"))
+    expect(page.locator(".kepu-search__status")).to_have_text("没有找到包含“没有这个词语的页面”的内容。")
+    expect(more).to_be_hidden()
+
+    story = StoryPage.objects.get(slug="qian-xuesen")
+    page.goto(served + "search/?q=" + quote(story.title))
+    expect(page.locator(".kepu-search__status")).to_have_text(re.compile(r"^找到 \d+ 个结果。$"))
+    assert 1 <= page.locator(".kepu-search__result").count() <= 10
+    expect(more).to_be_hidden()
+
+    page.goto(served + "search/?q=" + quote("科学"))
+    expect(page.locator(".kepu-search__result")).to_have_count(10)
+    expect(more).to_be_visible()
+    more.click()
+    expect(page.locator(".kepu-search__result")).to_have_count(20)
+    context.close()
+    assert blocked == []
+
+
+def test_the_skip_link_leads_to_the_start_of_the_content_on_every_page(site, served, browser):
+    for path in site.pages():
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        links = [a for a in soup.select("a.md-skip") if not a.find_parent(attrs={"data-md-component": "skip"})]
+        assert [a["href"] for a in links] == ["#kepu-main"], path
+        main = soup.select_one("#kepu-main")
+        assert main is not None and main.find("h1") is not None, path  # the title is inside what it leads to
+
+    context, page, blocked = open_page(browser)
+    page.goto(served + "gezhi-lundao/qian-xuesen/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "跳转至正文"
+    assert page.locator("a.md-skip:focus").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "kepu-main"
+    title = StoryPage.objects.get(slug="qian-xuesen").title
+    assert page.evaluate("document.activeElement.querySelector('h1').textContent.trim()") == title
+    context.close()
+    assert blocked == []
+
+
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+    .observe({type: 'layout-shift', buffered: true});
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
+})"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_library_does_not_move_when_its_filter_starts(site, served, browser, width):
+    context, page, blocked = open_page(browser, width=width)
+    page.goto(served + "library/", wait_until="load")
+    expect(page.get_by_label("类型", exact=True)).to_be_visible()
+    assert page.evaluate(LAYOUT_SHIFT) == 0
+    context.close()
+    assert blocked == []
+
+
+def test_navigation_landmarks_have_distinct_names_at_desktop_width(site, served, browser):
+    context, page, blocked = open_page(browser, width=1280)
+    page.goto(served + "gezhi-lundao/qian-xuesen/")
+    names = page.evaluate("""() => [...document.querySelectorAll('nav')]
+        .filter(n => n.checkVisibility()).map(n => n.getAttribute('aria-label'))""")
+    assert "标签" in names and len(names) == len(set(names)), names
+    context.close()
+    assert blocked == []
+
+
+def test_every_page_says_its_language_and_the_home_page_describes_the_site(site):
+    home = site.soup("/")
+    assert home.html["lang"] == "zh-CN"
+    description = home.select_one('meta[name="description"]')["content"]
+    assert description == "科学家的故事、学风传承专栏和科普资源，按品牌项目汇集。"
+    for page in site.pages():
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        assert soup.html["lang"] == "zh-CN", page
+
+
+def structured_data(soup):
+    return {data["@type"]: data for data in
+            (json.loads(script.string) for script in soup.select('script[type="application/ld+json"]'))}
+
+
+def test_pieces_carry_an_article_and_breadcrumbs_as_structured_data(site):
+    story = StoryPage.objects.get(slug="qian-xuesen")
+    url = site.url_of_page[story.pk]
+    data = structured_data(site.soup(url))
+    article = data["Article"]
+    base = site.base_url.rstrip("/")
+    assert article["headline"] == story.title and article["mainEntityOfPage"] == base + url
+    assert article["description"] == story.summary and article["about"] == {"@type": "Person", "name": "钱学森"}
+    assert article["image"].startswith(base + "/media/images/") and article["datePublished"]
+    crumbs = data["BreadcrumbList"]["itemListElement"]
+    assert [c["name"] for c in crumbs] == ["首页", story.programme.title, story.title]
+    assert [c["position"] for c in crumbs] == [1, 2, 3]
+    assert [c["item"] for c in crumbs] == [base + "/", base + site.url_of_page[story.programme.pk], base + url]
+
+    # Text stays text in JSON too: a title with markup characters comes out as the same characters.
+    for page in site.pages():
+        for found in structured_data(BeautifulSoup(page.read_text("utf-8"), "html.parser")).values():
+            assert "&amp;" not in json.dumps(found, ensure_ascii=False), page
+    assert structured_data(site.soup("/")) == {}

@@ -1,9 +1,85 @@
-"""Small file-system helpers: atomic writes, tree hashing."""
+"""Small file-system helpers: atomic writes, tree hashing, the modes of what a build writes.
+
+Everything a publish writes is for a web server that runs as another user (nginx's ``www-data``):
+files are 0644 and folders 0755 whatever the process's umask (``FILE_MODE``, ``DIR_MODE``;
+``readable_umask`` while a publish runs, explicit modes where a temporary name is made, whose
+helpers ignore the umask), and ``unreadable`` lists what a web server could not read.
+"""
 
 import hashlib
 import os
+import stat
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+PUBLISH_UMASK = 0o022
+
+
+@contextmanager
+def readable_umask():
+    """Create files 0644 and folders 0755 meanwhile (the umask is the process's: one publish at a
+    time runs in a publish worker). MkDocs and its plugins create files with the umask."""
+    previous = os.umask(PUBLISH_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def make_dir(path, *, exist_ok=False):
+    """``mkdir -p`` whose new folders are 0755 whatever the umask."""
+    path = Path(path)
+    missing = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    path.mkdir(parents=True, exist_ok=exist_ok)
+    for folder in missing:
+        os.chmod(folder, DIR_MODE)
+
+
+def make_temp_dir(parent, prefix):
+    """A new empty folder under ``parent`` (``tempfile.mkdtemp`` makes it 0700): 0755."""
+    folder = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+    os.chmod(folder, DIR_MODE)
+    return folder
+
+
+def write_file(path, data):
+    """Write a new file (bytes or text in UTF-8), 0644 whatever the umask."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), FILE_MODE)
+        handle.write(data)
+
+
+def unreadable(root):
+    """Paths under ``root`` (relative, sorted) that a web server running as another user could not
+    read: a file without read permission for others, a folder without read and search for them."""
+    root = Path(root)
+    found = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                mode = entry.stat(follow_symlinks=True).st_mode
+                if stat.S_ISDIR(mode):
+                    if mode & 0o005 != 0o005:
+                        found.append(Path(entry.path).relative_to(root).as_posix() + "/")
+                    if not entry.is_symlink():
+                        stack.append(Path(entry.path))
+                elif not mode & 0o004:
+                    found.append(Path(entry.path).relative_to(root).as_posix())
+    if root.is_dir() and root.stat().st_mode & 0o005 != 0o005:
+        found.append("./")
+    return sorted(found)
 
 
 def atomic_write(target, data):
@@ -12,14 +88,14 @@ def atomic_write(target, data):
     Never truncates the existing file in place, so a hard link to the old file keeps its content.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_dir(target.parent, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
@@ -62,7 +138,7 @@ def link_tree(source, target):
     for folder, _dirs, files in os.walk(source):
         here = Path(folder)
         out = target / here.relative_to(source)
-        out.mkdir(parents=True, exist_ok=True)
+        make_dir(out, exist_ok=True)
         for name in files:
             os.link(here / name, out / name)
 

@@ -64,7 +64,7 @@ def publish(*, full=False, progress=None, wait=True):
 
     progress = progress or (lambda stage, done=None, total=None: None)
     started = time.monotonic()
-    with publish_lock(wait=wait):
+    with fsutil.readable_umask(), publish_lock(wait=wait):  # files 0644, folders 0755 (fsutil)
         swap.cleanup()
         checkpoint("start")
         progress("export")

@@ -25,7 +25,8 @@ search also misses a one-character query where the character only ends a run (æœ
 10.6 % of (character, page) pairs in the test corpus) unless each run's last character is indexed.
 
 Layout of search/ (files are never rewritten in place: the build folder may hold hard links into
-the live build, so new folders are written under a temporary name and renamed into place)::
+the live build, so new folders are written under a temporary name and renamed into place; files
+are 0644 and folders 0755 whatever the umask, for a web server running as another user)::
 
     shards.json                    {"version", "docs", "shards": [{"dir", "docs", "grams", "chars"}]}
     s/<shard>-<digest>/g/<hex>.bin postings of the pairs and words whose hash falls in that bucket
@@ -45,7 +46,6 @@ import math
 import os
 import re
 import shutil
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -288,20 +288,20 @@ def read_postings(path):
 
 
 def _write_postings(folder, postings, buckets):
-    folder.mkdir()
+    fsutil.make_dir(folder)
     files = [[] for _ in range(buckets)]
     for term in postings:
         files[term_hash(term) % buckets].append(term)
     for number, names in enumerate(files):
         names.sort()
-        (folder / f"{number:x}.bin").write_bytes(_encode([(name, postings[name]) for name in names]))
+        fsutil.write_file(folder / f"{number:x}.bin", _encode([(name, postings[name]) for name in names]))
 
 
 def write_shard(folder, pages):
     """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order."""
     folder = Path(folder)
     grams, chars = defaultdict(list), defaultdict(list)  # term â†’ [page << 8 | weight]
-    (folder / "d").mkdir()
+    fsutil.make_dir(folder / "d")
     for number, (url, record) in enumerate(pages):
         base = number << 8
         counts = Counter(terms(record["text"]))
@@ -312,11 +312,11 @@ def write_shard(folder, pages):
         for char, count in Counter(_HAN_CHAR.findall(record_text(record))).items():
             chars[char].append(base | (count if count < 255 else 255))
         shown = {"url": url, **record}
-        (folder / "d" / f"{number}.json").write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
+        fsutil.write_file(folder / "d" / f"{number}.json", json.dumps(shown, ensure_ascii=False))
     gram_files, char_files = bucket_counts(len(pages))
     _write_postings(folder / "g", grams, gram_files)
     _write_postings(folder / "c", chars, char_files)
-    (folder / PAGES_FILE).write_text(json.dumps([url for url, _ in pages], ensure_ascii=False), encoding="utf-8")
+    fsutil.write_file(folder / PAGES_FILE, json.dumps([url for url, _ in pages], ensure_ascii=False))
     return {"docs": len(pages), "grams": gram_files, "chars": char_files}
 
 
@@ -324,8 +324,8 @@ def _place(folder, build, earlier):
     """Make ``folder`` exist: keep it, hard-link it from an earlier build, or ``build(tmp)`` it."""
     if folder.is_dir():
         return "kept"
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+    fsutil.make_dir(folder.parent, exist_ok=True)
+    tmp = fsutil.make_temp_dir(folder.parent, ".tmp-")  # 0755: nginx's user reads it once renamed
     try:
         if earlier is not None and earlier.is_dir():
             tmp.rmdir()
@@ -346,7 +346,7 @@ def mirror(source, target):
     (shard folders are named by their content: a folder of the same name is the same shard)."""
     source, target = Path(source), Path(target)
     wanted = {path.name for path in (source / "s").iterdir()} if (source / "s").is_dir() else set()
-    (target / "s").mkdir(parents=True, exist_ok=True)
+    fsutil.make_dir(target / "s", exist_ok=True)
     for name in wanted:
         _place(target / "s" / name, None, source / "s" / name)
     for path in (target / "s").iterdir():
@@ -395,7 +395,7 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     progress = progress or (lambda stage, done=None, total=None: None)
     site_dir, content_dir = Path(site_dir), Path(content_dir)
     search_dir = site_dir / SEARCH_DIR
-    search_dir.mkdir(parents=True, exist_ok=True)
+    fsutil.make_dir(search_dir, exist_ok=True)
     previous = Path(previous) if previous else _live_search_dir(site_dir)
     cache = RecordCache(cache_dir if cache_dir is not None else _default_cache_dir())
     pages = manifest.get("pages", {})

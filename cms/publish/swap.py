@@ -20,7 +20,7 @@ from . import fsutil, manifest
 
 def builds_dir():
     path = Path(settings.KEPU_BUILDS_DIR)
-    path.mkdir(parents=True, exist_ok=True)
+    fsutil.make_dir(path, exist_ok=True)
     return path
 
 
@@ -62,6 +62,7 @@ def live_build():
 def promote(staging, build_id):
     """Turn a verified staging folder into a complete build (an atomic rename)."""
     final = builds_dir() / build_id
+    os.chmod(staging, fsutil.DIR_MODE)  # the web server's user goes through it to site/
     os.rename(staging, final)
     fsutil.fsync_dir(builds_dir())
     return final
@@ -70,7 +71,7 @@ def promote(staging, build_id):
 def activate(build_id):
     """Point site/ at a build, atomically."""
     link = site_link()
-    link.parent.mkdir(parents=True, exist_ok=True)
+    fsutil.make_dir(link.parent, exist_ok=True)
     target = os.path.relpath(builds_dir() / build_id / "site", link.parent)
     temporary = link.parent / f".{link.name}.{build_id}.tmp"
     if temporary.is_symlink() or temporary.exists():
