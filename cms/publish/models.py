@@ -96,6 +96,8 @@ class PublishJob(models.Model):
         if self.retrying:
             when = f"{timezone.localtime(self.retry_at):%H:%M:%S} " if self.retry_at else ""
             return f"失败 {self.failures} 次，{when}自动重试"
+        if self.failures and self.status != self.Status.FAILED:
+            return f"{self.get_status_display()}（失败 {self.failures} 次后重试）"
         return self.get_status_display()
 
     # -- the queue ----------------------------------------------------------------------------------
