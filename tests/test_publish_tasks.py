@@ -81,6 +81,16 @@ def site_page(settings, *parts):
     return Path(os.path.realpath(settings.KEPU_SITE_DIR)).joinpath(*parts, "index.html")
 
 
+def retry_until_published(job):
+    """Run the worker, as it polls, until the job's retry (due within seconds) has published."""
+
+    def published():
+        run_worker()
+        return PublishJob.objects.get(pk=job.pk).status == "published"
+
+    wait_for(published, f"the retry of publish #{job.pk} to publish", timeout=10)
+
+
 def worker_died_after_taking_the_task():
     """What a worker killed right after django-tasks handed it the task leaves: the task marked
     running for good, the job never claimed."""
@@ -132,12 +142,7 @@ def test_a_job_whose_worker_died_mid_build_is_retried_in_place(settings, program
     task.refresh_from_db()
     assert task.status == "FAILED"  # the library's record of the dead task is closed
     PublishJob.objects.filter(pk__in=[alive.pk, elsewhere.pk]).delete()
-
-    def published():
-        run_worker()
-        return PublishJob.objects.get(pk=job.pk).status == "published"
-
-    wait_for(published, "the retry (due a second after the recovery) to publish", timeout=10)
+    retry_until_published(job)  # (due a second after the recovery)
     assert site_page(settings, "gezhi-lundao", "killed").is_file()
 
 
@@ -157,12 +162,7 @@ def test_a_publish_that_cannot_start_is_shown_and_retried_until_it_goes_live(set
     assert "失败 1 次" in log and "Not a directory" in log
 
     blocker.unlink()  # the cause goes away; nobody publishes by hand
-
-    def published():
-        run_worker()
-        return PublishJob.objects.get(pk=job.pk).status == "published"
-
-    wait_for(published, "the retry to publish", timeout=10)
+    retry_until_published(job)
     assert site_page(settings, "gezhi-lundao", "retried").is_file()
     assert PublishJob.objects.get(pk=job.pk).failures == 1
 
