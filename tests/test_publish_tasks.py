@@ -5,11 +5,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from cms.moderation.scheduler import check_publishing
 from cms.programmes.models import ProgrammePage
-from cms.publish.models import PublishJob
+from cms.publish.lock import job_lock, this_host
+from cms.publish.models import INTERRUPTED, PublishJob
 from tests.conftest import make_story
+from tests.deploy import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +75,102 @@ def test_admin_shows_the_last_publish(admin_client, programme):
     log = admin_client.get("/admin/publish/")
     assert log.status_code == 200
     assert "校验失败：断链" in log.content.decode()
+
+
+def site_page(settings, *parts):
+    return Path(os.path.realpath(settings.KEPU_SITE_DIR)).joinpath(*parts, "index.html")
+
+
+def retry_until_published(job):
+    """Run the worker, as it polls, until the job's retry (due within seconds) has published."""
+
+    def published():
+        run_worker()
+        return PublishJob.objects.get(pk=job.pk).status == "published"
+
+    wait_for(published, f"the retry of publish #{job.pk} to publish", timeout=10)
+
+
+def worker_died_after_taking_the_task():
+    """What a worker killed right after django-tasks handed it the task leaves: the task marked
+    running for good, the job never claimed."""
+    DBTaskResult.objects.ready().get().claim("killed-worker")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_right_after_taking_the_task_does_not_stop_publishing(settings, programme):
+    make_story(programme, title="被中断的发布", slug="interrupted")
+    worker_died_after_taking_the_task()
+
+    make_story(programme, title="下一次通过", slug="next")  # the next approval: its request recovers
+    run_worker()
+    assert site_page(settings, "gezhi-lundao", "interrupted").is_file()
+    assert site_page(settings, "gezhi-lundao", "next").is_file()
+    assert set(PublishJob.objects.values_list("status", flat=True)) == {"published"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_scheduler_check_recovers_a_killed_worker_without_new_changes(settings, programme):
+    make_story(programme, title="无人再改", slug="alone")
+    worker_died_after_taking_the_task()
+    run_worker()  # a surviving worker has nothing to take
+    assert not Path(settings.KEPU_SITE_DIR).exists()
+
+    assert check_publishing() == ""  # nothing was running: the job is simply given a task again
+    run_worker()
+    assert site_page(settings, "gezhi-lundao", "alone").is_file()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_job_whose_worker_died_mid_build_is_retried_in_place(settings, programme):
+    make_story(programme, title="构建中被杀", slug="killed")
+    task = DBTaskResult.objects.ready().get()
+    task.claim("killed-worker")
+    job = PublishJob.objects.get()
+    # Claimed by a process of this machine that has since died: its claim lock is free.
+    PublishJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now(), claim="0" * 32,
+                                                worker=f"{this_host()}:4194304", task_id=str(task.pk))
+    alive = PublishJob.objects.create(status="running", started_at=timezone.now(), claim="1" * 32,
+                                      worker=f"{this_host()}:1")
+    elsewhere = PublishJob.objects.create(status="running", started_at=timezone.now(), worker="other-host:1")
+    with job_lock(alive.claim):
+        assert check_publishing() == f"发布任务 #{job.pk} 的进程已终止，已重新排队发布。\n"
+    job.refresh_from_db()
+    assert (job.status, job.failures, job.error) == ("queued", 1, INTERRUPTED) and job.retry_at
+    assert PublishJob.objects.get(pk=alive.pk).status == "running"  # its lock is held
+    assert PublishJob.objects.get(pk=elsewhere.pk).status == "running"  # not ours to judge
+    task.refresh_from_db()
+    assert task.status == "FAILED"  # the library's record of the dead task is closed
+    PublishJob.objects.filter(pk__in=[alive.pk, elsewhere.pk]).delete()
+    retry_until_published(job)  # (due a second after the recovery)
+    assert site_page(settings, "gezhi-lundao", "killed").is_file()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_publish_that_cannot_start_is_shown_and_retried_until_it_goes_live(settings, programme, admin_client,
+                                                                             tmp_path):
+    blocker = tmp_path / "blocked"
+    blocker.write_text("")  # the builds folder cannot be made (as when its disk is read-only or full)
+    settings.KEPU_BUILDS_DIR = blocker / "builds"
+    make_story(programme, title="等待重试", slug="retried")
+    run_worker()
+    job = PublishJob.objects.get()
+    assert job.status == "queued" and job.failures == 1 and "Not a directory" in job.error
+    home = admin_client.get("/admin/").content.decode()
+    assert "发布失败 1 次" in home and "自动重试" in home and "Not a directory" in home
+    log = admin_client.get("/admin/publish/").content.decode()
+    assert "失败 1 次" in log and "Not a directory" in log
+
+    blocker.unlink()  # the cause goes away; nobody publishes by hand
+    retry_until_published(job)
+    assert site_page(settings, "gezhi-lundao", "retried").is_file()
+    assert PublishJob.objects.get(pk=job.pk).failures == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_verification_failure_is_final_and_the_next_change_publishes(settings, programme):
+    make_story(programme, title="坏链接", slug="bad", body=[("paragraph", '<p><a href="/nowhere/">断链</a></p>')])
+    run_worker()
+    failed = PublishJob.objects.get()
+    assert failed.status == "failed" and "/nowhere/" in failed.error and failed.retry_at is None
+    assert not DBTaskResult.objects.filter(status="READY").exists()  # no retry of content that fails

@@ -1,12 +1,16 @@
 """Advisory file locks the kernel releases when the process dies.
 
 - The publish lock: one publish (or rollback) at a time, whichever worker or command runs it.
-- A job's lock: held by the process running that publish job for as long as it runs, so anyone can
-  tell a running job from one whose process was killed (see ``PublishJob.recover_interrupted``).
+- A job's claim: the process running a publish job holds the lock ``.jobs/<claim>.lock`` for as long
+  as it runs, and takes it *before* it marks the job running. So a job marked running whose lock is
+  free was left by a dead process (see ``PublishJob.recover_interrupted``): no timeout to wait out.
+  Like the publish lock, this only tells about processes of this machine (``this_host``).
 """
 
 import fcntl
 import os
+import socket
+import uuid
 from contextlib import contextmanager
 
 from .swap import builds_dir
@@ -33,16 +37,25 @@ def publish_lock(*, wait=True):
     return _flock(builds_dir() / ".lock", wait=wait)
 
 
-def _job_path(job_id):
-    folder = builds_dir() / ".jobs"
-    folder.mkdir(exist_ok=True)
-    return folder / f"{job_id}.lock"
+def _claim_path(claim):
+    return builds_dir() / ".jobs" / f"{claim}.lock"
+
+
+def new_claim():
+    """A fresh claim: this machine and process (shown in 发布记录) and a name for its lock."""
+    return f"{this_host()}:{os.getpid()}", uuid.uuid4().hex
+
+
+def this_host():
+    return socket.gethostname()
 
 
 @contextmanager
-def job_lock(job_id):
-    """Held while a job runs; its file is removed when the job ends."""
-    path = _job_path(job_id)
+def job_lock(claim):
+    """Held while a job runs; its file is removed when the job ends. Raises OSError when the builds
+    folder cannot be written (read-only, full): then no publish could run either."""
+    path = _claim_path(claim)
+    path.parent.mkdir(exist_ok=True)
     with _flock(path):
         try:
             yield
@@ -50,11 +63,12 @@ def job_lock(job_id):
             path.unlink(missing_ok=True)
 
 
-def job_alive(job_id):
-    """Is a process still holding this job's lock? False once the job has ended or its process died."""
-    path = _job_path(job_id)
+def job_alive(claim):
+    """Is a process of this machine still holding this claim's lock? False once the job has ended or
+    its process died."""
+    path = _claim_path(claim)
     try:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDONLY)  # (read-only: works on a builds folder remounted read-only)
     except FileNotFoundError:
         return False
     try:
@@ -63,5 +77,8 @@ def job_alive(job_id):
         return True
     finally:
         os.close(fd)
-    path.unlink(missing_ok=True)  # left behind by a killed process
+    try:
+        path.unlink(missing_ok=True)  # left behind by a killed process
+    except OSError:
+        pass
     return False

@@ -1,6 +1,45 @@
-from django.db import models
+"""Publish jobs: what the admin's 发布记录 lists, and the queue the publish workers run.
+
+A job's life, which every process reads the same way:
+
+- ``queued``: nobody has it. Page changes fold into it (:meth:`PublishJob.queue`); a worker claims
+  it (queued → running in one conditional update, after taking the claim's lock) once it is due.
+  After a failure it is queued again with the error and a retry time (``retry_at``, backing off).
+- ``running``: a process holds its claim lock (``lock.job_lock``). If that lock is free, the process
+  died: :meth:`recover_interrupted` queues the job again.
+- ``published`` / ``unchanged`` / ``failed``: ended. ``failed`` is final: verification found a fault
+  in the content (a retry would find it again), a command-line publish failed (its user sees it), or
+  a later queued job took its place.
+"""
+
+from contextlib import ExitStack
+from datetime import timedelta
+
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+INTERRUPTED = "发布进程意外终止（例如被强制结束）。"
+
+RETRY_DELAYS = (1, 2, 4, 5)
+"""Seconds before the first, second, third and every later retry of a failed publish: short, so that
+an approval goes live within seconds of its cause (a full disk, a read-only folder) going away."""
+
+
+def retry_delay(failures):
+    return RETRY_DELAYS[min(failures, len(RETRY_DELAYS)) - 1]
+
+
+def describe(error):
+    return str(error) or type(error).__name__
+
+
+def retryable(error):
+    """Everything but a verification failure, which the same content would fail again."""
+    from .verify import VerificationError
+
+    return not isinstance(error, VerificationError)
 
 
 class PublishJob(models.Model):
@@ -30,6 +69,11 @@ class PublishJob(models.Model):
     files_deleted = models.PositiveIntegerField(_("删除文件数"), default=0)
     seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    retry_at = models.DateTimeField(_("重试时间"), null=True, blank=True)
+    worker = models.CharField(_("执行进程"), max_length=200, blank=True, help_text=_("主机名:进程号"))
+    claim = models.CharField(_("认领标记"), max_length=32, blank=True)
+    task_id = models.CharField(_("后台任务"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("发布记录")
@@ -43,60 +87,146 @@ class PublishJob(models.Model):
     def counts(self):
         return {key: len(self.changes.get(key, [])) for key in ("added", "changed", "removed")}
 
-    def run(self, *, full=None, progress=None, wait=True):
-        """Run the publish pipeline for this job and record the outcome. Re-raises failures.
+    @property
+    def retrying(self):
+        return self.status == self.Status.QUEUED and self.failures > 0
 
-        The job's lock is held throughout, so a job left "running" by a killed process can be told
-        from one still running (:meth:`recover_interrupted`)."""
-        from . import pipeline
-        from .lock import job_lock
+    @property
+    def status_label(self):
+        if self.retrying:
+            when = f"{timezone.localtime(self.retry_at):%H:%M:%S} " if self.retry_at else ""
+            return f"失败 {self.failures} 次，{when}自动重试"
+        if self.failures and self.status != self.Status.FAILED:
+            return f"{self.get_status_display()}（失败 {self.failures} 次后重试）"
+        return self.get_status_display()
 
-        full = self.full if full is None else full
-        with job_lock(self.pk):
-            self.status, self.started_at = self.Status.RUNNING, timezone.now()
-            self.save(update_fields=["status", "started_at"])
+    # -- the queue ----------------------------------------------------------------------------------
+
+    @classmethod
+    def pending(cls):
+        return cls.objects.filter(status=cls.Status.QUEUED, trigger=cls.Trigger.PAGE_CHANGE)
+
+    @classmethod
+    def queue(cls, reason=""):
+        """Fold ``reason`` into the queued job, or queue a new one. Returns the job.
+
+        A queued job is one nobody has claimed, and a claim is a conditional update from queued, so
+        whoever claims it later reads the database after this change: folding in loses nothing."""
+        with transaction.atomic():
+            job = cls.pending().select_for_update().order_by("created_at", "pk").first()
+            if job is None:
+                return cls.objects.create(reason=reason[-2000:])
+            if reason and reason not in job.reason:
+                job.reason = f"{job.reason}\n{reason}".strip()[-2000:]
+                job.save(update_fields=["reason"])
+            return job
+
+    @classmethod
+    def next_due(cls):
+        """The oldest queued job whose retry time (if any) has come."""
+        due = Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now())
+        return cls.pending().filter(due).order_by("created_at", "pk").first()
+
+    # -- running ------------------------------------------------------------------------------------
+
+    def run(self, *, progress=None, wait=True, task_id=""):
+        """Claim this queued job and run the pipeline; record the outcome. Returns the result, or
+        None when another process claimed the job first. Re-raises failures (recorded first)."""
+        from .lock import job_lock, new_claim
+
+        worker, claim = new_claim()
+        with ExitStack() as held:
             try:
-                result = pipeline.publish(full=full, progress=progress, wait=wait)
-            except BaseException as error:
-                self.status, self.finished_at = self.Status.FAILED, timezone.now()
-                self.error = str(error) or type(error).__name__
-                self.seconds = (self.finished_at - self.started_at).total_seconds()
-                self.save(update_fields=["status", "finished_at", "error", "seconds"])
+                held.enter_context(job_lock(claim))
+            except OSError as error:  # the builds folder cannot be written: nothing could be published
+                self._failed(error, was=self.Status.QUEUED)
                 raise
-            self.status = self.Status.UNCHANGED if result.up_to_date else self.Status.PUBLISHED
-            self.finished_at = timezone.now()
-            self.build_id = result.build_id or ""
-            self.changes = result.changes.as_dict() if not result.up_to_date else {}
-            self.files_written, self.files_deleted = result.files_written, result.files_deleted
-            self.seconds = round(result.seconds, 2)
-            self.error = result.post_publish_error  # the site here is live; copies elsewhere may lag
-            self.save()
+            claimed = type(self).objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
+                status=self.Status.RUNNING, started_at=timezone.now(), finished_at=None, seconds=None,
+                worker=worker, claim=claim, task_id=task_id,
+            )
+            if not claimed:
+                return None
+            self.refresh_from_db()
+            from .pipeline import checkpoint
+
+            checkpoint("claimed")
+            return self._execute(full=self.full, progress=progress, wait=wait)
+
+    @classmethod
+    def run_command(cls, *, full=False, progress=None, wait=True):
+        """Publish now from the command line, recorded as a job of its own (never retried: the
+        command's user sees the outcome). Returns the pipeline's result; re-raises failures."""
+        from .lock import job_lock, new_claim
+
+        worker, claim = new_claim()
+        fields = {"trigger": cls.Trigger.COMMAND, "full": full, "worker": worker}
+        with ExitStack() as held:
+            try:
+                held.enter_context(job_lock(claim))
+            except OSError as error:
+                now = timezone.now()
+                cls.objects.create(**fields, status=cls.Status.FAILED, finished_at=now, error=describe(error))
+                raise
+            job = cls.objects.create(**fields, status=cls.Status.RUNNING, started_at=timezone.now(), claim=claim)
+            return job._execute(full=full, progress=progress, wait=wait)
+
+    def _execute(self, *, full, progress, wait):
+        from . import pipeline
+
+        try:
+            result = pipeline.publish(full=full, progress=progress, wait=wait)
+        except BaseException as error:
+            self._failed(error, was=self.Status.RUNNING)
+            raise
+        self.status = self.Status.UNCHANGED if result.up_to_date else self.Status.PUBLISHED
+        self.finished_at, self.retry_at = timezone.now(), None
+        self.build_id = result.build_id or ""
+        self.changes = result.changes.as_dict() if not result.up_to_date else {}
+        self.files_written, self.files_deleted = result.files_written, result.files_deleted
+        self.seconds = round(result.seconds, 2)
+        self.error = result.post_publish_error  # the site here is live; copies elsewhere may lag
+        self.save(update_fields=["status", "finished_at", "retry_at", "build_id", "changes", "files_written",
+                                 "files_deleted", "seconds", "error"])
         return result
+
+    def _failed(self, error, *, was):
+        """Record a failed or interrupted attempt (if the job is still ``was``). A page change's job is
+        queued again to retry after a pause, unless the content itself failed verification or another
+        queued job will publish everything anyway (then it ends, handing its reason on).
+        Returns whether the job was still ``was``."""
+        now = timezone.now()
+        text = error if isinstance(error, str) else describe(error)
+        seconds = (now - self.started_at).total_seconds() if was == self.Status.RUNNING and self.started_at else None
+        fields = {"finished_at": now, "seconds": seconds, "error": text, "status": self.Status.FAILED}
+        retry = self.trigger == self.Trigger.PAGE_CHANGE and (isinstance(error, str) or retryable(error))
+        with transaction.atomic():
+            later = self.pending().exclude(pk=self.pk).first() if retry else None
+            if later is not None:
+                fields["error"] = f"{text}（由其后的发布 #{later.pk} 一并发布）"
+            elif retry:
+                failures = self.failures + 1
+                fields.update(status=self.Status.QUEUED, failures=failures,
+                              retry_at=now + timedelta(seconds=retry_delay(failures)))
+            changed = type(self).objects.filter(pk=self.pk, status=was).update(**fields)
+        if changed and later is not None:
+            type(self).queue(f"接续 #{self.pk}：{self.reason}")
+        self.refresh_from_db()
+        return bool(changed)
 
     @classmethod
     def recover_interrupted(cls):
-        """Jobs still marked running whose process has died (killed, out of memory, machine restart):
-        record them as failed and queue a publish in their place, so what they were publishing still
-        goes out. The site itself needs no repair: an interrupted publish never touches it.
-        Returns the recovered jobs."""
-        from .lock import job_alive
-        from .tasks import forget_task, request_publish
+        """Jobs marked running whose process has died (killed, out of memory, machine restart):
+        queued again (or ended, when another queued job covers them), so what they were publishing
+        still goes out. The site needs no repair: an interrupted publish never touches it.
+        Only jobs claimed on this machine can be judged here. Returns the recovered jobs."""
+        from .lock import job_alive, this_host
 
         recovered = []
         for job in cls.objects.filter(status=cls.Status.RUNNING):
-            if job_alive(job.pk):
+            host = job.worker.rpartition(":")[0]
+            if (host and host != this_host()) or job_alive(job.claim or str(job.pk)):
                 continue
-            now = timezone.now()
-            seconds = (now - job.started_at).total_seconds() if job.started_at else None
-            # Only if it is still running now: it may have finished since it was read.
-            if cls.objects.filter(pk=job.pk, status=cls.Status.RUNNING).update(
-                status=cls.Status.FAILED, finished_at=now, seconds=seconds, error=INTERRUPTED
-            ):
-                forget_task(job.pk)
+            if job._failed(INTERRUPTED, was=cls.Status.RUNNING):
                 recovered.append(job)
-        if recovered:
-            request_publish("重新发布：" + "、".join(f"#{job.pk}" for job in recovered) + " 被中断")
         return recovered
-
-
-INTERRUPTED = "发布进程意外终止（例如被强制结束），已自动重新排队发布。"

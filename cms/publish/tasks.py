@@ -1,56 +1,110 @@
 """Publishing in the background: page changes queue a job; a database-backed worker runs it.
 
 Run the worker with ``python manage.py db_worker --backend publish --queue-name publish``; several
-may run side by side (one builds at a time, under the publish lock). django-tasks-db leaves a task
-whose worker was killed marked running for good (RealOrangeOne/django-tasks#46); the scheduler
-finds such publish jobs each pass and queues a publish in their place
-(``PublishJob.recover_interrupted``).
+may run side by side (one builds at a time, under the publish lock).
+
+The ``PublishJob`` rows are the queue; a task of django-tasks is only the signal for a worker to
+run whatever jobs are due. So a worker that dies after taking a task but before claiming its job
+(django-tasks then leaves the task marked running for good, RealOrangeOne/django-tasks#46) loses
+nothing: the job is still queued, and :func:`recover` gives it a new task. :func:`recover` runs at
+every publish request, before and after every task, and every few seconds in the scheduler
+(``run_scheduler``), so a dead worker's job is back in the queue within seconds.
 """
 
+import logging
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from .models import PublishJob
 
+logger = logging.getLogger("kepu.publish")
 
-@task(backend="publish", queue_name="publish")
-def publish_site_task(job_id):
-    job = PublishJob.objects.filter(pk=job_id, status=PublishJob.Status.QUEUED).first()
-    if job is None:
-        return "skipped"
-    job.run()
-    return job.status
+FORGET_AFTER = timedelta(minutes=1)
+"""How long a task may be marked running without a job of its own before its record is closed as
+failed. Only the library's record: the job itself never waits for this."""
+
+
+@task(backend="publish", queue_name="publish", takes_context=True)
+def publish_site_task(context, job_id=None):
+    """Run every queued publish job that is due, oldest first. ``job_id`` (the job it was queued
+    for) is only a hint: any due job is run, and a job already run by another worker is skipped."""
+    from .pipeline import checkpoint
+
+    checkpoint("task-taken")  # (tests kill a worker here: it took the task, has claimed nothing)
+    recover()
+    task_id, ran = str(context.task_result.id), []
+    while (job := PublishJob.next_due()) is not None and job.pk not in ran:
+        ran.append(job.pk)
+        try:
+            job.run(task_id=task_id)
+        except Exception as error:  # recorded on the job, which is retried if it can be
+            logger.error("发布 #%s 失败：%s", job.pk, error)
+    recover()
+    return ran
 
 
 def request_publish(reason=""):
     """Queue a publish once the current transaction commits; an editor's request never waits for it.
 
-    Changes coalesce: while a job is still queued (not yet started) it will see this change too.
-    A job that has started may have read the database already, so a new one is queued.
-    """
+    Changes coalesce: while a job is still queued (not yet claimed) it will see this change too.
+    A job that has been claimed may have read the database already, so a new one is queued."""
 
     def enqueue():
-        with transaction.atomic():
-            queued = PublishJob.objects.filter(status=PublishJob.Status.QUEUED).first()
-            if queued is not None:
-                if reason and reason not in queued.reason:
-                    queued.reason = f"{queued.reason}\n{reason}".strip()[-2000:]
-                    queued.save(update_fields=["reason"])
-                return
-            job = PublishJob.objects.create(reason=reason)
-        publish_site_task.enqueue(job.pk)
+        _recover_quietly()
+        PublishJob.queue(reason)
+        ensure_task()
 
     transaction.on_commit(enqueue)
+
+
+def recover():
+    """Repair whatever a dead worker left: its running job queued again, its task record closed, and
+    a task waiting for every queued job. Safe to run anywhere at any time. Returns the jobs recovered."""
+    recovered = PublishJob.recover_interrupted()
+    forget_dead_tasks([job.task_id for job in recovered if job.task_id])
+    ensure_task()
+    return recovered
+
+
+def _recover_quietly():
+    try:
+        recover()
+    except Exception:  # an editor's request must not fail over it: the scheduler tries again
+        logger.exception("发布队列恢复失败")
+
+
+def _tasks():
+    return DBTaskResult.objects.filter(task_path=publish_site_task.module_path, backend_name="publish")
+
+
+def ensure_task():
+    """Unless a task is waiting that will run by the time the first queued job is due, queue one for
+    that time. Returns the new task's result, or None."""
+    now = timezone.now()
+    due = [when or now for when in PublishJob.pending().values_list("retry_at", flat=True)]
+    if not due:
+        return None
+    when = min(due)
+    waiting = _tasks().filter(status="READY").filter(Q(run_after=get_date_max()) | Q(run_after__lte=when))
+    if waiting.exists():
+        return None
+    return (publish_site_task if when <= now else publish_site_task.using(run_after=when)).enqueue()
 
 
 class WorkerLost(Exception):
     """What a publish task whose worker process died is recorded as failing with."""
 
 
-def forget_task(job_id):
-    """Mark the database task of a publish job whose worker died as failed (the library leaves it running)."""
-    running = DBTaskResult.objects.running().filter(task_path=publish_site_task.module_path)
-    for result in running:
-        if result.args_kwargs.get("args") == [job_id]:
-            result.set_failed(WorkerLost(f"发布任务 #{job_id} 的进程意外终止。"))
+def forget_dead_tasks(task_ids=()):
+    """Close the library's records of publish tasks whose worker died: those of ``task_ids`` (the
+    tasks of jobs just found dead) and any running for a while without a running job of its own."""
+    claimed = set(PublishJob.objects.filter(status=PublishJob.Status.RUNNING).values_list("task_id", flat=True))
+    old = timezone.now() - FORGET_AFTER
+    for result in _tasks().filter(status="RUNNING").filter(Q(pk__in=task_ids) | Q(started_at__lt=old)):
+        if str(result.pk) not in claimed:
+            result.set_failed(WorkerLost("发布任务的进程意外终止。"))

@@ -17,8 +17,9 @@ class LastPublishPanel(Component):
     def get_context_data(self, parent_context=None):
         from .models import PublishJob
 
+        # The last publish that ran, and the one waiting (with the error it is being retried for).
         return {"job": PublishJob.objects.exclude(status=PublishJob.Status.QUEUED).first(),
-                "queued": PublishJob.objects.filter(status=PublishJob.Status.QUEUED).exists()}
+                "pending": PublishJob.objects.filter(status=PublishJob.Status.QUEUED).order_by("created_at").first()}
 
 
 @hooks.register("construct_homepage_panels")

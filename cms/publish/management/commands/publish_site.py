@@ -53,9 +53,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, full=False, no_wait=False, no_progress=False, verbosity=1, **options):
         progress = Progress(sys.stderr, enabled=verbosity > 0 and not no_progress)
-        job = PublishJob.objects.create(trigger=PublishJob.Trigger.COMMAND, full=full)
         try:
-            result = job.run(full=full, progress=progress, wait=not no_wait)
+            result = PublishJob.run_command(full=full, progress=progress, wait=not no_wait)
         except PublishLocked as error:
             raise CommandError(str(error)) from error
         except VerificationError as error:
