@@ -5,7 +5,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.moderation import outcome
+
 urlpatterns = [
+    path("admin/", include(outcome.admin_urls)),  # before Wagtail's: a repeated review click says what happened
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The public reads the static site; the CMS root only leads editors to the admin.
