@@ -4,11 +4,13 @@ from django.views.generic import RedirectView
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.moderation import outcome
 from cms.uploads.views import serve_upload
 
 # The CMS host serves no public pages: the public reads the static site. Page previews are served by
 # Wagtail inside the admin; documents and image files only to the staff who may use them (cms/uploads/).
 urlpatterns = [
+    path("admin/", include(outcome.admin_urls)),  # before Wagtail's: a repeated review click says what happened
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path(settings.MEDIA_URL.strip("/") + "/<path:path>", serve_upload, name="kepu_upload"),

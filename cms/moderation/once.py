@@ -10,6 +10,7 @@ review step that is already over. Edit POSTs also lock the page's row: two tabs 
 Autosave is off (WAGTAIL_AUTOSAVE_INTERVAL = 0, see the README); its JSON requests would pass unguarded.
 """
 
+import html
 import secrets
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.models import Page, TaskState
 
@@ -59,12 +61,25 @@ def _claim(request, token):
         return None
 
 
+def _repeat_message(request, page):
+    """What the first POST of the form did, for the person whose browser only sees the second's answer
+    (a double click aborts the first request in the browser, and with it the first answer's message)."""
+    loaded = request.POST.get(TASK_STATE_FIELD, "")
+    reviewed = TaskState.objects.filter(pk=int(loaded)).first() if loaded.isdigit() else None
+    if request.POST.get("action-workflow-action") and reviewed is not None:
+        return outcome.repeated(reviewed)
+    if page is None:
+        return _("这份表单刚才已经提交过了，重复的提交没有再执行。")
+    current = page.current_workflow_task_state
+    if current is not None:
+        return _("这份表单刚才已经提交过了，重复的提交没有再执行：%(outcome)s") % {"outcome": outcome.describe(current)}
+    title = page.specific_deferred.get_admin_display_title()
+    return _("《%(title)s》这份表单刚才已经提交过了，重复的提交没有再执行。") % {"title": title}
+
+
 def _answer_repeat(request, token, fallback_url):
     earlier = FormSubmission.objects.filter(token=token).select_related("page").first()
-    page = earlier.page if earlier else None
-    title = page.specific_deferred.get_admin_display_title() if page else ""
-    messages.warning(request, _("《%(title)s》这份表单刚才已经提交过了，重复的提交没有再执行。") % {"title": title}
-                     if page else _("这份表单刚才已经提交过了，重复的提交没有再执行。"))
+    messages.warning(request, _repeat_message(request, earlier.page if earlier else None))
     return redirect(earlier.redirect_url if earlier and earlier.redirect_url else fallback_url)
 
 
@@ -120,7 +135,8 @@ def _run_review_action(request, page, task_state_id):
     acted = task_state is not None and task_state.status != TaskState.STATUS_IN_PROGRESS
     updated = _("Page '%(page_title)s' has been updated.") % {"page_title": page.get_admin_display_title()}
     for message in inner:
-        if not (acted and message.message == updated):
+        # Wagtail's admin messages are rendered HTML (wagtail.admin.messages): compare their text.
+        if not (acted and html.unescape(strip_tags(str(message.message))).strip() == updated):
             messages.add_message(request, message.level, message.message, extra_tags=message.extra_tags)
     if acted:
         messages.success(request, outcome.describe(task_state))

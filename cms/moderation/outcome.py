@@ -2,6 +2,8 @@
 
 Wagtail says "页面已被更新" after every workflow action; Kepu says which step passed and what comes
 next (初审 → 终审 by 主编), or that the piece is live or scheduled, or that it went back to its author.
+A second click on a step that ended the workflow (终审's 通过, 退回修改) says what the first click did,
+not Wagtail's "页面目前不在等待审核" (``admin_urls``, routed before Wagtail's admin in cms/urls.py).
 """
 
 from django.contrib import messages
@@ -9,7 +11,10 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.views.decorators.cache import never_cache
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.views.pages.workflow import WorkflowActionView
 from wagtail.models import TaskState, WorkflowState
 
 
@@ -57,3 +62,25 @@ def review_outcome(request, task_state_id):
 
 
 urls = [path("kepu/review-outcome/<int:task_state_id>/", review_outcome, name="kepu_review_outcome")]
+
+
+class WorkflowActionOnce(WorkflowActionView):
+    """Wagtail's review action (the dashboard's 通过 and 退回修改). Wagtail answers any action on a page
+    whose workflow is over with "目前不在等待审核", before the task can say the step was just done."""
+
+    def add_not_in_moderation_error(self):
+        task_state = self.task_state
+        if task_state.status != TaskState.STATUS_IN_PROGRESS and task_state.workflow_state.object_id == str(
+            self.object.pk
+        ):
+            messages.warning(self.request, repeated(task_state))
+        else:
+            super().add_not_in_moderation_error()
+
+
+admin_urls = [
+    path(
+        "pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        require_admin_access(never_cache(WorkflowActionOnce.as_view())),
+    ),
+]

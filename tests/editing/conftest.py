@@ -60,7 +60,7 @@ class SlowKepu:
         return [line for line in log.splitlines() if "Traceback" in line or '" 500 ' in line]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def slow_kepu(tmp_path_factory):
     kepu = SlowKepu(tmp_path_factory.mktemp("slow-kepu"))
     yield kepu

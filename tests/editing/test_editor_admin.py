@@ -1,6 +1,7 @@
 """What editors see: latin slugs, menus that lead somewhere, the rejection comment in the editor, review
 messages that say what happened, and a second click on a finished review step answered in Chinese."""
 
+import json
 import threading
 import urllib.error
 import urllib.request
@@ -12,6 +13,7 @@ from django.urls import reverse
 from cms.core.site_server import make_server
 from cms.core.slugs import pinyin_slug
 from cms.stories.models import StoryPage
+from tests.editing.http_session import AdminSession
 from tests.moderation.conftest import add_url, approve, client_for, reject, story_form
 
 
@@ -66,6 +68,37 @@ def test_review_messages_say_what_passed_and_what_comes_next(client, users, prog
     ]
     story.refresh_from_db()
     assert story.live and story.revisions.count() == 1
+
+    # 终审's 通过 again: the workflow is over, and the answer says what the first click did.
+    last_task = story.workflow_states.get().task_states.get(task__name="终审")
+    url = reverse("wagtailadmin_pages:workflow_action", args=(story.pk, "approve", last_task.pk))
+    response = client.post(url, {"comment": "", "next": reverse("wagtailadmin_home")}, follow=True)
+    assert [str(m) for m in response.context["messages"]][-1:] == [
+        "这一步刚才已经处理过了，没有重复执行：《屠呦呦：青蒿素的发现者》已通过终审并发布，公众网站随后更新。"
+    ]
+
+
+def edit_form_review(client, story, action, **extra_data):
+    """The editor's form as the reviewer sends it with a review action (Wagtail's workflow-action.js)."""
+    html = client.get(reverse("wagtailadmin_pages:edit", args=(story.pk,))).content.decode()
+    once = AdminSession.hidden(html)
+    data = {**story_form(title=story.title, slug=story.slug), **once, "action-workflow-action": "true",
+            "workflow-action-name": action, "workflow-action-extra-data": json.dumps(extra_data)}
+    return reverse("wagtailadmin_pages:edit", args=(story.pk,)), data
+
+
+def test_a_review_action_in_the_editor_says_what_happened_once_however_often_it_is_sent(client, users, programme):
+    story = submitted_story(client, users, programme)
+    client_for(client, users["reviewer"])
+    url, data = edit_form_review(client, story, "reject", comment="请补充出处。")
+    first = client.post(url, data, follow=True)
+    revisions = story.revisions.count()
+    sent_back = "《屠呦呦：青蒿素的发现者》在初审被退回修改，意见已告知作者。"
+    assert [str(m) for m in first.context["messages"]] == [sent_back]
+    # The same form again (a double click whose first answer the browser dropped): what the first did.
+    again = client.post(url, data, follow=True)
+    assert [str(m) for m in again.context["messages"]] == [f"这一步刚才已经处理过了，没有重复执行：{sent_back}"]
+    assert story.revisions.count() == revisions  # the repeat saved nothing
 
 
 def test_the_author_reads_the_rejection_comment_in_the_editor(client, users, programme):
