@@ -1,24 +1,51 @@
-"""Wagtail rich text → readable Markdown (raw HTML only where Markdown cannot say it)."""
+"""Wagtail rich text → readable Markdown (raw HTML only where Markdown cannot say it).
+
+Text is text: every text node is escaped with ``md_escape`` (what reads like HTML or Markdown in
+the text stays text), link targets pass ``md_url`` (http, https, mailto, relative; percent-encoded),
+and code is written as ``<code>`` around escaped text. The only raw HTML is the converter's own.
+"""
 
 import re
 
 from bs4 import BeautifulSoup
-from markdownify import MarkdownConverter
+from markdownify import MarkdownConverter, chomp
 
 from cms.moderation.sanitiser import sanitise_html as sanitise  # the one policy, again on the way out
 
+from .markdown_text import md_escape, md_text, md_url
+
 
 class _Converter(MarkdownConverter):
+    def escape(self, text, parent_tags):
+        return md_escape(text)
+
     def convert_a(self, el, text, parent_tags):
-        # Links without a target (e.g. to a page that is not public) become plain text.
-        if not el.get("href"):
+        # Links without a target (e.g. to a page that is not public, or a scheme that may not be
+        # linked) become plain text.
+        href = md_url(el.get("href"))
+        prefix, suffix, text = chomp(text)
+        if not href or not text or "_noformat" in parent_tags:
+            return prefix + text + suffix
+        title = el.get("title")
+        title_part = f' "{md_text(title).replace(chr(34), "&quot;")}"' if title else ""
+        return f"{prefix}[{text}]({href}{title_part}){suffix}"
+
+    def convert_code(self, el, text, parent_tags):
+        if "_noformat" in parent_tags:
             return text
-        return super().convert_a(el, text, parent_tags)
+        code = " ".join(el.get_text().split())
+        return f"<code>{md_escape(code)}</code>" if code else ""
+
+    def convert_img(self, el, text, parent_tags):
+        src = md_url(el.get("src"))
+        if not src:
+            return ""
+        return f"![{md_text(el.get('alt'))}]({src})"
 
 
 _CONVERTER = _Converter(
     heading_style="ATX", bullets="-", strong_em_symbol="*", sup_symbol="<sup>", sub_symbol="<sub>",
-    escape_misc=False, autolinks=False,
+    autolinks=False,
 )
 
 _TOKEN = "KEPUEMBED{}X"
