@@ -10,9 +10,17 @@ link or start an attribute list. Raw HTML in the documents comes only from the e
 """
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from cms.moderation.sanitiser import is_safe_link
+from cms.moderation.sanitiser import is_safe_link, url_scheme
+
+ABSOLUTE = ("http", "https", "mailto")
+
+
+def is_absolute(url):
+    """An address on another site: http, https or mailto, as it is written and as a browser reads it."""
+    url = (url or "").strip()
+    return urlsplit(url).scheme.lower() in ABSOLUTE and url_scheme(url) in ABSOLUTE
 
 # Markup anywhere in a line: HTML (& < >), escapes, code, emphasis, links, attribute lists, tables, tilde.
 _INLINE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}|~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -57,6 +65,7 @@ def md_url(url):
 
 
 def md_link(text, url):
-    """``[text](url)``, or the text alone when the URL may not be linked."""
-    href = md_url(url)
+    """``[text](url)`` to another site (http, https, mailto), or the text alone for any other URL:
+    a relative address typed into the CMS means nothing on the public site."""
+    href = md_url(url) if is_absolute(url) else None
     return f"[{md_text(text)}]({href})" if href else md_text(text)

@@ -12,7 +12,7 @@ from markdownify import MarkdownConverter, chomp
 
 from cms.moderation.sanitiser import sanitise_html as sanitise  # the one policy, again on the way out
 
-from .markdown_text import md_escape, md_text, md_url
+from .markdown_text import is_absolute, md_escape, md_text, md_url
 
 
 class _Converter(MarkdownConverter):
@@ -37,10 +37,9 @@ class _Converter(MarkdownConverter):
         return f"<code>{md_escape(code)}</code>" if code else ""
 
     def convert_img(self, el, text, parent_tags):
-        src = md_url(el.get("src"))
-        if not src:
-            return ""
-        return f"![{md_text(el.get('alt'))}]({src})"
+        # Images are Wagtail embeds (exported with renditions); a bare <img> points at the CMS's
+        # files, which the public site does not have: its alt text stands in.
+        return md_text(el.get("alt"))
 
 
 _CONVERTER = _Converter(
@@ -70,8 +69,10 @@ def richtext_to_markdown(html, *, page_link, document_link, image, media):
             href = page_link(int(a.get("id", 0) or 0))
         elif linktype == "document":
             href = document_link(int(a.get("id", 0) or 0))
-        else:
-            href = a.get("href")
+        else:  # an address typed in: to another site, or a place on this page
+            href = a.get("href") or ""
+            if not is_absolute(href) and not href.startswith("#"):
+                href = None
         attrs = {"href": href} if href else {}
         a.attrs = attrs
 
