@@ -69,10 +69,10 @@ def richtext_to_markdown(html, *, page_link, document_link, image, media):
             href = page_link(int(a.get("id", 0) or 0))
         elif linktype == "document":
             href = document_link(int(a.get("id", 0) or 0))
-        else:  # an address typed in: to another site, or a place on this page
+        else:  # an address typed in: another site, a path of this site, or a place on this page
             href = a.get("href") or ""
-            if not is_absolute(href) and not href.startswith("#"):
-                href = None
+            if not (is_absolute(href) or href.startswith("#") or (href.startswith("/") and href[1:2] not in "/\\")):
+                href = None  # relative to what? The public page's address is not the editor's
         attrs = {"href": href} if href else {}
         a.attrs = attrs
 

@@ -17,6 +17,7 @@ import html
 import io
 import itertools
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -105,8 +106,9 @@ def as_url(vector):
 
 
 def stored(vector):
-    """Rich text as HTML, as it is stored: through the sanitiser, which every save runs."""
-    return sanitise_html(vector)
+    """Rich text as HTML, as it is stored: through the sanitiser, which every save runs. A link to a
+    path of the site that does not exist is refused by the link check, so such links lead home."""
+    return re.sub(r'href="/(?![/\\])[^"]*"', 'href="/"', sanitise_html(vector))
 
 
 def typed(vector):
