@@ -1,10 +1,10 @@
 """CMS text and URLs written into Markdown, so that Markdown and its extensions see only text and a link.
 
-Every piece of text the exporter writes into a Markdown document goes through ``md_text``: the
-characters that Markdown or the extensions the build enables (attr_list ``{ … }``, md_in_html, toc,
-tables ``|``, pymdownx.tilde ``~``) would read as markup become character references, which every
-Markdown reader shows as the character and never interprets. Every link target goes through
-``md_url``: only http, https, mailto and relative URLs (the sanitiser's rule, with character
+Every piece of text the exporter writes into a Markdown document goes through ``md_text``: HTML's
+``& < >`` become character references, and the characters that Markdown or the extensions the build
+enables (attr_list ``{ … }``, md_in_html, toc, tables ``|``, pymdownx.tilde ``~``) would read as
+markup are backslash-escaped, which Python-Markdown shows as the character and never interprets.
+Every link target goes through ``md_url``: only http, https, mailto and relative URLs (the sanitiser's rule, with character
 references and whitespace tricks seen through), percent-encoded so that nothing in it can end the
 link or start an attribute list. Raw HTML in the documents comes only from the exporter's own code.
 """
@@ -23,15 +23,16 @@ def is_absolute(url):
     return urlsplit(url).scheme.lower() in ABSOLUTE and url_scheme(url) in ABSOLUTE
 
 # Markup anywhere in a line: HTML (& < >), escapes, code, emphasis, links, attribute lists, tables, tilde.
-_INLINE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}|~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_INLINE = str.maketrans({c: f"\\{c}" for c in "\\`*_[]{}|~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Markup at the start of a line: headings, lists, setext underlines, numbered lists ("1." "1)").
 _LINE_START = re.compile(r"^([ \t]*)(?:([#+=-])|(\d+)([.)]))", re.MULTILINE)
 
 
 def _line_start(match):
-    if match.group(2):
-        return f"{match.group(1)}&#{ord(match.group(2))};"
-    return f"{match.group(1)}{match.group(3)}&#{ord(match.group(4))};"
+    if match.group(2):  # "=" is no Markdown escape: a character reference stands in
+        mark = match.group(2)
+        return match.group(1) + ("&#61;" if mark == "=" else f"\\{mark}")
+    return f"{match.group(1)}{match.group(3)}\\{match.group(4)}"
 
 
 def md_escape(text):
@@ -44,9 +45,9 @@ def md_text(text):
     return md_escape(" ".join((text or "").split()))
 
 
-# Kept as they are: what a URL needs for its structure. Everything else (spaces, < > " ' ( ) [ ] { } *
-# ` \ | ^, control characters, non-ASCII) is percent-encoded; an existing %XX stays as it is.
-_URL_SAFE = "/:?#@!$&+,;=%~-._"
+# Percent-encoded in a link target: whitespace and control characters, and what could end a Markdown
+# link or start markup or an attribute list. Everything else (Chinese in a path, %XX) stays as it is.
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\s\"'<>()\[\]{}*`\\|^]")
 
 
 def safe_href(url):
@@ -54,7 +55,7 @@ def safe_href(url):
     url = (url or "").strip()
     if not url or not is_safe_link(url):
         return None
-    return quote(url, safe=_URL_SAFE)
+    return _URL_UNSAFE.sub(lambda match: quote(match.group(), safe=""), url)
 
 
 def md_url(url):
