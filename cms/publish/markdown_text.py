@@ -4,9 +4,10 @@ Every piece of text the exporter writes into a Markdown document goes through ``
 ``& < >`` become character references, and the characters that Markdown or the extensions the build
 enables (attr_list ``{ … }``, md_in_html, toc, tables ``|``, pymdownx.tilde ``~``) would read as
 markup are backslash-escaped, which Python-Markdown shows as the character and never interprets.
-Every link target goes through ``md_url``: only http, https, mailto and relative URLs (the sanitiser's rule, with character
-references and whitespace tricks seen through), percent-encoded so that nothing in it can end the
-link or start an attribute list. Raw HTML in the documents comes only from the exporter's own code.
+Every link target goes through ``md_url``: only http, https, mailto and relative URLs (the
+sanitiser's rule, with character references and whitespace tricks seen through), percent-encoded
+so that nothing in it can end the link or start an attribute list. Raw HTML in the documents comes
+only from the exporter's own code.
 """
 
 import re
