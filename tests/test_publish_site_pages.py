@@ -461,7 +461,8 @@ def every_page(site):
 def axe_violations(browser, served, paths, *, width):
     """{"path (scheme)": [violation]} for ``paths`` in one browser page: navigate, run axe, switch the
     colour scheme with the header's toggle as a reader would, run axe again, next page."""
-    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN",
+                                  bypass_csp=True)  # axe is injected as an inline script
     context.add_init_script(path=str(AXE))
     blocked = []
     block_outside_requests(context, blocked)

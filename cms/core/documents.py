@@ -26,11 +26,11 @@ def _timeline(value, context):
 def _video(value, context):
     """A link to the video, never an embedded player: the site makes no request to another host by itself."""
     url = getattr(value["video"], "url", "") or ""
-    if not url:
+    link = context.external_link(f"▶ {value.get('caption') or '观看视频'}", url)
+    if not url or not link.startswith("["):
         return ""
-    host = urlsplit(url).hostname or ""
-    label = context.plain(value.get("caption") or "观看视频")
-    return f'<p class="kepu-video" markdown="1">[▶ {label}](<{url}>){{ rel="noopener" }} <small>（{host}）</small></p>'
+    host = context.plain(urlsplit(url).hostname or "")
+    return f'<p class="kepu-video" markdown="1">{link}{{ rel="noopener" }} <small>（{host}）</small></p>'
 
 
 def render_block(block, context):

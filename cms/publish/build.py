@@ -21,7 +21,7 @@ import yaml
 from django.conf import settings
 from mkdocs.utils import meta
 
-from . import search
+from . import search, theme_scripts
 
 HOOKS = Path(__file__).with_name("mkdocs_hooks.py")
 
@@ -60,7 +60,9 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
             "static_templates": ["robots.txt", *search.STATIC_TEMPLATES],
         },
         "extra_css": ["assets/kepu.css"],
-        "extra": {"generator": False},
+        # scope: Material's storage scope, the site root on every page, so that its inline scripts are
+        # the same on every page and known by their hashes (theme_scripts.py).
+        "extra": {"generator": False, "scope": theme_scripts.scope_of(site.base_url)},
         "plugins": search.mkdocs_plugins(),
         "hooks": [str(HOOKS)],
         "markdown_extensions": ["attr_list", "md_in_html", "tables", "pymdownx.tilde", {"toc": {"permalink": False}}],

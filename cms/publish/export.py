@@ -24,7 +24,10 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from cms.moderation.sanitiser import url_scheme
+
 from . import fsutil
+from .markdown_text import md_link, md_text, md_url
 from .protocol import Document, Publishable
 from .richtext import richtext_to_markdown
 
@@ -286,7 +289,7 @@ class ExportContext:
             return self.image(img, alt) if img else ""
 
         def media(url):
-            return f"[{url}]({url})" if url.startswith(("http://", "https://")) else ""
+            return md_link(url, url) if url_scheme(url) in ("http", "https") else ""
 
         return richtext_to_markdown(html, page_link=page_link, document_link=document_link, image=image, media=media)
 
@@ -323,7 +326,11 @@ class ExportContext:
 
     def plain(self, text):
         """Plain text (a quote, a caption) as Markdown that shows exactly that text: no HTML, no markup."""
-        return _md_text(text)
+        return md_text(text)
+
+    def external_link(self, text, url):
+        """A Markdown link from CMS text and a URL from the CMS (just the text if the URL may not be linked)."""
+        return md_link(text, url)
 
     def image_path(self, image, width=960):
         """One rendition's content path, e.g. for front matter ``image``."""
@@ -335,16 +342,16 @@ class ExportContext:
         renditions = self.image_renditions(image)
         default = renditions[min(1, len(renditions) - 1)]
         srcset = ", ".join(f"{self.asset_link(p)} {w}w" for p, w, _ in renditions)
-        alt_text = _md_escape(alt or "")
+        alt_text = md_text(alt)
         attrs = (
             f'{{ srcset="{srcset}" sizes="(max-width: {default[1]}px) 100vw, {default[1]}px" '
             f'width="{default[1]}" height="{default[2]}" loading="lazy" }}'
         )
-        img = f"![{alt_text}]({self.asset_link(default[0])}){attrs}"
+        img = f"![{alt_text}]({md_url(self.asset_link(default[0]))}){attrs}"
         caption_text = " ".join(part for part in (caption, f"（{credit}）" if credit else "") if part)
         if not caption_text:
             return f'<figure markdown="span">\n  {img}\n</figure>\n'
-        return (f'<figure markdown="span">\n  {img}\n  <figcaption>{_html_escape(caption_text)}</figcaption>\n'
+        return (f'<figure markdown="span">\n  {img}\n  <figcaption>{md_text(caption_text)}</figcaption>\n'
                 "</figure>\n")
 
     def file(self, document):
@@ -355,23 +362,7 @@ class ExportContext:
         path = f"media/documents/{document.pk}-{file_hash}/{name}"
         self.assets[path] = _document_writer(document)
         self.used_assets[path] = (document._meta.label_lower, document.pk, None)
-        return self.asset_link(path)
-
-
-def _md_escape(text):
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("\n", " ")
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
-
-
-def _md_text(text):
-    text = _html_escape(" ".join((text or "").split()))
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _html_escape(text):
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return md_url(self.asset_link(path))
 
 
 def _rendition_writer(image, spec):

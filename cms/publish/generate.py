@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.utils import timezone
 
 from .export import canonical_of, safe_name
+from .markdown_text import md_text
 
 RECENT_ON_HOME = 12
 FEED_LENGTH = 50
@@ -161,7 +162,7 @@ def finish_documents(documents, tree=None):
             if latest:
                 meta.setdefault("sections", []).append({"title": "最新内容", "items": [tree.card(d) for d in latest]})
         # Never an empty page: its summary or title stands in for a body it does not have.
-        body = document.body.strip() or meta.get("description") or meta["title"]
+        body = document.body.strip() or md_text(meta.get("description") or meta["title"])
         rendered[path] = (meta, body)
     return rendered
 
@@ -204,12 +205,12 @@ def tag_pages(documents, tree=None):
         meta = {"title": f"标签：{tag}", "description": f"标有“{tag}”的 {len(tagged)} 篇内容，来自各个品牌项目。",
                 "kind": "tag", "canonical": canonical_of(path), "generated": True, "breadcrumbs": index_crumbs,
                 "items": [tree.card(d) for d in _sorted(tagged)]}
-        pages[path] = (meta, meta["description"])
+        pages[path] = (meta, md_text(meta["description"]))
         cloud.append({"title": tag, "url": canonical_of(path), "count": len(tagged)})
     meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
             "canonical": canonical_of("tags/index.md"), "generated": True, "breadcrumbs": crumbs,
             "tag_cloud": cloud}
-    pages["tags/index.md"] = (meta, meta["description"])
+    pages["tags/index.md"] = (meta, md_text(meta["description"]))
     return pages
 
 
@@ -266,7 +267,7 @@ def library_pages(documents, tree=None):
     meta = {"title": title, "description": f"{len(members)} 份科普资源，可按{'、'.join(facet_order)}筛选。",
             "kind": "library", "canonical": canonical_of(index_path), "generated": True, "breadcrumbs": crumbs,
             "facet_nav": facets, "items": items}
-    pages[index_path] = (meta, meta["description"])
+    pages[index_path] = (meta, md_text(meta["description"]))
     library_crumbs = crumbs + [{"title": title, "url": canonical_of(index_path)}]
     for (facet, value), docs in sorted(by_value.items()):
         path = facet_path(facet, value)
@@ -274,7 +275,7 @@ def library_pages(documents, tree=None):
                 "kind": "library", "canonical": canonical_of(path), "generated": True,
                 "breadcrumbs": library_crumbs, "facet": {"name": facet, "value": value},
                 "facet_nav": facets, "items": [tree.card(d) for d in docs]}
-        pages[path] = (meta, meta["description"])
+        pages[path] = (meta, md_text(meta["description"]))
     return pages
 
 
@@ -312,7 +313,7 @@ def feed(documents, *, title, base_url, link, self_path, description):
         f"<title>{escape(title)}</title>",
         f"<link>{escape(base + link)}</link>",
         f"<atom:link href={quoteattr(base + self_path)} rel=\"self\" type=\"application/rss+xml\"/>",
-        f"<description>{escape(description)}</description>",
+        f"<description>{_text_as_html(description)}</description>",
         "<language>zh</language>",
     ]
     if items and items[0].meta.get("date"):
@@ -328,10 +329,16 @@ def feed(documents, *, title, base_url, link, self_path, description):
         if document.meta.get("date"):
             lines.append(f"<pubDate>{rfc822(document.meta['date'])}</pubDate>")
         if document.meta.get("description"):
-            lines.append(f"<description>{escape(document.meta['description'])}</description>")
+            lines.append(f"<description>{_text_as_html(document.meta['description'])}</description>")
         lines.append("</item>")
     lines += ["</channel>", "</rss>", ""]
     return "\n".join(lines).encode("utf-8")
+
+
+def _text_as_html(text):
+    """RSS readers read <description> as HTML: the text is HTML-escaped, then XML-escaped, so that
+    after XML decoding it is still text."""
+    return escape(escape(text))
 
 
 def sitemap(documents, generated, *, base_url):

@@ -5,7 +5,10 @@
   and ``href`` for directory URLs but leaves ``srcset`` alone.
 - No sitemap from MkDocs: the export writes sitemap.xml from every document's front matter, which
   an incremental (``--dirty``) build could not (it reads only the changed pages).
-- Front matter and titles are escaped before templates print them (see ``on_page_context``).
+- Front matter, titles, navigation and the site's name are escaped before templates print them
+  (``on_config``, ``on_page_context``, ``on_template_context``: the 404 and search pages too).
+- The Content-Security-Policy every page carries (``kepu_csp``, see theme_scripts.py), and
+  Material's bundle rewritten so that it loads nothing from another host (``on_post_build``).
 - Valid HTML from Material's base template (no ``autocomplete`` on checkboxes).
 - Compiled templates are kept between builds (Jinja's bytecode cache, beside the builds).
 - In an incremental (``--dirty``) build, pages whose output is already there and newer than their
@@ -20,6 +23,8 @@ from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.structure.files import InclusionLevel
 
+from cms.publish import fsutil, theme_scripts
+
 _SRCSET = re.compile(r'srcset="([^"]*)"')
 
 
@@ -32,6 +37,10 @@ def on_startup(command, dirty):
 
 def on_config(config):
     config.theme.static_templates.discard("sitemap.xml")
+    # Site settings from the CMS, printed by Material's templates as they are.
+    for name in ("site_name", "site_description", "copyright"):
+        if isinstance(config[name], str):
+            config[name] = escape(config[name])
     return config
 
 
@@ -40,6 +49,7 @@ def on_env(env, config, files):
     folder = Path(config.site_dir).parent.parent / ".template-cache"
     folder.mkdir(exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    env.globals["kepu_csp"] = theme_scripts.content_security_policy(config.extra["scope"])
     return env
 
 
@@ -99,10 +109,33 @@ def on_page_context(context, page, config, nav):
     page.meta = _escaped(page.meta)
     if isinstance(page.title, str):
         page.title = escape(page.title)
-    for item in nav.pages:
+    _escape_nav(nav)
+    return context
+
+
+def _escape_nav(nav):
+    items = list(nav.items) if nav else []
+    while items:
+        item = items.pop()
         if isinstance(item.title, str):
             item.title = escape(item.title)
+        items.extend(getattr(item, "children", None) or ())
+
+
+def on_template_context(context, template_name, config):
+    """The static templates (404.html, the search page) print the navigation too: it is text."""
+    _escape_nav(context.get("nav"))
     return context
+
+
+def on_post_build(config):
+    """Material's bundle as the site ships it (``theme_scripts.rewrite_bundle``). Written as a new
+    file: in an incremental build the old one is a hard link into the live build."""
+    for path in Path(config.site_dir, "assets", "javascripts").glob("bundle.*.js"):
+        data = path.read_bytes()
+        rewritten = theme_scripts.rewrite_bundle(data)
+        if rewritten != data:
+            fsutil.atomic_write(path, rewritten)
 
 
 # Material's base template marks its toggle checkboxes autocomplete="off", which HTML allows only on

@@ -4,12 +4,16 @@
   live revision of a live, public page;
 - every manifest entry was built;
 - no internal link or asset is missing, nothing is loaded from a third-party host;
-- the search index is complete (the search stage checks its own output).
+- the search index is complete (the search stage checks its own output);
+- the safety gate: nothing in any page can run script unless the theme shipped it (see
+  ``safety_problems``), and no script the pages load could fetch from another host.
 """
 
+import hashlib
 import json
 import os
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +23,9 @@ from lxml import etree
 from lxml import html as lxml_html
 from wagtail.models import Page
 
-from . import fsutil, search
+from cms.moderation.sanitiser import url_scheme
+
+from . import fsutil, search, theme_scripts
 from .manifest import output_path
 
 ALLOWED_EXTRA_HTML = {"404.html"} | search.EXTRA_HTML
@@ -39,6 +45,115 @@ class VerificationError(Exception):
 _WANTED = etree.XPath("//*[@href or @src or @poster or @data or @srcset] | //meta[starts-with(@name, 'kepu:')]")
 
 
+# The safety gate ---------------------------------------------------------------------------------
+# Elements that run or embed something, whatever their attributes.
+_FORBIDDEN = ("iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "animate", "set",
+              "animatemotion", "animatetransform", "discard", "handler", "listener")
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "cite",
+                   "longdesc", "lowsrc", "dynsrc", "codebase", "ping", "manifest", "icon", "archive", "profile",
+                   "usemap", "itemtype", "to", "from", "values")
+_LINKABLE = {"", "http", "https", "mailto"}
+_HTTP_EQUIV = {"content-type", "content-security-policy", "x-ua-compatible", "content-language"}
+_SUSPECT = etree.XPath(
+    "//script | " + " | ".join(f"//{tag}" for tag in _FORBIDDEN)
+    + " | //meta[@http-equiv] | //@*[starts-with(name(), 'on') or name() = 'srcdoc' or name() = 'formaction'"
+    + " or name() = 'srcset' or name() = 'imagesrcset' or "
+    + " or ".join(f"name() = '{name}'" for name in _URL_ATTRIBUTES) + "]"
+)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What the theme ships: script files by SHA-256 of their bytes, inline scripts by CSP hash."""
+
+    files: frozenset
+    inline: frozenset
+    root: str = "/"  # the site root's path
+
+    @classmethod
+    def for_site(cls, site_url):
+        root = theme_scripts.scope_of(site_url)
+        return cls(frozenset(theme_scripts.script_file_hashes()),
+                   frozenset(theme_scripts.inline_script_hashes(root)), root)
+
+    def digest(self):
+        return hashlib.sha256(repr(sorted(self.files) + sorted(self.inline)).encode()).hexdigest()[:16]
+
+
+def _describe(element):
+    attrs = " ".join(f'{name}="{value[:60]}"' for name, value in element.attrib.items())
+    return f"<{element.tag}{' ' + attrs if attrs else ''}>"
+
+
+def safety_problems(rel, tree, allowed, site_dir):
+    """Why a page may not go out: anything executable the theme did not ship. Returns
+    (problems, script files the page loads)."""
+    problems, scripts = [], []
+    base = posixpath.dirname(rel)
+    for found in _SUSPECT(tree):
+        if isinstance(found, str):  # an attribute value
+            element, name = found.getparent(), found.attrname.lower()
+            value = str(found)
+            if name.startswith("on") or name in ("srcdoc", "formaction"):
+                problems.append(f"{rel} 含有主题之外的可执行内容：{_describe(element)} 的 {name} 属性")
+            elif name in ("srcset", "imagesrcset"):
+                for candidate in value.split(","):
+                    parts = candidate.split()
+                    if parts and url_scheme(parts[0]) not in _LINKABLE:
+                        problems.append(f"{rel} 含有不安全的地址：{_describe(element)} 的 {name}")
+            elif name in ("to", "from", "values"):
+                continue  # only animation elements take these, and they are refused whole
+            elif url_scheme(value) not in _LINKABLE:
+                problems.append(f"{rel} 含有不安全的地址：{_describe(element)} 的 {name}")
+            continue
+        tag = found.tag if isinstance(found.tag, str) else ""
+        if tag == "meta":
+            if found.get("http-equiv", "").strip().lower() not in _HTTP_EQUIV:
+                problems.append(f"{rel} 含有主题之外的元素：{_describe(found)}")
+        elif tag == "script":
+            problem, script = _script_problem(rel, base, found, allowed, site_dir)
+            if problem:
+                problems.append(problem)
+            if script:
+                scripts.append(script)
+        else:
+            problems.append(f"{rel} 含有主题之外的元素：{_describe(found)}")
+    return problems, scripts
+
+
+def _script_problem(rel, base, element, allowed, site_dir):
+    kind = (element.get("type") or "").strip().lower()
+    src = element.get("src")
+    if kind in theme_scripts.DATA_TYPES and src is None:
+        return None, None  # a data block, never run
+    if src is not None:
+        parts = urlsplit(src)
+        path = unquote(parts.path)
+        if path.startswith(allowed.root):  # site-root-relative (the 404 page)
+            path = path[len(allowed.root):]
+        elif not path.startswith("/"):
+            path = posixpath.join(base, path)
+        target = posixpath.normpath(path) if path and not parts.scheme and not path.startswith("/") else ""
+        path = site_dir / target if target and not target.startswith("..") and not parts.netloc else None
+        if path is None or not path.is_file():
+            return f"{rel} 加载了主题之外的脚本：{_describe(element)}", None
+        if hashlib.sha256(path.read_bytes()).hexdigest() not in allowed.files:
+            return f"{rel} 加载的脚本不是主题的文件：{_describe(element)}", None
+        return None, target
+    if theme_scripts.csp_hash(element.text or "") not in allowed.inline:
+        return f"{rel} 含有主题之外的脚本：{_describe(element)} {(element.text or '').strip()[:80]}", None
+    return None, None
+
+
+def script_host_problems(site_dir, scripts):
+    """Scripts the pages load that could fetch from another host at run time."""
+    problems = []
+    for target in sorted(scripts):
+        for url in theme_scripts.outside_urls((Path(site_dir) / target).read_bytes()):
+            problems.append(f"脚本 {target} 运行时会从其他主机加载 {url}")
+    return problems
+
+
 class _PageScan:
     """What verification reads from a page: its ``kepu:`` meta tags and every URL in it.
 
@@ -46,13 +161,17 @@ class _PageScan:
     pages of a 10,000-piece site 7.5 s instead of html.parser's 23.4 s, with the very same result
     for every page."""
 
-    def __init__(self, data):
+    def __init__(self, data, rel="", allowed=None, site_dir=None):
         self.meta = {}
         self.urls = []  # (tag, attr, url)
+        self.unsafe, self.scripts = [], []
         if not data.strip():
             return
-        for element in _WANTED(lxml_html.document_fromstring(data)):
+        tree = lxml_html.document_fromstring(data)
+        for element in _WANTED(tree):
             self._element(element.tag, element.attrib)
+        if allowed is not None:
+            self.unsafe, self.scripts = safety_problems(rel, tree, allowed, Path(site_dir))
 
     def _element(self, tag, attrs):
         if tag == "meta" and attrs.get("name", "").startswith("kepu:"):
@@ -100,8 +219,8 @@ def _live_problems(manifest):
 SCANS = "scans.json"  # beside a build's site/: what verification read from each page
 
 
-def _scan_file(path):
-    return _PageScan(Path(path).read_bytes())
+def _scan_file(path, rel="", allowed=None, site_dir=None):
+    return _PageScan(Path(path).read_bytes(), rel, allowed, site_dir)
 
 
 def _file_key(stat):
@@ -149,6 +268,9 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
     """
     site_dir = Path(site_dir)
     previous_scans = previous_scans or {}
+    allowed = Allowed.for_site(site_url)
+    safe_key = allowed.digest()  # a saved scan counts only if it was checked against the same theme
+    scripts = set()
     scans = {} if scans_out is None else scans_out
     problems = []
     expected = {}
@@ -172,12 +294,14 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
     for rel in built:
         key = _file_key(os.stat(os.path.join(root, rel)))
         entry = previous_scans.get(rel)
-        if entry is None or entry["file"] != key:
-            scan = _scan_file(site_dir / rel)
+        if entry is None or entry["file"] != key or entry.get("safe") != safe_key:
+            scan = _scan_file(site_dir / rel, rel, allowed, site_dir)
             found, targets = _link_targets(rel, scan.urls, site_host, root_prefix)
+            problems.extend(scan.unsafe)
             problems.extend(found)
-            entry = {"file": key, "meta": scan.meta, "targets": targets}
+            entry = {"file": key, "meta": scan.meta, "targets": targets, "safe": safe_key, "scripts": scan.scripts}
         scans[rel] = entry
+        scripts.update(entry.get("scripts", ()))
         meta = entry["meta"]
         if rel in expected:
             source, revision = expected[rel]
@@ -193,6 +317,7 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
                 found = resolved[target] = target in files or f"{target}/index.html".lstrip("/") in files
             if not found:
                 problems.append(f"{rel} 中的链接 {url} 指向不存在的文件")
+    problems.extend(script_host_problems(site_dir, scripts))
     missing = sorted(set(expected) - set(built))
     problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
     indexed = manifest.get("pages", {}) if search_pages is None else search_pages

@@ -37,10 +37,10 @@ def resource_document(page, context):
     for item in page.files.all():
         access.append(f"- [{context.plain(item.title or item.document.title)}]({context.file(item.document)})")
     if page.external_url:
-        access.append(f"- [在 {_host(page.external_url)} 上查看](<{page.external_url}>)")
+        access.append(f"- {context.external_link(f'在 {_host(page.external_url)} 上查看', page.external_url)}")
     if page.embed_url:
         # A link, never an embedded player: nothing from another host loads by itself.
-        access.append(f"- [▶ 在线播放（{_host(page.embed_url)}）](<{page.embed_url}>)")
+        access.append(f"- {context.external_link(f'▶ 在线播放（{_host(page.embed_url)}）', page.embed_url)}")
     if access:
         parts.append("## 获取资源\n\n" + "\n".join(access))
     if licence:
@@ -58,7 +58,7 @@ def contribution_area_document(page, context):
         programme=context.ancestor(page, ProgrammePage), authors=[institute.name], institute=institute.name,
         facts=[{"label": label, "value": value} for label, value in facts if value],
     )
-    body = f"[{context.plain(institute.name)}网站](<{institute.website}>)" if institute.website else ""
+    body = context.external_link(f"{institute.name}网站", institute.website) if institute.website else ""
     return context.document(page, meta, body)
 
 

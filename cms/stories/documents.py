@@ -51,6 +51,6 @@ def story_document(page, context):
     sources = list(page.sources.all())
     if sources:
         parts.append("## 参考来源\n\n" + "\n".join(
-            f"1. [{context.plain(s.title)}](<{s.url}>)" if s.url else f"1. {context.plain(s.title)}" for s in sources
+            f"1. {context.external_link(s.title, s.url)}" for s in sources
         ))
     return context.document(page, meta, "\n\n".join(p for p in parts if p))
