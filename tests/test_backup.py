@@ -52,7 +52,7 @@ def test_round_trip(content, tmp_path, settings):
 def test_restore_refuses_something_that_is_not_a_backup(tmp_path):
     bogus = tmp_path / "not-a-backup.tar.gz"
     bogus.write_bytes(b"hello")
-    with pytest.raises(CommandError, match="不是有效的 Kepu 备份"):
+    with pytest.raises(CommandError, match="不是 Kepu 备份：不是 gzip 压缩的文件"):
         call_command("restore", str(bogus), interactive=False)
 
 
