@@ -138,6 +138,7 @@ def test_incremental_publish_after_editing_one_story(settings, programme):
     publish()
     before = snapshot(settings.KEPU_SITE_DIR)
 
+    story.refresh_from_db()  # as an editor opens it: with the time it first went live
     story.body = [("paragraph", "<p>地质学家，中国地质力学的创立者。</p>")]
     story.save_revision().publish()
     result = publish()

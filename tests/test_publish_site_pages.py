@@ -9,22 +9,32 @@ and the Nu HTML Checker (vnu.jar on Java) no error on the home page and one page
 linkinator finds no broken link or anchor in the whole site; no request leaves 127.0.0.1.
 """
 
+import hashlib
 import json
+import os
 import posixpath
 import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 from playwright.sync_api import expect
+from wagtail.models import Page
 
-from cms.resources.models import ResourcePage
+from cms.columns.models import ColumnArticlePage
+from cms.programmes.models import ProgrammePage
+from cms.publish import verify
+from cms.publish.pipeline import publish
+from cms.resources.models import ContributionAreaPage, ResourcePage
 from cms.stories.models import StoryPage
 from tests.browser import block_outside_requests, serve_folder
+from tests.conftest import make_story
 from tests.public_site import sample_site
 
 # The tests only read the built files and the sample rows the module fixture loaded; the mark
@@ -51,10 +61,22 @@ def hrefs(built, url, selector):
     return [site_path(url, a["href"]) for a in built.soup(url).select(selector)]
 
 
+FRESH_TITLE = "刚刚通过终审的故事"
+
+
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The sample content, loaded and published once for this module, then rolled back."""
-    with django_db_blocker.unblock(), sample_site(tmp_path_factory.mktemp("public-site")) as built:
+    """The sample content, loaded and published once for this module, then one more story approved
+    after all of it (in the last programme on the home page) and published as an editor's approval
+    is (incrementally); rolled back after the module."""
+    folder = tmp_path_factory.mktemp("public-site")
+    with django_db_blocker.unblock(), sample_site(folder) as built:
+        programme = ProgrammePage.objects.live().order_by("-home_order", "-path").first()
+        body = "<h2>早年求学</h2><p>他在上海读书。</p><h2>回到祖国</h2><p>1955 年。</p>"
+        story = make_story(programme, title=FRESH_TITLE, slug="gang-gang-tongguo", body=[("paragraph", body)])
+        publish()
+        built = replace(built, root=Path(os.path.realpath(folder / "site")))
+        built.url_of_page[story.pk] = "/" + programme.slug + "/" + story.slug + "/"
         yield built
 
 
@@ -105,7 +127,6 @@ def test_every_image_has_its_size(site):
 
 
 def test_programme_home_lists_its_stories_columns_and_resources(site):
-    from cms.programmes.models import ProgrammePage
 
     programme = ProgrammePage.objects.get(slug="gezhi-lundao")
     url = site.url_of_page[programme.pk]
@@ -128,7 +149,6 @@ def test_programme_home_lists_its_stories_columns_and_resources(site):
 
 
 def test_programme_feed_is_valid_rss_with_its_own_items_only(site):
-    from cms.programmes.models import ProgrammePage
 
     programme = ProgrammePage.objects.get(slug="kexue-yu-zhongguo")
     url = site.url_of_page[programme.pk]
@@ -136,7 +156,8 @@ def test_programme_feed_is_valid_rss_with_its_own_items_only(site):
     channel = tree.getroot().find("channel")
     assert channel.findtext("title").startswith(programme.title)
     links = [item.findtext("link") for item in channel.findall("item")]
-    leaves = [p for p in programme.get_descendants().live().specific() if not p.get_children().exists()]
+    leaves = [p for p in programme.get_descendants().live().specific()
+              if not p.get_children().exists() and not isinstance(p, ContributionAreaPage)]
     expected = {site.base_url.rstrip("/") + site.url_of_page[p.pk] for p in leaves if p.pk in site.url_of_page}
     assert set(links) == expected
     assert all(link.startswith(site.base_url.rstrip("/") + url) for link in links)
@@ -147,7 +168,6 @@ def test_programme_feed_is_valid_rss_with_its_own_items_only(site):
 
 
 def test_home_shows_the_programmes_and_the_latest_pieces(site):
-    from cms.programmes.models import ProgrammePage
 
     soup = site.soup("/")
     cards = soup.select(".kepu-brand")
@@ -399,7 +419,6 @@ CONTRAST = """() => [...document.querySelectorAll('.kepu-brand__link')].map(card
 
 def test_approved_institute_contributions_reach_the_site_and_drafts_do_not(site):
     from cms.core.sample_content import data
-    from cms.resources.models import ContributionAreaPage
 
     approved = ResourcePage.objects.get(slug=data.CONTRIBUTED_APPROVED["slug"])
     draft = ResourcePage.objects.get(slug=data.CONTRIBUTED_DRAFT["slug"])
@@ -667,3 +686,91 @@ def test_pieces_carry_an_article_and_breadcrumbs_as_structured_data(site):
         for found in structured_data(BeautifulSoup(page.read_text("utf-8"), "html.parser")).values():
             assert "&amp;" not in json.dumps(found, ensure_ascii=False), page
     assert structured_data(site.soup("/")) == {}
+
+
+# Headings, asset names, go-live order, contribution areas, modes ----------------------------------
+
+def pieces_by_go_live(site):
+    """Site paths of the live stories, articles and resources (not contribution areas), the last to go
+    live first: by the second it went live in the site's time zone, then by path (the later first)."""
+    pages = Page.objects.live().type(StoryPage, ColumnArticlePage, ResourcePage)
+    key = {p.pk: (timezone.localtime(p.first_published_at).replace(microsecond=0), site.url_of_page[p.pk])
+           for p in pages}
+    return [key[pk][1] for pk in sorted(key, key=key.get, reverse=True)]
+
+
+def test_headings_have_ids_that_say_what_they_are(site):
+    story = StoryPage.objects.get(title=FRESH_TITLE)
+    soup = site.soup(site.url_of_page[story.pk])
+    assert [h["id"] for h in soup.select(".kepu-body h2")] == ["早年求学", "回到祖国"]
+    for page in site.pages():
+        found = [tag["id"] for tag in BeautifulSoup(page.read_text("utf-8"), "html.parser").select("[id]")]
+        assert not [i for i in found if re.fullmatch(r"_\d+", i)], page  # Python-Markdown's toc for Chinese
+
+
+def test_theme_assets_are_named_by_their_content_and_cached_for_good(site):
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    forever = re.search(r'location ~ "(\^/assets/[^"]+)"\s*{\s*expires max;', conf).group(1)
+    seen = set()
+    for page in site.pages():
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        url = "/" + posixpath.dirname(page.relative_to(site.root).as_posix()) + "/"  # the page's folder
+        url = url.replace("//", "/")
+        refs = [link["href"] for link in soup.select("link[rel=stylesheet]")]
+        refs += [script["src"] for script in soup.select("script[src]")]
+        for ref in refs:
+            path = site_path(url, ref)
+            if "/assets/kepu" in path:
+                assert re.search(forever, path), f"{path} ({page}) 未带内容摘要，却会被缓存一天"
+                named = site.root / path.lstrip("/")
+                digest = re.search(r"\.([0-9a-f]{8})\.min\.", path).group(1)
+                assert hashlib.sha256(named.read_bytes()).hexdigest()[:8] == digest, path
+                seen.add(re.sub(r"\.[0-9a-f]{8}\.min", "", path))
+    assert seen == {"/assets/kepu.css", "/assets/kepu-search.css", "/assets/kepu-search.js",
+                    "/assets/kepu-library.js"}
+
+
+def test_latest_on_the_home_page_is_what_went_live_last(site):
+    cards = site.soup("/").find("h2", string="最新内容").find_next("ul").select(".kepu-card__title a")
+    shown = [site_path("/", a["href"]) for a in cards]
+    assert shown[0] == site.url_of_page[StoryPage.objects.get(title=FRESH_TITLE).pk]
+    assert shown == pieces_by_go_live(site)[:12]
+    areas = {site.url_of_page[a.pk] for a in ContributionAreaPage.objects.live()}
+    assert areas and not areas & set(shown)
+
+
+def test_programme_totals_count_content_not_contribution_areas(site):
+    counts = {c.select_one(".kepu-brand__name").get_text(strip=True): c.select_one(".kepu-brand__count")
+              for c in site.soup("/").select(".kepu-brand")}
+    # 17 children: the sample's 11 pieces, the fresh story and 5 机构投稿区, which are no content.
+    assert int(counts["中国科普博览"].contents[0].strip()) == 12
+    for programme in ProgrammePage.objects.live():
+        children = programme.get_children().live().not_type(ContributionAreaPage).count()
+        count = counts[programme.title]
+        assert count is not None and int(count.contents[0].strip()) == children, programme.title
+
+
+def test_feeds_are_newest_first_by_go_live_time(site):
+    base = site.base_url.rstrip("/")
+    channel = ET.parse(site.root / "feed.xml").getroot().find("channel")
+    assert channel.findtext("language") == "zh-CN"
+    links = [item.findtext("link") for item in channel.iter("item")]
+    assert links == [base + url for url in pieces_by_go_live(site)[:50]]
+    fresh = StoryPage.objects.get(title=FRESH_TITLE)
+    programme_feed = site.root / site.url_of_page[fresh.get_parent().pk].strip("/") / "feed.xml"
+    first = ET.parse(programme_feed).getroot().find("channel/item")
+    assert first.findtext("link") == base + site.url_of_page[fresh.pk]
+    went_live = timezone.localtime(fresh.first_published_at)
+    assert first.findtext("pubDate") == went_live.strftime("%a, %d %b %Y %H:%M:%S +0800")  # not midnight
+
+
+def test_verification_refuses_a_file_the_web_server_cannot_read(site, tmp_path):
+    manifest = json.loads((site.root.parent / "manifest.json").read_text("utf-8"))
+    copy = tmp_path / "site"
+    shutil.copytree(site.root, copy)
+    before = verify.verify(copy, manifest, site_url=site.base_url, check_live=False)
+    os.chmod(copy / "gezhi-lundao" / "index.html", 0o600)
+    os.chmod(copy / "search", 0o700)
+    problems = [p for p in verify.verify(copy, manifest, site_url=site.base_url, check_live=False) if p not in before]
+    assert problems == ["网页服务器读不到：gezhi-lundao/index.html（文件应为 0644、文件夹 0755）",
+                        "网页服务器读不到：search/（文件应为 0644、文件夹 0755）"], problems

@@ -16,6 +16,7 @@ from wagtail.models import Page
 
 from cms.core.search import han_bigrams
 from cms.publish import search
+from cms.publish.markdown_text import md_text
 from cms.publish.pipeline import publish
 from cms.stories.models import StoryPage
 from tests.browser import block_outside_requests
@@ -64,6 +65,12 @@ def test_terms_are_han_pairs_characters_and_words():
         "他在[加州理工学院](https://example.org/x)学习。<figure>图</figure>\n".encode()
     )
     assert record == {"title": "钱学森", "text": "航天\n肖像 他在加州理工学院学习。 图"}
+
+
+def test_search_records_show_escaped_text_as_the_reader_typed_it():
+    typed = "公式 {x} 与 a*b_c `代码` [方括号] <b>&amp; | ~波浪~ \\反斜杠"
+    record = search.make_record(f"---\ntitle: 记号\n---\n\n# {md_text(typed)}\n\n{md_text(typed)}\n".encode())
+    assert record["text"] == f"{typed} {typed}"
 
 
 def write_documents(content_dir, count, extra=""):

@@ -59,7 +59,6 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
             # The search page (search/?q=…) is a theme template of its own; see search.py.
             "static_templates": ["robots.txt", *search.STATIC_TEMPLATES],
         },
-        "extra_css": ["assets/kepu.css"],
         # scope: Material's storage scope, the site root on every page, so that its inline scripts are
         # the same on every page and known by their hashes (theme_scripts.py).
         "extra": {"generator": False, "scope": theme_scripts.scope_of(site.base_url)},

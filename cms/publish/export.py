@@ -156,6 +156,11 @@ def local_date(value):
     return timezone.localtime(value).date().isoformat() if value else None
 
 
+def local_time(value):
+    """``2026-11-30T12:05:09+08:00``: the site's time zone (Asia/Shanghai), to the second."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
 @functools.lru_cache(maxsize=1 << 16)  # every tag and facet value, named on every page that shows it
 def safe_name(text):
     """A file-name-safe version of a tag or file name that keeps Chinese characters.
@@ -259,6 +264,8 @@ class ExportContext:
             meta["programme"] = programme.slug
             meta["programme_title"] = programme.title
         meta["date"] = local_date(page.first_published_at)
+        if page.first_published_at:  # when it went live: 最新内容 and the feeds, newest first
+            meta["published"] = local_time(page.first_published_at)
         meta["updated"] = local_date(page.last_published_at)
         meta["tags"] = sorted({str(t) for t in tags})
         meta["authors"] = list(authors)

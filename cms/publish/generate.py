@@ -8,6 +8,10 @@ to lay out. Keys a document may set for this:
 - ``card``: what a listing shows besides title, date and summary (``image``, ``facts``, ``colour``);
 - ``children_sort``: how its children are listed (``order``, ``-issue`` …; default newest first);
   with ``children_sequence`` its children also link to the one before and after (``sequence``);
+- ``published``: when it went live (ISO 8601, to the second): listings and feeds are newest first
+  by it, then by ``date``;
+- ``container``: the document only holds others (e.g. an institute's contribution area): it is
+  not content, so not in 最新内容 or the feeds, and not counted in its parent's card;
 - ``library`` and ``facets``: the document belongs to the library of that title, filed under
   ``{facet: [values]}`` (one static page per value, and a filter over them all).
 """
@@ -28,7 +32,7 @@ LIBRARY_DIR = "library"
 
 
 def _newest_first(document):
-    return (document.meta.get("date") or "", document.path)
+    return (document.meta.get("published") or document.meta.get("date") or "", document.path)
 
 
 def _sorted(documents, spec=None):
@@ -81,8 +85,11 @@ class Tree:
         chain = self.ancestors(path) + [path]
         return self.documents[chain[1]] if len(chain) > 1 and chain[0] == "index.md" else None
 
-    def leaves(self):
-        return [d for d in self.documents.values() if not d.children and d.path != "index.md"]
+    def leaves(self, path=None):
+        """The pieces of content (documents without children, not containers), of the whole site or
+        under ``path``."""
+        found = self.documents.values() if path is None else self.descendants(path)
+        return [d for d in found if not d.children and d.path != "index.md" and not d.meta.get("container")]
 
     def descendants(self, path):
         found = []
@@ -103,8 +110,9 @@ def card(document, tree):
     section = tree.section(document.path)
     if section is not None and section is not document:
         item["section"] = section.meta["title"]
-    if document.children:
-        item["count"] = len(document.children)
+    count = sum(not tree.documents[child].meta.get("container") for child in document.children)
+    if count:
+        item["count"] = count
     return item
 
 
@@ -287,7 +295,7 @@ def feeds(documents, *, tree=None, site_name, base_url, description):
     home = documents.get("index.md")
     for path in home.children if home else []:
         section = documents[path]
-        items = [d for d in tree.descendants(path) if not d.children]
+        items = tree.leaves(path)
         self_path = feed_path(path)
         result[self_path.lstrip("/")] = feed(
             items, title=f"{section.meta['title']} - {site_name}", base_url=base_url, link=canonical_of(path),
@@ -301,8 +309,11 @@ def feed(documents, *, title, base_url, link, self_path, description):
     base = base_url.rstrip("/")
     items = _sorted(documents)[:FEED_LENGTH]
 
-    def rfc822(day):
-        value = datetime.combine(datetime.fromisoformat(day).date(), time(0, 0),
+    def rfc822(document):
+        """When it went live (``published``), or midnight of its ``date`` (documents from before)."""
+        if document.meta.get("published"):
+            return format_datetime(datetime.fromisoformat(document.meta["published"]))
+        value = datetime.combine(datetime.fromisoformat(document.meta["date"]).date(), time(0, 0),
                                  tzinfo=timezone.get_current_timezone())
         return format_datetime(value)
 
@@ -314,10 +325,10 @@ def feed(documents, *, title, base_url, link, self_path, description):
         f"<link>{escape(base + link)}</link>",
         f"<atom:link href={quoteattr(base + self_path)} rel=\"self\" type=\"application/rss+xml\"/>",
         f"<description>{_text_as_html(description)}</description>",
-        "<language>zh</language>",
+        "<language>zh-CN</language>",
     ]
-    if items and items[0].meta.get("date"):
-        lines.append(f"<lastBuildDate>{rfc822(items[0].meta['date'])}</lastBuildDate>")
+    if items and (items[0].meta.get("published") or items[0].meta.get("date")):
+        lines.append(f"<lastBuildDate>{rfc822(items[0])}</lastBuildDate>")
     for document in items:
         url = base + document.meta["canonical"]
         lines += [
@@ -326,8 +337,8 @@ def feed(documents, *, title, base_url, link, self_path, description):
             f"<link>{escape(url)}</link>",
             f'<guid isPermaLink="true">{escape(url)}</guid>',
         ]
-        if document.meta.get("date"):
-            lines.append(f"<pubDate>{rfc822(document.meta['date'])}</pubDate>")
+        if document.meta.get("published") or document.meta.get("date"):
+            lines.append(f"<pubDate>{rfc822(document)}</pubDate>")
         if document.meta.get("description"):
             lines.append(f"<description>{_text_as_html(document.meta['description'])}</description>")
         lines.append("</item>")

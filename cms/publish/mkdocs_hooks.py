@@ -9,19 +9,26 @@
   (``on_config``, ``on_page_context``, ``on_template_context``: the 404 and search pages too).
 - The Content-Security-Policy every page carries (``kepu_csp``, see theme_scripts.py), and
   Material's bundle rewritten so that it loads nothing from another host (``on_post_build``).
+- Heading ids from the heading's words, Chinese kept (``早年求学``), not Python-Markdown's ``_1``.
+- The theme's own CSS and scripts under names with their content's digest (``kepu_asset``): nginx
+  caches ``assets/*.<8 hex>.min.(css|js)`` for good, and a changed file gets a new name.
 - Valid HTML from Material's base template (no ``autocomplete`` on checkboxes).
 - Compiled templates are kept between builds (Jinja's bytecode cache, beside the builds).
 - In an incremental (``--dirty``) build, pages whose output is already there and newer than their
   Markdown are left out of the build altogether (``on_files``), not only skipped one by one.
 """
 
+import functools
+import hashlib
 import posixpath
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from django.conf import settings
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.structure.files import InclusionLevel
+from pymdownx.slugs import slugify
 
 from cms.publish import fsutil, theme_scripts
 
@@ -37,6 +44,7 @@ def on_startup(command, dirty):
 
 def on_config(config):
     config.theme.static_templates.discard("sitemap.xml")
+    config.mdx_configs.setdefault("toc", {})["slugify"] = slugify(case="lower")
     # Site settings from the CMS, printed by Material's templates as they are.
     for name in ("site_name", "site_description", "copyright"):
         if isinstance(config[name], str):
@@ -50,7 +58,23 @@ def on_env(env, config, files):
     folder.mkdir(exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     env.globals["kepu_csp"] = theme_scripts.content_security_policy(config.extra["scope"])
+    env.globals["kepu_asset"] = kepu_asset
     return env
+
+
+FINGERPRINTED = ("assets/*.css", "assets/*.js")  # the theme's own files the templates link to
+
+
+@functools.lru_cache(maxsize=64)
+def _fingerprint(path, stamp):
+    data = (Path(settings.KEPU_THEMES_DIR) / path).read_bytes()
+    name = PurePosixPath(path)
+    return name.with_name(f"{name.stem}.{hashlib.sha256(data).hexdigest()[:8]}.min{name.suffix}").as_posix()
+
+
+def kepu_asset(path):
+    """``assets/kepu.css`` → ``assets/kepu.<first 8 hex of its SHA-256>.min.css`` (a path for ``| url``)."""
+    return _fingerprint(path, Path(settings.KEPU_THEMES_DIR, path).stat().st_mtime_ns)
 
 
 def _nav_paths(items):
@@ -129,13 +153,20 @@ def on_template_context(context, template_name, config):
 
 
 def on_post_build(config):
-    """Material's bundle as the site ships it (``theme_scripts.rewrite_bundle``). Written as a new
-    file: in an incremental build the old one is a hard link into the live build."""
+    """Material's bundle as the site ships it (``theme_scripts.rewrite_bundle``), and the theme's
+    fingerprinted files (``kepu_asset``). Written as new files: in an incremental build the old
+    ones are hard links into the live build."""
     for path in Path(config.site_dir, "assets", "javascripts").glob("bundle.*.js"):
         data = path.read_bytes()
         rewritten = theme_scripts.rewrite_bundle(data)
         if rewritten != data:
             fsutil.atomic_write(path, rewritten)
+    themes = Path(settings.KEPU_THEMES_DIR)
+    for pattern in FINGERPRINTED:
+        for source in sorted(themes.glob(pattern)):
+            target = Path(config.site_dir, kepu_asset(source.relative_to(themes).as_posix()))
+            if not target.exists():  # named by its content: an existing one is the same bytes
+                fsutil.atomic_write(target, source.read_bytes())
 
 
 # Material's base template marks its toggle checkboxes autocomplete="off", which HTML allows only on

@@ -102,10 +102,20 @@ def split_document(data):
     return meta, text[match.end() :]
 
 
+# A backslash escape (md_text's ``\{`` ``\*`` …) is the character itself: kept out of the patterns'
+# way as a private-use code point for the one character, then put back.
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()<>#+\-.!|~])")
+_HIDDEN = 0xF0000
+_UNHIDE = re.compile("[\U000F0000-\U000F007F]")
+
+
 def plain_text(markdown):
-    """Readable text of a Markdown body: link and image text kept, markup and URLs dropped."""
+    r"""Readable text of a Markdown body: link and image text kept, markup and URLs dropped; what is
+    escaped in it (``\{x\}``) reads as the characters (``{x}``)."""
+    markdown = _ESCAPED.sub(lambda match: chr(_HIDDEN + ord(match.group(1))), markdown)
     for pattern, replacement in _MARKDOWN:
         markdown = pattern.sub(replacement, markdown)
+    markdown = _UNHIDE.sub(lambda match: chr(ord(match.group()) - _HIDDEN), markdown)
     return " ".join(html.unescape(markdown).split())
 
 

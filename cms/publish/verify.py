@@ -5,6 +5,7 @@
 - every manifest entry was built;
 - no internal link or asset is missing, nothing is loaded from a third-party host;
 - the search index is complete (the search stage checks its own output);
+- the web server (another user) can read every file and folder;
 - the safety gate: nothing in any page can run script unless the theme shipped it (see
   ``safety_problems``), and no script the pages load could fetch from another host.
 """
@@ -272,7 +273,7 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
     safe_key = allowed.digest()  # a saved scan counts only if it was checked against the same theme
     scripts = set()
     scans = {} if scans_out is None else scans_out
-    problems = []
+    problems = [f"网页服务器读不到：{p}（文件应为 0644、文件夹 0755）" for p in fsutil.unreadable(site_dir)]
     expected = {}
     for path, entry in manifest.get("pages", {}).items():
         expected[output_path(path)] = (path, entry.get("revision"))

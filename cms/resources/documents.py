@@ -57,6 +57,7 @@ def contribution_area_document(page, context):
         page, kind="contribution_area", description=f"{institute.name}贡献、经审核发布的科普资源",
         programme=context.ancestor(page, ProgrammePage), authors=[institute.name], institute=institute.name,
         facts=[{"label": label, "value": value} for label, value in facts if value],
+        container=True,  # not a piece of content: not in 最新内容, feeds or counts
     )
     body = context.external_link(f"{institute.name}网站", institute.website) if institute.website else ""
     return context.document(page, meta, body)

@@ -5,6 +5,7 @@ refused, naming the page and the element, and the live site stays as it was.
 """
 
 import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -51,7 +52,7 @@ def handlers(tree):
 def test_the_issues_vectors_stay_text(settings, programme):
     programme.title = "项目<svg onload=alert(1)>"
     programme.save_revision().publish()
-    story = make_story(programme, slug="da-shi", body=[
+    story = make_story(programme, slug="da-shi", title="大事</script><script>alert(1)</script>", body=[
         ("timeline", {"heading": '大事 { onmouseover="alert(1)" }', "events": [{"year": 1955, "month": None,
                                                                                 "event": "回国"}]}),
     ])
@@ -71,6 +72,10 @@ def test_the_issues_vectors_stay_text(settings, programme):
     assert links == {"甲": "https://example.org/a%3E%29%3Csvg/onload=alert%281%29%3E"}
     sources = [li.text_content() for li in page.xpath("//h2[.='参考来源']/following-sibling::ol[1]/li")]
     assert sources == ["甲", "乙", "丙", "丁"]  # the other three are named, not linked
+    # The JSON-LD data block holds the title as text: "</script>" in it cannot end the block.
+    blocks = page.xpath("//script[@type='application/ld+json']")
+    assert [json.loads(b.text)["headline"] for b in blocks[:1]] == ["大事</script><script>alert(1)</script>"]
+    assert [s.get("type") for s in page.xpath("//script[not(@src)]")].count("application/ld+json") == 2
     for parts in (("404.html",), ("search", "index.html")):
         tree = page_tree(settings, *parts)
         assert handlers(tree) == [], parts
@@ -81,6 +86,10 @@ def test_the_issues_vectors_stay_text(settings, programme):
 
 PLANTS = {
     "script": ("<script>alert(1)</script>", "<script>"),
+    "script-module": ('<script type="module">alert(1)</script>', '<script type="module">'),
+    "script-typed": ('<script type="text/javascript">alert(1)</script>', '<script type="text/javascript">'),
+    "script-data-src": ('<script type="application/ld+json" src="https://example.org/x.js"></script>',
+                        "<script type="),
     "script-src": ('<script src="https://example.org/x.js"></script>', "<script src="),
     "script-own-file": ('<script src="../../media/evil.js"></script>', "<script src="),
     "iframe": ('<iframe src="about:blank"></iframe>', "<iframe"),
