@@ -4,7 +4,6 @@ The gate: a build into which a test plants something executable the theme did no
 refused, naming the page and the element, and the live site stays as it was.
 """
 
-import hashlib
 import json
 import os
 import re
@@ -19,22 +18,17 @@ from cms.publish.verify import VerificationError
 from cms.stories.models import StorySource
 from tests.browser import block_outside_requests, serve_folder
 from tests.conftest import make_story
+from tests.test_publish import folders, snapshot  # noqa: F401 (folders: a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def folders(settings, tmp_path):
-    settings.KEPU_CONTENT_DIR = tmp_path / "content"
-    settings.KEPU_SITE_DIR = tmp_path / "site"
-    settings.KEPU_BUILDS_DIR = tmp_path / "builds"
-    return tmp_path
+# content/, site/ and builds/ in each test's own folder
+pytestmark = pytest.mark.usefixtures("folders")
 
 
 def live_files(settings):
-    root = Path(os.path.realpath(settings.KEPU_SITE_DIR))
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return snapshot(settings.KEPU_SITE_DIR)
 
 
 def page_tree(settings, *parts):
