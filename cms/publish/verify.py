@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -70,6 +70,13 @@ class Allowed:
     files: frozenset
     inline: frozenset
     root: str = "/"  # the site root's path
+    # SHA-256 of each script file a page loads, read once per verification (every page loads the bundle)
+    seen: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def file_digest(self, path):
+        if path not in self.seen:
+            self.seen[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return self.seen[path]
 
     @classmethod
     def for_site(cls, site_url):
@@ -138,7 +145,7 @@ def _script_problem(rel, base, element, allowed, site_dir):
         path = site_dir / target if target and not target.startswith("..") and not parts.netloc else None
         if path is None or not path.is_file():
             return f"{rel} 加载了主题之外的脚本：{_describe(element)}", None
-        if hashlib.sha256(path.read_bytes()).hexdigest() not in allowed.files:
+        if allowed.file_digest(path) not in allowed.files:
             return f"{rel} 加载的脚本不是主题的文件：{_describe(element)}", None
         return None, target
     if theme_scripts.csp_hash(element.text or "") not in allowed.inline:
