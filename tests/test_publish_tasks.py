@@ -147,6 +147,29 @@ def test_a_job_whose_worker_died_mid_build_is_retried_in_place(settings, program
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_killed_publish_with_a_later_one_queued_is_merged_into_it_not_failed(settings, programme, admin_client):
+    make_story(programme, title="先通过的", slug="first")
+    job = PublishJob.objects.get()
+    PublishJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now(), claim="0" * 32,
+                                                worker=f"{this_host()}:4194304")  # its process has died
+    later = PublishJob.objects.create(reason="发布：后通过的")  # the next approval, queued meanwhile
+    make_story(programme, title="后通过的", slug="second")
+
+    check_publishing()
+    job.refresh_from_db()
+    assert job.status == "merged" and job.error == f"{INTERRUPTED}（由其后的发布 #{later.pk} 一并发布）"
+    assert "发布：先通过的" in PublishJob.objects.get(pk=later.pk).reason  # its reason handed on
+    home = admin_client.get("/admin/").content.decode()
+    assert "发布失败" not in home
+    assert "已并入后续发布" in admin_client.get("/admin/publish/").content.decode()
+
+    run_worker()
+    assert PublishJob.objects.get(pk=later.pk).status == "published"
+    assert site_page(settings, "gezhi-lundao", "first").is_file()
+    assert site_page(settings, "gezhi-lundao", "second").is_file()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publish_that_cannot_start_is_shown_and_retried_until_it_goes_live(settings, programme, admin_client,
                                                                              tmp_path):
     blocker = tmp_path / "blocked"

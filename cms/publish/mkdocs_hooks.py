@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from jinja2 import FileSystemBytecodeCache
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.structure.files import InclusionLevel
 from pymdownx.slugs import slugify
 
@@ -59,6 +59,7 @@ def on_env(env, config, files):
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     env.globals["kepu_csp"] = theme_scripts.content_security_policy(config.extra["scope"])
     env.globals["kepu_asset"] = kepu_asset
+    env.filters["kepu_unescaped"] = _unescaped
     return env
 
 
@@ -112,6 +113,17 @@ def on_page_content(html, page, config, files):
         return " ".join(parts)
 
     return _SRCSET.sub(lambda m: 'srcset="' + ", ".join(fix(c) for c in m.group(1).split(",")) + '"', html)
+
+
+def _unescaped(value):
+    """Escaped front matter back to the text it was (for JSON, which ``tojson`` escapes itself)."""
+    if isinstance(value, Markup):
+        return value.unescape()
+    if isinstance(value, dict):
+        return {key: _unescaped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unescaped(item) for item in value]
+    return value
 
 
 def _escaped(value):

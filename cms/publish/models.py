@@ -7,9 +7,10 @@ A job's life, which every process reads the same way:
   After a failure it is queued again with the error and a retry time (``retry_at``, backing off).
 - ``running``: a process holds its claim lock (``lock.job_lock``). If that lock is free, the process
   died: :meth:`recover_interrupted` queues the job again.
-- ``published`` / ``unchanged`` / ``failed``: ended. ``failed`` is final: verification found a fault
-  in the content (a retry would find it again), a command-line publish failed (its user sees it), or
-  a later queued job took its place.
+- ``published`` / ``unchanged`` / ``failed`` / ``merged``: ended. ``failed`` is final: verification
+  found a fault in the content (a retry would find it again) or a command-line publish failed (its user
+  sees it). ``merged``: the attempt failed or was interrupted while another job was already queued, so
+  its reason was handed on to that job, which publishes everything (the error names it).
 """
 
 from contextlib import ExitStack
@@ -51,6 +52,7 @@ class PublishJob(models.Model):
         PUBLISHED = "published", _("已上线")
         UNCHANGED = "unchanged", _("无变化")
         FAILED = "failed", _("失败")
+        MERGED = "merged", _("已并入后续发布")
 
     class Trigger(models.TextChoices):
         PAGE_CHANGE = "page_change", _("页面变更")
@@ -192,8 +194,8 @@ class PublishJob(models.Model):
 
     def _failed(self, error, *, was):
         """Record a failed or interrupted attempt (if the job is still ``was``). A page change's job is
-        queued again to retry after a pause, unless the content itself failed verification or another
-        queued job will publish everything anyway (then it ends, handing its reason on).
+        queued again to retry after a pause, unless the content itself failed verification, or another
+        queued job will publish everything anyway (then it ends as ``merged``, handing its reason on).
         Returns whether the job was still ``was``."""
         now = timezone.now()
         text = error if isinstance(error, str) else describe(error)
@@ -203,7 +205,7 @@ class PublishJob(models.Model):
         with transaction.atomic():
             later = self.pending().exclude(pk=self.pk).first() if retry else None
             if later is not None:
-                fields["error"] = f"{text}（由其后的发布 #{later.pk} 一并发布）"
+                fields.update(status=self.Status.MERGED, error=f"{text}（由其后的发布 #{later.pk} 一并发布）")
             elif retry:
                 failures = self.failures + 1
                 fields.update(status=self.Status.QUEUED, failures=failures,

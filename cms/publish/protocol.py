@@ -30,6 +30,10 @@ class Publishable:
     helpers for paths, links, rich text, images and files, and must return a :class:`Document`.
     Rendering must be deterministic: the same live revision gives the same document.
 
+    Front matter the theme reads besides the common fields (see ``ExportContext.front_matter``):
+    ``structured_data``, a list of schema.org JSON-LD objects (dicts of plain text) printed as
+    ``<script type="application/ld+json">`` in the page's head (an Event, a ClaimReview …).
+
     ``export_prefetch`` names the relations ``to_document`` reads (Django ``prefetch_related``
     lookups): the exporter fetches them for all pages of the type in one query each, instead of
     one query per page. ``to_document`` then reads them with ``.all()``.

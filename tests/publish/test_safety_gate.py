@@ -76,6 +76,32 @@ def test_the_issues_vectors_stay_text(settings, programme):
         assert "项目<svg onload=alert(1)>" in [a.text_content().strip() for a in tree.xpath("//a")], parts
 
 
+def test_a_page_types_structured_data_is_printed_as_data_with_its_text_unchanged(settings, programme,
+                                                                                monkeypatch):
+    """A page type's own JSON-LD (front matter ``structured_data``): text with markup and quotes in it
+    comes out as the same text, inside one data block that nothing in it can close."""
+    from cms.stories.models import StoryPage
+
+    hostile = {"@context": "https://schema.org", "@type": "Event", "name": "讲座</script><script>alert(1)</script>",
+               "location": {"@type": "Place", "name": "礼堂 & \"东楼\" <b>", "address": ["A'1", "<!--"]}}
+    to_document = StoryPage.to_document
+
+    def with_structured_data(page, context):
+        document = to_document(page, context)
+        document.meta["structured_data"] = [hostile]
+        return document
+
+    monkeypatch.setattr(StoryPage, "to_document", with_structured_data)
+    make_story(programme, slug="jiang-zuo", title="讲座")
+    publish()
+
+    page = page_tree(settings, "gezhi-lundao", "jiang-zuo", "index.html")
+    blocks = [json.loads(b.text) for b in page.xpath("//script[@type='application/ld+json']")]
+    assert blocks[-1] == hostile
+    assert [s.get("type") for s in page.xpath("//script[not(@src)]")].count("application/ld+json") == 3
+    assert handlers(page) == []
+
+
 # The gate: one test per kind of executable content ------------------------------------------------
 
 PLANTS = {
