@@ -4,7 +4,9 @@ import io
 
 import pytest
 from django.apps import apps
+from django.core.cache import caches
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Revision
 
@@ -31,9 +33,20 @@ def snapshot():
     return state
 
 
-@pytest.fixture
-def loaded(db):
-    return load()
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The sample content, loaded once for this module's tests (each runs in a savepoint inside this
+    transaction) and rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load()
+        transaction.set_rollback(True)
+    for cache in caches.all():  # Wagtail caches by id; ids come round again after the rollback
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def in_savepoint(loaded, db):
+    """Each test's changes (the second load, the admin's requests) are undone before the next."""
 
 
 def test_amounts(loaded):
