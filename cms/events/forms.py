@@ -8,7 +8,7 @@ from cms.core.forms import KepuPageForm
 def kept_rows(form, name):
     """cleaned_data of the inline rows of ``name`` that are filled in and not deleted."""
     formset = form.formsets.get(name)
-    if formset is None:
+    if formset is None or not formset.is_valid():  # (the rows are cleaned after the page's form)
         return []
     return [f.cleaned_data for f in formset.forms
             if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]

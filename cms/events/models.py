@@ -194,7 +194,9 @@ class EventPage(Publishable, InProgramme, ChineseSearchMixin, Page):
     @classmethod
     def can_create_at(cls, parent):
         """Only in a programme's 活动 (every piece belongs to a programme), not the site-wide list."""
-        return super().can_create_at(parent) and isinstance(parent.get_parent().specific, _programme_model())
+        grandparent = parent.get_parent() if parent.pk else None
+        return super().can_create_at(parent) and grandparent is not None and isinstance(
+            grandparent.specific, _programme_model())
 
     def clean(self):
         super().clean()
