@@ -12,7 +12,13 @@ from taggit.models import Tag
 from cms.core.sample_content.data import SAMPLE_NOTE
 
 from .models import (
-    CampaignPage, CampaignPiece, EventException, EventIndexPage, EventPage, EventSpeaker, EventStream,
+    CampaignPage,
+    CampaignPiece,
+    EventException,
+    EventIndexPage,
+    EventPage,
+    EventSpeaker,
+    EventStream,
 )
 
 D = datetime.date
@@ -31,7 +37,8 @@ EVENTS = {
              streams=[("中国科协官网", "https://example.org/live/xuanchuanyue-2020",
                        "https://example.org/replay/xuanchuanyue-2020"),
                       ("学习强国", "https://example.org/xuexi/live/xuanchuanyue-2020", "")],
-             speakers=[("", "示例物理研究所", "qian-xuesen")], tags=["宣传月", "学风"], audiences=["public", "researchers"]),
+             speakers=[("", "示例物理研究所", "qian-xuesen")], tags=["宣传月", "学风"],
+             audiences=["public", "researchers"]),
         dict(slug="xuanjiang-beijing-2020", title="科学家精神宣讲：进院所（北京站）", kind="tour",
              summary="宣讲团走进科研院所，讲述老一辈科学家的学风故事。",
              start_date=D(2020, 11, 25), start_time=T(9, 30), end_time=T(11, 30),
@@ -89,9 +96,11 @@ def load(command, home, programmes, institutes, stories):
     from cms.resources.models import Audience
 
     organiser = institutes["示例物理研究所"]
-    command.add_page(home, EventIndexPage(title="活动", slug=INDEX_SLUG, introduction="全站的报告会、宣讲、讲座和开放日。"))
+    everything = EventIndexPage(title="活动", slug=INDEX_SLUG, introduction="全站的报告会、宣讲、讲座和开放日。")
+    command.add_page(home, everything)
     for programme_slug, specs in EVENTS.items():
-        index, _created = command.add_page(programmes[programme_slug], EventIndexPage(title="活动", slug=INDEX_SLUG))
+        index, _created = command.add_page(programmes[programme_slug],
+                                           EventIndexPage(title="活动", slug=INDEX_SLUG))
         for spec in specs:
             spec = dict(spec)
             if index.get_children().filter(slug=spec["slug"]).exists():

@@ -57,7 +57,8 @@ def test_an_event_with_its_time_wrong_is_refused_with_every_reason_in_chinese(ad
     for message in ("全天活动只填日期，请清空开始和结束时间。", "11月28日 不在重复规则的举办日期之中",
                     "请填写直播链接或回放链接。"):
         assert message in text
-    response = add(admin_client, events_list, "eventpage", event_data(institute, registration_deadline="2020-11-21 12:00"))
+    late = event_data(institute, registration_deadline="2020-11-21 12:00")
+    response = add(admin_client, events_list, "eventpage", late)
     assert "报名截止时间应早于活动开始时间。" in response.content.decode()
     assert not EventPage.objects.exists()
 
