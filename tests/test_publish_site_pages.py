@@ -461,7 +461,28 @@ def kinds(site):
 
 
 def test_every_kind_of_page_is_checked(kinds):
-    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404"} <= set(kinds)
+    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404",
+            "event", "event_index", "campaign"} <= set(kinds)
+
+
+def test_event_pages_show_time_and_place_and_carry_event_json_ld(site):
+    """The sample launch 报告会 and the weekly open day, as published: JSON-LD read from the HTML."""
+    from tests.events.event_schema import problems_of
+
+    def events_on(url):
+        soup = site.soup(url)
+        found = [json.loads(s.string) for s in soup.select('script[type="application/ld+json"]')]
+        return soup, [item for item in found if item.get("@type") == "Event"]
+
+    soup, (launch,) = events_on("/kexue-yu-zhongguo/huodong/xuanchuanyue-qidong-2020/")
+    assert problems_of(launch) == [] and launch["startDate"] == "2020-11-20T14:30:00+08:00"
+    assert launch["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
+    assert "时间：2020年11月20日（星期五） 14:30–16:00（北京时间）" in soup.select_one("#kepu-main").get_text()
+    replay = soup.select_one('#kepu-main a[href="https://example.org/replay/xuanchuanyue-2020"]')
+    assert replay is not None and replay.get_text() == "回放"
+    _soup, open_days = events_on("/kexue-dayuan/huodong/da-kexue-zhuangzhi-kaifangri-2021/")
+    assert [e["startDate"][:10] for e in open_days] == ["2021-07-03", "2021-07-10", "2021-07-24", "2021-07-31"]
+    assert all(problems_of(e) == [] for e in open_days)
 
 
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v =>

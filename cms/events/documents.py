@@ -51,6 +51,12 @@ def _moment(value):
     return f"{_date(local)} {local:%H:%M}"
 
 
+def _body(parts):
+    """The body in the theme's text wrapper (links in a line of text are underlined, kepu.css)."""
+    text = "\n\n".join(p for p in parts if p)
+    return f'<div class="kepu-body" markdown="1">\n\n{text}\n\n</div>'
+
+
 def _public(pages, context):
     return [page for page in pages if context.url(page)]
 
@@ -151,7 +157,7 @@ def event_document(page, context):
                  if links(m.resource)]
     if materials:
         parts.append("## 活动资料\n\n" + "\n".join(materials))
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+    return context.document(page, meta, _body(parts))
 
 
 def event_index_document(page, context):
@@ -171,7 +177,7 @@ def event_index_document(page, context):
     if valid_until:
         meta["valid_until"] = valid_until.isoformat()
     intro = context.plain(page.introduction) if page.introduction else ""
-    return context.document(page, meta, "\n\n".join(p for p in (intro, body or "暂无活动。") if p))
+    return context.document(page, meta, _body([intro, body or "暂无活动。"]))
 
 
 # Campaigns ---------------------------------------------------------------------------------------
@@ -238,4 +244,4 @@ def campaign_document(page, context):
     moments = [m for m in (valid_until, changes) if m]
     if moments:
         meta["valid_until"] = min(moments).isoformat()
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+    return context.document(page, meta, _body(parts))
