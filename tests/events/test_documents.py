@@ -45,7 +45,8 @@ def test_an_event_page_opens_with_when_and_where_and_carries_its_event_json_ld(e
 def test_a_cancelled_event_says_so_first(events_list, institute):
     add_event(events_list, institute, status="cancelled", status_note="因故取消，另行通知。")
     body = rendered()["gezhi-lundao/huodong/qidong-baogaohui.md"].body
-    notice = '<div class="kepu-body" markdown="1">\n\n<div class="kepu-event-status" role="note" markdown="1">\n\n**已取消**：因故取消，另行通知。'
+    notice = ('<div class="kepu-body" markdown="1">\n\n'
+              '<div class="kepu-event-status" role="note" markdown="1">\n\n**已取消**：因故取消，另行通知。')
     assert body.startswith(notice)
 
 
