@@ -89,3 +89,12 @@ def test_a_wave_outside_its_campaigns_window_is_refused(admin_client, home):
 def test_sample_helper_event_is_valid(events_list, institute):
     event = add_event(events_list, institute)
     event.full_clean()
+
+
+def test_the_admin_lists_events_filtered_by_kind_and_city(admin_client, events_list, institute):
+    add_event(events_list, institute)
+    add_event(events_list, institute, title="宣讲（上海站）", slug="shanghai", kind="tour", city="上海", province="上海")
+    page = admin_client.get(reverse("events:index"), {"kind": "tour"}).content.decode()
+    assert "宣讲（上海站）" in page and "启动报告会" not in page
+    page = admin_client.get(reverse("events:index"), {"city": "北京"}).content.decode()
+    assert "启动报告会" in page and "宣讲（上海站）" not in page
