@@ -93,7 +93,8 @@ def test_sample_helper_event_is_valid(events_list, institute):
 
 def test_the_admin_lists_events_filtered_by_kind_and_city(admin_client, events_list, institute):
     add_event(events_list, institute)
-    add_event(events_list, institute, title="宣讲（上海站）", slug="shanghai", kind="tour", city="上海", province="上海")
+    add_event(events_list, institute, title="宣讲（上海站）", slug="shanghai", kind="tour", city="上海",
+              province="上海")
     page = admin_client.get(reverse("events:index"), {"kind": "tour"}).content.decode()
     assert "宣讲（上海站）" in page and "启动报告会" not in page
     page = admin_client.get(reverse("events:index"), {"city": "北京"}).content.decode()
