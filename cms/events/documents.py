@@ -15,7 +15,7 @@ from django.utils import timezone
 from cms.core.documents import render_body
 from cms.programmes.models import ProgrammePage
 
-from . import gathering, jsonld, listing, when
+from . import gathering, ics, jsonld, listing, when
 from .ics import region
 from .listing import page_link
 
@@ -245,3 +245,28 @@ def campaign_document(page, context):
     if moments:
         meta["valid_until"] = min(moments).isoformat()
     return context.document(page, meta, _body(parts))
+
+
+# Files beside the page (the seam asked of the publish package: ``attachments(context)``) --------
+
+def _base_url():
+    from cms.core.models import SiteSettings
+
+    return SiteSettings.load().base_url
+
+
+def event_attachments(page, context):
+    """{file name beside the document: bytes}: the event's "add to calendar" .ics."""
+    return {f"{page.slug}.ics": ics.event_calendar(page, base_url=_base_url(), url=context.url(page))}
+
+
+def event_index_attachments(page, context):
+    """The list's events as one .ics feed (the programme's, or the whole site's under the home page)."""
+    from .models import EventPage
+
+    parent = context.parent(page)
+    events = EventPage.objects.live().order_by("path")
+    events = events.child_of(page) if isinstance(parent, ProgrammePage) else events
+    events = _prefetch_events(_public(list(events), context))
+    name = f"{parent.title} · {page.title}" if isinstance(parent, ProgrammePage) else page.title
+    return {"events.ics": ics.calendar(events, name=name, base_url=_base_url(), url_of=context.url)}

@@ -60,6 +60,12 @@ class EventIndexPage(Publishable, Page):
 
         return event_index_document(self, context)
 
+    def attachments(self, context):
+        """Files beside the document (the publish seam asked for in the README): events.ics."""
+        from .documents import event_index_attachments
+
+        return event_index_attachments(self, context)
+
 
 class EventPage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """An event (活动): 报告会, 宣讲, 讲座, 开放日 …"""
@@ -224,6 +230,12 @@ class EventPage(Publishable, InProgramme, ChineseSearchMixin, Page):
         from .documents import event_document
 
         return event_document(self, context)
+
+    def attachments(self, context):
+        """Files beside the document (the publish seam asked for in the README): <slug>.ics."""
+        from .documents import event_attachments
+
+        return event_attachments(self, context)
 
 
 def _programme_model():

@@ -117,3 +117,23 @@ def test_a_campaign_says_whether_its_window_is_open_and_until_when(home, moment,
     assert f"2020年11月1日 至 2020年12月31日（{state}）" in page.body
     assert page.meta.get("valid_until") == changes
     assert page.meta["feature"] == {"from": "2020-11-01T00:00:00+08:00", "until": "2021-01-01T00:00:00+08:00"}
+
+
+def test_the_calendar_files_of_an_event_and_of_its_list_parse_with_their_public_urls(events_list, institute):
+    import icalendar
+
+    from cms.publish import export
+
+    event = add_event(events_list, institute, streams=[LIVE])
+    add_event(events_list, institute, title="跨年科学演讲", slug="kuanian", all_day=True,
+              start_date=datetime.date(2020, 12, 31))
+    export.forget_rendered()
+    _documents, context = export.render_documents()
+    (name, data), = event.attachments(context).items()
+    assert name == "qidong-baogaohui.ics"
+    (vevent,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert vevent["URL"] == "http://127.0.0.1:8001/gezhi-lundao/huodong/qidong-baogaohui/"
+    feed = icalendar.Calendar.from_ical(events_list.attachments(context)["events.ics"])
+    summaries = sorted(str(v["SUMMARY"]) for v in feed.walk("VEVENT"))
+    assert summaries == ["2020年科学道德和学风建设宣传月启动报告会", "跨年科学演讲"]
+    assert feed["X-WR-CALNAME"] == "格致论道 · 活动"
