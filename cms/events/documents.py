@@ -166,7 +166,7 @@ def event_index_document(page, context):
 
     parent = context.parent(page)
     programme = parent if isinstance(parent, ProgrammePage) else None
-    events = EventPage.objects.live().order_by("path")
+    events = EventPage.objects.order_by("path")  # drafts too: the exporter drops them, and notes them
     events = events.child_of(page) if programme is not None else events
     events = _prefetch_events(_public(list(events), context))
     meta = context.front_matter(
@@ -265,7 +265,7 @@ def event_index_attachments(page, context):
     from .models import EventPage
 
     parent = context.parent(page)
-    events = EventPage.objects.live().order_by("path")
+    events = EventPage.objects.order_by("path")  # drafts too: the exporter drops them, and notes them
     events = events.child_of(page) if isinstance(parent, ProgrammePage) else events
     events = _prefetch_events(_public(list(events), context))
     name = f"{parent.title} · {page.title}" if isinstance(parent, ProgrammePage) else page.title

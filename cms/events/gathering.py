@@ -1,7 +1,8 @@
 """What a campaign gathers: the pieces chosen by hand (in order), then those its rule matches.
 
-Only live pages: a piece scheduled to go live later is not live yet, so no campaign lists it
-before its go-live time (and the exporter drops what is not public or has expired).
+Candidates, live or not: the public page keeps only what the exporter exports (live, public, not
+expired), so a piece scheduled to go live later is not listed before then; asking the exporter
+about every candidate records it as a dependency, so the campaign renders again when one goes live.
 """
 
 import functools
@@ -18,12 +19,12 @@ def piece_models():
 
 
 def hand_picked(campaign):
-    pages = [item.piece for item in campaign.pieces.all() if item.piece is not None]
-    return [page.specific for page in pages if page.live]
+    return [item.piece.specific for item in campaign.pieces.all() if item.piece is not None]
 
 
 def rule_matches(campaign):
-    """Live pages matching the campaign's tag, type and programme rule ([] when it has none)."""
+    """Pages matching the campaign's tag, type and programme rule ([] when it has none); pages never
+    published yet (scheduled ones) are candidates whatever the window: they go live in it or later."""
     from .models import EventPage
 
     tags = list(campaign.rule_tags.all())
@@ -33,7 +34,7 @@ def rule_matches(campaign):
     programmes = list(campaign.rule_programmes.all())
     found = []
     for model in [m for m in (types or piece_models()) if m is not None]:
-        pages = model.objects.live()
+        pages = model.objects.all()
         if tags:
             pages = pages.filter(tags__in=tags)
         if programmes:
@@ -44,15 +45,15 @@ def rule_matches(campaign):
                     Q(end_date__gte=campaign.start_date) | Q(start_date__gte=campaign.start_date)
                     | Q(repeat_until__gte=campaign.start_date))
             else:
-                pages = pages.filter(first_published_at__date__gte=campaign.start_date,
-                                     first_published_at__date__lte=campaign.end_date)
+                pages = pages.filter(Q(first_published_at__isnull=True) | Q(
+                    first_published_at__date__gte=campaign.start_date, first_published_at__date__lte=campaign.end_date))
         found.extend(pages.distinct().order_by("path"))
     return found
 
 
 def members(campaign, *, waves=True):
-    """The live pages the campaign gathers, hand-picked first, each once; with ``waves``, its
-    waves' too (a month-long campaign shows what its themed weeks gather)."""
+    """The pages the campaign gathers (live or not), hand-picked first, each once; with ``waves``,
+    its waves' too (a month-long campaign shows what its themed weeks gather)."""
     from .models import CampaignPage
 
     seen, found = set(), []
@@ -72,4 +73,4 @@ def campaigns_of(page):
     from .models import CampaignPage
 
     return [campaign for campaign in CampaignPage.objects.live().order_by("path").specific()
-            if any(member.pk == page.pk for member in members(campaign, waves=False))]
+            if page.live and any(member.pk == page.pk for member in members(campaign, waves=False))]

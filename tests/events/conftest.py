@@ -59,10 +59,13 @@ def add_event(parent, organiser, *, publish=True, **fields):
     return event
 
 
-def rendered():
-    """{content path: Document} of every public page, rendered as the publish step renders them."""
+def rendered(cold=True):
+    """{content path: Document} of every public page, rendered as the publish step renders them:
+    by a new worker (``cold``: what a listing shows depends on the time, see listing.py) or by the
+    worker that rendered them last (its render cache)."""
     from cms.publish import export
 
-    export.forget_rendered()  # a cold exporter: what a listing shows depends on the time (see listing.py)
+    if cold:
+        export.forget_rendered()
     documents, _context = export.render_documents()
     return documents
