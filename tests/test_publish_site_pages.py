@@ -28,6 +28,7 @@ from playwright.sync_api import expect
 from wagtail.models import Page
 
 from cms.columns.models import ColumnArticlePage
+from cms.events.models import EventIndexPage
 from cms.programmes.models import ProgrammePage
 from cms.publish import verify
 from cms.publish.pipeline import publish
@@ -712,9 +713,11 @@ def test_pieces_carry_an_article_and_breadcrumbs_as_structured_data(site):
 # Headings, asset names, go-live order, contribution areas, modes ----------------------------------
 
 def pieces_by_go_live(site):
-    """Site paths of the live stories, articles and resources (not contribution areas), the last to go
-    live first: by the second it went live in the site's time zone, then by path (the later first)."""
-    pages = Page.objects.live().type(StoryPage, ColumnArticlePage, ResourcePage)
+    """Site paths of the live stories, articles, resources and events (not contribution areas or lists),
+    the last to go live first: by the second it went live in the site's time zone, then by path (the later first)."""
+    from cms.events.models import EventPage
+
+    pages = Page.objects.live().type(StoryPage, ColumnArticlePage, ResourcePage, EventPage)
     key = {p.pk: (timezone.localtime(p.first_published_at).replace(microsecond=0), site.url_of_page[p.pk])
            for p in pages}
     return [key[pk][1] for pk in sorted(key, key=key.get, reverse=True)]
@@ -766,7 +769,7 @@ def test_programme_totals_count_content_not_contribution_areas(site):
     # 17 children: the sample's 11 pieces, the fresh story and 5 机构投稿区, which are no content.
     assert int(counts["中国科普博览"].contents[0].strip()) == 12
     for programme in ProgrammePage.objects.live():
-        children = programme.get_children().live().not_type(ContributionAreaPage).count()
+        children = programme.get_children().live().not_type(ContributionAreaPage, EventIndexPage).count()
         count = counts[programme.title]
         assert count is not None and int(count.contents[0].strip()) == children, programme.title
 

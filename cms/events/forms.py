@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 
 from cms.core.forms import KepuPageForm
 
+from .when import rule_dates
+
 
 def kept_rows(form, name):
     """cleaned_data of the inline rows of ``name`` that are filled in and not deleted."""
@@ -26,15 +28,7 @@ class EventForm(KepuPageForm):
         if exceptions and not cleaned_data.get("repeat"):
             self.add_error("repeat", _("只有重复的活动才有“不举办的日期”；不重复的活动请删除这些日期。"))
         elif exceptions and cleaned_data.get("start_date") and cleaned_data.get("repeat_until"):
-            from .when import dates
-
-            class Rule:  # the rule as typed, before the page is saved
-                start_date = cleaned_data["start_date"]
-                repeat = cleaned_data["repeat"]
-                repeat_until = cleaned_data["repeat_until"]
-                exceptions = type("NoExceptions", (), {"all": staticmethod(list)})
-
-            planned = set(dates(Rule))
+            planned = set(rule_dates(cleaned_data["start_date"], cleaned_data["repeat"], cleaned_data["repeat_until"]))
             strays = sorted(day for day in exceptions if day not in planned)
             if strays:
                 self.add_error("repeat", _("%(dates)s 不在重复规则的举办日期之中，不能设为不举办的日期。")

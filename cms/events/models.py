@@ -24,7 +24,7 @@ from wagtail.search import index
 from cms.core.blocks import BodyBlock
 from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
-from cms.programmes.models import InProgramme
+from cms.programmes.models import InProgramme, ProgrammePage
 from cms.publish.protocol import Publishable
 
 from . import when
@@ -202,7 +202,7 @@ class EventPage(Publishable, InProgramme, ChineseSearchMixin, Page):
         """Only in a programme's 活动 (every piece belongs to a programme), not the site-wide list."""
         grandparent = parent.get_parent() if parent.pk else None
         return super().can_create_at(parent) and grandparent is not None and isinstance(
-            grandparent.specific, _programme_model())
+            grandparent.specific, ProgrammePage)
 
     def clean(self):
         super().clean()
@@ -236,12 +236,6 @@ class EventPage(Publishable, InProgramme, ChineseSearchMixin, Page):
         from .documents import event_attachments
 
         return event_attachments(self, context)
-
-
-def _programme_model():
-    from cms.programmes.models import ProgrammePage
-
-    return ProgrammePage
 
 
 class EventException(Orderable):

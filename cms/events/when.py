@@ -58,16 +58,19 @@ def end(event):
     return last_day if event.all_day else _at(last_day, event.end_time)
 
 
+def rule_dates(start_date, repeat, repeat_until):
+    """The dates a rule gives: the first date, then every day, week or month up to ``repeat_until``."""
+    if not repeat:
+        return [start_date]
+    rule = rrule(FREQUENCIES[repeat], dtstart=datetime.datetime.combine(start_date, datetime.time()),
+                 until=datetime.datetime.combine(repeat_until, datetime.time()))
+    return [moment.date() for moment in itertools.islice(rule, MAX_OCCURRENCES)]
+
+
 def dates(event):
     """The dates on which the event (its first day) takes place, exceptions left out."""
-    if not event.repeat:
-        days = [event.start_date]
-    else:
-        rule = rrule(FREQUENCIES[event.repeat], dtstart=datetime.datetime.combine(event.start_date, datetime.time()),
-                     until=datetime.datetime.combine(event.repeat_until, datetime.time()))
-        days = [moment.date() for moment in itertools.islice(rule, MAX_OCCURRENCES)]
     skipped = {exception.date for exception in event.exceptions.all()}
-    return [day for day in days if day not in skipped]
+    return [day for day in rule_dates(event.start_date, event.repeat, event.repeat_until) if day not in skipped]
 
 
 def occurrences(event):
