@@ -6,13 +6,16 @@ from wagtail.models import Page
 
 from cms.columns.models import ColumnArticlePage, ColumnPage
 from cms.core.models import HomePage
+from cms.events.models import CampaignPage, EventIndexPage
 from cms.programmes.models import ProgrammePage
 from cms.resources.models import ContributionAreaPage, ResourcePage
 from cms.stories.models import StoryPage
 
 ALLOWED = {
-    HomePage: {ProgrammePage},
-    ProgrammePage: {StoryPage, ColumnPage, ResourcePage, ContributionAreaPage},
+    HomePage: {ProgrammePage, CampaignPage, EventIndexPage},
+    ProgrammePage: {StoryPage, ColumnPage, ResourcePage, ContributionAreaPage, EventIndexPage},
+    CampaignPage: {CampaignPage},
+    EventIndexPage: set(),  # events only in a programme's 活动 (tests/events/test_pages.py)
     ColumnPage: {ColumnArticlePage},
     ContributionAreaPage: {ResourcePage},
     StoryPage: set(),
@@ -45,7 +48,7 @@ def test_add_subpage_offers_only_allowed_types(admin_client, programme):
     offered = {(app_label, model_name) for _label, app_label, model_name, _desc in response.context["page_types"]}
     assert offered == {
         ("stories", "storypage"), ("columns", "columnpage"), ("resources", "resourcepage"),
-        ("resources", "contributionareapage"),
+        ("resources", "contributionareapage"), ("events", "eventindexpage"),
     }
 
 

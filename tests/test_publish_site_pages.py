@@ -28,6 +28,7 @@ from playwright.sync_api import expect
 from wagtail.models import Page
 
 from cms.columns.models import ColumnArticlePage
+from cms.events.models import EventIndexPage
 from cms.programmes.models import ProgrammePage
 from cms.publish import verify
 from cms.publish.pipeline import publish
@@ -461,7 +462,28 @@ def kinds(site):
 
 
 def test_every_kind_of_page_is_checked(kinds):
-    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404"} <= set(kinds)
+    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404",
+            "event", "event_index", "campaign"} <= set(kinds)
+
+
+def test_event_pages_show_time_and_place_and_carry_event_json_ld(site):
+    """The sample launch 报告会 and the weekly open day, as published: JSON-LD read from the HTML."""
+    from tests.events.event_schema import problems_of
+
+    def events_on(url):
+        soup = site.soup(url)
+        found = [json.loads(s.string) for s in soup.select('script[type="application/ld+json"]')]
+        return soup, [item for item in found if item.get("@type") == "Event"]
+
+    soup, (launch,) = events_on("/kexue-yu-zhongguo/huodong/xuanchuanyue-qidong-2020/")
+    assert problems_of(launch) == [] and launch["startDate"] == "2020-11-20T14:30:00+08:00"
+    assert launch["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
+    assert "时间：2020年11月20日（星期五） 14:30–16:00（北京时间）" in soup.select_one("#kepu-main").get_text()
+    replay = soup.select_one('#kepu-main a[href="https://example.org/replay/xuanchuanyue-2020"]')
+    assert replay is not None and replay.get_text() == "回放"
+    _soup, open_days = events_on("/kexue-dayuan/huodong/da-kexue-zhuangzhi-kaifangri-2021/")
+    assert [e["startDate"][:10] for e in open_days] == ["2021-07-03", "2021-07-10", "2021-07-24", "2021-07-31"]
+    assert all(problems_of(e) == [] for e in open_days)
 
 
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v =>
@@ -691,9 +713,11 @@ def test_pieces_carry_an_article_and_breadcrumbs_as_structured_data(site):
 # Headings, asset names, go-live order, contribution areas, modes ----------------------------------
 
 def pieces_by_go_live(site):
-    """Site paths of the live stories, articles and resources (not contribution areas), the last to go
-    live first: by the second it went live in the site's time zone, then by path (the later first)."""
-    pages = Page.objects.live().type(StoryPage, ColumnArticlePage, ResourcePage)
+    """Site paths of the live stories, articles, resources and events (not contribution areas or lists),
+    the last to go live first: by the second it went live in the site's time zone, then by path (the later first)."""
+    from cms.events.models import EventPage
+
+    pages = Page.objects.live().type(StoryPage, ColumnArticlePage, ResourcePage, EventPage)
     key = {p.pk: (timezone.localtime(p.first_published_at).replace(microsecond=0), site.url_of_page[p.pk])
            for p in pages}
     return [key[pk][1] for pk in sorted(key, key=key.get, reverse=True)]
@@ -745,7 +769,7 @@ def test_programme_totals_count_content_not_contribution_areas(site):
     # 17 children: the sample's 11 pieces, the fresh story and 5 机构投稿区, which are no content.
     assert int(counts["中国科普博览"].contents[0].strip()) == 12
     for programme in ProgrammePage.objects.live():
-        children = programme.get_children().live().not_type(ContributionAreaPage).count()
+        children = programme.get_children().live().not_type(ContributionAreaPage, EventIndexPage).count()
         count = counts[programme.title]
         assert count is not None and int(count.contents[0].strip()) == children, programme.title
 

@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "cms.stories",
     "cms.columns",
     "cms.resources",
+    "cms.events",
     "cms.moderation",
     "cms.publish",
     "cms.accounts",
