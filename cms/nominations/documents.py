@@ -1,0 +1,51 @@
+"""How the 公示 page renders for the public site: the shortlist, the period and how to object.
+
+Objections themselves are never public; nor is anything of a nomination besides the name, work
+unit, discipline and nominating unit.
+"""
+
+from django.utils import timezone
+
+from cms.programmes.models import ProgrammePage
+
+DEFAULT_OBJECTION = "如对入围人选有异议，请在公示期内以实名书面形式向评选活动组织单位提出。"
+
+
+def local_minute(moment):
+    return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M") if moment else ""
+
+
+def paragraphs(text, context):
+    """Multi-line CMS text as Markdown paragraphs, each exactly the text typed."""
+    return "\n\n".join(context.plain(line) for line in (text or "").splitlines() if line.strip())
+
+
+def notice_document(page, context):
+    call = page.call
+    shortlist = list(
+        call.nominations.filter(shortlisted=True).select_related("unit__institute").order_by("nominee_name", "pk")
+    )
+    period = f"{local_minute(call.notice_starts_at)} 至 {local_minute(call.notice_ends_at)}（北京时间）"
+    meta = context.front_matter(
+        page, kind="notice", description=f"{call.title}入围名单公示，公示期 {period}。",
+        programme=context.ancestor(page, ProgrammePage),
+        facts=[{"label": "评选活动", "value": call.title}, {"label": "公示期", "value": period},
+               {"label": "入围人数", "value": f"{len(shortlist)} 人"}],
+        # For the publish package: this page is only valid inside this window (see the README).
+        valid_from=call.notice_starts_at.isoformat() if call.notice_starts_at else "",
+        valid_until=call.notice_ends_at.isoformat() if call.notice_ends_at else "",
+    )
+    rows = ["| 序号 | 姓名 | 工作单位 | 学科领域 | 推荐单位 |", "| --- | --- | --- | --- | --- |"]
+    for number, nomination in enumerate(shortlist, start=1):
+        cells = (nomination.nominee_name, nomination.work_unit, nomination.discipline, nomination.unit.institute.name)
+        rows.append(f"| {number} | " + " | ".join(context.plain(cell) for cell in cells) + " |")
+    parts = [
+        paragraphs(page.introduction, context),
+        f"**公示期：**{context.plain(period)}",
+        "## 入围名单",
+        "\n".join(rows) if shortlist else "（暂无入围人选。）",
+        "## 如何提出异议",
+        paragraphs(call.objection_instructions or DEFAULT_OBJECTION, context),
+        "异议须在公示期内提出，并写明真实姓名和联系方式；匿名异议不予受理。",
+    ]
+    return context.document(page, meta, "\n\n".join(parts))
