@@ -65,7 +65,8 @@ MODEL_PERMISSIONS = {
         "wagtailadmin.access_admin", "taggit.add_tag", "taggit.change_tag",
         "core.add_institute", "core.change_institute",
         "resources.add_subject", "resources.change_subject",
-        *(f"nominations.{a}_{m}" for m in ("call", "round", "nomination", "objection") for a in ("add", "change", "view")),
+        *(f"nominations.{action}_{model}" for model in ("call", "round", "nomination", "objection")
+          for action in ("add", "change", "view")),
         "imports.add_importbatch",
     ],
     CONTRIBUTOR: ["wagtailadmin.access_admin", "nominations.add_nomination", "nominations.change_nomination",

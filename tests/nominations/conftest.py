@@ -101,11 +101,13 @@ def rounds(call, users, roles):
     first = Round.objects.create(call=call, number=1, name="初评", starts_at=now - timedelta(days=1),
                                  ends_at=now + timedelta(days=5), chair=experts[0])
     first.experts.set(experts)
+    first.save()
     Criterion.objects.create(round=first, name="事迹", weight=3, max_score=100)
     Criterion.objects.create(round=first, name="影响", weight=1, max_score=100)
     second = Round.objects.create(call=call, number=2, name="终评", starts_at=now - timedelta(days=1),
                                   ends_at=now + timedelta(days=5), chair=experts[0])
     second.experts.set(experts[:2])
+    second.save()
     Criterion.objects.create(round=second, name="综合", weight=1, max_score=100)
     return {"first": first, "second": second, "experts": experts}
 
