@@ -43,7 +43,7 @@ def shortlist(client, users, units):
 
 def test_the_notice_is_public_for_its_period_only_and_says_how_to_object(programme, call, shortlist):
     notice = NoticePage(title="2026年最美科技工作者入围名单公示", slug="gongshi-2026", call=call,
-                        introduction="经推荐、专家评审，现将入围名单予以公示。")
+                        introduction="经推荐、专家评审，现将入围名单予以公示。", live=False)
     programme.add_child(instance=notice)
     notice.save_revision().publish()  # approved now, online only from the start of 公示
     notice.refresh_from_db()

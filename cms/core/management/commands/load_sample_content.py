@@ -16,6 +16,7 @@ from cms.columns.models import ColumnArticlePage, ColumnPage, FeaturedScientist
 from cms.core.models import HomePage, Institute, User
 from cms.core.sample_content import data, images
 from cms.moderation.roles import ensure_roles
+from cms.nominations.sample import load as load_selections
 from cms.programmes.models import ProgrammePage
 from cms.resources.models import Audience, ContributionAreaPage, ResourceFile, ResourcePage, Subject
 from cms.stories.models import StoryHonour, StoryPage, StoryRelatedStory, StorySource
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             for spec in data.RESOURCES:
                 self.resource(programmes, spec, institutes, subjects)
             self.contribution_areas(programmes[data.CONTRIBUTION_PROGRAMME], institutes)
+            self.created += load_selections(programmes[data.CONTRIBUTION_PROGRAMME])
 
         self.stdout.write(
             self.style.SUCCESS(f"示例内容已就绪：新建 {self.created} 项。")
