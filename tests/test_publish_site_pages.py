@@ -461,7 +461,7 @@ def kinds(site):
 
 
 def test_every_kind_of_page_is_checked(kinds):
-    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404"} <= set(kinds)
+    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404", "notice"} <= set(kinds)
 
 
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v =>

@@ -35,10 +35,10 @@ def notice_document(page, context):
         valid_from=call.notice_starts_at.isoformat() if call.notice_starts_at else "",
         valid_until=call.notice_ends_at.isoformat() if call.notice_ends_at else "",
     )
-    rows = ["| 序号 | 姓名 | 工作单位 | 学科领域 | 推荐单位 |", "| --- | --- | --- | --- | --- |"]
-    for number, nomination in enumerate(shortlist, start=1):
-        cells = (nomination.nominee_name, nomination.work_unit, nomination.discipline, nomination.unit.institute.name)
-        rows.append(f"| {number} | " + " | ".join(context.plain(cell) for cell in cells) + " |")
+    # A list, not a table: it reads on a phone without scrolling sideways.
+    rows = [f"{number}. **{context.plain(n.nominee_name)}**，{context.plain(n.work_unit)}，"
+            f"{context.plain(n.discipline)}（推荐单位：{context.plain(n.unit.institute.name)}）"
+            for number, n in enumerate(shortlist, start=1)]
     parts = [
         paragraphs(page.introduction, context),
         f"**公示期：**{context.plain(period)}",

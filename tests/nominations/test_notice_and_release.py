@@ -57,7 +57,7 @@ def test_the_notice_is_public_for_its_period_only_and_says_how_to_object(program
     [document] = notice_documents()
     assert document.meta["valid_until"] == call.notice_ends_at.isoformat()
     body = document.body
-    assert "| 1 | 张三 | 示例冻土研究所 | 冻土工程 | 示例物理研究所 |" in body
+    assert "1. **张三**，示例冻土研究所，冻土工程（推荐单位：示例物理研究所）" in body
     assert "示例大学&lt;b&gt;物理&lt;/b&gt;系" in body  # text, never markup
     assert "王五" not in body
     assert "## 如何提出异议" in body and "请在公示期内以实名书面形式向评选办公室提出异议。" in body
