@@ -68,8 +68,8 @@ def test_call_nominations_rounds_notice_release(browser, live_server, users, uni
         page = log_in(chair.username)
         page.get_by_role("link", name="评审", exact=True).first.click()
         page.get_by_role("link", name=NOMINEE).first.click()
-        page.get_by_label(re.compile("^事迹")).fill("92")
-        page.get_by_label(re.compile("^影响")).fill("80")
+        page.get_by_role("spinbutton", name=re.compile("^事迹")).fill("92")
+        page.get_by_role("spinbutton", name=re.compile("^影响")).fill("80")
         page.get_by_role("button", name="保存").click()
         expect(page.get_by_text("加权得分 89.00")).to_be_visible()
         for round_ in ("first", "second"):
