@@ -6,7 +6,6 @@ Browsers never re-fill a file input, so a refused form asks for the photos and a
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -158,14 +157,4 @@ class NominationForm(WagtailAdminModelForm):
             store_photos(nomination, self.photos_to_save)
         if self.attachments_to_save is not None:
             store_attachments(nomination, self.attachments_to_save)
-
-
-def describe_requirements(call):
-    """The call's material requirements in one Chinese sentence, for the form's help."""
-    return _("事迹材料不少于 %(chars)s 字；照片 %(min)s—%(max)s 张，%(ext)s 格式，每张不小于 %(size)s，"
-             "按“姓名+序号”命名；附件 %(amin)s—%(amax)s 份。") % {
-        "chars": call.deeds_min_chars, "min": call.photo_min, "max": call.photo_max,
-        "ext": "、".join(sorted(call.extensions)), "size": filesizeformat(call.photo_min_bytes),
-        "amin": call.attachments_min, "amax": call.attachments_max,
-    }
 
