@@ -31,7 +31,10 @@ def notice_document(page, context):
         programme=context.ancestor(page, ProgrammePage),
         facts=[{"label": "评选活动", "value": call.title}, {"label": "公示期", "value": period},
                {"label": "入围人数", "value": f"{len(shortlist)} 人"}],
-        # For the publish package: this page is only valid inside this window (see the README).
+        # A notice for a limited time, not a piece: not in 最新内容, the feeds or the programme's count
+        # (a feed item would outlive the page). Listed on its programme's page while it is online.
+        container=True,
+        # For the publish package: this page is only valid inside this window (see the report / README).
         valid_from=call.notice_starts_at.isoformat() if call.notice_starts_at else "",
         valid_until=call.notice_ends_at.isoformat() if call.notice_ends_at else "",
     )
