@@ -92,6 +92,9 @@ class NominationForm(WagtailAdminModelForm):
         quota = unit.call.quota_for(unit)
         if quota is None:
             return
+        # The unit's row stays locked until the nomination is saved (the views post in one
+        # transaction), so two contributors of one unit cannot both take its last place.
+        NominatingUnit.objects.select_for_update().filter(pk=unit.pk).first()
         others = unit.nominations.exclude(pk=self.instance.pk).count()
         if others >= quota:
             raise ValidationError(

@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,14 @@ class OwnUnitOnly:
         return obj
 
 
+class InOneTransaction:
+    """The form's checks (the unit's quota) and the save in one transaction: see NominationForm."""
+
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().post(request, *args, **kwargs)
+
+
 def own_unit_only(view_class):
     return type(f"OwnUnit{view_class.__name__}", (OwnUnitOnly, view_class), {})
 
@@ -81,7 +90,8 @@ class NominationViewSet(SnippetViewSet):
         FieldPanel("photos"),
         FieldPanel("attachments"),
     ], base_form_class=NominationForm)
-    edit_view_class = own_unit_only(snippet_views.EditView)
+    add_view_class = type("NominationCreateView", (InOneTransaction, snippet_views.CreateView), {})
+    edit_view_class = type("NominationEditView", (InOneTransaction, own_unit_only(snippet_views.EditView)), {})
     delete_view_class = own_unit_only(snippet_views.DeleteView)
     history_view_class = own_unit_only(snippet_views.HistoryView)
     usage_view_class = own_unit_only(snippet_views.UsageView)
