@@ -18,7 +18,6 @@ INSTALLED_APPS = [
     "cms.uploads",
     "cms.nominations",
     "cms.imports",
-    "import_export",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
