@@ -29,6 +29,7 @@ from wagtail.models import Page
 
 from cms.columns.models import ColumnArticlePage
 from cms.events.models import EventIndexPage
+from cms.nominations.models import NoticePage
 from cms.programmes.models import ProgrammePage
 from cms.publish import verify
 from cms.publish.pipeline import publish
@@ -463,7 +464,7 @@ def kinds(site):
 
 def test_every_kind_of_page_is_checked(kinds):
     assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404",
-            "event", "event_index", "campaign"} <= set(kinds)
+            "event", "event_index", "campaign", "notice"} <= set(kinds)
 
 
 def test_event_pages_show_time_and_place_and_carry_event_json_ld(site):
@@ -769,7 +770,7 @@ def test_programme_totals_count_content_not_contribution_areas(site):
     # 17 children: the sample's 11 pieces, the fresh story and 5 机构投稿区, which are no content.
     assert int(counts["中国科普博览"].contents[0].strip()) == 12
     for programme in ProgrammePage.objects.live():
-        children = programme.get_children().live().not_type(ContributionAreaPage, EventIndexPage).count()
+        children = programme.get_children().live().not_type(ContributionAreaPage, EventIndexPage, NoticePage).count()
         count = counts[programme.title]
         assert count is not None and int(count.contents[0].strip()) == children, programme.title
 

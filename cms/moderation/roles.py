@@ -20,6 +20,7 @@ EDITOR = "编辑"
 REVIEWER = "审核"
 CHIEF_EDITOR = "主编"
 CONTRIBUTOR = "机构投稿人"
+EXPERT = "评审专家"
 INSTITUTE_GROUP_PREFIX = "机构投稿人·"
 INSTITUTE_COLLECTION_PREFIX = "机构投稿·"
 
@@ -32,6 +33,7 @@ ROLE_LABELS = {
     REVIEWER: _("审核：初审"),
     CHIEF_EDITOR: _("主编：终审、发布、定时发布与撤下"),
     CONTRIBUTOR: _("机构投稿人：只为本机构撰写科普资源"),
+    EXPERT: _("评审专家：为分配给自己的推荐评分"),
 }
 
 # Page permissions on the home page (and so the whole tree) for each editorial role.
@@ -40,6 +42,7 @@ PAGE_PERMISSIONS = {
     REVIEWER: ["change_page"],
     CHIEF_EDITOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
     CONTRIBUTOR: [],  # granted per institute contribution area
+    EXPERT: [],
 }
 CONTRIBUTION_AREA_PERMISSIONS = ["add_page", "change_page"]
 
@@ -51,6 +54,7 @@ COLLECTION_PERMISSIONS = {
         "add_document", "change_document", "delete_document", "choose_document",
     ],
     CONTRIBUTOR: [],  # granted on the institute's own collection
+    EXPERT: [],
 }
 INSTITUTE_COLLECTION_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
 
@@ -61,9 +65,21 @@ MODEL_PERMISSIONS = {
         "wagtailadmin.access_admin", "taggit.add_tag", "taggit.change_tag",
         "core.add_institute", "core.change_institute",
         "resources.add_subject", "resources.change_subject",
+        *(f"nominations.{action}_{model}" for model in ("call", "round", "nomination", "objection")
+          for action in ("add", "change", "view")),
+        "imports.add_importbatch",
     ],
-    CONTRIBUTOR: ["wagtailadmin.access_admin"],
+    CONTRIBUTOR: ["wagtailadmin.access_admin", "nominations.add_nomination", "nominations.change_nomination",
+                  "nominations.view_nomination", "imports.add_importbatch"],
+    EXPERT: ["wagtailadmin.access_admin"],
 }
+# Editors enter nominations for any unit and record 公示 objections; reviewers read them.
+MODEL_PERMISSIONS[EDITOR] += [
+    "nominations.view_call", "nominations.view_round", "nominations.add_nomination", "nominations.change_nomination",
+    "nominations.view_nomination", "nominations.add_objection", "nominations.change_objection",
+    "nominations.view_objection", "imports.add_importbatch",
+]
+MODEL_PERMISSIONS[REVIEWER] += ["nominations.view_call", "nominations.view_nomination"]
 
 
 def _permission(dotted):

@@ -51,6 +51,7 @@ class ProgrammePage(Publishable, ChineseSearchMixin, Page):
     subpage_types = [
         "stories.StoryPage", "columns.ColumnPage", "resources.ResourcePage", "resources.ContributionAreaPage",
         "events.EventIndexPage",
+        "nominations.NoticePage",
     ]
 
     class Meta:

@@ -17,6 +17,8 @@ INSTALLED_APPS = [
     "cms.publish",
     "cms.accounts",
     "cms.uploads",
+    "cms.nominations",
+    "cms.imports",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",

@@ -17,6 +17,7 @@ from cms.core.models import HomePage, Institute, User
 from cms.core.sample_content import data, images
 from cms.events.sample import load as load_events
 from cms.moderation.roles import ensure_roles
+from cms.nominations.sample import load as load_selections
 from cms.programmes.models import ProgrammePage
 from cms.resources.models import Audience, ContributionAreaPage, ResourceFile, ResourcePage, Subject
 from cms.stories.models import StoryHonour, StoryPage, StoryRelatedStory, StorySource
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 self.resource(programmes, spec, institutes, subjects)
             self.contribution_areas(programmes[data.CONTRIBUTION_PROGRAMME], institutes)
             load_events(self, home, programmes, institutes, stories)
+            self.created += load_selections(programmes[data.CONTRIBUTION_PROGRAMME])
 
         self.stdout.write(
             self.style.SUCCESS(f"示例内容已就绪：新建 {self.created} 项。")
