@@ -75,7 +75,9 @@ class HomePage(Publishable, Page):
     content_panels = Page.content_panels + [FieldPanel("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["programmes.ProgrammePage"]
+    subpage_types = [
+        "programmes.ProgrammePage", "factcheck.EmergencyHubPage", "integrity.IntegritySectionPage",
+    ]
     max_count = 1
 
     class Meta:

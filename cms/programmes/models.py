@@ -50,6 +50,7 @@ class ProgrammePage(Publishable, ChineseSearchMixin, Page):
     parent_page_types = ["core.HomePage"]
     subpage_types = [
         "stories.StoryPage", "columns.ColumnPage", "resources.ResourcePage", "resources.ContributionAreaPage",
+        "factcheck.DebunkIndexPage",
     ]
 
     class Meta:

@@ -12,6 +12,8 @@ INSTALLED_APPS = [
     "cms.stories",
     "cms.columns",
     "cms.resources",
+    "cms.factcheck",
+    "cms.integrity",
     "cms.moderation",
     "cms.publish",
     "cms.accounts",

@@ -15,6 +15,7 @@ from wagtail.rich_text import RichText
 from cms.columns.models import ColumnArticlePage, ColumnPage, FeaturedScientist
 from cms.core.models import HomePage, Institute, User
 from cms.core.sample_content import data, images
+from cms.factcheck import sample as trust_sample
 from cms.moderation.roles import ensure_roles
 from cms.programmes.models import ProgrammePage
 from cms.resources.models import Audience, ContributionAreaPage, ResourceFile, ResourcePage, Subject
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             for spec in data.RESOURCES:
                 self.resource(programmes, spec, institutes, subjects)
             self.contribution_areas(programmes[data.CONTRIBUTION_PROGRAMME], institutes)
+            self.created += trust_sample.load(home, programmes)
 
         self.stdout.write(
             self.style.SUCCESS(f"示例内容已就绪：新建 {self.created} 项。")

@@ -1,0 +1,51 @@
+"""A minimal published tree with the trust sample content, built once per test module.
+
+The full sample site takes a minute and a half to build; the trust tests need only the home page,
+the programme that holds the 辟谣 section and the trust sample content (cms/factcheck/sample.py).
+"""
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from django.core.cache import caches
+from django.db import transaction
+from django.test import override_settings
+
+from cms.core.models import HomePage
+from cms.factcheck import sample
+from cms.moderation.roles import ensure_roles
+from cms.programmes.models import ProgrammePage
+from cms.publish.pipeline import publish
+
+
+class Built:
+    def __init__(self, root, content):
+        self.root, self.content = root, content
+
+    def soup(self, url):
+        path = self.root / url.lstrip("/")
+        if url.endswith("/"):
+            path = path / "index.html"
+        return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+@contextmanager
+def trust_site(folder):
+    folder = Path(folder)
+    with override_settings(KEPU_CONTENT_DIR=folder / "content", KEPU_SITE_DIR=folder / "site",
+                           KEPU_BUILDS_DIR=folder / "builds"):
+        with transaction.atomic():
+            ensure_roles()
+            home = HomePage.objects.get()
+            programme = ProgrammePage(title="科学大院", slug=sample.PROGRAMME, tagline="科普文章",
+                                      introduction="<p>科普文章。</p>", home_order=1)
+            home.add_child(instance=programme)
+            programme.save_revision().publish()
+            sample.load(home, {sample.PROGRAMME: programme})
+            publish(full=True)
+            yield Built(Path(os.path.realpath(folder / "site")), folder / "content")
+            transaction.set_rollback(True)
+    for cache in caches.all():
+        cache.clear()
