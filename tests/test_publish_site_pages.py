@@ -28,6 +28,8 @@ from playwright.sync_api import expect
 from wagtail.models import Page
 
 from cms.columns.models import ColumnArticlePage
+from cms.factcheck.models import DebunkPage
+from cms.integrity.models import IntegrityDocumentPage
 from cms.programmes.models import ProgrammePage
 from cms.publish import verify
 from cms.publish.pipeline import publish
@@ -180,7 +182,7 @@ def test_home_shows_the_programmes_and_the_latest_pieces(site):
     latest = soup.find("h2", string="最新内容").find_next("ul").select(".kepu-card")
     assert len(latest) == 12
     sections = {c.select_one(".kepu-card__kicker").get_text().split(" · ")[0] for c in latest}
-    assert sections <= {p.title for p in programmes}
+    assert sections <= {p.title for p in programmes} | {"学风建设"}  # integrity documents are pieces too
 
 
 def test_column_lists_articles_by_issue_and_articles_link_their_scientists(site):
@@ -461,7 +463,9 @@ def kinds(site):
 
 
 def test_every_kind_of_page_is_checked(kinds):
-    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404"} <= set(kinds)
+    assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404", "debunk",
+            "debunk_index", "debunk_listing", "emergency_hub", "expert_directory", "integrity_section",
+            "integrity_document"} <= set(kinds)
 
 
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v =>
@@ -691,9 +695,12 @@ def test_pieces_carry_an_article_and_breadcrumbs_as_structured_data(site):
 # Headings, asset names, go-live order, contribution areas, modes ----------------------------------
 
 def pieces_by_go_live(site):
-    """Site paths of the live stories, articles and resources (not contribution areas), the last to go
-    live first: by the second it went live in the site's time zone, then by path (the later first)."""
-    pages = Page.objects.live().type(StoryPage, ColumnArticlePage, ResourcePage)
+    """Site paths of the live stories, articles, resources, debunks and integrity documents (not
+    contribution areas, not retracted pieces), the last to go live first: by the second it went live in
+    the site's time zone, then by path (the later first)."""
+    pages = [p for p in Page.objects.live().type(StoryPage, ColumnArticlePage, ResourcePage, DebunkPage,
+                                                   IntegrityDocumentPage).specific()
+             if not getattr(p, "retracted", False)]
     key = {p.pk: (timezone.localtime(p.first_published_at).replace(microsecond=0), site.url_of_page[p.pk])
            for p in pages}
     return [key[pk][1] for pk in sorted(key, key=key.get, reverse=True)]

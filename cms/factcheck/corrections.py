@@ -4,8 +4,14 @@ A correction is a dated note (what was wrong, what is right) kept as an inline o
 part of the page's revision, so it goes through the page's normal review before readers see it.
 A retraction is three fields on the page; only a chief editor may set them, and the reason is
 required. A retracted page still renders: a tombstone (title, date, why it was withdrawn) at its
-URL, with front matter the publish step needs to drop it from listings (see the README's
-"Corrections and retractions" for the contract).
+URL, with front matter for the publish step.
+
+Front matter the publish step is to honour (not yet done there):
+- ``retracted: true`` with ``retraction: {date, reason}`` (and ``container: true``, ``tags: []``):
+  keep the page built at its URL, leave it out of its parent's ``sections``, tag and library pages,
+  the search index and sitemap.xml, and print ``<meta name="robots" content="noindex">``;
+- ``corrections: [{date, wrong, right}]``, newest first: in the piece's feed entry, and on a
+  site-wide 更正记录 page listing every correction newest first.
 """
 
 from django.core.exceptions import ValidationError

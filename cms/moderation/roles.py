@@ -55,12 +55,14 @@ COLLECTION_PERMISSIONS = {
 INSTITUTE_COLLECTION_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
 
 MODEL_PERMISSIONS = {
-    EDITOR: ["wagtailadmin.access_admin", "taggit.add_tag"],
+    EDITOR: ["wagtailadmin.access_admin", "taggit.add_tag", "factcheck.view_expert"],
     REVIEWER: ["wagtailadmin.access_admin"],
     CHIEF_EDITOR: [
         "wagtailadmin.access_admin", "taggit.add_tag", "taggit.change_tag",
         "core.add_institute", "core.change_institute",
         "resources.add_subject", "resources.change_subject",
+        "factcheck.add_expert", "factcheck.change_expert", "factcheck.view_expert",
+        "factcheck.add_emergencyalert", "factcheck.change_emergencyalert", "factcheck.view_emergencyalert",
     ],
     CONTRIBUTOR: ["wagtailadmin.access_admin"],
 }

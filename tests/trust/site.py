@@ -4,6 +4,7 @@ The full sample site takes a minute and a half to build; the trust tests need on
 the programme that holds the 辟谣 section and the trust sample content (cms/factcheck/sample.py).
 """
 
+import datetime
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.test import override_settings
 
 from cms.core.models import HomePage
 from cms.factcheck import sample
+from cms.integrity.models import IntegrityDocumentPage, IntegritySectionPage
 from cms.moderation.roles import ensure_roles
 from cms.programmes.models import ProgrammePage
 from cms.publish.pipeline import publish
@@ -31,6 +33,21 @@ class Built:
         return BeautifulSoup(path.read_text("utf-8"), "html.parser")
 
 
+NAMES = {"confirmed": "测试当事人乙", "unconfirmed": "测试当事人甲"}
+
+
+def add_named_case_notices(section):
+    """Two invented case notices naming a person: one confirmed by a chief editor, one not."""
+    for number, (key, name) in enumerate(NAMES.items(), start=1):
+        page = IntegrityDocumentPage(
+            title=f"测试处理结果通报{number}", slug=f"ceshi-tongbao-{number}", kind="case", issuing_body="测试学会",
+            number=f"测试学会通〔2025〕{number}号", issue_date=datetime.date(2025, 1, number), summary="测试。",
+            named_persons=name, names_confirmed=key == "confirmed",
+        )
+        section.add_child(instance=page)
+        page.save_revision().publish()
+
+
 @contextmanager
 def trust_site(folder):
     folder = Path(folder)
@@ -44,6 +61,7 @@ def trust_site(folder):
             home.add_child(instance=programme)
             programme.save_revision().publish()
             sample.load(home, {sample.PROGRAMME: programme})
+            add_named_case_notices(IntegritySectionPage.objects.get())
             publish(full=True)
             yield Built(Path(os.path.realpath(folder / "site")), folder / "content")
             transaction.set_rollback(True)

@@ -172,3 +172,18 @@ def test_the_scheduler_ends_an_emergency_at_its_end_time(home, django_capture_on
     assert "应急状态“台风防灾科普”已到结束时间，首页横幅已撤下。" in report
     assert current_alert() is None and not EmergencyAlert.objects.get().active
     assert callbacks  # a publish is queued: the home page drops the banner
+
+
+def test_only_a_chief_editor_flags_an_emergency_and_editors_see_the_expert_directory(client, users, home):
+    add = reverse("wagtailsnippets_factcheck_emergencyalert:add")
+    ends = timezone.localtime(timezone.now() + datetime.timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    data = {"headline": "台风防灾科普", "page": str(home.pk), "ends_at": ends, "active": "on"}
+    client.force_login(users["editor"])
+    assert client.get(reverse("wagtailsnippets_factcheck_expert:list")).status_code == 200
+    assert client.post(add, data).status_code in (302, 403) and not EmergencyAlert.objects.exists()
+    client.force_login(users["chief"])
+    assert client.post(add, data).status_code == 302
+    assert current_alert().headline == "台风防灾科普"
+    past = dict(data, headline="已经结束的", ends_at="2020-01-01 00:00")
+    response = client.post(add, past)
+    assert response.status_code == 200 and "结束时间必须晚于现在" in response.content.decode()

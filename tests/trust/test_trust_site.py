@@ -9,8 +9,9 @@ import pytest
 from cms.factcheck.models import DebunkPage, Expert
 from cms.factcheck.sample import EXPERTS
 from cms.integrity.models import IntegrityDocumentPage
+from cms.integrity.sample import SPECIAL_ACTION
 
-from .site import trust_site
+from .site import NAMES, trust_site
 from .structured_data import expand, problems, value
 
 pytestmark = pytest.mark.django_db
@@ -131,9 +132,9 @@ def test_integrity_section_filters_badges_and_case_warnings(site):
         in_force += [a.get_text(strip=True) for a in sibling.select("a")]
     repealed = IntegrityDocumentPage.objects.get(validity="repealed")
     assert repealed.title not in in_force
-    assert "科技部办公厅 民政部办公厅 中国科协办公厅关于开展促进科技类社会团体发挥学术自律自净作用专项行动的通知" in in_force
+    assert SPECIAL_ACTION["title"] in in_force
     filters = {a.get_text(strip=True): a["href"] for a in main.select("nav.kepu-filter-links a")}
-    assert {"已废止（1）", "处理结果通报（1）", "科技部办公厅（1）", "示例物理学会（虚构）（3）"} <= set(filters)
+    assert {"已废止（1）", "处理结果通报（3）", "科技部办公厅（1）", "示例物理学会（虚构）（3）"} <= set(filters)
     void = main.find(id=filters["已废止（1）"].lstrip("#"))
     listed = void.find_next_sibling("ul")
     assert repealed.title in listed.get_text() and listed.select_one(".kepu-badge").get_text() == "已废止"
@@ -144,3 +145,10 @@ def test_integrity_section_filters_badges_and_case_warnings(site):
     old = content(site.soup(INTEGRITY + "shili-xuehui-zilv-gongyue-2019/"))
     assert old.select_one(".kepu-validity .kepu-badge").get_text() == "已废止"
     assert old.select_one(".kepu-validity a").get_text() == "示例物理学会会员学术自律公约（2024 年版）"
+
+
+def test_named_persons_reach_the_site_only_once_a_chief_editor_confirmed_them(site):
+    assert NAMES["confirmed"] in content(site.soup(INTEGRITY + "ceshi-tongbao-1/")).get_text()
+    for path in site.root.rglob("*"):
+        if path.is_file():
+            assert NAMES["unconfirmed"].encode() not in path.read_bytes(), path
