@@ -16,6 +16,7 @@ from django.test import override_settings
 
 from cms.core.models import HomePage
 from cms.factcheck import sample
+from cms.factcheck.models import DebunkCorrection, DebunkPage
 from cms.integrity.models import IntegrityDocumentPage, IntegritySectionPage
 from cms.moderation.roles import ensure_roles
 from cms.programmes.models import ProgrammePage
@@ -48,6 +49,15 @@ def add_named_case_notices(section):
         page.save_revision().publish()
 
 
+UNAPPROVED = "尚未通过审核的更正"
+
+
+def add_unapproved_correction(page):
+    """An editor's correction saved and submitted, not yet approved: a revision, not live."""
+    page.corrections = [DebunkCorrection(date=datetime.date(2025, 3, 20), wrong="旧说法", right=UNAPPROVED)]
+    page.save_revision()
+
+
 @contextmanager
 def trust_site(folder):
     folder = Path(folder)
@@ -62,6 +72,7 @@ def trust_site(folder):
             programme.save_revision().publish()
             sample.load(home, {sample.PROGRAMME: programme})
             add_named_case_notices(IntegritySectionPage.objects.get())
+            add_unapproved_correction(DebunkPage.objects.get(slug="da-nao-zhi-yong-le-shi-fen-zhi-yi"))
             publish(full=True)
             yield Built(Path(os.path.realpath(folder / "site")), folder / "content")
             transaction.set_rollback(True)

@@ -11,7 +11,7 @@ from cms.factcheck.sample import EXPERTS
 from cms.integrity.models import IntegrityDocumentPage
 from cms.integrity.sample import SPECIAL_ACTION
 
-from .site import NAMES, trust_site
+from .site import NAMES, UNAPPROVED, trust_site
 from .structured_data import expand, problems, value
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,8 @@ def test_a_correction_shows_at_the_top_and_in_the_claim_review(site):
     assert main.get_text(" ").index("更正") < main.get_text(" ").index("核查结论：部分正确")
     [node] = expand([d for d in json_ld(site.soup(CARROT)) if d.get("@type") == "ClaimReview"][0])
     assert problems(node, "ClaimReview") == []
+    brain = site.soup(BRAIN)  # its correction is saved but not approved: not on the site yet
+    assert content(brain).select_one(".kepu-correction") is None and UNAPPROVED not in str(brain)
     assert value(node, "correction", "datePublished") == "2025-06-03"
     assert "β-胡萝卜素在人体内转化为维生素 A" in value(node, "correction", "text")
 
@@ -113,6 +115,8 @@ def test_debunk_lists_newest_first_without_the_retracted_one_and_its_tombstone(s
         titles = [t for t in texts(site.soup(url), "li a")]
         assert "多吃胡萝卜能让视力变好？只对了一半" in titles and "“人类只用了大脑的 10%”？没有这回事" in titles
         assert not any("微波炉" in t for t in titles), url
+    hub = [t for t in texts(site.soup(HUB), "li a")]
+    assert hub == ["多吃胡萝卜能让视力变好？只对了一半", "“人类只用了大脑的 10%”？没有这回事"]  # newest first
     items = [i.replace(" ", "") for i in texts(site.soup(SECTION), "li")]
     assert any(i.startswith("“人类只用了大脑的10%”？没有这回事核查结论：谣言·应急科普") for i in items), items
     tombstone = content(site.soup(RETRACTED)).get_text(" ")
