@@ -187,3 +187,19 @@ def test_only_a_chief_editor_flags_an_emergency_and_editors_see_the_expert_direc
     past = dict(data, headline="已经结束的", ends_at="2020-01-01 00:00")
     response = client.post(add, past)
     assert response.status_code == 200 and "结束时间必须晚于现在" in response.content.decode()
+
+
+def test_a_screenshot_needs_alt_text_and_a_revised_document_its_replacement(debunk_section, expert, section, image):
+    from django.core.exceptions import ValidationError
+
+    page = make_debunk(debunk_section, expert)
+    page.claim_screenshot = image
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "请用文字说明截图内容" in str(error.value.message_dict["claim_screenshot_alt"])
+
+    document = IntegrityDocumentPage(title="公约", slug="gongyue", kind="convention", validity="revised",
+                                     summary="公约。")
+    with pytest.raises(ValidationError) as error:
+        section.add_child(instance=document)
+    assert "已修订的文件请选择修订后的新文件。" in str(error.value.message_dict["replaced_by"])

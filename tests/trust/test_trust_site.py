@@ -156,3 +156,12 @@ def test_named_persons_reach_the_site_only_once_a_chief_editor_confirmed_them(si
     for path in site.root.rglob("*"):
         if path.is_file():
             assert NAMES["unconfirmed"].encode() not in path.read_bytes(), path
+
+
+def test_the_programme_feed_carries_the_debunks_and_not_the_retracted_one(site):
+    import xml.etree.ElementTree as ET
+
+    feed = ET.parse(site.root / "kexue-dayuan" / "feed.xml").getroot()
+    links = [item.findtext("link") for item in feed.iter("item")]
+    assert any(link.endswith(BRAIN) for link in links) and any(link.endswith(CARROT) for link in links)
+    assert not any(link.endswith(RETRACTED) for link in links)
