@@ -45,7 +45,7 @@ def test_add_subpage_offers_only_allowed_types(admin_client, programme):
     offered = {(app_label, model_name) for _label, app_label, model_name, _desc in response.context["page_types"]}
     assert offered == {
         ("stories", "storypage"), ("columns", "columnpage"), ("resources", "resourcepage"),
-        ("resources", "contributionareapage"),
+        ("resources", "contributionareapage"), ("factcheck", "debunkindexpage"),
     }
 
 
