@@ -203,3 +203,23 @@ def test_a_screenshot_needs_alt_text_and_a_revised_document_its_replacement(debu
     with pytest.raises(ValidationError) as error:
         section.add_child(instance=document)
     assert "已修订的文件请选择修订后的新文件。" in str(error.value.message_dict["replaced_by"])
+
+
+def test_a_submitted_debunk_passes_screening_and_goes_live_on_one_chief_editors_approval(
+        client, users, debunk_section, expert):
+    draft = DebunkPage(title="“人类只用了大脑的 10%”？", slug="da-nao", claim="人类只用了大脑的 10%。",
+                       claim_where="短视频", verdict_summary="大脑各区域都在工作。")
+    client.force_login(users["editor"])
+    response = client.post(add_url(DebunkPage, debunk_section), {**debunk_data(draft, expert), "action-submit": "1"})
+    assert response.status_code == 302
+    page = DebunkPage.objects.get(slug="da-nao")
+    state = page.current_workflow_state
+    assert state.workflow.name == URGENT_WORKFLOW and state.status == "in_progress"
+    assert not page.live
+
+    client.force_login(users["chief"])
+    task_state = page.current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk))
+    assert client.post(url, {"comment": ""}).status_code in (200, 302)
+    page.refresh_from_db()
+    assert page.live and page.current_workflow_state is None
