@@ -111,7 +111,8 @@ def _reviewers(page, context):
 
 def debunk_card(page):
     label = label_of(page.verdict)
-    facts = [f"核查结论：{label}"] + ([EMERGENCY] if page.emergency else [])
+    facts = [f"核查结论：{label}"] + ([EMERGENCY] if page.emergency else []) + (
+        ["已更正"] if page.corrections.all() else [])
     return {"facts": facts}
 
 

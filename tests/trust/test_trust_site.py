@@ -104,6 +104,10 @@ def test_a_correction_shows_at_the_top_and_in_the_claim_review(site):
     assert main.get_text(" ").index("更正") < main.get_text(" ").index("核查结论：部分正确")
     [node] = expand([d for d in json_ld(site.soup(CARROT)) if d.get("@type") == "ClaimReview"][0])
     assert problems(node, "ClaimReview") == []
+    cards = {c.select_one(".kepu-card__title").get_text(strip=True): c.select_one(".kepu-card__facts").get_text(" ")
+             for c in site.soup("/").select(".kepu-card") if c.select_one(".kepu-card__facts")}
+    assert "已更正" in cards["多吃胡萝卜能让视力变好？只对了一半"]  # in 最新内容 on the home page
+    assert "已更正" not in cards["“人类只用了大脑的 10%”？没有这回事"]
     brain = site.soup(BRAIN)  # its correction is saved but not approved: not on the site yet
     assert content(brain).select_one(".kepu-correction") is None and UNAPPROVED not in str(brain)
     assert value(node, "correction", "datePublished") == "2025-06-03"
