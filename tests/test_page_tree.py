@@ -49,6 +49,7 @@ def test_add_subpage_offers_only_allowed_types(admin_client, programme):
     assert offered == {
         ("stories", "storypage"), ("columns", "columnpage"), ("resources", "resourcepage"),
         ("resources", "contributionareapage"), ("events", "eventindexpage"), ("nominations", "noticepage"),
+        ("factcheck", "debunkindexpage"),
     }
 
 

@@ -29,6 +29,8 @@ from wagtail.models import Page
 
 from cms.columns.models import ColumnArticlePage
 from cms.events.models import EventIndexPage
+from cms.factcheck.models import DebunkPage
+from cms.integrity.models import IntegrityDocumentPage
 from cms.nominations.models import NoticePage
 from cms.programmes.models import ProgrammePage
 from cms.publish import verify
@@ -182,7 +184,7 @@ def test_home_shows_the_programmes_and_the_latest_pieces(site):
     latest = soup.find("h2", string="最新内容").find_next("ul").select(".kepu-card")
     assert len(latest) == 12
     sections = {c.select_one(".kepu-card__kicker").get_text().split(" · ")[0] for c in latest}
-    assert sections <= {p.title for p in programmes}
+    assert sections <= {p.title for p in programmes} | {"学风建设"}  # integrity documents are pieces too
 
 
 def test_column_lists_articles_by_issue_and_articles_link_their_scientists(site):
@@ -464,7 +466,8 @@ def kinds(site):
 
 def test_every_kind_of_page_is_checked(kinds):
     assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404",
-            "event", "event_index", "campaign", "notice"} <= set(kinds)
+            "event", "event_index", "campaign", "notice", "debunk", "debunk_index", "debunk_listing",
+            "emergency_hub", "expert_directory", "integrity_section", "integrity_document"} <= set(kinds)
 
 
 def test_event_pages_show_time_and_place_and_carry_event_json_ld(site):
@@ -714,11 +717,14 @@ def test_pieces_carry_an_article_and_breadcrumbs_as_structured_data(site):
 # Headings, asset names, go-live order, contribution areas, modes ----------------------------------
 
 def pieces_by_go_live(site):
-    """Site paths of the live stories, articles, resources and events (not contribution areas or lists),
-    the last to go live first: by the second it went live in the site's time zone, then by path (the later first)."""
+    """Site paths of the live stories, articles, resources, events, debunks and integrity documents (not
+    contribution areas or lists, not retracted pieces), the last to go live first: by the second it went
+    live in the site's time zone, then by path (the later first)."""
     from cms.events.models import EventPage
 
-    pages = Page.objects.live().type(StoryPage, ColumnArticlePage, ResourcePage, EventPage)
+    pages = [p for p in Page.objects.live().type(StoryPage, ColumnArticlePage, ResourcePage, EventPage, DebunkPage,
+                                                   IntegrityDocumentPage).specific()
+             if not getattr(p, "retracted", False)]
     key = {p.pk: (timezone.localtime(p.first_published_at).replace(microsecond=0), site.url_of_page[p.pk])
            for p in pages}
     return [key[pk][1] for pk in sorted(key, key=key.get, reverse=True)]

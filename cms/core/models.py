@@ -75,7 +75,10 @@ class HomePage(Publishable, Page):
     content_panels = Page.content_panels + [FieldPanel("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["programmes.ProgrammePage", "events.CampaignPage", "events.EventIndexPage"]
+    subpage_types = [
+        "programmes.ProgrammePage", "events.CampaignPage", "events.EventIndexPage", "factcheck.EmergencyHubPage",
+        "integrity.IntegritySectionPage",
+    ]
     max_count = 1
 
     class Meta:

@@ -59,7 +59,7 @@ COLLECTION_PERMISSIONS = {
 INSTITUTE_COLLECTION_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
 
 MODEL_PERMISSIONS = {
-    EDITOR: ["wagtailadmin.access_admin", "taggit.add_tag"],
+    EDITOR: ["wagtailadmin.access_admin", "taggit.add_tag", "factcheck.view_expert"],
     REVIEWER: ["wagtailadmin.access_admin"],
     CHIEF_EDITOR: [
         "wagtailadmin.access_admin", "taggit.add_tag", "taggit.change_tag",
@@ -68,6 +68,8 @@ MODEL_PERMISSIONS = {
         *(f"nominations.{action}_{model}" for model in ("call", "round", "nomination", "objection")
           for action in ("add", "change", "view")),
         "imports.add_importbatch",
+        "factcheck.add_expert", "factcheck.change_expert", "factcheck.view_expert",
+        "factcheck.add_emergencyalert", "factcheck.change_emergencyalert", "factcheck.view_emergencyalert",
     ],
     CONTRIBUTOR: ["wagtailadmin.access_admin", "nominations.add_nomination", "nominations.change_nomination",
                   "nominations.view_nomination", "imports.add_importbatch"],

@@ -30,9 +30,11 @@ def check_publishing():
 def run_once():
     """Publish due pages and snippets, unpublish expired ones, re-queue interrupted publishes.
     Returns Wagtail's report plus a line per recovered publish job."""
+    from cms.factcheck.emergency import end_due_alerts
+
     out = io.StringIO()
     call_command("publish_scheduled", stdout=out)
-    return out.getvalue() + check_publishing()
+    return out.getvalue() + end_due_alerts() + check_publishing()
 
 
 def run_forever(interval=60.0, stop=None, on_pass=None, check_interval=2.0):

@@ -52,6 +52,7 @@ class ProgrammePage(Publishable, ChineseSearchMixin, Page):
         "stories.StoryPage", "columns.ColumnPage", "resources.ResourcePage", "resources.ContributionAreaPage",
         "events.EventIndexPage",
         "nominations.NoticePage",
+        "factcheck.DebunkIndexPage",
     ]
 
     class Meta:

@@ -13,6 +13,8 @@ INSTALLED_APPS = [
     "cms.columns",
     "cms.resources",
     "cms.events",
+    "cms.factcheck",
+    "cms.integrity",
     "cms.moderation",
     "cms.publish",
     "cms.accounts",
