@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "cms.publish",
     "cms.accounts",
     "cms.uploads",
+    "cms.reach",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
