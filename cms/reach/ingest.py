@@ -15,7 +15,9 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -72,6 +74,8 @@ class Ingester:
         self.reader = LineReader()
         self.open_days = {}
         self.paths = live_paths()
+        self.site = Path(settings.KEPU_SITE_DIR)
+        self.on_site = {}
         self.summary = Summary()
 
     def ingest(self, files):
@@ -147,10 +151,24 @@ class Ingester:
             if day is None:
                 day = open_days[hit.day] = Day()
                 self._close_days(hit.day)
+            if not self._is_public_page(hit.path):
+                continue
             day.count(hit.path, hit.ip, hit.agent)
             counted += 1
         self.summary.counted += counted
         return lines
+
+    def _is_public_page(self, path):
+        """A live page, or a page the publish step generates (tags, library facets): a request for
+        anything else answered 200 (the CMS host's admin, in a shared log) is not a reader."""
+        if path in self.paths:
+            return True
+        found = self.on_site.get(path)
+        if found is None:
+            if len(self.on_site) > 100_000:
+                self.on_site.clear()
+            found = self.on_site[path] = (self.site / path.lstrip("/") / "index.html").is_file()
+        return found
 
     def _close_days(self, latest):
         """Write the days the logs are two days past (all of them when ``latest`` is None)."""

@@ -22,7 +22,7 @@ EXPECTED = {
     #                             address with an Android browser; not Baiduspider, not the 304
     (MARCH_10, "/gezhi-lundao/"): (1, 1),  # the GET, not the HEAD
     (MARCH_10, "/tags/力学/"): (1, 1),  # percent-escapes decoded
-    (MARCH_11, STORY): (2, 2),  # not curl, python-requests or the POST
+    (MARCH_11, STORY): (2, 2),  # not curl, python-requests or the POST; the CMS host's /admin/ is no page
     (MARCH_11, "/gezhi-lundao/"): (1, 1),
 }
 
@@ -35,6 +35,14 @@ def ingest(*files):
     out = io.StringIO()
     call_command("ingest_access_logs", *map(str, files), "--no-progress", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def live_site(tmp_path, settings):
+    """The live site has the tag page the logs read (the publish step makes tag pages; no CMS page)."""
+    settings.KEPU_SITE_DIR = tmp_path / "site"
+    (settings.KEPU_SITE_DIR / "tags" / "力学").mkdir(parents=True)
+    (settings.KEPU_SITE_DIR / "tags" / "力学" / "index.html").write_text("<!doctype html>", "utf-8")
 
 
 @pytest.fixture
