@@ -41,7 +41,7 @@ class PageFacts:
             pages = pages.filter(pk__in=set(page_ids))
         rows = list(pages.values("pk", "title", "path", "depth", "content_type_id", "first_published_at", "live",
                                  "url_path"))
-        types = ContentType.objects.get_for_ids(*{row["content_type_id"] for row in rows}) if rows else {}
+        types = {pk: ContentType.objects.get_for_id(pk) for pk in {row["content_type_id"] for row in rows}}
         programme_type = ContentType.objects.get_by_natural_key(*PROGRAMME_MODEL)
         programme_depth = (root.depth + 1) if root else 3
         programme_paths = {row["path"][: Page.steplen * programme_depth] for row in rows}

@@ -4,16 +4,12 @@ import datetime
 import gzip
 import io
 import json
-import shutil
-from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 
 from cms.reach.models import IngestedLog, PageReads
+from tests.reach.conftest import LOGS, STORY, ingest
 
-LOGS = Path(__file__).parent / "logs"
-STORY = "/gezhi-lundao/qian-xuesen/"
 MARCH_10, MARCH_11, MARCH_12 = datetime.date(2026, 3, 10), datetime.date(2026, 3, 11), datetime.date(2026, 3, 12)
 
 # What a person counting the fixture lines by hand finds: views and (address, browser) pairs per day.
@@ -29,29 +25,6 @@ EXPECTED = {
 
 def counts():
     return {(row.day, row.path): (row.views, row.visitors) for row in PageReads.objects.all()}
-
-
-def ingest(*files):
-    out = io.StringIO()
-    call_command("ingest_access_logs", *map(str, files), "--no-progress", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def live_site(tmp_path, settings):
-    """The live site has the tag page the logs read (the publish step makes tag pages; no CMS page)."""
-    settings.KEPU_SITE_DIR = tmp_path / "site"
-    (settings.KEPU_SITE_DIR / "tags" / "力学").mkdir(parents=True)
-    (settings.KEPU_SITE_DIR / "tags" / "力学" / "index.html").write_text("<!doctype html>", "utf-8")
-
-
-@pytest.fixture
-def logs(tmp_path, story):
-    assert story.url_path.endswith(STORY)  # the page the fixture logs read
-    (tmp_path / "access.log.2.gz").write_bytes(gzip.compress((LOGS / "access.log.2").read_bytes(), mtime=0))
-    shutil.copy(LOGS / "access.log.1", tmp_path / "access.log.1")
-    shutil.copy(LOGS / "access.log.1", tmp_path / "copy-of-access.log.1")
-    return tmp_path
 
 
 def test_the_logs_give_the_counts_a_person_finds_by_hand(logs, story, programme):
@@ -71,7 +44,7 @@ def test_reading_the_same_logs_again_changes_nothing(logs):
     assert counts() == EXPECTED
 
 
-def test_a_growing_log_counts_what_was_appended_and_its_rotated_copy_counts_nothing(tmp_path, story):
+def test_a_growing_log_counts_what_was_appended_and_its_rotated_copy_counts_nothing(tmp_path, story, live_site):
     first, second = (LOGS / "access.log").read_text("utf-8").splitlines(keepends=True)
     live = tmp_path / "access.log"
     live.write_text(first + second[:40], "utf-8")  # the second line half written
