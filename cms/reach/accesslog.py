@@ -65,7 +65,7 @@ class LineReader:
     """Reads lines into :class:`LogLine` (or None), remembering the paths and days it has decoded."""
 
     def __init__(self):
-        self.days, self.paths = {}, {}
+        self.days, self.paths, self.bots = {}, {}, {}
 
     def __call__(self, line):
         match = LINE.match(line)
@@ -81,7 +81,15 @@ class LineReader:
             if len(self.paths) > 200_000:  # bounded: a flood of distinct targets cannot grow it
                 self.paths.clear()
             self.paths[target] = path
-        if path is None or is_bot(match["agent"]):
+        if path is None:
+            return None
+        agent = match["agent"]
+        bot = self.bots.get(agent)
+        if bot is None:
+            if len(self.bots) > 100_000:
+                self.bots.clear()
+            bot = self.bots[agent] = is_bot(agent)
+        if bot:
             return None
         key = (match["yyyy"], match["mon"], match["dd"])
         day = self.days.get(key)
@@ -90,7 +98,7 @@ class LineReader:
                 day = self.days[key] = datetime.date(int(key[0]), MONTHS[key[1]], int(key[2]))
             except (KeyError, ValueError):
                 return None
-        return LogLine(day, path, match["ip"], match["agent"])
+        return LogLine(day, path, match["ip"], agent)
 
 
 TIME = re.compile(r"\S+ \S+ \S+ \[([^\]]+)\]")
