@@ -110,7 +110,7 @@ def line_chart(title, labels, series, width=640, height=300):
     """Lines over time (months, quarters): one line per series, a dot and its value at each point."""
     series = _coloured(series)
     labels = [str(label) for label in labels]
-    left, right, top, bottom = 64, 20, 60, 48
+    left, right, top, bottom = 64, 44, 60, 48
     plot_w, plot_h = width - left - right, height - top - bottom
     biggest = _nice_max(max([v for s in series for v in s.values] + [0]))
     parts = _open(title, _describe(labels, series), width, height)
