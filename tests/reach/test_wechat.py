@@ -154,7 +154,7 @@ def test_the_admin_pages(client, built, django_user_model):
 
 
 @pytest.mark.parametrize(("mode", "size", "expected"), [
-    ("RGB", (2400, 1800), "JPEG"),  # noise: over 1 MB as JPEG at 1080 px and quality 88
+    ("RGB", (1200, 2400), "JPEG"),  # tall noise: over 1 MB as JPEG at 1080 px and quality 88
     ("RGBA", (900, 900), "JPEG"),  # transparent noise: over 1 MB as PNG, flattened on white
     ("RGBA", (1600, 400), "PNG"),  # transparent and small enough as PNG: kept transparent
 ])
