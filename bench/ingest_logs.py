@@ -5,7 +5,8 @@
 For each number of days it writes a gzip access log of the sample generator's kind
 (cms/reach/sample_log.py: page views with their assets, bots, 304s, 404s, searches) over ``--pages``
 made-up page paths, then runs ``ingest_access_logs``'s ingester on it in a child process with an
-in-memory database (cms.settings.test, migrated first) and a live site folder holding those pages. It prints, per log: lines, lines per second
+in-memory database (cms.settings.test, migrated first) and a live site folder holding those pages.
+It prints, per log: lines, lines per second
 of the ingestion alone, and the child's peak RSS before and after ingesting (ru_maxrss), so the
 growth is the ingester's own. Memory should stay flat as days are added: a day's visitors are
 held only until the log is two days past it.

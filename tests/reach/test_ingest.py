@@ -72,3 +72,17 @@ def test_no_address_or_browser_is_stored(logs):
         assert address not in stored
     for agent in ("iPhone", "MicroMessenger", "Mozilla", "Baiduspider"):
         assert agent not in stored
+
+
+def test_the_sample_access_log_is_made_once_and_counted_once(tmp_path, story, live_site):
+    from django.db.models import Sum
+
+    log = tmp_path / "sample" / "access.log.gz"
+    call_command("load_sample_access_log", "--weeks", "1", "--file", str(log), stdout=io.StringIO())
+    made = log.read_bytes()
+    first = PageReads.objects.aggregate(views=Sum("views"), visitors=Sum("visitors"))
+    assert first["views"] > 0
+    assert set(PageReads.objects.values_list("path", flat=True)) <= {"/", STORY, "/gezhi-lundao/"}
+    call_command("load_sample_access_log", "--weeks", "1", "--file", str(log), stdout=io.StringIO())
+    assert log.read_bytes() == made
+    assert PageReads.objects.aggregate(views=Sum("views"), visitors=Sum("visitors")) == first

@@ -18,9 +18,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--weeks", type=int, default=16, help="日志覆盖的周数（默认 16 周，到昨天为止）。")
+        parser.add_argument("--views-per-day", type=int, default=120, help="平均每天的页面阅读次数（默认 120）。")
         parser.add_argument("--file", default=str(Path(settings.BASE_DIR) / "var" / "sample-logs" / "access.log.gz"))
 
-    def handle(self, *args, weeks, file, verbosity=1, **options):
+    def handle(self, *args, weeks, views_per_day, file, verbosity=1, **options):
         path = Path(file)
         if not path.exists():
             paths = live_paths()
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(path.name + ".part")
             with gzip.open(partial, "wt", encoding="utf-8") as out:
-                out.writelines(sample_lines(paths, first_day, days))
+                out.writelines(sample_lines(paths, first_day, days, views_per_day))
             partial.rename(path)
             if verbosity:
                 self.stdout.write(f"已生成示例访问日志 {path}（{first_day} 起 {days} 天）。")
