@@ -106,8 +106,13 @@ def test_influence_report_holds_the_pages_figures(admin_client, reads, tmp_path)
 
 
 def test_editors_see_the_reports_and_contributors_do_not(client, users, reads):
+    from tests.test_admin_chinese import english
+
     client.force_login(users["editor"])
-    assert client.get("/admin/reach/reads/").status_code == 200
+    for url in ("/admin/reach/reads/?group=month", "/admin/reach/top/", "/admin/reach/quarters/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert english(response.content.decode(), typed={"XLSX", "CSV"}) == []  # format names are no English
     assert "/admin/reach/reads/" in client.get("/admin/").content.decode()  # in the 报告 menu
     client.force_login(users["contributor"])
     for url in ("/admin/reach/reads/", "/admin/reach/top/", "/admin/reach/influence/2026Q1.xlsx"):

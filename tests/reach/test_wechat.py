@@ -145,6 +145,9 @@ def test_the_admin_pages(client, built, django_user_model):
         page = client.get(f"/admin/reach/wechat/{story.pk}/").content.decode()
         preview = client.get(f"/admin/reach/wechat/{story.pk}/preview/")
         download = client.get(f"/admin/reach/wechat/{story.pk}/wechat.zip")
+    from tests.test_admin_chinese import english
+
+    assert english(page, typed={"ZIP"}) == []  # a format name
     assert "复制正文" in page and "<template id=\"wechat-html\">" in page and f"{BASE}{STORY}" in page
     assert "script-src 'none'" in preview["Content-Security-Policy"]
     assert "我的事业在中国。" in preview.content.decode()
