@@ -28,6 +28,7 @@ BOT = re.compile(
 # Everything the publish step writes beside the pages, and the static search page with its index.
 NOT_PAGES = ("/assets/", "/media/", "/search/", "/stylesheets/", "/javascripts/")
 EXCLUDED_PAGES = {"/404.html"}
+MAX_PATH = 500
 
 
 def page_path(target):
@@ -43,8 +44,8 @@ def page_path(target):
             return None
         path = path[: -len(".html")] + "/"
     path = unquote(path, errors="strict") if "%" in path else path
-    if "//" in path or "/../" in path or "/./" in path:
-        return None
+    if len(path) > MAX_PATH or "//" in path or "/../" in path or "/./" in path or not path.isprintable():
+        return None  # no page has such an address (and a NUL or a very long name is no file name either)
     return path
 
 

@@ -37,7 +37,7 @@ def open_log(path):
 
 def first_line(path):
     with open_log(path) as stream:
-        line = stream.readline(64 * 1024)
+        line = stream.readline(1 << 20)
     return line if line.endswith(b"\n") else b""
 
 

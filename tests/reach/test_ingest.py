@@ -18,7 +18,8 @@ EXPECTED = {
     #                             address with an Android browser; not Baiduspider, not the 304
     (MARCH_10, "/gezhi-lundao/"): (1, 1),  # the GET, not the HEAD
     (MARCH_10, "/tags/力学/"): (1, 1),  # percent-escapes decoded
-    (MARCH_11, STORY): (2, 2),  # not curl, python-requests or the POST; the CMS host's /admin/ is no page
+    (MARCH_11, STORY): (2, 2),  # not curl, python-requests or the POST; /admin/ (the CMS host), a NUL or a
+    #                             3,000-character path are no pages
     (MARCH_11, "/gezhi-lundao/"): (1, 1),
 }
 
