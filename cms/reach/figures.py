@@ -150,6 +150,11 @@ def quarter_on_quarter(reads, quarter):
     return [total, *rows]
 
 
+def views_by_page():
+    """{page id: all-time page views} — what a public 阅读量 would show (for the publish step to read)."""
+    return dict(PageReads.objects.filter(page__isnull=False).values_list("page_id").annotate(v=Sum("views")))
+
+
 def latest_quarter(reads):
     """The quarter of the last day with reads, or None."""
     last = reads.order_by("-day").values_list("day", flat=True).first()

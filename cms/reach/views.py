@@ -29,9 +29,6 @@ class ReachReport(ReportView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_filename(self):
-        return self.export_filename
-
     @cached_property
     def export_headings(self):
         return {column.name: column.label for column in self.columns}
@@ -59,7 +56,7 @@ class ReadsReportView(ReachReport):
     index_results_url_name = "reach_reads_results"
     results_template_name = "reach/report_results.html"
     filterset_class = ReadsFilterSet
-    export_filename = "阅读量"
+    export_filename = "kepu-reads"
 
     @cached_property
     def dimension(self):
@@ -98,7 +95,7 @@ class TopPiecesReportView(ReachReport):
     index_results_url_name = "reach_top_results"
     results_template_name = "reach/report_results.html"
     filterset_class = DateRangeFilterSet
-    export_filename = "热门内容"
+    export_filename = "kepu-top-pieces"
     columns = [Column("rank", label="排名"), Column("title", label="标题"), Column("programme", label="品牌项目"),
                Column("type", label="内容类型"), Column("views", label="阅读量（次）"),
                Column("visitors", label="访客（人次/日合计）"), Column("path", label="网址路径")]
@@ -119,7 +116,7 @@ class QuarterReportView(ReachReport):
     index_results_url_name = "reach_quarters_results"
     results_template_name = "reach/report_results.html"
     filterset_class = QuarterFilterSet
-    export_filename = "季度环比"
+    export_filename = "kepu-quarters"
 
     @cached_property
     def quarter(self):

@@ -54,6 +54,12 @@ def test_reads_per_programme_month_and_date_range(admin_client, reads, story):
     assert types[1:] == [["科学家故事", "9", "8", "0"], ["品牌项目", "2", "2", "0"], [OTHER, "1", "1", "0"]]
 
 
+def test_views_by_page_for_a_public_read_count(reads, story, programme):
+    from cms.reach.figures import views_by_page
+
+    assert views_by_page() == {story.pk: 9, programme.pk: 2}
+
+
 def test_top_pieces_and_quarter_on_quarter(admin_client, reads):
     top = table(admin_client.get("/admin/reach/top/"))
     assert top == [["排名", "标题", "品牌项目", "内容类型", "阅读量（次）", "访客（人次/日合计）", "网址路径"],
