@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--weeks", type=int, default=16, help="日志覆盖的周数（默认 16 周，到昨天为止）。")
-        parser.add_argument("--views-per-day", type=int, default=120, help="平均每天的页面阅读次数（默认 120）。")
+        parser.add_argument("--views-per-day", type=int, default=80, help="平均每天的页面阅读次数（默认 80）。")
         parser.add_argument("--file", default=str(Path(settings.BASE_DIR) / "var" / "sample-logs" / "access.log.gz"))
 
     def handle(self, *args, weeks, views_per_day, file, verbosity=1, **options):
