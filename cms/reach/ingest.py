@@ -131,6 +131,7 @@ class Ingester:
                 lines += self._count_lines(text[:end])
                 self.progress(self.done_bytes + raw.tell(), total, self.summary.lines + lines)
         self.done_bytes += raw_size
+        self.progress(self.done_bytes, total, self.summary.lines + lines)
         if known and consumed == start:
             self.summary.skipped_files += 1
         self.summary.lines += lines
