@@ -14,6 +14,8 @@ echo "==> 载入示例内容"
 .venv/bin/python manage.py load_sample_content
 echo "==> 发布公众网站"
 .venv/bin/python manage.py publish_site --no-progress
+echo "==> 示例访问日志（阅读量报告）"
+.venv/bin/python manage.py load_sample_access_log
 
 # Each background process leads a process group of its own (setsid), and the trap stops every group:
 # Ctrl+C, a SIGTERM from a script that started this one, or this script ending for any reason.

@@ -59,10 +59,10 @@ COLLECTION_PERMISSIONS = {
 INSTITUTE_COLLECTION_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
 
 MODEL_PERMISSIONS = {
-    EDITOR: ["wagtailadmin.access_admin", "taggit.add_tag", "factcheck.view_expert"],
-    REVIEWER: ["wagtailadmin.access_admin"],
+    EDITOR: ["wagtailadmin.access_admin", "taggit.add_tag", "factcheck.view_expert", "reach.view_reach_reports"],
+    REVIEWER: ["wagtailadmin.access_admin", "reach.view_reach_reports"],
     CHIEF_EDITOR: [
-        "wagtailadmin.access_admin", "taggit.add_tag", "taggit.change_tag",
+        "wagtailadmin.access_admin", "taggit.add_tag", "taggit.change_tag", "reach.view_reach_reports",
         "core.add_institute", "core.change_institute",
         "resources.add_subject", "resources.change_subject",
         *(f"nominations.{action}_{model}" for model in ("call", "round", "nomination", "objection")

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "cms.uploads",
     "cms.nominations",
     "cms.imports",
+    "cms.reach",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
