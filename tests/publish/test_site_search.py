@@ -21,7 +21,8 @@ from cms.publish.pipeline import publish
 from cms.stories.models import StoryPage
 from tests.browser import block_outside_requests
 from tests.conftest import make_story
-from tests.test_publish import folders  # noqa: F401 (content/, site/, builds/ in tmp_path)
+
+pytestmark = pytest.mark.usefixtures("folders")
 
 
 def live_site(settings):

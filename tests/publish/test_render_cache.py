@@ -9,7 +9,7 @@ from cms.publish import export
 from cms.publish.protocol import Publishable
 from cms.stories.models import StoryPage
 from tests.conftest import make_image
-from tests.test_export_queries import add_pieces
+from tests.publish.scenarios import add_pieces
 
 
 @pytest.fixture

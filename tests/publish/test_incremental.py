@@ -15,25 +15,16 @@ import pytest
 from cms.publish import swap
 from cms.publish.pipeline import publish
 from tests.conftest import make_image, make_story
-from tests.test_publish import snapshot
+from tests.publish.trees import inodes, snapshot
 
 
 @pytest.fixture(autouse=True)
-def folders(settings, tmp_path):
-    settings.KEPU_CONTENT_DIR = tmp_path / "content"
-    settings.KEPU_SITE_DIR = tmp_path / "site"
-    settings.KEPU_BUILDS_DIR = tmp_path / "builds"
+def keep_all_builds(folders, settings):
     settings.KEPU_KEEP_BUILDS = 100
-    return tmp_path
 
 
 def build_site(build_id):
     return Path(swap.builds_dir()) / build_id / "site"
-
-
-def inodes(root):
-    root = Path(root)
-    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
 
 
 def publish_incrementally_and_compare():

@@ -1,8 +1,6 @@
 """The publish step: live pages → content/ → a verified build swapped into site/."""
 
-import hashlib
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,38 +15,9 @@ from cms.publish.models import PublishJob
 from cms.publish.pipeline import publish
 from cms.publish.verify import VerificationError
 from tests.conftest import make_story
+from tests.publish.trees import site_file, site_text, snapshot
 
-
-@pytest.fixture(autouse=True)
-def folders(settings, tmp_path):
-    settings.KEPU_CONTENT_DIR = tmp_path / "content"
-    settings.KEPU_SITE_DIR = tmp_path / "site"
-    settings.KEPU_BUILDS_DIR = tmp_path / "builds"
-    return tmp_path
-
-
-def snapshot(root):
-    """{relative path: sha256} of every file under root (following the site/ link)."""
-    root = Path(os.path.realpath(root))
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
-    }
-
-
-def site_text(settings):
-    """All text the public can reach, except the theme's own assets."""
-    root = Path(os.path.realpath(settings.KEPU_SITE_DIR))
-    chunks = []
-    for path in sorted(root.rglob("*")):
-        public = path.suffix in (".html", ".json", ".xml") and "assets" not in path.relative_to(root).parts
-        if path.is_file() and public:
-            chunks.append(path.read_text("utf-8"))
-    return "\n".join(chunks)
-
-
-def site_file(settings, *parts):
-    return Path(settings.KEPU_SITE_DIR, *parts)
+pytestmark = pytest.mark.usefixtures("folders")
 
 
 def test_only_live_public_pages_reach_the_site(settings, programme, users):

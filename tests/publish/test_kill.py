@@ -15,36 +15,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.publish.scenarios import EDIT, SEED
 
-SEED = """
-from cms.core.models import HomePage
-from cms.programmes.models import ProgrammePage
-from cms.stories.models import StoryPage
-home = HomePage.objects.get()
-programme = ProgrammePage(title="格致论道", slug="gezhi-lundao", tagline="讲述科学的故事",
-                          introduction="<p>科学文化讲坛。</p>", home_order=1)
-home.add_child(instance=programme)
-programme.save_revision().publish()
-for number in range(3):
-    story = StoryPage(title=f"故事{number}", slug=f"story-{number}", scientist_name="钱学森", discipline="力学",
-                      summary="摘要", body=[("paragraph", f"<p>第一版正文{number}</p>")])
-    programme.add_child(instance=story)
-    story.save_revision().publish()
-"""
-
-EDIT = """
-from cms.programmes.models import ProgrammePage
-from cms.stories.models import StoryPage
-story = StoryPage.objects.get(slug="story-0")
-story.body = [("paragraph", "<p>第二版正文</p>")]
-story.save_revision().publish()
-StoryPage.objects.get(slug="story-1").unpublish()
-new = StoryPage(title="新故事", slug="story-new", scientist_name="华罗庚", discipline="数学", summary="摘要",
-                body=[("paragraph", "<p>新的正文</p>")])
-ProgrammePage.objects.get().add_child(instance=new)
-new.save_revision().publish()
-"""
+ROOT = Path(__file__).resolve().parents[2]
 
 STAGES = ["start", "export-write", "exported", "built", "verified", "promoted"]
 
