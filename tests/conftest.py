@@ -16,6 +16,9 @@ from cms.stories.models import StoryPage
 
 PASSWORD = "kepu-test-pass-123"
 
+# public_site: the sample site built once per run, for any test (tests/public_site.py).
+pytest_plugins = ["tests.public_site"]
+
 
 @pytest.fixture(autouse=True)
 def cold_exporter():

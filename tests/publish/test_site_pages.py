@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -30,12 +29,10 @@ from wagtail.models import Page
 from cms.columns.models import ColumnArticlePage
 from cms.programmes.models import ProgrammePage
 from cms.publish import verify
-from cms.publish.pipeline import publish
 from cms.resources.models import ContributionAreaPage, ResourcePage
 from cms.stories.models import StoryPage
 from tests.browser import block_outside_requests, serve_folder
-from tests.conftest import make_story
-from tests.public_site import sample_site
+from tests.public_site import FRESH_TITLE
 
 # The tests only read the built files and the sample rows the module fixture loaded; the mark
 # makes pytest-django create the test database before that fixture runs.
@@ -61,23 +58,10 @@ def hrefs(built, url, selector):
     return [site_path(url, a["href"]) for a in built.soup(url).select(selector)]
 
 
-FRESH_TITLE = "刚刚通过终审的故事"
-
-
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The sample content, loaded and published once for this module, then one more story approved
-    after all of it (in the last programme on the home page) and published as an editor's approval
-    is (incrementally); rolled back after the module."""
-    folder = tmp_path_factory.mktemp("public-site")
-    with django_db_blocker.unblock(), sample_site(folder) as built:
-        programme = ProgrammePage.objects.live().order_by("-home_order", "-path").first()
-        body = "<h2>早年求学</h2><p>他在上海读书。</p><h2>回到祖国</h2><p>1955 年。</p>"
-        story = make_story(programme, title=FRESH_TITLE, slug="gang-gang-tongguo", body=[("paragraph", body)])
-        publish()
-        built = replace(built, root=Path(os.path.realpath(folder / "site")))
-        built.url_of_page[story.pk] = "/" + programme.slug + "/" + story.slug + "/"
-        yield built
+def site(public_site):
+    """The sample site, built once per run (tests/public_site.py)."""
+    return public_site
 
 
 def test_story_page_shows_the_scientist(site):
