@@ -6,6 +6,7 @@ points are exact without any sleeps.
 """
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cms.publish.manifest import output_path
 from tests.publish.scenarios import EDIT, SEED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,3 +97,51 @@ def test_sigkill_at_every_stage_leaves_the_previous_site_whole(world):
     assert (site / "gezhi-lundao" / "story-new" / "index.html").is_file()
     assert not (site / "gezhi-lundao" / "story-1").exists()
     assert not list((folder / "builds").glob(".staging-*"))
+
+
+EDIT_ONLY = """
+from cms.stories.models import StoryPage
+story = StoryPage.objects.get(slug="story-2")
+story.body = [("paragraph", "<p>{text}</p>")]
+story.save_revision().publish()
+"""
+
+
+def live_manifest(folder):
+    return json.loads((Path(os.path.realpath(folder / "site")).parent / "manifest.json").read_text("utf-8"))
+
+
+def indexed(folder, text):
+    """Whether the live search index holds ``text`` in a page's record."""
+    return any(text in p.read_text("utf-8") for p in (folder / "site" / "search").glob("s/*/d/*.json"))
+
+
+def test_sigkill_between_the_pages_build_and_the_index_build_loses_nothing(world):
+    """An edit goes live in two builds: its pages first, then the search index. Killed between them
+    (after the pages' swap, or with the index built but not swapped), the pages build stays live and
+    whole, says its index is pending, and the next publish (a new process) brings the index up to
+    date: the site is then byte for byte what a full build makes."""
+    folder, env = world
+    manage(env, "publish_site", "--no-progress")
+    for stage in ["swapped", "search-built"]:
+        before = tree(folder)
+        text = f"停在{stage}之后的正文"
+        manage(env, "shell", "-c", EDIT_ONLY.format(text=text))
+
+        kill_at(env, folder, stage)
+        link, files = tree(folder)
+        assert link != before[0], stage  # the pages build went live
+        manifest = live_manifest(folder)
+        assert manifest["search_pending"] is True
+        assert {output_path(path) for path in manifest["pages"]} <= set(files)  # every page is there
+        assert text in (folder / "site" / "gezhi-lundao" / "story-2" / "index.html").read_text()
+        assert not indexed(folder, text)  # the index is still the last one, whole
+
+        done = manage(env, "publish_site", "--no-progress")
+        assert "已发布构建" in done.stdout, done.stdout
+        assert "search_pending" not in live_manifest(folder)
+        assert indexed(folder, text)
+        assert not list((folder / "builds").glob(".staging-*"))
+    incremental = tree(folder)[1]
+    manage(env, "publish_site", "--full", "--no-progress")
+    assert tree(folder)[1] == incremental
