@@ -28,7 +28,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from cms.core.models import SiteSettings
-from cms.publish.export import canonical_of
+from cms.publish.paths import canonical_of
 from cms.publish.pipeline import publish
 from tests.conftest import make_story
 

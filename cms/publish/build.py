@@ -22,12 +22,9 @@ from django.conf import settings
 from mkdocs.utils import meta
 
 from . import search, theme_scripts
+from .errors import BuildError  # noqa: F401 (also importable from here)
 
 HOOKS = Path(__file__).with_name("mkdocs_hooks.py")
-
-
-class BuildError(Exception):
-    pass
 
 
 def mkdocs_config(*, site, content_dir, site_dir, nav):

@@ -9,7 +9,6 @@ import functools
 import hashlib
 import json
 import os
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,21 +26,17 @@ from wagtail.models import Page, Site
 from cms.moderation.sanitiser import url_scheme
 
 from . import fsutil
+from .errors import ExportError
 from .markdown_text import md_link, md_text, md_url
+from .paths import canonical_of, check_paths, relative, safe_name
+from .paths import document_path as _document_path
 from .protocol import Document, Publishable
 from .richtext import richtext_to_markdown
 
 MANIFEST_NAME = ".manifest.json"
 KEEP = {"README.md", MANIFEST_NAME}
-# Top-level names the publish step itself uses; a programme may not take them as its slug.
-RESERVED = {"tags", "library", "media", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
 IMAGE_WIDTHS = (480, 960, 1440)
-FEED_LENGTH = 50
 PREFETCH_SLICE = 500
-
-
-class ExportError(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -122,34 +117,19 @@ def prefetch(pages):
 
 
 def document_path(page, root, by_tree_path=None):
-    """content/-relative path: home → index.md; pages that can hold children → <slugs>/index.md.
+    """content/-relative path of an exported page (see paths.document_path).
 
     ``by_tree_path`` ({treebeard path: page}, every exported page) spares a query per page.
     """
     if page.pk == root.pk:
-        return "index.md"
+        return _document_path((), is_root=True, has_children=False)
     if by_tree_path is not None:
         steps = range(len(root.path) + page.steplen, len(page.path) + 1, page.steplen)
         slugs = [by_tree_path[page.path[:end]].slug for end in steps]
     else:
         ancestors = Page.objects.ancestor_of(page, inclusive=True).filter(depth__gt=root.depth).order_by("depth")
         slugs = [p.slug for p in ancestors]
-    if page.specific_class.allowed_subpage_models():
-        return "/".join(slugs) + "/index.md"
-    return "/".join(slugs) + ".md"
-
-
-@functools.lru_cache(maxsize=1 << 17)  # listings, tags and breadcrumbs link the same pages over and over
-def canonical_of(path):
-    """The public URL path (directory URLs) of a document path."""
-    if path == "index.md":
-        return "/"
-    stem = path[: -len("index.md")] if path.endswith("/index.md") else path[: -len(".md")] + "/"
-    return "/" + stem
-
-
-def relative(from_path, to_path):
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    return _document_path(slugs, is_root=False, has_children=bool(page.specific_class.allowed_subpage_models()))
 
 
 def local_date(value):
@@ -159,20 +139,6 @@ def local_date(value):
 def local_time(value):
     """``2026-11-30T12:05:09+08:00``: the site's time zone (Asia/Shanghai), to the second."""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
-
-
-@functools.lru_cache(maxsize=1 << 16)  # every tag and facet value, named on every page that shows it
-def safe_name(text):
-    """A file-name-safe version of a tag or file name that keeps Chinese characters.
-
-    Different texts never share a name: where characters had to be replaced ("A B" → "A-B"), a
-    short hash of the text is added, so that the tag "A B" does not overwrite the tag "A-B".
-    """
-    text = text.strip()
-    name = re.sub(r"[\s/\\?#%:*\"<>|\[\]{}]+", "-", text).strip("-.")
-    if name != text:
-        name = f"{name or 'tag'}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:6]}"
-    return name or "tag"
 
 
 @dataclass
@@ -540,12 +506,7 @@ def render_documents(progress=None):
         return {}, None
     by_tree_path = {row.path: row for row in rows}
     paths = {row.pk: document_path(row, root, by_tree_path) for row in rows}
-    for path in paths.values():
-        top = path.split("/", 1)[0]
-        if top in RESERVED or (top.endswith(".md") and top[:-3] in RESERVED):
-            raise ExportError(f"页面路径与发布系统保留的名称冲突：{path}")
-    if len(set(paths.values())) != len(paths):
-        raise ExportError("两个页面导出到了同一路径，请检查页面别名。")
+    check_paths(paths)
     context = ExportContext(root=root, paths=paths, by_tree_path=by_tree_path, rows={r.pk: r for r in rows})
     current = _current_objects(rows)
     documents, stale = {}, []

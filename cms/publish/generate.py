@@ -23,12 +23,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
 
-from .export import canonical_of, safe_name
 from .markdown_text import md_text
+from .paths import LIBRARY_DIR, canonical_of, facet_path, feed_path, tag_path
 
 RECENT_ON_HOME = 12
 FEED_LENGTH = 50
-LIBRARY_DIR = "library"
 
 
 def _newest_first(document):
@@ -44,14 +43,6 @@ def _sorted(documents, spec=None):
     having = sorted((d for d in documents if d.meta.get(key) is not None), key=lambda d: (d.meta[key], d.path),
                     reverse=spec.startswith("-"))
     return having + sorted((d for d in documents if d.meta.get(key) is None), key=_newest_first, reverse=True)
-
-
-def facet_path(facet, value):
-    return f"{LIBRARY_DIR}/{safe_name(facet)}/{safe_name(value)}.md"
-
-
-def tag_path(tag):
-    return f"tags/{safe_name(tag)}.md"
 
 
 def _link(document):
@@ -124,10 +115,6 @@ def _section_info(section):
         if (section.meta.get("card") or {}).get(key):
             info[key] = section.meta["card"][key]
     return info
-
-
-def feed_path(section_path):
-    return "/" + section_path[: -len("index.md")] + "feed.xml"
 
 
 def finish_documents(documents, tree=None):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fsutil
+from .paths import output_path
 
 
 def dumps(manifest):
@@ -53,18 +54,6 @@ def diff(old, new):
         changed=sorted(p for p in set(new_pages) & set(old_pages) if new_pages[p]["sha256"] != old_pages[p]["sha256"]),
         removed=sorted(set(old_pages) - set(new_pages)),
     )
-
-
-def output_path(content_path):
-    """Where the build (directory URLs) puts what a content/ file becomes: a page's HTML, or the
-    file itself."""
-    if content_path == "index.md":
-        return "index.html"
-    if content_path.endswith("/index.md"):
-        return content_path[: -len("index.md")] + "index.html"
-    if content_path.endswith(".md"):
-        return content_path[: -len(".md")] + "/index.html"
-    return content_path
 
 
 def stale_outputs(old, new):

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import build, export, fsutil, manifest, search, swap, verify
+from . import build, export, fsutil, manifest, paths, search, swap, verify
+from .errors import VerificationError
 from .lock import publish_lock
 
 logger = logging.getLogger("kepu.publish")
@@ -123,7 +124,7 @@ def publish(*, full=False, progress=None, wait=True):
         )
         if problems:
             swap.cleanup()
-            raise verify.VerificationError(problems)
+            raise VerificationError(problems)
         manifest.write_manifest(staging / "manifest.json", {**new, "search_pending": True} if search_later else new)
         checkpoint("verified")
 
@@ -189,10 +190,10 @@ def update_search(live_id, content_dir, new, *, progress):
     search.build_index(staging / "site", content_dir, new, previous=live_dir / "site" / search.SEARCH_DIR,
                        progress=progress)
     checkpoint("search-built")
-    problems = search.verify(staging / "site", [search.page_url(path) for path in new["pages"]])
+    problems = search.verify(staging / "site", [paths.page_url(path) for path in new["pages"]])
     if problems:
         swap.cleanup()
-        raise verify.VerificationError(problems)
+        raise VerificationError(problems)
     manifest.write_manifest(staging / "manifest.json", new)
     swap.promote(staging, build_id)
     verify.share_scans(swap.builds_dir() / build_id, live_dir)  # the pages are the very same files

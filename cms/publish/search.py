@@ -54,7 +54,7 @@ import yaml
 from cms.core.search import HAN_RUN, han_bigrams
 
 from . import fsutil
-from .export import canonical_of
+from .paths import page_url
 
 SEARCH_DIR = "search"
 SHARDS_FILE = "shards.json"
@@ -149,11 +149,6 @@ def term_hash(term):
     for char in term:
         value = (value * 31 + ord(char)) & 0xFFFFFFFF
     return value
-
-
-def page_url(doc_path):
-    """Site-relative directory URL of a document path (``a/b.md`` → ``a/b/``, ``index.md`` → ``""``)."""
-    return canonical_of(doc_path)[1:]
 
 
 _RECORD_DIGESTS = {}  # document sha256 → digest of its record, for the life of the process

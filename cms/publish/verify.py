@@ -27,19 +27,14 @@ from wagtail.models import Page
 from cms.moderation.sanitiser import url_scheme
 
 from . import fsutil, search, theme_scripts
-from .manifest import output_path
+from .errors import VerificationError  # noqa: F401 (also importable from here)
+from .paths import output_path, page_url
 
 ALLOWED_EXTRA_HTML = {"404.html"} | search.EXTRA_HTML
 _URL_ATTRS = {"href", "src", "poster", "data"}
 # Elements whose URL the browser fetches by itself (as opposed to links a reader may follow).
 _FETCHED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
             ("audio", "src"), ("video", "poster"), ("embed", "src"), ("object", "data")}
-
-
-class VerificationError(Exception):
-    def __init__(self, problems):
-        self.problems = problems
-        super().__init__("；".join(problems[:10]) + (f"；……共 {len(problems)} 个问题" if len(problems) > 10 else ""))
 
 
 # The elements verification reads (``_URL_ATTRS``, srcset, kepu: meta), selected in C, in document order.
@@ -329,7 +324,7 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
     missing = sorted(set(expected) - set(built))
     problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
     indexed = manifest.get("pages", {}) if search_pages is None else search_pages
-    problems.extend(search.verify(site_dir, [search.page_url(path) for path in indexed]))
+    problems.extend(search.verify(site_dir, [page_url(path) for path in indexed]))
     if check_live:
         problems.extend(_live_problems(manifest))
     return problems

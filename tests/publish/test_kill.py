@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cms.publish.manifest import output_path
+from cms.publish.paths import output_path
 from tests.publish.scenarios import EDIT, SEED
 
 ROOT = Path(__file__).resolve().parents[2]

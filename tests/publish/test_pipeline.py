@@ -11,9 +11,9 @@ from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Page, PageViewRestriction, Workflow, WorkflowTask
 
 from cms.publish import swap
+from cms.publish.errors import VerificationError
 from cms.publish.models import PublishJob
 from cms.publish.pipeline import publish
-from cms.publish.verify import VerificationError
 from tests.conftest import make_story
 from tests.publish.trees import site_file, site_text, snapshot
 

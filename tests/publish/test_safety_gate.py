@@ -13,8 +13,8 @@ import pytest
 from lxml import html as lxml_html
 
 from cms.publish import build, fsutil, theme_scripts
+from cms.publish.errors import VerificationError
 from cms.publish.pipeline import publish
-from cms.publish.verify import VerificationError
 from cms.stories.models import StorySource
 from tests.browser import block_outside_requests, serve_folder
 from tests.conftest import make_story

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cms.publish import pipeline
-from cms.publish.verify import VerificationError
+from cms.publish.errors import VerificationError
 from cms.stories.models import StoryPage
 from tests.conftest import make_story
 from tests.deploy import Deployment, site_tree, wait_for
