@@ -59,7 +59,7 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
         # scope: Material's storage scope, the site root on every page, so that its inline scripts are
         # the same on every page and known by their hashes (theme_scripts.py).
         "extra": {"generator": False, "scope": theme_scripts.scope_of(site.base_url)},
-        "plugins": search.mkdocs_plugins(),
+        "plugins": [],  # none: Material's own search (lunr) is replaced by search.py
         "hooks": [str(HOOKS)],
         "markdown_extensions": ["attr_list", "md_in_html", "tables", "pymdownx.tilde", {"toc": {"permalink": False}}],
         # Navigation: the home page and the programmes only. A sidebar listing every page on every

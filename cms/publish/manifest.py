@@ -4,8 +4,10 @@ content/.manifest.json says what content/ holds; each build keeps a copy of the 
 built from (builds/<id>/manifest.json), which is what verification and change summaries use.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from . import fsutil
@@ -22,6 +24,34 @@ def write_manifest(path, manifest):
     path = Path(path)
     if not path.is_file() or path.read_bytes() != data:
         fsutil.atomic_write(path, data)
+
+
+def make(documents, *, pages, generated, assets, nav):
+    """The manifest of what content/ holds: ``pages`` and ``generated`` are {path: sha256}, ``documents``
+    {path: Document} (for the page and revision ids), ``assets`` the asset paths, ``nav`` the navigation."""
+    return {
+        "version": 1,
+        "pages": {
+            path: {"page": documents[path].page_id, "revision": documents[path].revision_id, "sha256": digest}
+            for path, digest in sorted(pages.items())
+        },
+        "generated": {path: {"sha256": digest} for path, digest in sorted(generated.items())},
+        "assets": sorted(assets),
+        "nav": nav,
+    }
+
+
+def inputs(config, *, themes_dir, plugin):
+    """What else a build depends on besides content/: theme files, the build config (``config``, the
+    mkdocs.yml dict), Kepu's MkDocs customisation (``plugin``: a file or folder), tool versions."""
+    neutral = {k: v for k, v in config.items() if k not in ("site_dir", "docs_dir")}
+    return {
+        "themes": fsutil.tree_digest(themes_dir),
+        "config": hashlib.sha256(json.dumps(neutral, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+        "hooks": fsutil.tree_digest(plugin) if Path(plugin).is_dir() else hashlib.sha256(
+            Path(plugin).read_bytes()).hexdigest(),
+        "versions": {name: version(name) for name in ("mkdocs", "mkdocs-material", "markdownify")},
+    }
 
 
 def read_manifest(path):

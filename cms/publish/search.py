@@ -72,11 +72,6 @@ _WORD = re.compile(r"\w+")
 _HAN_CHAR = re.compile(HAN_RUN.pattern.removesuffix("+"))  # one Han character
 
 
-def mkdocs_plugins():
-    """MkDocs plugins for search: none. Material's own search (lunr) is replaced by this module."""
-    return []
-
-
 # Text and terms -----------------------------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
@@ -151,14 +146,12 @@ def term_hash(term):
     return value
 
 
-_RECORD_DIGESTS = {}  # document sha256 → digest of its record, for the life of the process
-
-
 class RecordCache:
     """Records by the sha256 of their document, so an unchanged page is never read or tokenised again."""
 
-    def __init__(self, root):
+    def __init__(self, root, digests=None):
         self.root = Path(root) if root else None
+        self.digests = {} if digests is None else digests  # document sha256 → digest of its record
 
     def _path(self, sha):
         return self.root / sha[:2] / f"{sha}.json"
@@ -178,16 +171,16 @@ class RecordCache:
         return record
 
     def digest(self, sha, load):
-        """A digest of the record of the document with this sha256 (remembered for the process)."""
-        if sha not in _RECORD_DIGESTS:
+        """A digest of the record of the document with this sha256 (remembered in ``digests``)."""
+        if sha not in self.digests:
             record = json.dumps(self.get(sha, load), ensure_ascii=False, sort_keys=True).encode("utf-8")
-            _RECORD_DIGESTS[sha] = hashlib.sha256(record).hexdigest()[:16]
-        return _RECORD_DIGESTS[sha]
+            self.digests[sha] = hashlib.sha256(record).hexdigest()[:16]
+        return self.digests[sha]
 
     def prune(self, keep):
         """Forget records of documents no longer published."""
-        for sha in set(_RECORD_DIGESTS) - set(keep):
-            del _RECORD_DIGESTS[sha]
+        for sha in set(self.digests) - set(keep):
+            del self.digests[sha]
         if self.root is None or not self.root.is_dir():
             return
         for path in self.root.glob("*/*.json"):
@@ -362,19 +355,6 @@ def mirror(source, target):
         os.link(source / SHARDS_FILE, target / SHARDS_FILE)
 
 
-def _live_search_dir(site_dir):
-    """The live build's search folder, whose unchanged shards this build can reuse."""
-    try:
-        from . import swap
-
-        live = Path(os.path.realpath(swap.site_link())) / SEARCH_DIR
-    except Exception:  # no Django settings (benchmarks) …
-        return None
-    if live.is_dir() and os.path.realpath(live) != os.path.realpath(Path(site_dir) / SEARCH_DIR):
-        return live
-    return None
-
-
 def _default_cache_dir():
     try:
         from django.conf import settings
@@ -391,18 +371,20 @@ def _remove(path):
         path.unlink(missing_ok=True)
 
 
-def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET):
+def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET,
+                digests=None):
     """Write the search index of ``manifest["pages"]`` under ``site_dir/search/``.
 
-    ``previous``: an earlier build's search folder to take unchanged shards from (default: the live
-    site's). Returns counts: pages, shards, and how many shards were built, linked or kept.
+    ``previous``: an earlier build's search folder to take unchanged shards from (if any).
+    ``digests``: {document sha256: record digest} a long-lived caller keeps between builds.
+    Returns counts: pages, shards, and how many shards were built, linked or kept.
     """
     progress = progress or (lambda stage, done=None, total=None: None)
     site_dir, content_dir = Path(site_dir), Path(content_dir)
     search_dir = site_dir / SEARCH_DIR
     fsutil.make_dir(search_dir, exist_ok=True)
-    previous = Path(previous) if previous else _live_search_dir(site_dir)
-    cache = RecordCache(cache_dir if cache_dir is not None else _default_cache_dir())
+    previous = Path(previous) if previous else None
+    cache = RecordCache(cache_dir if cache_dir is not None else _default_cache_dir(), digests)
     pages = manifest.get("pages", {})
     plan = plan_shards({
         path: (entry["sha256"], cache.digest(entry["sha256"], lambda path=path: (content_dir / path).read_bytes()))

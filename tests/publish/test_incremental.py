@@ -149,15 +149,15 @@ def test_edited_pages_go_live_first_and_their_search_index_follows(programme, mo
     story.save_revision().publish()
 
     seen = {}
-    update_search = pipeline.update_search
+    publish_index = pipeline.publish_index
 
-    def between_the_two_swaps(live_id, *args, **kwargs):
+    def between_the_two_swaps(live, *args, **kwargs):
         site = Path(os.path.realpath(swap.site_link()))
         seen["page"] = (site / "gezhi-lundao" / "li-siguang" / "index.html").read_text("utf-8")
         seen["index"] = indexed_text(site)
-        return update_search(live_id, *args, **kwargs)
+        return publish_index(live, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "update_search", between_the_two_swaps)
+    monkeypatch.setattr(pipeline, "publish_index", between_the_two_swaps)
     result = publish()
     assert "冰川遗迹" in seen["page"] and "冰川遗迹" not in seen["index"]  # the page was live first
     assert "冰川遗迹" in indexed_text(build_site(result.build_id))  # then the index

@@ -179,9 +179,11 @@ def test_richtext_becomes_markdown_with_local_links(settings, programme):
         f'<a href="https://example.org/">站外</a></p><ul><li>一</li></ul><script>alert(1)</script>'
     )
     make_story(programme, title="来源", slug="source", body=[("paragraph", html)])
-    from cms.publish.export import export
+    from cms.core.models import SiteSettings
+    from cms.publish.pipeline import export
+    from cms.publish.state import current
 
-    export(settings.KEPU_CONTENT_DIR)
+    export(settings.KEPU_CONTENT_DIR, SiteSettings.load(), current())
     text = Path(settings.KEPU_CONTENT_DIR, "gezhi-lundao", "source.md").read_text()
     assert "## 小标题" in text
     assert "**粗体**与*斜体*，H<sub>2</sub>O，x<sup>2</sup>" in text
@@ -206,15 +208,15 @@ def test_verification_refuses_an_incomplete_search_index(settings, programme):
     copy = Path(settings.KEPU_BUILDS_DIR) / "copy"
     shutil.copytree(build / "site", copy)
     saved = manifest.read_manifest(build / "manifest.json")
-    assert verify.verify(copy, saved) == []
+    assert verify.verify(copy, saved).problems == []
 
     (pages,) = copy.glob("search/s/*/pages.json")
     pages.write_text(json.dumps([url for url in json.loads(pages.read_text()) if url != "gezhi-lundao/searchable/"]))
-    assert any("搜索索引不完整" in p for p in verify.verify(copy, saved))
+    assert any("搜索索引不完整" in p for p in verify.verify(copy, saved).problems)
 
     (copy / "gezhi-lundao" / "stray").mkdir()
     (copy / "gezhi-lundao" / "stray" / "index.html").write_text("<html></html>")
-    assert any("stray" in p and "不对应" in p for p in verify.verify(copy, saved))
+    assert any("stray" in p and "不对应" in p for p in verify.verify(copy, saved).problems)
 
 
 def test_two_publishes_never_run_over_each_other(settings, programme):
@@ -251,7 +253,7 @@ def test_text_reaches_the_site_as_text_never_as_html(settings, programme):
 def test_front_matter_reads_back_exactly_with_the_yaml_parsers_generators_use():
     """Front matter is written as JSON; every text an editor can enter must read back the same
     through PyYAML (MkDocs uses its C loader), including the characters YAML treats specially."""
-    from cms.publish.export import serialise
+    from cms.publish.write import serialise
     from tests.moderation.conftest import xss_vectors
 
     texts = [record.get("payload") or record.get("input") or json.dumps(record, ensure_ascii=False)

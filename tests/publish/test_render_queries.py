@@ -1,21 +1,22 @@
-"""The exporter's SQL queries do not grow with the number of pages (no N+1 in export or documents)."""
-
+"""The render step's SQL queries do not grow with the number of pages (no N+1 in render or documents)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.columns.models import ColumnPage
-from cms.publish import export
+from cms.publish import plan, render
+from cms.publish.state import current
 from tests.conftest import make_image
 from tests.publish.scenarios import add_pieces
 
 
 def render_queries():
-    export.forget_rendered()  # a cold render: every page rendered, no document kept from before
+    current().forget()  # a cold render: every page rendered, no document kept from before
+    cache = current().renders
     with CaptureQueriesContext(connection) as captured:
-        documents, _context = export.render_documents()
-    return len(documents), len(captured.captured_queries)
+        rendered = render.render(plan.plan(cache), cache)
+    return len(rendered.documents), len(captured.captured_queries)
 
 
 @pytest.mark.django_db
