@@ -196,6 +196,54 @@ def test_richtext_becomes_markdown_with_local_links(settings, programme):
     assert (front["kind"], front["programme"], front["canonical"]) == ("story", "gezhi-lundao", "/gezhi-lundao/source/")
 
 
+def test_verification_refuses_a_page_moved_out_of_the_site_during_the_build(settings, programme):
+    """Verification checks a build against the same public pages the export rendered: a page moved out
+    of the site while the build ran is no longer public, though it is still live."""
+    story = make_story(programme, title="移出站点", slug="moved-out")
+    publish()
+    live_build = swap.live_build()
+    story.body = [("paragraph", "<p>第二版。</p>")]
+    story.save_revision().publish()
+    outside = Page.get_first_root_node().add_child(instance=Page(title="站外", slug="outside"))
+
+    def move_out(stage, done=None, total=None):
+        if stage == "verify":
+            Page.objects.get(pk=story.pk).move(outside, pos="last-child")
+
+    with pytest.raises(VerificationError, match="moved-out.md 对应的页面已不再公开"):
+        publish(progress=move_out)
+    assert swap.live_build() == live_build
+
+
+def test_forgetting_what_a_worker_kept_renders_and_verifies_everything_again(settings, home, programme,
+                                                                            monkeypatch):
+    from cms.publish import verify
+    from cms.publish.protocol import Publishable
+    from cms.publish.state import current
+
+    make_story(programme, title="忘记", slug="forget")
+    publish()
+    rendered, parsed = [], []
+    for cls in Publishable.__subclasses__():
+        monkeypatch.setattr(cls, "to_document", lambda self, context, original=cls.to_document: (
+            rendered.append(self.pk), original(self, context))[1])
+    scan = verify._scan_file
+    monkeypatch.setattr(verify, "_scan_file", lambda path, *args: (parsed.append(path), scan(path, *args))[1])
+    make_story(programme, title="又一篇", slug="another")
+    publish()
+    assert home.pk not in rendered  # it came from what the worker kept
+    pages = len(list(Path(settings.KEPU_SITE_DIR).rglob("*.html")))
+    assert 0 < len(parsed) < pages  # the pages that changed, not the others
+
+    rendered.clear()
+    state = current()
+    state.forget()
+    assert (state.renders.entries, state.written.files, state.records, state.scans.scans) == ({}, {}, {}, None)
+    make_story(programme, title="第三篇", slug="third")
+    publish()  # as a new worker's first publish (which still reuses the scans saved with the live build)
+    assert sorted(rendered) == sorted(Page.objects.live().exclude(depth=1).values_list("pk", flat=True))
+
+
 def test_verification_refuses_an_incomplete_search_index(settings, programme):
     import json
     import shutil
