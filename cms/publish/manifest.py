@@ -15,7 +15,7 @@ from .paths import output_path
 
 
 def dumps(manifest):
-    # No indent: with one, json falls back from its C encoder to Python (10,000 pages: 0.2 s a write).
+    # No indent: with one, json falls back from its C encoder to Python (bench/README, "Measurements").
     return (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -41,15 +41,21 @@ def make(documents, *, pages, generated, assets, nav):
     }
 
 
+def _sources_digest(folder):
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def inputs(config, *, themes_dir, plugin):
     """What else a build depends on besides content/: theme files, the build config (``config``, the
-    mkdocs.yml dict), Kepu's MkDocs customisation (``plugin``: a file or folder), tool versions."""
+    mkdocs.yml dict), Kepu's MkDocs plugin (``plugin``: its folder), tool versions."""
     neutral = {k: v for k, v in config.items() if k not in ("site_dir", "docs_dir")}
     return {
         "themes": fsutil.tree_digest(themes_dir),
         "config": hashlib.sha256(json.dumps(neutral, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
-        "hooks": fsutil.tree_digest(plugin) if Path(plugin).is_dir() else hashlib.sha256(
-            Path(plugin).read_bytes()).hexdigest(),
+        "plugin": _sources_digest(plugin),
         "versions": {name: version(name) for name in ("mkdocs", "mkdocs-material", "markdownify")},
     }
 

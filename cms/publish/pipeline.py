@@ -71,7 +71,7 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         build_id = swap.new_build_id()
         config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(),
                                      site_dir=swap.staging_dir(build_id) / "site", nav=new["nav"])
-        new["inputs"] = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.HOOKS)
+        new["inputs"] = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
         live = swap.live()
         changes = manifest.diff(live and live.manifest, new)
         if not full and live and live.manifest == new:
@@ -89,7 +89,8 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         checkpoint("copied")
         build.write_config(stage / "mkdocs.yml", config)
         progress("build")
-        warnings = build.run_mkdocs(stage / "mkdocs.yml", source_date_epoch=0, dirty=incremental)
+        warnings = build.run_mkdocs(stage / "mkdocs.yml", source_date_epoch=0, dirty=incremental,
+                                    template_cache=swap.builds_dir() / ".template-cache")
         if not index_later:
             search.build_index(stage / "site", content_dir, new, progress=progress, digests=state.records,
                                previous=live and live.search_dir)

@@ -16,13 +16,8 @@ folder is named by a digest of its pages' content hashes, unchanged ones are kep
 from the live build. Each page's record (its text and what a result shows) is cached by the content
 hash of its document, so an unchanged page is not read or tokenised again.
 
-Why not Pagefind fed the same pairs as custom records (measured, bench/search_recall.py at commit
-6435316): its word index comes in chunks of 20,000 word positions (about 32 KB gzipped), and a
-query loads one chunk per pair per index: 247 KB a query at 1,000 pages in 2 indexes, 2.5 MB at
-10,000 pages in 32 indexes of at most 500 (one index for 10,000 would need about 9 GB to build,
-0.9 MB a page). Its prefix
-search also misses a one-character query where the character only ends a run (有钱 in 没有钱。:
-10.6 % of (character, page) pairs in the test corpus) unless each run's last character is indexed.
+Why not Pagefind fed the same pairs as custom records: a query would download megabytes at 10,000
+pages, and its prefix search misses some one-character queries (bench/README, "Measurements").
 
 Layout of search/ (files are never rewritten in place: the build folder may hold hard links into
 the live build, so new folders are written under a temporary name and renamed into place; files

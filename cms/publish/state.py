@@ -2,7 +2,7 @@
 
 Every step takes the piece of state it needs as an argument; this is the only module-level
 mutable object in cms/publish. A new process starts with nothing and renders, serialises and
-verifies everything once (bench/README, "Worker state").
+verifies everything once (bench/README, "Measurements").
 """
 
 import gc

@@ -223,7 +223,7 @@ def _file_key(stat):
 class ScanStore:
     """What verification read from each page of a build (scans.json beside its site/), so the next
     build need not parse the pages it shares with it. The last scans kept stay in memory too: the
-    next publish of this process need not read them back (bench/README, "Verification")."""
+    next publish of this process need not read them back (bench/README, "Measurements")."""
 
     def __init__(self):
         self.build, self.scans = None, None

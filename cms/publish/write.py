@@ -1,7 +1,7 @@
 """Bring content/ in line with the documents: write only files whose bytes change, delete the rest.
 
 Front matter is JSON, which is YAML: any generator's YAML parser reads it, and json's C encoder
-writes it far faster than PyYAML's Python representer (bench/README, "Front matter"). Characters
+writes it far faster than PyYAML's Python representer (bench/README, "Measurements"). Characters
 YAML does not accept raw (C1 controls, DEL, BOM, non-characters) or reads as line breaks (U+2028,
 U+2029) are written as \\u escapes, which mean the same in both.
 """

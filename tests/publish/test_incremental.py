@@ -112,26 +112,36 @@ def test_a_theme_change_rebuilds_everything(settings, programme, tmp_path):
     assert result.build_id and not result.incremental
 
 
-@pytest.mark.django_db
 def test_mkdocs_writes_never_reach_through_hard_links(tmp_path):
-    """The guard itself: while MkDocs runs, writing a hard-linked file makes a new file."""
-    from mkdocs import utils
+    """The plugin's guard on its own: an incremental (dirty) MkDocs build over a site folder whose every
+    file is a hard link of another build's writes new files, and the other build keeps its bytes."""
+    from types import SimpleNamespace
 
-    from cms.publish.build import replace_on_write
+    from cms.publish import build, fsutil
 
-    live = tmp_path / "live.html"
-    live.write_bytes(b"old")
-    staged = tmp_path / "staged.html"
-    os.link(live, staged)
-    copied = tmp_path / "copy.css"
-    source = tmp_path / "source.css"
-    source.write_bytes(b"new css")
-    os.link(live, copied)
-    with replace_on_write():
-        utils.write_file(b"new", str(staged))
-        utils.copy_file(str(source), str(copied))
-    assert live.read_bytes() == b"old"
-    assert staged.read_bytes() == b"new" and copied.read_bytes() == b"new css"
+    docs = tmp_path / "docs"
+    (docs / "media").mkdir(parents=True)
+    (docs / "index.md").write_text('---\n{"title": "首页", "kind": "home"}\n---\n\n第一版。\n', "utf-8")
+    (docs / "media" / "note.txt").write_text("第一版附件", "utf-8")
+    site = SimpleNamespace(site_name="测试", base_url="https://kepu.example.org/", description="", copyright="")
+
+    def build_into(name, dirty=False):
+        config = build.mkdocs_config(site=site, content_dir=docs, site_dir=tmp_path / name / "site", nav=[])
+        build.write_config(tmp_path / name / "mkdocs.yml", config)
+        build.run_mkdocs(tmp_path / name / "mkdocs.yml", source_date_epoch=0, dirty=dirty)
+        return tmp_path / name / "site"
+
+    (tmp_path / "live").mkdir()
+    live = build_into("live")
+    before = snapshot(live)
+    fsutil.link_tree(live, tmp_path / "next" / "site")
+    (docs / "index.md").write_text('---\n{"title": "首页", "kind": "home"}\n---\n\n第二版。\n', "utf-8")
+    (docs / "media" / "note.txt").write_text("第二版附件", "utf-8")
+    after = build_into("next", dirty=True)
+    assert snapshot(live) == before
+    assert "第二版。" in (after / "index.html").read_text("utf-8")
+    assert (after / "media" / "note.txt").read_text("utf-8") == "第二版附件"
+    assert (after / "404.html").stat().st_ino != (live / "404.html").stat().st_ino
 
 
 def indexed_text(site):

@@ -21,7 +21,7 @@ from tests.publish.scenarios import EDIT, SEED
 
 ROOT = Path(__file__).resolve().parents[2]
 
-STAGES = ["start", "export-write", "exported", "built", "verified", "promoted"]
+STAGES = ["start", "export-write", "exported", "copied", "built", "verified", "promoted"]
 
 
 @pytest.fixture(scope="module")
