@@ -228,16 +228,17 @@ class Bench:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from cms.publish import export
+        from cms.publish import plan, render
+        from cms.publish.state import current
 
         noop = [self.manage("publish_site", "--no-progress")[0] for _ in range(self.args.runs)]
         timings, queries, pages = [], 0, 0
         for _ in range(self.args.runs):
             started = time.monotonic()
             with CaptureQueriesContext(connection) as captured:
-                documents, _context = export.render_documents()
+                rendered = render.render(plan.plan(current().renders), current().renders)
             timings.append(time.monotonic() - started)
-            queries, pages = len(captured.captured_queries), len(documents)
+            queries, pages = len(captured.captured_queries), len(rendered.documents)
         self.results["unchanged"] = {
             "publish_seconds": statistics.median(noop),
             "render_seconds": statistics.median(timings),
@@ -313,7 +314,7 @@ class Bench:
         from wagtail.models import Page
 
         from cms.core.models import User
-        from cms.publish import export, manifest
+        from cms.publish import pages, paths
         from cms.publish.models import PublishJob
         from cms.stories.models import StoryPage
 
@@ -333,8 +334,7 @@ class Bench:
         if not page.live or page.has_unpublished_changes:
             raise RuntimeError(f"终审后页面没有上线：{page.title}")
         revision = str(page.live_revision_id)
-        root, _rows = export.exportable_rows()
-        html_rel = manifest.output_path(export.document_path(page, root))
+        html_rel = paths.output_path(pages.path_of(page, pages.site_root()))
         live = search = None
         worker_peak = 0
         checked_build = None
@@ -476,7 +476,7 @@ class Bench:
             row(
                 "导出：渲染全部页面",
                 f"{fmt_s(unchanged['render_seconds'])}，{unchanged['render_queries']} 次查询（{per_page:.2f}/页）",
-                "`cms.publish.export.render_documents()`",
+                "`cms.publish.render.render(plan.plan(…))`",
             )
         lat = r.get("latency")
         if lat:

@@ -16,15 +16,18 @@ from cms.stories.models import StoryPage
 
 PASSWORD = "kepu-test-pass-123"
 
+# public_site: the sample site built once per run, for any test (tests/public_site.py).
+pytest_plugins = ["tests.public_site"]
+
 
 @pytest.fixture(autouse=True)
 def cold_exporter():
-    """Each test starts with an empty render cache, as a new publish worker does."""
-    from cms.publish import export
+    """Each test starts with nothing kept from an earlier publish, as a new publish worker does."""
+    from cms.publish.state import current
 
-    export.forget_rendered()
+    current().forget()
     yield
-    export.forget_rendered()
+    current().forget()
 
 
 @pytest.fixture

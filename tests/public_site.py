@@ -3,16 +3,23 @@
 ``sample_site`` loads the sample content into the test database inside a transaction and
 publishes it into a folder of its own; the rows are there while the block runs and rolled back
 after it (caches cleared), the built site stays on disk.
+
+``public_site`` (a session fixture, offered to every test by tests/conftest.py) is that site built
+once per test run: the sample content published in full, then one more story approved after all
+of it and published as an editor's approval is (incrementally, pages first, then the search
+index). Its rows stay in the database until the last test that asks for it has run; ask for it
+rather than publishing the sample content again.
 """
 
 import io
 import json
 import os
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 from django.core.cache import caches
@@ -21,8 +28,11 @@ from django.db import transaction
 from django.test import override_settings
 
 from cms.core.models import SiteSettings
-from cms.publish.export import canonical_of
+from cms.publish.paths import canonical_of
 from cms.publish.pipeline import publish
+from tests.conftest import make_story
+
+FRESH_TITLE = "刚刚通过终审的故事"
 
 
 @dataclass
@@ -69,3 +79,50 @@ def sample_site(folder):
     # Wagtail caches renditions by image id; ids come round again after the rollback.
     for cache in caches.all():
         cache.clear()
+
+
+# One build for the whole run ------------------------------------------------------------------------
+
+_OPEN = {}  # while the sample rows are in the database: {"stack": ExitStack, "blocker": django_db_blocker}
+
+
+@pytest.fixture(scope="session")
+def public_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The sample site, built once per run (see the module docstring)."""
+    from cms.programmes.models import ProgrammePage
+
+    folder = tmp_path_factory.mktemp("public-site")
+    stack = ExitStack()
+    with django_db_blocker.unblock():
+        built = stack.enter_context(sample_site(folder))
+        programme = ProgrammePage.objects.live().order_by("-home_order", "-path").first()
+        body = "<h2>早年求学</h2><p>他在上海读书。</p><h2>回到祖国</h2><p>1955 年。</p>"
+        story = make_story(programme, title=FRESH_TITLE, slug="gang-gang-tongguo", body=[("paragraph", body)])
+        publish()
+    _OPEN.update(stack=stack, blocker=django_db_blocker)
+    built = replace(built, root=Path(os.path.realpath(folder / "site")))
+    built.url_of_page[story.pk] = "/" + programme.slug + "/" + story.slug + "/"
+    yield built
+    _close()
+
+
+def _close():
+    """Roll the sample rows back (the built files stay)."""
+    if "stack" in _OPEN:
+        with _OPEN.pop("blocker").unblock():
+            _OPEN.pop("stack").close()
+
+
+def pytest_collection_modifyitems(items):
+    _OPEN["last"] = max((i for i, item in enumerate(items) if "public_site" in item.fixturenames), default=None)
+    _OPEN["items"] = items
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last test that uses ``public_site``, take its rows out of the database, so that the
+    tests after it start from an empty site as usual (the fixture itself ends with the session)."""
+    yield
+    last = _OPEN.get("last")
+    if last is not None and _OPEN["items"][last] is item:
+        _close()

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from tests.deploy import site_tree
-from tests.test_publish import folders  # noqa: F401 (the fixture: content/, site/, builds/ in tmp_path)
+from tests.publish.trees import folders  # noqa: F401 (the fixture: content/, site/, builds/ in tmp_path)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -27,7 +27,7 @@ def test_tags_are_shared_and_autocompleted(editor_client, programme):
 
 
 def test_tags_whose_names_differ_only_in_punctuation_get_pages_of_their_own():
-    from cms.publish.export import safe_name
+    from cms.publish.paths import safe_name
 
     names = {safe_name(tag) for tag in ("A B", "A-B", "A/B", "A  B", "量子 计算", "量子-计算", "", " ")}
     assert len(names) == 7  # "" and " " are the same tag once stripped

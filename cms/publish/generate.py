@@ -16,6 +16,7 @@ to lay out. Keys a document may set for this:
   ``{facet: [values]}`` (one static page per value, and a filter over them all).
 """
 
+from dataclasses import dataclass
 from datetime import datetime, time
 from email.utils import format_datetime
 from urllib.parse import quote
@@ -23,12 +24,36 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import timezone
 
-from .export import canonical_of, safe_name
+from .errors import ExportError
 from .markdown_text import md_text
+from .paths import LIBRARY_DIR, canonical_of, facet_path, feed_path, tag_path
 
 RECENT_ON_HOME = 12
 FEED_LENGTH = 50
-LIBRARY_DIR = "library"
+
+
+@dataclass
+class Generated:
+    pages: dict  # document path → (meta, body): the documents with listings, breadcrumbs and links added
+    listings: dict  # path → (meta, body): tag pages and library pages
+    files: dict  # path → bytes: feeds and the sitemap
+    nav: list  # the site navigation (mkdocs.yml ``nav``)
+
+
+def generate(documents, *, site_name, base_url, description):
+    """Everything derived from the documents ({path: Document}, from render). Raises ExportError
+    when a page would take the path of a generated one."""
+    tree = Tree(documents)
+    pages = finish_documents(documents, tree)
+    listings = {**tag_pages(documents, tree), **library_pages(documents, tree)}
+    files = {}
+    if documents:
+        files = feeds(documents, tree=tree, site_name=site_name, base_url=base_url, description=description)
+        files["sitemap.xml"] = sitemap(documents, listings, base_url=base_url)
+    clashes = sorted(set(pages) & (set(listings) | set(files)))
+    if clashes:
+        raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")
+    return Generated(pages, listings, files, navigation(documents, listings))
 
 
 def _newest_first(document):
@@ -44,14 +69,6 @@ def _sorted(documents, spec=None):
     having = sorted((d for d in documents if d.meta.get(key) is not None), key=lambda d: (d.meta[key], d.path),
                     reverse=spec.startswith("-"))
     return having + sorted((d for d in documents if d.meta.get(key) is None), key=_newest_first, reverse=True)
-
-
-def facet_path(facet, value):
-    return f"{LIBRARY_DIR}/{safe_name(facet)}/{safe_name(value)}.md"
-
-
-def tag_path(tag):
-    return f"tags/{safe_name(tag)}.md"
 
 
 def _link(document):
@@ -124,10 +141,6 @@ def _section_info(section):
         if (section.meta.get("card") or {}).get(key):
             info[key] = section.meta["card"][key]
     return info
-
-
-def feed_path(section_path):
-    return "/" + section_path[: -len("index.md")] + "feed.xml"
 
 
 def finish_documents(documents, tree=None):

@@ -4,15 +4,18 @@ content/.manifest.json says what content/ holds; each build keeps a copy of the 
 built from (builds/<id>/manifest.json), which is what verification and change summaries use.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from . import fsutil
+from .paths import output_path
 
 
 def dumps(manifest):
-    # No indent: with one, json falls back from its C encoder to Python (10,000 pages: 0.2 s a write).
+    # No indent: with one, json falls back from its C encoder to Python (bench/README, "Measurements").
     return (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -21,6 +24,40 @@ def write_manifest(path, manifest):
     path = Path(path)
     if not path.is_file() or path.read_bytes() != data:
         fsutil.atomic_write(path, data)
+
+
+def make(documents, *, pages, generated, assets, nav):
+    """The manifest of what content/ holds: ``pages`` and ``generated`` are {path: sha256}, ``documents``
+    {path: Document} (for the page and revision ids), ``assets`` the asset paths, ``nav`` the navigation."""
+    return {
+        "version": 1,
+        "pages": {
+            path: {"page": documents[path].page_id, "revision": documents[path].revision_id, "sha256": digest}
+            for path, digest in sorted(pages.items())
+        },
+        "generated": {path: {"sha256": digest} for path, digest in sorted(generated.items())},
+        "assets": sorted(assets),
+        "nav": nav,
+    }
+
+
+def _sources_digest(folder):
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def inputs(config, *, themes_dir, plugin):
+    """What else a build depends on besides content/: theme files, the build config (``config``, the
+    mkdocs.yml dict), Kepu's MkDocs plugin (``plugin``: its folder), tool versions."""
+    neutral = {k: v for k, v in config.items() if k not in ("site_dir", "docs_dir")}
+    return {
+        "themes": fsutil.tree_digest(themes_dir),
+        "config": hashlib.sha256(json.dumps(neutral, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+        "plugin": _sources_digest(plugin),
+        "versions": {name: version(name) for name in ("mkdocs", "mkdocs-material", "markdownify")},
+    }
 
 
 def read_manifest(path):
@@ -53,18 +90,6 @@ def diff(old, new):
         changed=sorted(p for p in set(new_pages) & set(old_pages) if new_pages[p]["sha256"] != old_pages[p]["sha256"]),
         removed=sorted(set(old_pages) - set(new_pages)),
     )
-
-
-def output_path(content_path):
-    """Where the build (directory URLs) puts what a content/ file becomes: a page's HTML, or the
-    file itself."""
-    if content_path == "index.md":
-        return "index.html"
-    if content_path.endswith("/index.md"):
-        return content_path[: -len("index.md")] + "index.html"
-    if content_path.endswith(".md"):
-        return content_path[: -len(".md")] + "/index.html"
-    return content_path
 
 
 def stale_outputs(old, new):

@@ -38,7 +38,7 @@ def describe(error):
 
 def retryable(error):
     """Everything but a verification failure, which the same content would fail again."""
-    from .verify import VerificationError
+    from .errors import VerificationError
 
     return not isinstance(error, VerificationError)
 

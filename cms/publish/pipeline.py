@@ -1,25 +1,28 @@
-"""The publish pipeline: export → build → verify → swap, under one lock.
+"""The publish pipeline, under one lock: plan → render → generate → write → build → index →
+verify → swap. Each step is a module with one function; ``publish`` calls them in order.
 
-Incremental by default: the build starts from a hard-linked copy of the live build without the
-outputs of the documents that changed, and only those are rendered and parsed again (see build.py).
+Incremental by default: the build starts from the live build without the outputs of the
+documents that changed (staging.py), so MkDocs renders and verification parses only those.
+When pages were only edited or added, they go live first with the live search index, and the
+index follows in a second build (``publish_index``). The named checkpoints are where the SIGKILL
+tests stop a publish (tests/publish/test_kill.py): whatever the point, site/ stays whole.
 """
 
-import gc
-import json
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 
-from . import build, export, fsutil, manifest, search, swap, verify
+from . import build, fsutil, generate, manifest, paths, plan, render, search, staging, swap, verify, write
+from .errors import VerificationError
 from .lock import publish_lock
+from .state import current
 
 logger = logging.getLogger("kepu.publish")
 
@@ -47,158 +50,111 @@ class PublishResult:
     post_publish_error: str = ""
 
 
-def _inputs(config):
-    """What else a build depends on besides content/: theme files, build config, tool versions."""
-    neutral = {k: v for k, v in config.items() if k not in ("site_dir", "docs_dir")}
-    return {
-        "themes": fsutil.tree_digest(settings.KEPU_THEMES_DIR),
-        "config": export.sha256(json.dumps(neutral, sort_keys=True, ensure_ascii=False).encode()),
-        "hooks": export.sha256(build.HOOKS.read_bytes()),
-        "versions": {name: version(name) for name in ("mkdocs", "mkdocs-material", "markdownify")},
-    }
+def publish(*, full=False, progress=None, wait=True, state=None):
+    """Publish what is live. Incremental unless ``full``. Raises ExportError, BuildError or
+    VerificationError (the site stays as it was). ``state``: what this worker kept from earlier
+    publishes (default: the process's, state.current())."""
+    from cms.core.models import SiteSettings  # cms.core.models imports cms.publish.protocol
 
-
-def publish(*, full=False, progress=None, wait=True):
-    """Publish what is live. Incremental unless ``full``. Raises VerificationError/BuildError."""
-    from cms.core.models import SiteSettings
-
+    state = state or current()
     progress = progress or (lambda stage, done=None, total=None: None)
     started = time.monotonic()
+    content_dir = Path(settings.KEPU_CONTENT_DIR)
     with fsutil.readable_umask(), publish_lock(wait=wait):  # files 0644, folders 0755 (fsutil)
         swap.cleanup()
         checkpoint("start")
-        progress("export")
-        content_dir = Path(settings.KEPU_CONTENT_DIR)
-        exported = export.export(content_dir, checkpoint=checkpoint, progress=progress)
-        checkpoint("exported")
-        new = exported.manifest
-
         site = SiteSettings.load()
-        build_id = swap.new_build_id()
-        staging = swap.staging_dir(build_id)
-        config = build.mkdocs_config(
-            site=site, content_dir=content_dir.resolve(), site_dir=staging / "site", nav=new["nav"]
-        )
-        new["inputs"] = _inputs(config)
+        out = export(content_dir, site, state, progress=progress)  # ✂ export-write, after each file written
+        checkpoint("exported")
+        new = out.manifest
 
-        live = swap.live_build()
-        live_dir = swap.builds_dir() / live if live else None
-        old = manifest.read_manifest(live_dir / "manifest.json") if live else None
-        changes = manifest.diff(old, new)
-        if not full and old == new:
-            return PublishResult(
-                None, changes, len(exported.written), len(exported.deleted), time.monotonic() - started, up_to_date=True
-            )
+        build_id = swap.new_build_id()
+        config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(),
+                                     site_dir=swap.staging_dir(build_id) / "site", nav=new["nav"])
+        new["inputs"] = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
+        live = swap.live()
+        changes = manifest.diff(live and live.manifest, new)
+        if not full and live and live.manifest == new:
+            return PublishResult(None, changes, len(out.written), len(out.deleted), time.monotonic() - started,
+                                 up_to_date=True)
 
         # Incremental unless asked otherwise or anything besides content changed (theme, settings,
-        # navigation, tool versions): start from the live build, minus the outputs of what changed.
-        incremental = not full and old is not None and old.get("inputs") == new["inputs"]
-        # When pages were only edited or added, they go live first with the live search index, and
-        # the index follows in a second build a few seconds later: it still holds approved text, and
-        # a new page is simply not found for that moment. A removed page leaves the index at once.
-        search_later = (incremental and not changes.removed and bool(changes.added or changes.changed)
-                        and not old.get("search_pending"))
-        if incremental:
-            progress("copy")
-            _incremental_staging(staging, live_dir, old, new, search_later)
-            checkpoint("copied")
-        else:
-            staging.mkdir(parents=True)
-        build.write_config(staging / "mkdocs.yml", config)
+        # navigation, tool versions). Pages only edited or added go live before their search index;
+        # a removed page leaves the index at once.
+        incremental = not full and live is not None and live.manifest.get("inputs") == new["inputs"]
+        index_later = (incremental and not changes.removed and bool(changes.added or changes.changed)
+                       and not live.manifest.get("search_pending"))
+        progress("copy")
+        stage = staging.prepare(build_id, live=live, new=new, incremental=incremental, keep_live_index=index_later)
+        checkpoint("copied")
+        build.write_config(stage / "mkdocs.yml", config)
         progress("build")
-        warnings = build.run_mkdocs(staging / "mkdocs.yml", source_date_epoch=0, dirty=incremental)
-        if not search_later:
-            search.build_index(staging / "site", content_dir, new, progress=progress)
+        warnings = build.run_mkdocs(stage / "mkdocs.yml", source_date_epoch=0, dirty=incremental,
+                                    template_cache=swap.builds_dir() / ".template-cache")
+        if not index_later:
+            search.build_index(stage / "site", content_dir, new, progress=progress, digests=state.records,
+                               previous=live and live.search_dir)
         checkpoint("built")
 
         progress("verify")
-        scans = {}
-        problems = verify.verify(
-            staging / "site",
-            new,
-            site_url=site.base_url,
-            scans_out=scans,
-            previous_scans=verify.read_scans(live_dir) if incremental else None,
-            search_pages=old["pages"] if search_later else None,
-        )
-        if problems:
-            swap.cleanup()
-            raise verify.VerificationError(problems)
-        manifest.write_manifest(staging / "manifest.json", {**new, "search_pending": True} if search_later else new)
+        checked = verify.verify(stage / "site", new, site_url=site.base_url,
+                                previous=state.scans.get(live.dir) if incremental else None,
+                                search_pages=live.manifest["pages"] if index_later else None)
+        if not checked.ok:
+            swap.discard(stage)
+            raise VerificationError(checked.problems)
+        manifest.write_manifest(stage / "manifest.json", {**new, "search_pending": True} if index_later else new)
         checkpoint("verified")
 
         progress("swap")
-        swap.promote(staging, build_id)
+        swap.promote(stage, build_id)
         checkpoint("promoted")
         swap.activate(build_id)
-        checkpoint("swapped")
-        # For the next build: what verification read. Once live (a build without it is verified whole).
-        verify.write_scans(swap.builds_dir() / build_id, scans)
-        if search_later:
-            build_id = update_search(build_id, content_dir, new, progress=progress)
+        checkpoint("swapped")  # the pages are live; with index_later, their index is not yet
+        state.scans.keep(swap.builds_dir() / build_id, checked.scans)  # once live (else verified whole)
+        if index_later:
+            build_id = publish_index(swap.live(), new, state, progress=progress)
         swap.cleanup(spare=incremental)
         post_publish_error = after_publish(build_id)
-        _settle()
-        return PublishResult(
-            build_id,
-            changes,
-            len(exported.written),
-            len(exported.deleted),
-            time.monotonic() - started,
-            incremental=incremental,
-            warnings=warnings,
-            post_publish_error=post_publish_error,
-        )
+        state.settle()
+        return PublishResult(build_id, changes, len(out.written), len(out.deleted), time.monotonic() - started,
+                             incremental=incremental, warnings=warnings, post_publish_error=post_publish_error)
 
 
-def _settle():
-    """What a publish worker keeps for the next publish (rendered documents, scans, search digests)
-    is large and lives long. Collect once, then freeze it out of the cyclic garbage collector's way:
-    its full passes over it cost 0.5 s of a one-page publish at 10,000 pieces."""
-    gc.collect()
-    gc.freeze()
+def export(content_dir, site, state, *, progress=None):
+    """plan → render → generate → write: the public pages as files in ``content_dir``; returns
+    write.Written (the content manifest, what was written and deleted)."""
+    progress = progress or (lambda stage, done=None, total=None: None)
+    progress("export")
+    with translation.override(settings.LANGUAGE_CODE):  # page type names are lazy translations
+        todo = plan.plan(state.renders)  # ExportError: reserved or shared paths
+        rendered = render.render(todo, state.renders, progress=progress) if todo else render.Rendered({}, {})
+        generated = generate.generate(rendered.documents, site_name=site.site_name, base_url=site.base_url,
+                                      description=site.description)
+    return write.write(content_dir, rendered.documents, generated, rendered.assets, state.written,
+                       checkpoint=checkpoint, progress=progress)
 
 
-def _incremental_staging(staging, live_dir, old, new, search_later):
-    """The live build minus the outputs of what changed, at ``staging``: the spare build brought up
-    to date in place when there is one (no copy), else a hard-linked copy of the live build."""
-    spare = swap.take_spare(staging)
-    if spare is not None and spare.get("inputs") == new["inputs"]:
-        fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(spare, new))
-        if search_later:  # this build keeps the live index, which is not the spare's
-            search.mirror(live_dir / "site" / search.SEARCH_DIR, staging / "site" / search.SEARCH_DIR)
-        return
-    if spare is not None:
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    fsutil.link_tree(live_dir / "site", staging / "site")
-    fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(old, new))
-
-
-def update_search(live_id, content_dir, new, *, progress):
-    """The second build of a publish whose pages went live first: the live build with the search
-    index of its pages, verified and swapped in. Returns its id. Killed before the swap, the live
-    build's manifest still says ``search_pending`` and the next publish builds the index."""
+def publish_index(live, new, state, *, progress):
+    """The second build of a publish whose pages went live first: the live build (``live``) with
+    the search index of its pages, verified and swapped in. Returns its id. Killed before the swap,
+    the live build's manifest still says ``search_pending`` and the next publish builds the index."""
     progress("search")
     build_id = swap.new_build_id()
-    staging = swap.staging_dir(build_id)
-    live_dir = swap.builds_dir() / live_id
-    staging.mkdir(parents=True)
-    fsutil.link_tree(live_dir / "site", staging / "site")
-    os.link(live_dir / "mkdocs.yml", staging / "mkdocs.yml")
-    search.build_index(staging / "site", content_dir, new, previous=live_dir / "site" / search.SEARCH_DIR,
-                       progress=progress)
+    stage = staging.prepare_index(build_id, live)
+    search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
+                       progress=progress, digests=state.records)
     checkpoint("search-built")
-    problems = search.verify(staging / "site", [search.page_url(path) for path in new["pages"]])
+    problems = search.verify(stage / "site", [paths.page_url(path) for path in new["pages"]])
     if problems:
-        swap.cleanup()
-        raise verify.VerificationError(problems)
-    manifest.write_manifest(staging / "manifest.json", new)
-    swap.promote(staging, build_id)
-    verify.share_scans(swap.builds_dir() / build_id, live_dir)  # the pages are the very same files
+        swap.discard(stage)
+        raise VerificationError(problems)
+    manifest.write_manifest(stage / "manifest.json", new)
+    swap.promote(stage, build_id)
+    state.scans.share(swap.builds_dir() / build_id, live.dir)  # the pages are the very same files
     swap.activate(build_id)
     checkpoint("search-swapped")
-    swap.retire(live_id)  # the pages' build was a step of this publish, not one to roll back to
+    swap.retire(live.id)  # the pages' build was a step of this publish, not one to roll back to
     return build_id
 
 

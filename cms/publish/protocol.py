@@ -26,16 +26,18 @@ class Document:
 class Publishable:
     """Mixin for page models that render themselves as one public document.
 
-    ``to_document(context)`` receives an :class:`cms.publish.export.ExportContext`, which offers
-    helpers for paths, links, rich text, images and files, and must return a :class:`Document`.
-    Rendering must be deterministic: the same live revision gives the same document.
+    ``to_document(context)`` receives a :class:`cms.publish.context.RenderContext`, and may call
+    only its public methods: ``front_matter``, ``document``, ``richtext``, ``plain``,
+    ``external_link``, ``picture``, ``image_path``, ``image``, ``file``, ``url``, ``parent`` and
+    ``ancestor``. It must return a :class:`Document` (``context.document(...)``). Rendering must be
+    deterministic: the same live revision gives the same document.
 
-    Front matter the theme reads besides the common fields (see ``ExportContext.front_matter``):
+    Front matter the theme reads besides the common fields (see ``RenderContext.front_matter``):
     ``structured_data``, a list of schema.org JSON-LD objects (dicts of plain text) printed as
     ``<script type="application/ld+json">`` in the page's head (an Event, a ClaimReview …).
 
     ``export_prefetch`` names the relations ``to_document`` reads (Django ``prefetch_related``
-    lookups): the exporter fetches them for all pages of the type in one query each, instead of
+    lookups): the render step fetches them for all pages of the type in one query each, instead of
     one query per page. ``to_document`` then reads them with ``.all()``.
     """
 

@@ -16,13 +16,8 @@ folder is named by a digest of its pages' content hashes, unchanged ones are kep
 from the live build. Each page's record (its text and what a result shows) is cached by the content
 hash of its document, so an unchanged page is not read or tokenised again.
 
-Why not Pagefind fed the same pairs as custom records (measured, bench/search_recall.py at commit
-6435316): its word index comes in chunks of 20,000 word positions (about 32 KB gzipped), and a
-query loads one chunk per pair per index: 247 KB a query at 1,000 pages in 2 indexes, 2.5 MB at
-10,000 pages in 32 indexes of at most 500 (one index for 10,000 would need about 9 GB to build,
-0.9 MB a page). Its prefix
-search also misses a one-character query where the character only ends a run (有钱 in 没有钱。:
-10.6 % of (character, page) pairs in the test corpus) unless each run's last character is indexed.
+Why not Pagefind fed the same pairs as custom records: a query would download megabytes at 10,000
+pages, and its prefix search misses some one-character queries (bench/README, "Measurements").
 
 Layout of search/ (files are never rewritten in place: the build folder may hold hard links into
 the live build, so new folders are written under a temporary name and renamed into place; files
@@ -54,7 +49,7 @@ import yaml
 from cms.core.search import HAN_RUN, han_bigrams
 
 from . import fsutil
-from .export import canonical_of
+from .paths import page_url
 
 SEARCH_DIR = "search"
 SHARDS_FILE = "shards.json"
@@ -70,11 +65,6 @@ SHARD_TARGET = 2000
 TITLE_WEIGHT = 5
 _WORD = re.compile(r"\w+")
 _HAN_CHAR = re.compile(HAN_RUN.pattern.removesuffix("+"))  # one Han character
-
-
-def mkdocs_plugins():
-    """MkDocs plugins for search: none. Material's own search (lunr) is replaced by this module."""
-    return []
 
 
 # Text and terms -----------------------------------------------------------------------------------
@@ -151,19 +141,12 @@ def term_hash(term):
     return value
 
 
-def page_url(doc_path):
-    """Site-relative directory URL of a document path (``a/b.md`` → ``a/b/``, ``index.md`` → ``""``)."""
-    return canonical_of(doc_path)[1:]
-
-
-_RECORD_DIGESTS = {}  # document sha256 → digest of its record, for the life of the process
-
-
 class RecordCache:
     """Records by the sha256 of their document, so an unchanged page is never read or tokenised again."""
 
-    def __init__(self, root):
+    def __init__(self, root, digests=None):
         self.root = Path(root) if root else None
+        self.digests = {} if digests is None else digests  # document sha256 → digest of its record
 
     def _path(self, sha):
         return self.root / sha[:2] / f"{sha}.json"
@@ -183,16 +166,16 @@ class RecordCache:
         return record
 
     def digest(self, sha, load):
-        """A digest of the record of the document with this sha256 (remembered for the process)."""
-        if sha not in _RECORD_DIGESTS:
+        """A digest of the record of the document with this sha256 (remembered in ``digests``)."""
+        if sha not in self.digests:
             record = json.dumps(self.get(sha, load), ensure_ascii=False, sort_keys=True).encode("utf-8")
-            _RECORD_DIGESTS[sha] = hashlib.sha256(record).hexdigest()[:16]
-        return _RECORD_DIGESTS[sha]
+            self.digests[sha] = hashlib.sha256(record).hexdigest()[:16]
+        return self.digests[sha]
 
     def prune(self, keep):
         """Forget records of documents no longer published."""
-        for sha in set(_RECORD_DIGESTS) - set(keep):
-            del _RECORD_DIGESTS[sha]
+        for sha in set(self.digests) - set(keep):
+            del self.digests[sha]
         if self.root is None or not self.root.is_dir():
             return
         for path in self.root.glob("*/*.json"):
@@ -367,19 +350,6 @@ def mirror(source, target):
         os.link(source / SHARDS_FILE, target / SHARDS_FILE)
 
 
-def _live_search_dir(site_dir):
-    """The live build's search folder, whose unchanged shards this build can reuse."""
-    try:
-        from . import swap
-
-        live = Path(os.path.realpath(swap.site_link())) / SEARCH_DIR
-    except Exception:  # no Django settings (benchmarks) …
-        return None
-    if live.is_dir() and os.path.realpath(live) != os.path.realpath(Path(site_dir) / SEARCH_DIR):
-        return live
-    return None
-
-
 def _default_cache_dir():
     try:
         from django.conf import settings
@@ -396,18 +366,20 @@ def _remove(path):
         path.unlink(missing_ok=True)
 
 
-def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET):
+def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET,
+                digests=None):
     """Write the search index of ``manifest["pages"]`` under ``site_dir/search/``.
 
-    ``previous``: an earlier build's search folder to take unchanged shards from (default: the live
-    site's). Returns counts: pages, shards, and how many shards were built, linked or kept.
+    ``previous``: an earlier build's search folder to take unchanged shards from (if any).
+    ``digests``: {document sha256: record digest} a long-lived caller keeps between builds.
+    Returns counts: pages, shards, and how many shards were built, linked or kept.
     """
     progress = progress or (lambda stage, done=None, total=None: None)
     site_dir, content_dir = Path(site_dir), Path(content_dir)
     search_dir = site_dir / SEARCH_DIR
     fsutil.make_dir(search_dir, exist_ok=True)
-    previous = Path(previous) if previous else _live_search_dir(site_dir)
-    cache = RecordCache(cache_dir if cache_dir is not None else _default_cache_dir())
+    previous = Path(previous) if previous else None
+    cache = RecordCache(cache_dir if cache_dir is not None else _default_cache_dir(), digests)
     pages = manifest.get("pages", {})
     plan = plan_shards({
         path: (entry["sha256"], cache.digest(entry["sha256"], lambda path=path: (content_dir / path).read_bytes()))

@@ -11,11 +11,13 @@ import os
 import secrets
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
 from . import fsutil, manifest
+from .search import SEARCH_DIR
 
 
 def builds_dir():
@@ -59,6 +61,33 @@ def live_build():
     return None
 
 
+@dataclass(frozen=True)
+class Build:
+    """A complete build: its id, its folder and the manifest it was built from."""
+
+    id: str
+    dir: Path
+    manifest: dict
+
+    @property
+    def search_dir(self):
+        return self.dir / "site" / SEARCH_DIR
+
+
+def live():
+    """The live build, or None (none yet, or one without a readable manifest)."""
+    build_id = live_build()
+    if build_id is None:
+        return None
+    found = manifest.read_manifest(builds_dir() / build_id / "manifest.json")
+    return Build(build_id, builds_dir() / build_id, found) if found is not None else None
+
+
+def discard(staging):
+    """Remove a staging folder that will not go live."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 def promote(staging, build_id):
     """Turn a verified staging folder into a complete build (an atomic rename)."""
     final = builds_dir() / build_id
@@ -90,7 +119,7 @@ SPARE = ".spare-"
 def retire(build_id):
     """Keep a build that was a step of a publish (its pages, before their search index) as the
     spare: the next publish brings it up to date in place instead of copying the live build
-    (at 10,000 pages a copy is 10,000 folders and 33,000 links: 2–4 s)."""
+    (bench/README, "Measurements")."""
     if build_id != live_build():
         for path in builds_dir().glob(f"{SPARE}*"):
             shutil.rmtree(path, ignore_errors=True)

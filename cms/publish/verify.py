@@ -18,28 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.db.models import Q
-from django.utils import timezone
 from lxml import etree
 from lxml import html as lxml_html
-from wagtail.models import Page
 
 from cms.moderation.sanitiser import url_scheme
 
-from . import fsutil, search, theme_scripts
-from .manifest import output_path
+from . import fsutil, pages, search, theme_scripts
+from .errors import VerificationError  # noqa: F401 (also importable from here)
+from .paths import output_path, page_url
 
 ALLOWED_EXTRA_HTML = {"404.html"} | search.EXTRA_HTML
 _URL_ATTRS = {"href", "src", "poster", "data"}
 # Elements whose URL the browser fetches by itself (as opposed to links a reader may follow).
 _FETCHED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
             ("audio", "src"), ("video", "poster"), ("embed", "src"), ("object", "data")}
-
-
-class VerificationError(Exception):
-    def __init__(self, problems):
-        self.problems = problems
-        super().__init__("；".join(problems[:10]) + (f"；……共 {len(problems)} 个问题" if len(problems) > 10 else ""))
 
 
 # The elements verification reads (``_URL_ATTRS``, srcset, kepu: meta), selected in C, in document order.
@@ -205,14 +197,7 @@ def _live_problems(manifest):
     newer one queued follows. (Refusing it would keep the site from ever updating while editors publish
     more often than a build takes.)"""
     entries = manifest.get("pages", {})
-    ids = {entry["page"] for entry in entries.values()}
-    now = timezone.now()
-    public = (
-        Page.objects.filter(pk__in=ids).live().public()
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .values_list("pk", "live_revision_id")
-    )
-    live = dict(public)
+    live = pages.live_revisions(entry["page"] for entry in entries.values())
     problems = []
     for path, entry in sorted(entries.items()):
         if entry["page"] not in live:
@@ -235,51 +220,64 @@ def _file_key(stat):
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
 
-_LAST = {}  # the scans this process last wrote: {"build": build id, "scans": …}
+class ScanStore:
+    """What verification read from each page of a build (scans.json beside its site/), so the next
+    build need not parse the pages it shares with it. The last scans kept stay in memory too: the
+    next publish of this process need not read them back (bench/README, "Measurements")."""
+
+    def __init__(self):
+        self.build, self.scans = None, None
+
+    def clear(self):
+        self.build, self.scans = None, None
+
+    def get(self, build_dir):
+        """The scans a build's verification saved (empty if none): {html path: entry}."""
+        build_dir = Path(build_dir)
+        if self.build == build_dir.name:
+            return self.scans
+        try:
+            return json.loads((build_dir / SCANS).read_text("utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+
+    def keep(self, build_dir, scans):
+        """Save a build's scans for the next build."""
+        fsutil.atomic_write(Path(build_dir) / SCANS, json.dumps(scans, ensure_ascii=False, sort_keys=True).encode())
+        self.build, self.scans = Path(build_dir).name, scans
+
+    def share(self, build_dir, from_build_dir):
+        """A build whose pages are the very files of another build (hard links) has its scans too."""
+        os.link(Path(from_build_dir) / SCANS, Path(build_dir) / SCANS)
+        if self.build == Path(from_build_dir).name:
+            self.build = Path(build_dir).name
 
 
-def read_scans(build_dir):
-    """The scans a build's verification saved (empty if none): {html path: entry}."""
-    build_dir = Path(build_dir)
-    if _LAST.get("build") == build_dir.name:
-        return _LAST["scans"]
-    try:
-        return json.loads((build_dir / SCANS).read_text("utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
+@dataclass(frozen=True)
+class Verification:
+    problems: list  # in Chinese, one line each; empty when the build may go live
+    scans: dict  # {html path: what was read from it}, for ScanStore.keep
+
+    @property
+    def ok(self):
+        return not self.problems
 
 
-def write_scans(build_dir, scans):
-    """Save a build's scans for the next build (and keep them in memory: the next publish of this
-    process need not read 40 MB of JSON back)."""
-    fsutil.atomic_write(Path(build_dir) / SCANS, json.dumps(scans, ensure_ascii=False, sort_keys=True).encode())
-    _LAST.update({"build": Path(build_dir).name, "scans": scans})
-
-
-def share_scans(build_dir, from_build_dir):
-    """A build whose pages are the very files of another build (hard links) has its scans too."""
-    os.link(Path(from_build_dir) / SCANS, Path(build_dir) / SCANS)
-    if _LAST.get("build") == Path(from_build_dir).name:
-        _LAST["build"] = Path(build_dir).name
-
-
-def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=None, scans_out=None,
-           search_pages=None):
-    """Return a list of problems (empty when the build may go live).
+def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None):
+    """Check a build against its manifest and the public pages now: a ``Verification``.
 
     ``search_pages``: the document paths the search index must hold, if not the manifest's pages
-    (a build whose index follows a moment later keeps the live index). ``previous_scans``: the
-    saved scans of the build this one was copied from (incremental); a
-    page that is still the very same file (hard link: same inode, size and time) is not parsed
-    again, only its links are checked against this build's files. ``scans_out``: a dict to fill
-    with this build's scans, for the next build.
+    (a build whose index follows a moment later keeps the live index). ``previous``: the saved
+    scans of the build this one was made from (incremental); a page that is still the very same
+    file (hard link: same inode, size and time) is not parsed again, only its links are checked
+    against this build's files.
     """
     site_dir = Path(site_dir)
-    previous_scans = previous_scans or {}
+    previous_scans = previous or {}
     allowed = Allowed.for_site(site_url)
     safe_key = allowed.digest()  # a saved scan counts only if it was checked against the same theme
     scripts = set()
-    scans = {} if scans_out is None else scans_out
+    scans = {}
     problems = [f"网页服务器读不到：{p}（文件应为 0644、文件夹 0755）" for p in fsutil.unreadable(site_dir)]
     expected = {}
     for path, entry in manifest.get("pages", {}).items():
@@ -329,10 +327,9 @@ def verify(site_dir, manifest, *, site_url="", check_live=True, previous_scans=N
     missing = sorted(set(expected) - set(built))
     problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
     indexed = manifest.get("pages", {}) if search_pages is None else search_pages
-    problems.extend(search.verify(site_dir, [search.page_url(path) for path in indexed]))
-    if check_live:
-        problems.extend(_live_problems(manifest))
-    return problems
+    problems.extend(search.verify(site_dir, [page_url(path) for path in indexed]))
+    problems.extend(_live_problems(manifest))
+    return Verification(problems, scans)
 
 
 def _link_targets(rel, urls, site_host, root_prefix):

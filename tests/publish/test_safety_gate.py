@@ -13,12 +13,12 @@ import pytest
 from lxml import html as lxml_html
 
 from cms.publish import build, fsutil, theme_scripts
+from cms.publish.errors import VerificationError
 from cms.publish.pipeline import publish
-from cms.publish.verify import VerificationError
 from cms.stories.models import StorySource
 from tests.browser import block_outside_requests, serve_folder
 from tests.conftest import make_story
-from tests.test_publish import folders, snapshot  # noqa: F401 (folders: a fixture)
+from tests.publish.trees import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 

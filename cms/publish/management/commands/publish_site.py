@@ -5,11 +5,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.publish.build import BuildError
-from cms.publish.export import ExportError
+from cms.publish.errors import BuildError, ExportError, VerificationError
 from cms.publish.lock import PublishLocked
 from cms.publish.models import PublishJob
-from cms.publish.verify import VerificationError
 
 STAGES = {"render": "渲染页面", "write": "写入 content/", "export": "导出", "build": "构建站点",
           "search": "搜索索引", "verify": "校验", "swap": "上线"}

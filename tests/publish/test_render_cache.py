@@ -1,15 +1,18 @@
-"""The exporter renders again only the pages whose inputs changed, and what it keeps is exact."""
+"""The render step renders again only the pages whose inputs changed, and what it keeps is exact."""
 
 import pytest
 from taggit.models import Tag
 
 from cms.columns.models import ColumnPage
 from cms.core.models import Institute
-from cms.publish import export
+from cms.publish import plan
+from cms.publish import render as render_step
 from cms.publish.protocol import Publishable
+from cms.publish.state import current
+from cms.publish.write import serialise
 from cms.stories.models import StoryPage
 from tests.conftest import make_image
-from tests.test_export_queries import add_pieces
+from tests.publish.scenarios import add_pieces
 
 
 @pytest.fixture
@@ -21,9 +24,9 @@ def site(settings, tmp_path, programme, institute):
     programme.add_child(instance=column)
     column.save_revision().publish()
     add_pieces(programme, column, institute, image, 3, start=1)
-    export.forget_rendered()
+    current().forget()
     yield
-    export.forget_rendered()
+    current().forget()
 
 
 @pytest.fixture
@@ -41,15 +44,16 @@ def rendered(monkeypatch):
 
     def render():
         calls.clear()
-        documents, context = export.render_documents()
-        texts = {path: export.serialise(d.meta, d.body) for path, d in documents.items()}
-        return set(calls), texts, sorted(context.assets)
+        cache = current().renders
+        rendered = render_step.render(plan.plan(cache), cache)
+        texts = {path: serialise(d.meta, d.body) for path, d in rendered.documents.items()}
+        return set(calls), texts, sorted(rendered.assets)
 
     return render
 
 
 def cold(render):
-    export.forget_rendered()
+    current().forget()
     return render()
 
 

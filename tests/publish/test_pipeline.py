@@ -1,8 +1,6 @@
 """The publish step: live pages → content/ → a verified build swapped into site/."""
 
-import hashlib
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,42 +11,13 @@ from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Page, PageViewRestriction, Workflow, WorkflowTask
 
 from cms.publish import swap
+from cms.publish.errors import VerificationError
 from cms.publish.models import PublishJob
 from cms.publish.pipeline import publish
-from cms.publish.verify import VerificationError
 from tests.conftest import make_story
+from tests.publish.trees import site_file, site_text, snapshot
 
-
-@pytest.fixture(autouse=True)
-def folders(settings, tmp_path):
-    settings.KEPU_CONTENT_DIR = tmp_path / "content"
-    settings.KEPU_SITE_DIR = tmp_path / "site"
-    settings.KEPU_BUILDS_DIR = tmp_path / "builds"
-    return tmp_path
-
-
-def snapshot(root):
-    """{relative path: sha256} of every file under root (following the site/ link)."""
-    root = Path(os.path.realpath(root))
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
-    }
-
-
-def site_text(settings):
-    """All text the public can reach, except the theme's own assets."""
-    root = Path(os.path.realpath(settings.KEPU_SITE_DIR))
-    chunks = []
-    for path in sorted(root.rglob("*")):
-        public = path.suffix in (".html", ".json", ".xml") and "assets" not in path.relative_to(root).parts
-        if path.is_file() and public:
-            chunks.append(path.read_text("utf-8"))
-    return "\n".join(chunks)
-
-
-def site_file(settings, *parts):
-    return Path(settings.KEPU_SITE_DIR, *parts)
+pytestmark = pytest.mark.usefixtures("folders")
 
 
 def test_only_live_public_pages_reach_the_site(settings, programme, users):
@@ -210,9 +179,11 @@ def test_richtext_becomes_markdown_with_local_links(settings, programme):
         f'<a href="https://example.org/">站外</a></p><ul><li>一</li></ul><script>alert(1)</script>'
     )
     make_story(programme, title="来源", slug="source", body=[("paragraph", html)])
-    from cms.publish.export import export
+    from cms.core.models import SiteSettings
+    from cms.publish.pipeline import export
+    from cms.publish.state import current
 
-    export(settings.KEPU_CONTENT_DIR)
+    export(settings.KEPU_CONTENT_DIR, SiteSettings.load(), current())
     text = Path(settings.KEPU_CONTENT_DIR, "gezhi-lundao", "source.md").read_text()
     assert "## 小标题" in text
     assert "**粗体**与*斜体*，H<sub>2</sub>O，x<sup>2</sup>" in text
@@ -223,6 +194,54 @@ def test_richtext_becomes_markdown_with_local_links(settings, programme):
     assert "<script>" not in text
     front = yaml.safe_load(text.split("---\n")[1])  # JSON front matter, read as YAML like any generator does
     assert (front["kind"], front["programme"], front["canonical"]) == ("story", "gezhi-lundao", "/gezhi-lundao/source/")
+
+
+def test_verification_refuses_a_page_moved_out_of_the_site_during_the_build(settings, programme):
+    """Verification checks a build against the same public pages the export rendered: a page moved out
+    of the site while the build ran is no longer public, though it is still live."""
+    story = make_story(programme, title="移出站点", slug="moved-out")
+    publish()
+    live_build = swap.live_build()
+    story.body = [("paragraph", "<p>第二版。</p>")]
+    story.save_revision().publish()
+    outside = Page.get_first_root_node().add_child(instance=Page(title="站外", slug="outside"))
+
+    def move_out(stage, done=None, total=None):
+        if stage == "verify":
+            Page.objects.get(pk=story.pk).move(outside, pos="last-child")
+
+    with pytest.raises(VerificationError, match="moved-out.md 对应的页面已不再公开"):
+        publish(progress=move_out)
+    assert swap.live_build() == live_build
+
+
+def test_forgetting_what_a_worker_kept_renders_and_verifies_everything_again(settings, home, programme,
+                                                                            monkeypatch):
+    from cms.publish import verify
+    from cms.publish.protocol import Publishable
+    from cms.publish.state import current
+
+    make_story(programme, title="忘记", slug="forget")
+    publish()
+    rendered, parsed = [], []
+    for cls in Publishable.__subclasses__():
+        monkeypatch.setattr(cls, "to_document", lambda self, context, original=cls.to_document: (
+            rendered.append(self.pk), original(self, context))[1])
+    scan = verify._scan_file
+    monkeypatch.setattr(verify, "_scan_file", lambda path, *args: (parsed.append(path), scan(path, *args))[1])
+    make_story(programme, title="又一篇", slug="another")
+    publish()
+    assert home.pk not in rendered  # it came from what the worker kept
+    pages = len(list(Path(settings.KEPU_SITE_DIR).rglob("*.html")))
+    assert 0 < len(parsed) < pages  # the pages that changed, not the others
+
+    rendered.clear()
+    state = current()
+    state.forget()
+    assert (state.renders.entries, state.written.files, state.records, state.scans.scans) == ({}, {}, {}, None)
+    make_story(programme, title="第三篇", slug="third")
+    publish()  # as a new worker's first publish (which still reuses the scans saved with the live build)
+    assert sorted(rendered) == sorted(Page.objects.live().exclude(depth=1).values_list("pk", flat=True))
 
 
 def test_verification_refuses_an_incomplete_search_index(settings, programme):
@@ -237,15 +256,15 @@ def test_verification_refuses_an_incomplete_search_index(settings, programme):
     copy = Path(settings.KEPU_BUILDS_DIR) / "copy"
     shutil.copytree(build / "site", copy)
     saved = manifest.read_manifest(build / "manifest.json")
-    assert verify.verify(copy, saved) == []
+    assert verify.verify(copy, saved).problems == []
 
     (pages,) = copy.glob("search/s/*/pages.json")
     pages.write_text(json.dumps([url for url in json.loads(pages.read_text()) if url != "gezhi-lundao/searchable/"]))
-    assert any("搜索索引不完整" in p for p in verify.verify(copy, saved))
+    assert any("搜索索引不完整" in p for p in verify.verify(copy, saved).problems)
 
     (copy / "gezhi-lundao" / "stray").mkdir()
     (copy / "gezhi-lundao" / "stray" / "index.html").write_text("<html></html>")
-    assert any("stray" in p and "不对应" in p for p in verify.verify(copy, saved))
+    assert any("stray" in p and "不对应" in p for p in verify.verify(copy, saved).problems)
 
 
 def test_two_publishes_never_run_over_each_other(settings, programme):
@@ -282,7 +301,7 @@ def test_text_reaches_the_site_as_text_never_as_html(settings, programme):
 def test_front_matter_reads_back_exactly_with_the_yaml_parsers_generators_use():
     """Front matter is written as JSON; every text an editor can enter must read back the same
     through PyYAML (MkDocs uses its C loader), including the characters YAML treats specially."""
-    from cms.publish.export import serialise
+    from cms.publish.write import serialise
     from tests.moderation.conftest import xss_vectors
 
     texts = [record.get("payload") or record.get("input") or json.dumps(record, ensure_ascii=False)

@@ -11,7 +11,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from wagtail.models import Page
 
 from cms.core.search import han_bigrams
@@ -19,9 +18,10 @@ from cms.publish import search
 from cms.publish.markdown_text import md_text
 from cms.publish.pipeline import publish
 from cms.stories.models import StoryPage
-from tests.browser import block_outside_requests
+from tests.browser import block_outside_requests, serve_folder
 from tests.conftest import make_story
-from tests.test_publish import folders  # noqa: F401 (content/, site/, builds/ in tmp_path)
+
+pytestmark = pytest.mark.usefixtures("folders")
 
 
 def live_site(settings):
@@ -164,9 +164,8 @@ def served(settings):
         server.server_close()
 
 
-def story_words(settings):
+def story_words(content):
     """{story URL: (a four-character Chinese word from its body, its title)}, from the exported documents."""
-    content = Path(settings.KEPU_CONTENT_DIR)
     words = {}
     for story in StoryPage.objects.live():
         path = next(content.rglob(f"{story.slug}.md"))
@@ -178,11 +177,15 @@ def story_words(settings):
     return words
 
 
-def test_sample_site_search_in_a_browser(db, settings, browser, served):
-    call_command("load_sample_content", verbosity=0)
-    publish()
-    base = served()
-    words = story_words(settings)
+def test_sample_site_search_in_a_browser(db, public_site, browser):
+    """The sample site as the run built it once (tests/public_site.py): its search index was built by
+    the second build of an approval's publish."""
+    with serve_folder(public_site.root) as base:
+        check_sample_site_search(public_site, base.rstrip("/"), browser)
+
+
+def check_sample_site_search(public_site, base, browser):
+    words = story_words(public_site.content)
     assert len(words) >= 20
 
     context = browser.new_context(viewport={"width": 360, "height": 780})
@@ -213,7 +216,7 @@ def test_sample_site_search_in_a_browser(db, settings, browser, served):
         assert all(page.evaluate("t => window.kepuSearch.termHash(t)", t) == search.term_hash(t) for t in terms)
 
     # Every story is found by a word from its body, and every page holding that word is found.
-    site = live_site(settings)
+    site = public_site.root
     texts = {
         "/" + url: search.record_text(json.loads(path.read_text("utf-8")))
         for url, path in ((json.loads(p.read_text())["url"], p) for p in site.glob("search/s/*/d/*.json"))

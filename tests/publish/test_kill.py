@@ -6,6 +6,7 @@ points are exact without any sleeps.
 """
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -15,38 +16,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from cms.publish.paths import output_path
+from tests.publish.scenarios import EDIT, SEED
 
-SEED = """
-from cms.core.models import HomePage
-from cms.programmes.models import ProgrammePage
-from cms.stories.models import StoryPage
-home = HomePage.objects.get()
-programme = ProgrammePage(title="格致论道", slug="gezhi-lundao", tagline="讲述科学的故事",
-                          introduction="<p>科学文化讲坛。</p>", home_order=1)
-home.add_child(instance=programme)
-programme.save_revision().publish()
-for number in range(3):
-    story = StoryPage(title=f"故事{number}", slug=f"story-{number}", scientist_name="钱学森", discipline="力学",
-                      summary="摘要", body=[("paragraph", f"<p>第一版正文{number}</p>")])
-    programme.add_child(instance=story)
-    story.save_revision().publish()
-"""
+ROOT = Path(__file__).resolve().parents[2]
 
-EDIT = """
-from cms.programmes.models import ProgrammePage
-from cms.stories.models import StoryPage
-story = StoryPage.objects.get(slug="story-0")
-story.body = [("paragraph", "<p>第二版正文</p>")]
-story.save_revision().publish()
-StoryPage.objects.get(slug="story-1").unpublish()
-new = StoryPage(title="新故事", slug="story-new", scientist_name="华罗庚", discipline="数学", summary="摘要",
-                body=[("paragraph", "<p>新的正文</p>")])
-ProgrammePage.objects.get().add_child(instance=new)
-new.save_revision().publish()
-"""
-
-STAGES = ["start", "export-write", "exported", "built", "verified", "promoted"]
+STAGES = ["start", "export-write", "exported", "copied", "built", "verified", "promoted"]
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +97,51 @@ def test_sigkill_at_every_stage_leaves_the_previous_site_whole(world):
     assert (site / "gezhi-lundao" / "story-new" / "index.html").is_file()
     assert not (site / "gezhi-lundao" / "story-1").exists()
     assert not list((folder / "builds").glob(".staging-*"))
+
+
+EDIT_ONLY = """
+from cms.stories.models import StoryPage
+story = StoryPage.objects.get(slug="story-2")
+story.body = [("paragraph", "<p>{text}</p>")]
+story.save_revision().publish()
+"""
+
+
+def live_manifest(folder):
+    return json.loads((Path(os.path.realpath(folder / "site")).parent / "manifest.json").read_text("utf-8"))
+
+
+def indexed(folder, text):
+    """Whether the live search index holds ``text`` in a page's record."""
+    return any(text in p.read_text("utf-8") for p in (folder / "site" / "search").glob("s/*/d/*.json"))
+
+
+def test_sigkill_between_the_pages_build_and_the_index_build_loses_nothing(world):
+    """An edit goes live in two builds: its pages first, then the search index. Killed between them
+    (after the pages' swap, or with the index built but not swapped), the pages build stays live and
+    whole, says its index is pending, and the next publish (a new process) brings the index up to
+    date: the site is then byte for byte what a full build makes."""
+    folder, env = world
+    manage(env, "publish_site", "--no-progress")
+    for stage in ["swapped", "search-built"]:
+        before = tree(folder)
+        text = f"停在{stage}之后的正文"
+        manage(env, "shell", "-c", EDIT_ONLY.format(text=text))
+
+        kill_at(env, folder, stage)
+        link, files = tree(folder)
+        assert link != before[0], stage  # the pages build went live
+        manifest = live_manifest(folder)
+        assert manifest["search_pending"] is True
+        assert {output_path(path) for path in manifest["pages"]} <= set(files)  # every page is there
+        assert text in (folder / "site" / "gezhi-lundao" / "story-2" / "index.html").read_text()
+        assert not indexed(folder, text)  # the index is still the last one, whole
+
+        done = manage(env, "publish_site", "--no-progress")
+        assert "已发布构建" in done.stdout, done.stdout
+        assert "search_pending" not in live_manifest(folder)
+        assert indexed(folder, text)
+        assert not list((folder / "builds").glob(".staging-*"))
+    incremental = tree(folder)[1]
+    manage(env, "publish_site", "--full", "--no-progress")
+    assert tree(folder)[1] == incremental

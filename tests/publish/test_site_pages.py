@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -34,12 +33,10 @@ from cms.integrity.models import IntegrityDocumentPage
 from cms.nominations.models import NoticePage
 from cms.programmes.models import ProgrammePage
 from cms.publish import verify
-from cms.publish.pipeline import publish
 from cms.resources.models import ContributionAreaPage, ResourcePage
 from cms.stories.models import StoryPage
 from tests.browser import block_outside_requests, serve_folder
-from tests.conftest import make_story
-from tests.public_site import sample_site
+from tests.public_site import FRESH_TITLE
 
 # The tests only read the built files and the sample rows the module fixture loaded; the mark
 # makes pytest-django create the test database before that fixture runs.
@@ -65,23 +62,10 @@ def hrefs(built, url, selector):
     return [site_path(url, a["href"]) for a in built.soup(url).select(selector)]
 
 
-FRESH_TITLE = "刚刚通过终审的故事"
-
-
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The sample content, loaded and published once for this module, then one more story approved
-    after all of it (in the last programme on the home page) and published as an editor's approval
-    is (incrementally); rolled back after the module."""
-    folder = tmp_path_factory.mktemp("public-site")
-    with django_db_blocker.unblock(), sample_site(folder) as built:
-        programme = ProgrammePage.objects.live().order_by("-home_order", "-path").first()
-        body = "<h2>早年求学</h2><p>他在上海读书。</p><h2>回到祖国</h2><p>1955 年。</p>"
-        story = make_story(programme, title=FRESH_TITLE, slug="gang-gang-tongguo", body=[("paragraph", body)])
-        publish()
-        built = replace(built, root=Path(os.path.realpath(folder / "site")))
-        built.url_of_page[story.pk] = "/" + programme.slug + "/" + story.slug + "/"
-        yield built
+def site(public_site):
+    """The sample site, built once per run (tests/public_site.py)."""
+    return public_site
 
 
 def test_story_page_shows_the_scientist(site):
@@ -446,7 +430,7 @@ def test_approved_institute_contributions_reach_the_site_and_drafts_do_not(site)
 
 # Quality gates ------------------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -799,9 +783,9 @@ def test_verification_refuses_a_file_the_web_server_cannot_read(site, tmp_path):
     manifest = json.loads((site.root.parent / "manifest.json").read_text("utf-8"))
     copy = tmp_path / "site"
     shutil.copytree(site.root, copy)
-    before = verify.verify(copy, manifest, site_url=site.base_url, check_live=False)
+    before = verify.verify(copy, manifest, site_url=site.base_url).problems
     os.chmod(copy / "gezhi-lundao" / "index.html", 0o600)
     os.chmod(copy / "search", 0o700)
-    problems = [p for p in verify.verify(copy, manifest, site_url=site.base_url, check_live=False) if p not in before]
+    problems = [p for p in verify.verify(copy, manifest, site_url=site.base_url).problems if p not in before]
     assert problems == ["网页服务器读不到：gezhi-lundao/index.html（文件应为 0644、文件夹 0755）",
                         "网页服务器读不到：search/（文件应为 0644、文件夹 0755）"], problems

@@ -10,9 +10,8 @@ from django.core.management import CommandError, call_command
 from cms.publish.models import PublishJob
 from tests.conftest import make_story
 from tests.deploy import site_tree
-from tests.test_publish import folders  # noqa: F401 (the fixture: content/, site/, builds/ in tmp_path)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("folders")]
 
 
 def publish():

@@ -10,7 +10,8 @@ import pytest
 from cms.publish import fsutil
 from cms.publish.pipeline import publish
 from tests.conftest import make_story
-from tests.test_publish import folders  # noqa: F401 (content/, site/, builds/ in tmp_path)
+
+pytestmark = pytest.mark.usefixtures("folders")
 
 
 def not_world_readable(root):

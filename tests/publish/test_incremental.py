@@ -15,25 +15,16 @@ import pytest
 from cms.publish import swap
 from cms.publish.pipeline import publish
 from tests.conftest import make_image, make_story
-from tests.test_publish import snapshot
+from tests.publish.trees import inodes, snapshot
 
 
 @pytest.fixture(autouse=True)
-def folders(settings, tmp_path):
-    settings.KEPU_CONTENT_DIR = tmp_path / "content"
-    settings.KEPU_SITE_DIR = tmp_path / "site"
-    settings.KEPU_BUILDS_DIR = tmp_path / "builds"
+def keep_all_builds(folders, settings):
     settings.KEPU_KEEP_BUILDS = 100
-    return tmp_path
 
 
 def build_site(build_id):
     return Path(swap.builds_dir()) / build_id / "site"
-
-
-def inodes(root):
-    root = Path(root)
-    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
 
 
 def publish_incrementally_and_compare():
@@ -121,26 +112,36 @@ def test_a_theme_change_rebuilds_everything(settings, programme, tmp_path):
     assert result.build_id and not result.incremental
 
 
-@pytest.mark.django_db
 def test_mkdocs_writes_never_reach_through_hard_links(tmp_path):
-    """The guard itself: while MkDocs runs, writing a hard-linked file makes a new file."""
-    from mkdocs import utils
+    """The plugin's guard on its own: an incremental (dirty) MkDocs build over a site folder whose every
+    file is a hard link of another build's writes new files, and the other build keeps its bytes."""
+    from types import SimpleNamespace
 
-    from cms.publish.build import replace_on_write
+    from cms.publish import build, fsutil
 
-    live = tmp_path / "live.html"
-    live.write_bytes(b"old")
-    staged = tmp_path / "staged.html"
-    os.link(live, staged)
-    copied = tmp_path / "copy.css"
-    source = tmp_path / "source.css"
-    source.write_bytes(b"new css")
-    os.link(live, copied)
-    with replace_on_write():
-        utils.write_file(b"new", str(staged))
-        utils.copy_file(str(source), str(copied))
-    assert live.read_bytes() == b"old"
-    assert staged.read_bytes() == b"new" and copied.read_bytes() == b"new css"
+    docs = tmp_path / "docs"
+    (docs / "media").mkdir(parents=True)
+    (docs / "index.md").write_text('---\n{"title": "首页", "kind": "home"}\n---\n\n第一版。\n', "utf-8")
+    (docs / "media" / "note.txt").write_text("第一版附件", "utf-8")
+    site = SimpleNamespace(site_name="测试", base_url="https://kepu.example.org/", description="", copyright="")
+
+    def build_into(name, dirty=False):
+        config = build.mkdocs_config(site=site, content_dir=docs, site_dir=tmp_path / name / "site", nav=[])
+        build.write_config(tmp_path / name / "mkdocs.yml", config)
+        build.run_mkdocs(tmp_path / name / "mkdocs.yml", source_date_epoch=0, dirty=dirty)
+        return tmp_path / name / "site"
+
+    (tmp_path / "live").mkdir()
+    live = build_into("live")
+    before = snapshot(live)
+    fsutil.link_tree(live, tmp_path / "next" / "site")
+    (docs / "index.md").write_text('---\n{"title": "首页", "kind": "home"}\n---\n\n第二版。\n', "utf-8")
+    (docs / "media" / "note.txt").write_text("第二版附件", "utf-8")
+    after = build_into("next", dirty=True)
+    assert snapshot(live) == before
+    assert "第二版。" in (after / "index.html").read_text("utf-8")
+    assert (after / "media" / "note.txt").read_text("utf-8") == "第二版附件"
+    assert (after / "404.html").stat().st_ino != (live / "404.html").stat().st_ino
 
 
 def indexed_text(site):
@@ -158,15 +159,15 @@ def test_edited_pages_go_live_first_and_their_search_index_follows(programme, mo
     story.save_revision().publish()
 
     seen = {}
-    update_search = pipeline.update_search
+    publish_index = pipeline.publish_index
 
-    def between_the_two_swaps(live_id, *args, **kwargs):
+    def between_the_two_swaps(live, *args, **kwargs):
         site = Path(os.path.realpath(swap.site_link()))
         seen["page"] = (site / "gezhi-lundao" / "li-siguang" / "index.html").read_text("utf-8")
         seen["index"] = indexed_text(site)
-        return update_search(live_id, *args, **kwargs)
+        return publish_index(live, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "update_search", between_the_two_swaps)
+    monkeypatch.setattr(pipeline, "publish_index", between_the_two_swaps)
     result = publish()
     assert "冰川遗迹" in seen["page"] and "冰川遗迹" not in seen["index"]  # the page was live first
     assert "冰川遗迹" in indexed_text(build_site(result.build_id))  # then the index

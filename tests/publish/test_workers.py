@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 
 from cms.publish import pipeline
-from cms.publish.verify import VerificationError
+from cms.publish.errors import VerificationError
 from cms.stories.models import StoryPage
 from tests.conftest import make_story
 from tests.deploy import Deployment, site_tree, wait_for
-from tests.test_publish import folders  # noqa: F401 (the fixture: content/, site/, builds/ in tmp_path)
-from tests.test_publish_kill import EDIT, SEED
+from tests.publish.scenarios import EDIT, SEED
+
+pytestmark = pytest.mark.usefixtures("folders")
 
 LATE_STORY = """
 from cms.programmes.models import ProgrammePage

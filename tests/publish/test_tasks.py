@@ -15,12 +15,7 @@ from cms.publish.models import INTERRUPTED, PublishJob
 from tests.conftest import make_story
 from tests.deploy import wait_for
 
-
-@pytest.fixture(autouse=True)
-def folders(settings, tmp_path):
-    settings.KEPU_CONTENT_DIR = tmp_path / "content"
-    settings.KEPU_SITE_DIR = tmp_path / "site"
-    settings.KEPU_BUILDS_DIR = tmp_path / "builds"
+pytestmark = pytest.mark.usefixtures("folders")
 
 
 def run_worker():

@@ -1,0 +1,251 @@
+"""The API page types render themselves through: ``Publishable.to_document(context)``.
+
+A ``RenderContext`` is made once per publish. For each page the render step calls ``begin(path)``
+and then the page type's ``to_document``, which may call only the public methods below (paths,
+links, rich text, images, files, front matter). Everything a document reads through them is
+recorded in a ``Uses``, so the render cache knows when to render it again.
+"""
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from cms.moderation.sanitiser import url_scheme
+
+from . import fsutil
+from .markdown_text import md_link, md_text, md_url
+from .paths import canonical_of, relative, safe_name
+from .protocol import Document
+from .richtext import richtext_to_markdown
+
+IMAGE_WIDTHS = (480, 960, 1440)
+
+
+@dataclass
+class Uses:
+    """What one document read through the context."""
+
+    # {("page", pk): (path, row signature)} and {(model label, pk): fingerprint}
+    reads: dict = field(default_factory=dict)
+    # {asset path: (model label, pk, rendition spec or None)}
+    assets: dict = field(default_factory=dict)
+
+
+def fingerprint(obj):
+    """A digest of every stored field of a model instance (None for None)."""
+    if obj is None:
+        return None
+    digest = hashlib.sha1(type(obj).__name__.encode())
+    for model_field in obj._meta.concrete_fields:
+        digest.update(b"\x1f" + str(model_field.value_to_string(obj)).encode())
+    return digest.hexdigest()
+
+
+def asset_writer(obj, spec):
+    """A callable writing an asset's bytes to a path: an image rendition (``spec``) or a document."""
+    def write(target):
+        source_file = obj.get_rendition(spec).file if spec else obj.file
+        with source_file.open("rb") as source:
+            fsutil.atomic_write(target, source.read())
+    return write
+
+
+def local_date(value):
+    return timezone.localtime(value).date().isoformat() if value else None
+
+
+def local_time(value):
+    """``2026-11-30T12:05:09+08:00``: the site's time zone (Asia/Shanghai), to the second."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+class RenderContext:
+    """What a page type gets to render itself: paths, links, rich text, images, files."""
+
+    def __init__(self, *, root, paths, rows, pages=None):
+        self.root = root
+        self.paths = paths  # page id → document path, every public page
+        self.rows = rows  # page id → PageRow
+        self.by_tree_path = {row.path: row for row in rows.values()}
+        self.pages = pages if pages is not None else {}  # page id → specific page, those loaded so far
+        self.assets = {}  # content path → writer, for every document of this publish
+        self.current_path = ""
+        self.uses = Uses()
+
+    # For the render step ------------------------------------------------------------------------
+    def begin(self, path):
+        """Start the document at ``path``: what it reads from now on is recorded afresh."""
+        self.current_path, self.uses = path, Uses()
+        return self.uses
+
+    def page_state(self, page_id):
+        """(path, row signature) of a page as published now; (None, None) for a page that is not."""
+        row = self.rows.get(page_id)
+        return (self.paths.get(page_id), row.signature if row else None)
+
+    def record_page(self, page_id):
+        """Record that the current document depends on another page: its path and its content."""
+        self.uses.reads[("page", page_id)] = self.page_state(page_id)
+
+    def record_object(self, obj):
+        """Record that the current document depends on an object (an image, a snippet …)."""
+        self.uses.reads[(obj._meta.label_lower, obj.pk)] = fingerprint(obj)
+
+    def _specific(self, row):
+        """The specific page of a public row (loaded once per publish)."""
+        if row.pk not in self.pages:
+            self.pages[row.pk] = Page.objects.get(pk=row.pk).specific
+        return self.pages[row.pk]
+
+    def _asset_link(self, content_path):
+        return relative(self.current_path, content_path)
+
+    def _add_asset(self, path, obj, spec):
+        self.assets[path] = asset_writer(obj, spec)
+        self.uses.assets[path] = (obj._meta.label_lower, obj.pk, spec)
+
+    def _renditions(self, image, widths=IMAGE_WIDTHS):
+        """[(content path, width, height)] of responsive WebP renditions; registers them for export."""
+        file_hash = image.get_file_hash()[:12]
+        self.record_object(image)
+        original_width, original_height = image.width, image.height
+        sizes, seen = [], set()
+        for width in widths:
+            actual = min(width, original_width)
+            if actual in seen:
+                continue
+            seen.add(actual)
+            height = max(1, round(original_height * actual / original_width))
+            path = f"media/images/{image.pk}-{file_hash}-w{actual}.webp"
+            self._add_asset(path, image, f"width-{actual}|format-webp")
+            sizes.append((path, actual, height))
+        return sizes
+
+    # Pages ---------------------------------------------------------------------------------------
+    def parent(self, page):
+        """The published parent page (specific)."""
+        parent = self.by_tree_path.get(page.path[: -page.steplen])
+        if parent is None:
+            return page.get_parent().specific
+        self.record_page(parent.pk)
+        return self._specific(parent)
+
+    def ancestor(self, page, model):
+        """The nearest published ancestor that is a ``model`` (e.g. the programme)."""
+        for end in range(len(page.path) - page.steplen, 0, -page.steplen):
+            ancestor = self.by_tree_path.get(page.path[:end])
+            if ancestor is not None and issubclass(ancestor.specific_class, model):
+                self.record_page(ancestor.pk)
+                return self._specific(ancestor)
+        return model.objects.ancestor_of(page).first()
+
+    def url(self, page):
+        """The public URL path (``/programme/slug/``) of another published page, or None if it is not public."""
+        if page is None:
+            return None
+        self.record_page(page.pk)
+        target = self.paths.get(page.pk)
+        return canonical_of(target) if target else None
+
+    # Front matter and the document -----------------------------------------------------------------
+    def front_matter(self, page, *, kind, description="", programme=None, tags=(), authors=(), image=None,
+                     **extra):
+        meta = {
+            "title": page.title,
+            "description": " ".join((description or page.search_description or "").split()),
+            "kind": kind,
+        }
+        if programme is not None:
+            meta["programme"] = programme.slug
+            meta["programme_title"] = programme.title
+        meta["date"] = local_date(page.first_published_at)
+        if page.first_published_at:  # when it went live: 最新内容 and the feeds, newest first
+            meta["published"] = local_time(page.first_published_at)
+        meta["updated"] = local_date(page.last_published_at)
+        meta["tags"] = sorted({str(t) for t in tags})
+        meta["authors"] = list(authors)
+        meta["canonical"] = canonical_of(self.current_path)
+        if image:
+            meta["image"] = image
+        meta.update(extra)
+        return meta
+
+    def document(self, page, meta, body):
+        return Document(path=self.current_path, meta=meta, body=body)
+
+    # Text ----------------------------------------------------------------------------------------
+    def richtext(self, html):
+        def page_link(page_id):
+            self.record_page(page_id)
+            target = self.paths.get(page_id)
+            return relative(self.current_path, target) if target else None
+
+        def document_link(doc_id):
+            document = get_document_model().objects.filter(pk=doc_id).first()
+            self.uses.reads[(get_document_model()._meta.label_lower, doc_id)] = fingerprint(document)
+            return self.file(document) if document else None
+
+        def image(image_id, alt, _format):
+            img = get_image_model().objects.filter(pk=image_id).first()
+            self.uses.reads[(get_image_model()._meta.label_lower, image_id)] = fingerprint(img)
+            return self.image(img, alt) if img else ""
+
+        def media(url):
+            return md_link(url, url) if url_scheme(url) in ("http", "https") else ""
+
+        return richtext_to_markdown(html, page_link=page_link, document_link=document_link, image=image, media=media)
+
+    def plain(self, text):
+        """Plain text (a quote, a caption) as Markdown that shows exactly that text: no HTML, no markup."""
+        return md_text(text)
+
+    def external_link(self, text, url):
+        """A Markdown link from CMS text and a URL from the CMS (just the text if the URL may not be linked)."""
+        return md_link(text, url)
+
+    # Images and files ------------------------------------------------------------------------------
+    def picture(self, image, alt="", widths=IMAGE_WIDTHS, default=960):
+        """Plain data for a responsive image in front matter (templates lay it out).
+
+        ``{src, width, height, alt, srcset: [{src, width}]}``; paths are relative to content/.
+        """
+        renditions = self._renditions(image, widths=widths)
+        fitting = [r for r in renditions if r[1] <= default] or renditions[:1]
+        src, width, height = fitting[-1]
+        return {"src": src, "width": width, "height": height, "alt": " ".join((alt or "").split()),
+                "srcset": [{"src": p, "width": w} for p, w, _ in renditions]}
+
+    def image_path(self, image, width=960):
+        """One rendition's content path, e.g. for front matter ``image``."""
+        return self._renditions(image, widths=(width,))[0][0]
+
+    def image(self, image, alt, caption="", credit=""):
+        """Markdown for a responsive figure (attr_list + md_in_html; srcset relative to this document)."""
+        renditions = self._renditions(image)
+        default = renditions[min(1, len(renditions) - 1)]
+        srcset = ", ".join(f"{self._asset_link(p)} {w}w" for p, w, _ in renditions)
+        alt_text = md_text(alt)
+        attrs = (
+            f'{{ srcset="{srcset}" sizes="(max-width: {default[1]}px) 100vw, {default[1]}px" '
+            f'width="{default[1]}" height="{default[2]}" loading="lazy" }}'
+        )
+        img = f"![{alt_text}]({md_url(self._asset_link(default[0]))}){attrs}"
+        caption_text = " ".join(part for part in (caption, f"（{credit}）" if credit else "") if part)
+        if not caption_text:
+            return f'<figure markdown="span">\n  {img}\n</figure>\n'
+        return (f'<figure markdown="span">\n  {img}\n  <figcaption>{md_text(caption_text)}</figcaption>\n'
+                "</figure>\n")
+
+    def file(self, document):
+        """Relative link to a copy of a Wagtail document, at a stable path."""
+        file_hash = document.get_file_hash()[:12]
+        self.record_object(document)
+        name = safe_name(os.path.basename(document.file.name))
+        path = f"media/documents/{document.pk}-{file_hash}/{name}"
+        self._add_asset(path, document, None)
+        return md_url(self._asset_link(path))

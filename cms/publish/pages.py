@@ -1,0 +1,128 @@
+"""Which pages the public site shows, and loading them: the one "public pages" query.
+
+A page is public when it is live, public (no view restriction), unexpired, below the default
+site's root, of a type that publishes itself (``Publishable``), published through a revision,
+and every ancestor is public too. The export renders exactly these pages and verification
+checks a build against exactly these pages.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, prefetch_related_objects
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from . import paths
+from .protocol import Publishable
+
+PREFETCH_SLICE = 500  # ids and lookups per query: one over thousands of pages is too deep for SQLite
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """A page as the exporter first sees it: its row in wagtailcore_page, without the specific
+    fields. Enough to decide what is exported, where it goes and whether it changed."""
+
+    pk: int
+    path: str
+    slug: str
+    specific_class: type
+    live_revision_id: int | None
+    signature: str  # digest of the whole row: a new revision, a move or a rename changes it
+
+    steplen = Page.steplen
+
+
+ROW_FIELDS = tuple(model_field.attname for model_field in Page._meta.concrete_fields)
+_NARROW = ("id", "path", "slug", "content_type_id", "live_revision_id")
+
+
+def site_root():
+    """The default site's root page, or None."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    return site.root_page if site else None
+
+
+def public_pages(root, *, at=None):
+    """The queryset: live, public pages at or below ``root`` not expired at ``at`` (default now).
+    The rules that need the tree (ancestors, page type, revision) are applied by ``public_rows``."""
+    at = at or timezone.now()
+    return (Page.objects.descendant_of(root, inclusive=True).live().public()
+            .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=at)))
+
+
+def public_rows(root=None, *, fields=ROW_FIELDS):
+    """(root page, [PageRow]) of the public pages (see the module docstring), in tree order. One
+    query, no specific fields. ``fields`` narrows the row (and so what ``signature`` covers).
+
+    Only pages with a live revision count (what an approver published); the site root is the
+    exception, so that a home page created by a migration still gives the site its front page.
+    """
+    root = root or site_root()
+    if root is None:
+        return None, []
+    at = {name: index for index, name in enumerate(fields)}
+    kept, kept_paths = [], set()
+    for row in public_pages(root).order_by("path").values_list(*fields):
+        pk, path = row[at["id"]], row[at["path"]]
+        if pk != root.pk and path[: -Page.steplen] not in kept_paths:
+            continue  # an ancestor is not public (draft, private, expired, unpublishable): neither is this
+        cls = ContentType.objects.get_for_id(row[at["content_type_id"]]).model_class()
+        if cls is None or not issubclass(cls, Publishable):
+            continue
+        if row[at["live_revision_id"]] is None and pk != root.pk:
+            continue  # live but never published through a revision (made in code): nothing approved to show
+        signature = hashlib.sha1(repr(row).encode()).hexdigest()
+        kept.append(PageRow(pk, path, row[at["slug"]], cls, row[at["live_revision_id"]], signature))
+        kept_paths.add(path)
+    return root, kept
+
+
+def live_revisions(ids):
+    """{page id: live revision id} of those of ``ids`` that are public now (a narrow query)."""
+    ids = set(ids)
+    return {row.pk: row.live_revision_id for row in public_rows(fields=_NARROW)[1] if row.pk in ids}
+
+
+def document_paths(rows, root):
+    """{page id: document path} of public rows (every ancestor of a row is among them)."""
+    by_tree_path = {row.path: row for row in rows}
+    found = {}
+    for row in rows:
+        steps = range(len(root.path) + Page.steplen, len(row.path) + 1, Page.steplen)
+        found[row.pk] = paths.document_path(
+            [by_tree_path[row.path[:end]].slug for end in steps], is_root=row.pk == root.pk,
+            has_children=bool(row.specific_class.allowed_subpage_models()),
+        )
+    return found
+
+
+def load_pages(rows):
+    """{pk: specific page} for ``rows``, with what their types' ``to_document`` reads prefetched.
+    By id, a slice at a time: never the whole tree."""
+    ids = sorted({row.pk for row in rows})
+    pages = []
+    for start in range(0, len(ids), PREFETCH_SLICE):
+        pages += Page.objects.filter(pk__in=ids[start : start + PREFETCH_SLICE]).specific()
+    prefetch(pages)
+    return {page.pk: page for page in pages}
+
+
+def prefetch(pages):
+    """Fetch what each page type's ``to_document`` reads (``export_prefetch``), one query per relation."""
+    by_class = {}
+    for page in pages:
+        by_class.setdefault(type(page), []).append(page)
+    for cls, group in by_class.items():
+        lookups = getattr(cls, "export_prefetch", ())
+        for start in range(0, len(group) if lookups else 0, PREFETCH_SLICE):
+            prefetch_related_objects(group[start : start + PREFETCH_SLICE], *lookups)
+
+
+def path_of(page, root):
+    """The document path of one page, by its ancestors (a query; for tools, not the export)."""
+    ancestors = Page.objects.ancestor_of(page, inclusive=True).filter(depth__gt=root.depth).order_by("depth")
+    return paths.document_path([p.slug for p in ancestors], is_root=page.pk == root.pk,
+                               has_children=bool(page.specific_class.allowed_subpage_models()))

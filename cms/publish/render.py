@@ -1,0 +1,181 @@
+"""The render cache, and rendering: public pages → documents (front matter and Markdown body).
+
+A publish worker lives long and publishes often; most pages have not changed since the last
+publish. A page's document is a function of its live revision, of the other pages it reads
+(through the context, or through its type's ``export_prefetch``: a related story) and of the
+other objects it reads (images, documents, snippets, tags). A new revision, a move or a rename
+changes the page's row in wagtailcore_page, so the plan first reads only those rows (one query),
+and the objects cached documents used (one query per model), and only the pages whose own row,
+or any page or object they read, differs from what the cache recorded are loaded and rendered.
+Objects that belong to a page (inline panels: honours, sources …) change only with its revision.
+
+The rule for code: change a live page's content by publishing a revision, as the admin does. A
+live page's fields saved directly (``page.save()`` without a revision) reach the site at the next
+cold render: a new worker, the ``publish_site`` command (a new process), or after ``forget()``.
+"""
+
+import functools
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils import translation
+from modelcluster.fields import ParentalKey
+from wagtail.models import Page
+
+from .context import asset_writer, fingerprint
+from .errors import ExportError
+from .pages import PREFETCH_SLICE, load_pages
+from .protocol import Document
+
+
+@dataclass
+class Entry:
+    key: tuple  # (document path, page row signature)
+    reads: dict  # what the context recorded, plus the objects export_prefetch loaded
+    meta: dict
+    body: str
+    assets: dict
+
+
+class RenderCache:
+    """{page id: Entry}: the documents rendered before, and what each was made from."""
+
+    def __init__(self):
+        self.entries = {}
+
+    def clear(self):
+        self.entries.clear()
+
+    def current_objects(self, rows):
+        """{(model label, pk): (fingerprint, object)} today, of every object a cached document used."""
+        wanted = {}
+        for row in rows:
+            entry = self.entries.get(row.pk)
+            for kind, pk in entry.reads if entry else ():
+                if kind != "page":
+                    wanted.setdefault(kind, set()).add(pk)
+        current = {}
+        for label, pks in wanted.items():
+            model = apps.get_model(label)
+            ordered = sorted(pks)
+            for start in range(0, len(ordered), PREFETCH_SLICE):
+                found = model.objects.in_bulk(ordered[start : start + PREFETCH_SLICE])
+                current.update({(label, pk): (fingerprint(obj), obj) for pk, obj in found.items()})
+        return current
+
+    def lookup(self, row, context, current):
+        """The page's document from the cache if nothing it was made from has changed, else None.
+        ``context.current_path`` is the page's path; its cached assets are registered with today's objects."""
+        entry = self.entries.get(row.pk)
+        if entry is None or entry.key != (context.current_path, row.signature):
+            return None
+        for (kind, pk), value in entry.reads.items():
+            now = context.page_state(pk) if kind == "page" else current.get((kind, pk), (None,))[0]
+            if now != value:
+                return None
+        for path, (label, pk, spec) in entry.assets.items():
+            context.assets[path] = asset_writer(current[(label, pk)][1], spec)  # the writer reads today's file
+        return Document(path=context.current_path, meta=dict(entry.meta), body=entry.body)
+
+    def render(self, page, row, context):
+        """Render ``page`` at ``context.current_path`` and keep the document."""
+        uses = context.begin(context.current_path)
+        document = page.to_document(context)
+        _record_prefetched(page, context)
+        self.entries[page.pk] = Entry((context.current_path, row.signature), dict(uses.reads), dict(document.meta),
+                                      document.body, dict(uses.assets))
+        return document
+
+
+def _belongs_to_page(obj):
+    """An inline object (honour, source, related-story link): saved with its page's revision."""
+    return any(isinstance(f, ParentalKey) for f in obj._meta.concrete_fields)
+
+
+def _record_prefetched(page, context):
+    """Record what ``export_prefetch`` loaded onto ``page``: other pages and other objects."""
+    for lookup in getattr(page, "export_prefetch", ()):
+        objects = [page]
+        for part in lookup.split("__"):
+            found = []
+            for obj in objects:
+                cache = getattr(obj, "_prefetched_objects_cache", {})
+                if part in cache:
+                    found.extend(cache[part])
+                else:
+                    related = getattr(obj, part)
+                    if hasattr(related, "all"):  # a relation not prefetched after all
+                        found.extend(related.all())
+                    elif related is not None:
+                        found.append(related)
+            for obj in found:
+                if isinstance(obj, Page):
+                    context.record_page(obj.pk)
+                elif not _belongs_to_page(obj):
+                    context.record_object(obj)
+            objects = found
+
+
+@dataclass
+class Rendered:
+    documents: dict  # document path → Document (page_id, revision_id, group, children filled)
+    assets: dict  # content path → writer
+
+
+def render(plan, cache, *, progress=None):
+    """Render what the plan found stale, take the rest from it, and assemble the page tree."""
+    context, documents = plan.context, dict(plan.reused)
+    # Load what must be rendered again, with the ancestors its type reads (programme, column).
+    ancestors = {row.path[:end] for row in plan.stale for end in range(Page.steplen, len(row.path), Page.steplen)}
+    context.pages.update(load_pages(plan.stale + [context.by_tree_path[p] for p in ancestors
+                                                  if p in context.by_tree_path]))
+    for done, row in enumerate(plan.stale, 1):
+        if progress:
+            progress("render", done, len(plan.stale))
+        context.current_path = plan.paths[row.pk]
+        documents[row.pk] = cache.render(context.pages[row.pk], row, context)
+    return Rendered(_assemble(plan, documents), dict(context.assets))
+
+
+def _assemble(plan, documents):
+    """{path: Document} with each document's page, revision, type group and children filled in."""
+    root, by_tree_path = plan.root, plan.context.by_tree_path
+    by_path = {}
+    for row in plan.rows:
+        document = documents[row.pk]
+        if document.path != plan.paths[row.pk]:
+            raise ExportError(f"{row.specific_class.__name__} 导出到了意外的路径 {document.path}")
+        document.page_id = row.pk
+        document.revision_id = row.live_revision_id
+        document.meta["page_id"] = row.pk
+        document.meta["revision"] = row.live_revision_id
+        document.group = group_name(row.specific_class)
+        parent = by_tree_path.get(row.path[: -Page.steplen])
+        if row.pk != root.pk:
+            document.group_order = _group_order(row, parent)
+        by_path[document.path] = document
+        if row.pk != root.pk:
+            by_path[plan.paths[parent.pk]].children.append(document.path)
+    for document in by_path.values():
+        document.children.sort()
+    return by_path
+
+
+@functools.cache
+def _group_name(cls, language):
+    return str(cls._meta.verbose_name_plural)  # in the active language
+
+
+def group_name(cls):
+    return _group_name(cls, translation.get_language())
+
+
+def forget():
+    """Empty the group-name memo (pure; this only frees memory)."""
+    _group_name.cache_clear()
+
+
+def _group_order(row, parent):
+    """The position of the page's type among the types its parent allows (stories before columns …)."""
+    allowed = list(parent.specific_class.allowed_subpage_models())
+    return allowed.index(row.specific_class) if row.specific_class in allowed else len(allowed)

@@ -1,0 +1,41 @@
+"""The folder a build starts from: ``<builds>/.staging-<id>/``, promoted to ``<builds>/<id>/``
+once verified (swap.py). A killed publish leaves at most this folder, which the next removes."""
+
+import os
+import shutil
+
+from . import fsutil, manifest, search, swap
+
+
+def prepare(build_id, *, live, new, incremental, keep_live_index):
+    """A staging folder for a build of manifest ``new``: empty for a full build; for an incremental
+    one, the live build (``live``, a swap.Build) minus the outputs of what changed, so MkDocs
+    renders only those. ``keep_live_index``: this build keeps the live search index (its own
+    follows in a second build). Returns the folder."""
+    staging = swap.staging_dir(build_id)
+    if not incremental:
+        staging.mkdir(parents=True)
+        return staging
+    spare = swap.take_spare(staging)
+    if spare is not None and spare.get("inputs") == new["inputs"]:
+        # The spare build (the pages build of an earlier publish) brought up to date in place: no copy.
+        fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(spare, new))
+        if keep_live_index:  # not the spare's index
+            search.mirror(live.search_dir, staging / "site" / search.SEARCH_DIR)
+        return staging
+    if spare is not None:
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    fsutil.link_tree(live.dir / "site", staging / "site")
+    fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(live.manifest, new))
+    return staging
+
+
+def prepare_index(build_id, live):
+    """A staging folder for the second build of a publish: the live build's files (hard links),
+    whose search index the build then replaces. Returns the folder."""
+    staging = swap.staging_dir(build_id)
+    staging.mkdir(parents=True)
+    fsutil.link_tree(live.dir / "site", staging / "site")
+    os.link(live.dir / "mkdocs.yml", staging / "mkdocs.yml")
+    return staging

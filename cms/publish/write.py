@@ -1,0 +1,122 @@
+"""Bring content/ in line with the documents: write only files whose bytes change, delete the rest.
+
+Front matter is JSON, which is YAML: any generator's YAML parser reads it, and json's C encoder
+writes it far faster than PyYAML's Python representer (bench/README, "Measurements"). Characters
+YAML does not accept raw (C1 controls, DEL, BOM, non-characters) or reads as line breaks (U+2028,
+U+2029) are written as \\u escapes, which mean the same in both.
+"""
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fsutil, manifest
+
+MANIFEST_NAME = ".manifest.json"
+KEEP = {"README.md", MANIFEST_NAME}
+_NOT_YAML_SAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def serialise(meta, body):
+    """The bytes of a document: JSON front matter on one line, then the Markdown body."""
+    front = json.dumps(meta, ensure_ascii=False, separators=(", ", ": "))  # one line: json's C encoder
+    front = _NOT_YAML_SAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", front)
+    body = re.sub(r"\n{3,}", "\n\n", body.strip())
+    return f"---\n{front}\n---\n\n{body}\n".encode()
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+class WrittenFiles:
+    """What the last publish wrote into which content folder, so that a document whose front matter
+    and body are the same as then is not serialised again: {path: (meta, body, sha256, size)}."""
+
+    def __init__(self):
+        self.dir, self.files = None, {}
+
+    def clear(self):
+        self.dir, self.files = None, {}
+
+    def serialised(self, content_dir, path, meta, body):
+        """(sha256, bytes or None) of a document: None when the last publish wrote exactly this there."""
+        if self.dir != content_dir:
+            self.dir, self.files = content_dir, {}
+        last = self.files.get(path)
+        if last is not None and last[1] == body and last[0] == meta:
+            return last[2], None
+        data = serialise(meta, body)
+        digest = sha256(data)
+        self.files[path] = (meta, body, digest, len(data))
+        return digest, data
+
+    def size(self, path):
+        return self.files[path][3]
+
+
+@dataclass
+class Written:
+    manifest: dict  # what content/ now holds (also written to content/.manifest.json)
+    written: list  # content paths written
+    deleted: list  # content paths deleted
+
+
+def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, progress=None):
+    """Write the documents (``generated.pages``), the generated listings and files, and the assets
+    (``{path: writer}``) into ``content_dir``, remembering in ``memo`` (WrittenFiles) what was written.
+    Files not among them are deleted. Calls ``checkpoint("export-write")`` after each file written."""
+    checkpoint = checkpoint or (lambda name: None)
+    progress = progress or (lambda stage, done=None, total=None: None)
+    content_dir = Path(content_dir)
+    key = str(content_dir.resolve())
+    files = {path: memo.serialised(key, path, *page) for path, page in generated.pages.items()}
+    made = {path: (sha256(data), data) for path, data in generated.files.items()}
+    made.update({path: memo.serialised(key, path, *page) for path, page in generated.listings.items()})
+    every = {**files, **made}
+
+    fsutil.make_dir(content_dir, exist_ok=True)
+    written, deleted = [], []
+    total = len(every) + len(assets)
+    for done, (path, (_digest, data)) in enumerate(sorted(every.items()), 1):
+        if data is None:  # what the last publish wrote here: write it only if it is no longer there
+            try:
+                if os.stat(os.path.join(content_dir, path)).st_size == memo.size(path):
+                    continue
+            except FileNotFoundError:
+                pass
+            data = serialise(*(generated.pages.get(path) or generated.listings[path]))
+        target = content_dir / path
+        progress("write", done, total)
+        if not target.is_file() or target.read_bytes() != data:
+            fsutil.atomic_write(target, data)
+            written.append(path)
+            checkpoint("export-write")
+    for done, (path, writer) in enumerate(sorted(assets.items()), len(every) + 1):
+        target = content_dir / path
+        if not target.is_file():
+            progress("write", done, total)
+            writer(target)
+            written.append(path)
+            checkpoint("export-write")
+
+    expected = set(every) | set(assets) | KEEP
+    for folder, _dirs, names in os.walk(content_dir, topdown=False):
+        base = os.path.relpath(folder, content_dir)
+        for name in names:
+            rel = name if base == "." else f"{base}/{name}"
+            if rel not in expected:
+                os.unlink(os.path.join(folder, name))
+                deleted.append(rel.replace(os.sep, "/"))
+        if base != "." and not os.listdir(folder):
+            os.rmdir(folder)
+
+    made_manifest = manifest.make(
+        documents, pages={path: digest for path, (digest, _data) in files.items()},
+        generated={path: digest for path, (digest, _data) in made.items()}, assets=assets, nav=generated.nav,
+    )
+    manifest.write_manifest(content_dir / MANIFEST_NAME, made_manifest)
+    return Written(manifest=made_manifest, written=written, deleted=sorted(deleted))
