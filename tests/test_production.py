@@ -4,7 +4,7 @@ made for the test), and editors working under load while publishes run. Real pro
 
 As on a server, nginx's workers run as www-data and the site is root's, published with umask 077:
 nginx reads only what the publish made readable by others (when the tests run as root, as CI does;
-otherwise nginx runs as the test's user, and tests/test_publish_modes.py still checks the modes).
+otherwise nginx runs as the test's user, and tests/publish/test_modes.py still checks the modes).
 
 The production settings accept only PostgreSQL, so this module runs in the PostgreSQL leg
 (DATABASE_URL set, as .ci/run does) and is skipped, saying why, on SQLite.

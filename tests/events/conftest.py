@@ -63,9 +63,10 @@ def rendered(cold=True):
     """{content path: Document} of every public page, rendered as the publish step renders them:
     by a new worker (``cold``: what a listing shows depends on the time, see listing.py) or by the
     worker that rendered them last (its render cache)."""
-    from cms.publish import export
+    from cms.publish import plan, render
+    from cms.publish.state import current
 
     if cold:
-        export.forget_rendered()
-    documents, _context = export.render_documents()
-    return documents
+        current().forget()
+    cache = current().renders
+    return render.render(plan.plan(cache), cache).documents

@@ -122,13 +122,17 @@ def test_a_campaign_says_whether_its_window_is_open_and_until_when(home, moment,
 def test_the_calendar_files_of_an_event_and_of_its_list_parse_with_their_public_urls(events_list, institute):
     import icalendar
 
-    from cms.publish import export
+    from cms.publish import plan, render
+    from cms.publish.state import current
 
     event = add_event(events_list, institute, streams=[LIVE])
     add_event(events_list, institute, title="跨年科学演讲", slug="kuanian", all_day=True,
               start_date=datetime.date(2020, 12, 31))
-    export.forget_rendered()
-    _documents, context = export.render_documents()
+    current().forget()
+    cache = current().renders
+    planned = plan.plan(cache)
+    render.render(planned, cache)
+    context = planned.context
     (name, data), = event.attachments(context).items()
     assert name == "qidong-baogaohui.ics"
     (vevent,) = icalendar.Calendar.from_ical(data).walk("VEVENT")

@@ -11,7 +11,8 @@ from wagtail.models import ModelLogEntry
 
 from cms.moderation.scheduler import run_once
 from cms.nominations.models import Nomination, NoticePage, Objection
-from cms.publish.export import render_documents
+from cms.publish import plan, render
+from cms.publish.state import current
 from cms.stories.models import StoryPage
 from tests.moderation.conftest import approve
 
@@ -25,7 +26,8 @@ def at(moment):
 
 
 def notice_documents():
-    documents, _context = render_documents()
+    cache = current().renders
+    documents = render.render(plan.plan(cache), cache).documents
     return [d for d in documents.values() if d.meta.get("kind") == "notice"]
 
 

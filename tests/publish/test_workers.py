@@ -182,10 +182,16 @@ def assert_whole(site):
     assert (build.parent / "manifest.json").is_file(), build
     assert (build / "index.html").is_file() and (build / "gezhi-lundao" / "story-0" / "index.html").is_file()
 
+# A deadline, not a speed figure: the scheduler's check (every 2 s) and the retries (1, 2, 4 s) bring an
+# approval back in 3.0-3.7 s on a quiet machine (a kill at exported, this test run alone); a stuck queue
+# never does. Generous,
+# because CI runs the SQLite and PostgreSQL suites side by side on two cores.
+LIVE_AGAIN = 30
+
 
 def test_a_worker_killed_anywhere_loses_no_approval(deployment):
     """SIGKILL the only worker at every named point (in random order) and at random moments after it took
-    the task; restart it. Each killed approval goes live within 10 s of the restart without anyone
+    the task; restart it. Each killed approval goes live after the restart without anyone
     acting (the scheduler's check), and so does the next approval."""
     d = deployment
     d.manage("migrate", "--noinput", "-v0")
@@ -219,14 +225,14 @@ def test_a_worker_killed_anywhere_loses_no_approval(deployment):
 
         d.start_worker(name=f"worker-{number}-restarted")
         wait_for(lambda text=text: text in live_text(d.site),
-                 f"the approval killed at {where} to go live (seed {seed})", timeout=10)
+                 f"the approval killed at {where} to go live (seed {seed})", timeout=LIVE_AGAIN)
         wait_for(lambda: idle(d), "the publish to end (its search build follows the pages)")
         d.stop(d.processes[-1])
 
     # And the next approval, with nothing killed.
     d.start_worker(name="worker-last")
     d.manage("shell", "-c", APPROVE.format(text="最后一次通过的正文"))
-    wait_for(lambda: "最后一次通过的正文" in live_text(d.site), "the next approval to go live", timeout=10)
+    wait_for(lambda: "最后一次通过的正文" in live_text(d.site), "the next approval to go live", timeout=LIVE_AGAIN)
     wait_for(lambda: idle(d), "the last publish to end")
     rows = {row["id"]: row for row in jobs(d)}
     assert {row["status"] for row in rows.values()} <= {"published", "unchanged", "merged"}, rows
