@@ -184,8 +184,7 @@ def assert_whole(site):
 
 # A deadline, not a speed figure: the scheduler's check (every 2 s) and the retries (1, 2, 4 s) bring an
 # approval back in 3.0-3.7 s on a quiet machine (a kill at exported, this test run alone); a stuck queue
-# never does. Generous,
-# because CI runs the SQLite and PostgreSQL suites side by side on two cores.
+# never does. Generous, because CI runs the SQLite and PostgreSQL suites side by side on two cores.
 LIVE_AGAIN = 30
 
 
