@@ -201,8 +201,8 @@ class DebunkCorrection(CorrectionNote):
     page = ParentalKey(DebunkPage, on_delete=models.CASCADE, related_name="corrections")
 
 
-class DebunkListingPage(Publishable, Page):
-    """Every programme's debunks on one page, newest first (全部辟谣)."""
+class HubPage(Publishable, Page):
+    """A page of the 应急科普 hub: one of its kind, an introduction, and a list it renders itself."""
 
     base_form_class = TrustPageForm
     introduction = models.TextField(_("介绍"), blank=True, max_length=300)
@@ -210,6 +210,13 @@ class DebunkListingPage(Publishable, Page):
     parent_page_types = ["factcheck.EmergencyHubPage"]
     subpage_types = []
     max_count = 1
+
+    class Meta:
+        abstract = True
+
+
+class DebunkListingPage(HubPage):
+    """Every programme's debunks on one page, newest first (全部辟谣)."""
 
     class Meta:
         verbose_name = _("全部辟谣")
@@ -219,16 +226,12 @@ class DebunkListingPage(Publishable, Page):
         return debunk_listing_document(self, context)
 
 
-class EmergencyHubPage(Publishable, Page):
+class EmergencyHubPage(HubPage):
     """应急科普: every 应急科普 piece, newest first; the page the emergency banner links to. It holds
     the list of all debunks, the public expert directory and 辟谣 sections not tied to a programme."""
 
-    base_form_class = TrustPageForm
-    introduction = models.TextField(_("介绍"), blank=True, max_length=300)
-    content_panels = Page.content_panels + [FieldPanel("introduction")]
     parent_page_types = ["core.HomePage"]
     subpage_types = ["factcheck.DebunkListingPage", "factcheck.ExpertDirectoryPage", "factcheck.DebunkIndexPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("应急科普专题")
@@ -238,15 +241,8 @@ class EmergencyHubPage(Publishable, Page):
         return emergency_hub_document(self, context)
 
 
-class ExpertDirectoryPage(Publishable, Page):
+class ExpertDirectoryPage(HubPage):
     """The public face of the expert directory: public experts only, and what each reviewed."""
-
-    base_form_class = TrustPageForm
-    introduction = models.TextField(_("介绍"), blank=True, max_length=300)
-    content_panels = Page.content_panels + [FieldPanel("introduction")]
-    parent_page_types = ["factcheck.EmergencyHubPage"]
-    subpage_types = []
-    max_count = 1
 
     class Meta:
         verbose_name = _("专家库页面")
