@@ -647,9 +647,9 @@ def test_the_library_does_not_move_when_its_filter_starts(site, served, browser,
     context, page, blocked = open_page(browser, width=width)
     page.goto(served + "library/", wait_until="load")
     expect(page.get_by_label("类型", exact=True)).to_be_visible()
-    # Nothing a reader sees moves: the filter taking its place would shift the cards by a few percent of
-    # the viewport (a score of 0.02 or more). Under load Chromium has reported 1.7e-05 once, a sub-pixel
-    # rounding of the page while it loads; a thousandth is far below anything visible.
+    # Nothing a reader sees moves. Under load Chromium has reported a score of 1.7e-05 once (a sub-pixel
+    # rounding while the page loads); a filter that pushed the cards down by even a few pixels would score
+    # well above a thousandth (the score is the moved area's share of the viewport times the distance's).
     assert page.evaluate(LAYOUT_SHIFT) < 0.001
     context.close()
     assert blocked == []
