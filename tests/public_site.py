@@ -113,9 +113,11 @@ def _close():
             _OPEN.pop("stack").close()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    _OPEN["last"] = max((i for i, item in enumerate(items) if "public_site" in item.fixturenames), default=None)
-    _OPEN["items"] = items
+    """(last: after -k and -m have deselected what will not run)"""
+    users = [item for item in items if "public_site" in item.fixturenames]
+    _OPEN["last"] = users[-1] if users else None
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -123,6 +125,5 @@ def pytest_runtest_teardown(item, nextitem):
     """After the last test that uses ``public_site``, take its rows out of the database, so that the
     tests after it start from an empty site as usual (the fixture itself ends with the session)."""
     yield
-    last = _OPEN.get("last")
-    if last is not None and _OPEN["items"][last] is item:
+    if _OPEN.get("last") is item:
         _close()
