@@ -4,7 +4,7 @@
 
 For each N it writes N Markdown pages of real Chinese prose (../shared/testdata/content, each page
 with its sources' attribution lines) into a temporary folder, builds the search index with
-cms.publish.search.build_index in a child process (wall and CPU time, and peak memory of the child's
+cms.sitesearch.index.build_index in a child process (wall and CPU time, and peak memory of the child's
 process tree, sampled from /proc, and its maxrss), rebuilds it into a new folder after one page
 changes (the incremental update, reusing the first build's unchanged shards), then serves the result
 on 127.0.0.1 and drives Debian's Chromium:
@@ -145,7 +145,7 @@ def tree_rss(pid):
 def build_child(args):
     """Entry point of the child: build (or update) the index, print timings as JSON."""
     setup_django()
-    from cms.publish import search
+    from cms.sitesearch import index as search
 
     manifest = json.loads(Path(args.manifest).read_text("utf-8"))
     started = time.perf_counter()
@@ -296,7 +296,7 @@ def measure_query(browser, base, query):
 
 def run(pages, args, browser, out):
     setup_django()
-    from cms.publish import search
+    from cms.sitesearch import index as search
 
     workdir = Path(tempfile.mkdtemp(prefix=f"kepu-search-{pages}-"))
     try:
@@ -410,7 +410,7 @@ def main():
     setup_django()
     from playwright.sync_api import sync_playwright
 
-    from cms.publish import search
+    from cms.sitesearch import index as search
     from tests.browser import ARGS, CHROMIUM
 
     args.target = args.target or search.SHARD_TARGET

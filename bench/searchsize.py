@@ -2,7 +2,7 @@
 
 Works on whatever search the build has:
 
-- Kepu's own static index (``search/shards.json``, cms/publish/search.py): shards.json, the
+- Kepu's own static index (``search/shards.json``, cms/sitesearch/index.py): shards.json, the
   search script, for each shard one postings file per query term, and the records of the first
   page of results (10).
 - Material for MkDocs' built-in search (``search/search_index.json``): the whole index, the search
@@ -64,14 +64,14 @@ def search_download(site_dir, word):
     return None
 
 
-# Kepu's static index (cms/publish/search.py) ------------------------------------------------------
+# Kepu's static index (cms/sitesearch/index.py) ------------------------------------------------------
 
 KEPU_RESULTS_SHOWN = 10  # PAGE_SIZE in themes/assets/kepu-search.js
 
 
 def _postings(path, term):
     """The page numbers a postings file lists for ``term``."""
-    from cms.publish import search
+    from cms.sitesearch import index as search
 
     return [page for page, _weight in search.read_postings(path).get(term, [])]
 
@@ -79,7 +79,7 @@ def _postings(path, term):
 def _kepu_matches(search_dir, text):
     """(files a query for ``text`` fetches, [(shard dir, page)] holding every term)."""
     from cms.core.search import HAN_RUN
-    from cms.publish import search
+    from cms.sitesearch import index as search
 
     listing = json.loads((search_dir / "shards.json").read_text("utf-8"))
     wanted = [("c" if len(t) == 1 and HAN_RUN.fullmatch(t) else "g", t) for t in dict.fromkeys(search.terms(text))]

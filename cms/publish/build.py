@@ -16,7 +16,9 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
-from . import search, theme_scripts
+from cms.sitesearch import index as search
+
+from . import theme_scripts
 from .errors import BuildError  # noqa: F401 (also importable from here)
 from .mkdocs_plugin import KepuPlugin
 

@@ -19,7 +19,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
-from . import build, fsutil, generate, manifest, paths, plan, render, search, staging, swap, verify, write
+from cms.sitesearch import index as search
+
+from . import build, fsutil, generate, manifest, paths, plan, render, staging, swap, verify, write
 from .errors import VerificationError
 from .lock import publish_lock
 from .state import current

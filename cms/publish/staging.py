@@ -4,7 +4,9 @@ once verified (swap.py). A killed publish leaves at most this folder, which the 
 import os
 import shutil
 
-from . import fsutil, manifest, search, swap
+from cms.sitesearch import index as search
+
+from . import fsutil, manifest, swap
 
 
 def prepare(build_id, *, live, new, incremental, keep_live_index):

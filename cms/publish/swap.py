@@ -16,8 +16,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from cms.sitesearch.index import SEARCH_DIR
+
 from . import fsutil, manifest
-from .search import SEARCH_DIR
 
 
 def builds_dir():

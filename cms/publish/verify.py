@@ -22,8 +22,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from cms.moderation.sanitiser import url_scheme
+from cms.sitesearch import index as search
 
-from . import fsutil, pages, search, theme_scripts
+from . import fsutil, pages, theme_scripts
 from .errors import VerificationError  # noqa: F401 (also importable from here)
 from .paths import output_path, page_url
 

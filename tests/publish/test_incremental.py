@@ -178,7 +178,7 @@ def test_edited_pages_go_live_first_and_their_search_index_follows(programme, mo
 
 @pytest.mark.django_db
 def test_an_index_that_failed_to_follow_is_built_by_the_next_publish(programme, monkeypatch):
-    from cms.publish import search
+    from cms.sitesearch import index as search
 
     story = make_story(programme, title="李四光", slug="li-siguang", body=[("paragraph", "<p>地质学家。</p>")])
     publish()

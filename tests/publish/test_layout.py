@@ -12,7 +12,7 @@ LAYERS = [
     {"errors", "markdown_text", "fsutil", "protocol", "theme_scripts"},  # no Django models
     {"paths", "richtext"},
     {"manifest", "pages", "context"},
-    {"plan", "render", "generate", "write", "search", "mkdocs_plugin"},  # the steps
+    {"plan", "render", "generate", "write", "mkdocs_plugin"},  # the steps
     {"build", "verify", "swap"},
     {"staging", "state", "lock"},
     {"pipeline"},  # the steps in order

@@ -1,4 +1,4 @@
-"""Chinese search on the public site: the static index cms/publish/search.py writes, read by a real
+"""Chinese search on the public site: the static index cms/sitesearch/index.py writes, read by a real
 Chromium through themes/assets/kepu-search.js, on the published sample content."""
 
 import functools
@@ -14,9 +14,9 @@ import pytest
 from wagtail.models import Page
 
 from cms.core.search import han_bigrams
-from cms.publish import search
 from cms.publish.markdown_text import md_text
 from cms.publish.pipeline import publish
+from cms.sitesearch import index as search
 from cms.stories.models import StoryPage
 from tests.browser import block_outside_requests, serve_folder
 from tests.conftest import make_story

@@ -1,4 +1,4 @@
-// Kepu site search, reading the static index cms/publish/search.py writes under search/.
+// Kepu site search, reading the static index cms/sitesearch/index.py writes under search/.
 // A query becomes the same terms the index holds: the overlapping pairs of each run of Han
 // characters (钱学森 → 钱学 学森), single Han characters, other words in lower case. For each term
 // the browser fetches one small postings file per shard, keeps the pages that hold every term,
@@ -24,7 +24,7 @@ export function hanBigrams(text) {
   return paired.split(/\s+/).filter(Boolean).join(" ");
 }
 
-// The terms of a query, as cms.publish.search.terms indexes them: [{kind: "g"|"c", term}].
+// The terms of a query, as cms.sitesearch.index.terms indexes them: [{kind: "g"|"c", term}].
 // A Han run of one character is looked up among single characters, so 钱 finds 没有钱 too.
 export function queryTerms(query) {
   const found = new Map();
@@ -42,7 +42,7 @@ export function queryTerms(query) {
   return [...found.values()];
 }
 
-// cms.publish.search.term_hash: a 32-bit polynomial over code points.
+// cms.sitesearch.index.term_hash: a 32-bit polynomial over code points.
 export function termHash(term) {
   let value = 0;
   for (const char of term) value = (Math.imul(value, 31) + char.codePointAt(0)) >>> 0;

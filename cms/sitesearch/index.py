@@ -47,9 +47,8 @@ from pathlib import Path
 import yaml
 
 from cms.core.search import HAN_RUN, han_bigrams
-
-from . import fsutil
-from .paths import page_url
+from cms.publish import fsutil
+from cms.publish.paths import page_url
 
 SEARCH_DIR = "search"
 SHARDS_FILE = "shards.json"
