@@ -56,3 +56,41 @@ def serve_folder(folder):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def admin_logins(browser, admin, blocked, *, timeout=15_000, requested=None):
+    """Yields ``log_in(username)``: a browser of that person's own (zh-CN, desktop size), logged in
+    through the admin's login form, on the admin home. Requests leaving the machine are aborted and
+    noted in ``blocked``; every request URL goes to ``requested`` when given. On exit the browsers
+    close, and the live server's request threads finish before the test's database goes away."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import PASSWORD
+
+    contexts = []
+
+    def log_in(username):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        context.set_default_timeout(timeout)
+        block_outside_requests(context, blocked)
+        if requested is not None:
+            context.on("request", lambda request: requested.append(request.url))
+        page = context.new_page()
+        page.goto(f"{admin}login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page).to_have_url(admin)
+        return page
+
+    try:
+        yield log_in
+    finally:
+        for context in contexts:
+            context.close()
+        # The live server answers each connection in a daemon thread nothing waits for.
+        for thread in threading.enumerate():
+            if thread.name.endswith("(process_request_thread)"):
+                thread.join(timeout=10)

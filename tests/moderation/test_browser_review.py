@@ -6,7 +6,6 @@ their own, and uses only what the admin shows them.
 """
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
@@ -14,8 +13,7 @@ from wagtail.models import WorkflowState
 
 from cms.moderation.roles import EDITORIAL_WORKFLOW
 from cms.stories.models import StoryPage
-from tests.browser import block_outside_requests
-from tests.conftest import PASSWORD
+from tests.browser import admin_logins
 
 TITLE = "王选：汉字激光照排之父"
 SCIENTIST = "王选"
@@ -28,23 +26,9 @@ CHIEF_COMMENT = "同意发布。"
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_editor_writes_story_reviewer_and_chief_approve_it_goes_live(browser, live_server, users, programme):
     admin = f"{live_server.url}/admin/"
-    blocked, requested, contexts = [], [], []
+    blocked, requested = [], []
 
-    def log_in(username):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-        contexts.append(context)
-        context.set_default_timeout(10_000)
-        block_outside_requests(context, blocked)
-        context.on("request", lambda request: requested.append(request.url))
-        page = context.new_page()
-        page.goto(f"{admin}login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page).to_have_url(admin)
-        return page
-
-    try:
+    with admin_logins(browser, admin, blocked, timeout=10_000, requested=requested) as log_in:
         # The editor adds a story under the programme and submits it for review.
         page = log_in("editor")
         page.goto(f"{admin}pages/{programme.pk}/")
@@ -95,14 +79,6 @@ def test_editor_writes_story_reviewer_and_chief_approve_it_goes_live(browser, li
         dialog.get_by_label("评论").fill(CHIEF_COMMENT)
         dialog.get_by_role("button", name="通过并附意见").click()
         expect(page).to_have_url(f"{admin}pages/{programme.pk}/")
-    finally:
-        for context in contexts:
-            context.close()
-        # The live server answers each connection in a daemon thread that nothing waits for: let
-        # them finish now that the browsers have gone, before the test's database does.
-        for thread in threading.enumerate():
-            if thread.name.endswith("(process_request_thread)"):
-                thread.join(timeout=10)
 
     story = StoryPage.objects.get(pk=story.pk)
     assert story.live and not story.has_unpublished_changes

@@ -4,7 +4,6 @@ chair advances it through both rounds onto the 公示 shortlist, and after 公�
 confirms the winner, whose draft story then waits for 编辑审核."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,8 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cms.nominations.models import Nomination
-from tests.browser import block_outside_requests
-from tests.conftest import PASSWORD
+from tests.browser import admin_logins
 
 from .conftest import DEEDS, jpeg_bytes
 
@@ -27,23 +25,10 @@ def files(*names):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_call_nominations_rounds_notice_release(browser, live_server, users, units, rounds):
     admin = f"{live_server.url}/admin/"
-    blocked, contexts = [], []
+    blocked = []
     chair = rounds["experts"][0]
 
-    def log_in(username):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-        contexts.append(context)
-        context.set_default_timeout(15_000)
-        block_outside_requests(context, blocked)
-        page = context.new_page()
-        page.goto(f"{admin}login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page).to_have_url(admin)
-        return page
-
-    try:
+    with admin_logins(browser, admin, blocked, timeout=15_000) as log_in:
         # The contributor of 示例物理研究所 nominates; the first try names a photo after someone else.
         page = log_in("contributor")
         page.goto(f"{admin}snippets/nominations/nomination/add/")
@@ -92,12 +77,6 @@ def test_call_nominations_rounds_notice_release(browser, live_server, users, uni
         expect(page.get_by_text("已确认 1 位获选者")).to_be_visible()
         page.get_by_role("link", name=re.compile(f"^{NOMINEE}：最美科技工作者 2026")).click()
         expect(page.get_by_role("textbox", name="科学家姓名")).to_have_value(NOMINEE)
-    finally:
-        for context in contexts:
-            context.close()
-        for thread in threading.enumerate():
-            if thread.name.endswith("(process_request_thread)"):
-                thread.join(timeout=10)
 
     nomination.refresh_from_db()
     story = nomination.story.specific
