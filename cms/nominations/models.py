@@ -69,6 +69,11 @@ class Call(ClusterableModel):
         "programmes.ProgrammePage", verbose_name=_("获选者故事所在品牌项目"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    campaign = models.ForeignKey(
+        "events.CampaignPage", verbose_name=_("集中宣传专题"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("确认获选者时生成的专题草稿，汇集获选者的故事。"),
+    )
 
     panels = [
         FieldPanel("title"),

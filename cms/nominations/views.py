@@ -171,7 +171,8 @@ def confirm_call_winners(request, call_id):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("已确认 %(n)s 位获选者，并为每人生成了科学家故事草稿，请按编辑审核流程送审。")
+            messages.success(request, _("已确认 %(n)s 位获选者，并为每人生成了科学家故事草稿，"
+                               "汇集在集中宣传专题草稿中，请按编辑审核流程送审。")
                              % {"n": len(stories)})
         return redirect("nominations_winners", call_id=call.pk)
     return render(request, "nominations/winners.html", {

@@ -126,3 +126,34 @@ def test_winners_become_draft_stories_that_go_live_only_through_review(client, u
 def client_with(client, user):
     client.force_login(user)
     return client
+
+
+def test_confirmed_winners_are_gathered_by_one_draft_campaign_for_their_joint_publicity(client, users, call, shortlist,
+                                                                                         programme):
+    """集中宣传: the first confirmation drafts a 专题 gathering the winner's story; a later one adds to it."""
+    from cms.events.models import CampaignPage
+
+    call.notice_starts_at = timezone.now() - timedelta(days=8)
+    call.notice_ends_at = timezone.now() - timedelta(days=1)
+    call.save()
+    url = reverse("nominations_winners", args=(call.pk,))
+    client.force_login(users["chief"])
+    assert client.post(url, {"winner": [shortlist["张三"].pk]}).status_code == 302
+    campaign = CampaignPage.objects.get()
+    assert campaign.title == "最美科技工作者 2026 集中宣传"
+    assert not campaign.live and campaign.get_parent().specific_class.__name__ == "HomePage"
+    assert campaign.end_date - campaign.start_date == timedelta(days=30)
+    zhang = Nomination.objects.get(pk=shortlist["张三"].pk)
+    assert [p.piece_id for p in campaign.get_latest_revision_as_object().pieces.all()] == [zhang.story_id]
+    page = client.get(url).content.decode()
+    assert "集中宣传专题" in page and "最美科技工作者 2026 集中宣传" in page
+
+    assert client.post(url, {"winner": [shortlist["李四"].pk]}).status_code == 302
+    li = Nomination.objects.get(pk=shortlist["李四"].pk)
+    assert CampaignPage.objects.count() == 1
+    gathered = CampaignPage.objects.get().get_latest_revision_as_object().pieces.all()
+    assert [p.piece_id for p in gathered] == [zhang.story_id, li.story_id]
+    # Confirming nobody new changes nothing.
+    revisions = campaign.revisions.count()
+    assert client.post(url, {"winner": [li.pk]}).status_code == 302
+    assert campaign.revisions.count() == revisions
