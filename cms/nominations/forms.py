@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .materials import check_photo_names, clean_attachments, clean_photos
-from .models import NominatingUnit, Nomination
+from .models import MB, NominatingUnit, Nomination
 from .permissions import units_for
 
 
@@ -36,6 +36,18 @@ class MultipleFileField(forms.FileField):
 
 def local_minute(moment):
     return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M")
+
+
+def rules_of(calls):
+    """The rules and material requirements of the calls a unit may nominate for, for the form's help text."""
+    return "\n".join(
+        _("“%(call)s”评选规则：%(rules)s 材料要求：事迹材料不少于 %(chars)s 字；照片 %(min)s—%(max)s 张（%(ext)s，"
+          "每张不小于 %(mb)s MB，按“姓名+序号”命名）；附件 %(amin)s—%(amax)s 份。")
+        % {"call": call, "rules": call.rules.strip(), "chars": call.deeds_min_chars, "min": call.photo_min,
+           "max": call.photo_max, "ext": call.photo_extensions, "mb": f"{call.photo_min_bytes / MB:g}",
+           "amin": call.attachments_min, "amax": call.attachments_max}
+        for call in sorted(calls, key=lambda call: call.closes_at)
+    )
 
 
 class NominationForm(WagtailAdminModelForm):
@@ -65,6 +77,8 @@ class NominationForm(WagtailAdminModelForm):
             self.fields["unit"].label_from_instance = lambda unit: f"{unit.call} · {unit.institute}" + (
                 "" if unit.call.is_open(now) else _("（不在推荐时间内）"))
             self.fields["unit"].empty_label = _("请选择评选活动和推荐单位")
+            self.fields["unit"].help_text = rules_of(
+                {unit.call for unit in self.fields["unit"].queryset if unit.call.is_open(now)})
         self.photos_to_save = None
         self.attachments_to_save = None
 

@@ -134,3 +134,16 @@ def test_renaming_the_nominee_asks_for_photos_named_after_the_new_name(client, u
     assert response.status_code == 302
     nomination.refresh_from_db()
     assert nomination.discipline == "寒区工程" and nomination.photos.count() == 3
+
+
+def test_the_form_shows_the_rules_and_material_requirements_of_the_open_call(client, users, units, call):
+    call.rules = "每个推荐单位在名额内推荐；被推荐人须长期工作在科研一线。"
+    call.save()
+    client.force_login(users["contributor"])
+    page = client.get(add_url()).content.decode()
+    assert "“2026年最美科技工作者推荐”评选规则：每个推荐单位在名额内推荐；被推荐人须长期工作在科研一线。" in page
+    assert "事迹材料不少于 300 字；照片 3—5 张（jpg，每张不小于 2 MB，按“姓名+序号”命名）" in page
+    # A closed call's rules are not offered as if it were open.
+    call.closes_at = timezone.now() - timedelta(days=1)
+    call.save()
+    assert "评选规则" not in client.get(add_url()).content.decode()
