@@ -1,6 +1,8 @@
 """The report figures: reads (page views, unique visitors) and published pieces, grouped.
 
-Reads come from PageReads; a page's programme, institute and type are the page's as it is now.
+Reads come from PageReads; a page's programme, institute, type and campaigns are the page's as it is
+now. A page a campaign (专题) gathers counts for that campaign, and for each campaign that gathers it
+(so the campaign rows need not add up to the total); the campaign page itself counts for its campaign.
 Visitors over several days are the sum of each day's unique visitors (a reader who came back on
 another day counts again): the ingester keeps no identity from one day to the next.
 """
@@ -20,6 +22,7 @@ DIMENSIONS = {
     "programme": "品牌项目",
     "institute": "机构",
     "type": "内容类型",
+    "campaign": "专题",
     "month": "月份",
     "quarter": "季度",
 }
@@ -87,6 +90,12 @@ def _published_in(facts, start, end):
             yield page_id, fact, day
 
 
+def _labels(fact, dimension):
+    """The rows a page counts in: one, or for campaigns each campaign that gathers it."""
+    value = fact[dimension]
+    return value if isinstance(value, list) else [value]
+
+
 def reads_by(dimension, reads, start=None, end=None):
     """Rows of (label, views, visitors, published) for one dimension, most read first (time in order)."""
     if dimension not in DIMENSIONS:
@@ -112,11 +121,12 @@ def reads_by(dimension, reads, start=None, end=None):
     per_page = reads.values("page_id").annotate(v=Coalesce(Sum("views"), 0), u=Coalesce(Sum("visitors"), 0))
     for entry in per_page:
         fact = facts.get(entry["page_id"])
-        label = fact[dimension] if fact else OTHER_PAGES
-        rows[label].views += entry["v"]
-        rows[label].visitors += entry["u"]
+        for label in _labels(fact, dimension) if fact else [OTHER_PAGES]:
+            rows[label].views += entry["v"]
+            rows[label].visitors += entry["u"]
     for _page_id, fact, _day in _published_in(facts, start, end):
-        rows[fact[dimension]].published += 1
+        for label in _labels(fact, dimension):
+            rows[label].published += 1
     for label, row in rows.items():
         row.label = label
     return sorted(rows.values(), key=lambda row: (-row.views, -row.published, row.label))

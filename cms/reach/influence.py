@@ -13,7 +13,7 @@ from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .figures import all_reads, quarter_on_quarter, reads_by, top_pieces
+from .figures import DIMENSIONS, all_reads, quarter_on_quarter, reads_by, top_pieces
 
 HEADER = PatternFill("solid", fgColor="1F5FA8")
 TITLE = Font(bold=True, size=14)
@@ -71,7 +71,8 @@ def influence_workbook(quarter):
     overview.append(["阅读量：打开页面的次数，不含爬虫、资源文件、站内搜索和非 200 的请求。"
                      "访客：每天独立访客之和（按日加盐散列估算，不保存 IP 地址）。"])
 
-    for name, label in (("programme", "品牌项目"), ("institute", "机构"), ("type", "内容类型"), ("month", "月份")):
+    for name in ("programme", "institute", "campaign", "type", "month"):
+        label = DIMENSIONS[name]
         rows = by_programme if name == "programme" else reads_by(name, reads, start, end)
         sheet = workbook.create_sheet(label)
         sheet["A1"] = f"按{label}：{quarter.label}"

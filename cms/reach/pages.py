@@ -10,6 +10,7 @@ from wagtail.models import Page, Site
 # Pages that only hold others: not pieces of content (not counted as 发布篇数, not in 热门内容).
 CONTAINER_MODELS = {("resources", "contributionareapage"), ("columns", "columnpage")}
 PROGRAMME_MODEL = ("programmes", "programmepage")
+NO_CAMPAIGN = "（不属于任何专题）"
 
 
 def site_root():
@@ -48,6 +49,7 @@ class PageFacts:
         programmes = dict(Page.objects.filter(path__in=programme_paths, content_type=programme_type)
                           .values_list("path", "title"))
         institutes = self._institutes([row["pk"] for row in rows])
+        campaigns = self._campaigns()
         self.root = root
         self.by_id = {}
         for row in rows:
@@ -57,6 +59,7 @@ class PageFacts:
                 "title": row["title"],
                 "programme": programmes.get(row["path"][: Page.steplen * programme_depth], "（无品牌项目）"),
                 "institute": institutes.get(row["pk"], "（无机构）"),
+                "campaign": campaigns.get(row["pk"], [NO_CAMPAIGN]),
                 "type": str(model._meta.verbose_name) if model else content_type.model,
                 "piece": row["depth"] > programme_depth
                 and (content_type.app_label, content_type.model) not in CONTAINER_MODELS,
@@ -79,6 +82,21 @@ class PageFacts:
                 continue
             rows = model.objects.filter(pk__in=page_ids, institute__isnull=False).values_list("pk", "institute__name")
             found.update(rows)
+        return found
+
+    @staticmethod
+    def _campaigns():
+        """{page id: [campaign titles]}: the campaign page itself and every page it gathers (its
+        waves' too, as its public page shows them)."""
+        from cms.events.gathering import members
+        from cms.events.models import CampaignPage
+
+        found = {}
+        for campaign in CampaignPage.objects.order_by("path"):
+            for page in [campaign, *members(campaign)]:
+                titles = found.setdefault(page.pk, [])
+                if campaign.title not in titles:
+                    titles.append(campaign.title)
         return found
 
     def get(self, page_id):

@@ -54,6 +54,23 @@ def test_reads_per_programme_month_and_date_range(admin_client, reads, story):
     assert types[1:] == [["科学家故事", "9", "8", "0"], ["品牌项目", "2", "2", "0"], [OTHER, "1", "1", "0"]]
 
 
+def test_reads_per_campaign_count_what_each_campaign_gathers(admin_client, reads, story, home):
+    """The story is gathered by two campaigns: its 9 views and 8 visitors count in both rows."""
+    import datetime
+
+    from cms.events.models import CampaignPage, CampaignPiece
+
+    for title, slug in (("科学道德和学风建设宣传月", "xuanchuanyue"), ("全国科技工作者日", "kejigongzuozhe-ri")):
+        campaign = CampaignPage(title=title, slug=slug, theme="弘扬科学家精神", lead="导语。",
+                                start_date=datetime.date(2025, 11, 1), end_date=datetime.date(2026, 5, 31))
+        campaign.pieces = [CampaignPiece(piece=story)]
+        home.add_child(instance=campaign)
+    page = table(admin_client.get("/admin/reach/reads/?group=campaign"))
+    assert page == [["专题", "阅读量（次）", "访客（人次/日合计）", "发布篇数"],
+                    ["全国科技工作者日", "9", "8", "1"], ["科学道德和学风建设宣传月", "9", "8", "1"],
+                    ["（不属于任何专题）", "2", "2", "0"], [OTHER, "1", "1", "0"]]
+
+
 def test_views_by_page_for_a_public_read_count(reads, story, programme):
     from cms.reach.figures import views_by_page
 
@@ -95,7 +112,7 @@ def test_influence_report_holds_the_pages_figures(admin_client, reads, tmp_path)
     target = tmp_path / "report.xlsx"
     call_command("influence_report", "--quarter", "2026Q1", "-o", str(target), stdout=io.StringIO())
     book = load_workbook(target)
-    assert book.sheetnames == ["概览", "品牌项目", "机构", "内容类型", "月份", "热门内容", "季度环比"]
+    assert book.sheetnames == ["概览", "品牌项目", "机构", "专题", "内容类型", "月份", "热门内容", "季度环比"]
 
     def cells(name):
         return [[value for value in row if value is not None] for row in book[name].iter_rows(values_only=True)]
