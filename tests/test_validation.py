@@ -93,6 +93,20 @@ def test_resource_needs_a_file_link_or_embed(editor_client, programme, institute
     assert_kept(html, "天文望远镜入门", "望远镜怎样看见遥远的星系。")
 
 
+def test_a_resource_with_only_a_file_is_accepted(editor_client, programme, institute):
+    """The file is in an inline row: the check must see it although the rows are validated after the page."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    document = Document.objects.create(title="望远镜课件", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="kejian.pdf"))
+    audiences = list(Audience.objects.values_list("pk", flat=True)[:1])
+    data = forms.resource_data(institute, audiences, external_url="")
+    data.update(forms.nested_form_data({"files": inline_formset([{"document": str(document.pk), "title": ""}])}))
+    response = editor_client.post(add_url(ResourcePage, programme), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert [f.document_id for f in ResourcePage.objects.get(slug="wangyuanjing").files.all()] == [document.pk]
+
+
 def test_resource_needs_an_audience(editor_client, programme, institute):
     form, _html = rejected(editor_client, add_url(ResourcePage, programme), forms.resource_data(institute, []))
     assert "必须填写" in str(form.errors["audiences"])

@@ -78,8 +78,10 @@ class ResourceForm(KepuPageForm):
         if area is not None and institute is not None and institute.pk != area.institute_id:
             self.add_error("institute", _("在“%(area)s”中投稿，贡献机构只能是“%(institute)s”。")
                            % {"area": area.title, "institute": area.institute})
+        # The inline rows are validated after the page's own fields (ClusterForm.is_valid): validate
+        # them now to see the files (is_valid keeps its result; the form asks again later).
         files = self.formsets.get("files")
-        has_file = files is not None and any(
+        has_file = files is not None and files.is_valid() and any(
             form.cleaned_data.get("document") and not form.cleaned_data.get("DELETE")
             for form in files.forms
             if hasattr(form, "cleaned_data")
