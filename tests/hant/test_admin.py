@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cms.factcheck.models import Expert
-from cms.hant.mirror import load
+from cms.hant.mirror import Mirror, load
 from cms.hant.models import MirrorSettings, TermPair
 from cms.hant.names import protected_names
 from tests.conftest import make_story
@@ -92,3 +92,13 @@ def test_the_publish_step_gets_nothing_while_the_mirror_is_off_and_everything_on
     mirror = load()
     assert (mirror.profile, mirror.prefix, mirror.language) == ("s2twp", "zh-hant", "zh-Hant-TW")
     assert mirror.text("周干峙和范长江谈信息与软件") == "周干峙和范長江（記者）談訊息與軟體"
+
+
+def test_the_sample_pairs_load_once(db):
+    from cms.hant import sample
+
+    assert sample.load() == 2
+    assert sample.load() == 0
+    pairs = TermPair.objects.values_list("term", "conversion", "region")
+    assert Mirror.build("s2hk", pairs=pairs).text("信息视频") == "資訊影片"
+    assert Mirror.build("s2tw", pairs=pairs).text("信息视频") == "信息視頻"
