@@ -25,7 +25,7 @@ KEEP_KEYS = frozenset({
     "@vocab", "sameAs", "inLanguage", "email", "telephone",
 })
 KEEP_SUFFIXES = ("_url", "_urls", "_path", "_slug", "_file", "Url", "_id")
-_URL_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:(?!\s)|/|\.\.?/|#)")
+_URL_LIKE = re.compile(r"^(?:(?:https?|mailto|ftp|tel|data):|/|\.\.?/|#)", re.IGNORECASE)
 _KEY_TEXT = re.compile("[\u3400-\u9fff]")
 
 # Attributes whose value a reader sees or hears.

@@ -9,6 +9,7 @@ MIRROR = Mirror.build("s2twp", names=["周干峙"], pairs=[("科普", "科普", 
 META = {
     "title": "周干峙谈软件与信息",
     "description": "城市规划里的软件",
+    "subtitle": "DNA:软件里的信息",  # text that starts like a URL scheme is still text
     "kind": "story",
     "programme": "gezhi-lundao",
     "canonical": "/gezhi-lundao/zhou-ganzhi/",
@@ -73,6 +74,7 @@ def test_a_document_is_converted_as_a_reader_sees_it_and_its_machinery_is_kept()
     assert meta == {
         "title": "周干峙談軟體與資訊",
         "description": "城市規劃裡的軟體",
+        "subtitle": "DNA:軟體裡的資訊",
         "kind": "story",
         "programme": "gezhi-lundao",
         "canonical": "/gezhi-lundao/zhou-ganzhi/",
