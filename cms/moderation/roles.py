@@ -82,6 +82,11 @@ MODEL_PERMISSIONS[EDITOR] += [
     "nominations.view_objection", "imports.add_importbatch",
 ]
 MODEL_PERMISSIONS[REVIEWER] += ["nominations.view_call", "nominations.view_nomination"]
+# The Traditional mirror's fixed pairs: editors add and change them, chief editors also delete them and
+# set the mirror up (cms/hant).
+MODEL_PERMISSIONS[EDITOR] += ["hant.add_termpair", "hant.change_termpair", "hant.view_termpair"]
+MODEL_PERMISSIONS[CHIEF_EDITOR] += [f"hant.{action}_termpair" for action in ("add", "change", "delete", "view")] + [
+    "hant.change_mirrorsettings"]
 
 
 def _permission(dotted):

@@ -17,6 +17,7 @@ from cms.core.models import HomePage, Institute, User
 from cms.core.sample_content import data, images
 from cms.events.sample import load as load_events
 from cms.factcheck import sample as trust_sample
+from cms.hant import sample as hant_sample
 from cms.moderation.roles import ensure_roles
 from cms.nominations.sample import load as load_selections
 from cms.programmes.models import ProgrammePage
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             load_events(self, home, programmes, institutes, stories)
             self.created += load_selections(programmes[data.CONTRIBUTION_PROGRAMME])
             self.created += trust_sample.load(home, programmes)
+            self.created += hant_sample.load()
 
         self.stdout.write(
             self.style.SUCCESS(f"示例内容已就绪：新建 {self.created} 项。")

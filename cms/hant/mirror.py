@@ -1,0 +1,109 @@
+"""What the publish step calls to write the Traditional-script mirror (docs/traditional-mirror.md).
+
+``load()`` reads the site setting, the editors' fixed pairs and the protected names once per publish
+and returns a ``Mirror`` (None when the mirror is off). A ``Mirror`` converts a document
+(``convert_document(meta, body)``), a generated file (``convert_file(path, data)``) or a string
+(``text``), says where the mirror lives (``base_url``, ``url``) and in which language (``language``),
+and has a ``fingerprint`` that changes whenever any conversion could change (profile, OpenCC
+version, pairs, names): a converted document may be reused while the source document's bytes and
+the fingerprint are both unchanged.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import opencc
+
+from . import markdown
+from .convert import TextConverter
+from .names import name_form
+from .profiles import language, region
+
+CONVERTER_VERSION = "1"  # bump when the rules in this package change what a document becomes
+
+
+def fixed_terms(profile, *, pairs=(), names=()):
+    """{Simplified: Traditional} that OpenCC never sees: each protected name in its name form, then the
+    editors' pairs for all profiles, then those for the profile's region (later ones win)."""
+    terms = {name: name_form(name, profile) for name in names}
+    wanted = region(profile)
+    terms.update({term: text for term, text, pair_region in pairs if not pair_region})
+    terms.update({term: text for term, text, pair_region in pairs if pair_region == wanted})
+    return terms
+
+
+@dataclass
+class Mirror:
+    profile: str
+    prefix: str = "zh-hant"  # the mirror's folder and URL prefix below the site's base URL ("" with a host)
+    host: str = ""  # or the mirror's own base URL
+    terms: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.converter = TextConverter(self.profile, self.terms)
+        self.language = language(self.profile)
+        digest = hashlib.sha256(json.dumps(
+            [CONVERTER_VERSION, opencc.__version__, self.profile, sorted(self.terms.items())], ensure_ascii=False,
+        ).encode())
+        self.fingerprint = digest.hexdigest()
+
+    @classmethod
+    def build(cls, profile, *, pairs=(), names=(), prefix="zh-hant", host=""):
+        """A mirror from explicit pairs ``[(term, conversion, region)]`` and names (tests, the bench)."""
+        return cls(profile, prefix=prefix, host=host, terms=fixed_terms(profile, pairs=pairs, names=names))
+
+    # Where ---------------------------------------------------------------------------------------
+    def base_url(self, site_base_url):
+        """The mirror's root URL: its own host, or the site's base URL + prefix/."""
+        if self.host:
+            return self.host.rstrip("/") + "/"
+        return urljoin(site_base_url.rstrip("/") + "/", self.prefix + "/")
+
+    def url(self, path):
+        """The mirror's site path for a Simplified site path (``/a/b/`` → ``/zh-hant/a/b/``; the same path
+        on a host of its own)."""
+        return path if self.host else f"/{self.prefix}{path}"
+
+    # What ----------------------------------------------------------------------------------------
+    def text(self, value):
+        return self.converter.convert(value)
+
+    def convert_document(self, meta, body):
+        """A document's ``(meta, body)`` in Traditional script (new objects; the arguments are not changed).
+        JSON-LD ``inLanguage`` values become the mirror's language."""
+        meta, body = markdown.convert_document(self.converter, meta, body)
+        return _set_language(meta, self.language), body
+
+    def convert_file(self, path, data):
+        """A generated file's bytes in Traditional script: XML and HTML (feeds, the sitemap) and Markdown
+        by the markup rules, the feed's ``<language>`` set; other files unchanged."""
+        if not path.endswith((".xml", ".html", ".md", ".txt")):
+            return data
+        text = markdown.convert_markup(self.converter, data.decode("utf-8"))
+        if path.endswith(".xml"):
+            text = text.replace("<language>zh-CN</language>", f"<language>{self.language}</language>")
+        return text.encode("utf-8")
+
+
+def _set_language(value, lang):
+    if isinstance(value, dict):
+        return {k: (lang if k == "inLanguage" and isinstance(v, str) else _set_language(v, lang))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_set_language(item, lang) for item in value]
+    return value
+
+
+def load():
+    """The mirror as the site setting, the fixed pairs and the protected names say now; None when it is off."""
+    from .models import MirrorSettings, TermPair
+    from .names import protected_names
+
+    settings = MirrorSettings.load()
+    if not settings.enabled:
+        return None
+    pairs = TermPair.objects.values_list("term", "conversion", "region")
+    return Mirror.build(settings.profile, pairs=pairs, names=protected_names(),
+                        prefix="" if settings.host else settings.prefix, host=settings.host)

@@ -1,0 +1,125 @@
+"""A published document in the mirror: visible text converted, everything a machine reads unchanged."""
+
+import json
+
+from cms.hant.mirror import Mirror
+
+MIRROR = Mirror.build("s2twp", names=["周干峙"], pairs=[("科普", "科普", "")])
+
+META = {
+    "title": "周干峙谈软件与信息",
+    "description": "城市规划里的软件",
+    "subtitle": "DNA:软件里的信息",  # text that starts like a URL scheme is still text
+    "kind": "story",
+    "programme": "gezhi-lundao",
+    "canonical": "/gezhi-lundao/zhou-ganzhi/",
+    "tags": ["软件", "信息"],
+    "tag_links": [{"title": "软件", "url": "/tags/软件/"}],
+    "image": "media/images/1-abc-w600.webp",
+    "portrait": {"src": "media/images/1-abc-w600.webp", "alt": "周干峙的肖像",
+                 "srcset": [{"src": "a.webp", "width": 1}]},
+    "facts": [{"label": "学科", "value": "城市规划"}],
+    "facet_links": {"学科": [{"title": "城市规划", "url": "/library/学科/城市规划/"}]},
+    "structured_data": [{"@context": "https://schema.org", "@type": "Person", "name": "周干峙",
+                         "url": "https://example.org/人物/周干峙", "inLanguage": "zh-CN",
+                         "description": "信息科学"}],
+    "page_id": 7,
+    "revision": 3,
+}
+
+BODY = """周干峙说：[软件的信息](../tags/软件/ "软件标题")很重要，见 https://zh.wikipedia.org/wiki/软件，或 <https://zh.wikipedia.org/wiki/信息>。
+
+## 软件与信息 { #ruanjian }
+
+<figure class="kepu-quote" markdown="1" aria-label="软件引语" data-note="软件">
+![软件的图](media/图/软件.webp){ srcset="media/图/软件.webp 480w" title="软件图" loading="lazy" }
+<figcaption markdown="span">—— 周干峙</figcaption>
+</figure>
+
+命令 `print("软件")` 和 <code>信息 = 1</code> 照原样，转义的 \\`软件\\` 不是代码。
+
+```python
+# 软件
+信息 = "软件"
+```
+
+<!-- 软件 -->
+[参考]: https://zh.wikipedia.org/wiki/软件 "软件参考"
+"""
+
+EXPECTED_BODY = """周干峙說：[軟體的資訊](../tags/软件/ "軟體標題")很重要，見 https://zh.wikipedia.org/wiki/软件，或 <https://zh.wikipedia.org/wiki/信息>。
+
+## 軟體與資訊 { #ruanjian }
+
+<figure class="kepu-quote" markdown="1" aria-label="軟體引語" data-note="软件">
+![軟體的圖](media/图/软件.webp){ srcset="media/图/软件.webp 480w" title="軟體圖" loading="lazy" }
+<figcaption markdown="span">—— 周干峙</figcaption>
+</figure>
+
+命令 `print("软件")` 和 <code>信息 = 1</code> 照原樣，轉義的 \\`軟體\\` 不是程式碼。
+
+```python
+# 软件
+信息 = "软件"
+```
+
+<!-- 软件 -->
+[参考]: https://zh.wikipedia.org/wiki/软件 "軟體參考"
+"""
+
+
+def test_a_document_is_converted_as_a_reader_sees_it_and_its_machinery_is_kept():
+    meta, body = MIRROR.convert_document(META, BODY)
+    assert body == EXPECTED_BODY
+    assert meta == {
+        "title": "周干峙談軟體與資訊",
+        "description": "城市規劃裡的軟體",
+        "subtitle": "DNA:軟體裡的資訊",
+        "kind": "story",
+        "programme": "gezhi-lundao",
+        "canonical": "/gezhi-lundao/zhou-ganzhi/",
+        "tags": ["軟體", "資訊"],
+        "tag_links": [{"title": "軟體", "url": "/tags/软件/"}],
+        "image": "media/images/1-abc-w600.webp",
+        "portrait": {"src": "media/images/1-abc-w600.webp", "alt": "周干峙的肖像",
+                     "srcset": [{"src": "a.webp", "width": 1}]},
+        # The theme finds a fact's links by its label: the label and the key are converted alike.
+        "facts": [{"label": "學科", "value": "城市規劃"}],
+        "facet_links": {"學科": [{"title": "城市規劃", "url": "/library/学科/城市规划/"}]},
+        "structured_data": [{"@context": "https://schema.org", "@type": "Person", "name": "周干峙",
+                             "url": "https://example.org/人物/周干峙", "inLanguage": "zh-Hant-TW",
+                             "description": "資訊科學"}],
+        "page_id": 7,
+        "revision": 3,
+    }
+    assert list(meta) == list(META)  # keys and their order unchanged
+
+
+def test_the_arguments_are_not_changed():
+    before = json.dumps(META, ensure_ascii=False)
+    MIRROR.convert_document(META, BODY)
+    assert json.dumps(META, ensure_ascii=False) == before
+
+
+def test_a_feed_keeps_its_addresses_and_says_its_language():
+    feed = ("<rss><channel><title>软件 - Kepu 科普</title><link>http://127.0.0.1:8001/tags/软件/</link>"
+            "<language>zh-CN</language><item><title>信息</title>"
+            "<guid isPermaLink=\"true\">http://127.0.0.1:8001/tags/信息/</guid>"
+            "<description>&lt;p&gt;软件&lt;a href=\"https://zh.wikipedia.org/wiki/软件\"&gt;信息&lt;/a&gt;&lt;/p&gt;"
+            "</description></item></channel></rss>")
+    assert MIRROR.convert_file("tags/feed.xml", feed.encode()).decode() == (
+        "<rss><channel><title>軟體 - Kepu 科普</title><link>http://127.0.0.1:8001/tags/软件/</link>"
+        "<language>zh-Hant-TW</language><item><title>資訊</title>"
+        "<guid isPermaLink=\"true\">http://127.0.0.1:8001/tags/信息/</guid>"
+        "<description>&lt;p&gt;軟體&lt;a href=\"https://zh.wikipedia.org/wiki/软件\"&gt;資訊&lt;/a&gt;&lt;/p&gt;"
+        "</description></item></channel></rss>")
+    assert MIRROR.convert_file("media/a.webp", "软件".encode()) == "软件".encode()
+
+
+def test_where_the_mirror_lives():
+    assert MIRROR.base_url("https://kepu.example/") == "https://kepu.example/zh-hant/"
+    assert MIRROR.url("/tags/软件/") == "/zh-hant/tags/软件/"
+    hosted = Mirror.build("s2hk", prefix="", host="https://hk.kepu.example")
+    assert hosted.base_url("https://kepu.example/") == "https://hk.kepu.example/"
+    assert hosted.url("/tags/软件/") == "/tags/软件/"
+    assert hosted.language == "zh-Hant-HK"
