@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "cms.nominations",
     "cms.imports",
     "cms.reach",
+    "cms.previews",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
