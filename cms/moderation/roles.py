@@ -82,6 +82,9 @@ MODEL_PERMISSIONS[EDITOR] += [
     "nominations.view_objection", "imports.add_importbatch",
 ]
 MODEL_PERMISSIONS[REVIEWER] += ["nominations.view_call", "nominations.view_nomination"]
+# Preview links for outside experts (cms/previews), on the pages each may edit.
+for _role in (EDITOR, REVIEWER, CHIEF_EDITOR):
+    MODEL_PERMISSIONS[_role] += ["previews.add_previewlink"]
 
 
 def _permission(dotted):
