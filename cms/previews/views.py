@@ -54,7 +54,7 @@ def _site():
     return SiteSettings.load()
 
 
-@csp_exempt
+@csp_exempt()
 @never_cache
 def preview(request, token, path=""):
     link = PreviewLink.objects.for_token(token)
@@ -93,7 +93,7 @@ def _link_url(token, url=""):
     return reverse("previews_page", args=[token, url]) if url else reverse("previews_root", args=[token])
 
 
-@csp_exempt
+@csp_exempt()
 @never_cache
 @require_POST
 def comment(request, token):
