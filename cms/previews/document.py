@@ -11,6 +11,7 @@ The render cache is this module's own (``CACHE``), never the publish worker's: a
 never be taken for a live one by a publish.
 """
 
+import threading
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from cms.publish.pages import PageRow
 from cms.publish.protocol import Publishable
 
 CACHE = render.RenderCache()  # the other pages' documents, between previews in this process
+_RENDERING = threading.Lock()  # CACHE is one process's, and requests come in on several threads
 
 
 class NotPreviewable(Exception):
@@ -56,7 +58,7 @@ def render_draft(page):
     if not isinstance(page, Publishable):
         raise NotPreviewable("这种页面不在公众网站上显示，无法预览。")
     revision, draft = draft_object(page)
-    with translation.override(settings.LANGUAGE_CODE):
+    with _RENDERING, translation.override(settings.LANGUAGE_CODE):
         found = plan.plan(CACHE)
         if found is None:
             raise NotPreviewable("网站还没有首页，无法预览。")
