@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,17 @@ def preview_build(page):
         with _BUILDING:
             if not (folder / INFO).is_file():
                 _build(draft, folder)
+                _prune(page.pk, keep=folder)
     return load(folder)
+
+
+def _prune(page_id, *, keep, settle=600):
+    """Remove the page's earlier builds (other revisions, other days), once no request can still be
+    reading files from them (``settle`` seconds after they were made)."""
+    now = time.time()
+    for folder in previews_dir().glob(f"{page_id}-*"):
+        if folder != keep and folder.name.split("-", 1)[0] == str(page_id) and now - folder.stat().st_mtime > settle:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def load(folder):

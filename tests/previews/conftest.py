@@ -21,3 +21,10 @@ def draft_story(programme, image):
 @pytest.fixture
 def link_and_token(draft_story, users):
     return PreviewLink.issue(page=draft_story, name="王教授", organisation="某某大学药学院", user=users["editor"])
+
+
+@pytest.fixture(autouse=True)
+def previews_dir(settings, tmp_path):
+    """Each test's throwaway builds in a folder of its own (page ids repeat between tests)."""
+    settings.KEPU_PREVIEWS_DIR = tmp_path / "previews"
+    return settings.KEPU_PREVIEWS_DIR
