@@ -15,7 +15,7 @@ from . import builds
 _HEAD = re.compile(r"<meta charset=\"utf-8\">")
 _BODY = re.compile(r"<body\b[^>]*>")
 HEAD_EXTRA = ('<meta name="robots" content="noindex, nofollow, noarchive">'
-              '<meta name="referrer" content="no-referrer">')
+              '<meta name="referrer" content="same-origin">')
 
 
 def build_for(page):

@@ -31,7 +31,7 @@ COMMENT_LIMIT = 2000
 
 def _headers(response, site=None):
     response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Frame-Options"] = "DENY"
     scope = theme_scripts.scope_of(site.base_url) if site else "/"
     response["Content-Security-Policy"] = theme_scripts.content_security_policy(scope) + "; frame-ancestors 'none'"

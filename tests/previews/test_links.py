@@ -90,7 +90,7 @@ def test_an_outsider_reads_the_draft_with_its_banner_and_the_view_is_in_the_page
     assert unquote(response.redirect_chain[0][0]) == f"/preview/{token}/gezhi-lundao/tu-youyou/"
     html = response.content.decode()
     assert response["X-Robots-Tag"] == "noindex, nofollow, noarchive"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex, nofollow, noarchive">' in html
     assert "预览 · 未发布 · 有效期至 " + timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M") in html
     assert "屠呦呦：青蒿素的发现者" in html and "她从古籍中得到启发" in html
