@@ -27,6 +27,7 @@ from django.utils import timezone
 from cms.publish import build, fsutil, generate, paths, write
 
 from .document import render_draft
+from .models import MAX_DAYS
 
 INFO = "preview.json"
 _BUILDING = threading.Lock()  # one MkDocs build at a time in a process (2 cores, MkDocs' logging)
@@ -65,12 +66,14 @@ def preview_build(page):
     return load(folder)
 
 
-def _prune(page_id, *, keep, settle=600):
-    """Remove the page's earlier builds (other revisions, other days), once no request can still be
-    reading files from them (``settle`` seconds after they were made)."""
+def _prune(page_id, *, keep, settle=600, at_most=(MAX_DAYS + 1) * 86400):
+    """Remove the page's earlier builds (other revisions, other days) once no request can still be
+    reading files from them (``settle`` seconds after they were made), and any build older than the
+    longest a link lasts."""
     now = time.time()
-    for folder in previews_dir().glob(f"{page_id}-*"):
-        if folder != keep and folder.name.split("-", 1)[0] == str(page_id) and now - folder.stat().st_mtime > settle:
+    for folder in previews_dir().glob("[0-9]*-*"):
+        age = now - folder.stat().st_mtime
+        if folder != keep and (age > at_most or folder.name.split("-", 1)[0] == str(page_id) and age > settle):
             shutil.rmtree(folder, ignore_errors=True)
 
 

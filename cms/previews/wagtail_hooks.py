@@ -7,6 +7,8 @@ from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter
 
+from cms.publish.protocol import Publishable
+
 from . import admin_views
 
 
@@ -16,7 +18,8 @@ class PreviewLinksButton(PageMenuItem):
     url_name = "previews_links"
 
     def is_shown(self, user):
-        return self.page.depth > 1 and admin_views.can_share(user, self.page)
+        return (self.page.depth > 1 and issubclass(self.page.specific_class or object, Publishable)
+                and admin_views.can_share(user, self.page))
 
 
 @hooks.register("register_page_listing_more_buttons")
