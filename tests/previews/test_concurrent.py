@@ -13,7 +13,7 @@ from cms.previews.document import render_draft
 VIEWERS = 4
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_views_of_one_link_are_each_served_and_logged(draft_story, link_and_token):
     _link, token = link_and_token
     start = threading.Barrier(VIEWERS)
