@@ -4,6 +4,7 @@ import re
 import threading
 
 import pytest
+from django.db import connection
 from django.test import Client
 from wagtail.models import PageLogEntry
 
@@ -26,6 +27,8 @@ def test_simultaneous_views_of_one_link_are_each_served_and_logged(draft_story, 
             pages.append((response.status_code, response.content.decode()))
         except Exception as error:  # reported below, with the others
             problems.append(error)
+        finally:
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=view) for _ in range(VIEWERS)]
     for thread in threads:
