@@ -3,15 +3,14 @@
 A valid link shows the page's latest revision (``serving.page_html``) and logs the view in the
 page's history; the theme's files and the page's own files are served beside it; any other path
 under the link goes to the public site, which shows what is published. An expired or revoked
-link answers 410 with a page in Chinese, an unknown one 404. Every answer is noindex, sends no
-Referer (the token is in the address) and carries the public site's Content-Security-Policy.
+link answers 410 with a page in Chinese, an unknown one 404. Every answer is noindex, gives its
+address (it holds the token) to no other site, and carries the public site's Content-Security-Policy.
 """
 
 import logging
 from urllib.parse import quote
 
 from csp.decorators import csp_exempt
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from cms.publish import theme_scripts
+from cms.publish.errors import BuildError, ExportError
 
 from . import builds, serving
 from .document import NotPreviewable
@@ -27,6 +27,7 @@ from .models import PreviewLink
 
 logger = logging.getLogger("kepu.previews")
 COMMENT_LIMIT = 2000
+FILES = ("assets/", "media/")  # the theme's files and the draft's own
 
 
 def _headers(response, site=None):
@@ -61,17 +62,18 @@ def preview(request, token, path=""):
     if link is None or link.state != "valid":
         return _refused(request, link)
     page, site = link.page.specific, _site()
-    if path.startswith(("assets/", "media/")):
-        build = serving.build_for(page)
+    try:
+        build = serving.build_for(page) if path.startswith(FILES) else builds.preview_build(page)
+    except NotPreviewable as problem:
+        return _cannot(request, site, str(problem), 409)
+    except (ExportError, BuildError):
+        logger.exception("外审预览：页面 %s 的草稿无法构建", page.pk)
+        return _cannot(request, site, "这份草稿暂时无法按公众网站的样式生成，编辑部已收到错误记录。", 503)
+    if path.startswith(FILES):
         found = serving.file_path(build, path)
         if found is None:
             return _refused_file(request)
         return _headers(serving.file_response(found), site)
-    try:
-        build = builds.preview_build(page)
-    except NotPreviewable as problem:
-        return _headers(render(request, "previews/gone.html", {"title": "暂时无法预览", "message": str(problem)},
-                               status=409), site)
     if path != build.url:
         if path:  # another page of the site: what the public sees there
             return _headers(HttpResponseRedirect(site.base_url.rstrip("/") + "/" + quote(path)), site)
@@ -82,6 +84,11 @@ def preview(request, token, path=""):
     html = serving.page_html(build, link, request=request, comment_url=reverse("previews_comment", args=[token]),
                              commented=request.GET.get("commented") == "1")
     return _headers(HttpResponse(html, content_type="text/html; charset=utf-8"), site)
+
+
+def _cannot(request, site, message, status):
+    return _headers(render(request, "previews/gone.html", {"title": "暂时无法预览", "message": message},
+                           status=status), site)
 
 
 def _refused_file(request):
@@ -103,7 +110,6 @@ def comment(request, token):
         return _refused(request, link)
     text = request.POST.get("comment", "").strip()[:COMMENT_LIMIT]
     if text:
-        with transaction.atomic():
-            log(instance=link.page.specific, action="previews.comment", data={
-                "link": link.pk, "name": link.name, "organisation": link.organisation, "comment": text})
+        log(instance=link.page.specific, action="previews.comment", data={
+            "link": link.pk, "name": link.name, "organisation": link.organisation, "comment": text})
     return _headers(HttpResponseRedirect(_link_url(token) + "?commented=1"))

@@ -170,3 +170,18 @@ def test_the_expert_leaves_a_comment_for_the_editors(client, draft_story, link_a
     entry = PageLogEntry.objects.get(page=draft_story, action="previews.comment")
     assert entry.data["comment"] == "第二段的年份应为 1971 年。" and entry.data["link"] == link.pk
     assert entry.comment == "第二段的年份应为 1971 年。"
+
+
+def test_a_draft_under_an_unpublished_page_cannot_be_previewed_and_says_why(client, home, users):
+    from cms.programmes.models import ProgrammePage
+    from tests.conftest import make_story
+
+    programme = ProgrammePage(title="新栏目", slug="xin", tagline="草稿", introduction="<p>草稿</p>", home_order=9,
+                              live=False)
+    home.add_child(instance=programme)
+    story = make_story(programme, title="栏目下的草稿", slug="cao-gao", publish=False)
+    _link, token = PreviewLink.issue(page=story, name="王教授", organisation="某某大学")
+    response = client.get(f"/preview/{token}/")
+    assert response.status_code == 409
+    assert "这个页面的上级页面尚未发布" in response.content.decode()
+    assert not PageLogEntry.objects.filter(page=story, action="previews.view").exists()
