@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", include(outcome.admin_urls)),  # before Wagtail's: a repeated review click says what happened
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("preview/", include("cms.previews.urls")),  # outside experts' preview links (cms/previews/), no login
     path(settings.MEDIA_URL.strip("/") + "/<path:path>", serve_upload, name="kepu_upload"),
     # The CMS root only leads editors to the admin.
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

@@ -87,6 +87,9 @@ MODEL_PERMISSIONS[REVIEWER] += ["nominations.view_call", "nominations.view_nomin
 MODEL_PERMISSIONS[EDITOR] += ["hant.add_termpair", "hant.change_termpair", "hant.view_termpair"]
 MODEL_PERMISSIONS[CHIEF_EDITOR] += [f"hant.{action}_termpair" for action in ("add", "change", "delete", "view")] + [
     "hant.change_mirrorsettings"]
+# Preview links for outside experts (cms/previews), on the pages each may edit.
+for _role in (EDITOR, REVIEWER, CHIEF_EDITOR):
+    MODEL_PERMISSIONS[_role] += ["previews.add_previewlink"]
 
 
 def _permission(dotted):

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "cms.imports",
     "cms.reach",
     "cms.hant",
+    "cms.previews",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
