@@ -24,7 +24,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from cms.publish import build, fsutil, generate, paths, write
+from lxml import html as lxml_html
+
+from cms.publish import build, fsutil, generate, paths, verify, write
+from cms.publish.errors import VerificationError
 
 from .document import render_draft
 from .models import MAX_DAYS
@@ -96,6 +99,7 @@ def _build(draft, folder):
         build.write_config(work / "mkdocs.yml", config)
         build.run_mkdocs(work / "mkdocs.yml", source_date_epoch=0, template_cache=previews_dir() / ".template-cache")
         shutil.rmtree(content)
+        _refuse_unsafe(work / "site", paths.output_path(draft.path), site.base_url)
         info = {"page": paths.output_path(draft.path), "url": paths.page_url(draft.path),
                 "media": sorted(draft.assets), "revision": draft.revision_id}
         (work / INFO).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
@@ -106,6 +110,15 @@ def _build(draft, folder):
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+def _refuse_unsafe(site_dir, page, site_url):
+    """The public site's safety gate on the preview: nothing executable the theme did not ship runs on
+    the CMS host either (the draft went through the same escaping; this proves it for this page)."""
+    tree = lxml_html.document_fromstring((site_dir / page).read_bytes())
+    problems, _scripts = verify.safety_problems(page, tree, verify.Allowed.for_site(site_url), site_dir)
+    if problems:
+        raise VerificationError("；".join(problems))
 
 
 def _site_settings():

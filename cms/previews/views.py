@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from cms.publish import theme_scripts
-from cms.publish.errors import BuildError, ExportError
+from cms.publish.errors import BuildError, ExportError, VerificationError
 
 from . import builds, serving
 from .document import NotPreviewable
@@ -66,6 +66,9 @@ def preview(request, token, path=""):
         build = serving.build_for(page) if path.startswith(FILES) else builds.preview_build(page)
     except NotPreviewable as problem:
         return _cannot(request, site, str(problem), 409)
+    except VerificationError:
+        logger.exception("外审预览：页面 %s 的草稿含有主题之外的可执行内容，拒绝显示", page.pk)
+        return _cannot(request, site, "这份草稿没有通过公众网站的安全检查，不能预览；编辑部已收到错误记录。", 503)
     except (ExportError, BuildError):
         logger.exception("外审预览：页面 %s 的草稿无法构建", page.pk)
         return _cannot(request, site, "这份草稿暂时无法按公众网站的样式生成，编辑部已收到错误记录。", 503)

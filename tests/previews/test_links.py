@@ -185,3 +185,24 @@ def test_a_draft_under_an_unpublished_page_cannot_be_previewed_and_says_why(clie
     assert response.status_code == 409
     assert "这个页面的上级页面尚未发布" in response.content.decode()
     assert not PageLogEntry.objects.filter(page=story, action="previews.view").exists()
+
+
+def test_a_draft_that_would_run_script_is_refused_by_the_safety_gate(client, draft_story, link_and_token, monkeypatch,
+                                                                     previews_dir):
+    """A page type that forgot to escape: its raw HTML would run on the CMS host. The preview answers
+    with a message instead, and keeps no build of it."""
+    from cms.stories.models import StoryPage
+
+    def careless(page, context):
+        document = original(page, context)
+        document.body += '\n\n<img src="x" onerror="alert(1)">\n'
+        return document
+
+    original = StoryPage.to_document
+    monkeypatch.setattr(StoryPage, "to_document", careless)
+    _link, token = link_and_token
+    response = open_link(client, token)
+    assert response.status_code == 503
+    assert "没有通过公众网站的安全检查" in response.content.decode()
+    assert "onerror" not in response.content.decode()
+    assert not [p for p in previews_dir.glob("*") if p.is_dir() and not p.name.startswith(".")]
