@@ -23,7 +23,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
-
 from lxml import html as lxml_html
 
 from cms.publish import build, fsutil, generate, paths, verify, write
