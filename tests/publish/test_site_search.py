@@ -121,7 +121,8 @@ def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_
     assert search.verify(tmp_path / "two", urls) == []
     assert len(list(cache.glob("*/*.json"))) == 39
     assert sorted(p.name for p in (tmp_path / "two/search").iterdir()) == ["s", "shards.json"]
-    assert len(list((tmp_path / "two/search/s").iterdir())) == 8
+    folders = sorted(p.name for p in (tmp_path / "two/search/s").iterdir())
+    assert len(folders) == 9 and folders[-1].startswith("t2s-")  # 8 shards and the Traditional → Simplified table
 
 
 def test_verify_reports_a_missing_a_stale_and_a_broken_shard(tmp_path):
@@ -132,9 +133,12 @@ def test_verify_reports_a_missing_a_stale_and_a_broken_shard(tmp_path):
     assert search.verify(tmp_path / "site", urls) == []
     assert any("未被索引" in p for p in search.verify(tmp_path / "site", [*urls, "p/new/"]))
     assert any("已不公开" in p for p in search.verify(tmp_path / "site", urls[1:]))
-    shard = next((tmp_path / "site/search/s").iterdir())
+    fold = next((tmp_path / "site/search/s").glob("t2s-*"))
+    next(fold.iterdir()).unlink()
+    assert any("繁简对照表不完整" in p for p in search.verify(tmp_path / "site", urls))
+    shard = next(p for p in (tmp_path / "site/search/s").iterdir() if p != fold)
     next((shard / "g").iterdir()).unlink()
-    assert any("不完整" in p for p in search.verify(tmp_path / "site", urls))
+    assert any(f"分片 search/s/{shard.name}/ 不完整" in p for p in search.verify(tmp_path / "site", urls))
     (tmp_path / "site/search/shards.json").unlink()
     assert search.verify(tmp_path / "site", urls) == ["搜索索引缺失：search/shards.json"]
 
