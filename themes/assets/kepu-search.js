@@ -38,27 +38,40 @@ export function normaliseWith(text, fold) {
   return Array.from(text.normalize("NFKC"), (char) => fold.get(char) || char).join("").toLowerCase();
 }
 
-// The terms of a normalised query, as cms.sitesearch.terms.query_terms: [{kind, term, weight}].
+// The terms of a normalised query, as cms.sitesearch.terms.query_terms: [{kind, term, weight, units}].
+// Units are the query's Han characters and other words, numbered; a term lists those it covers.
 export function termsOf(text) {
   const found = new Map();
-  const add = (kind, term, weight) => {
+  const add = (kind, term, weight, units) => {
     const key = kind + term;
-    if (!found.has(key) || found.get(key).weight < weight) found.set(key, { kind, term, weight });
+    const known = found.get(key);
+    if (!known) found.set(key, { kind, term, weight, units });
+    else {
+      known.weight = Math.max(known.weight, weight);
+      known.units = [...new Set([...known.units, ...units])];
+    }
   };
   const runs = text.match(HAN_RUN) || [];
+  let unit = 0;
   for (const run of runs) {
     const chars = Array.from(run);
-    if (chars.length === 1) {
-      add("c", run, 1);
-      continue;
-    }
-    for (let i = 0; i < chars.length - 1; i++) add("g", chars[i] + chars[i + 1], 1);
-    for (let i = 0; i < chars.length - 2; i++) add("g", `${chars[i]}_${chars[i + 2]}`, SKIP_WEIGHT);
+    if (chars.length === 1) add("c", run, 1, [unit]);
+    for (let i = 0; i < chars.length - 1; i++) add("g", chars[i] + chars[i + 1], 1, [unit + i, unit + i + 1]);
+    for (let i = 0; i < chars.length - 2; i++) add("g", `${chars[i]}_${chars[i + 2]}`, SKIP_WEIGHT, [unit + i, unit + i + 2]);
+    unit += chars.length;
   }
   const latin = (text.replace(HAN_RUN, " ").match(WORD) || []).filter((word) => word.length <= MAX_WORD);
-  for (const word of latin) add("g", word, 1);
-  if (!runs.length && latin.length > 1 && latin.every((word) => LETTERS.test(word))) add("g", latin.join(""), 1);
+  latin.forEach((word, i) => add("g", word, 1, [unit + i]));
+  if (!runs.length && latin.length > 1 && latin.every((word) => LETTERS.test(word))) {
+    add("g", latin.join(""), 1, latin.map((_, i) => unit + i));
+  }
   return [...found.values()];
+}
+
+// How many of a query's units a page may leave uncovered and still be a result: none of one or two,
+// one of three to seven (a wrong character in a name, a word run in), a quarter of a longer query.
+export function allowance(units) {
+  return units < 3 ? 0 : Math.max(1, Math.floor(units / 4));
 }
 
 // cms.sitesearch.postings.term_hash: a 32-bit polynomial over code points.
@@ -156,9 +169,10 @@ export async function queryTerms(query) {
   return termsOf(await normalise(query));
 }
 
-// Pages holding any term of the query, best first: [{shard, page, score, data()}]. A page's score is
-// the BM25 sum over the terms it holds times the share of the query's weight it holds; pages holding
-// less than half of what the best page holds are left out.
+// Pages holding enough of the query, best first: [{shard, page, score, data()}]. A page's score is
+// the BM25 sum over the terms it holds (rare terms count more; the index stores each page's level)
+// times the share of the query's units its terms cover; a page leaving more of them uncovered than
+// ``allowance`` lets is not a result.
 export async function search(query) {
   const wanted = await queryTerms(query);
   if (!wanted.length) return [];
@@ -168,27 +182,28 @@ export async function search(query) {
     const n = lists.reduce((sum, perShard) => sum + perShard[i].pages.length, 0);
     return Math.log(1 + (docs - n + 0.5) / (n + 0.5));
   });
-  const total = wanted.reduce((sum, t) => sum + t.weight, 0);
-  const found = [];
-  let best = 0;
+  const units = Math.min(31, new Set(wanted.flatMap((t) => t.units)).size);
+  const masks = wanted.map((t) => t.units.reduce((mask, u) => (u < 31 ? mask | (1 << u) : mask), 0));
+  const needed = units - allowance(units);
+  const results = [];
   shards.forEach((shard, s) => {
-    const scores = new Map(); // page → [score, weight held]
+    const scores = new Map(); // page → [score, units covered (bits)]
     lists[s].forEach(({ pages, levels }, t) => {
-      const { weight } = wanted[t];
+      const gain = wanted[t].weight * idf[t] / LEVELS;
       for (let i = 0; i < pages.length; i++) {
-        const entry = scores.get(pages[i]) || [0, 0];
-        entry[0] += weight * idf[t] * (levels[i] / LEVELS);
-        entry[1] += weight;
-        scores.set(pages[i], entry);
+        const entry = scores.get(pages[i]);
+        if (entry) {
+          entry[0] += gain * levels[i];
+          entry[1] |= masks[t];
+        } else scores.set(pages[i], [gain * levels[i], masks[t]]);
       }
     });
-    for (const [page, [score, held]] of scores) {
-      const share = held / total;
-      best = Math.max(best, share);
-      found.push({ shard, page, share, score: score * share, data: () => record(shard, page) });
+    for (const [page, [score, mask]] of scores) {
+      let covered = 0;
+      for (let bits = mask; bits; bits &= bits - 1) covered++;
+      if (covered >= needed) results.push({ shard, page, score: (score * covered) / units, data: () => record(shard, page) });
     }
   });
-  const results = found.filter((r) => r.share >= best / 2);
   results.sort((a, b) => b.score - a.score || a.shard.dir.localeCompare(b.shard.dir) || a.page - b.page);
   return results;
 }
