@@ -50,6 +50,8 @@ def test_query_set_recall_and_what_a_reader_sees(db, public_site, browser):
         print(json.dumps(scores, ensure_ascii=False))
         assert sorted(scores) == CLASSES
         assert all(recall >= 0.95 for recall, _ in scores.values()), (scores, misses(found, where))
+        # Common words of a long query are not enough: nothing is found.
+        assert page.evaluate("q => window.kepuSearch.searchUrls(q)", "没有这个词语的页面") == []
         # The name typed exactly ranks its page first.
         for query, slug in [("钱学森", "qian-xuesen"), ("華羅庚", "hua-luogeng"), ("hualuogeng", "hua-luogeng")]:
             assert found[query][0] == where(slug), (query, found[query][:3])
