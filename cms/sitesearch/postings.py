@@ -48,8 +48,12 @@ def encode(entries):
         varint(len(postings))
         previous = -1
         for page, weight in postings:
-            varint(((page - previous - 1) << 4) | weight)
+            code = ((page - previous - 1) << 4) | weight
             previous = page
+            if code < 0x80:
+                append(code)
+            else:
+                varint(code)
     return bytes(out)
 
 

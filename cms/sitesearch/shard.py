@@ -14,6 +14,7 @@ from pathlib import Path
 from cms.publish import fsutil
 from cms.publish.paths import page_url, tag_path
 from cms.sitesearch import postings
+from cms.sitesearch.normalise import normalise
 from cms.sitesearch.terms import han_chars, name_terms, pinyin_terms, text_terms
 
 TITLE_WEIGHT = 6
@@ -39,9 +40,14 @@ def page_terms(record):
         (record.get("programme", ""), 1, text_terms),
         (record["text"], 1, text_terms),
     ):
-        for term in terms(text):
+        text = normalise(text)
+        if weight == 1:
+            grams.update(terms(text, normalised=True))
+            chars.update(han_chars(text, normalised=True))
+            continue
+        for term in terms(text, normalised=True):
             grams[term] += weight
-        for char in han_chars(text):
+        for char in han_chars(text, normalised=True):
             chars[char] += weight
     return grams, chars
 
@@ -52,8 +58,12 @@ def _postings(counters):
     average = sum(lengths) / max(1, len(lengths))
     table = defaultdict(list)
     for page, (counter, length) in enumerate(zip(counters, lengths, strict=True)):
+        levels = {}  # count → level, for this page's length (most counts are 1, 2 or a field weight)
         for term, count in counter.items():
-            table[term].append((page, postings.level(count, length, average)))
+            found = levels.get(count)
+            if found is None:
+                found = levels[count] = postings.level(count, length, average)
+            table[term].append((page, found))
     return table
 
 

@@ -19,6 +19,8 @@ MAX_WORD = 40
 PINYIN_RUN = 8
 # A query's pairs that skip a character count this much of a pair (they only rescue a typo).
 SKIP_WEIGHT = 0.5
+# A query looks up those pairs in runs up to this long (a name): each is one more file per shard.
+SKIP_RUN = 4
 
 
 def han_runs(text):
@@ -48,18 +50,18 @@ def pinyin_terms(run):
     return [term for term in (full, initials) if term]
 
 
-def text_terms(text):
+def text_terms(text, *, normalised=False):
     """Terms of body text: Han pairs (a one-character run as itself) and other words."""
-    text = normalise(text)
+    text = text if normalised else normalise(text)
     found = [pair for run in han_runs(text) for pair in pairs(run)]
     found.extend(words(text))
     return found
 
 
-def name_terms(text):
+def name_terms(text, *, normalised=False):
     """Terms of a title or a name: those of text, pairs that skip a character, and pinyin."""
-    text = normalise(text)
-    found = text_terms(text)
+    text = text if normalised else normalise(text)
+    found = text_terms(text, normalised=True)
     for run in han_runs(text):
         found.extend(skip_pairs(run))
         if 2 <= len(run) <= PINYIN_RUN:
@@ -67,15 +69,17 @@ def name_terms(text):
     return found
 
 
-def han_chars(text):
+def han_chars(text, *, normalised=False):
     """The single Han characters of a text (a one-character query looks among these)."""
-    return [char for run in han_runs(normalise(text)) for char in run]
+    return [char for run in han_runs(text if normalised else normalise(text)) for char in run]
 
 
 def query_terms(query):
-    """[(kind, term, weight)] of a query, as kepu-search.js computes them: kind "c" for a
-    one-character run (looked up among single characters), "g" for pairs and words; pairs that skip
-    a character weigh SKIP_WEIGHT; Latin words typed apart (hua luogeng) are also looked up joined."""
+    """[(kind, term, weight)] of a query, as kepu-search.js computes them (which also numbers the
+    characters and words each term covers, to tell how much of the query a page holds): kind "c"
+    for a one-character run (looked up among single characters), "g" for pairs and words; pairs
+    that skip a character (in runs of up to SKIP_RUN characters) weigh SKIP_WEIGHT; Latin words
+    typed apart (hua luogeng) are also looked up joined."""
     text = normalise(query)
     found = {}
 
@@ -90,8 +94,9 @@ def query_terms(query):
             continue
         for pair in pairs(run):
             add("g", pair, 1)
-        for pair in skip_pairs(run):
-            add("g", pair, SKIP_WEIGHT)
+        if len(run) <= SKIP_RUN:
+            for pair in skip_pairs(run):
+                add("g", pair, SKIP_WEIGHT)
     latin = words(text)
     for word in latin:
         add("g", word, 1)

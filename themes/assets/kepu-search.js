@@ -1,13 +1,13 @@
 // Kepu site search, reading the static index cms/sitesearch/ writes under search/.
 // A query is normalised as the index's text was (NFKC, Traditional → Simplified with the table the
 // index ships in small buckets, lower case) and becomes the same terms (cms/sitesearch/terms.py):
-// the overlapping pairs of each run of Han characters (钱学森 → 钱学 学森), pairs that skip one
-// character (钱_森, weighing half: one wrong character in a name), a one-character run as itself,
-// other words; Latin words typed apart are also looked up joined (hua luogeng → hualuogeng, the
-// pinyin the index holds for titles and names). For each term the browser fetches one small
-// postings file per shard and ranks every page holding any term by BM25 (the index stores each
-// page's term-frequency level; rare terms count more) times the share of the query it holds, so
-// the pages holding all of it come first. Nothing comes from another host.
+// the overlapping pairs of each run of Han characters (钱学森 → 钱学 学森), in a run of up to four
+// also the pairs that skip one character (钱_森, weighing half: one wrong character in a name), a
+// one-character run as itself, other words; Latin words typed apart are also looked up joined
+// (hua luogeng → hualuogeng, the pinyin the index holds for titles and names). For each term the
+// browser fetches one small postings file per shard and ranks the pages whose terms cover nearly
+// all of the query by BM25 (the index stores each page's term-frequency level; rare terms count
+// more) times the share of the query they cover. Nothing comes from another host.
 
 const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2fa1f}";
 const HAN_RUN = new RegExp(`[${HAN}]+`, "gu");
@@ -16,6 +16,7 @@ const WORD = /[\p{L}\p{N}_]+/gu;
 const LETTERS = /^[a-z]+$/;
 const MAX_WORD = 40;
 const SKIP_WEIGHT = 0.5; // cms.sitesearch.terms.SKIP_WEIGHT
+const SKIP_RUN = 4; // cms.sitesearch.terms.SKIP_RUN
 const LEVELS = 15; // cms.sitesearch.postings.LEVELS
 const PAGE_SIZE = 10;
 const root = new URL("../", import.meta.url); // this file is <site>/assets/kepu-search.js
@@ -57,7 +58,9 @@ export function termsOf(text) {
     const chars = Array.from(run);
     if (chars.length === 1) add("c", run, 1, [unit]);
     for (let i = 0; i < chars.length - 1; i++) add("g", chars[i] + chars[i + 1], 1, [unit + i, unit + i + 1]);
-    for (let i = 0; i < chars.length - 2; i++) add("g", `${chars[i]}_${chars[i + 2]}`, SKIP_WEIGHT, [unit + i, unit + i + 2]);
+    if (chars.length <= SKIP_RUN) {
+      for (let i = 0; i < chars.length - 2; i++) add("g", `${chars[i]}_${chars[i + 2]}`, SKIP_WEIGHT, [unit + i, unit + i + 2]);
+    }
     unit += chars.length;
   }
   const latin = (text.replace(HAN_RUN, " ").match(WORD) || []).filter((word) => word.length <= MAX_WORD);
