@@ -289,9 +289,18 @@ function escapeHtml(text) {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
 
-// The words to mark in a result: the query's Han runs and other words, as normalised.
-function marksOf(text) {
-  return [...(text.match(HAN_RUN) || []), ...(text.replace(HAN_RUN, " ").match(WORD) || [])];
+// The words to mark in a result, longest first: the query's Han runs and other words, as
+// normalised; for a run the page does not hold whole (a name typed with one wrong character, a
+// word left out), its pairs that the page holds.
+function marksOf(text, page) {
+  const runs = text.match(HAN_RUN) || [];
+  const holds = `${page.title}\n${page.text}`.toLowerCase();
+  const marks = new Set(text.replace(HAN_RUN, " ").match(WORD) || []);
+  for (const run of runs) {
+    if (holds.includes(run)) marks.add(run);
+    else for (const pair of hanBigrams(run).split(" ")) if (holds.includes(pair)) marks.add(pair);
+  }
+  return [...marks].sort((a, b) => b.length - a.length);
 }
 
 function highlight(text, words) {
@@ -316,14 +325,16 @@ function excerpt(text, words, size = 80) {
 }
 
 // Where the query's words stand as typed in a page: 2 in its title or names, 1 in its text, 0 not.
-function phraseRank(page, words) {
+function phraseRank(page, text) {
+  const words = [...(text.match(HAN_RUN) || []), ...(text.replace(HAN_RUN, " ").match(WORD) || [])];
   if (!words.length) return 0;
-  const holds = (text) => words.every((word) => text.toLowerCase().includes(word));
+  const holds = (where) => words.every((word) => where.toLowerCase().includes(word));
   if (holds([page.title, ...(page.names || [])].join("\n"))) return 2;
   return holds(page.text || "") ? 1 : 0;
 }
 
-function resultItem(page, words) {
+function resultItem(page, query) {
+  const words = marksOf(query, page);
   const item = document.createElement("li");
   item.className = "kepu-search__result";
   const link = document.createElement("a");
@@ -384,9 +395,9 @@ function searchPage(form) {
     }
     status.textContent = "正在搜索……";
     let results;
-    let words;
+    let text;
     try {
-      words = marksOf(await normalise(typed));
+      text = await normalise(typed);
       results = await search(typed);
       if (!results.length) {
         const found = await suggest(typed);
@@ -409,8 +420,8 @@ function searchPage(form) {
       const pages = await Promise.all(batch.map((r) => r.data()));
       if (mine !== current) return;
       // Within what is shown, the pages holding the query's words as typed come first.
-      const ranked = pages.map((page, i) => [phraseRank(page, words), i, page]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-      for (const [, , page] of ranked) list.append(resultItem(page, words));
+      const ranked = pages.map((page, i) => [phraseRank(page, text), i, page]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+      for (const [, , page] of ranked) list.append(resultItem(page, text));
       status.textContent = `找到 ${results.length} 个结果。`;
       more.hidden = next >= results.length;
     };
