@@ -1,18 +1,20 @@
-"""Chinese site search at N pages: recall, bytes per query, build time and peak memory.
+"""Chinese site search at N pages: recall, ranking, bytes per query, build time and peak memory.
 
     python bench/search_recall.py --pages 1000 10000
 
-For each N it writes N Markdown pages of real Chinese prose (../shared/testdata/content, each page
-with its sources' attribution lines) into a temporary folder, builds the search index with
-cms.sitesearch.index.build_index in a child process (wall and CPU time, and peak memory of the child's
-process tree, sampled from /proc, and its maxrss), rebuilds it into a new folder after one page
-changes (the incremental update, reusing the first build's unchanged shards), then serves the result
-on 127.0.0.1 and drives Debian's Chromium:
+For each N it writes N Markdown pages into a temporary folder: the sample content's stories and
+resources (cms/core/sample_content/data.py, with the front matter the export writes: tags, scientist,
+discipline, institution, honours, a resource's kind, institute, audiences and subjects) and real
+Chinese prose for the rest (../shared/testdata/content, each page with its sources' attribution
+lines). It builds the search index with cms.sitesearch.index.build_index in a child process (wall
+and CPU time, and peak memory of the child's process tree, sampled from /proc, and its maxrss),
+rebuilds it into a new folder after one page changes (the incremental update, reusing the first
+build's unchanged shards), then serves the result on 127.0.0.1 and drives Debian's Chromium:
 
-- recall and precision of a set of Chinese queries (names and terms from the corpus, random 2-4
-  character substrings, single characters) against a brute-force substring search of the same text
-  (precision here is of the candidates the index returns; the page shows only results that hold
-  the query as typed);
+- the hand-written query set (tests/publish/site_search_queries.py: what a reader types, with the
+  sample pages each must find, by class): recall@10 and MRR per class, through the site's client;
+- recall of a set of Chinese queries (names and terms from the corpus, random 2-4 character
+  substrings, single characters) against a brute-force substring search of the same text;
 - the bytes a reader downloads for one query, cold (new browser context, empty cache), from loading
   the search page with ?q= to the first results shown: every response's encoded size as Chromium
   reports it, by kind of file; served as-is and with gzip for text files (as nginx ``gzip on``).
@@ -93,6 +95,37 @@ def write_corpus(content_dir, count, seed=1):
         target.write_bytes(data)
         pages[path] = {"page": i + 1, "revision": i + 1, "sha256": hashlib.sha256(data).hexdigest()}
     return pages
+
+
+def write_sample(content_dir):
+    """The sample content's stories and resources as the export writes them; returns the manifest's
+    ``pages`` for them and {slug: document path}."""
+    from cms.core.sample_content import data
+    from cms.resources.models import ResourcePage
+
+    titles = {programme["slug"]: programme["title"] for programme in data.PROGRAMMES}
+    kinds = dict(ResourcePage.Kind.choices)
+    documents = {}
+    for story in data.STORIES:
+        meta = {"title": story["title"], "description": story["summary"], "kind": "story",
+                "programme": story["programme"], "programme_title": titles[story["programme"]],
+                "tags": story["tags"], "scientist": story["name"], "discipline": story["discipline"],
+                "institution": story["institution"],
+                "honours": [{"title": title, "year": year} for title, year in story["honours"]]}
+        documents[story["slug"]] = (f"{story['programme']}/{story['slug']}.md", meta, "\n\n".join(story["paragraphs"]))
+    for slug, programme, title, kind, audiences, subjects, institute, _licence, summary, length in data.RESOURCES:
+        meta = {"title": title, "description": summary, "kind": "resource", "programme": programme,
+                "programme_title": titles[programme], "authors": [institute], "resource_kind_label": str(kinds[kind]),
+                "audiences": audiences, "subjects": subjects, "institute": institute, "length": length}
+        documents[slug] = (f"library/{slug}.md", meta, summary)
+    pages, paths = {}, {}
+    for number, (slug, (path, meta, body)) in enumerate(documents.items(), 1):
+        data_ = f"---\n{json.dumps(meta, ensure_ascii=False)}\n---\n\n{body}\n".encode()
+        (content_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (content_dir / path).write_bytes(data_)
+        pages[path] = {"page": 100000 + number, "revision": 1, "sha256": hashlib.sha256(data_).hexdigest()}
+        paths[slug] = path
+    return pages, paths
 
 
 def text_of(search, path):
@@ -198,6 +231,7 @@ SEARCH_PAGE = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><tit
 <meta name="viewport" content="width=device-width,initial-scale=1"></head><body>
 <form class="kepu-search" role="search" action="./" method="get"><input type="search" name="q" aria-label="搜索">
 <button type="submit">搜索</button></form><p class="kepu-search__status" role="status"></p>
+<div class="kepu-search__suggest" hidden></div>
 <ol class="kepu-search__results"></ol><button class="kepu-search__more" type="button" hidden>显示更多</button>
 <script type="module" src="../assets/kepu-search.js"></script></body></html>
 """
@@ -245,6 +279,8 @@ def kind_of(url):
     name = url.split("?", 1)[0].rsplit("/", 1)[-1]
     folder = url.split("?", 1)[0].rsplit("/", 2)[-2] if url.count("/") > 3 else ""
     kinds = {"g": "postings (pairs)", "c": "postings (chars)", "d": "result records"}
+    if folder.startswith("t2s-"):
+        return "t2s table"
     if folder in kinds:
         return kinds[folder]
     for suffix in ("kepu-search.js", "shards.json", "pages.json"):
@@ -301,7 +337,8 @@ def run(pages, args, browser, out):
     workdir = Path(tempfile.mkdtemp(prefix=f"kepu-search-{pages}-"))
     try:
         content, site, cache = workdir / "content", workdir / "site", workdir / "cache"
-        manifest = {"pages": write_corpus(content, pages)}
+        sample, sample_paths = write_sample(content)
+        manifest = {"pages": {**write_corpus(content, pages - len(sample)), **sample}}
         texts = {search.page_url(p): text_of(search, content / p) for p in manifest["pages"]}
         full = run_build(workdir, site, content, manifest, cache=cache, target=args.target)
         out(f"\n## {pages} pages: {full['shards']} shards (at most {args.target} pages each)\n")
@@ -338,6 +375,19 @@ def run(pages, args, browser, out):
         page = context.new_page()
         page.goto(f"{base}/search/")
         page.wait_for_function("window.kepuSearch")
+        from tests.publish.site_search_queries import QUERIES, misses, recall_by_class
+
+        # searchUrls one query after the other (what searchMany does; an older client has only searchUrls).
+        every = ("async qs => { const out = {}; "
+                 "for (const q of qs) out[q] = await window.kepuSearch.searchUrls(q); return out; }")
+        found = page.evaluate(every, [query for query, _, _ in QUERIES])
+        where = {slug: "/" + search.page_url(path) for slug, path in sample_paths.items()}.__getitem__
+        out(f"\nthe query set ({len(QUERIES)} queries, tests/publish/site_search_queries.py), by class:")
+        for kind, (recall, mrr) in sorted(recall_by_class(found, where).items()):
+            asked_here = sum(1 for q in QUERIES if q[2] == kind)
+            out(f"  {kind:<14} {asked_here:>3} queries  recall@10 {recall:6.1%}  MRR {mrr:.2f}")
+        for query, slug in misses(found, where)[:10]:
+            out(f"    not in the first ten for {query}: {slug}")
         out("\nrecall (pages found / pages holding the query) and precision, by kind of query:")
         misses = []
         for kind, items in asked.items():
@@ -373,6 +423,7 @@ def run(pages, args, browser, out):
                 + asked["2 characters"][:3]
                 + asked["3 characters"][:2]
                 + asked["1 character"][:1]
+                + [query for query, _, _ in QUERIES[::4]]
             )
             for query in sample:
                 by_kind, _ = measure_query(browser, base, query)

@@ -3,8 +3,8 @@
 Works on whatever search the build has:
 
 - Kepu's own static index (``search/shards.json``, cms/sitesearch/index.py): shards.json, the
-  search script, for each shard one postings file per query term, and the records of the first
-  page of results (10).
+  search script, the buckets of the Traditional → Simplified table the query's characters need,
+  for each shard one postings file per query term, and the records of the first page of results (10).
 - Material for MkDocs' built-in search (``search/search_index.json``): the whole index, the search
   worker and the lunr language files it loads, before the first result shows.
 - Pagefind (``pagefind/pagefind-entry.json`` anywhere in the site): its loader, the entry file, the
@@ -77,22 +77,26 @@ def _postings(path, term):
 
 
 def _kepu_matches(search_dir, text):
-    """(files a query for ``text`` fetches, [(shard dir, page)] holding every term)."""
+    """(files a query for ``text`` fetches, [(shard dir, page)] holding any of its terms): the
+    buckets of the Traditional → Simplified table its characters need, one postings file per term
+    and shard."""
     from cms.core.search import HAN_RUN
     from cms.sitesearch import index as search
 
     listing = json.loads((search_dir / "shards.json").read_text("utf-8"))
-    wanted = [("c" if len(t) == 1 and HAN_RUN.fullmatch(t) else "g", t) for t in dict.fromkeys(search.terms(text))]
-    files, matches = [search_dir / "shards.json"], []
+    fold = listing["fold"]
+    buckets = {ord(char) % fold["buckets"] for char in "".join(HAN_RUN.findall(text))}
+    files = [search_dir / "shards.json", *(search_dir / fold["dir"] / f"{b:x}.txt" for b in sorted(buckets))]
+    wanted = [(kind, term) for kind, term, _weight in search.query_terms(text)]
+    matches = []
     for shard in listing["shards"]:
-        pages = None
+        pages = set()
         for kind, term in wanted:
-            buckets = shard["chars"] if kind == "c" else shard["grams"]
-            path = search_dir / shard["dir"] / kind / f"{search.term_hash(term) % buckets:x}.bin"
+            count = shard["chars"] if kind == "c" else shard["grams"]
+            path = search_dir / shard["dir"] / kind / f"{search.term_hash(term) % count:x}.bin"
             files.append(path)
-            found = set(_postings(path, term)) if path.is_file() else set()
-            pages = found if pages is None else pages & found
-        matches += [(shard["dir"], page) for page in sorted(pages or ())]
+            pages |= set(_postings(path, term)) if path.is_file() else set()
+        matches += [(shard["dir"], page) for page in sorted(pages)]
     return files, matches
 
 

@@ -1,3 +1,11 @@
 """The public site's Chinese search: the static index the publish step writes beside the built site
-(index.py) and themes/assets/kepu-search.js reads in the reader's browser. It knows no page type:
-it reads the built pages and their documents' front matter."""
+and themes/assets/kepu-search.js reads in the reader's browser. It knows no page type: it reads the
+exported documents' front matter and text.
+
+index.py      the index under search/: shards, incremental builds, mirroring, verification
+records.py    a page's search record from its document (title, names, text), cached by content hash
+shard.py      one shard: field-weighted terms into postings files, records, tags and programmes
+terms.py      index and query terms: Han pairs, skipping pairs, words, pinyin
+normalise.py  NFKC, Traditional → Simplified (OpenCC's tables), lower case; the browser's copy
+postings.py   the postings file format and the BM25 level a page's term carries
+"""

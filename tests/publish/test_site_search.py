@@ -32,7 +32,7 @@ def pages_with(site_dir, word):
     """Site URLs of the pages holding every pair (or the character) of ``word``, from the index files."""
     search_dir = Path(site_dir) / "search"
     listing = json.loads((search_dir / "shards.json").read_text("utf-8"))
-    wanted = [("c" if len(t) == 1 else "g", t) for t in search.terms(word)] or [("c", word)]
+    wanted = [("c" if len(t) == 1 else "g", t) for t in search.text_terms(word)] or [("c", word)]
     found = set()
     for shard in listing["shards"]:
         urls = json.loads((search_dir / shard["dir"] / "pages.json").read_text("utf-8"))
@@ -58,8 +58,9 @@ def tree(root):
 
 
 def test_terms_are_han_pairs_characters_and_words():
-    assert search.terms("中国航天之父钱学森，FAST 天眼") == [*han_bigrams("中国航天之父钱学森 天眼").split(), "fast"]
-    assert search.terms("光") == ["光"]
+    pairs = han_bigrams("中国航天之父钱学森 天眼").split()
+    assert search.text_terms("中国航天之父钱学森，FAST 天眼") == [*pairs, "fast"]
+    assert search.text_terms("光") == ["光"]
     record = search.make_record(
         '---\ntitle: 钱学森\ndescription: 航天\n---\n\n![肖像](a.webp){ width="3" }\n\n'
         "他在[加州理工学院](https://example.org/x)学习。<figure>图</figure>\n".encode()
@@ -120,7 +121,8 @@ def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_
     assert search.verify(tmp_path / "two", urls) == []
     assert len(list(cache.glob("*/*.json"))) == 39
     assert sorted(p.name for p in (tmp_path / "two/search").iterdir()) == ["s", "shards.json"]
-    assert len(list((tmp_path / "two/search/s").iterdir())) == 8
+    folders = sorted(p.name for p in (tmp_path / "two/search/s").iterdir())
+    assert len(folders) == 9 and folders[-1].startswith("t2s-")  # 8 shards and the Traditional → Simplified table
 
 
 def test_verify_reports_a_missing_a_stale_and_a_broken_shard(tmp_path):
@@ -131,9 +133,12 @@ def test_verify_reports_a_missing_a_stale_and_a_broken_shard(tmp_path):
     assert search.verify(tmp_path / "site", urls) == []
     assert any("未被索引" in p for p in search.verify(tmp_path / "site", [*urls, "p/new/"]))
     assert any("已不公开" in p for p in search.verify(tmp_path / "site", urls[1:]))
-    shard = next((tmp_path / "site/search/s").iterdir())
+    fold = next((tmp_path / "site/search/s").glob("t2s-*"))
+    next(fold.iterdir()).unlink()
+    assert any("繁简对照表不完整" in p for p in search.verify(tmp_path / "site", urls))
+    shard = next(p for p in (tmp_path / "site/search/s").iterdir() if p != fold)
     next((shard / "g").iterdir()).unlink()
-    assert any("不完整" in p for p in search.verify(tmp_path / "site", urls))
+    assert any(f"分片 search/s/{shard.name}/ 不完整" in p for p in search.verify(tmp_path / "site", urls))
     (tmp_path / "site/search/shards.json").unlink()
     assert search.verify(tmp_path / "site", urls) == ["搜索索引缺失：search/shards.json"]
 
@@ -207,13 +212,6 @@ def check_sample_site_search(public_site, base, browser):
     assert word in page.locator(".kepu-search__results").inner_text()
     assert page.locator(".kepu-search__results mark").first.inner_text() == word
     assert "q=" in page.url
-
-    # The query side computes the index's terms and hashes exactly as the writer does.
-    for text in ["中国航天之父钱学森", "FAST 天眼, 2016", "光", "Ünïcode 𠀀𠀁 汉字"]:
-        assert page.evaluate("t => window.kepuSearch.hanBigrams(t)", text) == han_bigrams(text)
-        terms = page.evaluate("t => window.kepuSearch.queryTerms(t).map(x => x.term)", text)
-        assert sorted(terms) == sorted(set(search.terms(text) if len(text) > 1 else [text]))
-        assert all(page.evaluate("t => window.kepuSearch.termHash(t)", t) == search.term_hash(t) for t in terms)
 
     # Every story is found by a word from its body, and every page holding that word is found.
     site = public_site.root

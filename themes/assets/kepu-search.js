@@ -1,13 +1,23 @@
-// Kepu site search, reading the static index cms/sitesearch/index.py writes under search/.
-// A query becomes the same terms the index holds: the overlapping pairs of each run of Han
-// characters (钱学森 → 钱学 学森), single Han characters, other words in lower case. For each term
-// the browser fetches one small postings file per shard, keeps the pages that hold every term,
-// ranks them, and loads the records of the results it shows. Nothing comes from another host.
+// Kepu site search, reading the static index cms/sitesearch/ writes under search/.
+// A query is normalised as the index's text was (NFKC, Traditional → Simplified with the table the
+// index ships in small buckets, lower case) and becomes the same terms (cms/sitesearch/terms.py):
+// the overlapping pairs of each run of Han characters (钱学森 → 钱学 学森), in a run of up to four
+// also the pairs that skip one character (钱_森, weighing half: one wrong character in a name), a
+// one-character run as itself, other words; Latin words typed apart are also looked up joined
+// (hua luogeng → hualuogeng, the pinyin the index holds for titles and names). For each term the
+// browser fetches one small postings file per shard and ranks the pages whose terms cover nearly
+// all of the query by BM25 (the index stores each page's term-frequency level; rare terms count
+// more) times the share of the query they cover. Nothing comes from another host.
 
 const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2fa1f}";
 const HAN_RUN = new RegExp(`[${HAN}]+`, "gu");
-const HAN_ONLY = new RegExp(`^[${HAN}]+$`, "u");
+const HAN_CHAR = new RegExp(`[${HAN}]`, "gu");
 const WORD = /[\p{L}\p{N}_]+/gu;
+const LETTERS = /^[a-z]+$/;
+const MAX_WORD = 40;
+const SKIP_WEIGHT = 0.5; // cms.sitesearch.terms.SKIP_WEIGHT
+const SKIP_RUN = 4; // cms.sitesearch.terms.SKIP_RUN
+const LEVELS = 15; // cms.sitesearch.postings.LEVELS
 const PAGE_SIZE = 10;
 const root = new URL("../", import.meta.url); // this file is <site>/assets/kepu-search.js
 const base = new URL("search/", root);
@@ -24,25 +34,50 @@ export function hanBigrams(text) {
   return paired.split(/\s+/).filter(Boolean).join(" ");
 }
 
-// The terms of a query, as cms.sitesearch.index.terms indexes them: [{kind: "g"|"c", term}].
-// A Han run of one character is looked up among single characters, so 钱 finds 没有钱 too.
-export function queryTerms(query) {
+// cms.sitesearch.normalise.normalise, given the Traditional → Simplified pairs (a Map) it needs.
+export function normaliseWith(text, fold) {
+  return Array.from(text.normalize("NFKC"), (char) => fold.get(char) || char).join("").toLowerCase();
+}
+
+// The terms of a normalised query, as cms.sitesearch.terms.query_terms: [{kind, term, weight, units}].
+// Units are the query's Han characters and other words, numbered; a term lists those it covers.
+export function termsOf(text) {
   const found = new Map();
-  for (const token of hanBigrams(query).split(" ")) {
-    if (!token) continue;
-    if (HAN_ONLY.test(token)) {
-      const kind = Array.from(token).length === 1 ? "c" : "g";
-      found.set(kind + token, { kind, term: token });
-    } else {
-      for (const word of token.match(WORD) || []) {
-        if (word.length <= 40) found.set("g" + word.toLowerCase(), { kind: "g", term: word.toLowerCase() });
-      }
+  const add = (kind, term, weight, units) => {
+    const key = kind + term;
+    const known = found.get(key);
+    if (!known) found.set(key, { kind, term, weight, units });
+    else {
+      known.weight = Math.max(known.weight, weight);
+      known.units = [...new Set([...known.units, ...units])];
     }
+  };
+  const runs = text.match(HAN_RUN) || [];
+  let unit = 0;
+  for (const run of runs) {
+    const chars = Array.from(run);
+    if (chars.length === 1) add("c", run, 1, [unit]);
+    for (let i = 0; i < chars.length - 1; i++) add("g", chars[i] + chars[i + 1], 1, [unit + i, unit + i + 1]);
+    if (chars.length <= SKIP_RUN) {
+      for (let i = 0; i < chars.length - 2; i++) add("g", `${chars[i]}_${chars[i + 2]}`, SKIP_WEIGHT, [unit + i, unit + i + 2]);
+    }
+    unit += chars.length;
+  }
+  const latin = (text.replace(HAN_RUN, " ").match(WORD) || []).filter((word) => word.length <= MAX_WORD);
+  latin.forEach((word, i) => add("g", word, 1, [unit + i]));
+  if (!runs.length && latin.length > 1 && latin.every((word) => LETTERS.test(word))) {
+    add("g", latin.join(""), 1, latin.map((_, i) => unit + i));
   }
   return [...found.values()];
 }
 
-// cms.sitesearch.index.term_hash: a 32-bit polynomial over code points.
+// How many of a query's units a page may leave uncovered and still be a result: none of one or two,
+// one of three to seven (a wrong character in a name, a word run in), a quarter of a longer query.
+export function allowance(units) {
+  return units < 3 ? 0 : Math.max(1, Math.floor(units / 4));
+}
+
+// cms.sitesearch.postings.term_hash: a 32-bit polynomial over code points.
 export function termHash(term) {
   let value = 0;
   for (const char of term) value = (Math.imul(value, 31) + char.codePointAt(0)) >>> 0;
@@ -63,7 +98,7 @@ async function getListing() {
   return listing;
 }
 
-// One postings file, decoded: Map(term → {pages: Uint32Array, weights: Uint8Array}).
+// One postings file, decoded: Map(term → {pages: Uint32Array, levels: Uint8Array}).
 function decode(buffer) {
   const bytes = new Uint8Array(buffer);
   const decoder = new TextDecoder();
@@ -86,101 +121,186 @@ function decode(buffer) {
     at += length;
     const count = varint();
     const pages = new Uint32Array(count);
-    const weights = new Uint8Array(count);
+    const levels = new Uint8Array(count);
     let page = -1;
     for (let i = 0; i < count; i++) {
       const value = varint();
-      page += Math.floor(value / 2) + 1;
+      page += Math.floor(value / 16) + 1;
       pages[i] = page;
-      weights[i] = value % 2 ? varint() : 1;
+      levels[i] = value % 16;
     }
-    table.set(term, { pages, weights });
+    table.set(term, { pages, levels });
   }
   return table;
 }
 
-function postingsFile(url) {
-  if (!files.has(url)) {
+function cached(url, read) {
+  const key = url.href;
+  if (!files.has(key)) {
     const loading = fetch(url).then(async (response) => {
       if (!response.ok) throw new Error(`${url}: ${response.status}`);
-      return decode(await response.arrayBuffer());
+      return read(response);
     });
-    loading.catch(() => files.delete(url));
-    files.set(url, loading);
+    loading.catch(() => files.delete(key));
+    files.set(key, loading);
   }
-  return files.get(url);
+  return files.get(key);
 }
 
 async function postings(shard, { kind, term }) {
   const buckets = kind === "c" ? shard.chars : shard.grams;
   const name = (termHash(term) % buckets).toString(16);
-  const table = await postingsFile(new URL(`${shard.dir}${kind}/${name}.bin`, base));
-  return table.get(term) || { pages: new Uint32Array(0), weights: new Uint8Array(0) };
+  const table = await cached(new URL(`${shard.dir}${kind}/${name}.bin`, base), async (r) => decode(await r.arrayBuffer()));
+  return table.get(term) || { pages: new Uint32Array(0), levels: new Uint8Array(0) };
 }
 
-// All pages holding every term of the query, best first: [{shard, page, score, data()}].
+// The query normalised as the index's text was: fetches the table's buckets its Han characters need.
+export async function normalise(query) {
+  const { fold } = await getListing();
+  const text = query.normalize("NFKC");
+  const buckets = new Set(Array.from(text.match(HAN_CHAR) || [], (char) => char.codePointAt(0) % fold.buckets));
+  const pairs = new Map();
+  await Promise.all([...buckets].map(async (bucket) => {
+    const url = new URL(`${fold.dir}${bucket.toString(16)}.txt`, base);
+    const chars = Array.from(await cached(url, (r) => r.text()));
+    for (let i = 0; i + 1 < chars.length; i += 2) pairs.set(chars[i], chars[i + 1]);
+  }));
+  return normaliseWith(text, pairs);
+}
+
+export async function queryTerms(query) {
+  return termsOf(await normalise(query));
+}
+
+// Pages holding enough of the query, best first: [{shard, page, score, data()}]. A page's score is
+// the BM25 sum over the terms it holds (rare terms count more; the index stores each page's level)
+// times the share of the query's units its terms cover; a page leaving more of them uncovered than
+// ``allowance`` lets is not a result.
 export async function search(query) {
-  const wanted = queryTerms(query);
+  const wanted = await queryTerms(query);
   if (!wanted.length) return [];
   const { docs, shards } = await getListing();
   const lists = await Promise.all(shards.map((shard) => Promise.all(wanted.map((t) => postings(shard, t)))));
-  const frequency = wanted.map((_, i) => lists.reduce((sum, perShard) => sum + perShard[i].pages.length, 0));
-  const idf = frequency.map((n) => Math.log(1 + docs / Math.max(1, n)));
+  const idf = wanted.map((_, i) => {
+    const n = lists.reduce((sum, perShard) => sum + perShard[i].pages.length, 0);
+    return Math.log(1 + (docs - n + 0.5) / (n + 0.5));
+  });
+  const units = Math.min(31, new Set(wanted.flatMap((t) => t.units)).size);
+  const masks = wanted.map((t) => t.units.reduce((mask, u) => (u < 31 ? mask | (1 << u) : mask), 0));
+  const needed = units - allowance(units);
   const results = [];
   shards.forEach((shard, s) => {
-    const perTerm = lists[s];
-    const order = perTerm.map((_, i) => i).sort((a, b) => perTerm[a].pages.length - perTerm[b].pages.length);
-    const rarest = perTerm[order[0]];
-    const scores = new Map();
-    rarest.pages.forEach((page, i) => scores.set(page, idf[order[0]] * (1 + Math.log(rarest.weights[i]))));
-    for (const t of order.slice(1)) {
-      const next = new Map();
-      const { pages, weights } = perTerm[t];
+    const scores = new Map(); // page → [score, units covered (bits)]
+    lists[s].forEach(({ pages, levels }, t) => {
+      const gain = wanted[t].weight * idf[t] / LEVELS;
       for (let i = 0; i < pages.length; i++) {
-        const score = scores.get(pages[i]);
-        if (score !== undefined) next.set(pages[i], score + idf[t] * (1 + Math.log(weights[i])));
+        const entry = scores.get(pages[i]);
+        if (entry) {
+          entry[0] += gain * levels[i];
+          entry[1] |= masks[t];
+        } else scores.set(pages[i], [gain * levels[i], masks[t]]);
       }
-      scores.clear();
-      for (const [page, score] of next) scores.set(page, score);
-      if (!scores.size) break;
-    }
-    for (const [page, score] of scores) {
-      results.push({ shard, page, score, data: () => record(shard, page) });
+    });
+    for (const [page, [score, mask]] of scores) {
+      let covered = 0;
+      for (let bits = mask; bits; bits &= bits - 1) covered++;
+      if (covered >= needed) results.push({ shard, page, score: (score * covered) / units, data: () => record(shard, page) });
     }
   });
   results.sort((a, b) => b.score - a.score || a.shard.dir.localeCompare(b.shard.dir) || a.page - b.page);
   return results;
 }
 
-const records = new Map();
-
 function record(shard, page) {
-  const url = new URL(`${shard.dir}d/${page}.json`, base);
-  if (!records.has(url.href)) {
-    const loading = fetch(url).then((response) => {
-      if (!response.ok) throw new Error(`${url}: ${response.status}`);
-      return response.json();
-    });
-    loading.catch(() => records.delete(url.href));
-    records.set(url.href, loading);
-  }
-  return records.get(url.href);
+  return cached(new URL(`${shard.dir}d/${page}.json`, base), (r) => r.json());
+}
+
+function pagesOf(shard) {
+  return cached(new URL(`${shard.dir}pages.json`, base), (r) => r.json());
 }
 
 // The site paths of every result (tests and benchmarks), from each shard's list of pages.
 export async function searchUrls(query) {
   const results = await search(query);
-  const lists = new Map();
-  for (const { shard } of results) {
-    if (!lists.has(shard.dir)) lists.set(shard.dir, fetch(new URL(shard.dir + "pages.json", base)).then((r) => r.json()));
-  }
   const urls = [];
-  for (const { shard, page } of results) urls.push(new URL((await lists.get(shard.dir))[page], root).pathname);
+  for (const { shard, page } of results) urls.push(new URL((await pagesOf(shard))[page], root).pathname);
   return urls;
+}
+
+// Many queries at once (tests and benchmarks): {query: [site path]}.
+export async function searchMany(queries) {
+  const out = {};
+  for (const query of queries) out[query] = await searchUrls(query);
+  return out;
+}
+
+// Edit distance of two short strings, by code point (at most a few characters: names and tags).
+function distance(a, b) {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[y.length];
+}
+
+// How close a tag or programme name is to a normalised query (0: not close): sharing a pair of
+// characters, at most one character apart, or the query being its pinyin or initials (or their start).
+function closeness(text, [name, , pinyin, initials]) {
+  const latin = text.replace(/[^a-z]/g, "");
+  if (latin && latin === text.replace(/\s+/g, "") && latin.length >= 2) {
+    if (latin === pinyin || latin === initials) return 3;
+    if (pinyin && latin.length >= 3 && pinyin.startsWith(latin)) return 2;
+    return 0;
+  }
+  const han = (text.match(HAN_RUN) || []).join("");
+  if (!han) return 0;
+  if (Array.from(name).length >= 2 && distance(han, name) <= 1) return 3;
+  const mine = new Set(hanBigrams(han).split(" "));
+  const shared = hanBigrams(name).split(" ").filter((pair) => pair.length > 1 && mine.has(pair)).length;
+  if (shared) return 1 + shared / Array.from(name).length;
+  return 0;
+}
+
+// Tags and programmes whose names are close to the query: [{name, url, kind}], closest first.
+export async function suggest(query, limit = 6) {
+  const text = await normalise(query);
+  const { shards } = await getListing();
+  const lists = await Promise.all(shards.map((shard) => cached(new URL(`${shard.dir}names.json`, base), (r) => r.json())));
+  const seen = new Map();
+  for (const names of lists) {
+    for (const [kind, label] of [["programmes", "品牌项目"], ["tags", "标签"]]) {
+      for (const entry of names[kind] || []) {
+        const score = closeness(text, entry);
+        const key = `${kind}:${entry[0]}`;
+        if (score && !seen.has(key)) seen.set(key, { name: entry[0], url: new URL(entry[1], root).href, kind: label, score });
+      }
+    }
+  }
+  return [...seen.values()].sort((a, b) => b.score - a.score || a.name.localeCompare(b.name)).slice(0, limit);
 }
 
 function escapeHtml(text) {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+// The words to mark in a result, longest first: the query's Han runs and other words, as
+// normalised; for a run the page does not hold whole (a name typed with one wrong character, a
+// word left out), its pairs that the page holds.
+function marksOf(text, page) {
+  const runs = text.match(HAN_RUN) || [];
+  const holds = `${page.title}\n${page.text}`.toLowerCase();
+  const marks = new Set(text.replace(HAN_RUN, " ").match(WORD) || []);
+  for (const run of runs) {
+    if (holds.includes(run)) marks.add(run);
+    else for (const pair of hanBigrams(run).split(" ")) if (holds.includes(pair)) marks.add(pair);
+  }
+  return [...marks].sort((a, b) => b.length - a.length);
 }
 
 function highlight(text, words) {
@@ -204,13 +324,17 @@ function excerpt(text, words, size = 80) {
   return (start > 0 ? "…" : "") + piece + (start + size < chars.length ? "…" : "");
 }
 
-// Whether a page's text holds every word of the query as typed (pairs can match apart).
-function holdsAll(page, words) {
-  const text = `${page.title}\n${page.text}`.toLowerCase();
-  return words.every((word) => text.includes(word.toLowerCase()));
+// Where the query's words stand as typed in a page: 2 in its title or names, 1 in its text, 0 not.
+function phraseRank(page, text) {
+  const words = [...(text.match(HAN_RUN) || []), ...(text.replace(HAN_RUN, " ").match(WORD) || [])];
+  if (!words.length) return 0;
+  const holds = (where) => words.every((word) => where.toLowerCase().includes(word));
+  if (holds([page.title, ...(page.names || [])].join("\n"))) return 2;
+  return holds(page.text || "") ? 1 : 0;
 }
 
-function resultItem(page, words) {
+function resultItem(page, query) {
+  const words = marksOf(query, page);
   const item = document.createElement("li");
   item.className = "kepu-search__result";
   const link = document.createElement("a");
@@ -232,27 +356,56 @@ function resultItem(page, words) {
   return item;
 }
 
+// A query with no result: links to the tags and programmes whose names are close to it.
+function showSuggestions(box, found) {
+  const intro = document.createElement("p");
+  intro.textContent = "可以看看这些相近的标签和品牌项目：";
+  const items = document.createElement("ul");
+  for (const { name, url, kind } of found) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = url;
+    link.textContent = name;
+    item.append(link, `（${kind}）`);
+    items.append(item);
+  }
+  box.replaceChildren(intro, items);
+  box.hidden = false;
+}
+
 // The search page: a form (a plain GET form without JavaScript), a status line, a list, "more".
 function searchPage(form) {
   const input = form.querySelector("input[name=q]");
   const status = document.querySelector(".kepu-search__status");
   const list = document.querySelector(".kepu-search__results");
   const more = document.querySelector(".kepu-search__more");
+  const suggestBox = document.querySelector(".kepu-search__suggest") || document.createElement("div");
   let current = 0;
 
   async function run(query) {
     const mine = ++current;
     list.replaceChildren();
+    suggestBox.replaceChildren();
+    suggestBox.hidden = true;
     more.hidden = true;
-    const words = query.trim().split(/\s+/).filter(Boolean);
-    if (!words.length) {
+    const typed = query.trim().split(/\s+/).filter(Boolean).join(" ");
+    if (!typed) {
       status.textContent = "请输入要搜索的字词。";
       return;
     }
     status.textContent = "正在搜索……";
     let results;
+    let text;
     try {
-      results = await search(query);
+      text = await normalise(typed);
+      results = await search(typed);
+      if (!results.length) {
+        const found = await suggest(typed);
+        if (mine !== current) return;
+        status.textContent = `没有找到包含“${typed}”的内容。`;
+        if (found.length) showSuggestions(suggestBox, found);
+        return;
+      }
     } catch (error) {
       if (mine === current) status.textContent = "搜索暂时无法使用，请稍后再试。";
       console.error(error);
@@ -260,30 +413,19 @@ function searchPage(form) {
     }
     if (mine !== current) return;
     let next = 0;
-    let shown = 0;
     const showMore = async () => {
       more.hidden = true;
-      const target = shown + PAGE_SIZE;
-      while (shown < target && next < results.length) {
-        const batch = results.slice(next, next + target - shown);
-        next += batch.length;
-        const pages = await Promise.all(batch.map((r) => r.data()));
-        if (mine !== current) return;
-        for (const page of pages) {
-          if (!holdsAll(page, words)) continue;
-          list.append(resultItem(page, words));
-          shown++;
-        }
-      }
-      if (!shown) status.textContent = `没有找到包含“${words.join(" ")}”的内容。`;
-      else status.textContent = next < results.length ? `找到约 ${results.length} 个结果。` : `找到 ${shown} 个结果。`;
+      const batch = results.slice(next, next + PAGE_SIZE);
+      next += batch.length;
+      const pages = await Promise.all(batch.map((r) => r.data()));
+      if (mine !== current) return;
+      // Within what is shown, the pages holding the query's words as typed come first.
+      const ranked = pages.map((page, i) => [phraseRank(page, text), i, page]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+      for (const [, , page] of ranked) list.append(resultItem(page, text));
+      status.textContent = `找到 ${results.length} 个结果。`;
       more.hidden = next >= results.length;
     };
     more.onclick = () => showMore();
-    if (!results.length) {
-      status.textContent = `没有找到包含“${words.join(" ")}”的内容。`;
-      return;
-    }
     await showMore();
   }
 
@@ -308,4 +450,4 @@ function searchPage(form) {
 
 const form = document.querySelector("form.kepu-search");
 if (form) searchPage(form);
-window.kepuSearch = { hanBigrams, queryTerms, termHash, search, searchUrls };
+window.kepuSearch = { hanBigrams, normalise, termsOf, queryTerms, termHash, search, searchUrls, searchMany, suggest };

@@ -1,0 +1,113 @@
+"""One shard of the index: its pages' weighted terms into postings files, their records, and the
+tags and programmes its pages name (what a query with no result suggests).
+
+Field weights: a term in the title counts TITLE_WEIGHT times, in a name (scientist, tag, honour,
+discipline, institution, institute, kind …) NAME_WEIGHT times, in the text once; the postings hold
+each page's BM25 term-frequency level of the weighted count (postings.level).
+"""
+
+import json
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from cms.publish import fsutil
+from cms.publish.paths import page_url, tag_path
+from cms.sitesearch import postings
+from cms.sitesearch.normalise import normalise
+from cms.sitesearch.terms import han_chars, name_terms, pinyin_terms, text_terms
+
+TITLE_WEIGHT = 6
+NAME_WEIGHT = 4
+PAGES_FILE = "pages.json"
+NAMES_FILE = "names.json"
+# What a record carries for building only (not shown with a result).
+_BUILD_ONLY = ("tags", "programme_slug")
+
+
+def bucket_counts(docs):
+    """(grams, chars) postings files for a shard of ``docs`` pages: a few KB each."""
+    grams = 1 << max(6, math.ceil(math.log2(max(1, docs) * 0.8)))
+    return grams, max(16, grams // 8)
+
+
+def page_terms(record):
+    """(Counter of pairs and words, Counter of single characters), weighted by field."""
+    grams, chars = Counter(), Counter()
+    for text, weight, terms in (
+        (record["title"], TITLE_WEIGHT, name_terms),
+        *((name, NAME_WEIGHT, name_terms) for name in record.get("names", ())),
+        (record.get("programme", ""), 1, text_terms),
+        (record["text"], 1, text_terms),
+    ):
+        text = normalise(text)
+        if weight == 1:
+            grams.update(terms(text, normalised=True))
+            chars.update(han_chars(text, normalised=True))
+            continue
+        for term in terms(text, normalised=True):
+            grams[term] += weight
+        for char in han_chars(text, normalised=True):
+            chars[char] += weight
+    return grams, chars
+
+
+def _postings(counters):
+    """{term: [(page, level)]} of [Counter] in page order, BM25 levels against the shard's average."""
+    lengths = [sum(counter.values()) for counter in counters]
+    average = sum(lengths) / max(1, len(lengths))
+    table = defaultdict(list)
+    for page, (counter, length) in enumerate(zip(counters, lengths, strict=True)):
+        levels = {}  # count → level, for this page's length (most counts are 1, 2 or a field weight)
+        for term, count in counter.items():
+            found = levels.get(count)
+            if found is None:
+                found = levels[count] = postings.level(count, length, average)
+            table[term].append((page, found))
+    return table
+
+
+def _write_postings(folder, table, buckets):
+    fsutil.make_dir(folder)
+    files = [[] for _ in range(buckets)]
+    for term in table:
+        files[postings.term_hash(term) % buckets].append(term)
+    for number, names in enumerate(files):
+        names.sort()
+        fsutil.write_file(folder / f"{number:x}.bin", postings.encode([(name, table[name]) for name in names]))
+
+
+def suggestion(name, url):
+    """[name, url, pinyin, initials] of a tag or programme (the browser compares a query with these)."""
+    return [name, url, *(pinyin_terms(name) if name else [])]
+
+
+def names_of(records):
+    """Tags and programmes the pages of a shard name, for the suggestions of a query with no result."""
+    tags, programmes = {}, {}
+    for record in records:
+        for tag in record.get("tags", ()):
+            tags.setdefault(tag, suggestion(tag, page_url(tag_path(tag))))
+        if record.get("programme") and record.get("programme_slug"):
+            programmes.setdefault(record["programme"],
+                                  suggestion(record["programme"], page_url(f"{record['programme_slug']}/index.md")))
+    return {"tags": [tags[t] for t in sorted(tags)], "programmes": [programmes[p] for p in sorted(programmes)]}
+
+
+def write_shard(folder, pages):
+    """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order."""
+    folder = Path(folder)
+    fsutil.make_dir(folder / "d")
+    grams, chars = [], []
+    for number, (url, record) in enumerate(pages):
+        page_grams, page_chars = page_terms(record)
+        grams.append(page_grams)
+        chars.append(page_chars)
+        shown = {"url": url, **{k: v for k, v in record.items() if k not in _BUILD_ONLY}}
+        fsutil.write_file(folder / "d" / f"{number}.json", json.dumps(shown, ensure_ascii=False))
+    gram_files, char_files = bucket_counts(len(pages))
+    _write_postings(folder / "g", _postings(grams), gram_files)
+    _write_postings(folder / "c", _postings(chars), char_files)
+    fsutil.write_file(folder / PAGES_FILE, json.dumps([url for url, _ in pages], ensure_ascii=False))
+    fsutil.write_file(folder / NAMES_FILE, json.dumps(names_of(r for _, r in pages), ensure_ascii=False))
+    return {"docs": len(pages), "grams": gram_files, "chars": char_files}
