@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from wagtail.models import PageLogEntry
 
+from cms.core.models import SiteSettings
 from cms.previews import builds
 from cms.previews.document import render_draft
 
@@ -17,6 +18,9 @@ VIEWERS = 4
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_views_of_one_link_are_each_served_and_logged(draft_story, link_and_token):
     _link, token = link_and_token
+    # The site's settings exist on a running site (the first request creates them); four first
+    # requests creating them at once would collide on SQLite's in-memory test database.
+    SiteSettings.load()
     start = threading.Barrier(VIEWERS)
     pages, problems = [], []
 
