@@ -173,7 +173,7 @@ def event_index_document(page, context):
         page, kind="event_index", description=page.introduction or "近期活动与往期活动",
         programme=programme, container=True, calendar_file="events.ics",
     )
-    body, valid_until = listing.markdown(events, Links(context, page, meta), listing.now())
+    body, valid_until = listing.markdown(events, Links(context, page, meta), context.now)
     if valid_until:
         meta["valid_until"] = valid_until.isoformat()
     intro = context.plain(page.introduction) if page.introduction else ""
@@ -196,7 +196,7 @@ def campaign_state(page, at):
 def campaign_document(page, context):
     from .models import CampaignPage, EventPage
 
-    at = listing.now()
+    at = context.now
     state, changes = campaign_state(page, at)
     members = _public(gathering.members(page), context)
     events = _prefetch_events([m for m in members if isinstance(m, EventPage)])

@@ -67,8 +67,11 @@ def local_time(value):
 class RenderContext:
     """What a page type gets to render itself: paths, links, rich text, images, files."""
 
-    def __init__(self, *, root, paths, rows, pages=None):
+    def __init__(self, *, root, paths, rows, pages=None, now=None):
         self.root = root
+        # The moment this publish renders for: a page type whose document depends on the time reads
+        # this, never the clock, and says in front matter ``valid_until`` when its document expires.
+        self.now = now or timezone.now()
         self.paths = paths  # page id → document path, every public page
         self.rows = rows  # page id → PageRow
         self.by_tree_path = {row.path: row for row in rows.values()}

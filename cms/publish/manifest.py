@@ -7,6 +7,7 @@ built from (builds/<id>/manifest.json), which is what verification and change su
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -31,14 +32,25 @@ def make(documents, *, pages, generated, assets, nav):
     {path: Document} (for the page and revision ids), ``assets`` the asset paths, ``nav`` the navigation."""
     return {
         "version": 1,
-        "pages": {
-            path: {"page": documents[path].page_id, "revision": documents[path].revision_id, "sha256": digest}
-            for path, digest in sorted(pages.items())
-        },
+        "pages": {path: _page_entry(documents[path], digest) for path, digest in sorted(pages.items())},
         "generated": {path: {"sha256": digest} for path, digest in sorted(generated.items())},
         "assets": sorted(assets),
         "nav": nav,
     }
+
+
+def _page_entry(document, digest):
+    entry = {"page": document.page_id, "revision": document.revision_id, "sha256": digest}
+    if document.valid_until:
+        entry["valid_until"] = document.valid_until
+    return entry
+
+
+def next_expiry(manifest):
+    """The earliest ``valid_until`` among a manifest's pages (an aware datetime), or None."""
+    moments = [datetime.fromisoformat(entry["valid_until"])
+               for entry in (manifest or {}).get("pages", {}).values() if entry.get("valid_until")]
+    return min(moments, default=None)
 
 
 def _sources_digest(folder):

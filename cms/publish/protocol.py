@@ -21,6 +21,7 @@ class Document:
     children: list = field(default_factory=list)
     group: str = ""
     group_order: int = 0  # where the group comes among its siblings' groups (the parent's subpage types)
+    valid_until: str | None = None  # front matter ``valid_until`` while it is still ahead of the render
 
 
 class Publishable:
@@ -35,6 +36,10 @@ class Publishable:
     Front matter the theme reads besides the common fields (see ``RenderContext.front_matter``):
     ``structured_data``, a list of schema.org JSON-LD objects (dicts of plain text) printed as
     ``<script type="application/ld+json">`` in the page's head (an Event, a ClaimReview …).
+
+    A document that depends on the time reads ``context.now`` (never the clock) and sets front
+    matter ``valid_until`` (ISO 8601 with its offset) to the moment it must be rendered again: the
+    render cache drops it then, and the scheduler queues a publish then (``tasks.publish_expired``).
 
     ``export_prefetch`` names the relations ``to_document`` reads (Django ``prefetch_related``
     lookups): the render step fetches them for all pages of the type in one query each, instead of

@@ -16,6 +16,7 @@ cold render: a new worker, the ``publish_site`` command (a new process), or afte
 
 import functools
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.apps import apps
 from django.utils import translation
@@ -35,6 +36,16 @@ class Entry:
     meta: dict
     body: str
     assets: dict
+    valid_until: object = None  # datetime: the document expires then (front matter ``valid_until``)
+
+
+def valid_until(meta, now):
+    """The moment a document's front matter says it expires, if still ahead of ``now``, else None."""
+    value = meta.get("valid_until")
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment > now else None
 
 
 class RenderCache:
@@ -69,21 +80,26 @@ class RenderCache:
         entry = self.entries.get(row.pk)
         if entry is None or entry.key != (context.current_path, row.signature):
             return None
+        if entry.valid_until is not None and context.now >= entry.valid_until:
+            return None
         for (kind, pk), value in entry.reads.items():
             now = context.page_state(pk) if kind == "page" else current.get((kind, pk), (None,))[0]
             if now != value:
                 return None
         for path, (label, pk, spec) in entry.assets.items():
             context.assets[path] = asset_writer(current[(label, pk)][1], spec)  # the writer reads today's file
-        return Document(path=context.current_path, meta=dict(entry.meta), body=entry.body)
+        return Document(path=context.current_path, meta=dict(entry.meta), body=entry.body,
+                        valid_until=entry.valid_until and entry.valid_until.isoformat())
 
     def render(self, page, row, context):
         """Render ``page`` at ``context.current_path`` and keep the document."""
         uses = context.begin(context.current_path)
         document = page.to_document(context)
         _record_prefetched(page, context)
+        expires = valid_until(document.meta, context.now)
+        document.valid_until = expires and expires.isoformat()
         self.entries[page.pk] = Entry((context.current_path, row.signature), dict(uses.reads), dict(document.meta),
-                                      document.body, dict(uses.assets))
+                                      document.body, dict(uses.assets), expires)
         return document
 
 
