@@ -38,6 +38,7 @@ class Generated:
     listings: dict  # path → (meta, body): tag pages and library pages
     files: dict  # path → bytes: feeds and the sitemap
     nav: list  # the site navigation (mkdocs.yml ``nav``)
+    attachments: dict = None  # path → bytes: the files beside documents (their ``attachments``)
 
 
 def generate(documents, *, site_name, base_url, description):
@@ -50,10 +51,11 @@ def generate(documents, *, site_name, base_url, description):
     if documents:
         files = feeds(documents, tree=tree, site_name=site_name, base_url=base_url, description=description)
         files["sitemap.xml"] = sitemap(documents, listings, base_url=base_url)
-    clashes = sorted(set(pages) & (set(listings) | set(files)))
+    attachments = {path: data for d in documents.values() for path, data in d.attachments.items()}
+    clashes = sorted(set(pages) & (set(listings) | set(files)) | set(attachments) & (set(listings) | set(files)))
     if clashes:
         raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")
-    return Generated(pages, listings, files, navigation(documents, listings))
+    return Generated(pages, listings, files, navigation(documents, listings), attachments)
 
 
 def _newest_first(document):

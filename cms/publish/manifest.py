@@ -27,13 +27,15 @@ def write_manifest(path, manifest):
         fsutil.atomic_write(path, data)
 
 
-def make(documents, *, pages, generated, assets, nav):
-    """The manifest of what content/ holds: ``pages`` and ``generated`` are {path: sha256}, ``documents``
+def make(documents, *, pages, generated, assets, nav, attachments=None):
+    """The manifest of what content/ holds: ``pages``, ``generated`` and ``attachments`` (files
+    beside documents) are {path: sha256}, ``documents``
     {path: Document} (for the page and revision ids), ``assets`` the asset paths, ``nav`` the navigation."""
     return {
         "version": 1,
         "pages": {path: _page_entry(documents[path], digest) for path, digest in sorted(pages.items())},
         "generated": {path: {"sha256": digest} for path, digest in sorted(generated.items())},
+        "attachments": {path: {"sha256": digest} for path, digest in sorted((attachments or {}).items())},
         "assets": sorted(assets),
         "nav": nav,
     }
@@ -108,7 +110,7 @@ def stale_outputs(old, new):
     """Outputs of the build made from ``old`` that a build of ``new`` must not keep as they are:
     those of documents removed or changed, and assets no longer used."""
     stale = []
-    for section in ("pages", "generated"):
+    for section in ("pages", "generated", "attachments"):
         before, after = old.get(section, {}), new.get(section, {})
         stale += [output_path(p) for p, entry in before.items() if after.get(p, {}).get("sha256") != entry["sha256"]]
     stale += [output_path(p) for p in set(old.get("assets", [])) - set(new.get("assets", []))]

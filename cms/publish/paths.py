@@ -66,6 +66,19 @@ def output_path(content_path):
     return content_path
 
 
+_ATTACHMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_PAGE_SUFFIXES = (".md", ".html", ".htm")
+
+
+def attachment_path(doc_path, name):
+    """The content path of a file beside a document: in the folder of its page's URL, so that the
+    page links to it by ``name`` alone (``a/b.md`` + ``b.ics`` → ``a/b/b.ics``). Raises ExportError
+    for a name that is not one plain file name, or that the build would take for a page."""
+    if not _ATTACHMENT_NAME.fullmatch(name) or name.lower().endswith(_PAGE_SUFFIXES):
+        raise ExportError(f"{doc_path} 附带的文件名不可用：{name}")
+    return posixpath.join(posixpath.dirname(output_path(doc_path)), name)
+
+
 @functools.lru_cache(maxsize=1 << 16)  # every tag and facet value, named on every page that shows it
 def safe_name(text):
     """A file-name-safe version of a tag or file name that keeps Chinese characters.

@@ -22,6 +22,7 @@ class Document:
     group: str = ""
     group_order: int = 0  # where the group comes among its siblings' groups (the parent's subpage types)
     valid_until: str | None = None  # front matter ``valid_until`` while it is still ahead of the render
+    attachments: dict = field(default_factory=dict)  # content path → bytes: the page's ``attachments``
 
 
 class Publishable:
@@ -44,9 +45,17 @@ class Publishable:
     ``export_prefetch`` names the relations ``to_document`` reads (Django ``prefetch_related``
     lookups): the render step fetches them for all pages of the type in one query each, instead of
     one query per page. ``to_document`` then reads them with ``.all()``.
+
+    ``attachments(context)`` returns files to write beside the document, ``{file name: bytes}``
+    (an event's ``.ics``): in the folder of the page's URL, so the page links to each by its name
+    (the theme's 加入日历 link reads front matter ``calendar_file``). It may call the same context
+    methods as ``to_document``, and is called right after it.
     """
 
     export_prefetch = ()
+
+    def attachments(self, context):
+        return {}
 
     def to_document(self, context):  # pragma: no cover - every page type implements it
         raise NotImplementedError(f"{type(self).__name__} must implement to_document()")

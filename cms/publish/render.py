@@ -26,6 +26,7 @@ from wagtail.models import Page
 from .context import asset_writer, fingerprint
 from .errors import ExportError
 from .pages import PREFETCH_SLICE, load_pages
+from .paths import attachment_path
 from .protocol import Document
 
 
@@ -37,6 +38,7 @@ class Entry:
     body: str
     assets: dict
     valid_until: object = None  # datetime: the document expires then (front matter ``valid_until``)
+    attachments: dict = None  # content path → bytes: files beside the document
 
 
 def valid_until(meta, now):
@@ -89,17 +91,21 @@ class RenderCache:
         for path, (label, pk, spec) in entry.assets.items():
             context.assets[path] = asset_writer(current[(label, pk)][1], spec)  # the writer reads today's file
         return Document(path=context.current_path, meta=dict(entry.meta), body=entry.body,
-                        valid_until=entry.valid_until and entry.valid_until.isoformat())
+                        valid_until=entry.valid_until and entry.valid_until.isoformat(),
+                        attachments=dict(entry.attachments or {}))
 
     def render(self, page, row, context):
         """Render ``page`` at ``context.current_path`` and keep the document."""
         uses = context.begin(context.current_path)
         document = page.to_document(context)
+        attach = getattr(page, "attachments", None)
+        document.attachments = {attachment_path(context.current_path, name): data
+                                for name, data in (attach(context) if attach else {}).items()}
         _record_prefetched(page, context)
         expires = valid_until(document.meta, context.now)
         document.valid_until = expires and expires.isoformat()
         self.entries[page.pk] = Entry((context.current_path, row.signature), dict(uses.reads), dict(document.meta),
-                                      document.body, dict(uses.assets), expires)
+                                      document.body, dict(uses.assets), expires, dict(document.attachments))
         return document
 
 
