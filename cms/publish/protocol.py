@@ -31,7 +31,9 @@ class Publishable:
     ``to_document(context)`` receives a :class:`cms.publish.context.RenderContext`, and may call
     only its public methods: ``front_matter``, ``document``, ``richtext``, ``plain``,
     ``external_link``, ``picture``, ``image_path``, ``image``, ``file``, ``url``, ``parent`` and
-    ``ancestor``. It must return a :class:`Document` (``context.document(...)``). Rendering must be
+    ``ancestor``, and read its attributes ``now`` and ``base_url`` (the site's address, for
+    absolute links in files beside a page). It must return a :class:`Document`
+    (``context.document(...)``). Rendering must be
     deterministic: the same live revision gives the same document.
 
     Front matter the theme reads besides the common fields (see ``RenderContext.front_matter``):
@@ -46,6 +48,12 @@ class Publishable:
     lookups): the render step fetches them for all pages of the type in one query each, instead of
     one query per page. ``to_document`` then reads them with ``.all()``.
 
+    A document that lists pages found by a query (every event, every debunk) rather than pages it
+    names declares what the query reads: ``export_depends_on``, model labels (``"events.EventPage"``:
+    rendered again when any public page of that type, or of a subclass, is added, changed, moved
+    or removed; a snippet model: when any of its rows changes). ``export_always = True``: rendered
+    at every publish (a document whose query no label describes).
+
     ``attachments(context)`` returns files to write beside the document, ``{file name: bytes}``
     (an event's ``.ics``): in the folder of the page's URL, so the page links to each by its name
     (the theme's 加入日历 link reads front matter ``calendar_file``). It may call the same context
@@ -53,6 +61,8 @@ class Publishable:
     """
 
     export_prefetch = ()
+    export_depends_on = ()
+    export_always = False
 
     def attachments(self, context):
         return {}

@@ -65,7 +65,7 @@ class RenderCache:
         for row in rows:
             entry = self.entries.get(row.pk)
             for kind, pk in entry.reads if entry else ():
-                if kind != "page":
+                if kind not in ("page", "query"):
                     wanted.setdefault(kind, set()).add(pk)
         current = {}
         for label, pks in wanted.items():
@@ -82,10 +82,17 @@ class RenderCache:
         entry = self.entries.get(row.pk)
         if entry is None or entry.key != (context.current_path, row.signature):
             return None
+        if getattr(row.specific_class, "export_always", False):
+            return None
         if entry.valid_until is not None and context.now >= entry.valid_until:
             return None
         for (kind, pk), value in entry.reads.items():
-            now = context.page_state(pk) if kind == "page" else current.get((kind, pk), (None,))[0]
+            if kind == "page":
+                now = context.page_state(pk)
+            elif kind == "query":
+                now = context.query_state(pk)
+            else:
+                now = current.get((kind, pk), (None,))[0]
             if now != value:
                 return None
         for path, (label, pk, spec) in entry.assets.items():
@@ -97,6 +104,8 @@ class RenderCache:
     def render(self, page, row, context):
         """Render ``page`` at ``context.current_path`` and keep the document."""
         uses = context.begin(context.current_path)
+        for label in getattr(page, "export_depends_on", ()):
+            context.record_query(label)
         document = page.to_document(context)
         attach = getattr(page, "attachments", None)
         document.attachments = {attachment_path(context.current_path, name): data
