@@ -13,7 +13,13 @@ to lay out. Keys a document may set for this:
 - ``container``: the document only holds others (e.g. an institute's contribution area): it is
   not content, so not in 最新内容 or the feeds, and not counted in its parent's card;
 - ``library`` and ``facets``: the document belongs to the library of that title, filed under
-  ``{facet: [values]}`` (one static page per value, and a filter over them all).
+  ``{facet: [values]}`` (one static page per value, and a filter over them all);
+- ``listed: false``: the page is built and reachable at its URL, but no listing names it: not its
+  parent's sections (nor its count), 最新内容, tag pages, the library, the feeds, the navigation or
+  the previous/next links (a 公示 notice linked from one place only);
+- ``retracted: true`` (with ``retraction: {date, reason}``): a withdrawn piece's tombstone. Unlisted
+  as above, and also left out of sitemap.xml and marked ``noindex`` (front matter the theme prints as
+  ``<meta name="robots" content="noindex">``; the site search skips it too).
 """
 
 from dataclasses import dataclass
@@ -73,6 +79,11 @@ def _sorted(documents, spec=None):
     return having + sorted((d for d in documents if d.meta.get(key) is None), key=_newest_first, reverse=True)
 
 
+def listed(document):
+    """Whether listings, feeds and tag pages may name the document (see the module docstring)."""
+    return document.meta.get("listed", True) is not False and not document.meta.get("retracted")
+
+
 def _link(document):
     return {"title": document.meta["title"], "url": canonical_of(document.path)}
 
@@ -108,7 +119,8 @@ class Tree:
         """The pieces of content (documents without children, not containers), of the whole site or
         under ``path``."""
         found = self.documents.values() if path is None else self.descendants(path)
-        return [d for d in found if not d.children and d.path != "index.md" and not d.meta.get("container")]
+        return [d for d in found if not d.children and d.path != "index.md" and not d.meta.get("container")
+                and listed(d)]
 
     def descendants(self, path):
         found = []
@@ -129,14 +141,17 @@ def card(document, tree):
     section = tree.section(document.path)
     if section is not None and section is not document:
         item["section"] = section.meta["title"]
-    count = sum(not tree.documents[child].meta.get("container") for child in document.children)
+    count = sum(not tree.documents[child].meta.get("container") and listed(tree.documents[child])
+                for child in document.children)
     if count:
         item["count"] = count
     return item
 
 
 def _section_info(section):
-    info = {"title": section.meta["title"], "url": canonical_of(section.path), "feed": feed_path(section.path)}
+    info = {"title": section.meta["title"], "url": canonical_of(section.path)}
+    if feed_path(section.path):
+        info["feed"] = feed_path(section.path)
     if section.meta.get("image"):
         info["image"] = section.meta["image"]  # e.g. the programme's logo, for pieces without an image of their own
     for key in ("colour", "colour_text"):
@@ -162,7 +177,7 @@ def finish_documents(documents, tree=None):
         section = tree.section(path)
         if section is not None:
             meta["section"] = _section_info(section)
-            if section is document:
+            if section is document and feed_path(path):
                 meta["feed"] = feed_path(path)
         if meta.get("tags"):
             meta["tag_links"] = [{"title": t, "url": canonical_of(tag_path(t))} for t in meta["tags"]]
@@ -171,10 +186,13 @@ def finish_documents(documents, tree=None):
                                    for facet, values in meta["facets"].items()}
         if path in sequences:
             meta["sequence"] = sequences[path]
+        if meta.get("retracted"):
+            meta["noindex"] = True
         if document.children:
             by_group = {}
-            for child_path in document.children:
-                child = documents[child_path]
+            for child in (documents[child_path] for child_path in document.children):
+                if not listed(child):
+                    continue
                 by_group.setdefault((child.group_order, child.group), []).append(child)
             meta["sections"] = [
                 {"title": heading, "items": [tree.card(c) for c in _sorted(children, meta.get("children_sort"))]}
@@ -197,7 +215,7 @@ def _sequences(documents):
         if not parent.meta.get("children_sequence"):
             continue
         spec = parent.meta.get("children_sort")
-        ordered = _sorted((documents[c] for c in parent.children), spec)
+        ordered = _sorted((documents[c] for c in parent.children if listed(documents[c])), spec)
         if spec and spec.startswith("-") or not spec:
             ordered.reverse()  # oldest first: "previous" is the one before
         for index, document in enumerate(ordered):
@@ -216,7 +234,7 @@ def tag_pages(documents, tree=None):
     tree = tree or Tree(documents)
     by_tag = {}
     for document in documents.values():
-        for tag in document.meta.get("tags", []):
+        for tag in document.meta.get("tags", []) if listed(document) else ():
             by_tag.setdefault(tag_path(tag), (tag, []))[1].append(document)
     if not by_tag:
         return {}
@@ -245,11 +263,11 @@ def navigation(documents, generated):
     """Top navigation: the home page's children (the programmes) by their ``order``, then the
     library and the tags."""
     home = documents.get("index.md")
-    top = [documents[path] for path in (home.children if home else [])]
+    top = [documents[path] for path in (home.children if home else []) if listed(documents[path])]
     top.sort(key=lambda d: (d.meta.get("order", 1000), d.path))
     nav = [{"title": d.meta["title"], "path": d.path} for d in top]
     if f"{LIBRARY_DIR}/index.md" in generated:
-        members = [d for d in documents.values() if d.meta.get("facets")]
+        members = [d for d in documents.values() if d.meta.get("facets") and listed(d)]
         nav.append({"title": library_title(members), "path": f"{LIBRARY_DIR}/index.md"})
     if "tags/index.md" in generated:
         nav.append({"title": "标签", "path": "tags/index.md"})
@@ -259,7 +277,7 @@ def navigation(documents, generated):
 def library_pages(documents, tree=None):
     """{path: (front matter, body)}: the library (every document with ``facets``) and one page per facet value."""
     tree = tree or Tree(documents)
-    members = _sorted(d for d in documents.values() if d.meta.get("facets"))
+    members = _sorted(d for d in documents.values() if d.meta.get("facets") and listed(d))
     if not members:
         return {}
     title = library_title(members)
@@ -312,6 +330,8 @@ def feeds(documents, *, tree=None, site_name, base_url, description):
         section = documents[path]
         items = tree.leaves(path)
         self_path = feed_path(path)
+        if self_path is None:
+            continue
         result[self_path.lstrip("/")] = feed(
             items, title=f"{section.meta['title']} - {site_name}", base_url=base_url, link=canonical_of(path),
             self_path=self_path, description=section.meta.get("description") or section.meta["title"],
@@ -368,10 +388,10 @@ def _text_as_html(text):
 
 
 def sitemap(documents, generated, *, base_url):
-    """sitemap.xml: every page document (dated from its own ``updated``, never from the build date,
+    """sitemap.xml: every page document but retracted ones (dated from its own ``updated``, never from the build date,
     so the same content gives the same sitemap) and every generated page (tags …)."""
     base = base_url.rstrip("/")
-    entries = [(d.meta["canonical"], d.meta.get("updated")) for d in documents.values()]
+    entries = [(d.meta["canonical"], d.meta.get("updated")) for d in documents.values() if not d.meta.get("retracted")]
     entries += [(canonical_of(path), None) for path in generated if path.endswith(".md")]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for canonical, updated in sorted(entries):

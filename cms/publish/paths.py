@@ -102,7 +102,10 @@ def facet_path(facet, value):
 
 
 def feed_path(section_path):
-    """The URL of a section's RSS feed (``/a/feed.xml`` for ``a/index.md``)."""
+    """The URL of a section's RSS feed (``/a/feed.xml`` for ``a/index.md``); None for a top-level
+    page without children (``a.md``), which has nothing to feed."""
+    if not section_path.endswith("/index.md"):
+        return None
     return "/" + section_path[: -len("index.md")] + "feed.xml"
 
 

@@ -38,3 +38,18 @@ def test_the_site_wide_event_list_offers_every_public_event_as_one_calendar(publ
     assert "2021跨年科学演讲" in {str(e["summary"]) for e in events}
     assert "大科学装置公众开放日" in {str(e["summary"]) for e in events}
     assert target == public_site.root / "huodong" / "events.ics"
+
+
+RETRACTED = "/kexue-dayuan/kexue-piyao/wei-bo-lu-fu-she/"  # the sample's retracted debunk
+
+
+def test_a_retracted_piece_keeps_its_tombstone_but_leaves_the_sitemap_the_feeds_and_search_engines(public_site):
+    tombstone = public_site.soup(RETRACTED)
+    assert "撤稿" in tombstone.select_one("#kepu-main").get_text()
+    assert tombstone.select_one('meta[name="robots"]')["content"] == "noindex"
+    assert public_site.soup("/kexue-dayuan/kexue-piyao/").select_one('meta[name="robots"]') is None
+    sitemap = (public_site.root / "sitemap.xml").read_text("utf-8")
+    assert public_site.base_url.rstrip("/") + "/kexue-dayuan/kexue-piyao/" in sitemap
+    assert RETRACTED not in sitemap
+    for feed in ("feed.xml", "kexue-dayuan/feed.xml"):
+        assert RETRACTED not in (public_site.root / feed).read_text("utf-8")
