@@ -22,6 +22,7 @@ to lay out. Keys a document may set for this:
   ``<meta name="robots" content="noindex">``; the site search skips it too).
 """
 
+import posixpath
 from dataclasses import dataclass
 from datetime import datetime, time
 from email.utils import format_datetime
@@ -34,6 +35,7 @@ from .errors import ExportError
 from .markdown_text import md_text
 from .paths import LIBRARY_DIR, canonical_of, facet_path, feed_path, tag_path
 
+QR_FILE = "qr.svg"  # (render.QR_NAME) the QR code of the page's URL, when the site makes them
 RECENT_ON_HOME = 12
 FEED_LENGTH = 50
 
@@ -188,6 +190,8 @@ def finish_documents(documents, tree=None):
             meta["sequence"] = sequences[path]
         if meta.get("retracted"):
             meta["noindex"] = True
+        if any(posixpath.basename(p) == QR_FILE for p in document.attachments):
+            meta["qr_code"] = QR_FILE  # beside the page: the theme links it by name
         if document.children:
             by_group = {}
             for child in (documents[child_path] for child_path in document.children):

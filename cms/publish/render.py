@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
+from django.conf import settings
 from django.utils import translation
+from django.utils.module_loading import import_string
 from modelcluster.fields import ParentalKey
 from wagtail.models import Page
 
@@ -65,7 +67,7 @@ class RenderCache:
         for row in rows:
             entry = self.entries.get(row.pk)
             for kind, pk in entry.reads if entry else ():
-                if kind not in ("page", "query"):
+                if kind not in ("page", "query", "site"):
                     wanted.setdefault(kind, set()).add(pk)
         current = {}
         for label, pks in wanted.items():
@@ -89,6 +91,8 @@ class RenderCache:
         for (kind, pk), value in entry.reads.items():
             if kind == "page":
                 now = context.page_state(pk)
+            elif kind == "site":
+                now = getattr(context, pk)
             elif kind == "query":
                 now = context.query_state(pk)
             else:
@@ -108,14 +112,27 @@ class RenderCache:
             context.record_query(label)
         document = page.to_document(context)
         attach = getattr(page, "attachments", None)
-        document.attachments = {attachment_path(context.current_path, name): data
-                                for name, data in (attach(context) if attach else {}).items()}
+        files = {**(attach(context) if attach else {}), **_qr_code(document, context)}
+        document.attachments = {attachment_path(context.current_path, name): data for name, data in files.items()}
         _record_prefetched(page, context)
         expires = valid_until(document.meta, context.now)
         document.valid_until = expires and expires.isoformat()
         self.entries[page.pk] = Entry((context.current_path, row.signature), dict(uses.reads), dict(document.meta),
                                       document.body, dict(uses.assets), expires, dict(document.attachments))
         return document
+
+
+QR_NAME = "qr.svg"  # (generate.QR_FILE)
+
+
+def _qr_code(document, context):
+    """{"qr.svg": bytes}: the QR code of the document's absolute URL (``settings.KEPU_PAGE_QR_CODE``,
+    a function of the URL giving an SVG), or {} without one. Rendered again if the site's address changes."""
+    if not settings.KEPU_PAGE_QR_CODE or not document.meta.get("canonical"):
+        return {}
+    context.uses.reads[("site", "base_url")] = context.base_url
+    url = context.base_url.rstrip("/") + document.meta["canonical"]
+    return {QR_NAME: import_string(settings.KEPU_PAGE_QR_CODE)(url).encode("utf-8")}
 
 
 def _belongs_to_page(obj):

@@ -53,3 +53,40 @@ def test_a_retracted_piece_keeps_its_tombstone_but_leaves_the_sitemap_the_feeds_
     assert RETRACTED not in sitemap
     for feed in ("feed.xml", "kexue-dayuan/feed.xml"):
         assert RETRACTED not in (public_site.root / feed).read_text("utf-8")
+
+
+STORY = "/gezhi-lundao/qian-xuesen/"
+
+
+def test_every_page_carries_the_qr_code_of_its_address_beside_it(public_site):
+    from cms.reach.qr import qr_svg
+
+    for url in ("/", STORY, "/huodong/"):
+        page = public_site.soup(url)
+        image = page.select_one(".kepu-tools__qr img")
+        assert image["alt"] == "本页网址的二维码"
+        address = public_site.base_url.rstrip("/") + url
+        assert (public_site.root / url.lstrip("/") / image["src"]).read_text("utf-8") == qr_svg(address)
+        assert page.select_one("[data-kepu-copy]")["data-kepu-copy"] == address
+
+
+def test_copy_link_puts_the_pages_address_on_the_clipboard(public_site, browser):
+    from playwright.sync_api import expect
+
+    from tests.browser import block_outside_requests, serve_folder
+
+    with serve_folder(public_site.root) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        blocked = []
+        block_outside_requests(context, blocked)
+        page = context.new_page()
+        page.goto(base + STORY.lstrip("/"))
+        page.get_by_role("button", name="复制链接").click()
+        expect(page.get_by_role("status")).to_have_text("链接已复制")
+        assert page.evaluate("navigator.clipboard.readText()") == public_site.base_url.rstrip("/") + STORY
+        assert page.locator(".kepu-tools__qr img").is_visible()  # on a wide screen
+        page.set_viewport_size({"width": 360, "height": 780})
+        assert not page.locator(".kepu-tools__qr img").is_visible()  # not on a phone, which is already there
+        context.close()
+        assert blocked == []
