@@ -17,6 +17,12 @@ to lay out. Keys a document may set for this:
 - ``listed: false``: the page is built and reachable at its URL, but no listing names it: not its
   parent's sections (nor its count), 最新内容, tag pages, the library, the feeds, the navigation or
   the previous/next links (a 公示 notice linked from one place only);
+- ``gathers`` (page ids): the document is a campaign (专题) of those pages: each of them gets
+  ``campaigns: [{title, url}]`` (所属专题), and the campaign's feed holds them rather than its
+  descendants; with ``feature: {from, until}`` (ISO datetimes) the home page features it
+  (``featured_campaigns``) while the publish's moment is inside that window;
+- ``corrections`` ([{date, wrong, right}], newest first): each is told in the piece's feed entry,
+  and listed on the site's 更正记录 page (``corrections.md``), newest first;
 - ``retracted: true`` (with ``retraction: {date, reason}``): a withdrawn piece's tombstone. Unlisted
   as above, and also left out of sitemap.xml and marked ``noindex`` (front matter the theme prints as
   ``<meta name="robots" content="noindex">``; the site search skips it too).
@@ -33,7 +39,7 @@ from django.utils import timezone
 
 from .errors import ExportError
 from .markdown_text import md_text
-from .paths import LIBRARY_DIR, canonical_of, facet_path, feed_path, tag_path
+from .paths import CORRECTIONS_PAGE, LIBRARY_DIR, canonical_of, facet_path, feed_path, relative, tag_path
 
 QR_FILE = "qr.svg"  # (render.QR_NAME) the QR code of the page's URL, when the site makes them
 RECENT_ON_HOME = 12
@@ -49,12 +55,13 @@ class Generated:
     attachments: dict = None  # path → bytes: the files beside documents (their ``attachments``)
 
 
-def generate(documents, *, site_name, base_url, description):
+def generate(documents, *, site_name, base_url, description, now=None):
     """Everything derived from the documents ({path: Document}, from render). Raises ExportError
-    when a page would take the path of a generated one."""
+    when a page would take the path of a generated one. ``now``: the publish's moment (which
+    campaigns the home page features; default the clock's)."""
     tree = Tree(documents)
-    pages = finish_documents(documents, tree)
-    listings = {**tag_pages(documents, tree), **library_pages(documents, tree)}
+    pages = finish_documents(documents, tree, now=now)
+    listings = {**tag_pages(documents, tree), **library_pages(documents, tree), **corrections_page(documents)}
     files = {}
     if documents:
         files = feeds(documents, tree=tree, site_name=site_name, base_url=base_url, description=description)
@@ -91,11 +98,13 @@ def _link(document):
 
 
 class Tree:
-    """Parents, ancestors and the top-level section (programme) of every document."""
+    """Parents, ancestors and the top-level section (programme) of every document, and the
+    campaigns that gather each."""
 
     def __init__(self, documents):
         self.documents = documents
         self.parent = {child: path for path, d in documents.items() for child in d.children}
+        self.members, self.campaigns = _gathered(documents)
         self._ancestors = {}
         self._cards = {}
 
@@ -132,6 +141,31 @@ class Tree:
         return found
 
 
+def _gathered(documents):
+    """({campaign path: [member documents]}, {member path: [campaign links]}) from ``gathers``."""
+    by_page = {d.page_id: d for d in documents.values() if d.page_id is not None}
+    members, campaigns = {}, {}
+    for campaign in sorted(documents.values(), key=lambda d: d.path):
+        if not campaign.meta.get("gathers") or not listed(campaign):
+            continue
+        found = [by_page[pk] for pk in campaign.meta["gathers"] if pk in by_page and listed(by_page[pk])]
+        members[campaign.path] = found
+        for member in found:
+            campaigns.setdefault(member.path, []).append(_link(campaign))
+    return members, campaigns
+
+
+def _featured(tree, now):
+    """Cards of the campaigns whose ``feature`` window holds ``now``."""
+    found = []
+    for path in tree.members:
+        window = tree.documents[path].meta.get("feature") or {}
+        if window.get("from") and window.get("until") and (
+                datetime.fromisoformat(window["from"]) <= now < datetime.fromisoformat(window["until"])):
+            found.append(tree.documents[path])
+    return [tree.card(d) for d in sorted(found, key=lambda d: (d.meta["feature"]["until"], d.path))]
+
+
 def card(document, tree):
     """A document as a listing item: plain data the templates lay out."""
     item = {"title": document.meta["title"], "url": canonical_of(document.path)}
@@ -162,12 +196,13 @@ def _section_info(section):
     return info
 
 
-def finish_documents(documents, tree=None):
+def finish_documents(documents, tree=None, now=None):
     """Add listings, breadcrumbs, tag links and feeds to each document's front matter.
 
     Returns {path: (front matter, body)} for every page document.
     """
     tree = tree or Tree(documents)
+    now = now or timezone.now()
     home = documents.get("index.md")
     sequences = _sequences(documents)
     rendered = {}
@@ -190,6 +225,12 @@ def finish_documents(documents, tree=None):
             meta["sequence"] = sequences[path]
         if meta.get("retracted"):
             meta["noindex"] = True
+        if path in tree.campaigns:
+            meta["campaigns"] = tree.campaigns[path]
+        if meta.get("corrections") and not meta.get("retracted"):
+            meta["corrections_page"] = canonical_of(CORRECTIONS_PAGE)  # the page tools link 更正记录
+        if path in tree.members and feed_path(path):
+            meta["feed"] = feed_path(path)
         if any(posixpath.basename(p) == QR_FILE for p in document.attachments):
             meta["qr_code"] = QR_FILE  # beside the page: the theme links it by name
         if document.children:
@@ -203,6 +244,9 @@ def finish_documents(documents, tree=None):
                 for (_order, heading), children in sorted(by_group.items())
             ]
         if document is home:
+            featured = _featured(tree, now)
+            if featured:
+                meta["featured_campaigns"] = featured
             latest = _sorted(tree.leaves())[:RECENT_ON_HOME]
             if latest:
                 meta.setdefault("sections", []).append({"title": "最新内容", "items": [tree.card(d) for d in latest]})
@@ -257,6 +301,27 @@ def tag_pages(documents, tree=None):
             "tag_cloud": cloud}
     pages["tags/index.md"] = (meta, md_text(meta["description"]))
     return pages
+
+
+def correction_text(correction):
+    return f"{correction['date']} 更正：原文“{correction['wrong']}”，应为“{correction['right']}”。"
+
+
+def corrections_page(documents):
+    """{corrections.md: (front matter, body)}: every correction of a public piece, newest first."""
+    found = [(c, d) for d in documents.values() if not d.meta.get("retracted") for c in d.meta.get("corrections") or ()]
+    if not found:
+        return {}
+    found.sort(key=lambda pair: (pair[0]["date"], pair[1].path), reverse=True)
+    crumbs = [{"title": documents["index.md"].meta["title"], "url": "/"}] if "index.md" in documents else []
+    meta = {"title": "更正记录", "description": f"本站已发布内容的 {len(found)} 处更正，最新的在前。",
+            "kind": "corrections", "canonical": canonical_of(CORRECTIONS_PAGE), "generated": True,
+            "breadcrumbs": crumbs}
+    lines = [md_text(meta["description"]), ""]
+    for correction, document in found:
+        link = f"[{md_text(document.meta['title'])}]({relative(CORRECTIONS_PAGE, document.path)})"
+        lines.append(f"- {link}：{md_text(correction_text(correction))}")
+    return {CORRECTIONS_PAGE: (meta, "\n".join(lines))}
 
 
 def library_title(members):
@@ -325,14 +390,16 @@ def library_pages(documents, tree=None):
 
 
 def feeds(documents, *, tree=None, site_name, base_url, description):
-    """{path: bytes}: the site's RSS feed and one per top-level section (programme)."""
+    """{path: bytes}: the site's RSS feed, one per top-level section (programme) and one per
+    campaign (what it gathers)."""
     tree = tree or Tree(documents)
     result = {"feed.xml": feed(tree.leaves(), title=site_name, base_url=base_url, link="/", self_path="/feed.xml",
                                description=description or site_name)}
     home = documents.get("index.md")
-    for path in home.children if home else []:
+    top = home.children if home else []
+    for path in [*top, *(p for p in tree.members if p not in top)]:
         section = documents[path]
-        items = tree.leaves(path)
+        items = tree.members[path] if path in tree.members else tree.leaves(path)
         self_path = feed_path(path)
         if self_path is None:
             continue
@@ -378,8 +445,10 @@ def feed(documents, *, title, base_url, link, self_path, description):
         ]
         if document.meta.get("published") or document.meta.get("date"):
             lines.append(f"<pubDate>{rfc822(document)}</pubDate>")
-        if document.meta.get("description"):
-            lines.append(f"<description>{_text_as_html(document.meta['description'])}</description>")
+        told = [document.meta.get("description") or ""]
+        told += [correction_text(c) for c in document.meta.get("corrections") or ()]
+        if any(told):
+            lines.append(f"<description>{_text_as_html(' '.join(t for t in told if t))}</description>")
         lines.append("</item>")
     lines += ["</channel>", "</rss>", ""]
     return "\n".join(lines).encode("utf-8")

@@ -13,7 +13,9 @@ import re
 from .errors import ExportError
 
 # Top-level names the publish step itself uses; a programme may not take them as its slug.
-RESERVED = {"tags", "library", "media", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
+RESERVED = {"tags", "library", "media", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt", "404.html",
+            "corrections"}
+CORRECTIONS_PAGE = "corrections.md"  # 更正记录: every correction of the site, newest first
 LIBRARY_DIR = "library"
 
 

@@ -70,3 +70,25 @@ def test_a_top_level_page_without_children_has_no_feed_of_its_own():
     assert sorted(path for path in out.files if path.endswith("feed.xml")) == ["feed.xml", "kexue/feed.xml"]
     about, _ = out.pages["guanyu.md"]
     assert "feed" not in about and "feed" not in about["section"]
+
+
+def test_corrections_are_told_in_the_feed_and_listed_newest_first_on_the_corrections_page():
+    documents = {
+        "index.md": doc("index.md", "科普", children=["kexue/index.md"]),
+        "kexue/index.md": doc("kexue/index.md", "科学大院", children=["kexue/a.md", "kexue/b.md"]),
+        "kexue/a.md": doc("kexue/a.md", "大脑只用了10%？", description="谣言。",
+                          corrections=[{"date": "2025-03-20", "wrong": "一成", "right": "全部区域"},
+                                       {"date": "2025-03-02", "wrong": "1990年", "right": "1909年"}]),
+        "kexue/b.md": doc("kexue/b.md", "胡萝卜与视力",
+                          corrections=[{"date": "2025-03-10", "wrong": "甲", "right": "乙"}]),
+    }
+    out = generate.generate(documents, site_name="科普", base_url=BASE, description="")
+    feed = out.files["kexue/feed.xml"].decode()
+    assert "谣言。 2025-03-20 更正：原文“一成”，应为“全部区域”。 2025-03-02 更正：原文“1990年”，应为“1909年”。" in feed
+    meta, body = out.listings["corrections.md"]
+    assert meta["title"] == "更正记录"
+    assert [line.split("：", 1)[1][:10] for line in body.splitlines() if line.startswith("- ")] == [
+        "2025-03-20", "2025-03-10", "2025-03-02"]
+    assert "- [胡萝卜与视力](kexue/b.md)：2025-03-10 更正" in body
+    assert out.pages["kexue/a.md"][0]["corrections_page"] == "/corrections/"
+    assert f"{BASE}/corrections/" in out.files["sitemap.xml"].decode()

@@ -90,3 +90,12 @@ def test_copy_link_puts_the_pages_address_on_the_clipboard(public_site, browser)
         assert not page.locator(".kepu-tools__qr img").is_visible()  # not on a phone, which is already there
         context.close()
         assert blocked == []
+
+
+def test_a_piece_a_campaign_gathers_links_to_it_and_the_campaign_has_a_feed_of_its_pieces(public_site):
+    nav = public_site.soup(STORY).select_one('nav[aria-label="所属专题"]')
+    links = {a.get_text(strip=True): a["href"] for a in nav.select("a")}
+    assert links["2020年科学道德和学风建设宣传月"] == "../../xuanchuanyue-2020/"
+    feed = (public_site.root / "xuanchuanyue-2020" / "feed.xml").read_text("utf-8")
+    assert public_site.base_url.rstrip("/") + STORY in feed
+    assert "/huodong/xuanchuanyue-qidong-2020/" in feed  # an event its rule gathers (tag 宣传月)
