@@ -321,7 +321,8 @@ def corrections_page(documents):
     for correction, document in found:
         link = f"[{md_text(document.meta['title'])}]({relative(CORRECTIONS_PAGE, document.path)})"
         lines.append(f"- {link}：{md_text(correction_text(correction))}")
-    return {CORRECTIONS_PAGE: (meta, "\n".join(lines))}
+    # In the theme's text wrapper: links in a line of text are underlined (kepu.css .kepu-body).
+    return {CORRECTIONS_PAGE: (meta, '<div class="kepu-body" markdown="1">\n\n' + "\n".join(lines) + "\n\n</div>")}
 
 
 def library_title(members):
