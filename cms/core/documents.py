@@ -58,5 +58,9 @@ def render_body(stream, context):
 
 
 def home_document(page, context):
-    meta = context.front_matter(page, kind="home", children_sort="order")
+    from cms.factcheck.emergency import home_banner
+
+    banner = home_banner(context)  # the 应急科普 banner while an emergency is flagged, until it ends
+    extra = {"banner": banner, "valid_until": banner["ends"]} if banner else {}
+    meta = context.front_matter(page, kind="home", children_sort="order", **extra)
     return context.document(page, meta, context.richtext(page.introduction))

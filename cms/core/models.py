@@ -80,6 +80,7 @@ class HomePage(Publishable, Page):
         "integrity.IntegritySectionPage",
     ]
     max_count = 1
+    export_depends_on = ("factcheck.EmergencyAlert",)  # the banner (cms.publish.protocol)
 
     class Meta:
         verbose_name = _("首页")

@@ -166,14 +166,14 @@ def event_index_document(page, context):
 
     parent = context.parent(page)
     programme = parent if isinstance(parent, ProgrammePage) else None
-    events = EventPage.objects.order_by("path")  # drafts too: the exporter drops them, and notes them
+    events = EventPage.objects.live().order_by("path")  # the class declares export_depends_on EventPage
     events = events.child_of(page) if programme is not None else events
     events = _prefetch_events(_public(list(events), context))
     meta = context.front_matter(
         page, kind="event_index", description=page.introduction or "近期活动与往期活动",
         programme=programme, container=True, calendar_file="events.ics",
     )
-    body, valid_until = listing.markdown(events, Links(context, page, meta), listing.now())
+    body, valid_until = listing.markdown(events, Links(context, page, meta), context.now)
     if valid_until:
         meta["valid_until"] = valid_until.isoformat()
     intro = context.plain(page.introduction) if page.introduction else ""
@@ -196,7 +196,7 @@ def campaign_state(page, at):
 def campaign_document(page, context):
     from .models import CampaignPage, EventPage
 
-    at = listing.now()
+    at = context.now
     state, changes = campaign_state(page, at)
     members = _public(gathering.members(page), context)
     events = _prefetch_events([m for m in members if isinstance(m, EventPage)])
@@ -249,15 +249,9 @@ def campaign_document(page, context):
 
 # Files beside the page (the seam asked of the publish package: ``attachments(context)``) --------
 
-def _base_url():
-    from cms.core.models import SiteSettings
-
-    return SiteSettings.load().base_url
-
-
 def event_attachments(page, context):
     """{file name beside the document: bytes}: the event's "add to calendar" .ics."""
-    return {f"{page.slug}.ics": ics.event_calendar(page, base_url=_base_url(), url=context.url(page))}
+    return {f"{page.slug}.ics": ics.event_calendar(page, base_url=context.base_url, url=context.url(page))}
 
 
 def event_index_attachments(page, context):
@@ -265,8 +259,8 @@ def event_index_attachments(page, context):
     from .models import EventPage
 
     parent = context.parent(page)
-    events = EventPage.objects.order_by("path")  # drafts too: the exporter drops them, and notes them
+    events = EventPage.objects.live().order_by("path")
     events = events.child_of(page) if isinstance(parent, ProgrammePage) else events
     events = _prefetch_events(_public(list(events), context))
     name = f"{parent.title} · {page.title}" if isinstance(parent, ProgrammePage) else page.title
-    return {"events.ics": ics.calendar(events, name=name, base_url=_base_url(), url_of=context.url)}
+    return {"events.ics": ics.calendar(events, name=name, base_url=context.base_url, url_of=context.url)}

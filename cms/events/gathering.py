@@ -1,8 +1,8 @@
 """What a campaign gathers: the pieces chosen by hand (in order), then those its rule matches.
 
-Candidates, live or not: the public page keeps only what the exporter exports (live, public, not
-expired), so a piece scheduled to go live later is not listed before then; asking the exporter
-about every candidate records it as a dependency, so the campaign renders again when one goes live.
+Live pages only; the public page keeps only what the exporter exports (public, not expired), so a
+piece scheduled to go live later is not listed before then. CampaignPage declares
+``export_depends_on`` the piece types, so the campaign renders again when one goes live.
 """
 
 import functools
@@ -34,7 +34,7 @@ def rule_matches(campaign):
     programmes = list(campaign.rule_programmes.all())
     found = []
     for model in [m for m in (types or piece_models()) if m is not None]:
-        pages = model.objects.all()
+        pages = model.objects.live()
         if tags:
             pages = pages.filter(tags__in=tags)
         if programmes:
@@ -52,7 +52,7 @@ def rule_matches(campaign):
 
 
 def members(campaign, *, waves=True):
-    """The pages the campaign gathers (live or not), hand-picked first, each once; with ``waves``,
+    """The live pages the campaign gathers, hand-picked first, each once; with ``waves``,
     its waves' too (a month-long campaign shows what its themed weeks gather)."""
     from .models import CampaignPage
 

@@ -7,17 +7,10 @@ the seam the publish package is to honour: render again then, and the scheduler 
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from cms.publish.markdown_text import md_text, md_url
 
 from . import when
 from .ics import region
-
-
-def now():
-    """The time listings are rendered for (tests move it)."""
-    return timezone.now()
 
 
 @dataclass

@@ -55,6 +55,8 @@ class EventIndexPage(Publishable, Page):
         verbose_name = _("活动列表")
         verbose_name_plural = _("活动")
 
+    export_depends_on = ("events.EventPage",)  # lists events by a query (cms.publish.protocol)
+
     def to_document(self, context):
         from .documents import event_index_document
 
@@ -397,6 +399,7 @@ class CampaignPage(Publishable, ChineseSearchMixin, Page):
             raise ValidationError(errors)
 
     export_prefetch = ("organisers", "banner", "pieces__piece", "rule_tags", "rule_types", "rule_programmes")
+    export_depends_on = (*PIECE_TYPES, "events.CampaignPage")  # its rule and waves are queries
 
     def to_document(self, context):
         from .documents import campaign_document

@@ -163,11 +163,11 @@ def debunk_list(context, here, debunks, empty="暂无辟谣。"):
 
 
 def _live_debunks():
-    """Every debunk, drafts too: ``context.url`` leaves out those not public, and so records them as
-    what the list depends on (the render cache renders the list again when one goes live)."""
+    """Every live debunk (the list pages declare ``export_depends_on`` DebunkPage: the render cache
+    renders them again when one goes live, changes or goes)."""
     from .models import DebunkPage
 
-    return DebunkPage.objects.prefetch_related("reviewers__expert")
+    return DebunkPage.objects.live().prefetch_related("reviewers__expert")
 
 
 def _listing_meta(page, context, kind, description, order, **extra):
@@ -195,7 +195,7 @@ def emergency_hub_document(page, context):
                                 order=900)
     pieces = _live_debunks().filter(emergency=True)
     children = [f"[{context.plain(child.title)}]({link})"
-                for child, link in public_pages(context, page, page.get_children().specific().order_by("path"))]
+                for child, link in public_pages(context, page, page.get_children().live().specific().order_by("path"))]
     parts = [context.plain(page.introduction), " · ".join(children),
              "## 应急科普内容\n\n" + debunk_list(context, page, pieces, empty="暂无应急科普内容。")]
     return context.document(page, meta, "\n\n".join(p for p in parts if p))

@@ -27,7 +27,7 @@ def home_banner(context, now=None):
 
     ``url`` is the public URL of the linked page (None if it is not public: then no banner).
     """
-    alert = current_alert(now)
+    alert = current_alert(now or context.now)
     if alert is None:
         return None
     url = context.url(alert.page)

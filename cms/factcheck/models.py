@@ -103,6 +103,8 @@ class DebunkIndexPage(Publishable, InProgramme, Page):
         verbose_name = _("辟谣栏目")
         verbose_name_plural = _("辟谣栏目")
 
+    export_depends_on = ("factcheck.DebunkPage",)  # lists debunks by a query (cms.publish.protocol)
+
     def to_document(self, context):
         return debunk_index_document(self, context)
 
@@ -214,6 +216,8 @@ class HubPage(Publishable, Page):
     class Meta:
         abstract = True
 
+    export_depends_on = ("factcheck.DebunkPage",)  # lists debunks by a query (cms.publish.protocol)
+
 
 class DebunkListingPage(HubPage):
     """Every programme's debunks on one page, newest first (全部辟谣)."""
@@ -237,6 +241,9 @@ class EmergencyHubPage(HubPage):
         verbose_name = _("应急科普专题")
         verbose_name_plural = _("应急科普专题")
 
+    export_depends_on = ("factcheck.DebunkPage", "factcheck.DebunkIndexPage", "factcheck.DebunkListingPage",
+                         "factcheck.ExpertDirectoryPage")
+
     def to_document(self, context):
         return emergency_hub_document(self, context)
 
@@ -247,6 +254,8 @@ class ExpertDirectoryPage(HubPage):
     class Meta:
         verbose_name = _("专家库页面")
         verbose_name_plural = _("专家库页面")
+
+    export_depends_on = ("factcheck.DebunkPage", "factcheck.Expert")
 
     def to_document(self, context):
         return expert_directory_document(self, context)

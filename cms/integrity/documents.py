@@ -94,8 +94,8 @@ def integrity_section_document(page, context):
 
     meta = context.front_matter(page, kind="integrity_section", description=page.introduction or "学风建设文件",
                                 order=930)
-    # Drafts too: context.url leaves them out and records them, so the list follows when one goes live.
-    documents = [d for d in IntegrityDocumentPage.objects.child_of(page) if not d.retracted]
+    # IntegritySectionPage declares export_depends_on IntegrityDocumentPage: the list follows each change.
+    documents = [d for d in IntegrityDocumentPage.objects.child_of(page).live() if not d.retracted]
     public = [d for d, _link in public_pages(context, page, documents)]
     in_force = [d for d in public if d.validity != IntegrityDocumentPage.Validity.REPEALED]
     cases = [d for d in public if d.kind == IntegrityDocumentPage.Kind.CASE]

@@ -135,5 +135,7 @@ class IntegritySectionPage(Publishable, Page):
         verbose_name = _("学风建设栏目")
         verbose_name_plural = _("学风建设栏目")
 
+    export_depends_on = ("integrity.IntegrityDocumentPage",)  # lists them by a query (cms.publish.protocol)
+
     def to_document(self, context):
         return integrity_section_document(self, context)

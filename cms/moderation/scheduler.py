@@ -28,13 +28,15 @@ def check_publishing():
 
 
 def run_once():
-    """Publish due pages and snippets, unpublish expired ones, re-queue interrupted publishes.
+    """Publish due pages and snippets, unpublish expired ones, publish again when a live document
+    expires (its ``valid_until``), re-queue interrupted publishes.
     Returns Wagtail's report plus a line per recovered publish job."""
     from cms.factcheck.emergency import end_due_alerts
+    from cms.publish.tasks import publish_expired
 
     out = io.StringIO()
     call_command("publish_scheduled", stdout=out)
-    return out.getvalue() + end_due_alerts() + check_publishing()
+    return out.getvalue() + end_due_alerts() + publish_expired() + check_publishing()
 
 
 def run_forever(interval=60.0, stop=None, on_pass=None, check_interval=2.0):

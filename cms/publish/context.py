@@ -6,10 +6,12 @@ links, rich text, images, files, front matter). Everything a document reads thro
 recorded in a ``Uses``, so the render cache knows when to render it again.
 """
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -67,8 +69,11 @@ def local_time(value):
 class RenderContext:
     """What a page type gets to render itself: paths, links, rich text, images, files."""
 
-    def __init__(self, *, root, paths, rows, pages=None):
+    def __init__(self, *, root, paths, rows, pages=None, now=None):
         self.root = root
+        # The moment this publish renders for: a page type whose document depends on the time reads
+        # this, never the clock, and says in front matter ``valid_until`` when its document expires.
+        self.now = now or timezone.now()
         self.paths = paths  # page id → document path, every public page
         self.rows = rows  # page id → PageRow
         self.by_tree_path = {row.path: row for row in rows.values()}
@@ -76,6 +81,15 @@ class RenderContext:
         self.assets = {}  # content path → writer, for every document of this publish
         self.current_path = ""
         self.uses = Uses()
+        self._query_states = {}  # model label → digest, made once per publish
+
+    @functools.cached_property
+    def base_url(self):
+        """The site's address (site settings), read once per publish: for absolute links in a file
+        beside a page (an .ics), which a calendar app reads away from the site."""
+        from cms.core.models import SiteSettings  # (cms.core.models imports cms.publish.protocol)
+
+        return SiteSettings.load().base_url
 
     # For the render step ------------------------------------------------------------------------
     def begin(self, path):
@@ -91,6 +105,23 @@ class RenderContext:
     def record_page(self, page_id):
         """Record that the current document depends on another page: its path and its content."""
         self.uses.reads[("page", page_id)] = self.page_state(page_id)
+
+    def query_state(self, label):
+        """A digest of every public page of a page type (``app.Model``, its subclasses too), or of
+        every row of another model (a snippet): what a document built from a query over them read."""
+        if label not in self._query_states:
+            model = apps.get_model(label)
+            if issubclass(model, Page):
+                rows = sorted((row.pk, row.path, row.signature) for row in self.rows.values()
+                              if issubclass(row.specific_class, model))
+            else:
+                rows = [fingerprint(obj) for obj in model._default_manager.order_by("pk")]
+            self._query_states[label] = hashlib.sha1(repr(rows).encode()).hexdigest()
+        return self._query_states[label]
+
+    def record_query(self, label):
+        """Record that the current document lists pages of a type, or objects of a model, by a query."""
+        self.uses.reads[("query", label)] = self.query_state(label)
 
     def record_object(self, obj):
         """Record that the current document depends on an object (an image, a snippet …)."""
@@ -136,12 +167,16 @@ class RenderContext:
         return self._specific(parent)
 
     def ancestor(self, page, model):
-        """The nearest published ancestor that is a ``model`` (e.g. the programme)."""
+        """The nearest published ancestor that is a ``model`` (e.g. the programme), or None."""
+        every_one_public = True
         for end in range(len(page.path) - page.steplen, 0, -page.steplen):
             ancestor = self.by_tree_path.get(page.path[:end])
             if ancestor is not None and issubclass(ancestor.specific_class, model):
                 self.record_page(ancestor.pk)
                 return self._specific(ancestor)
+            every_one_public &= ancestor is not None or end <= len(self.root.path) - page.steplen
+        if every_one_public:  # (a public page: its ancestors below the site root are all known)
+            return None
         return model.objects.ancestor_of(page).first()
 
     def url(self, page):

@@ -13,9 +13,22 @@ to lay out. Keys a document may set for this:
 - ``container``: the document only holds others (e.g. an institute's contribution area): it is
   not content, so not in 最新内容 or the feeds, and not counted in its parent's card;
 - ``library`` and ``facets``: the document belongs to the library of that title, filed under
-  ``{facet: [values]}`` (one static page per value, and a filter over them all).
+  ``{facet: [values]}`` (one static page per value, and a filter over them all);
+- ``listed: false``: the page is built and reachable at its URL, but no listing names it: not its
+  parent's sections (nor its count), 最新内容, tag pages, the library, the feeds, the navigation or
+  the previous/next links (a 公示 notice linked from one place only);
+- ``gathers`` (page ids): the document is a campaign (专题) of those pages: each of them gets
+  ``campaigns: [{title, url}]`` (所属专题), and the campaign's feed holds them rather than its
+  descendants; with ``feature: {from, until}`` (ISO datetimes) the home page features it
+  (``featured_campaigns``) while the publish's moment is inside that window;
+- ``corrections`` ([{date, wrong, right}], newest first): each is told in the piece's feed entry,
+  and listed on the site's 更正记录 page (``corrections.md``), newest first;
+- ``retracted: true`` (with ``retraction: {date, reason}``): a withdrawn piece's tombstone. Unlisted
+  as above, and also left out of sitemap.xml and marked ``noindex`` (front matter the theme prints as
+  ``<meta name="robots" content="noindex">``; the site search skips it too).
 """
 
+import posixpath
 from dataclasses import dataclass
 from datetime import datetime, time
 from email.utils import format_datetime
@@ -26,8 +39,9 @@ from django.utils import timezone
 
 from .errors import ExportError
 from .markdown_text import md_text
-from .paths import LIBRARY_DIR, canonical_of, facet_path, feed_path, tag_path
+from .paths import CORRECTIONS_PAGE, LIBRARY_DIR, canonical_of, facet_path, feed_path, relative, tag_path
 
+QR_FILE = "qr.svg"  # (render.QR_NAME) the QR code of the page's URL, when the site makes them
 RECENT_ON_HOME = 12
 FEED_LENGTH = 50
 
@@ -38,22 +52,25 @@ class Generated:
     listings: dict  # path → (meta, body): tag pages and library pages
     files: dict  # path → bytes: feeds and the sitemap
     nav: list  # the site navigation (mkdocs.yml ``nav``)
+    attachments: dict = None  # path → bytes: the files beside documents (their ``attachments``)
 
 
-def generate(documents, *, site_name, base_url, description):
+def generate(documents, *, site_name, base_url, description, now=None):
     """Everything derived from the documents ({path: Document}, from render). Raises ExportError
-    when a page would take the path of a generated one."""
+    when a page would take the path of a generated one. ``now``: the publish's moment (which
+    campaigns the home page features; default the clock's)."""
     tree = Tree(documents)
-    pages = finish_documents(documents, tree)
-    listings = {**tag_pages(documents, tree), **library_pages(documents, tree)}
+    pages = finish_documents(documents, tree, now=now)
+    listings = {**tag_pages(documents, tree), **library_pages(documents, tree), **corrections_page(documents)}
     files = {}
     if documents:
         files = feeds(documents, tree=tree, site_name=site_name, base_url=base_url, description=description)
         files["sitemap.xml"] = sitemap(documents, listings, base_url=base_url)
-    clashes = sorted(set(pages) & (set(listings) | set(files)))
+    attachments = {path: data for d in documents.values() for path, data in d.attachments.items()}
+    clashes = sorted(set(pages) & (set(listings) | set(files)) | set(attachments) & (set(listings) | set(files)))
     if clashes:
         raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")
-    return Generated(pages, listings, files, navigation(documents, listings))
+    return Generated(pages, listings, files, navigation(documents, listings), attachments)
 
 
 def _newest_first(document):
@@ -71,16 +88,23 @@ def _sorted(documents, spec=None):
     return having + sorted((d for d in documents if d.meta.get(key) is None), key=_newest_first, reverse=True)
 
 
+def listed(document):
+    """Whether listings, feeds and tag pages may name the document (see the module docstring)."""
+    return document.meta.get("listed", True) is not False and not document.meta.get("retracted")
+
+
 def _link(document):
     return {"title": document.meta["title"], "url": canonical_of(document.path)}
 
 
 class Tree:
-    """Parents, ancestors and the top-level section (programme) of every document."""
+    """Parents, ancestors and the top-level section (programme) of every document, and the
+    campaigns that gather each."""
 
     def __init__(self, documents):
         self.documents = documents
         self.parent = {child: path for path, d in documents.items() for child in d.children}
+        self.members, self.campaigns = _gathered(documents)
         self._ancestors = {}
         self._cards = {}
 
@@ -106,7 +130,8 @@ class Tree:
         """The pieces of content (documents without children, not containers), of the whole site or
         under ``path``."""
         found = self.documents.values() if path is None else self.descendants(path)
-        return [d for d in found if not d.children and d.path != "index.md" and not d.meta.get("container")]
+        return [d for d in found if not d.children and d.path != "index.md" and not d.meta.get("container")
+                and listed(d)]
 
     def descendants(self, path):
         found = []
@@ -114,6 +139,31 @@ class Tree:
             found.append(self.documents[child])
             found.extend(self.descendants(child))
         return found
+
+
+def _gathered(documents):
+    """({campaign path: [member documents]}, {member path: [campaign links]}) from ``gathers``."""
+    by_page = {d.page_id: d for d in documents.values() if d.page_id is not None}
+    members, campaigns = {}, {}
+    for campaign in sorted(documents.values(), key=lambda d: d.path):
+        if not campaign.meta.get("gathers") or not listed(campaign):
+            continue
+        found = [by_page[pk] for pk in campaign.meta["gathers"] if pk in by_page and listed(by_page[pk])]
+        members[campaign.path] = found
+        for member in found:
+            campaigns.setdefault(member.path, []).append(_link(campaign))
+    return members, campaigns
+
+
+def _featured(tree, now):
+    """Cards of the campaigns whose ``feature`` window holds ``now``."""
+    found = []
+    for path in tree.members:
+        window = tree.documents[path].meta.get("feature") or {}
+        if window.get("from") and window.get("until") and (
+                datetime.fromisoformat(window["from"]) <= now < datetime.fromisoformat(window["until"])):
+            found.append(tree.documents[path])
+    return [tree.card(d) for d in sorted(found, key=lambda d: (d.meta["feature"]["until"], d.path))]
 
 
 def card(document, tree):
@@ -127,14 +177,17 @@ def card(document, tree):
     section = tree.section(document.path)
     if section is not None and section is not document:
         item["section"] = section.meta["title"]
-    count = sum(not tree.documents[child].meta.get("container") for child in document.children)
+    count = sum(not tree.documents[child].meta.get("container") and listed(tree.documents[child])
+                for child in document.children)
     if count:
         item["count"] = count
     return item
 
 
 def _section_info(section):
-    info = {"title": section.meta["title"], "url": canonical_of(section.path), "feed": feed_path(section.path)}
+    info = {"title": section.meta["title"], "url": canonical_of(section.path)}
+    if feed_path(section.path):
+        info["feed"] = feed_path(section.path)
     if section.meta.get("image"):
         info["image"] = section.meta["image"]  # e.g. the programme's logo, for pieces without an image of their own
     for key in ("colour", "colour_text"):
@@ -143,12 +196,13 @@ def _section_info(section):
     return info
 
 
-def finish_documents(documents, tree=None):
+def finish_documents(documents, tree=None, now=None):
     """Add listings, breadcrumbs, tag links and feeds to each document's front matter.
 
     Returns {path: (front matter, body)} for every page document.
     """
     tree = tree or Tree(documents)
+    now = now or timezone.now()
     home = documents.get("index.md")
     sequences = _sequences(documents)
     rendered = {}
@@ -160,7 +214,7 @@ def finish_documents(documents, tree=None):
         section = tree.section(path)
         if section is not None:
             meta["section"] = _section_info(section)
-            if section is document:
+            if section is document and feed_path(path):
                 meta["feed"] = feed_path(path)
         if meta.get("tags"):
             meta["tag_links"] = [{"title": t, "url": canonical_of(tag_path(t))} for t in meta["tags"]]
@@ -169,16 +223,30 @@ def finish_documents(documents, tree=None):
                                    for facet, values in meta["facets"].items()}
         if path in sequences:
             meta["sequence"] = sequences[path]
+        if meta.get("retracted"):
+            meta["noindex"] = True
+        if path in tree.campaigns:
+            meta["campaigns"] = tree.campaigns[path]
+        if meta.get("corrections") and not meta.get("retracted"):
+            meta["corrections_page"] = canonical_of(CORRECTIONS_PAGE)  # the page tools link 更正记录
+        if path in tree.members and feed_path(path):
+            meta["feed"] = feed_path(path)
+        if any(posixpath.basename(p) == QR_FILE for p in document.attachments):
+            meta["qr_code"] = QR_FILE  # beside the page: the theme links it by name
         if document.children:
             by_group = {}
-            for child_path in document.children:
-                child = documents[child_path]
+            for child in (documents[child_path] for child_path in document.children):
+                if not listed(child):
+                    continue
                 by_group.setdefault((child.group_order, child.group), []).append(child)
             meta["sections"] = [
                 {"title": heading, "items": [tree.card(c) for c in _sorted(children, meta.get("children_sort"))]}
                 for (_order, heading), children in sorted(by_group.items())
             ]
         if document is home:
+            featured = _featured(tree, now)
+            if featured:
+                meta["featured_campaigns"] = featured
             latest = _sorted(tree.leaves())[:RECENT_ON_HOME]
             if latest:
                 meta.setdefault("sections", []).append({"title": "最新内容", "items": [tree.card(d) for d in latest]})
@@ -195,7 +263,7 @@ def _sequences(documents):
         if not parent.meta.get("children_sequence"):
             continue
         spec = parent.meta.get("children_sort")
-        ordered = _sorted((documents[c] for c in parent.children), spec)
+        ordered = _sorted((documents[c] for c in parent.children if listed(documents[c])), spec)
         if spec and spec.startswith("-") or not spec:
             ordered.reverse()  # oldest first: "previous" is the one before
         for index, document in enumerate(ordered):
@@ -214,7 +282,7 @@ def tag_pages(documents, tree=None):
     tree = tree or Tree(documents)
     by_tag = {}
     for document in documents.values():
-        for tag in document.meta.get("tags", []):
+        for tag in document.meta.get("tags", []) if listed(document) else ():
             by_tag.setdefault(tag_path(tag), (tag, []))[1].append(document)
     if not by_tag:
         return {}
@@ -235,6 +303,28 @@ def tag_pages(documents, tree=None):
     return pages
 
 
+def correction_text(correction):
+    return f"{correction['date']} 更正：原文“{correction['wrong']}”，应为“{correction['right']}”。"
+
+
+def corrections_page(documents):
+    """{corrections.md: (front matter, body)}: every correction of a public piece, newest first."""
+    found = [(c, d) for d in documents.values() if not d.meta.get("retracted") for c in d.meta.get("corrections") or ()]
+    if not found:
+        return {}
+    found.sort(key=lambda pair: (pair[0]["date"], pair[1].path), reverse=True)
+    crumbs = [{"title": documents["index.md"].meta["title"], "url": "/"}] if "index.md" in documents else []
+    meta = {"title": "更正记录", "description": f"本站已发布内容的 {len(found)} 处更正，最新的在前。",
+            "kind": "corrections", "canonical": canonical_of(CORRECTIONS_PAGE), "generated": True,
+            "breadcrumbs": crumbs}
+    lines = [md_text(meta["description"]), ""]
+    for correction, document in found:
+        link = f"[{md_text(document.meta['title'])}]({relative(CORRECTIONS_PAGE, document.path)})"
+        lines.append(f"- {link}：{md_text(correction_text(correction))}")
+    # In the theme's text wrapper: links in a line of text are underlined (kepu.css .kepu-body).
+    return {CORRECTIONS_PAGE: (meta, '<div class="kepu-body" markdown="1">\n\n' + "\n".join(lines) + "\n\n</div>")}
+
+
 def library_title(members):
     return min(d.meta.get("library") or "资源库" for d in members)
 
@@ -243,11 +333,11 @@ def navigation(documents, generated):
     """Top navigation: the home page's children (the programmes) by their ``order``, then the
     library and the tags."""
     home = documents.get("index.md")
-    top = [documents[path] for path in (home.children if home else [])]
+    top = [documents[path] for path in (home.children if home else []) if listed(documents[path])]
     top.sort(key=lambda d: (d.meta.get("order", 1000), d.path))
     nav = [{"title": d.meta["title"], "path": d.path} for d in top]
     if f"{LIBRARY_DIR}/index.md" in generated:
-        members = [d for d in documents.values() if d.meta.get("facets")]
+        members = [d for d in documents.values() if d.meta.get("facets") and listed(d)]
         nav.append({"title": library_title(members), "path": f"{LIBRARY_DIR}/index.md"})
     if "tags/index.md" in generated:
         nav.append({"title": "标签", "path": "tags/index.md"})
@@ -257,7 +347,7 @@ def navigation(documents, generated):
 def library_pages(documents, tree=None):
     """{path: (front matter, body)}: the library (every document with ``facets``) and one page per facet value."""
     tree = tree or Tree(documents)
-    members = _sorted(d for d in documents.values() if d.meta.get("facets"))
+    members = _sorted(d for d in documents.values() if d.meta.get("facets") and listed(d))
     if not members:
         return {}
     title = library_title(members)
@@ -301,15 +391,19 @@ def library_pages(documents, tree=None):
 
 
 def feeds(documents, *, tree=None, site_name, base_url, description):
-    """{path: bytes}: the site's RSS feed and one per top-level section (programme)."""
+    """{path: bytes}: the site's RSS feed, one per top-level section (programme) and one per
+    campaign (what it gathers)."""
     tree = tree or Tree(documents)
     result = {"feed.xml": feed(tree.leaves(), title=site_name, base_url=base_url, link="/", self_path="/feed.xml",
                                description=description or site_name)}
     home = documents.get("index.md")
-    for path in home.children if home else []:
+    top = home.children if home else []
+    for path in [*top, *(p for p in tree.members if p not in top)]:
         section = documents[path]
-        items = tree.leaves(path)
+        items = tree.members[path] if path in tree.members else tree.leaves(path)
         self_path = feed_path(path)
+        if self_path is None:
+            continue
         result[self_path.lstrip("/")] = feed(
             items, title=f"{section.meta['title']} - {site_name}", base_url=base_url, link=canonical_of(path),
             self_path=self_path, description=section.meta.get("description") or section.meta["title"],
@@ -352,8 +446,10 @@ def feed(documents, *, title, base_url, link, self_path, description):
         ]
         if document.meta.get("published") or document.meta.get("date"):
             lines.append(f"<pubDate>{rfc822(document)}</pubDate>")
-        if document.meta.get("description"):
-            lines.append(f"<description>{_text_as_html(document.meta['description'])}</description>")
+        told = [document.meta.get("description") or ""]
+        told += [correction_text(c) for c in document.meta.get("corrections") or ()]
+        if any(told):
+            lines.append(f"<description>{_text_as_html(' '.join(t for t in told if t))}</description>")
         lines.append("</item>")
     lines += ["</channel>", "</rss>", ""]
     return "\n".join(lines).encode("utf-8")
@@ -366,10 +462,10 @@ def _text_as_html(text):
 
 
 def sitemap(documents, generated, *, base_url):
-    """sitemap.xml: every page document (dated from its own ``updated``, never from the build date,
+    """sitemap.xml: every page document but retracted ones (dated from its own ``updated``, never from the build date,
     so the same content gives the same sitemap) and every generated page (tags …)."""
     base = base_url.rstrip("/")
-    entries = [(d.meta["canonical"], d.meta.get("updated")) for d in documents.values()]
+    entries = [(d.meta["canonical"], d.meta.get("updated")) for d in documents.values() if not d.meta.get("retracted")]
     entries += [(canonical_of(path), None) for path in generated if path.endswith(".md")]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for canonical, updated in sorted(entries):

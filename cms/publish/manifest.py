@@ -7,6 +7,7 @@ built from (builds/<id>/manifest.json), which is what verification and change su
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -26,19 +27,32 @@ def write_manifest(path, manifest):
         fsutil.atomic_write(path, data)
 
 
-def make(documents, *, pages, generated, assets, nav):
-    """The manifest of what content/ holds: ``pages`` and ``generated`` are {path: sha256}, ``documents``
+def make(documents, *, pages, generated, assets, nav, attachments=None):
+    """The manifest of what content/ holds: ``pages``, ``generated`` and ``attachments`` (files
+    beside documents) are {path: sha256}, ``documents``
     {path: Document} (for the page and revision ids), ``assets`` the asset paths, ``nav`` the navigation."""
     return {
         "version": 1,
-        "pages": {
-            path: {"page": documents[path].page_id, "revision": documents[path].revision_id, "sha256": digest}
-            for path, digest in sorted(pages.items())
-        },
+        "pages": {path: _page_entry(documents[path], digest) for path, digest in sorted(pages.items())},
         "generated": {path: {"sha256": digest} for path, digest in sorted(generated.items())},
+        "attachments": {path: {"sha256": digest} for path, digest in sorted((attachments or {}).items())},
         "assets": sorted(assets),
         "nav": nav,
     }
+
+
+def _page_entry(document, digest):
+    entry = {"page": document.page_id, "revision": document.revision_id, "sha256": digest}
+    if document.valid_until:
+        entry["valid_until"] = document.valid_until
+    return entry
+
+
+def next_expiry(manifest):
+    """The earliest ``valid_until`` among a manifest's pages (an aware datetime), or None."""
+    moments = [datetime.fromisoformat(entry["valid_until"])
+               for entry in (manifest or {}).get("pages", {}).values() if entry.get("valid_until")]
+    return min(moments, default=None)
 
 
 def _sources_digest(folder):
@@ -96,7 +110,7 @@ def stale_outputs(old, new):
     """Outputs of the build made from ``old`` that a build of ``new`` must not keep as they are:
     those of documents removed or changed, and assets no longer used."""
     stale = []
-    for section in ("pages", "generated"):
+    for section in ("pages", "generated", "attachments"):
         before, after = old.get(section, {}), new.get(section, {})
         stale += [output_path(p) for p, entry in before.items() if after.get(p, {}).get("sha256") != entry["sha256"]]
     stale += [output_path(p) for p in set(old.get("assets", [])) - set(new.get("assets", []))]

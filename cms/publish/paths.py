@@ -13,7 +13,9 @@ import re
 from .errors import ExportError
 
 # Top-level names the publish step itself uses; a programme may not take them as its slug.
-RESERVED = {"tags", "library", "media", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
+RESERVED = {"tags", "library", "media", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt", "404.html",
+            "corrections"}
+CORRECTIONS_PAGE = "corrections.md"  # 更正记录: every correction of the site, newest first
 LIBRARY_DIR = "library"
 
 
@@ -66,6 +68,19 @@ def output_path(content_path):
     return content_path
 
 
+_ATTACHMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_PAGE_SUFFIXES = (".md", ".html", ".htm")
+
+
+def attachment_path(doc_path, name):
+    """The content path of a file beside a document: in the folder of its page's URL, so that the
+    page links to it by ``name`` alone (``a/b.md`` + ``b.ics`` → ``a/b/b.ics``). Raises ExportError
+    for a name that is not one plain file name, or that the build would take for a page."""
+    if not _ATTACHMENT_NAME.fullmatch(name) or name.lower().endswith(_PAGE_SUFFIXES):
+        raise ExportError(f"{doc_path} 附带的文件名不可用：{name}")
+    return posixpath.join(posixpath.dirname(output_path(doc_path)), name)
+
+
 @functools.lru_cache(maxsize=1 << 16)  # every tag and facet value, named on every page that shows it
 def safe_name(text):
     """A file-name-safe version of a tag or file name that keeps Chinese characters.
@@ -89,7 +104,10 @@ def facet_path(facet, value):
 
 
 def feed_path(section_path):
-    """The URL of a section's RSS feed (``/a/feed.xml`` for ``a/index.md``)."""
+    """The URL of a section's RSS feed (``/a/feed.xml`` for ``a/index.md``); None for a top-level
+    page without children (``a.md``), which has nothing to feed."""
+    if not section_path.endswith("/index.md"):
+        return None
     return "/" + section_path[: -len("index.md")] + "feed.xml"
 
 

@@ -16,16 +16,16 @@ class Plan:
     stale: list  # [PageRow] to render again
 
 
-def plan(cache):
+def plan(cache, *, now=None):
     """Read the public pages (one query), place them (ExportError on a reserved or shared path) and
     split them into what ``cache`` (a render.RenderCache) still holds and what to render. None when
-    there is no site."""
+    there is no site. ``now``: the moment to render for (``context.now``; default the clock's)."""
     root, rows = pages.public_rows()
     if root is None:
         return None
     placed = pages.document_paths(rows, root)
     paths.check_paths(placed)
-    context = RenderContext(root=root, paths=placed, rows={row.pk: row for row in rows})
+    context = RenderContext(root=root, paths=placed, rows={row.pk: row for row in rows}, now=now)
     current = cache.current_objects(rows)
     reused, stale = {}, []
     for row in rows:

@@ -21,6 +21,8 @@ class Document:
     children: list = field(default_factory=list)
     group: str = ""
     group_order: int = 0  # where the group comes among its siblings' groups (the parent's subpage types)
+    valid_until: str | None = None  # front matter ``valid_until`` while it is still ahead of the render
+    attachments: dict = field(default_factory=dict)  # content path → bytes: the page's ``attachments``
 
 
 class Publishable:
@@ -29,19 +31,41 @@ class Publishable:
     ``to_document(context)`` receives a :class:`cms.publish.context.RenderContext`, and may call
     only its public methods: ``front_matter``, ``document``, ``richtext``, ``plain``,
     ``external_link``, ``picture``, ``image_path``, ``image``, ``file``, ``url``, ``parent`` and
-    ``ancestor``. It must return a :class:`Document` (``context.document(...)``). Rendering must be
+    ``ancestor``, and read its attributes ``now`` and ``base_url`` (the site's address, for
+    absolute links in files beside a page). It must return a :class:`Document`
+    (``context.document(...)``). Rendering must be
     deterministic: the same live revision gives the same document.
 
     Front matter the theme reads besides the common fields (see ``RenderContext.front_matter``):
     ``structured_data``, a list of schema.org JSON-LD objects (dicts of plain text) printed as
     ``<script type="application/ld+json">`` in the page's head (an Event, a ClaimReview …).
 
+    A document that depends on the time reads ``context.now`` (never the clock) and sets front
+    matter ``valid_until`` (ISO 8601 with its offset) to the moment it must be rendered again: the
+    render cache drops it then, and the scheduler queues a publish then (``tasks.publish_expired``).
+
     ``export_prefetch`` names the relations ``to_document`` reads (Django ``prefetch_related``
     lookups): the render step fetches them for all pages of the type in one query each, instead of
     one query per page. ``to_document`` then reads them with ``.all()``.
+
+    A document that lists pages found by a query (every event, every debunk) rather than pages it
+    names declares what the query reads: ``export_depends_on``, model labels (``"events.EventPage"``:
+    rendered again when any public page of that type, or of a subclass, is added, changed, moved
+    or removed; a snippet model: when any of its rows changes). ``export_always = True``: rendered
+    at every publish (a document whose query no label describes).
+
+    ``attachments(context)`` returns files to write beside the document, ``{file name: bytes}``
+    (an event's ``.ics``): in the folder of the page's URL, so the page links to each by its name
+    (the theme's 加入日历 link reads front matter ``calendar_file``). It may call the same context
+    methods as ``to_document``, and is called right after it.
     """
 
     export_prefetch = ()
+    export_depends_on = ()
+    export_always = False
+
+    def attachments(self, context):
+        return {}
 
     def to_document(self, context):  # pragma: no cover - every page type implements it
         raise NotImplementedError(f"{type(self).__name__} must implement to_document()")

@@ -16,15 +16,19 @@ cold render: a new worker, the ``publish_site`` command (a new process), or afte
 
 import functools
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.apps import apps
+from django.conf import settings
 from django.utils import translation
+from django.utils.module_loading import import_string
 from modelcluster.fields import ParentalKey
 from wagtail.models import Page
 
 from .context import asset_writer, fingerprint
 from .errors import ExportError
 from .pages import PREFETCH_SLICE, load_pages
+from .paths import attachment_path
 from .protocol import Document
 
 
@@ -35,6 +39,17 @@ class Entry:
     meta: dict
     body: str
     assets: dict
+    valid_until: object = None  # datetime: the document expires then (front matter ``valid_until``)
+    attachments: dict = None  # content path → bytes: files beside the document
+
+
+def valid_until(meta, now):
+    """The moment a document's front matter says it expires, if still ahead of ``now``, else None."""
+    value = meta.get("valid_until")
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment > now else None
 
 
 class RenderCache:
@@ -52,7 +67,7 @@ class RenderCache:
         for row in rows:
             entry = self.entries.get(row.pk)
             for kind, pk in entry.reads if entry else ():
-                if kind != "page":
+                if kind not in ("page", "query", "site"):
                     wanted.setdefault(kind, set()).add(pk)
         current = {}
         for label, pks in wanted.items():
@@ -69,22 +84,55 @@ class RenderCache:
         entry = self.entries.get(row.pk)
         if entry is None or entry.key != (context.current_path, row.signature):
             return None
+        if getattr(row.specific_class, "export_always", False):
+            return None
+        if entry.valid_until is not None and context.now >= entry.valid_until:
+            return None
         for (kind, pk), value in entry.reads.items():
-            now = context.page_state(pk) if kind == "page" else current.get((kind, pk), (None,))[0]
+            if kind == "page":
+                now = context.page_state(pk)
+            elif kind == "site":
+                now = getattr(context, pk)
+            elif kind == "query":
+                now = context.query_state(pk)
+            else:
+                now = current.get((kind, pk), (None,))[0]
             if now != value:
                 return None
         for path, (label, pk, spec) in entry.assets.items():
             context.assets[path] = asset_writer(current[(label, pk)][1], spec)  # the writer reads today's file
-        return Document(path=context.current_path, meta=dict(entry.meta), body=entry.body)
+        return Document(path=context.current_path, meta=dict(entry.meta), body=entry.body,
+                        valid_until=entry.valid_until and entry.valid_until.isoformat(),
+                        attachments=dict(entry.attachments or {}))
 
     def render(self, page, row, context):
         """Render ``page`` at ``context.current_path`` and keep the document."""
         uses = context.begin(context.current_path)
+        for label in getattr(page, "export_depends_on", ()):
+            context.record_query(label)
         document = page.to_document(context)
+        attach = getattr(page, "attachments", None)
+        files = {**(attach(context) if attach else {}), **_qr_code(document, context)}
+        document.attachments = {attachment_path(context.current_path, name): data for name, data in files.items()}
         _record_prefetched(page, context)
+        expires = valid_until(document.meta, context.now)
+        document.valid_until = expires and expires.isoformat()
         self.entries[page.pk] = Entry((context.current_path, row.signature), dict(uses.reads), dict(document.meta),
-                                      document.body, dict(uses.assets))
+                                      document.body, dict(uses.assets), expires, dict(document.attachments))
         return document
+
+
+QR_NAME = "qr.svg"  # (generate.QR_FILE)
+
+
+def _qr_code(document, context):
+    """{"qr.svg": bytes}: the QR code of the document's absolute URL (``settings.KEPU_PAGE_QR_CODE``,
+    a function of the URL giving an SVG), or {} without one. Rendered again if the site's address changes."""
+    if not settings.KEPU_PAGE_QR_CODE or not document.meta.get("canonical"):
+        return {}
+    context.uses.reads[("site", "base_url")] = context.base_url
+    url = context.base_url.rstrip("/") + document.meta["canonical"]
+    return {QR_NAME: import_string(settings.KEPU_PAGE_QR_CODE)(url).encode("utf-8")}
 
 
 def _belongs_to_page(obj):

@@ -62,6 +62,20 @@ def request_publish(reason=""):
     transaction.on_commit(enqueue)
 
 
+def publish_expired(now=None):
+    """Queue a publish once a live document's ``valid_until`` has come (an event's end moves it to
+    往期 …; the render cache renders it again then). The scheduler calls this every pass. Returns a
+    line for its report, or ""."""
+    from . import manifest, swap
+
+    live = swap.live()
+    due = manifest.next_expiry(live and live.manifest)
+    if due is None or due > (now or timezone.now()):
+        return ""
+    request_publish("页面到了有效期，重新生成")
+    return f"有页面在 {timezone.localtime(due):%Y-%m-%d %H:%M} 到期，已排队重新发布。\n"
+
+
 def recover():
     """Repair whatever a dead worker left: its running job queued again, its task record closed, and
     a task waiting for every queued job. Safe to run anywhere at any time. Returns the jobs recovered."""

@@ -327,6 +327,8 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None)
     problems.extend(script_host_problems(site_dir, scripts))
     missing = sorted(set(expected) - set(built))
     problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
+    problems.extend(f"清单中的附件 {path} 没有生成" for path in sorted(manifest.get("attachments", {}))
+                    if path not in files)
     indexed = manifest.get("pages", {}) if search_pages is None else search_pages
     problems.extend(search.verify(site_dir, [page_url(path) for path in indexed]))
     problems.extend(_live_problems(manifest))

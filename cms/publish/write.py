@@ -66,7 +66,8 @@ class Written:
 
 
 def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, progress=None):
-    """Write the documents (``generated.pages``), the generated listings and files, and the assets
+    """Write the documents (``generated.pages``), the generated listings and files, the files beside
+    documents (``generated.attachments``), and the assets
     (``{path: writer}``) into ``content_dir``, remembering in ``memo`` (WrittenFiles) what was written.
     Files not among them are deleted. Calls ``checkpoint("export-write")`` after each file written."""
     checkpoint = checkpoint or (lambda name: None)
@@ -76,7 +77,8 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     files = {path: memo.serialised(key, path, *page) for path, page in generated.pages.items()}
     made = {path: (sha256(data), data) for path, data in generated.files.items()}
     made.update({path: memo.serialised(key, path, *page) for path, page in generated.listings.items()})
-    every = {**files, **made}
+    beside = {path: (sha256(data), data) for path, data in (generated.attachments or {}).items()}
+    every = {**files, **made, **beside}
 
     fsutil.make_dir(content_dir, exist_ok=True)
     written, deleted = [], []
@@ -117,6 +119,7 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     made_manifest = manifest.make(
         documents, pages={path: digest for path, (digest, _data) in files.items()},
         generated={path: digest for path, (digest, _data) in made.items()}, assets=assets, nav=generated.nav,
+        attachments={path: digest for path, (digest, _data) in beside.items()},
     )
     manifest.write_manifest(content_dir / MANIFEST_NAME, made_manifest)
     return Written(manifest=made_manifest, written=written, deleted=sorted(deleted))

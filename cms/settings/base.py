@@ -130,6 +130,9 @@ KEPU_THEMES_DIR = BASE_DIR / "themes"
 # object store: rsync -a --delete-after --delay-updates "$KEPU_PUBLISHED_SITE/" web2:/srv/kepu/site/
 KEPU_POST_PUBLISH_COMMAND = ""
 KEPU_POST_PUBLISH_TIMEOUT = 600
+# A function of a page's absolute URL returning an SVG QR code, written as qr.svg beside every page
+# (the theme shows it on wide screens and in print); None: no QR codes.
+KEPU_PAGE_QR_CODE = "cms.reach.qr.qr_svg"
 
 # Django's tasks framework. Wagtail's own small tasks run in-process; publish jobs go to the
 # database queue and are run by `python manage.py db_worker --backend publish --queue-name publish`.

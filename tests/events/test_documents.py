@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from wagtail.models import Revision
 
-from cms.events import listing
 from cms.events.models import CampaignPage
 from cms.moderation.scheduler import run_once
 from tests.conftest import make_story
@@ -20,7 +19,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def at(*args):
-    return mock.patch.object(listing, "now", return_value=datetime.datetime(*args, tzinfo=SHANGHAI))
+    """The publish renders for that moment (``context.now`` reads the clock when the publish starts)."""
+    return mock.patch("django.utils.timezone.now", return_value=datetime.datetime(*args, tzinfo=SHANGHAI))
 
 
 def test_an_event_page_opens_with_when_and_where_and_carries_its_event_json_ld(events_list, institute, story):
