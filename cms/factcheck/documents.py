@@ -4,11 +4,11 @@ A debunk states its verdict in words at the top (colour only repeats it), shows 
 scale with each meaning, and carries schema.org ClaimReview JSON-LD in ``structured_data``.
 """
 
+from cms.core.corrections import correctable_document, corrections_json_ld
 from cms.core.documents import render_body
 from cms.core.models import SiteSettings
 from cms.programmes.models import ProgrammePage
 
-from .corrections import corrections_json_ld, corrections_markdown, corrections_meta, tombstone
 from .listing import public_pages
 from .verdicts import BEST, MEANINGS, RATING, WORST, Verdict, scale
 from .verdicts import label as label_of
@@ -111,9 +111,7 @@ def _reviewers(page, context):
 
 def debunk_card(page):
     label = label_of(page.verdict)
-    facts = [f"核查结论：{label}"] + ([EMERGENCY] if page.emergency else []) + (
-        ["已更正"] if page.corrections.all() else [])
-    return {"facts": facts}
+    return {"facts": [f"核查结论：{label}"] + ([EMERGENCY] if page.emergency else [])}
 
 
 def debunk_document(page, context):
@@ -124,14 +122,16 @@ def debunk_document(page, context):
         authors=[e.name for e in experts if e.is_public],
         verdict=page.verdict, verdict_label=label, emergency=page.emergency,
         facts=[{"label": "核查结论", "value": label}, {"label": "最近核查", "value": page.last_reviewed.isoformat()}],
-        card=debunk_card(page), corrections=corrections_meta(page),
+        card=debunk_card(page),
     )
-    if page.retracted:
-        return tombstone(page, context, meta)
-    meta["structured_data"] = [claim_review(page, meta["canonical"], meta.get("published"))]
+    if not page.retracted:
+        meta["structured_data"] = [claim_review(page, meta["canonical"], meta.get("published"))]
+    return correctable_document(page, context, meta, lambda: _debunk_body(page, context, meta))
+
+
+def _debunk_body(page, context, meta):
     dates = f"发布日期：{meta['date']}；" if meta.get("date") else ""
     parts = [
-        corrections_markdown(page, context),
         f"**{EMERGENCY}**" if page.emergency else "",
         _verdict_box(page.verdict, page.verdict_summary, context),
         _claim(page, context),
@@ -141,7 +141,7 @@ def debunk_document(page, context):
         f"{dates}最近核查日期：{page.last_reviewed.isoformat()}。",
         _scale(page.verdict),
     ]
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+    return "\n\n".join(p for p in parts if p)
 
 
 # Lists ------------------------------------------------------------------------------------------

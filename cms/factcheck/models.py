@@ -12,11 +12,11 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.corrections import CorrectionNote, Retractable
 from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
 
-from .corrections import CorrectionNote, Retractable
 from .documents import (
     DEBUNK_PREFETCH,
     debunk_document,

@@ -1,4 +1,5 @@
-"""Corrections (更正) and retractions (撤稿) of a live page, for any page type that mixes them in.
+"""Corrections (更正) and retractions (撤稿) of a live page, for any page type that mixes them in
+(debunks, integrity documents, stories, column articles, resources).
 
 A correction is a dated note (what was wrong, what is right) kept as an inline of the page: it is
 part of the page's revision, so it goes through the page's normal review before readers see it.
@@ -6,7 +7,12 @@ A retraction is three fields on the page; only a chief editor may set them, and 
 required. A retracted page still renders: a tombstone (title, date, why it was withdrawn) at its
 URL, with front matter for the publish step.
 
-Front matter the publish step is to honour (not yet done there):
+A page type adds ``Retractable`` to its bases, a ``CorrectionNote`` subclass with
+``page = ParentalKey(<page>, related_name="corrections")``, ``InlinePanel("corrections")`` and
+``Retractable.retraction_panels`` to its panels, ``RetractionFormMixin`` to its form, "corrections"
+to its export prefetch, and returns ``correctable_document(page, context, meta, body)``.
+
+Front matter the publish step is to honour (docs/publish-seams.md 4 and 5):
 - ``retracted: true`` with ``retraction: {date, reason}`` (and ``container: true``, ``tags: []``):
   keep the page built at its URL, leave it out of its parent's ``sections``, tag and library pages,
   the search index and sitemap.xml, and print ``<meta name="robots" content="noindex">``;
@@ -115,15 +121,36 @@ def corrections_json_ld(page):
             for c in live_corrections(page)]
 
 
+# Front matter a tombstone keeps: what every document has (context.front_matter), nothing of the piece.
+TOMBSTONE_KEYS = ("title", "kind", "programme", "programme_title", "date", "published", "updated", "canonical")
+
+
 def tombstone(page, context, meta):
-    """The document a retracted page leaves at its URL: title, date, why it was withdrawn."""
-    meta.update(retracted=True, container=True,
-                retraction={"date": page.retracted_at.isoformat() if page.retracted_at else None,
-                            "reason": " ".join(page.retraction_reason.split())})
-    meta.pop("structured_data", None)
-    meta.pop("tags", None)
-    meta["description"] = "本文已撤稿"
-    when = page.retracted_at.isoformat() if page.retracted_at else ""
+    """The document a retracted page leaves at its URL: title, date, why it was withdrawn. Nothing
+    else of the piece stays (no portrait, facts, card, structured data, tags or corrections)."""
+    when = page.retracted_at.isoformat() if page.retracted_at else None
+    reason = " ".join(page.retraction_reason.split())
+    meta = {key: meta[key] for key in TOMBSTONE_KEYS if key in meta}
+    meta.update(description="本文已撤稿", tags=[], authors=[], retracted=True, container=True,
+                retraction={"date": when, "reason": reason})
     body = (f'<div class="kepu-retraction" markdown="1">\n\n**本文已撤稿**{f"（{when}）" if when else ""}\n\n'
             f"撤稿原因：{context.plain(page.retraction_reason)}\n\n</div>")
     return context.document(page, meta, body)
+
+
+CORRECTED = "已更正"
+
+
+def correctable_document(page, context, meta, body):
+    """A piece's document with its corrections and retraction: the tombstone if it is retracted;
+    otherwise the correction note above ``body()``, front matter ``corrections`` and 已更正 on its card.
+
+    ``body`` is a function giving the piece's Markdown: a retracted piece never renders it, so none
+    of its images or files is exported."""
+    meta["corrections"] = corrections_meta(page)
+    if meta["corrections"]:
+        card = meta.setdefault("card", {})
+        card["facts"] = [*card.get("facts", []), CORRECTED]
+    if page.retracted:
+        return tombstone(page, context, meta)
+    return context.document(page, meta, "\n\n".join(p for p in (corrections_markdown(page, context), body()) if p))
