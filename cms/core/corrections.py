@@ -10,7 +10,8 @@ URL, with front matter for the publish step.
 A page type adds ``Retractable`` to its bases, a ``CorrectionNote`` subclass with
 ``page = ParentalKey(<page>, related_name="corrections")``, ``InlinePanel("corrections")`` and
 ``Retractable.retraction_panels`` to its panels, ``RetractionFormMixin`` to its form, "corrections"
-to its export prefetch, and returns ``correctable_document(page, context, meta, body)``.
+to its export prefetch, and its ``to_document`` returns ``tombstone(page, context, kind, programme)`` when the page is
+retracted, else ``correctable_document(page, context, meta, body)``.
 
 Front matter the publish step is to honour (docs/publish-seams.md 4 and 5):
 - ``retracted: true`` with ``retraction: {date, reason}`` (and ``container: true``, ``tags: []``):
@@ -121,18 +122,15 @@ def corrections_json_ld(page):
             for c in live_corrections(page)]
 
 
-# Front matter a tombstone keeps: what every document has (context.front_matter), nothing of the piece.
-TOMBSTONE_KEYS = ("title", "kind", "programme", "programme_title", "date", "published", "updated", "canonical")
-
-
-def tombstone(page, context, meta):
+def tombstone(page, context, kind, programme=None):
     """The document a retracted page leaves at its URL: title, date, why it was withdrawn. Nothing
-    else of the piece stays (no portrait, facts, card, structured data, tags or corrections)."""
+    else of the piece is read (no portrait, facts, card, files, structured data, tags or corrections),
+    so nothing of it is exported. A page type's ``to_document`` returns this first when
+    ``page.retracted``."""
     when = page.retracted_at.isoformat() if page.retracted_at else None
-    reason = " ".join(page.retraction_reason.split())
-    meta = {key: meta[key] for key in TOMBSTONE_KEYS if key in meta}
-    meta.update(description="本文已撤稿", tags=[], authors=[], retracted=True, container=True,
-                retraction={"date": when, "reason": reason})
+    meta = context.front_matter(page, kind=kind, description="本文已撤稿", programme=programme,
+                                retracted=True, container=True,
+                                retraction={"date": when, "reason": " ".join(page.retraction_reason.split())})
     body = (f'<div class="kepu-retraction" markdown="1">\n\n**本文已撤稿**{f"（{when}）" if when else ""}\n\n'
             f"撤稿原因：{context.plain(page.retraction_reason)}\n\n</div>")
     return context.document(page, meta, body)
@@ -142,15 +140,10 @@ CORRECTED = "已更正"
 
 
 def correctable_document(page, context, meta, body):
-    """A piece's document with its corrections and retraction: the tombstone if it is retracted;
-    otherwise the correction note above ``body()``, front matter ``corrections`` and 已更正 on its card.
-
-    ``body`` is a function giving the piece's Markdown: a retracted piece never renders it, so none
-    of its images or files is exported."""
+    """A live piece's document with its corrections: the correction note above ``body``, front
+    matter ``corrections`` and 已更正 on its card."""
     meta["corrections"] = corrections_meta(page)
     if meta["corrections"]:
         card = meta.setdefault("card", {})
         card["facts"] = [*card.get("facts", []), CORRECTED]
-    if page.retracted:
-        return tombstone(page, context, meta)
-    return context.document(page, meta, "\n\n".join(p for p in (corrections_markdown(page, context), body()) if p))
+    return context.document(page, meta, "\n\n".join(p for p in (corrections_markdown(page, context), body) if p))

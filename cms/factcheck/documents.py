@@ -4,7 +4,7 @@ A debunk states its verdict in words at the top (colour only repeats it), shows 
 scale with each meaning, and carries schema.org ClaimReview JSON-LD in ``structured_data``.
 """
 
-from cms.core.corrections import correctable_document, corrections_json_ld
+from cms.core.corrections import correctable_document, corrections_json_ld, tombstone
 from cms.core.documents import render_body
 from cms.core.models import SiteSettings
 from cms.programmes.models import ProgrammePage
@@ -115,18 +115,20 @@ def debunk_card(page):
 
 
 def debunk_document(page, context):
+    programme = context.ancestor(page, ProgrammePage)
+    if page.retracted:
+        return tombstone(page, context, "debunk", programme)
     label = label_of(page.verdict)
     experts = [r.expert for r in page.reviewers.all()]
     meta = context.front_matter(
-        page, kind="debunk", description=page.verdict_summary, programme=context.ancestor(page, ProgrammePage),
+        page, kind="debunk", description=page.verdict_summary, programme=programme,
         authors=[e.name for e in experts if e.is_public],
         verdict=page.verdict, verdict_label=label, emergency=page.emergency,
         facts=[{"label": "核查结论", "value": label}, {"label": "最近核查", "value": page.last_reviewed.isoformat()}],
         card=debunk_card(page),
     )
-    if not page.retracted:
-        meta["structured_data"] = [claim_review(page, meta["canonical"], meta.get("published"))]
-    return correctable_document(page, context, meta, lambda: _debunk_body(page, context, meta))
+    meta["structured_data"] = [claim_review(page, meta["canonical"], meta.get("published"))]
+    return correctable_document(page, context, meta, _debunk_body(page, context, meta))
 
 
 def _debunk_body(page, context, meta):

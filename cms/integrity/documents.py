@@ -5,7 +5,7 @@ kind and validity on the same page (static, like the resource library's facet pa
 list leaves 已废止 documents out; wherever one is listed it carries a 已废止 badge in words.
 """
 
-from cms.core.corrections import correctable_document
+from cms.core.corrections import correctable_document, tombstone
 from cms.factcheck.listing import public_pages
 
 EXPORT_PREFETCH = ("replaced_by", "original_file", "corrections")
@@ -32,6 +32,8 @@ def _facts(page):
 
 
 def integrity_document(page, context):
+    if page.retracted:
+        return tombstone(page, context, "integrity_document")
     facts = _facts(page)
     meta = context.front_matter(
         page, kind="integrity_document", description=page.summary, authors=issuing_bodies(page),
@@ -41,7 +43,7 @@ def integrity_document(page, context):
         facts=[{"label": label, "value": value} for label, value in facts],
         card={"facts": [v for v in (page.get_kind_display(), page.issuing_body, page.number) if v]},
     )
-    return correctable_document(page, context, meta, lambda: _document_body(page, context, facts))
+    return correctable_document(page, context, meta, _document_body(page, context, facts))
 
 
 def _document_body(page, context, facts):

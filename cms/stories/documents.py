@@ -4,12 +4,13 @@ The front matter carries the facts the templates lay out (portrait, scientist, h
 stories); the Markdown body is the story itself and its sources.
 """
 
+from cms.core.corrections import correctable_document, tombstone
 from cms.core.documents import render_body
 from cms.programmes.models import ProgrammePage
 
 THUMB_WIDTHS = (240, 480)
 # What story_document reads, fetched for all stories at once by the exporter.
-EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story__portrait")
+EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story__portrait", "corrections")
 
 
 def story_card(story, context):
@@ -31,9 +32,12 @@ def linked_stories(stories, context):
 
 
 def story_document(page, context):
+    programme = context.ancestor(page, ProgrammePage)
+    if page.retracted:
+        return tombstone(page, context, "story", programme)
     honours = list(page.honours.all())
     meta = context.front_matter(
-        page, kind="story", description=page.summary, programme=context.ancestor(page, ProgrammePage),
+        page, kind="story", description=page.summary, programme=programme,
         tags=page.tags.all(),
         image=context.image_path(page.portrait) if page.portrait else None,
         scientist=page.scientist_name, discipline=page.discipline, institution=page.institution,
@@ -47,10 +51,14 @@ def story_document(page, context):
     related = linked_stories((r.story for r in page.related_stories.all()), context)
     if related:
         meta["related"] = related
+    return correctable_document(page, context, meta, _story_body(page, context))
+
+
+def _story_body(page, context):
     parts = [render_body(page.body, context)]
     sources = list(page.sources.all())
     if sources:
         parts.append("## 参考来源\n\n" + "\n".join(
             f"1. {context.external_link(s.title, s.url)}" for s in sources
         ))
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+    return "\n\n".join(p for p in parts if p)
