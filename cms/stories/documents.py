@@ -6,6 +6,7 @@ stories); the Markdown body is the story itself and its sources.
 
 from cms.core.corrections import correctable_document, tombstone
 from cms.core.documents import render_body
+from cms.factcheck.emergency import EMERGENCY, EMERGENCY_MARK, went_through_urgent_path
 from cms.programmes.models import ProgrammePage
 
 THUMB_WIDTHS = (240, 480)
@@ -36,6 +37,10 @@ def story_document(page, context):
     if page.retracted:
         return tombstone(page, context, "story", programme)
     honours = list(page.honours.all())
+    emergency = went_through_urgent_path(page)
+    card = story_card(page, context)
+    if emergency:
+        card["facts"].append(EMERGENCY)
     meta = context.front_matter(
         page, kind="story", description=page.summary, programme=programme,
         tags=page.tags.all(),
@@ -44,18 +49,18 @@ def story_document(page, context):
         honours=[{"title": h.title, "year": h.year} for h in honours],
         facts=[{"label": "学科", "value": page.discipline}]
         + ([{"label": "单位", "value": page.institution}] if page.institution else []),
-        card=story_card(page, context),
+        card=card, emergency=emergency,
     )
     if page.portrait:
         meta["portrait"] = context.picture(page.portrait, page.portrait_alt)
     related = linked_stories((r.story for r in page.related_stories.all()), context)
     if related:
         meta["related"] = related
-    return correctable_document(page, context, meta, _story_body(page, context))
+    return correctable_document(page, context, meta, _story_body(page, context, emergency))
 
 
-def _story_body(page, context):
-    parts = [render_body(page.body, context)]
+def _story_body(page, context, emergency):
+    parts = [EMERGENCY_MARK if emergency else "", render_body(page.body, context)]
     sources = list(page.sources.all())
     if sources:
         parts.append("## 参考来源\n\n" + "\n".join(
