@@ -166,7 +166,8 @@ class _Loader:
         html = "".join(f"<p>{text}</p>" for text in spec["paragraphs"]) + f"<p><i>{STORY_NOTE}</i></p>"
         page = StoryPage(title=spec["title"], slug=spec["slug"], scientist_name=spec["name"],
                          discipline=spec["discipline"], institution=spec["institution"], summary=spec["summary"],
-                         body=[("paragraph", RichText(html))])
+                         body=[("paragraph", RichText(html))], portrait=self.portrait(spec),
+                         portrait_alt=f"{spec['name']}的示意肖像（程序生成的抽象人像，不是照片）")
         if spec.get("urgent"):
             page = self.through_urgent_workflow(programme, page)
         else:
@@ -180,6 +181,20 @@ class _Loader:
             page.retracted, page.retraction_reason = True, reason
             page.retracted_at = datetime.date.fromisoformat(date)
             page.save_revision().publish()
+
+    def portrait(self, spec):
+        from django.core.files.base import ContentFile
+        from wagtail.images.models import Image
+
+        from cms.core.sample_content import images
+
+        title = f"示例肖像：{spec['name']}"
+        image = Image.objects.filter(title=title).first()
+        if image is None:
+            png = ContentFile(images.portrait(spec["slug"]), name="sample.png")
+            image = Image.objects.create(title=title, file=png)
+            self.created += 1
+        return image
 
     def through_urgent_workflow(self, parent, page):
         """A draft submitted through the 应急科普 workflow: screening, then one chief editor's approval."""
