@@ -148,12 +148,14 @@ def expert_page(expert):
     return ExpertPage.objects.filter(expert=expert).first()
 
 
-def test_a_public_expert_has_a_page_that_follows_the_directory(directory):
+def test_a_public_expert_has_a_page_that_follows_the_directory(admin_client, directory):
     expert = Expert.objects.create(name="林知远", title="研究员", institute="示例研究所", visibility="public",
                                    phone="010-5555-0101")
     page = expert_page(expert)
     assert page.live and page.title == "林知远" and page.slug == "lin-zhiyuan"
     assert page.get_parent().pk == directory.pk
+    assert admin_client.get(edit_url(page)).status_code == 200  # shown, made from the directory
+    assert ExpertPage not in directory.specific_class.creatable_subpage_models()  # nobody adds one by hand
     expert.name = "林知远（已更名）"
     expert.save()
     page = expert_page(expert)
