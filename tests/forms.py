@@ -24,7 +24,7 @@ def story_data(**overrides):
         "summary": "一位自学成才的数学家。",
         "body": streamfield([("paragraph", rich_text("<p>华罗庚在杂货铺里自学数学。</p>"))]),
         "tags": "数学, 自学成才",
-        **empty_formsets("honours", "sources", "related_stories"),
+        **empty_formsets("honours", "sources", "related_stories", "corrections"),
     }
     data.update(overrides)
     return nested_form_data(data)
@@ -45,7 +45,7 @@ def article_data(**overrides):
         "summary": "第一期摘要。",
         "body": streamfield([("paragraph", rich_text("<p>正文。</p>"))]),
         "tags": "学风",
-        **empty_formsets("featured_scientists"),
+        **empty_formsets("featured_scientists", "corrections"),
     }
     data.update(overrides)
     return nested_form_data(data)
@@ -57,7 +57,7 @@ def resource_data(institute, audience_ids, **overrides):
         "institute": str(institute.pk), "licence": "cc-by-4.0",
         "summary": "望远镜怎样看见遥远的星系。", "body": streamfield([]),
         "external_url": "https://example.org/telescope", "embed_url": "", "tags": "天文",
-        **empty_formsets("files"),
+        **empty_formsets("files", "corrections"),
     }
     data.update(overrides)
     flat = nested_form_data(data)

@@ -1,11 +1,12 @@
 """How 学风传承 columns and their articles render for the public site."""
 
+from cms.core.corrections import correctable_document, tombstone
 from cms.core.documents import render_body
 from cms.programmes.models import ProgrammePage
 from cms.stories.documents import linked_stories
 
 # What article_document reads, fetched for all articles at once by the exporter.
-ARTICLE_EXPORT_PREFETCH = ("tags", "featured_scientists__story__portrait")
+ARTICLE_EXPORT_PREFETCH = ("tags", "featured_scientists__story__portrait", "corrections")
 
 
 def column_document(page, context):
@@ -19,9 +20,12 @@ def column_document(page, context):
 
 
 def article_document(page, context):
+    programme = context.ancestor(page, ProgrammePage)
+    if page.retracted:
+        return tombstone(page, context, "column_article", programme)
     column = context.parent(page)
     meta = context.front_matter(
-        page, kind="column_article", description=page.summary, programme=context.ancestor(page, ProgrammePage),
+        page, kind="column_article", description=page.summary, programme=programme,
         tags=page.tags.all(), column=column.title, issue=page.issue_number,
         card={"facts": [f"第 {page.issue_number} 期"]},
     )
@@ -29,4 +33,4 @@ def article_document(page, context):
     featured = linked_stories((f.story for f in page.featured_scientists.all()), context)
     if featured:
         meta["featured"] = featured
-    return context.document(page, meta, render_body(page.body, context))
+    return correctable_document(page, context, meta, render_body(page.body, context))

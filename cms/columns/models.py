@@ -10,6 +10,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.corrections import CorrectionNote, Retractable, RetractionFormMixin
 from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
@@ -63,8 +64,9 @@ class ColumnArticleTag(TaggedItemBase):
     content_object = ParentalKey("columns.ColumnArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ColumnArticleForm(KepuPageForm):
-    """Checks that the issue number is not already taken in the same column."""
+class ColumnArticleForm(RetractionFormMixin, KepuPageForm):
+    """Checks that the issue number is not already taken in the same column; only a chief editor
+    may retract an article."""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -83,7 +85,7 @@ class ColumnArticleForm(KepuPageForm):
         return cleaned_data
 
 
-class ColumnArticlePage(Publishable, InProgramme, ChineseSearchMixin, Page):
+class ColumnArticlePage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Page):
     """One article of a column, numbered by issue."""
 
     issue_number = models.PositiveIntegerField(_("期号"), help_text=_("本专栏内的期数，不可重复。"))
@@ -100,7 +102,8 @@ class ColumnArticlePage(Publishable, InProgramme, ChineseSearchMixin, Page):
         FieldPanel("body"),
         InlinePanel("featured_scientists", heading=_("本期人物"), label=_("人物")),
         FieldPanel("tags"),
-    ]
+        InlinePanel("corrections", heading=_("更正说明"), label=_("更正说明")),
+    ] + Retractable.retraction_panels
 
     search_fields = Page.search_fields + ChineseSearchMixin.search_fields + [
         index.SearchField("summary"),
@@ -132,3 +135,7 @@ class FeaturedScientist(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("本期人物")
+
+
+class ColumnArticleCorrection(CorrectionNote):
+    page = ParentalKey(ColumnArticlePage, on_delete=models.CASCADE, related_name="corrections")

@@ -149,7 +149,8 @@ def event_document(page, context):
     parts.append(render_body(page.body, context))
     speakers = []
     for speaker in page.speakers.all():
-        name = page_link(speaker.display_name, links(speaker.story) if speaker.story else None)
+        target = speaker.story or getattr(speaker.public_expert, "public_page", None)
+        name = page_link(speaker.display_name, links(target) if target else None)
         speakers.append(f"- {name}" + (f"，{context.plain(speaker.affiliation)}" if speaker.affiliation else ""))
     if speakers:
         parts.append("## 主讲人\n\n" + "\n".join(speakers))

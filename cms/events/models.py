@@ -225,7 +225,7 @@ class EventPage(Publishable, InProgramme, ChineseSearchMixin, Page):
 
     export_prefetch = (
         "organiser", "co_organisers", "audiences", "tags", "streams", "exceptions",
-        "speakers__story", "materials__resource",
+        "speakers__story", "speakers__expert__public_page", "materials__resource",
     )
 
     def to_document(self, context):
@@ -274,27 +274,42 @@ class EventStream(Orderable):
 
 class EventSpeaker(Orderable):
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="speakers")
-    name = models.CharField(_("姓名"), max_length=50, blank=True, help_text=_("选择了科学家故事时可以留空。"))
+    name = models.CharField(_("姓名"), max_length=50, blank=True,
+                            help_text=_("选择了科学家故事或公开的专家时可以留空。"))
     affiliation = models.CharField(_("单位与职务"), max_length=100, blank=True)
     story = models.ForeignKey(
         "stories.StoryPage", verbose_name=_("科学家故事"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    expert = models.ForeignKey(
+        "factcheck.Expert", verbose_name=_("专家库中的专家"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="talks",
+        help_text=_("公开的专家在活动页上链接到其专家页面；仅内部的专家不会显示姓名。"),
+    )
 
     panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("affiliation")]),
-              PageChooserPanel("story", "stories.StoryPage")]
+              PageChooserPanel("story", "stories.StoryPage"), FieldPanel("expert")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("主讲人")
 
     @property
+    def public_expert(self):
+        """The expert from the directory, if they are public (an internal one never shows)."""
+        return self.expert if self.expert is not None and self.expert.is_public else None
+
+    @property
     def display_name(self):
-        return self.name or (self.story.scientist_name if self.story else "")
+        if self.name:
+            return self.name
+        if self.story:
+            return self.story.scientist_name
+        return self.public_expert.name if self.public_expert else ""
 
     def clean(self):
         super().clean()
-        if not self.name and not self.story_id:
-            raise ValidationError({"name": _("请填写主讲人姓名，或选择其科学家故事。")})
+        if not self.name and not self.story_id and not (self.expert and self.expert.is_public):
+            raise ValidationError({"name": _("请填写主讲人姓名，或选择其科学家故事或公开的专家。")})
 
 
 class EventMaterial(Orderable):

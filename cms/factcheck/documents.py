@@ -4,11 +4,12 @@ A debunk states its verdict in words at the top (colour only repeats it), shows 
 scale with each meaning, and carries schema.org ClaimReview JSON-LD in ``structured_data``.
 """
 
+from cms.core.corrections import correctable_document, corrections_json_ld, tombstone
 from cms.core.documents import render_body
 from cms.core.models import SiteSettings
 from cms.programmes.models import ProgrammePage
 
-from .corrections import corrections_json_ld, corrections_markdown, corrections_meta, tombstone
+from .emergency import EMERGENCY, EMERGENCY_MARK, urgent_page_ids
 from .listing import public_pages
 from .verdicts import BEST, MEANINGS, RATING, WORST, Verdict, scale
 from .verdicts import label as label_of
@@ -16,7 +17,6 @@ from .verdicts import label as label_of
 # What debunk_document reads, fetched for all debunks at once by the exporter.
 DEBUNK_PREFETCH = ("sources", "reviewers__expert__subjects", "corrections", "claim_screenshot")
 THUMB_WIDTHS = (240, 480)
-EMERGENCY = "应急科普"
 
 
 def organisation():
@@ -111,28 +111,30 @@ def _reviewers(page, context):
 
 def debunk_card(page):
     label = label_of(page.verdict)
-    facts = [f"核查结论：{label}"] + ([EMERGENCY] if page.emergency else []) + (
-        ["已更正"] if page.corrections.all() else [])
-    return {"facts": facts}
+    return {"facts": [f"核查结论：{label}"] + ([EMERGENCY] if page.emergency else [])}
 
 
 def debunk_document(page, context):
+    programme = context.ancestor(page, ProgrammePage)
+    if page.retracted:
+        return tombstone(page, context, "debunk", programme)
     label = label_of(page.verdict)
     experts = [r.expert for r in page.reviewers.all()]
     meta = context.front_matter(
-        page, kind="debunk", description=page.verdict_summary, programme=context.ancestor(page, ProgrammePage),
+        page, kind="debunk", description=page.verdict_summary, programme=programme,
         authors=[e.name for e in experts if e.is_public],
         verdict=page.verdict, verdict_label=label, emergency=page.emergency,
         facts=[{"label": "核查结论", "value": label}, {"label": "最近核查", "value": page.last_reviewed.isoformat()}],
-        card=debunk_card(page), corrections=corrections_meta(page),
+        card=debunk_card(page),
     )
-    if page.retracted:
-        return tombstone(page, context, meta)
     meta["structured_data"] = [claim_review(page, meta["canonical"], meta.get("published"))]
+    return correctable_document(page, context, meta, _debunk_body(page, context, meta))
+
+
+def _debunk_body(page, context, meta):
     dates = f"发布日期：{meta['date']}；" if meta.get("date") else ""
     parts = [
-        corrections_markdown(page, context),
-        f"**{EMERGENCY}**" if page.emergency else "",
+        EMERGENCY_MARK if page.emergency else "",
         _verdict_box(page.verdict, page.verdict_summary, context),
         _claim(page, context),
         "## 解读\n\n" + render_body(page.explanation, context),
@@ -141,7 +143,7 @@ def debunk_document(page, context):
         f"{dates}最近核查日期：{page.last_reviewed.isoformat()}。",
         _scale(page.verdict),
     ]
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+    return "\n\n".join(p for p in parts if p)
 
 
 # Lists ------------------------------------------------------------------------------------------
@@ -150,16 +152,36 @@ def _newest_first(pages):
     return sorted(pages, key=lambda p: (p.first_published_at is not None, p.first_published_at, p.pk), reverse=True)
 
 
+def _published_on(page):
+    return page.first_published_at.date().isoformat() if page.first_published_at else ""
+
+
+def _debunk_item(page, link, context):
+    mark = f" · {EMERGENCY}" if page.emergency else ""
+    return (f"- [{context.plain(page.title)}]({link})  \n"
+            f"  核查结论：**{label_of(page.verdict)}**{mark} · {_published_on(page)}  \n"
+            f"  {context.plain(page.verdict_summary)}")
+
+
 def debunk_list(context, here, debunks, empty="暂无辟谣。"):
     """Markdown list of the public, unretracted debunks among ``debunks``, newest first."""
-    lines = []
-    for page, link in public_pages(context, here, _newest_first(d for d in debunks if not d.retracted)):
-        label = label_of(page.verdict)
-        mark = f" · {EMERGENCY}" if page.emergency else ""
-        date = page.first_published_at.date().isoformat() if page.first_published_at else ""
-        lines.append(f"- [{context.plain(page.title)}]({link})  \n"
-                     f"  核查结论：**{label}**{mark} · {date}  \n  {context.plain(page.verdict_summary)}")
+    lines = [_debunk_item(page, link, context)
+             for page, link in public_pages(context, here, _newest_first(d for d in debunks if not d.retracted))]
     return "\n".join(lines) if lines else context.plain(empty)
+
+
+def _story_item(page, link, context):
+    return (f"- [{context.plain(page.title)}]({link})  \n"
+            f"  科学家故事 · {EMERGENCY} · {_published_on(page)}  \n  {context.plain(page.summary)}")
+
+
+def emergency_list(context, here, debunks, stories):
+    """The 应急科普 pieces (debunks flagged 应急科普, stories that went live through the 应急科普
+    workflow), public and unretracted, newest first."""
+    pieces = _newest_first(p for p in [*debunks, *stories] if not p.retracted)
+    lines = [(_debunk_item if hasattr(page, "verdict") else _story_item)(page, link, context)
+             for page, link in public_pages(context, here, pieces)]
+    return "\n".join(lines) if lines else "暂无应急科普内容。"
 
 
 def _live_debunks():
@@ -193,35 +215,15 @@ def debunk_listing_document(page, context):
 def emergency_hub_document(page, context):
     meta = context.front_matter(page, kind="emergency_hub", description=page.introduction or "应急科普内容，最新的在前",
                                 order=900)
-    pieces = _live_debunks().filter(emergency=True)
+    from cms.stories.models import StoryPage
+
+    # Every story ever submitted through the workflow is recorded (context.url), so the hub renders
+    # again when one goes live through it; those it approved are listed.
+    candidates = StoryPage.objects.filter(pk__in=urgent_page_ids(approved=False))
+    approved = urgent_page_ids()
+    stories = [story for story in candidates if context.url(story) and story.pk in approved]
     children = [f"[{context.plain(child.title)}]({link})"
                 for child, link in public_pages(context, page, page.get_children().live().specific().order_by("path"))]
     parts = [context.plain(page.introduction), " · ".join(children),
-             "## 应急科普内容\n\n" + debunk_list(context, page, pieces, empty="暂无应急科普内容。")]
+             "## 应急科普内容\n\n" + emergency_list(context, page, _live_debunks().filter(emergency=True), stories)]
     return context.document(page, meta, "\n\n".join(p for p in parts if p))
-
-
-def expert_directory_document(page, context):
-    """Public experts only, with what each reviewed. Contact fields are never read here."""
-    from .models import Expert
-
-    meta = _listing_meta(page, context, "expert_directory", page.introduction or "应急科普专家库中同意公开的专家", 920)
-    parts = [context.plain(page.introduction)] if page.introduction else []
-    experts = Expert.objects.filter(visibility=Expert.Visibility.PUBLIC).prefetch_related("subjects")
-    for expert in experts.order_by("name", "pk"):
-        card = expert.public_card()
-        lines = [f"## {context.plain(card['name'])}", "",
-                 f"{context.plain(card['title'])}，{context.plain(card['institute'])}"]
-        if card["fields"]:
-            lines += ["", "专业领域：" + context.plain("、".join(card["fields"]))]
-        if card["bio"]:
-            lines += ["", context.plain(card["bio"])]
-        if expert.photo:
-            lines += ["", context.image(expert.photo, f"{expert.name}的照片")]
-        reviewed = [p for p in _live_debunks().filter(reviewers__expert=expert).distinct() if not p.retracted]
-        links = public_pages(context, page, _newest_first(reviewed))
-        if links:
-            lines += ["", "审核的辟谣：", ""] + [f"- [{context.plain(p.title)}]({link})" for p, link in links]
-        parts.append("\n".join(lines))
-    return context.document(page, meta, "\n\n".join(parts))
-

@@ -1,9 +1,14 @@
-"""应急科普: the workflow debunks take by default, and the emergency flag (banner) with its end time."""
+"""应急科普: the workflow debunks take by default, the pages that went live through it (marked
+应急科普 on the site), and the emergency flag (banner) with its end time."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from wagtail.models import Workflow, WorkflowPage
+from wagtail.models import Page, Workflow, WorkflowPage, WorkflowState
 
 from cms.moderation.roles import URGENT_WORKFLOW
+
+EMERGENCY = "应急科普"
+EMERGENCY_MARK = f"**{EMERGENCY}**"  # at the top of an 应急科普 piece, in words
 
 
 def assign_urgent_workflow(section):
@@ -12,6 +17,23 @@ def assign_urgent_workflow(section):
     if workflow is not None:
         WorkflowPage.objects.get_or_create(page=section, defaults={"workflow": workflow})
     return workflow
+
+
+def _urgent_states(approved):
+    states = WorkflowState.objects.filter(workflow__name=URGENT_WORKFLOW,
+                                          base_content_type=ContentType.objects.get_for_model(Page))
+    return states.filter(status=WorkflowState.STATUS_APPROVED) if approved else states
+
+
+def urgent_page_ids(approved=True):
+    """Ids of the pages that went live through the 应急科普 workflow (``approved=False``: every page
+    submitted through it, whatever came of it)."""
+    return {int(pk) for pk in _urgent_states(approved).values_list("object_id", flat=True)}
+
+
+def went_through_urgent_path(page):
+    """Whether ``page`` went live through the 应急科普 workflow (once is enough: it stays marked)."""
+    return bool(page.pk) and _urgent_states(True).filter(object_id=str(page.pk)).exists()
 
 
 def current_alert(now=None):

@@ -1,8 +1,7 @@
 """Admin forms of the trust pages."""
 
+from cms.core.corrections import RetractionFormMixin
 from cms.core.forms import KepuPageForm
-
-from .corrections import RetractionFormMixin
 
 
 class TrustPageForm(KepuPageForm):

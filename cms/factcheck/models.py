@@ -12,19 +12,19 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.corrections import CorrectionNote, Retractable
 from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
 
-from .corrections import CorrectionNote, Retractable
 from .documents import (
     DEBUNK_PREFETCH,
     debunk_document,
     debunk_index_document,
     debunk_listing_document,
     emergency_hub_document,
-    expert_directory_document,
 )
+from .experts import expert_directory_document, expert_document
 from .forms import DebunkForm, TrustPageForm
 from .verdicts import Verdict
 
@@ -249,7 +249,9 @@ class EmergencyHubPage(HubPage):
 
 
 class ExpertDirectoryPage(HubPage):
-    """The public face of the expert directory: public experts only, and what each reviewed."""
+    """The public face of the expert directory: public experts only, each linking to their page."""
+
+    subpage_types = ["factcheck.ExpertPage"]
 
     class Meta:
         verbose_name = _("专家库页面")
@@ -259,6 +261,28 @@ class ExpertDirectoryPage(HubPage):
 
     def to_document(self, context):
         return expert_directory_document(self, context)
+
+
+class ExpertPage(Publishable, Page):
+    """A public expert's page: who they are and what they reviewed or spoke at. Made, kept up to date
+    and removed with the expert (signals.py): nobody creates or edits one by hand, and an expert who
+    is not public has none."""
+
+    expert = models.OneToOneField(Expert, verbose_name=_("专家"), null=True, on_delete=models.SET_NULL,
+                                  related_name="public_page")
+
+    content_panels = [FieldPanel("expert", read_only=True)]
+    promote_panels = []
+    parent_page_types = ["factcheck.ExpertDirectoryPage"]
+    subpage_types = []
+    is_creatable = False
+
+    class Meta:
+        verbose_name = _("专家页面")
+        verbose_name_plural = _("专家页面")
+
+    def to_document(self, context):
+        return expert_document(self, context)
 
 
 class EmergencyAlert(models.Model):

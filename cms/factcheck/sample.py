@@ -1,6 +1,8 @@
 """Sample trust content: three sample experts, debunks on well-established science (one with a
-correction, one retracted), the 应急科普 hub, the list of all debunks, the expert directory page, and
-the 学风建设 section (cms/integrity/sample.py).
+correction, one retracted), a story that went live through the 应急科普 workflow and was corrected
+later, a retracted story, the 应急科普 hub, the list of all debunks, the expert directory page, and
+the 学风建设 section (cms/integrity/sample.py). Publishing the expert directory page gives each public
+expert their page (signals.py); one of them speaks at a sample event.
 
 ``load(home, programmes)`` is idempotent: everything is looked up by a stable key first. Returns
 the number of things it created.
@@ -8,7 +10,12 @@ the number of things it created.
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from wagtail.models import Workflow
 from wagtail.rich_text import RichText
+
+from cms.moderation.roles import CHIEF_EDITOR, URGENT_WORKFLOW
+from cms.stories.models import StoryCorrection, StoryPage
 
 from .models import (
     DebunkCorrection,
@@ -23,6 +30,7 @@ from .models import (
 )
 
 NOTE = "（示例内容，由本项目编写，用于演示辟谣页面。）"
+STORY_NOTE = "（示例内容，由本项目编写，用于演示应急科普、更正和撤稿。）"
 PROGRAMME = "kexue-dayuan"
 
 # Invented people, marked as samples; their contact data exists to prove it never reaches the site.
@@ -79,6 +87,31 @@ DEBUNKS = [
 ]
 
 
+# Stories in the programme of the 辟谣 section: one that went live through the 应急科普 workflow and
+# was corrected after, and one retracted (an invented person, marked as a sample).
+STORIES = [
+    {
+        "slug": "wu-liande", "title": "伍连德：扑灭东北鼠疫的医生", "name": "伍连德", "discipline": "公共卫生",
+        "institution": "东三省防疫处", "urgent": True,
+        "summary": "1910 年冬东北鼠疫暴发，伍连德用解剖查明病因，靠隔离和口罩控制了疫情。",
+        "paragraphs": [
+            "1910 年冬，鼠疫从满洲里沿铁路蔓延到哈尔滨。在天津陆军军医学堂任职的伍连德受命赶赴哈尔滨调查疫情。",
+            "他通过病理解剖确认，这是经飞沫在人与人之间传播的肺鼠疫，于是推行隔离和消毒，"
+            "并让医护人员和民众佩戴用纱布和棉花制成的口罩。",
+            "疫情在 1911 年春得到控制。同年 4 月，万国鼠疫研究会在奉天召开，伍连德担任会议主席。",
+        ],
+        "correction": ("2025-07-10", "称鼠疫于 1911 年冬传到哈尔滨", "鼠疫于 1910 年冬传到哈尔滨"),
+    },
+    {
+        "slug": "shili-chegao-gushi", "title": "示例人物：一篇已撤稿的故事（已撤稿示例）", "name": "示例人物（虚构）",
+        "discipline": "物理学", "institution": "示例物理研究所",
+        "summary": "示例：这篇虚构人物的故事已撤稿，用来演示撤稿说明页。",
+        "paragraphs": ["示例人物在实验室里度过了四十年。"],
+        "retraction": ("2025-08-01", "示例：文中引用的访谈记录无法核实，编辑部决定撤稿。"),
+    },
+]
+
+
 class _Loader:
     def __init__(self):
         self.created = 0
@@ -127,6 +160,71 @@ class _Loader:
             page.save_revision().publish()
 
 
+    def story(self, programme, spec):
+        if programme.get_children().filter(slug=spec["slug"]).exists():
+            return
+        html = "".join(f"<p>{text}</p>" for text in spec["paragraphs"]) + f"<p><i>{STORY_NOTE}</i></p>"
+        page = StoryPage(title=spec["title"], slug=spec["slug"], scientist_name=spec["name"],
+                         discipline=spec["discipline"], institution=spec["institution"], summary=spec["summary"],
+                         body=[("paragraph", RichText(html))], portrait=self.portrait(spec),
+                         portrait_alt=f"{spec['name']}的示意肖像（程序生成的抽象人像，不是照片）")
+        if spec.get("urgent"):
+            page = self.through_urgent_workflow(programme, page)
+        else:
+            page = self.add_page(programme, page)
+        if spec.get("correction"):  # a later revision, as an editor's correction after review
+            date, wrong, right = spec["correction"]
+            page.corrections = [StoryCorrection(date=datetime.date.fromisoformat(date), wrong=wrong, right=right)]
+            page.save_revision().publish()
+        if spec.get("retraction"):
+            date, reason = spec["retraction"]
+            page.retracted, page.retraction_reason = True, reason
+            page.retracted_at = datetime.date.fromisoformat(date)
+            page.save_revision().publish()
+
+    def portrait(self, spec):
+        from django.core.files.base import ContentFile
+        from wagtail.images.models import Image
+
+        from cms.core.sample_content import images
+
+        title = f"示例肖像：{spec['name']}"
+        image = Image.objects.filter(title=title).first()
+        if image is None:
+            png = ContentFile(images.portrait(spec["slug"]), name="sample.png")
+            image = Image.objects.create(title=title, file=png)
+            self.created += 1
+        return image
+
+    def through_urgent_workflow(self, parent, page):
+        """A draft submitted through the 应急科普 workflow: screening, then one chief editor's approval."""
+        chief = get_user_model().objects.filter(groups__name=CHIEF_EDITOR).order_by("pk").first()
+        page.live = False
+        parent.add_child(instance=page)
+        page.save_revision(user=chief)
+        state = Workflow.objects.get(name=URGENT_WORKFLOW).start(page, chief)
+        state.current_task_state.approve(user=chief)
+        self.created += 1
+        page.refresh_from_db()
+        return page
+
+
+TALK = ("xuanjiang-beijing-2020", "林知远（示例）")  # a sample event (cms/events/sample.py) and its expert speaker
+
+
+def add_expert_talk(experts):
+    """A public expert as a speaker of a sample event, if the events are loaded (a new revision)."""
+    from cms.events.models import EventPage, EventSpeaker
+
+    slug, name = TALK
+    event = EventPage.objects.filter(slug=slug).first()
+    if event is None or event.speakers.filter(expert__isnull=False).exists():
+        return 0
+    event.speakers.add(EventSpeaker(expert=experts[name], affiliation=experts[name].institute))
+    event.save_revision().publish()
+    return 1
+
+
 def load(home, programmes):
     loader = _Loader()
     experts = {spec["name"]: loader.expert(spec) for spec in EXPERTS}
@@ -139,6 +237,9 @@ def load(home, programmes):
         title="科学辟谣", slug="kexue-piyao", introduction="科学大院的辟谣文章，经专家审核。"))
     for spec in DEBUNKS:
         loader.debunk(section, spec, experts)
+    for spec in STORIES:
+        loader.story(programmes[PROGRAMME], spec)
+    loader.created += add_expert_talk(experts)
 
     from cms.integrity.sample import load as load_integrity
 

@@ -1,11 +1,14 @@
 """A new 辟谣 section gets the 应急科普 workflow, so its debunks take the urgent path by default;
-flagging or changing an emergency queues a publish (the home page's banner)."""
+flagging or changing an emergency queues a publish (the home page's banner); an expert's public
+page follows the expert (made, renamed, removed)."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
+from wagtail.signals import page_published
 
 from .emergency import assign_urgent_workflow
-from .models import DebunkIndexPage, EmergencyAlert
+from .experts import sync_all_expert_pages, sync_expert_page
+from .models import DebunkIndexPage, EmergencyAlert, Expert, ExpertDirectoryPage, ExpertPage
 
 
 @receiver(post_save, sender=DebunkIndexPage)
@@ -20,3 +23,21 @@ def emergency_changed(sender, instance, raw=False, **kwargs):
         from cms.publish.tasks import request_publish
 
         request_publish(f"应急状态“{instance.headline}”已更新")
+
+
+@receiver(post_save, sender=Expert)
+def expert_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        sync_expert_page(instance)
+
+
+@receiver(pre_delete, sender=Expert)
+def expert_deleted(sender, instance, **kwargs):
+    page = ExpertPage.objects.filter(expert=instance).first()
+    if page is not None:
+        page.delete()
+
+
+@receiver(page_published, sender=ExpertDirectoryPage)
+def directory_published(sender, instance, **kwargs):
+    sync_all_expert_pages()

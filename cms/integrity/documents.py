@@ -5,7 +5,7 @@ kind and validity on the same page (static, like the resource library's facet pa
 list leaves 已废止 documents out; wherever one is listed it carries a 已废止 badge in words.
 """
 
-from cms.factcheck.corrections import corrections_markdown, corrections_meta, tombstone
+from cms.core.corrections import correctable_document, tombstone
 from cms.factcheck.listing import public_pages
 
 EXPORT_PREFETCH = ("replaced_by", "original_file", "corrections")
@@ -32,6 +32,8 @@ def _facts(page):
 
 
 def integrity_document(page, context):
+    if page.retracted:
+        return tombstone(page, context, "integrity_document")
     facts = _facts(page)
     meta = context.front_matter(
         page, kind="integrity_document", description=page.summary, authors=issuing_bodies(page),
@@ -40,11 +42,12 @@ def integrity_document(page, context):
         issued=page.issue_date.isoformat() if page.issue_date else None,
         facts=[{"label": label, "value": value} for label, value in facts],
         card={"facts": [v for v in (page.get_kind_display(), page.issuing_body, page.number) if v]},
-        corrections=corrections_meta(page),
     )
-    if page.retracted:
-        return tombstone(page, context, meta)
-    parts = [corrections_markdown(page, context)]
+    return correctable_document(page, context, meta, _document_body(page, context, facts))
+
+
+def _document_body(page, context, facts):
+    parts = []
     if page.validity != page.Validity.VALID:
         notice = f"{_badge(page)} 本文件{page.get_validity_display()}。"
         replacement = public_pages(context, page, [page.replaced_by]) if page.replaced_by else []
@@ -57,7 +60,7 @@ def integrity_document(page, context):
     parts.append(context.richtext(page.body) if page.body else context.plain(page.summary))
     if page.original_file:
         parts.append(f"[下载原件：{context.plain(page.original_file.title)}]({context.file(page.original_file)})")
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+    return "\n\n".join(p for p in parts if p)
 
 
 # The section ------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from cms.core.corrections import RetractionFormMixin, is_chief_editor
 from cms.core.forms import KepuPageForm
-from cms.factcheck.corrections import RetractionFormMixin, is_chief_editor
 
 
 class IntegritySectionForm(KepuPageForm):

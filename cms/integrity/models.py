@@ -9,8 +9,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.core.corrections import CorrectionNote, Retractable
 from cms.core.search import ChineseSearchMixin
-from cms.factcheck.corrections import CorrectionNote, Retractable
 from cms.publish.protocol import Publishable
 
 from .documents import EXPORT_PREFETCH, integrity_document, integrity_section_document

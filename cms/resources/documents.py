@@ -6,15 +6,19 @@ publish step builds one static page per facet value and the filter over them all
 
 from urllib.parse import urlsplit
 
+from cms.core.corrections import correctable_document, tombstone
 from cms.core.documents import render_body
 from cms.programmes.models import ProgrammePage
 
 LIBRARY = "科普资源库"
 # What resource_document reads, fetched for all resources at once by the exporter.
-EXPORT_PREFETCH = ("institute", "audiences", "subjects", "tags", "files__document")
+EXPORT_PREFETCH = ("institute", "audiences", "subjects", "tags", "files__document", "corrections")
 
 
 def resource_document(page, context):
+    programme = context.ancestor(page, ProgrammePage)
+    if page.retracted:
+        return tombstone(page, context, "resource", programme)
     audiences = [a.name for a in page.audiences.all()]
     subjects = sorted(s.name for s in page.subjects.all())
     kind = page.get_kind_display()
@@ -24,7 +28,7 @@ def resource_document(page, context):
              ("贡献机构", institute), ("时长或篇幅", page.length), ("许可协议", licence)]
     facets = {"类型": [kind], "受众": audiences, "学科主题": subjects, "贡献机构": [institute] if institute else []}
     meta = context.front_matter(
-        page, kind="resource", description=page.summary, programme=context.ancestor(page, ProgrammePage),
+        page, kind="resource", description=page.summary, programme=programme,
         tags=page.tags.all(), authors=[institute] if institute else [],
         resource_kind=page.kind, resource_kind_label=kind, audiences=audiences, subjects=subjects,
         institute=institute, licence=page.licence, licence_label=licence, length=page.length,
@@ -45,7 +49,7 @@ def resource_document(page, context):
         parts.append("## 获取资源\n\n" + "\n".join(access))
     if licence:
         parts.append(f"本资源由{context.plain(institute) or '贡献机构'}提供，使用许可：{context.plain(licence)}。")
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+    return correctable_document(page, context, meta, "\n\n".join(p for p in parts if p))
 
 
 def contribution_area_document(page, context):

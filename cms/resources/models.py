@@ -10,6 +10,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.corrections import CorrectionNote, Retractable, RetractionFormMixin
 from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
@@ -54,8 +55,9 @@ class ResourceTag(TaggedItemBase):
     content_object = ParentalKey("resources.ResourcePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ResourceForm(KepuPageForm):
-    """A resource must give readers something: a file, a link or an embed.
+class ResourceForm(RetractionFormMixin, KepuPageForm):
+    """A resource must give readers something: a file, a link or an embed. Only a chief editor
+    may retract one.
 
     In an institute's contribution area the contributing institute is that institute.
     """
@@ -94,7 +96,7 @@ class ResourceForm(KepuPageForm):
         return cleaned_data
 
 
-class ResourcePage(Publishable, InProgramme, ChineseSearchMixin, Page):
+class ResourcePage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Page):
     """A popularisation resource (科普资源)."""
 
     class Kind(models.TextChoices):
@@ -159,7 +161,8 @@ class ResourcePage(Publishable, InProgramme, ChineseSearchMixin, Page):
             heading=_("获取方式"),
         ),
         FieldPanel("tags"),
-    ]
+        InlinePanel("corrections", heading=_("更正说明"), label=_("更正说明")),
+    ] + Retractable.retraction_panels
 
     search_fields = Page.search_fields + ChineseSearchMixin.search_fields + [
         index.SearchField("summary"),
@@ -194,6 +197,10 @@ class ResourceFile(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("资源文件")
+
+
+class ResourceCorrection(CorrectionNote):
+    page = ParentalKey(ResourcePage, on_delete=models.CASCADE, related_name="corrections")
 
 
 class ContributionAreaPage(Publishable, InProgramme, Page):

@@ -4,12 +4,14 @@ The front matter carries the facts the templates lay out (portrait, scientist, h
 stories); the Markdown body is the story itself and its sources.
 """
 
+from cms.core.corrections import correctable_document, tombstone
 from cms.core.documents import render_body
+from cms.factcheck.emergency import EMERGENCY, EMERGENCY_MARK, went_through_urgent_path
 from cms.programmes.models import ProgrammePage
 
 THUMB_WIDTHS = (240, 480)
 # What story_document reads, fetched for all stories at once by the exporter.
-EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story__portrait")
+EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story__portrait", "corrections")
 
 
 def story_card(story, context):
@@ -31,26 +33,37 @@ def linked_stories(stories, context):
 
 
 def story_document(page, context):
+    programme = context.ancestor(page, ProgrammePage)
+    if page.retracted:
+        return tombstone(page, context, "story", programme)
     honours = list(page.honours.all())
+    emergency = went_through_urgent_path(page)
+    card = story_card(page, context)
+    if emergency:
+        card["facts"].append(EMERGENCY)
     meta = context.front_matter(
-        page, kind="story", description=page.summary, programme=context.ancestor(page, ProgrammePage),
+        page, kind="story", description=page.summary, programme=programme,
         tags=page.tags.all(),
         image=context.image_path(page.portrait) if page.portrait else None,
         scientist=page.scientist_name, discipline=page.discipline, institution=page.institution,
         honours=[{"title": h.title, "year": h.year} for h in honours],
         facts=[{"label": "学科", "value": page.discipline}]
         + ([{"label": "单位", "value": page.institution}] if page.institution else []),
-        card=story_card(page, context),
+        card=card, emergency=emergency,
     )
     if page.portrait:
         meta["portrait"] = context.picture(page.portrait, page.portrait_alt)
     related = linked_stories((r.story for r in page.related_stories.all()), context)
     if related:
         meta["related"] = related
-    parts = [render_body(page.body, context)]
+    return correctable_document(page, context, meta, _story_body(page, context, emergency))
+
+
+def _story_body(page, context, emergency):
+    parts = [EMERGENCY_MARK if emergency else "", render_body(page.body, context)]
     sources = list(page.sources.all())
     if sources:
         parts.append("## 参考来源\n\n" + "\n".join(
             f"1. {context.external_link(s.title, s.url)}" for s in sources
         ))
-    return context.document(page, meta, "\n\n".join(p for p in parts if p))
+    return "\n\n".join(p for p in parts if p)

@@ -10,6 +10,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
+from cms.core.corrections import CorrectionNote, Retractable, RetractionFormMixin
 from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
 from cms.core.validators import validate_past_year
@@ -24,10 +25,14 @@ class StoryTag(TaggedItemBase):
     content_object = ParentalKey("stories.StoryPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class StoryPage(Publishable, InProgramme, ChineseSearchMixin, Page):
+class StoryForm(RetractionFormMixin, KepuPageForm):
+    """Only a chief editor may retract a story (the reason is required by the model)."""
+
+
+class StoryPage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Page):
     """A scientist story (科学家故事): one scientist or team."""
 
-    base_form_class = KepuPageForm
+    base_form_class = StoryForm
 
     scientist_name = models.CharField(
         _("科学家姓名"), max_length=50, help_text=_("故事主人公的姓名；团队故事填写团队名称。"),
@@ -64,7 +69,8 @@ class StoryPage(Publishable, InProgramme, ChineseSearchMixin, Page):
         InlinePanel("sources", heading=_("参考来源"), label=_("来源")),
         FieldPanel("tags"),
         InlinePanel("related_stories", heading=_("相关故事"), label=_("相关故事")),
-    ]
+        InlinePanel("corrections", heading=_("更正说明"), label=_("更正说明")),
+    ] + Retractable.retraction_panels
 
     search_fields = Page.search_fields + ChineseSearchMixin.search_fields + [
         index.SearchField("scientist_name", boost=3),
@@ -139,3 +145,7 @@ class StoryRelatedStory(Orderable):
         super().clean()
         if self.page_id and self.story_id == self.page_id:
             raise ValidationError({"story": _("故事不能与自身相关联。")})
+
+
+class StoryCorrection(CorrectionNote):
+    page = ParentalKey(StoryPage, on_delete=models.CASCADE, related_name="corrections")

@@ -45,7 +45,7 @@ def story_form(title="屠呦呦：青蒿素的发现者", body="<p>屠呦呦从�
         "institution": "中国中医科学院", "summary": "她发现了青蒿素。", "portrait_alt": "", "tags": "",
         "body": streamfield([("paragraph", rich_text(body))]),
         "honours": inline_formset([]), "sources": inline_formset([]), "related_stories": inline_formset([]),
-        "comments": inline_formset([]),
+        "comments": inline_formset([]), "corrections": inline_formset([]),
     }
     data.update(extra)
     return nested_form_data(data)
@@ -57,6 +57,7 @@ def resource_form(institute, title="实验室开放日", licence="cc-by-4.0", **
         "institute": institute.pk, "licence": licence,
         "summary": "走进实验室。", "body": streamfield([]), "external_url": "https://example.org/open-day",
         "embed_url": "", "files": inline_formset([]), "tags": "", "comments": inline_formset([]),
+        "corrections": inline_formset([]),
     }
     data.update(extra)
     return {**nested_form_data(data), "audiences": [Audience.objects.first().pk]}

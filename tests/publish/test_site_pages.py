@@ -451,7 +451,7 @@ def kinds(site):
 def test_every_kind_of_page_is_checked(kinds):
     assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404",
             "event", "event_index", "campaign", "notice", "debunk", "debunk_index", "debunk_listing",
-            "emergency_hub", "expert_directory", "integrity_section", "integrity_document"} <= set(kinds)
+            "emergency_hub", "expert_directory", "expert", "integrity_section", "integrity_document"} <= set(kinds)
 
 
 def test_event_pages_show_time_and_place_and_carry_event_json_ld(site):
@@ -763,7 +763,8 @@ def test_programme_totals_count_content_not_contribution_areas(site):
     # 17 children: the sample's 11 pieces, the fresh story and 5 机构投稿区, which are no content.
     assert int(counts["中国科普博览"].contents[0].strip()) == 12
     for programme in ProgrammePage.objects.live():
-        children = programme.get_children().live().not_type(ContributionAreaPage, EventIndexPage, NoticePage).count()
+        children = programme.get_children().live().not_type(ContributionAreaPage, EventIndexPage, NoticePage)
+        children = sum(not getattr(child, "retracted", False) for child in children.specific())  # 撤稿: no content
         count = counts[programme.title]
         assert count is not None and int(count.contents[0].strip()) == children, programme.title
 

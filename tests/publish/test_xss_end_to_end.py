@@ -197,7 +197,7 @@ def fill_site(home, admin_client):
         "honours": inline_formset([{"title": v[:100], "year": 1990} for v in form_vectors[:10]]),
         "sources": inline_formset([{"title": v[:200], "url": "https://example.org/?q=" + quote(v)[:150]}
                                    for v in form_vectors[:10]]),
-        "related_stories": inline_formset([]), "comments": inline_formset([]),
+        "related_stories": inline_formset([]), "comments": inline_formset([]), "corrections": inline_formset([]),
     })
     response = admin_client.post(add_url(StoryPage, programmes[0]), {**data, "action-publish": "action-publish"})
     assert response.status_code == 302, response.content.decode()[:2000]

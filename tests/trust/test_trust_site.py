@@ -56,7 +56,8 @@ def test_no_expert_contact_data_and_no_internal_expert_reaches_the_site(site):
             assert secret.encode() not in data, (secret, path)
     directory = content(site.soup(DIRECTORY)).get_text(" ")
     assert "林知远（示例）" in directory and "周明澈（示例）" in directory
-    assert "“人类只用了大脑的 10%”？没有这回事" in directory  # what each expert reviewed
+    lin = content(site.soup(DIRECTORY + "lin-zhiyuan/")).get_text(" ")
+    assert "“人类只用了大脑的 10%”？没有这回事" in lin  # what each expert reviewed, on their page
 
 
 def test_the_verdict_is_in_words_at_the_top_and_the_scale_is_explained(site):
@@ -120,7 +121,8 @@ def test_debunk_lists_newest_first_without_the_retracted_one_and_its_tombstone(s
         assert "多吃胡萝卜能让视力变好？只对了一半" in titles and "“人类只用了大脑的 10%”？没有这回事" in titles
         assert not any("微波炉" in t for t in titles), url
     hub = [t for t in texts(site.soup(HUB), "li a")]
-    assert hub == ["多吃胡萝卜能让视力变好？只对了一半", "“人类只用了大脑的 10%”？没有这回事"]  # newest first
+    assert hub == ["伍连德：扑灭东北鼠疫的医生", "多吃胡萝卜能让视力变好？只对了一半",
+                   "“人类只用了大脑的 10%”？没有这回事"]  # newest first, with the story sent through 应急科普
     items = [i.replace(" ", "") for i in texts(site.soup(SECTION), "li")]
     assert any(i.startswith("“人类只用了大脑的10%”？没有这回事核查结论：谣言·应急科普") for i in items), items
     tombstone = content(site.soup(RETRACTED)).get_text(" ")

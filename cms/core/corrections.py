@@ -1,4 +1,5 @@
-"""Corrections (更正) and retractions (撤稿) of a live page, for any page type that mixes them in.
+"""Corrections (更正) and retractions (撤稿) of a live page, for any page type that mixes them in
+(debunks, integrity documents, stories, column articles, resources).
 
 A correction is a dated note (what was wrong, what is right) kept as an inline of the page: it is
 part of the page's revision, so it goes through the page's normal review before readers see it.
@@ -6,7 +7,13 @@ A retraction is three fields on the page; only a chief editor may set them, and 
 required. A retracted page still renders: a tombstone (title, date, why it was withdrawn) at its
 URL, with front matter for the publish step.
 
-Front matter the publish step is to honour (not yet done there):
+A page type adds ``Retractable`` to its bases, a ``CorrectionNote`` subclass with
+``page = ParentalKey(<page>, related_name="corrections")``, ``InlinePanel("corrections")`` and
+``Retractable.retraction_panels`` to its panels, ``RetractionFormMixin`` to its form, "corrections"
+to its export prefetch, and its ``to_document`` returns ``tombstone(page, context, kind, programme)`` when the page is
+retracted, else ``correctable_document(page, context, meta, body)``.
+
+Front matter the publish step is to honour (docs/publish-seams.md 4 and 5):
 - ``retracted: true`` with ``retraction: {date, reason}`` (and ``container: true``, ``tags: []``):
   keep the page built at its URL, leave it out of its parent's ``sections``, tag and library pages,
   the search index and sitemap.xml, and print ``<meta name="robots" content="noindex">``;
@@ -115,15 +122,28 @@ def corrections_json_ld(page):
             for c in live_corrections(page)]
 
 
-def tombstone(page, context, meta):
-    """The document a retracted page leaves at its URL: title, date, why it was withdrawn."""
-    meta.update(retracted=True, container=True,
-                retraction={"date": page.retracted_at.isoformat() if page.retracted_at else None,
-                            "reason": " ".join(page.retraction_reason.split())})
-    meta.pop("structured_data", None)
-    meta.pop("tags", None)
-    meta["description"] = "本文已撤稿"
-    when = page.retracted_at.isoformat() if page.retracted_at else ""
+def tombstone(page, context, kind, programme=None):
+    """The document a retracted page leaves at its URL: title, date, why it was withdrawn. Nothing
+    else of the piece is read (no portrait, facts, card, files, structured data, tags or corrections),
+    so nothing of it is exported. A page type's ``to_document`` returns this first when
+    ``page.retracted``."""
+    when = page.retracted_at.isoformat() if page.retracted_at else None
+    meta = context.front_matter(page, kind=kind, description="本文已撤稿", programme=programme,
+                                retracted=True, container=True,
+                                retraction={"date": when, "reason": " ".join(page.retraction_reason.split())})
     body = (f'<div class="kepu-retraction" markdown="1">\n\n**本文已撤稿**{f"（{when}）" if when else ""}\n\n'
             f"撤稿原因：{context.plain(page.retraction_reason)}\n\n</div>")
     return context.document(page, meta, body)
+
+
+CORRECTED = "已更正"
+
+
+def correctable_document(page, context, meta, body):
+    """A live piece's document with its corrections: the correction note above ``body``, front
+    matter ``corrections`` and 已更正 on its card."""
+    meta["corrections"] = corrections_meta(page)
+    if meta["corrections"]:
+        card = meta.setdefault("card", {})
+        card["facts"] = [*card.get("facts", []), CORRECTED]
+    return context.document(page, meta, "\n\n".join(p for p in (corrections_markdown(page, context), body) if p))
