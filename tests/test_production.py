@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 
@@ -229,6 +230,10 @@ def test_nginx_serves_the_site_and_the_cms(server, nginx):
         response, body = fetch(public, f"/{xml}", host, **{"Accept-Encoding": "gzip"})
         assert response.status == 200 and response.getheader("Content-Encoding") == "gzip", xml
         assert gzip.decompress(body) == (site / xml).read_bytes()
+    calendar = next(site.rglob("*.ics"))  # an event's 加入日历 file
+    response, body = fetch(public, "/" + quote(calendar.relative_to(site).as_posix()), host)
+    assert response.status == 200 and body == calendar.read_bytes()
+    assert response.getheader("Content-Type") == "text/calendar; charset=utf-8"
     image = next((site / "media" / "images").glob("*.webp"))
     response, body = fetch(public, f"/media/images/{image.name}", host)
     assert response.status == 200 and body == image.read_bytes()

@@ -241,8 +241,9 @@ class EmergencyHubPage(HubPage):
         verbose_name = _("应急科普专题")
         verbose_name_plural = _("应急科普专题")
 
+    # lists debunks and the stories approved through 应急科普 by a query (cms.publish.protocol)
     export_depends_on = ("factcheck.DebunkPage", "factcheck.DebunkIndexPage", "factcheck.DebunkListingPage",
-                         "factcheck.ExpertDirectoryPage")
+                         "factcheck.ExpertDirectoryPage", "stories.StoryPage")
 
     def to_document(self, context):
         return emergency_hub_document(self, context)
@@ -280,6 +281,9 @@ class ExpertPage(Publishable, Page):
     class Meta:
         verbose_name = _("专家页面")
         verbose_name_plural = _("专家页面")
+
+    # lists what the expert reviewed or spoke at by a query (cms.publish.protocol)
+    export_depends_on = ("factcheck.DebunkPage", "events.EventPage", "factcheck.Expert")
 
     def to_document(self, context):
         return expert_document(self, context)

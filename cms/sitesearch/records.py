@@ -72,6 +72,8 @@ def _names(value):
 def make_record(data):
     """The search record of a document: title, names, programme (and its slug), date, text."""
     meta, body = split_document(data)
+    if meta.get("noindex"):  # a retracted piece: built (its tombstone), but found by no search
+        return {"title": "", "text": ""}
     record = {"title": str(meta.get("title") or "")}
     names = []
     for key in NAME_KEYS:

@@ -59,3 +59,13 @@ def test_a_record_holds_the_names_a_reader_searches_by():
     names = shard.names_of([record])
     assert names["tags"][0][:3] == ["中国天眼", "tags/中国天眼/", "zhongguotianyan"]
     assert names["programmes"] == [["格致论道", "gezhi-lundao/", "gezhilundao", "gzld"]]
+
+
+def test_a_retracted_piece_is_found_by_no_search():
+    """generate marks a retracted piece ``noindex``: its tombstone is built, but no query finds it."""
+    front = ('{"title": "撤稿的故事", "scientist": "南仁东", "tags": ["天文"], "retracted": true,'
+             ' "retraction": {"date": "2026-11-01", "reason": "事实有误"}, "noindex": true}')
+    record = records.make_record(f"---\n{front}\n---\n\n本文已撤回。\n")
+    grams, chars = shard.page_terms(record)
+    assert not grams and not chars
+    assert shard.names_of([record]) == {"tags": [], "programmes": []}

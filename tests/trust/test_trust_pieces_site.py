@@ -46,6 +46,10 @@ def target(url, href):
     return posixpath.normpath(posixpath.join(url, unquote(href))) + "/"
 
 
+def json_ld(soup):
+    return [json.loads(s.string) for s in soup.select('script[type="application/ld+json"]')]
+
+
 def cards(soup):
     return {words(c.select_one(".kepu-card__title")): words(c.select_one(".kepu-card__facts"))
             for c in soup.select(".kepu-card") if c.select_one(".kepu-card__facts")}
@@ -64,6 +68,10 @@ def test_a_corrected_story_shows_the_dated_note_above_its_text_and_is_marked_on_
     assert "已更正" in listing["伍连德：扑灭东北鼠疫的医生"]
     assert "已更正" not in listing["李四光：为大地把脉"]
     assert main(public_site.soup(ORDINARY)).select_one(".kepu-correction") is None
+    [article] = [d for d in json_ld(public_site.soup(CORRECTED)) if d.get("@type") == "Article"]
+    assert article["correction"] == [{"@type": "CorrectionComment", "datePublished": date,
+                                      "text": f"原文：{wrong}；更正为：{right}"}]
+    assert "correction" not in next(d for d in json_ld(public_site.soup(ORDINARY)) if d.get("@type") == "Article")
 
 
 def test_a_retracted_story_leaves_a_tombstone_with_the_date_and_reason_and_nothing_of_the_piece(public_site):
@@ -77,8 +85,11 @@ def test_a_retracted_story_leaves_a_tombstone_with_the_date_and_reason_and_nothi
     meta = front_matter(public_site, RETRACTED)
     assert meta["retracted"] is True and meta["retraction"] == {"date": date, "reason": reason}
     assert "corrections" not in meta and meta["tags"] == []
-    # (its programme's own list drops it once the publish step honours ``retracted``: docs/publish-seams.md 4)
-    for listing in ("/", HUB):
+    # Out of every list, the feeds and the sitemap; not for search engines; no Article for it.
+    assert soup.select_one('meta[name="robots"]')["content"] == "noindex"
+    assert "Article" not in [d.get("@type") for d in json_ld(soup)]
+    assert "shili-chegao-gushi" not in (public_site.root / "sitemap.xml").read_text("utf-8")
+    for listing in ("/", HUB, "/kexue-dayuan/"):
         assert STORIES[1]["title"] not in cards(public_site.soup(listing)), listing
         assert STORIES[1]["title"] not in words(main(public_site.soup(listing))), listing
     feed = (public_site.root / "kexue-dayuan" / "feed.xml").read_text("utf-8")
