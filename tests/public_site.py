@@ -7,8 +7,8 @@ after it (caches cleared), the built site stays on disk.
 ``public_site`` (a session fixture, offered to every test by tests/conftest.py) is that site built
 once per test run: the sample content published in full, then one more story approved after all
 of it and published as an editor's approval is (incrementally, pages first, then the search
-index). Its rows stay in the database until the last test that asks for it has run; ask for it
-rather than publishing the sample content again.
+index). Its rows stay in the database until the last test that asks for it has run (those tests run
+last, together); ask for it rather than publishing the sample content again.
 """
 
 import io
@@ -115,8 +115,11 @@ def _close():
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """(last: after -k and -m have deselected what will not run)"""
+    """The tests that read the shared site run last, one after the other: while its rows are in the
+    database, no other test runs (one that makes a programme or loads the sample content would meet
+    them). (trylast: after -k and -m have deselected what will not run.)"""
     users = [item for item in items if "public_site" in item.fixturenames]
+    items[:] = [item for item in items if "public_site" not in item.fixturenames] + users
     _OPEN["last"] = users[-1] if users else None
 
 

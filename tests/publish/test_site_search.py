@@ -172,7 +172,7 @@ def served(settings):
 def story_words(content):
     """{story URL: (a four-character Chinese word from its body, its title)}, from the exported documents."""
     words = {}
-    for story in StoryPage.objects.live():
+    for story in StoryPage.objects.live().filter(retracted=False):  # a retracted one is found by no search
         path = next(content.rglob(f"{story.slug}.md"))
         record = search.make_record(path.read_bytes())
         body = record["text"].split("\n", 1)[-1]
