@@ -31,9 +31,16 @@ def urgent_page_ids(approved=True):
     return {int(pk) for pk in _urgent_states(approved).values_list("object_id", flat=True)}
 
 
+URGENT_PREFETCH = "_specific_workflow_states__workflow"  # a page type's export_prefetch: one query for all
+
+
 def went_through_urgent_path(page):
-    """Whether ``page`` went live through the 应急科普 workflow (once is enough: it stays marked)."""
-    return bool(page.pk) and _urgent_states(True).filter(object_id=str(page.pk)).exists()
+    """Whether ``page`` went live through the 应急科普 workflow (once is enough: it stays marked).
+    Reads the page's workflow states through Wagtail's relation for specific pages, which the page
+    type prefetches for every page at once (``URGENT_PREFETCH`` in its ``export_prefetch``)."""
+    return bool(page.pk) and any(
+        state.status == WorkflowState.STATUS_APPROVED and state.workflow.name == URGENT_WORKFLOW
+        for state in page._specific_workflow_states.all())
 
 
 def current_alert(now=None):

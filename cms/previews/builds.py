@@ -89,7 +89,9 @@ def _build(draft, folder):
     work = Path(tempfile.mkdtemp(prefix=".building-", dir=previews_dir()))
     try:
         content = work / "content"
-        generated = generate.Generated(draft.generated.pages, draft.generated.listings, {}, draft.generated.nav)
+        own = draft.documents[draft.path].attachments  # the draft's files beside it (its QR code …), no other's
+        beside = {path: data for path, data in draft.generated.attachments.items() if path in own}
+        generated = generate.Generated(draft.generated.pages, draft.generated.listings, {}, draft.generated.nav, beside)
         write.write(content, draft.documents, generated, draft.assets, write.WrittenFiles())
         config = build.mkdocs_config(site=site, content_dir=content.resolve(), site_dir=work / "site",
                                      nav=generated.nav)
@@ -100,7 +102,7 @@ def _build(draft, folder):
         shutil.rmtree(content)
         _refuse_unsafe(work / "site", paths.output_path(draft.path), site.base_url)
         info = {"page": paths.output_path(draft.path), "url": paths.page_url(draft.path),
-                "media": sorted(draft.assets), "revision": draft.revision_id}
+                "media": sorted([*draft.assets, *own]), "revision": draft.revision_id}
         (work / INFO).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
         try:
             os.rename(work, folder)

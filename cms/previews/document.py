@@ -72,11 +72,13 @@ def render_draft(page):
         context.paths.clear()
         context.paths.update(placed)
         context.pages[row.pk] = draft
-        uses = context.begin(path)
-        document = draft.to_document(context)
+        # Rendered as the render step renders a page (its files beside it, the QR code, too); kept
+        # in the previews' own cache under the draft's revision, never the publish step's.
+        context.current_path = path
+        document = CACHE.render(draft, row, context)
         if document.path != path:
             raise ExportError(f"{type(draft).__name__} 导出到了意外的路径 {document.path}")
-        assets = {asset: context.assets[asset] for asset in uses.assets}
+        assets = {asset: context.assets[asset] for asset in CACHE.entries[draft.pk].assets}
         stale = [r for r in found.stale if r.pk != row.pk]
         reused = {**found.reused, row.pk: document}
         rendered = render.render(replace(found, rows=rows, paths=placed, reused=reused, stale=stale), CACHE)

@@ -30,7 +30,7 @@ TEXT = "color:#333333;font-size:16px;line-height:1.75;"
 DROP_TAGS = {"nav", "aside", "script", "style", "noscript", "form", "button", "input", "select", "textarea",
              "iframe", "object", "embed", "video", "audio", "template", "svg", "canvas", "link", "meta"}
 DROP_CLASSES = {"kepu-crumbs", "kepu-tags", "kepu-section", "kepu-from", "kepu-cards", "headerlink",
-                "md-source-file", "md-content__button", "kepu-share"}
+                "md-source-file", "md-content__button", "kepu-share", "kepu-tools"}
 KEEP_TAGS = {"section", "p", "h1", "h2", "h3", "h4", "blockquote", "ol", "ul", "li", "strong", "em", "b", "i",
              "sup", "sub", "br", "hr", "img", "table", "thead", "tbody", "tr", "th", "td", "span"}
 RENAME = {"div": "section", "header": "section", "figure": "section", "figcaption": "p", "article": "section",

@@ -6,12 +6,13 @@ stories); the Markdown body is the story itself and its sources.
 
 from cms.core.corrections import correctable_document, tombstone
 from cms.core.documents import render_body
-from cms.factcheck.emergency import EMERGENCY, EMERGENCY_MARK, went_through_urgent_path
+from cms.factcheck.emergency import EMERGENCY, EMERGENCY_MARK, URGENT_PREFETCH, went_through_urgent_path
 from cms.programmes.models import ProgrammePage
 
 THUMB_WIDTHS = (240, 480)
 # What story_document reads, fetched for all stories at once by the exporter.
-EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story__portrait", "corrections")
+EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story__portrait", "corrections",
+                   URGENT_PREFETCH)
 
 
 def story_card(story, context):
