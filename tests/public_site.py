@@ -8,7 +8,7 @@ after it (caches cleared), the built site stays on disk.
 once per test run: the sample content published in full, then one more story approved after all
 of it and published as an editor's approval is (incrementally, pages first, then the search
 index). Its rows stay in the database until the last test that asks for it has run (those tests run
-last, together); ask for it rather than publishing the sample content again.
+together, see ``pytest_collection_modifyitems``); ask for it rather than publishing the sample content again.
 """
 
 import io
@@ -113,13 +113,23 @@ def _close():
             _OPEN.pop("stack").close()
 
 
+def _transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames)) or (
+        marker is not None and bool(marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The tests that read the shared site run last, one after the other: while its rows are in the
-    database, no other test runs (one that makes a programme or loads the sample content would meet
-    them). (trylast: after -k and -m have deselected what will not run.)"""
+    """The tests that read the shared site run one after the other, so that while its rows are in the
+    database no other test runs (one that makes a programme or loads the sample content would meet
+    them): after the other database tests, before the transactional ones (pytest-django runs those
+    last; each empties the database when it ends). (trylast: after pytest-django's ordering, and
+    after -k and -m have deselected what will not run.)"""
     users = [item for item in items if "public_site" in item.fixturenames]
-    items[:] = [item for item in items if "public_site" not in item.fixturenames] + users
+    others = [item for item in items if "public_site" not in item.fixturenames]
+    first = next((n for n, item in enumerate(others) if _transactional(item)), len(others))
+    items[:] = others[:first] + users + others[first:]
     _OPEN["last"] = users[-1] if users else None
 
 

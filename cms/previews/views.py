@@ -62,8 +62,10 @@ def preview(request, token, path=""):
     if link is None or link.state != "valid":
         return _refused(request, link)
     page, site = link.page.specific, _site()
+    # A file: the theme's, the draft's media, or one beside the draft's page (its QR code); pages end in /.
+    is_file = path.startswith(FILES) or bool(path) and not path.endswith("/")
     try:
-        build = serving.build_for(page) if path.startswith(FILES) else builds.preview_build(page)
+        build = serving.build_for(page) if is_file else builds.preview_build(page)
     except NotPreviewable as problem:
         return _cannot(request, site, str(problem), 409)
     except VerificationError:
@@ -72,11 +74,11 @@ def preview(request, token, path=""):
     except (ExportError, BuildError):
         logger.exception("外审预览：页面 %s 的草稿无法构建", page.pk)
         return _cannot(request, site, "这份草稿暂时无法按公众网站的样式生成，编辑部已收到错误记录。", 503)
-    if path.startswith(FILES):
-        found = serving.file_path(build, path)
-        if found is None:
-            return _refused_file(request)
+    found = serving.file_path(build, path) if is_file else None
+    if found is not None:
         return _headers(serving.file_response(found), site)
+    if path.startswith(FILES):
+        return _refused_file(request)
     if path != build.url:
         if path:  # another page of the site: what the public sees there
             return _headers(HttpResponseRedirect(site.base_url.rstrip("/") + "/" + quote(path)), site)
