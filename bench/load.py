@@ -104,7 +104,7 @@ def story_form(title, slug, text):
         "body-0-order": "0",
         "body-0-id": str(uuid.uuid4()),
     }
-    for formset in ("honours", "sources", "related_stories", "comments"):
+    for formset in ("honours", "sources", "related_stories", "corrections", "comments"):
         data.update(
             {
                 f"{formset}-TOTAL_FORMS": "0",
