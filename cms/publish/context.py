@@ -12,7 +12,9 @@ import os
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -208,6 +210,9 @@ class RenderContext:
         if image:
             meta["image"] = image
         meta.update(extra)
+        reads = settings.KEPU_PAGE_READS and import_string(settings.KEPU_PAGE_READS)(self, page, meta)
+        if reads:  # 阅读量 (a site setting; the function records what it read)
+            meta["reads"] = reads
         return meta
 
     def document(self, page, meta, body):

@@ -6,6 +6,8 @@ day with a salt it makes for that day and forgets (cms/reach/ingest.py).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class PageReads(models.Model):
@@ -48,3 +50,37 @@ class IngestedLog(models.Model):
 
     def __str__(self):
         return self.name
+
+
+@register_setting(icon="view")
+class ReachSettings(BaseGenericSetting):
+    """Whether the public site shows each piece's 阅读量 (off unless someone turns it on)."""
+
+    show_reads = models.BooleanField(
+        _("在公开页面显示阅读量"), default=False,
+        help_text=_("开启后，每篇内容的页面显示截至最近一次读取访问日志的累计阅读量（超过 10 万显示为“10万+”）；"
+                    "列表页、首页和标签页不显示，复制到公众号的内容也不带阅读量。"),
+    )
+
+    panels = [FieldPanel("show_reads")]
+
+    class Meta:
+        verbose_name = _("阅读量显示设置")
+
+
+class PublicReads(models.Model):
+    """A page's all-time page views as its public page shows them: written by the ingester only
+    when the total changed, and read by the page's document (cms/reach/public.py), so a changed
+    total renders that page again and nothing else. Only the count: no other field, so that its
+    fingerprint changes with the count alone."""
+
+    page = models.OneToOneField("wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("页面"))
+    views = models.PositiveBigIntegerField(_("阅读量"), default=0)
+
+    class Meta:
+        verbose_name = _("公开阅读量")
+        verbose_name_plural = _("公开阅读量")
+
+    def __str__(self):
+        return f"{self.page_id}: {self.views}"

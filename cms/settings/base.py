@@ -133,6 +133,8 @@ KEPU_POST_PUBLISH_TIMEOUT = 600
 # A function of a page's absolute URL returning an SVG QR code, written as qr.svg beside every page
 # (the theme shows it on wide screens and in print); None: no QR codes.
 KEPU_PAGE_QR_CODE = "cms.reach.qr.qr_svg"
+# A function (context, page, meta) giving a page's front matter ``reads`` (阅读量) or None; None: never.
+KEPU_PAGE_READS = "cms.reach.public.reads"
 
 # Django's tasks framework. Wagtail's own small tasks run in-process; publish jobs go to the
 # database queue and are run by `python manage.py db_worker --backend publish --queue-name publish`.

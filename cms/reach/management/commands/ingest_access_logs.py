@@ -5,7 +5,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.publish.tasks import request_publish
+from cms.reach import public
 from cms.reach.ingest import Ingester
+from cms.reach.models import ReachSettings
 
 
 class Progress:
@@ -45,8 +48,14 @@ class Command(BaseCommand):
             progress.end()
             raise CommandError(f"无法读取日志：{error}") from error
         progress.end()
+        changed = public.refresh()
+        publishing = bool(changed) and ReachSettings.load().show_reads
+        if publishing:
+            request_publish("阅读量已更新，重新生成显示阅读量的页面")
         if verbosity:
             days = sorted(summary.days)
             span = f"，{days[0]} 至 {days[-1]}" if days else ""
             self.stdout.write(f"读取 {summary.files} 个文件（{summary.skipped_files} 个此前已读过）、"
                               f"{summary.lines:,} 行新日志，计入 {summary.counted:,} 次阅读{span}。")
+            if publishing:
+                self.stdout.write(f"{changed:,} 个页面的阅读量有变化，已排队重新发布网站。")
