@@ -1,0 +1,41 @@
+"""The QR code where the reader meets it: the ``qr.svg`` beside pages of the shared sample build,
+rasterised and decoded with zbar, gives the page's canonical URL; and the sample keeps 阅读量 off."""
+
+import io
+
+import pytest
+import resvg_py
+from PIL import Image
+from pyzbar.pyzbar import ZBarSymbol, decode
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",  # home
+    "/gezhi-lundao/",  # a programme
+    "/gezhi-lundao/qian-xuesen/",  # a story
+    "/huodong/",  # the site-wide event list
+    "/kuanian-kexue-yanjiang/huodong/kuanian-kexue-yanjiang-2020/",  # an event
+    "/kexue-dayuan/kexue-piyao/",  # a debunk index
+    "/kexue-dayuan/kexue-piyao/wei-bo-lu-fu-she/",  # a retracted debunk's tombstone
+]
+
+
+def scanned(svg_path):
+    png = resvg_py.svg_to_bytes(svg_string=svg_path.read_text("utf-8"), zoom=3, skip_system_fonts=True)
+    (found,) = decode(Image.open(io.BytesIO(png)).convert("L"), symbols=[ZBarSymbol.QRCODE])
+    return found.data.decode("utf-8")
+
+
+def test_the_qr_code_beside_each_page_scans_to_its_canonical_url(public_site):
+    base = public_site.base_url.rstrip("/")
+    for url in PAGES:
+        page = public_site.soup(url)
+        image = page.select_one(".kepu-tools__qr img")
+        svg_path = public_site.root / url.lstrip("/") / image["src"]
+        assert scanned(svg_path) == base + url == page.select_one('link[rel="canonical"]')["href"], url
+
+
+def test_the_sample_site_shows_no_reads(public_site):
+    """The sample content leaves 阅读量显示设置 off, as it ships."""
+    assert [p for p in public_site.pages() if "kepu-tools__reads" in p.read_text("utf-8")] == []
