@@ -13,6 +13,7 @@ from cms.core.blocks import BodyBlock
 from cms.core.corrections import CorrectionNote, Retractable, RetractionFormMixin
 from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
+from cms.factcheck.authorship import ExpertAuthored
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
 
@@ -85,7 +86,7 @@ class ColumnArticleForm(RetractionFormMixin, KepuPageForm):
         return cleaned_data
 
 
-class ColumnArticlePage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Page):
+class ColumnArticlePage(Retractable, Publishable, InProgramme, ChineseSearchMixin, ExpertAuthored, Page):
     """One article of a column, numbered by issue."""
 
     issue_number = models.PositiveIntegerField(_("期号"), help_text=_("本专栏内的期数，不可重复。"))
@@ -99,6 +100,7 @@ class ColumnArticlePage(Retractable, Publishable, InProgramme, ChineseSearchMixi
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("issue_number"), FieldPanel("date")]),
         FieldPanel("summary"),
+        *ExpertAuthored.expert_author_panels,
         FieldPanel("body"),
         InlinePanel("featured_scientists", heading=_("本期人物"), label=_("人物")),
         FieldPanel("tags"),

@@ -225,7 +225,7 @@ class EventPage(Publishable, InProgramme, ChineseSearchMixin, Page):
 
     export_prefetch = (
         "organiser", "co_organisers", "audiences", "tags", "streams", "exceptions",
-        "speakers__story", "speakers__expert__public_page", "materials__resource",
+        "speakers__story", "speakers__expert__public_pages", "materials__resource",
     )
 
     def to_document(self, context):

@@ -9,13 +9,14 @@ from cms.core.documents import render_body
 from cms.core.models import SiteSettings
 from cms.programmes.models import ProgrammePage
 
-from .emergency import EMERGENCY, EMERGENCY_MARK, urgent_page_ids
+from .authorship import AUTHORS_PREFETCH, byline, public_author_names
+from .emergency import EMERGENCY, EMERGENCY_MARK
 from .listing import public_pages
 from .verdicts import BEST, MEANINGS, RATING, WORST, Verdict, scale
 from .verdicts import label as label_of
 
 # What debunk_document reads, fetched for all debunks at once by the exporter.
-DEBUNK_PREFETCH = ("sources", "reviewers__expert__subjects", "corrections", "claim_screenshot")
+DEBUNK_PREFETCH = ("sources", "reviewers__expert__subjects", "corrections", "claim_screenshot", AUTHORS_PREFETCH)
 THUMB_WIDTHS = (240, 480)
 
 
@@ -122,7 +123,7 @@ def debunk_document(page, context):
     experts = [r.expert for r in page.reviewers.all()]
     meta = context.front_matter(
         page, kind="debunk", description=page.verdict_summary, programme=programme,
-        authors=[e.name for e in experts if e.is_public],
+        authors=list(dict.fromkeys(public_author_names(page) + [e.name for e in experts if e.is_public])),
         verdict=page.verdict, verdict_label=label, emergency=page.emergency,
         facts=[{"label": "核查结论", "value": label}, {"label": "最近核查", "value": page.last_reviewed.isoformat()}],
         card=debunk_card(page),
@@ -136,6 +137,7 @@ def _debunk_body(page, context, meta):
     parts = [
         EMERGENCY_MARK if page.emergency else "",
         _verdict_box(page.verdict, page.verdict_summary, context),
+        byline(page, context),
         _claim(page, context),
         "## 解读\n\n" + render_body(page.explanation, context),
         _sources(page, context),
@@ -217,11 +219,8 @@ def emergency_hub_document(page, context):
                                 order=900)
     from cms.stories.models import StoryPage
 
-    # Every story ever submitted through the workflow is recorded (context.url), so the hub renders
-    # again when one goes live through it; those it approved are listed.
-    candidates = StoryPage.objects.filter(pk__in=urgent_page_ids(approved=False))
-    approved = urgent_page_ids()
-    stories = [story for story in candidates if context.url(story) and story.pk in approved]
+    # the stories the 应急科普 workflow approved (the hub declares export_depends_on StoryPage)
+    stories = StoryPage.objects.live().filter(through_urgent_path=True)
     children = [f"[{context.plain(child.title)}]({link})"
                 for child, link in public_pages(context, page, page.get_children().live().specific().order_by("path"))]
     parts = [context.plain(page.introduction), " · ".join(children),

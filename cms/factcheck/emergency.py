@@ -1,9 +1,10 @@
-"""应急科普: the workflow debunks take by default, the pages that went live through it (marked
-应急科普 on the site), and the emergency flag (banner) with its end time."""
+"""应急科普: the workflow debunks take by default, the stored mark of the pages that went live
+through it (marked 应急科普 on the site), and the emergency flag (banner) with its end time."""
 
-from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.utils import timezone
-from wagtail.models import Page, Workflow, WorkflowPage, WorkflowState
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Workflow, WorkflowPage
 
 from cms.moderation.roles import URGENT_WORKFLOW
 
@@ -19,28 +20,37 @@ def assign_urgent_workflow(section):
     return workflow
 
 
-def _urgent_states(approved):
-    states = WorkflowState.objects.filter(workflow__name=URGENT_WORKFLOW,
-                                          base_content_type=ContentType.objects.get_for_model(Page))
-    return states.filter(status=WorkflowState.STATUS_APPROVED) if approved else states
+class UrgentPathMark(models.Model):
+    """The stored 应急科普 mark of a page type (stories): set when the 应急科普 workflow approves the
+    page (``mark_urgent_path``, on Wagtail's ``workflow_approved`` signal), never by a form. It is a
+    fact about the page, not about one revision: every later revision keeps it (``with_content_json``),
+    so an ordinary edit published afterwards leaves the piece marked; a copy of the page is not marked."""
+
+    through_urgent_path = models.BooleanField(
+        _("经应急科普流程发布"), default=False, editable=False,
+        help_text=_("应急科普流程批准发布时自动标记，网站上标明“应急科普”并列入应急科普专题页。"))
+
+    exclude_fields_in_copy = ["through_urgent_path"]
+
+    class Meta:
+        abstract = True
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        page.through_urgent_path = self.through_urgent_path
+        return page
 
 
-def urgent_page_ids(approved=True):
-    """Ids of the pages that went live through the 应急科普 workflow (``approved=False``: every page
-    submitted through it, whatever came of it)."""
-    return {int(pk) for pk in _urgent_states(approved).values_list("object_id", flat=True)}
-
-
-URGENT_PREFETCH = "_specific_workflow_states__workflow"  # a page type's export_prefetch: one query for all
-
-
-def went_through_urgent_path(page):
-    """Whether ``page`` went live through the 应急科普 workflow (once is enough: it stays marked).
-    Reads the page's workflow states through Wagtail's relation for specific pages, which the page
-    type prefetches for every page at once (``URGENT_PREFETCH`` in its ``export_prefetch``)."""
-    return bool(page.pk) and any(
-        state.status == WorkflowState.STATUS_APPROVED and state.workflow.name == URGENT_WORKFLOW
-        for state in page._specific_workflow_states.all())
+def mark_urgent_path(workflow_state):
+    """The 应急科普 workflow approved a page (it has just gone live through it): mark it for good.
+    Returns True when a page was marked."""
+    if workflow_state.workflow.name != URGENT_WORKFLOW:
+        return False
+    model = workflow_state.content_type.model_class()
+    if model is None or not issubclass(model, UrgentPathMark):
+        return False
+    return model.objects.filter(pk=workflow_state.object_id, through_urgent_path=False).update(
+        through_urgent_path=True) > 0
 
 
 def current_alert(now=None):

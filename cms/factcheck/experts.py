@@ -3,8 +3,8 @@
 An expert's page (ExpertPage) is made, renamed and removed with the expert in the directory:
 ``sync_expert_page`` runs when an expert is saved or deleted and when the 专家库 page is
 published (signals.py). Only public experts have one; what it shows is ``Expert.public_card()``
-(contact fields are never read here) and what they reviewed or spoke at, each public piece once,
-newest first.
+(contact fields are never read here) and what they wrote (专家作者 of stories, column articles and
+debunks), reviewed or spoke at, each public piece once, newest first.
 """
 
 from cms.core.slugs import pinyin_slug, unique_among_siblings
@@ -44,7 +44,7 @@ def sync_all_expert_pages():
     """Pages for the public experts that have none yet (the 专家库 page was just published)."""
     from .models import Expert
 
-    for expert in Expert.objects.filter(visibility=Expert.Visibility.PUBLIC, public_page__isnull=True):
+    for expert in Expert.objects.filter(visibility=Expert.Visibility.PUBLIC, public_pages__isnull=True):
         sync_expert_page(expert, republish=False)
 
 
@@ -60,6 +60,19 @@ def reviewed_debunks(expert):
     from .models import DebunkPage
 
     found = DebunkPage.objects.filter(reviewers__expert=expert).distinct()
+    return _newest_first((p for p in found if not p.retracted), lambda p: p.first_published_at)
+
+
+def written_pieces(expert):
+    """Stories, column articles and debunks the expert wrote (专家作者), without retracted ones, newest
+    first (drafts too: ``context.url`` leaves out those not public)."""
+    from cms.columns.models import ColumnArticlePage
+    from cms.stories.models import StoryPage
+
+    from .models import DebunkPage
+
+    found = [page for model in (StoryPage, ColumnArticlePage, DebunkPage)
+             for page in model.objects.filter(expert_authors=expert)]
     return _newest_first((p for p in found if not p.retracted), lambda p: p.first_published_at)
 
 
@@ -108,6 +121,9 @@ def expert_document(page, context):
         parts.append(context.image(expert.photo, f"{expert.name}的照片"))
     if card["bio"]:
         parts.append(context.plain(card["bio"]))
+    wrote = public_pages(context, page, written_pieces(expert))
+    parts.append("## 撰写的文章\n\n" + ("\n".join(
+        f"- [{context.plain(p.title)}]({link}) · {p._meta.verbose_name}" for p, link in wrote) or "暂无。"))
     reviewed = public_pages(context, page, reviewed_debunks(expert))
     parts.append("## 审核的辟谣\n\n" + ("\n".join(f"- [{context.plain(p.title)}]({link})" for p, link in reviewed)
                                      or "暂无。"))

@@ -17,6 +17,7 @@ from cms.core.search import ChineseSearchMixin
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
 
+from .authorship import ExpertAuthored
 from .documents import (
     DEBUNK_PREFETCH,
     debunk_document,
@@ -82,6 +83,12 @@ class Expert(ChineseSearchMixin, index.Indexed, models.Model):
     def is_public(self):
         return self.visibility == self.Visibility.PUBLIC
 
+    @property
+    def public_page(self):
+        """The expert's page (ExpertPage), or None (an internal expert, or no 专家库 page yet)."""
+        pages = list(self.public_pages.all())  # prefetched as ``…__public_pages`` by the pages linking to it
+        return pages[0] if pages else None
+
     def public_card(self):
         """What the public site may show of this expert: never the contact fields."""
         return {"name": self.name, "title": self.title, "institute": self.institute,
@@ -109,7 +116,7 @@ class DebunkIndexPage(Publishable, InProgramme, Page):
         return debunk_index_document(self, context)
 
 
-class DebunkPage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Page):
+class DebunkPage(Retractable, Publishable, InProgramme, ChineseSearchMixin, ExpertAuthored, Page):
     """A fact check: the claim as it circulates, a verdict on the fixed scale, the explanation,
     the evidence and the experts who reviewed it."""
 
@@ -143,6 +150,7 @@ class DebunkPage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Page
         MultiFieldPanel([FieldPanel("verdict"), FieldPanel("verdict_summary")], heading=_("核查结论")),
         FieldPanel("explanation"),
         InlinePanel("sources", label=_("证据来源"), min_num=1),
+        *ExpertAuthored.expert_author_panels,
         InlinePanel("reviewers", label=_("审核专家"), min_num=1),
         FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("emergency")]),
         InlinePanel("corrections", label=_("更正说明")),
@@ -265,12 +273,15 @@ class ExpertDirectoryPage(HubPage):
 
 
 class ExpertPage(Publishable, Page):
-    """A public expert's page: who they are and what they reviewed or spoke at. Made, kept up to date
+    """A public expert's page: who they are and what they wrote, reviewed or spoke at. Made, kept up to date
     and removed with the expert (signals.py): nobody creates or edits one by hand, and an expert who
     is not public has none."""
 
-    expert = models.OneToOneField(Expert, verbose_name=_("专家"), null=True, on_delete=models.SET_NULL,
-                                  related_name="public_page")
+    # One page per expert (the constraint below). A foreign key rather than a one-to-one field: the
+    # expert's pages are a manager that the pieces linking to them prefetch (``public_pages``),
+    # empty for an internal expert, where a one-to-one's missing page raises on reading.
+    expert = models.ForeignKey(Expert, verbose_name=_("专家"), null=True, on_delete=models.SET_NULL,
+                               related_name="public_pages")
 
     content_panels = [FieldPanel("expert", read_only=True)]
     promote_panels = []
@@ -281,9 +292,11 @@ class ExpertPage(Publishable, Page):
     class Meta:
         verbose_name = _("专家页面")
         verbose_name_plural = _("专家页面")
+        constraints = [models.UniqueConstraint(fields=["expert"], name="factcheck_one_page_per_expert")]
 
-    # lists what the expert reviewed or spoke at by a query (cms.publish.protocol)
-    export_depends_on = ("factcheck.DebunkPage", "events.EventPage", "factcheck.Expert")
+    # lists what the expert wrote, reviewed or spoke at by a query (cms.publish.protocol)
+    export_depends_on = ("factcheck.DebunkPage", "events.EventPage", "factcheck.Expert", "stories.StoryPage",
+                         "columns.ColumnArticlePage")
 
     def to_document(self, context):
         return expert_document(self, context)

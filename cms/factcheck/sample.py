@@ -72,6 +72,7 @@ DEBUNKS = [
         ],
         "sources": [("Vitamin A deficiency", "世界卫生组织（WHO）", "", "")],
         "experts": ["周明澈（示例）", "许清和（示例）"],
+        "authors": ["周明澈（示例）"],  # 专家作者: listed under 撰写的文章 on his page
         "correction": ("2025-06-03", "称胡萝卜素“直接就是维生素 A”", "β-胡萝卜素在人体内转化为维生素 A"),
     },
     {
@@ -149,6 +150,7 @@ class _Loader:
         page.sources = [DebunkSource(title=t, publisher=p, date=datetime.date.fromisoformat(d) if d else None, url=u)
                         for t, p, d, u in spec["sources"]]
         page.reviewers = [DebunkReviewer(expert=experts[name]) for name in spec["experts"]]
+        page.expert_authors = [experts[name] for name in spec.get("authors", ())]
         page = self.add_page(section, page)
         if spec.get("correction"):  # a second revision, as an editor's correction after review
             date, wrong, right = spec["correction"]

@@ -1,12 +1,13 @@
-"""A new 辟谣 section gets the 应急科普 workflow, so its debunks take the urgent path by default;
+"""A new 辟谣 section gets the 应急科普 workflow, so its debunks take the urgent path by default; a
+page that workflow approves is marked 应急科普 for good;
 flagging or changing an emergency queues a publish (the home page's banner); an expert's public
 page follows the expert (made, renamed, removed)."""
 
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
-from wagtail.signals import page_published
+from wagtail.signals import page_published, workflow_approved
 
-from .emergency import assign_urgent_workflow
+from .emergency import assign_urgent_workflow, mark_urgent_path
 from .experts import sync_all_expert_pages, sync_expert_page
 from .models import DebunkIndexPage, EmergencyAlert, Expert, ExpertDirectoryPage, ExpertPage
 
@@ -15,6 +16,12 @@ from .models import DebunkIndexPage, EmergencyAlert, Expert, ExpertDirectoryPage
 def debunk_section_uses_urgent_workflow(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         assign_urgent_workflow(instance)
+
+
+@receiver(workflow_approved)
+def urgent_path_approved(sender, instance, **kwargs):
+    """A page the 应急科普 workflow approved keeps its 应急科普 mark (a stored field)."""
+    mark_urgent_path(instance)
 
 
 @receiver(post_save, sender=EmergencyAlert)

@@ -13,8 +13,12 @@ from .models import IntegrityDocumentPage, IntegritySectionPage
 NOTE = "（示例内容：本文件由本项目虚构，用于演示学风建设栏目。）"
 Kind, Validity = IntegrityDocumentPage.Kind, IntegrityDocumentPage.Validity
 
-# The real notice: title, issuing bodies and number as issued. Its issue and effective dates are
-# not in the material this sample was written from; they are left empty rather than guessed.
+# The real notice: title, issuing bodies and number as issued (国科办督〔2023〕90号), as the published
+# text reads at http://m.yahdsy.com/listing/lawsshow_pi.php?id=13799 and
+# https://1ivcmoga68.cn/gong-kong-ji/458077.html. Its issue and effective dates are not in the seed
+# material, and no stored copy of the notice states them (the news reports of 2024-01-25,
+# e.g. http://www.trlz.com.cn/web/gdxw/2024-01/25/content_1950090.html, only say it was issued
+# "近日"): they are left empty rather than guessed.
 SPECIAL_ACTION = {
     "slug": "2023-xueshu-zilv-zijing-zhuanxiang-xingdong",
     "title": "科技部办公厅 民政部办公厅 中国科协办公厅关于开展促进科技类社会团体发挥学术自律自净作用专项行动的通知",

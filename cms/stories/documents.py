@@ -6,13 +6,14 @@ stories); the Markdown body is the story itself and its sources.
 
 from cms.core.corrections import correctable_document, tombstone
 from cms.core.documents import render_body
-from cms.factcheck.emergency import EMERGENCY, EMERGENCY_MARK, URGENT_PREFETCH, went_through_urgent_path
+from cms.factcheck.authorship import AUTHORS_PREFETCH, byline, public_author_names
+from cms.factcheck.emergency import EMERGENCY, EMERGENCY_MARK
 from cms.programmes.models import ProgrammePage
 
 THUMB_WIDTHS = (240, 480)
 # What story_document reads, fetched for all stories at once by the exporter.
 EXPORT_PREFETCH = ("portrait", "tags", "honours", "sources", "related_stories__story__portrait", "corrections",
-                   URGENT_PREFETCH)
+                   AUTHORS_PREFETCH)
 
 
 def story_card(story, context):
@@ -38,13 +39,13 @@ def story_document(page, context):
     if page.retracted:
         return tombstone(page, context, "story", programme)
     honours = list(page.honours.all())
-    emergency = went_through_urgent_path(page)
+    emergency = page.through_urgent_path  # stored when the 应急科普 workflow approved it
     card = story_card(page, context)
     if emergency:
         card["facts"].append(EMERGENCY)
     meta = context.front_matter(
         page, kind="story", description=page.summary, programme=programme,
-        tags=page.tags.all(),
+        tags=page.tags.all(), authors=public_author_names(page),
         image=context.image_path(page.portrait) if page.portrait else None,
         scientist=page.scientist_name, discipline=page.discipline, institution=page.institution,
         honours=[{"title": h.title, "year": h.year} for h in honours],
@@ -61,7 +62,7 @@ def story_document(page, context):
 
 
 def _story_body(page, context, emergency):
-    parts = [EMERGENCY_MARK if emergency else "", render_body(page.body, context)]
+    parts = [EMERGENCY_MARK if emergency else "", byline(page, context), render_body(page.body, context)]
     sources = list(page.sources.all())
     if sources:
         parts.append("## 参考来源\n\n" + "\n".join(

@@ -14,6 +14,8 @@ from cms.core.corrections import CorrectionNote, Retractable, RetractionFormMixi
 from cms.core.forms import KepuPageForm
 from cms.core.search import ChineseSearchMixin
 from cms.core.validators import validate_past_year
+from cms.factcheck.authorship import ExpertAuthored
+from cms.factcheck.emergency import UrgentPathMark
 from cms.moderation.images import validate_portrait
 from cms.programmes.models import InProgramme
 from cms.publish.protocol import Publishable
@@ -29,7 +31,7 @@ class StoryForm(RetractionFormMixin, KepuPageForm):
     """Only a chief editor may retract a story (the reason is required by the model)."""
 
 
-class StoryPage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Page):
+class StoryPage(Retractable, Publishable, InProgramme, ChineseSearchMixin, UrgentPathMark, ExpertAuthored, Page):
     """A scientist story (科学家故事): one scientist or team."""
 
     base_form_class = StoryForm
@@ -65,6 +67,7 @@ class StoryPage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Page)
         ),
         InlinePanel("honours", heading=_("荣誉"), label=_("荣誉")),
         FieldPanel("summary"),
+        *ExpertAuthored.expert_author_panels,
         FieldPanel("body"),
         InlinePanel("sources", heading=_("参考来源"), label=_("来源")),
         FieldPanel("tags"),

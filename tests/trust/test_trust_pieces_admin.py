@@ -1,5 +1,5 @@
-"""Corrections and retraction of stories, column articles and resources in the admin; stories sent
-through 应急科普; expert pages following the expert directory; event speakers from the directory."""
+"""Corrections and retraction of stories, column articles and resources in the admin; expert pages
+following the expert directory; event speakers from the directory."""
 
 import datetime
 
@@ -12,9 +12,7 @@ from wagtail.test.utils.form_data import inline_formset
 
 from cms.columns.models import ColumnArticlePage, ColumnPage
 from cms.events.models import EventSpeaker
-from cms.factcheck.emergency import went_through_urgent_path
 from cms.factcheck.models import EmergencyHubPage, Expert, ExpertDirectoryPage, ExpertPage
-from cms.moderation.wagtail_hooks import URGENT_ACTION
 from cms.resources.models import Audience, ResourcePage
 from cms.stories.models import StoryPage
 from tests import forms
@@ -110,27 +108,6 @@ def test_a_correction_submitted_for_review_needs_its_date_and_both_texts(editor_
             **data, **forms.nested_form_data({"corrections": inline_formset([note])}), "action-submit": "1"})
         assert response.status_code == 200
         assert list(response.context["form"].formsets["corrections"].errors[0]) == [missing]
-
-
-def test_a_story_approved_through_the_urgent_path_is_marked_and_others_are_not(client, users, programme):
-    client.force_login(users["editor"])
-    # (no tags: screening takes a new page's own tags for links to an unpublished page)
-    urgent = forms.story_data(title="伍连德：扑灭鼠疫的医生", slug="wu-liande", tags="")
-    ordinary = forms.story_data(title="华罗庚：数学的故事", slug="hua-luogeng", tags="")
-    assert client.post(add_url(StoryPage, programme), {**urgent, URGENT_ACTION: "1"}).status_code == 302
-    assert client.post(add_url(StoryPage, programme), {**ordinary, "action-submit": "1"}).status_code == 302
-    story, other = StoryPage.objects.get(slug="wu-liande"), StoryPage.objects.get(slug="hua-luogeng")
-    assert not went_through_urgent_path(story)  # submitted, not yet approved
-
-    client.force_login(users["chief"])
-    task_state = story.current_workflow_task_state
-    url = reverse("wagtailadmin_pages:workflow_action", args=(story.pk, "approve", task_state.pk))
-    assert client.post(url, {"comment": ""}).status_code in (200, 302)
-    story.refresh_from_db()
-    assert story.live and went_through_urgent_path(story)
-    assert not went_through_urgent_path(other)
-    other.save_revision().publish()
-    assert not went_through_urgent_path(other)
 
 
 @pytest.fixture

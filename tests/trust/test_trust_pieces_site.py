@@ -128,6 +128,8 @@ def test_each_public_expert_has_a_page_with_what_they_reviewed_and_spoke_at(publ
     assert [words(a) for a in talks.select("a")] == ["科学家精神宣讲：进院所（北京站）"]
     zhou = main(public_site.soup(ZHOU))
     assert "多吃胡萝卜能让视力变好？只对了一半" in words(zhou) and "暂无" in words(zhou)  # no talk
+    wrote = zhou.find(string="撰写的文章").find_parent("h2").find_next_sibling("ul")
+    assert [words(li) for li in wrote.select("li")] == ["多吃胡萝卜能让视力变好？只对了一半 · 辟谣"]
     [profile] = [d for d in (json.loads(s.string) for s in soup.select('script[type="application/ld+json"]'))
                  if d.get("@type") == "ProfilePage"]
     [node] = expand(profile)
