@@ -7,7 +7,10 @@ A job's life, which every process reads the same way:
   After a failure it is queued again with the error and a retry time (``retry_at``, backing off).
 - ``running``: a process holds its claim lock (``lock.job_lock``). If that lock is free, the process
   died: :meth:`recover_interrupted` queues the job again.
-- ``published`` / ``unchanged`` / ``failed`` / ``merged``: ended. ``failed`` is final: verification
+- ``published`` / ``unchanged`` / ``failed`` / ``merged``: ended. A publish whose new build went
+  live but that failed afterwards (e.g. the disk filled while its search index was built) is
+  ``published``, its ``error`` saying what is live and what is not; a ``recovery`` job queued then
+  finishes the search index, retried like any other until it succeeds. ``failed`` is final: verification
   found a fault in the content (a retry would find it again) or a command-line publish failed (its user
   sees it). ``merged``: the attempt failed or was interrupted while another job was already queued, so
   its reason was handed on to that job, which publishes everything (the error names it).
@@ -33,7 +36,9 @@ def retry_delay(failures):
 
 
 def describe(error):
-    return str(error) or type(error).__name__
+    from .errors import explain
+
+    return explain(error)
 
 
 def retryable(error):
@@ -57,6 +62,7 @@ class PublishJob(models.Model):
     class Trigger(models.TextChoices):
         PAGE_CHANGE = "page_change", _("页面变更")
         COMMAND = "command", _("命令行")
+        RECOVERY = "recovery", _("自动补建")
 
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
@@ -71,6 +77,7 @@ class PublishJob(models.Model):
     files_deleted = models.PositiveIntegerField(_("删除文件数"), default=0)
     seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    notes = models.TextField(_("说明"), blank=True, help_text=_("发布中发现并已处理的问题，例如损坏的 manifest.json"))
     failures = models.PositiveIntegerField(_("失败次数"), default=0)
     retry_at = models.DateTimeField(_("重试时间"), null=True, blank=True)
     worker = models.CharField(_("执行进程"), max_length=200, blank=True, help_text=_("主机名:进程号"))
@@ -98,6 +105,8 @@ class PublishJob(models.Model):
         if self.retrying:
             when = f"{timezone.localtime(self.retry_at):%H:%M:%S} " if self.retry_at else ""
             return f"失败 {self.failures} 次，{when}自动重试"
+        if self.status == self.Status.PUBLISHED and self.error:
+            return "已上线，但有未完成的部分"
         if self.failures and self.status != self.Status.FAILED:
             return f"{self.get_status_display()}（失败 {self.failures} 次后重试）"
         return self.get_status_display()
@@ -106,10 +115,11 @@ class PublishJob(models.Model):
 
     @classmethod
     def pending(cls):
-        return cls.objects.filter(status=cls.Status.QUEUED, trigger=cls.Trigger.PAGE_CHANGE)
+        """Queued jobs the workers run (a command-line publish runs in its own process)."""
+        return cls.objects.filter(status=cls.Status.QUEUED).exclude(trigger=cls.Trigger.COMMAND)
 
     @classmethod
-    def queue(cls, reason=""):
+    def queue(cls, reason="", *, trigger=Trigger.PAGE_CHANGE):
         """Fold ``reason`` into the queued job, or queue a new one. Returns the job.
 
         A queued job is one nobody has claimed, and a claim is a conditional update from queued, so
@@ -117,7 +127,7 @@ class PublishJob(models.Model):
         with transaction.atomic():
             job = cls.pending().select_for_update().order_by("created_at", "pk").first()
             if job is None:
-                return cls.objects.create(reason=reason[-2000:])
+                return cls.objects.create(reason=reason[-2000:], trigger=trigger)
             if reason and reason not in job.reason:
                 job.reason = f"{job.reason}\n{reason}".strip()[-2000:]
                 job.save(update_fields=["reason"])
@@ -158,7 +168,7 @@ class PublishJob(models.Model):
     @classmethod
     def run_command(cls, *, full=False, progress=None, wait=True):
         """Publish now from the command line, recorded as a job of its own (never retried: the
-        command's user sees the outcome). Returns the pipeline's result; re-raises failures."""
+        command's user sees the outcome). Returns (the job, the pipeline's result); re-raises failures."""
         from .lock import job_lock, new_claim
 
         worker, claim = new_claim()
@@ -171,14 +181,15 @@ class PublishJob(models.Model):
                 cls.objects.create(**fields, status=cls.Status.FAILED, finished_at=now, error=describe(error))
                 raise
             job = cls.objects.create(**fields, status=cls.Status.RUNNING, started_at=timezone.now(), claim=claim)
-            return job._execute(full=full, progress=progress, wait=wait)
+            return job, job._execute(full=full, progress=progress, wait=wait)
 
     def _execute(self, *, full, progress, wait):
-        from . import pipeline
+        from . import pipeline, state
 
         try:
             result = pipeline.publish(full=full, progress=progress, wait=wait)
         except BaseException as error:
+            state.current().written.clear()  # content/ may be half rewritten: compare every file next time
             self._failed(error, was=self.Status.RUNNING)
             raise
         self.status = self.Status.UNCHANGED if result.up_to_date else self.Status.PUBLISHED
@@ -187,10 +198,22 @@ class PublishJob(models.Model):
         self.changes = result.changes.as_dict() if not result.up_to_date else {}
         self.files_written, self.files_deleted = result.files_written, result.files_deleted
         self.seconds = round(result.seconds, 2)
-        self.error = result.post_publish_error  # the site here is live; copies elsewhere may lag
+        self.notes = "\n".join(result.notes)
+        self.error = self._unfinished(result)  # the site here is live; what is not done, if anything
         self.save(update_fields=["status", "finished_at", "retry_at", "build_id", "changes", "files_written",
-                                 "files_deleted", "seconds", "error"])
+                                 "files_deleted", "seconds", "error", "notes"])
         return result
+
+    def _unfinished(self, result):
+        """What to record of a publish that went live but failed afterwards: what is live, what is not,
+        and (for a search index left behind) the job that finishes it by itself."""
+        problems = [*result.unfinished, *([result.post_publish_error] if result.post_publish_error else [])]
+        if not problems:
+            return ""
+        if result.search_pending:
+            job = catch_up(f"补建搜索索引：发布 #{self.pk} 的新页面已上线，其搜索索引未完成")
+            problems.append(f"已排队自动补建搜索索引（发布 #{job.pk}），失败时自动重试，无需手动操作。")
+        return f"新页面已上线（构建 {result.build_id}）。但：" + "；".join(problems)
 
     def _failed(self, error, *, was):
         """Record a failed or interrupted attempt (if the job is still ``was``). A page change's job is
@@ -201,7 +224,7 @@ class PublishJob(models.Model):
         text = error if isinstance(error, str) else describe(error)
         seconds = (now - self.started_at).total_seconds() if was == self.Status.RUNNING and self.started_at else None
         fields = {"finished_at": now, "seconds": seconds, "error": text, "status": self.Status.FAILED}
-        retry = self.trigger == self.Trigger.PAGE_CHANGE and (isinstance(error, str) or retryable(error))
+        retry = self.trigger != self.Trigger.COMMAND and (isinstance(error, str) or retryable(error))
         with transaction.atomic():
             later = self.pending().exclude(pk=self.pk).first() if retry else None
             if later is not None:
@@ -232,3 +255,13 @@ class PublishJob(models.Model):
             if job._failed(INTERRUPTED, was=cls.Status.RUNNING):
                 recovered.append(job)
         return recovered
+
+
+def catch_up(reason):
+    """Queue a job that brings the live build up to date (its search index), folded into any queued
+    job, and give it a task. Returns the job."""
+    from .tasks import ensure_task
+
+    job = PublishJob.queue(reason, trigger=PublishJob.Trigger.RECOVERY)
+    transaction.on_commit(ensure_task)
+    return job

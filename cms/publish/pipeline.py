@@ -8,6 +8,7 @@ index follows in a second build (``publish_index``). The named checkpoints are w
 tests stop a publish (tests/publish/test_kill.py): whatever the point, site/ stays whole.
 """
 
+import contextlib
 import logging
 import os
 import signal
@@ -22,7 +23,7 @@ from django.utils import translation
 from cms.sitesearch import index as search
 
 from . import build, fsutil, generate, manifest, paths, plan, render, staging, swap, verify, write
-from .errors import VerificationError
+from .errors import Unfinished, VerificationError
 from .lock import publish_lock
 from .state import current
 
@@ -50,6 +51,9 @@ class PublishResult:
     incremental: bool = False
     warnings: list = field(default_factory=list)
     post_publish_error: str = ""
+    unfinished: list = field(default_factory=list)  # what failed after the swap (the pages are live)
+    search_pending: bool = False  # the live build's search index is not up to date yet
+    notes: list = field(default_factory=list)  # what was found and repaired (e.g. a damaged manifest)
 
 
 def publish(*, full=False, progress=None, wait=True, state=None):
@@ -75,6 +79,7 @@ def publish(*, full=False, progress=None, wait=True, state=None):
                                      site_dir=swap.staging_dir(build_id) / "site", nav=new["nav"])
         new["inputs"] = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
         live = swap.live()
+        notes = [] if live else [note for note in [swap.live_damage()] if note]  # → a full build
         changes = manifest.diff(live and live.manifest, new)
         if not full and live and live.manifest == new:
             return PublishResult(None, changes, len(out.written), len(out.deleted), time.monotonic() - started,
@@ -113,14 +118,20 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         checkpoint("promoted")
         swap.activate(build_id)
         checkpoint("swapped")  # the pages are live; with index_later, their index is not yet
-        state.scans.keep(swap.builds_dir() / build_id, checked.scans)  # once live (else verified whole)
+        # From here on a failure does not undo the swap: it is noted as what is not done (errors.Unfinished).
+        unfinished = Unfinished()
+        with unfinished.step("scans", "校验记录（scans.json）未保存，下次发布将重新校验全部页面"):
+            state.scans.keep(swap.builds_dir() / build_id, checked.scans)  # once live (else verified whole)
         if index_later:
-            build_id = publish_index(swap.live(), new, state, progress=progress)
-        swap.cleanup(spare=incremental)
+            with unfinished.step("search", "搜索索引未更新（仍是上一次的索引）"):
+                build_id = publish_index(swap.live(), new, state, progress=progress)
+        with unfinished.step("cleanup", "旧构建未清理"):
+            swap.cleanup(spare=incremental)
         post_publish_error = after_publish(build_id)
         state.settle()
         return PublishResult(build_id, changes, len(out.written), len(out.deleted), time.monotonic() - started,
-                             incremental=incremental, warnings=warnings, post_publish_error=post_publish_error)
+                             incremental=incremental, warnings=warnings, post_publish_error=post_publish_error,
+                             unfinished=unfinished.lines(), search_pending="search" in unfinished, notes=notes)
 
 
 def export(content_dir, site, state, *, progress=None):
@@ -153,7 +164,8 @@ def publish_index(live, new, state, *, progress):
         raise VerificationError(problems)
     manifest.write_manifest(stage / "manifest.json", new)
     swap.promote(stage, build_id)
-    state.scans.share(swap.builds_dir() / build_id, live.dir)  # the pages are the very same files
+    with contextlib.suppress(FileNotFoundError):  # (no scans.json if saving it failed: all verified next time)
+        state.scans.share(swap.builds_dir() / build_id, live.dir)  # the pages are the very same files
     swap.activate(build_id)
     checkpoint("search-swapped")
     swap.retire(live.id)  # the pages' build was a step of this publish, not one to roll back to

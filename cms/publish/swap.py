@@ -4,7 +4,9 @@ Each verified build is a complete folder ``<builds>/<id>/`` holding ``site/`` (t
 ``manifest.json`` and ``mkdocs.yml``. The public folder (KEPU_SITE_DIR) is a symbolic link to the
 live build's ``site/``; going live is one ``rename(2)`` of a new link over the old one, so a reader
 or a web server sees either the old site or the new one, whole. A killed publish leaves at most an
-unfinished ``.staging-*`` folder, which the next publish removes.
+unfinished ``.staging-*`` folder, which the next publish removes. An old build is renamed
+``.deleting-*`` before it is deleted, so a kill mid-delete leaves nothing that looks like a build;
+``cleanup`` removes such leftovers (and build folders without a manifest, left by older versions).
 """
 
 import os
@@ -84,6 +86,19 @@ def live():
     return Build(build_id, builds_dir() / build_id, found) if found is not None else None
 
 
+def live_damage():
+    """If site/ points at a build whose manifest.json cannot be read (truncated, corrupt, missing):
+    a Chinese line saying so and what the publish does about it; else ""."""
+    build_id = live_build()
+    if build_id is None:
+        return ""
+    path = builds_dir() / build_id / "manifest.json"
+    if manifest.read_manifest(path) is not None:
+        return ""
+    state = "不存在" if not path.exists() else "已损坏（无法解析，可能被截断）"
+    return f"上线构建 {build_id} 的 manifest.json {state}，无法据此增量发布：本次已完整重建全部页面。"
+
+
 def discard(staging):
     """Remove a staging folder that will not go live."""
     shutil.rmtree(staging, ignore_errors=True)
@@ -147,16 +162,31 @@ def cleanup(keep=None, *, spare=True):
     keep = settings.KEPU_KEEP_BUILDS if keep is None else keep
     builds = builds_dir()
     live = live_build()
+    complete = list_builds()
     for path in builds.iterdir():
-        if path.name.startswith(".staging-") or (not spare and path.name.startswith(SPARE)):
-            shutil.rmtree(path, ignore_errors=True)
+        if (path.name.startswith((".staging-", DELETING)) or (not spare and path.name.startswith(SPARE))
+                or (path.is_dir() and not path.name.startswith(".") and path.name not in complete
+                    and path.name != live)):  # half deleted
+            _delete(path)
     link = site_link()
     for path in link.parent.glob(f".{link.name}.*.tmp"):
         path.unlink(missing_ok=True)
-    complete = list_builds()
     for build_id in complete[: max(0, len(complete) - keep)]:
         if build_id != live:
-            shutil.rmtree(builds / build_id, ignore_errors=True)
+            _delete(builds / build_id)
+
+
+DELETING = ".deleting-"
+
+
+def _delete(path):
+    """Delete a folder of the builds folder: first renamed out of the builds' names (one rename), so
+    that a kill while deleting leaves a ``.deleting-*`` folder the next cleanup removes."""
+    if not path.name.startswith(DELETING):
+        hidden = path.with_name(f"{DELETING}{path.name.lstrip('.')}")
+        os.rename(path, hidden)
+        path = hidden
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def previous_build(before=None):

@@ -8,7 +8,9 @@ run whatever jobs are due. So a worker that dies after taking a task but before 
 (django-tasks then leaves the task marked running for good, RealOrangeOne/django-tasks#46) loses
 nothing: the job is still queued, and :func:`recover` gives it a new task. :func:`recover` runs at
 every publish request, before and after every task, and every few seconds in the scheduler
-(``run_scheduler``), so a dead worker's job is back in the queue within seconds.
+(``run_scheduler``), so a dead worker's job is back in the queue within seconds. A worker also runs
+:func:`worker_started` when it starts (cms/publish/management/commands/db_worker.py): a worker
+restarted after a kill picks up what the dead one left at once, without waiting for anyone.
 """
 
 import logging
@@ -64,11 +66,14 @@ def request_publish(reason=""):
 
 def publish_expired(now=None):
     """Queue a publish once a live document's ``valid_until`` has come (an event's end moves it to
-    往期 …; the render cache renders it again then). The scheduler calls this every pass. Returns a
+    往期 …; the render cache renders it again then), or when the live build's search index was left
+    unfinished with nothing queued to finish it. The scheduler calls this every pass. Returns a
     line for its report, or ""."""
     from . import manifest, swap
 
     live = swap.live()
+    if catch_up_search(live):
+        return "上线构建的搜索索引未完成，已排队自动补建。\n"
     due = manifest.next_expiry(live and live.manifest)
     if due is None or due > (now or timezone.now()):
         return ""
@@ -81,8 +86,44 @@ def recover():
     a task waiting for every queued job. Safe to run anywhere at any time. Returns the jobs recovered."""
     recovered = PublishJob.recover_interrupted()
     forget_dead_tasks([job.task_id for job in recovered if job.task_id])
+    if any(job.trigger == PublishJob.Trigger.COMMAND for job in recovered):  # not retried: its index?
+        from . import swap
+
+        catch_up_search(swap.live())
     ensure_task()
     return recovered
+
+
+def catch_up_search(live):
+    """If the live build (a swap.Build, or None) says its search index is pending and no job is queued
+    or running to build it (e.g. a command-line publish was killed while building it), queue one.
+    Returns the job queued, or None."""
+    from .models import catch_up
+
+    if live is None or not live.manifest.get("search_pending"):
+        return None
+    if PublishJob.objects.filter(status__in=[PublishJob.Status.QUEUED, PublishJob.Status.RUNNING]).exists():
+        return None
+    return catch_up("补建搜索索引：上线构建的搜索索引未完成（发布在建索引时中断）")
+
+
+def worker_started():
+    """What a publish worker does when it starts, before it takes a task: remove what a publish killed
+    mid-way left in the builds folder (unless a publish is running now), queue again the jobs of dead
+    workers, and queue the search index of the live build if it was left unfinished. Returns the
+    jobs recovered."""
+    from . import fsutil, swap
+    from .lock import PublishLocked, publish_lock
+
+    try:
+        with fsutil.readable_umask(), publish_lock(wait=False):
+            swap.cleanup()
+            catch_up_search(swap.live())
+    except PublishLocked:  # a publish is running: it cleans up and builds the index itself
+        pass
+    except OSError:  # (a read-only or full builds folder: the queued jobs fail, visibly, and retry)
+        logger.exception("发布进程启动时清理构建文件夹失败")
+    return recover()
 
 
 def _recover_quietly():

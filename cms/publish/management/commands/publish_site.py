@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.publish.errors import BuildError, ExportError, VerificationError
+from cms.publish.errors import BuildError, ExportError, VerificationError, explain
 from cms.publish.lock import PublishLocked
 from cms.publish.models import PublishJob
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
     def handle(self, *args, full=False, no_wait=False, no_progress=False, verbosity=1, **options):
         progress = Progress(sys.stderr, enabled=verbosity > 0 and not no_progress)
         try:
-            result = PublishJob.run_command(full=full, progress=progress, wait=not no_wait)
+            job, result = PublishJob.run_command(full=full, progress=progress, wait=not no_wait)
         except PublishLocked as error:
             raise CommandError(str(error)) from error
         except VerificationError as error:
@@ -60,10 +60,12 @@ class Command(BaseCommand):
             for problem in error.problems[:50]:
                 self.stderr.write(f"  - {problem}")
             raise CommandError(f"校验失败，未上线，网站保持原样：共 {len(error.problems)} 个问题。") from error
-        except (BuildError, ExportError) as error:
+        except (BuildError, ExportError, OSError) as error:  # (OSError: content/ or builds/ unreadable, full …)
             progress.end()
-            raise CommandError(f"发布失败，网站保持原样：{error}") from error
+            raise CommandError(f"发布失败，网站保持原样：{explain(error)}") from error
         progress.end()
+        for note in result.notes:
+            self.stdout.write(self.style.WARNING(f"注意：{note}"))
         changes = result.changes
         if result.up_to_date:
             self.stdout.write(f"内容没有变化，网站已是最新（{result.seconds:.1f} 秒）。")
@@ -77,5 +79,7 @@ class Command(BaseCommand):
             for kind, label in (("added", "+"), ("changed", "~"), ("removed", "-")):
                 for path in getattr(changes, kind):
                     self.stdout.write(f"  {label} {path}")
+        if result.unfinished:
+            raise CommandError(job.error)
         if result.post_publish_error:
             raise CommandError(f"网站已在本机上线，但{result.post_publish_error}")

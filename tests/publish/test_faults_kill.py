@@ -1,0 +1,69 @@
+"""A publish SIGKILLed while it builds the search index of pages it has just put live: the index catches
+up by itself as soon as a publish worker starts (or the scheduler's check, every 2 s, looks), with no
+new change and nobody acting — also when the killed publish was a command-line one, which is never
+retried itself."""
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from tests.deploy import Deployment, wait_for
+from tests.publish.scenarios import SEED
+
+pytestmark = pytest.mark.usefixtures("folders")
+
+EDIT_ONLY = """
+from cms.stories.models import StoryPage
+story = StoryPage.objects.get(slug="story-2")
+story.body = [("paragraph", "<p>被杀时在建索引的正文</p>")]
+story.save(update_fields=["body"])  # (no publish request: the command below publishes it)
+"""
+
+
+def live_manifest(site):
+    return json.loads((Path(os.path.realpath(site)).parent / "manifest.json").read_text("utf-8"))
+
+
+def indexed(site, text):
+    return any(text in p.read_text("utf-8") for p in (site / "search").glob("s/*/d/*.json"))
+
+
+@pytest.fixture
+def deployment(tmp_path):
+    deployment = Deployment(tmp_path / "deploy")
+    yield deployment
+    deployment.close()
+
+
+def test_a_publish_killed_while_building_the_index_catches_up_when_a_worker_starts(deployment):
+    d = deployment
+    d.manage("migrate", "--noinput", "-v0")
+    d.manage("shell", "-c", SEED)
+    d.manage("publish_site", "--no-progress")
+    d.manage("db_worker", "--batch", "--backend", "publish", "--queue-name", "publish", "--no-startup-delay")
+    d.manage("shell", "-c", EDIT_ONLY)
+
+    stop = d.folder / "stopped"
+    command = d.start_manage("publish_site", "--no-progress", name="killed", KEPU_PUBLISH_STOP_AT="search-built",
+                             KEPU_PUBLISH_STOP_FILE=str(stop))
+    wait_for(stop.exists, "the publish to stop with the index built, not swapped", process=command)
+    command.send_signal(signal.SIGKILL)
+    command.wait()
+    assert live_manifest(d.site)["search_pending"] is True  # the edited page is live, its index is not
+    assert "被杀时在建索引的正文" in (d.site / "gezhi-lundao" / "story-2" / "index.html").read_text()
+    assert not d.query("SELECT id FROM django_tasks_database_dbtaskresult WHERE status = 'READY'")
+
+    # Nothing else wakes it: no scheduler, no publish request, no task waiting.
+    worker = d.start_worker(name="worker")
+
+    def caught_up():
+        rows = d.query("SELECT trigger, status, error, reason FROM publish_publishjob ORDER BY id")
+        return rows if rows[-1][1] == "published" else None
+
+    rows = wait_for(caught_up, "the index to catch up", timeout=60, process=worker)
+    assert indexed(d.site, "被杀时在建索引的正文") and "search_pending" not in live_manifest(d.site)
+    assert rows[-2][:3] == ("command", "failed", "发布进程意外终止（例如被强制结束）。")
+    assert rows[-1][:2] == ("recovery", "published") and rows[-1][3].startswith("补建搜索索引"), rows[-1]
