@@ -11,13 +11,16 @@ import posixpath
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.html import escape
 
 from cms.core.documents import render_body
 from cms.programmes.models import ProgrammePage
 
-from . import gathering, ics, jsonld, listing, when
+from . import facets, gathering, ics, jsonld, listing, when
 from .ics import region
 from .listing import page_link
+
+EVENT_FILTER_SCRIPT = "assets/kepu-events.js"  # a theme file: the safety gate lets pages load it (theme_scripts.py)
 
 
 def _doc_path(url, page):
@@ -174,11 +177,27 @@ def event_index_document(page, context):
         page, kind="event_index", description=page.introduction or "近期活动与往期活动",
         programme=programme, container=True, calendar_file="events.ics",
     )
-    body, valid_until = listing.markdown(events, Links(context, page, meta), context.now)
+    links = Links(context, page, meta)
+    body, valid_until = listing.markdown(events, links, context.now, facets=True)
     if valid_until:
         meta["valid_until"] = valid_until.isoformat()
     intro = context.plain(page.introduction) if page.introduction else ""
-    return context.document(page, meta, _body([intro, body or "暂无活动。"]))
+    return context.document(page, meta, _body([intro, event_filter(events, links.here), body or "暂无活动。"]))
+
+
+def event_filter(events, here):
+    """The list's filter form and the theme script that runs it (right after it, so the form is
+    shown before the list below is laid out), or nothing for an empty list."""
+    from cms.publish.mkdocs_plugin.plugin import kepu_asset
+
+    from .models import EventPage
+
+    if not events:
+        return ""
+    script = posixpath.relpath(kepu_asset(EVENT_FILTER_SCRIPT), posixpath.dirname(here) or ".")
+    kinds = dict(EventPage.Kind.choices)
+    return (f"{facets.form([facets.of(event) for event in events], kinds)}\n\n"
+            f'<script src="{escape(script)}"></script>')
 
 
 # Campaigns ---------------------------------------------------------------------------------------
