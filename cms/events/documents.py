@@ -123,12 +123,21 @@ def status_notice(page, context):
     return f'<div class="kepu-event-status" role="note" markdown="1">\n\n{text}\n\n</div>'
 
 
+def status_prefix(page):
+    """``【已取消】因故取消。`` before a cancelled, postponed … event's description: what feeds, search
+    results and cards show of it says so first (the event keeps its page and stays in the feeds)."""
+    if page.status == "scheduled":
+        return ""
+    return f"【{page.get_status_display()}】" + (f"{page.status_note} " if page.status_note else "")
+
+
 def event_document(page, context):
     organisers = [page.organiser, *page.co_organisers.all()]
     label = when.event_label(page)
     place = listing.place_label(page)
     meta = context.front_matter(
-        page, kind="event", description=page.summary, programme=context.ancestor(page, ProgrammePage),
+        page, kind="event", description=status_prefix(page) + page.summary,
+        programme=context.ancestor(page, ProgrammePage),
         tags=page.tags.all(), authors=[o.name for o in organisers],
         event={
             "kind": page.kind, "kind_label": page.get_kind_display(),

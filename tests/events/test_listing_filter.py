@@ -140,3 +140,21 @@ def test_the_site_wide_list_filters_every_programmes_events_and_an_empty_list_ha
         soup = list_html(rendered()["quanbu-huodong/index.md"])
     assert [li["data-kind"] for li in soup.select("li[data-kind]")] == ["report"]
     assert soup.select_one("script[src]")["src"].startswith("../assets/kepu-events.")
+
+
+@pytest.mark.django_db
+def test_a_cancelled_event_stays_in_the_list_and_the_feed_and_says_so_first(events_list, institute):
+    from cms.publish import generate
+
+    add_event(events_list, institute, status="cancelled", status_note="因故取消，另行通知。")
+    with at(2020, 11, 1, 0, 0):
+        documents = rendered()
+    soup = list_html(documents["gezhi-lundao/huodong/index.md"])
+    (item,) = soup.select("li[data-kind]")
+    assert item.strong.get_text() == "已取消" and item["data-months"] == "2020-11"
+    out = generate.generate(documents, site_name="科普", base_url="https://kepu.example.org",
+                            description="")
+    feed = out.files["feed.xml"].decode()
+    entry = feed[feed.index("<item>"):feed.index("</item>")]
+    assert "2020年科学道德和学风建设宣传月启动报告会" in entry
+    assert "<description>【已取消】因故取消，另行通知。 宣传月启动报告会" in entry
