@@ -11,13 +11,16 @@ import posixpath
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.html import escape
 
 from cms.core.documents import render_body
 from cms.programmes.models import ProgrammePage
 
-from . import gathering, ics, jsonld, listing, when
+from . import facets, gathering, ics, jsonld, listing, when
 from .ics import region
 from .listing import page_link
+
+EVENT_FILTER_SCRIPT = "assets/kepu-events.js"  # a theme file: the safety gate lets pages load it (theme_scripts.py)
 
 
 def _doc_path(url, page):
@@ -120,12 +123,21 @@ def status_notice(page, context):
     return f'<div class="kepu-event-status" role="note" markdown="1">\n\n{text}\n\n</div>'
 
 
+def status_prefix(page):
+    """``【已取消】因故取消。`` before a cancelled, postponed … event's description: what feeds, search
+    results and cards show of it says so first (the event keeps its page and stays in the feeds)."""
+    if page.status == "scheduled":
+        return ""
+    return f"【{page.get_status_display()}】" + (f"{page.status_note} " if page.status_note else "")
+
+
 def event_document(page, context):
     organisers = [page.organiser, *page.co_organisers.all()]
     label = when.event_label(page)
     place = listing.place_label(page)
     meta = context.front_matter(
-        page, kind="event", description=page.summary, programme=context.ancestor(page, ProgrammePage),
+        page, kind="event", description=status_prefix(page) + page.summary,
+        programme=context.ancestor(page, ProgrammePage),
         tags=page.tags.all(), authors=[o.name for o in organisers],
         event={
             "kind": page.kind, "kind_label": page.get_kind_display(),
@@ -174,11 +186,27 @@ def event_index_document(page, context):
         page, kind="event_index", description=page.introduction or "近期活动与往期活动",
         programme=programme, container=True, calendar_file="events.ics",
     )
-    body, valid_until = listing.markdown(events, Links(context, page, meta), context.now)
+    links = Links(context, page, meta)
+    body, valid_until = listing.markdown(events, links, context.now, facets=True)
     if valid_until:
         meta["valid_until"] = valid_until.isoformat()
     intro = context.plain(page.introduction) if page.introduction else ""
-    return context.document(page, meta, _body([intro, body or "暂无活动。"]))
+    return context.document(page, meta, _body([intro, event_filter(events, links.here), body or "暂无活动。"]))
+
+
+def event_filter(events, here):
+    """The list's filter form and the theme script that runs it (right after it, so the form is
+    shown before the list below is laid out), or nothing for an empty list."""
+    from cms.publish.mkdocs_plugin.plugin import kepu_asset
+
+    from .models import EventPage
+
+    if not events:
+        return ""
+    script = posixpath.relpath(kepu_asset(EVENT_FILTER_SCRIPT), posixpath.dirname(here) or ".")
+    kinds = dict(EventPage.Kind.choices)
+    return (f"{facets.form([facets.of(event) for event in events], kinds)}\n\n"
+            f'<script src="{escape(script)}"></script>')
 
 
 # Campaigns ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from cms.publish.markdown_text import md_text, md_url
 
+from . import facets as event_facets
 from . import when
 from .ics import region
 
@@ -51,8 +52,9 @@ def place_label(event):
     return "＋".join(places)
 
 
-def item(event, href, occurrence=None):
-    """One line of a listing: the title linked, then time, place, kind and any status."""
+def item(event, href, occurrence=None, *, facets=False):
+    """One line of a listing: the title linked, then time, place, kind and any status; with
+    ``facets``, what the list's filter reads (facets.py) under it."""
     if occurrence is not None and event.repeat:
         time = f"下一次：{when.occurrence_label(occurrence)}"
     else:
@@ -62,15 +64,19 @@ def item(event, href, occurrence=None):
     line = f"- {title} · " + " · ".join(md_text(fact) for fact in facts if fact)
     if event.status != "scheduled":
         line += f" · **{md_text(event.get_status_display())}**"
+    if facets:
+        line += "\n" + event_facets.of(event).attr_list()
     return line
 
 
-def markdown(events, href_of, at, *, heading="##"):
-    """(Markdown of the two lists, valid_until). ``href_of(event)``: a link target or None."""
+def markdown(events, href_of, at, *, heading="##", facets=False):
+    """(Markdown of the two lists, valid_until). ``href_of(event)``: a link target or None; with
+    ``facets``, each item carries what the filter reads."""
     found = split(events, at)
     parts = []
     if found.upcoming:
-        parts.append(f"{heading} 近期活动\n\n" + "\n".join(item(e, href_of(e), o) for e, o in found.upcoming))
+        parts.append(f"{heading} 近期活动\n\n" + "\n".join(
+            item(e, href_of(e), o, facets=facets) for e, o in found.upcoming))
     if found.past:
-        parts.append(f"{heading} 往期活动\n\n" + "\n".join(item(e, href_of(e)) for e in found.past))
+        parts.append(f"{heading} 往期活动\n\n" + "\n".join(item(e, href_of(e), facets=facets) for e in found.past))
     return "\n\n".join(parts), found.valid_until

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -91,7 +92,10 @@ class MoveGoLiveView(View):
             raise PermissionDenied(_("你没有定时发布这个页面的权限。"))
         else:
             messages.success(request, _("已更改上线时间。"))
-        return redirect(request.POST.get("next") or reverse("editorial_calendar:index"))
+        target = request.POST.get("next")
+        if not target or not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = reverse("editorial_calendar:index")  # back to the calendar, never to another site
+        return redirect(target)
 
 
 class EditorialCalendarViewSet(ViewSet):

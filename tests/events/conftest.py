@@ -2,12 +2,27 @@
 programme's 活动 list for the ones that need the database."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from wagtail.models import Revision
 
 from cms.core.models import Institute
-from cms.events.models import EventException, EventIndexPage, EventPage, EventSpeaker, EventStream
+from cms.events.models import (
+    CampaignPage,
+    CampaignPiece,
+    EventException,
+    EventIndexPage,
+    EventPage,
+    EventSpeaker,
+    EventStream,
+)
+from cms.moderation.roles import ensure_roles
+from cms.resources.models import ContributionAreaPage, ResourcePage
+from tests.conftest import make_story
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CALENDAR_URL = "/admin/calendar/"
 CAST = dict(name="中国科学技术协会", kind="society", region="北京", website="https://www.cast.org.cn/")
 
 
@@ -70,3 +85,34 @@ def rendered(cold=True):
         current().forget()
     cache = current().renders
     return render.render(plan.plan(cache), cache).documents
+
+
+def scheduled(page, moment):
+    page.save_revision(approved_go_live_at=moment)
+    return Revision.page_revisions.filter(object_id=str(page.pk)).latest("pk")
+
+
+@pytest.fixture
+def desk(home, programme, events_list, institute, users):
+    """November 2020: a campaign, an event, a story scheduled, one in review, and a contributor's resource."""
+    campaign = CampaignPage(title="宣传月", slug="xuanchuanyue", theme="学风", lead="导语。",
+                            start_date=datetime.date(2020, 11, 1), end_date=datetime.date(2020, 11, 30))
+    event = add_event(events_list, institute)  # 2020-11-20 14:30
+    campaign.pieces = [CampaignPiece(piece=event)]
+    home.add_child(instance=campaign)
+    campaign.save_revision().publish()
+    later = make_story(programme, title="定时上线的故事", slug="dingshi", publish=False)
+    revision = scheduled(later, datetime.datetime(2020, 11, 10, 10, tzinfo=SHANGHAI))
+    review = make_story(programme, title="审核中的故事", slug="shenhe", publish=False)
+    review.go_live_at = datetime.datetime(2020, 11, 25, 9, tzinfo=SHANGHAI)
+    review.save_revision(user=users["editor"])
+    review.get_workflow().start(review, users["editor"])
+    area = ContributionAreaPage(title="投稿区", slug="tougao", institute=institute)
+    programme.add_child(instance=area)
+    area.save_revision().publish()
+    ensure_roles()  # the institute's group gets its area
+    resource = ResourcePage(title="机构的资源", slug="ziyuan", kind="video", institute=institute, summary="摘要。",
+                            external_url="https://example.org/v", live=False)
+    area.add_child(instance=resource)
+    scheduled(resource, datetime.datetime(2020, 11, 12, 8, tzinfo=SHANGHAI))
+    return {"campaign": campaign, "revision": revision}

@@ -745,7 +745,7 @@ def test_theme_assets_are_named_by_their_content_and_cached_for_good(site):
                 assert hashlib.sha256(named.read_bytes()).hexdigest()[:8] == digest, path
                 seen.add(re.sub(r"\.[0-9a-f]{8}\.min", "", path))
     assert seen == {"/assets/kepu.css", "/assets/kepu-search.css", "/assets/kepu-search.js",
-                    "/assets/kepu-library.js", "/assets/kepu-copy.js"}
+                    "/assets/kepu-library.js", "/assets/kepu-copy.js", "/assets/kepu-events.js"}
 
 
 def test_latest_on_the_home_page_is_what_went_live_last(site):
