@@ -361,9 +361,13 @@ def main():
     sys.exit(1 if report.errors or server_errors else 0)
 
 
-def prepare(deployment, editors):
-    """Migrate, collect static files, load the sample content, add the editors, publish. Returns SETUP's answer."""
-    deployment.manage("migrate", "--noinput", "-v0")
+def prepare(deployment, editors, migrate=None):
+    """Migrate (or ``migrate(deployment)``: the tests copy a migrated database), collect static files, load
+    the sample content, add the editors, publish. Returns SETUP's answer."""
+    if migrate is None:
+        deployment.manage("migrate", "--noinput", "-v0")
+    else:
+        migrate(deployment)
     deployment.manage("collectstatic", "--noinput", "-v0")
     deployment.manage("load_sample_content")
     answer = deployment.manage("shell", "-c", f"EDITORS = {int(editors)}\nPASSWORD = {PASSWORD!r}\n{SETUP}")

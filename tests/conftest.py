@@ -16,8 +16,9 @@ from cms.stories.models import StoryPage
 
 PASSWORD = "kepu-test-pass-123"
 
-# public_site: the sample site built once per run, for any test (tests/public_site.py).
-pytest_plugins = ["tests.public_site"]
+# public_site: the sample site built once per run, for any test (tests/public_site.py);
+# migrated_database: a migrated database to copy, for the tests that run Kepu in processes (tests/migrated.py).
+pytest_plugins = ["tests.public_site", "tests.migrated"]
 
 
 @pytest.fixture(autouse=True)

@@ -40,14 +40,14 @@ WEB_USER = "www-data"  # Debian's nginx user
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(migrated_database):
     """A production installation with the sample content published, gunicorn and a publish worker.
     Its folder is one another user can enter (pytest's own temporary folders are 0700)."""
     folder = Path(tempfile.mkdtemp(prefix="kepu-production-"))
     folder.chmod(0o755)
     deployment = Deployment(folder, production=True, publish_umask=0o077 if AS_ROOT else -1)
     try:
-        setup = prepare(deployment, editors=3)
+        setup = prepare(deployment, editors=3, migrate=migrated_database)  # a copy of the run's migrated database
         port = free_port()
         gunicorn = deployment.start_gunicorn(port)
         deployment.start_worker()

@@ -31,9 +31,9 @@ print(programme.pk, area.pk)
 
 
 class SlowKepu:
-    def __init__(self, folder):
+    def __init__(self, folder, migrated_database):
         self.deployment = Deployment(folder)
-        self.deployment.manage("migrate", "--no-input", "-v", "0")
+        migrated_database(self.deployment)  # a copy of the run's migrated database (tests/migrated.py)
         ids = self.deployment.manage("shell", "-c", SETUP).splitlines()[-1]
         self.programme_id, self.area_id = map(int, ids.split())
         port = free_port()
@@ -61,7 +61,7 @@ class SlowKepu:
 
 
 @pytest.fixture(scope="session")
-def slow_kepu(tmp_path_factory):
-    kepu = SlowKepu(tmp_path_factory.mktemp("slow-kepu"))
+def slow_kepu(tmp_path_factory, migrated_database):
+    kepu = SlowKepu(tmp_path_factory.mktemp("slow-kepu"), migrated_database)
     yield kepu
     kepu.deployment.close()

@@ -9,6 +9,7 @@ and the Nu HTML Checker (vnu.jar on Java) no error on the home page and one page
 linkinator finds no broken link or anchor in the whole site; no request leaves 127.0.0.1.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -68,6 +69,22 @@ def site(public_site):
     return public_site
 
 
+@pytest.fixture(scope="module")
+def parse():
+    """A built page's HTML, parsed once for the tests of this module that read every page (they only read it)."""
+    return functools.cache(lambda page: BeautifulSoup(page.read_text("utf-8"), "html.parser"))
+
+
+def simplified_pages(site):
+    """The built site's HTML pages, without the Traditional-script mirror's (/zh-hant/…, the prefix its
+    settings name): the same paths again, which the mirror's own tests read."""
+    from cms.hant.models import MirrorSettings
+
+    mirror = MirrorSettings.load()
+    prefix = mirror.prefix.strip("/") if mirror.enabled else ""
+    return [page for page in site.pages() if not (prefix and page.relative_to(site.root).parts[0] == prefix)]
+
+
 def test_story_page_shows_the_scientist(site):
     story = StoryPage.objects.get(slug="qian-xuesen")
     url = site.url_of_page[story.pk]
@@ -108,9 +125,9 @@ def test_story_page_shows_the_scientist(site):
     assert all(img["loading"] == "lazy" for img in soup.select(".kepu-card img"))
 
 
-def test_every_image_has_its_size(site):
-    for page in site.pages():
-        for img in BeautifulSoup(page.read_text("utf-8"), "html.parser").select("article img"):
+def test_every_image_has_its_size(site, parse):
+    for page in simplified_pages(site):
+        for img in parse(page).select("article img"):
             assert img.get("width") and img.get("height"), (page, img)
 
 
@@ -246,12 +263,12 @@ def test_tag_pages_gather_pieces_across_programmes(site):
     assert across  # some tag spans more than one programme
 
 
-def test_canonical_and_open_graph_urls_are_absolute(site):
+def test_canonical_and_open_graph_urls_are_absolute(site, parse):
     base = site.base_url.rstrip("/")
-    for page in site.pages():
+    for page in simplified_pages(site):
         if page.name == "404.html":
             continue
-        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        soup = parse(page)
         url = "/" + page.relative_to(site.root).as_posix()[: -len("index.html")]
         canonical = soup.select_one('link[rel="canonical"]')["href"]
         assert canonical == base + quote(url), page
@@ -291,10 +308,10 @@ def test_light_and_dark_schemes_and_system_fonts(site):
     assert "@media print" in css
 
 
-def test_nothing_is_fetched_from_another_host(site):
+def test_nothing_is_fetched_from_another_host(site, parse):
     host = urlsplit(site.base_url).netloc
-    for page in site.pages():
-        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    for page in simplified_pages(site):
+        soup = parse(page)
         assert not soup.select("iframe"), page  # no third-party player loads by itself
         urls = []
         for tag, attributes in FETCHING.items():
@@ -424,7 +441,7 @@ def test_approved_institute_contributions_reach_the_site_and_drafts_do_not(site)
     assert url in library
 
     assert draft.pk not in site.url_of_page
-    text = "\n".join(p.read_text("utf-8") for p in site.pages())
+    text = "\n".join(p.read_text("utf-8") for p in simplified_pages(site))
     assert draft.title not in text and draft.slug not in text
 
 
@@ -474,43 +491,57 @@ def test_event_pages_show_time_and_place_and_carry_event_json_ld(site):
     assert all(problems_of(e) == [] for e in open_days)
 
 
-AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v =>
-    `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)"""
+# axe starts in every tab of a batch, then each tab's result is read: the tabs' renderers check at once.
+AXE_START = """() => {
+  window.__kepuAxe = axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v =>
+    `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)); }"""
+AXE_RESULT = "() => window.__kepuAxe"
+TABS = 3  # pages checked at a time, each in a tab of its own
 
 
 def every_page(site):
     """Every page of the built site as a site path (/a/b/, /404.html), and a search with results."""
     paths = []
-    for page in site.pages():
+    for page in simplified_pages(site):
         rel = page.relative_to(site.root).as_posix()
         paths.append("/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel))
     return [*paths, "/search/?q=" + quote("科学")]
 
 
 def axe_violations(browser, served, paths, *, width):
-    """{"path (scheme)": [violation]} for ``paths`` in one browser page: navigate, run axe, switch the
-    colour scheme with the header's toggle as a reader would, run axe again, next page."""
+    """{"path (scheme)": [violation]} for ``paths``, ``TABS`` at a time in tabs of one browser context:
+    navigate, run axe, switch the colour scheme with the header's toggle as a reader would, run axe
+    again, next pages."""
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN",
                                   bypass_csp=True)  # axe is injected as an inline script
     context.add_init_script(path=str(AXE))
     blocked = []
     block_outside_requests(context, blocked)
-    page = context.new_page()
+    tabs = [context.new_page() for _ in range(TABS)]
     scheme = "document.body.getAttribute('data-md-color-scheme')"
     report, checked = {}, set()
     try:
-        for path in paths:
-            page.goto(served + path.lstrip("/"), wait_until="load")
-            if "?q=" in path:
-                page.locator(".kepu-search__result").first.wait_for()
+        for first in range(0, len(paths), TABS):
+            batch = list(zip(tabs, paths[first:first + TABS], strict=False))
+            for page, path in batch:
+                page.goto(served + path.lstrip("/"), wait_until="commit")
+            for page, path in batch:
+                page.wait_for_load_state("load")
+                if "?q=" in path:
+                    page.locator(".kepu-search__result").first.wait_for()
             for _ in range(2):
-                violations = page.evaluate(AXE_RUN)
-                if violations:
-                    report[f"{path} ({page.evaluate(scheme)})"] = violations
-                checked.add((path, page.evaluate(scheme)))
-                before = page.evaluate(scheme)
-                page.locator('form[data-md-component="palette"] label:not([hidden])').click()
-                page.wait_for_function(f"{scheme} !== {before!r}")
+                for page, _path in batch:
+                    page.evaluate(AXE_START)
+                before = {}
+                for page, path in batch:
+                    violations = page.evaluate(AXE_RESULT)
+                    before[path] = page.evaluate(scheme)
+                    if violations:
+                        report[f"{path} ({before[path]})"] = violations
+                    checked.add((path, before[path]))
+                    page.locator('form[data-md-component="palette"] label:not([hidden])').click()
+                for page, path in batch:
+                    page.wait_for_function(f"{scheme} !== {before[path]!r}")
     finally:
         context.close()
     assert blocked == [], f"页面请求了本机之外的地址：{blocked}"
@@ -612,9 +643,9 @@ def test_more_results_shows_only_when_there_are_more(site, served, browser):
     assert blocked == []
 
 
-def test_the_skip_link_leads_to_the_start_of_the_content_on_every_page(site, served, browser):
-    for path in site.pages():
-        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+def test_the_skip_link_leads_to_the_start_of_the_content_on_every_page(site, served, browser, parse):
+    for path in simplified_pages(site):
+        soup = parse(path)
         links = [a for a in soup.select("a.md-skip") if not a.find_parent(attrs={"data-md-component": "skip"})]
         assert [a["href"] for a in links] == ["#kepu-main"], path
         main = soup.select_one("#kepu-main")
@@ -665,13 +696,13 @@ def test_navigation_landmarks_have_distinct_names_at_desktop_width(site, served,
     assert blocked == []
 
 
-def test_every_page_says_its_language_and_the_home_page_describes_the_site(site):
+def test_every_page_says_its_language_and_the_home_page_describes_the_site(site, parse):
     home = site.soup("/")
     assert home.html["lang"] == "zh-CN"
     description = home.select_one('meta[name="description"]')["content"]
     assert description == "科学家的故事、学风传承专栏和科普资源，按品牌项目汇集。"
-    for page in site.pages():
-        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    for page in simplified_pages(site):
+        soup = parse(page)
         assert soup.html["lang"] == "zh-CN", page
 
 
@@ -680,7 +711,7 @@ def structured_data(soup):
             (json.loads(script.string) for script in soup.select('script[type="application/ld+json"]'))}
 
 
-def test_pieces_carry_an_article_and_breadcrumbs_as_structured_data(site):
+def test_pieces_carry_an_article_and_breadcrumbs_as_structured_data(site, parse):
     story = StoryPage.objects.get(slug="qian-xuesen")
     url = site.url_of_page[story.pk]
     data = structured_data(site.soup(url))
@@ -695,8 +726,8 @@ def test_pieces_carry_an_article_and_breadcrumbs_as_structured_data(site):
     assert [c["item"] for c in crumbs] == [base + "/", base + site.url_of_page[story.programme.pk], base + url]
 
     # Text stays text in JSON too: a title with markup characters comes out as the same characters.
-    for page in site.pages():
-        for found in structured_data(BeautifulSoup(page.read_text("utf-8"), "html.parser")).values():
+    for page in simplified_pages(site):
+        for found in structured_data(parse(page)).values():
             assert "&amp;" not in json.dumps(found, ensure_ascii=False), page
     assert structured_data(site.soup("/")) == {}
 
@@ -717,21 +748,21 @@ def pieces_by_go_live(site):
     return [key[pk][1] for pk in sorted(key, key=key.get, reverse=True)]
 
 
-def test_headings_have_ids_that_say_what_they_are(site):
+def test_headings_have_ids_that_say_what_they_are(site, parse):
     story = StoryPage.objects.get(title=FRESH_TITLE)
     soup = site.soup(site.url_of_page[story.pk])
     assert [h["id"] for h in soup.select(".kepu-body h2")] == ["早年求学", "回到祖国"]
-    for page in site.pages():
-        found = [tag["id"] for tag in BeautifulSoup(page.read_text("utf-8"), "html.parser").select("[id]")]
+    for page in simplified_pages(site):
+        found = [tag["id"] for tag in parse(page).select("[id]")]
         assert not [i for i in found if re.fullmatch(r"_\d+", i)], page  # Python-Markdown's toc for Chinese
 
 
-def test_theme_assets_are_named_by_their_content_and_cached_for_good(site):
+def test_theme_assets_are_named_by_their_content_and_cached_for_good(site, parse):
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     forever = re.search(r'location ~ "(\^/assets/[^"]+)"\s*{\s*expires max;', conf).group(1)
     seen = set()
-    for page in site.pages():
-        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    for page in simplified_pages(site):
+        soup = parse(page)
         url = "/" + posixpath.dirname(page.relative_to(site.root).as_posix()) + "/"  # the page's folder
         url = url.replace("//", "/")
         refs = [link["href"] for link in soup.select("link[rel=stylesheet]")]

@@ -8,10 +8,13 @@ pipeline (KEPU_PUBLISH_STOP_AT), so the kill lands exactly there without sleeps;
 (/proc/locks) shows which worker holds the publish lock and which one waits for it.
 """
 
+import json
 import os
 import random
 import re
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,7 +24,7 @@ from cms.publish import pipeline
 from cms.publish.errors import VerificationError
 from cms.stories.models import StoryPage
 from tests.conftest import make_story
-from tests.deploy import Deployment, site_tree, wait_for
+from tests.deploy import ROOT, Deployment, site_tree, wait_for
 from tests.publish.scenarios import EDIT, SEED
 
 pytestmark = pytest.mark.usefixtures("folders")
@@ -49,10 +52,56 @@ def flock_pids(path):
 
 
 @pytest.fixture
-def deployment(tmp_path):
+def deployment(tmp_path, migrated_database):
+    """A deployment on a migrated database of its own (a copy of the run's migrated one)."""
     deployment = Deployment(tmp_path / "deploy")
+    migrated_database(deployment)
     yield deployment
     deployment.close()
+
+
+# Runs each piece of code it reads (a JSON string a line) as ``manage.py shell -c`` would, in one process.
+SHELL = """
+import json, sys, traceback
+import django
+from django.db import connections
+django.setup()
+for line in sys.stdin:
+    try:
+        exec(json.loads(line), {})
+        answer = ""
+    except Exception:
+        answer = traceback.format_exc()
+    connections.close_all()
+    print(json.dumps(answer), flush=True)
+"""
+
+
+class Shell:
+    """Django on the deployment's database in a process of its own, running the code the test sends:
+    the editors' changes, without a new process (and Django's start-up) for each one."""
+
+    def __init__(self, deployment):
+        self.process = subprocess.Popen([sys.executable, "-c", SHELL], cwd=ROOT, env=deployment.env(), text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def __call__(self, code):
+        self.process.stdin.write(json.dumps(code) + "\n")
+        self.process.stdin.flush()
+        error = json.loads(self.process.stdout.readline() or json.dumps("the shell ended"))
+        if error:
+            raise RuntimeError(error)
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+@pytest.fixture
+def shell(deployment):
+    shell = Shell(deployment)
+    yield shell
+    shell.close()
 
 
 def jobs(deployment):
@@ -60,10 +109,9 @@ def jobs(deployment):
     return [dict(zip(("id", "status", "reason", "error", "failures"), row, strict=True)) for row in rows]
 
 
-def test_two_workers_one_killed_mid_build(deployment):
+def test_two_workers_one_killed_mid_build(deployment, shell):
     d = deployment
-    d.manage("migrate", "--noinput", "-v0")
-    d.manage("shell", "-c", SEED)
+    shell(SEED)
     d.manage("publish_site", "--no-progress")
     d.manage("db_worker", "--batch", "--backend", "publish", "--queue-name", "publish", "--no-startup-delay")
     before = site_tree(d.site)
@@ -77,10 +125,10 @@ def test_two_workers_one_killed_mid_build(deployment):
     }
     # No scheduler: the surviving worker itself notices the dead one's job.
 
-    d.manage("shell", "-c", EDIT)  # queues a publish; whichever worker takes it stops mid-build
+    shell(EDIT)  # queues a publish; whichever worker takes it stops mid-build
     first = wait_for(lambda: next((n for n, stop in stops.items() if stop.exists()), None), "a worker mid-build")
     second = "b" if first == "a" else "a"
-    d.manage("shell", "-c", LATE_STORY)  # queues another publish; the other worker takes it
+    shell(LATE_STORY)  # queues another publish; the other worker takes it
 
     # The other worker waits for the publish lock, which the stopped one holds: no second build.
     lock = d.folder / "builds" / ".lock"
@@ -188,13 +236,12 @@ def assert_whole(site):
 LIVE_AGAIN = 30
 
 
-def test_a_worker_killed_anywhere_loses_no_approval(deployment):
+def test_a_worker_killed_anywhere_loses_no_approval(deployment, shell):
     """SIGKILL the only worker at every named point (in random order) and at random moments after it took
     the task; restart it. Each killed approval goes live after the restart without anyone
     acting (the scheduler's check), and so does the next approval."""
     d = deployment
-    d.manage("migrate", "--noinput", "-v0")
-    d.manage("shell", "-c", SEED)
+    shell(SEED)
     d.manage("publish_site", "--no-progress")
     d.start_manage("run_scheduler", "--interval", "3600", name="scheduler")  # checks the workers every 2 s
     seed = int.from_bytes(os.urandom(4), "big")
@@ -208,7 +255,7 @@ def test_a_worker_killed_anywhere_loses_no_approval(deployment):
         stop = {"KEPU_PUBLISH_STOP_AT": point, "KEPU_PUBLISH_STOP_FILE": str(marker)} if point else {}
         worker = d.start_worker(name=f"worker-{number}", **stop)
         before = site_tree(d.site)
-        d.manage("shell", "-c", APPROVE.format(text=text))
+        shell(APPROVE.format(text=text))
         if point:
             wait_for(marker.exists, f"the worker to reach {point} (seed {seed})", process=worker)
         else:
@@ -233,7 +280,7 @@ def test_a_worker_killed_anywhere_loses_no_approval(deployment):
 
     # And the next approval, with nothing killed.
     d.start_worker(name="worker-last")
-    d.manage("shell", "-c", APPROVE.format(text="最后一次通过的正文"))
+    shell(APPROVE.format(text="最后一次通过的正文"))
     wait_for(lambda: "最后一次通过的正文" in live_text(d.site), "the next approval to go live", timeout=LIVE_AGAIN)
     wait_for(lambda: idle(d), "the last publish to end")
     rows = {row["id"]: row for row in jobs(d)}

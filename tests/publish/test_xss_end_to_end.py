@@ -205,22 +205,50 @@ def fill_site(home, admin_client):
     return all_vectors[:: max(1, len(all_vectors) // 12)]
 
 
-def run_detectors(page, cdp, parsed, allowed_inline, url):
-    """Load ``url``, trigger what can be triggered; return what ran (window flag and foreign scripts)."""
-    parsed.clear()
-    page.goto(url, wait_until="networkidle" if "?q=" in url else "load")
-    page.evaluate(TRIGGER)
-    ran = list(page.evaluate("window.__kepuRan || []"))
-    for event in list(parsed):
-        if event.get("url", "").endswith(".js") and event["url"].startswith("http://127.0.0.1"):
-            continue  # a script file: the gate admitted only the theme's
-        if not (event.get("executionContextAuxData") or {}).get("isDefault", True):
-            continue  # Playwright's own, in a world of its own
-        source = cdp.send("Debugger.getScriptSource", {"scriptId": event["scriptId"]})["scriptSource"]
-        if not source.strip() or any(mark in source for mark in HARNESS_MARKS):
-            continue  # nothing, or the detectors themselves (INIT, TRIGGER, Playwright's evaluate)
-        if theme_scripts.csp_hash(source) not in allowed_inline:
-            ran.append(f"script {source[:120]!r}")
+TABS = 3  # pages read at a time, each in a tab of its own (with its own detectors)
+# Starts TRIGGER in the page; reading the result waits for it. (Both carry a harness mark.)
+TRIGGER_START = f"() => {{ window.__kepuRanDone = ({TRIGGER})(); }}"
+RAN = "() => window.__kepuRanDone.then(() => window.__kepuRan || [])"
+
+
+class Tab:
+    """A tab with the detectors: dialogs (into ``dialogs``) and the scripts Chromium parsed (CDP)."""
+
+    def __init__(self, context, dialogs):
+        self.page = context.new_page()
+        self.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        self.cdp = context.new_cdp_session(self.page)
+        self.parsed = []
+        self.cdp.on("Debugger.scriptParsed", lambda event: self.parsed.append(event))
+        self.cdp.send("Debugger.enable")
+
+
+def run_detectors(tabs, allowed_inline, urls):
+    """{url: what ran (window flag and foreign scripts)} for ``urls``, as many at a time as there are tabs:
+    load each, trigger what can be triggered, read the detectors."""
+    ran = {}
+    for first in range(0, len(urls), len(tabs)):
+        batch = list(zip(tabs, urls[first:first + len(tabs)], strict=False))
+        for tab, url in batch:
+            tab.parsed.clear()
+            tab.page.goto(url, wait_until="commit")
+        for tab, url in batch:
+            tab.page.wait_for_load_state("networkidle" if "?q=" in url else "load")
+            tab.page.evaluate(TRIGGER_START)
+        for tab, url in batch:
+            found = list(tab.page.evaluate(RAN))
+            for event in list(tab.parsed):
+                if event.get("url", "").endswith(".js") and event["url"].startswith("http://127.0.0.1"):
+                    continue  # a script file: the gate admitted only the theme's
+                if not (event.get("executionContextAuxData") or {}).get("isDefault", True):
+                    continue  # Playwright's own, in a world of its own
+                source = tab.cdp.send("Debugger.getScriptSource", {"scriptId": event["scriptId"]})["scriptSource"]
+                if not source.strip() or any(mark in source for mark in HARNESS_MARKS):
+                    continue  # nothing, or the detectors themselves (INIT, TRIGGER, Playwright's evaluate)
+                if theme_scripts.csp_hash(source) not in allowed_inline:
+                    found.append(f"script {source[:120]!r}")
+            if found:
+                ran[url] = found
     return ran
 
 
@@ -253,31 +281,24 @@ def test_no_vector_in_any_field_runs_script_on_the_public_site(site, settings, h
     blocked = []
     block_outside_requests(context, blocked)
     context.add_init_script(INIT)
-    page = context.new_page()
     dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    cdp = context.new_cdp_session(page)
-    parsed = []
-    cdp.on("Debugger.scriptParsed", lambda event: parsed.append(event))
-    cdp.send("Debugger.enable")
+    tabs = [Tab(context, dialogs) for _ in range(TABS)]
 
-    # The control: outside the build, a vector that runs, seen by every detector.
+    # The control: outside the build, a vector that runs, seen by every detector (in every tab).
     control = tmp_path / "control"
     control.mkdir()
     (control / "index.html").write_text(
         '<!doctype html><title>control</title><img src="x" onerror="alert(1)"><a href="javascript:alert(2)">x</a>'
         "<script>alert(3)</script>", "utf-8")
     with serve_folder(control) as base:
-        caught = run_detectors(page, cdp, parsed, allowed_inline, base)
-    assert "alert" in caught and any(c.startswith("link href=javascript:") for c in caught)
-    assert sum(c.startswith("script ") for c in caught) >= 2  # the handler and the inline script
+        caught = run_detectors(tabs, allowed_inline, [f"{base}?tab={n}" for n in range(TABS)])
+    assert len(caught) == TABS
+    for found in caught.values():
+        assert "alert" in found and any(c.startswith("link href=javascript:") for c in found)
+        assert sum(c.startswith("script ") for c in found) >= 2  # the handler and the inline script
 
-    ran = {}
     with serve_folder(root) as base:
-        for url in urls:
-            found = run_detectors(page, cdp, parsed, allowed_inline, base + url)
-            if found:
-                ran[url] = found
+        ran = run_detectors(tabs, allowed_inline, [base + url for url in urls])
     context.close()
     with capsys.disabled():
         print(f"\nXSS end to end: {len(vectors())} vectors, {len(urls)} pages loaded, script ran on {len(ran)}")
