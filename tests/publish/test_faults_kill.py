@@ -32,15 +32,16 @@ def indexed(site, text):
 
 
 @pytest.fixture
-def deployment(tmp_path):
+def deployment(tmp_path, migrated_database):
+    """A deployment on a copy of the run's migrated database (tests/migrated.py)."""
     deployment = Deployment(tmp_path / "deploy")
+    migrated_database(deployment)
     yield deployment
     deployment.close()
 
 
 def test_a_publish_killed_while_building_the_index_catches_up_when_a_worker_starts(deployment):
     d = deployment
-    d.manage("migrate", "--noinput", "-v0")
     d.manage("shell", "-c", SEED)
     d.manage("publish_site", "--no-progress")
     d.manage("db_worker", "--batch", "--backend", "publish", "--queue-name", "publish", "--no-startup-delay")
