@@ -3,6 +3,7 @@ failure is told to people: in Chinese, naming the file and what to do (``explain
 
 import errno
 import logging
+import os
 from contextlib import contextmanager
 
 logger = logging.getLogger("kepu.publish")
@@ -36,14 +37,51 @@ _OS_ERRORS = {
 }
 
 
+_WRITING = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}  # the file written is at fault: a copy's target
+
+
 def explain(error):
     """One Chinese sentence for a failure: for a file-system error, what went wrong, with which file,
-    and what to do; otherwise the error's own text."""
-    if isinstance(error, OSError) and error.errno in _OS_ERRORS:
-        what, todo = _OS_ERRORS[error.errno]
-        where = f"：{error.filename}" if error.filename else ""
-        return f"{what}{where}（{error.strerror or error}）。{todo}，之后再次发布。"
-    return str(error) or type(error).__name__
+    and what to do; otherwise the error's own text. A file-system error wrapped by another (MkDocs's
+    build raising it as a BuildError, say) is told as the file-system error it is."""
+    cause = _os_error(error)
+    if cause is None:
+        return str(error) or type(error).__name__
+    what, todo = _OS_ERRORS[cause.errno]
+    path = cause.filename2 if cause.errno in _WRITING and cause.filename2 else cause.filename
+    if path is None and cause.errno in _WRITING:  # a write on an open file: its name is not told
+        path = _folder_at_fault(cause.errno)
+    where = f"：{path}" if path else ""
+    return f"{what}{where}（{cause.strerror or cause}）。{todo}，之后再次发布。"
+
+
+def _folder_at_fault(code):
+    """Which of the folders a publish writes (builds, content) is read-only or, for a full disk, on
+    the disk with the least space left (the one that just ran out), or None."""
+    from django.conf import settings
+
+    found = {}
+    for folder in (settings.KEPU_BUILDS_DIR, settings.KEPU_CONTENT_DIR):
+        try:
+            stat = os.statvfs(folder)
+        except OSError:
+            continue
+        if code != errno.EROFS:
+            found[stat.f_bavail * stat.f_frsize] = folder
+        elif stat.f_flag & os.ST_RDONLY:
+            return str(folder)
+    return str(found[min(found)]) if found else None
+
+
+def _os_error(error):
+    """The file-system error of ``error`` or of what it was raised from, or None."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OSError) and error.errno in _OS_ERRORS:
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
 
 
 class Unfinished:

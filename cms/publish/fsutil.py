@@ -54,9 +54,21 @@ def write_file(path, data):
     if isinstance(data, str):
         data = data.encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(fd, "wb") as handle:
+    with naming(path), os.fdopen(fd, "wb") as handle:
         os.fchmod(handle.fileno(), FILE_MODE)
         handle.write(data)
+
+
+@contextmanager
+def naming(path):
+    """Give an OSError raised on an open file (a write or close failing with ENOSPC, say, which the
+    system reports without a name) the file's path, so that errors.explain can say which one."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None:
+            error.filename = str(path)
+        raise
 
 
 def unreadable(root):
@@ -91,7 +103,7 @@ def atomic_write(target, data):
     make_dir(target.parent, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with naming(target), os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -45,7 +45,7 @@ def publish_site_task(context, job_id=None):
         try:
             job.run(task_id=task_id)
         except Exception as error:  # recorded on the job, which is retried if it can be
-            logger.error("发布 #%s 失败：%s", job.pk, error)
+            logger.exception("发布 #%s 失败：%s", job.pk, error)
     recover()
     return ran
 
