@@ -331,7 +331,8 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None,
                 problems.append(f"{rel} 中的链接 {url} 指向不存在的文件")
     problems.extend(script_host_problems(site_dir, scripts))
     missing = sorted(set(expected) - set(built))
-    problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
+    problems.extend(f"{'繁体站' if mirror and rel.startswith(prefix) else ''}清单中的 {expected[rel][0]} 没有生成页面"
+                    for rel in missing)
     problems.extend(f"清单中的附件 {path} 没有生成" for path in sorted(manifest.get("attachments", {}))
                     if path not in files)
     if mirror:
