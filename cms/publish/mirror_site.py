@@ -80,7 +80,7 @@ def export(mirror, content_dir, documents, generated, assets, *, site, progress=
     for done, (path, (meta, body)) in enumerate(generated.pages.items(), 1):
         pages[path] = CONVERTED.document(mirror, path, meta, body)
         if done % 200 == 0:
-            progress("hant", done, total)
+            progress("export", done, total)
     for path, (meta, body) in generated.listings.items():
         listings[path] = CONVERTED.document(mirror, path, meta, body)
     made = generate.site_files(documents, generated.listings, site_name=site.site_name,

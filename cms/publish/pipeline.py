@@ -105,7 +105,6 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         warnings = build.run_mkdocs(stage / "mkdocs.yml", source_date_epoch=0, dirty=incremental,
                                     template_cache=swap.builds_dir() / ".template-cache")
         if mirror is not None:
-            progress("build-hant")
             warnings += mirror_site.run_build(mirror, stage, mirror_config, live=live, new=new, incremental=incremental,
                                               keep_live_index=index_later)
         if not index_later:

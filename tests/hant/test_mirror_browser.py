@@ -2,6 +2,7 @@
 switches script and back on a story, searches the mirror in Traditional and in Simplified and lands on
 the mirror's page, and axe finds no violation on one mirror page of every kind."""
 
+import re
 from urllib.parse import quote, unquote
 
 from tests.browser import block_outside_requests, serve_folder
@@ -43,6 +44,7 @@ def test_switch_search_and_axe_on_the_mirror(db, public_site, browser):
         result = page.locator(".kepu-search__result a", has_text="錢學森：我的事業在中國").first
         result.wait_for()
         assert unquote(result.get_attribute("href")).endswith("/zh-hant/" + STORY)
+        assert re.fullmatch(r"找到 \d+ 個結果。", page.locator(".kepu-search__status").inner_text())
         # … and the same page for the same name typed in Simplified.
         found = page.evaluate("q => window.kepuSearch.searchUrls(q)", "钱学森")
         assert any(unquote(url).endswith(STORY) for url in found), found
