@@ -5,7 +5,8 @@ Simplified site, in the same publish and the same build folder (docs/traditional
   (``Mirror.convert_document``), its feeds and sitemap made again for the mirror's base URL and
   converted (``convert_file``), written by ``write.write`` into a content folder of its own
   (``content-hant/`` beside ``content/``). Images and documents are hard links to ``content/``'s
-  (exported once). A converted document is reused while its Simplified source and the mirror's
+  (exported once); the QR codes beside pages are made again for the mirror's URLs. A converted
+  document is reused while its Simplified source and the mirror's
   fingerprint are unchanged (``Converted``).
 - **Build**: MkDocs with the mirror's config (``build.mkdocs_config(..., hant=True)``) into
   ``<stage>/site/<prefix>/``, so verification and the swap cover both sites at once. A change of
@@ -18,15 +19,17 @@ and its pages, generated files and attachments like the Simplified site's).
 """
 
 import os
+import posixpath
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from cms.sitesearch import index as search
 
-from . import build, fsutil, generate, manifest, write
+from . import build, fsutil, generate, manifest, render, write
 
 MEMO = write.WrittenFiles()  # what the last publish of this process wrote into content-hant/
 RECORDS = {}  # the mirror's search record digests (as state.records for the Simplified site)
@@ -53,11 +56,11 @@ class Converted:
         self.documents[path] = (meta, body, converted)
         return converted
 
-    def file(self, mirror, path, data):
+    def file(self, mirror, path, data, convert=None):
         last = self.files.get(path)
         if last is not None and last[0] == data:
             return last[1]
-        converted = mirror.convert_file(path, data)
+        converted = (convert or mirror.convert_file)(path, data)
         self.files[path] = (data, converted)
         return converted
 
@@ -88,10 +91,25 @@ def export(mirror, content_dir, documents, generated, assets, *, site, progress=
     files = {path: CONVERTED.file(mirror, path, data) for path, data in made.items()}
     for stale in set(CONVERTED.documents) - set(pages) - set(listings):
         del CONVERTED.documents[stale]
-    converted = generate.Generated(pages, listings, files, generated.nav, generated.attachments)
+    attachments = {**(generated.attachments or {}), **qr_codes(mirror, documents, site)}
+    converted = generate.Generated(pages, listings, files, generated.nav, attachments)
     source = Path(content_dir)
     linked = {path: (lambda target, path=path: _link(source / path, target)) for path in assets}
     return write.write(content_dir_of(content_dir), documents, converted, linked, MEMO)
+
+
+def qr_codes(mirror, documents, site):
+    """{path: bytes}: the QR code beside each page that has one (render.QR_NAME), of the mirror's URL."""
+    base = mirror.base_url(site.base_url).rstrip("/")
+    make = import_string(settings.KEPU_PAGE_QR_CODE) if settings.KEPU_PAGE_QR_CODE else None
+    codes = {}
+    for document in documents.values():
+        for path in document.attachments:
+            if make is not None and posixpath.basename(path) == render.QR_NAME:
+                url = (base + document.meta["canonical"]).encode()
+                codes[path] = CONVERTED.file(mirror, path, url,
+                                             lambda _path, url: mirror.text(make(url.decode())).encode("utf-8"))
+    return codes
 
 
 def _link(source, target):

@@ -3,12 +3,17 @@
 page for page the Simplified site's, in Traditional script, paired by hreflang, with its own feeds and
 search index; the approval the shared build publishes last reached both scripts."""
 
+import io
 import json
 import re
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
+import resvg_py
+from lxml import etree
 from lxml import html as lxml_html
+from PIL import Image
+from pyzbar.pyzbar import ZBarSymbol, decode
 
 from tests.public_site import FRESH_TITLE
 
@@ -75,6 +80,14 @@ def test_a_story_reads_in_traditional_script_at_the_same_address(db, public_site
     # Images are exported once: the mirror's are hard links to content/'s, not copies.
     image = next((root / PREFIX / "media").rglob("*.webp"))
     assert image.stat().st_ino == (public_site.content / image.relative_to(root / PREFIX)).stat().st_ino
+
+
+def test_the_qr_code_beside_a_mirror_page_reads_as_the_mirror_page(db, public_site):
+    svg = (public_site.root / PREFIX / "gezhi-lundao/qian-xuesen/qr.svg").read_text("utf-8")
+    assert etree.fromstring(svg.encode()).findtext("{*}title") == "掃碼閲讀本頁"  # 閲: the Hong Kong form (s2hk)
+    png = resvg_py.svg_to_bytes(svg_string=svg, zoom=3, skip_system_fonts=True)
+    (found,) = decode(Image.open(io.BytesIO(png)).convert("L"), symbols=[ZBarSymbol.QRCODE])
+    assert found.data.decode() == f"{public_site.base_url.rstrip('/')}/{PREFIX}/gezhi-lundao/qian-xuesen/"
 
 
 def test_the_feeds_are_converted_and_keep_their_links(db, public_site):
