@@ -61,6 +61,9 @@ class MirrorSettings(BaseGenericSetting):
 
                 if urlsplit(SiteSettings.load().base_url).netloc == parts.netloc:
                     errors["host"] = _("独立域名不能与简体站的公众网站地址相同；要放在同一域名下，请改用网址前缀。")
+                else:  # docs/traditional-mirror.md, "What is not done"
+                    errors["host"] = _("发布系统暂不支持把繁体站放在独立域名上：请清空“独立域名”，"
+                                       "改用网址前缀（例如 zh-hant，繁体站即在 /zh-hant/ 下）。")
         elif not self.prefix:
             errors["prefix"] = _("请填写网址前缀（例如 zh-hant），或者填写独立域名。")
         if self.prefix and not PREFIX.fullmatch(self.prefix):

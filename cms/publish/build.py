@@ -25,13 +25,16 @@ from .mkdocs_plugin import KepuPlugin
 PLUGIN = Path(__file__).with_name("mkdocs_plugin")  # its files are a build input (manifest.inputs)
 
 
-def mkdocs_config(*, site, content_dir, site_dir, nav):
-    """The mkdocs.yml contents (a dict). Zensical reads the same file."""
+def mkdocs_config(*, site, content_dir, site_dir, nav, mirror=None, hant=False):
+    """The mkdocs.yml contents (a dict). Zensical reads the same file. ``mirror``: the Traditional
+    mirror (cms.hant.mirror.Mirror) when it is on; ``hant``: this is the mirror's build (its base URL,
+    its texts through ``mirror.text``)."""
+    text = mirror.text if hant else str
     config = {
-        "site_name": site.site_name,
-        "site_url": site.base_url,
-        "site_description": site.description or "",
-        "copyright": site.copyright or "",
+        "site_name": text(site.site_name),
+        "site_url": mirror.base_url(site.base_url) if hant else site.base_url,
+        "site_description": text(site.description or ""),
+        "copyright": text(site.copyright or ""),
         "docs_dir": str(content_dir),
         "site_dir": str(site_dir),
         "use_directory_urls": True,
@@ -47,21 +50,23 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
             # Light and dark, following the reader's system until they pick one with the toggle.
             "palette": [
                 {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "custom",
-                 "accent": "custom", "toggle": {"icon": "material/weather-night", "name": "切换到深色模式"}},
+                 "accent": "custom", "toggle": {"icon": "material/weather-night", "name": text("切换到深色模式")}},
                 {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "custom",
-                 "accent": "custom", "toggle": {"icon": "material/weather-sunny", "name": "切换到浅色模式"}},
+                 "accent": "custom", "toggle": {"icon": "material/weather-sunny", "name": text("切换到浅色模式")}},
             ],
             # The search page (search/?q=…) is a theme template of its own; see search.py.
             "static_templates": ["robots.txt", *search.STATIC_TEMPLATES],
         },
         # scope: Material's storage scope, the site root on every page, so that its inline scripts are
         # the same on every page and known by their hashes (theme_scripts.py).
-        "extra": {"generator": False, "scope": theme_scripts.scope_of(site.base_url)},
+        # The mirror shares it: one palette choice for both scripts, the same inline scripts.
+        "extra": {"generator": False, "scope": theme_scripts.scope_of(site.base_url),
+                  "kepu_lang": languages(site, mirror, hant)},
         "plugins": [],  # none: Material's own search (lunr) is replaced by search.py
         "markdown_extensions": ["attr_list", "md_in_html", "tables", "pymdownx.tilde", {"toc": {"permalink": False}}],
         # Navigation: the home page and the programmes only. A sidebar listing every page on every
         # page multiplies the size of the site (bench/README, "Measurements").
-        "nav": [{"首页": "index.md"}] + [{item["title"]: item["path"]} for item in nav],
+        "nav": [{text("首页"): "index.md"}] + [{text(item["title"]): item["path"]} for item in nav],
         "validation": {
             "nav": {"omitted_files": "ignore", "not_found": "warn", "absolute_links": "ignore"},
             "links": {"not_found": "warn", "absolute_links": "ignore", "unrecognized_links": "warn",
@@ -69,6 +74,26 @@ def mkdocs_config(*, site, content_dir, site_dir, nav):
         },
     }
     return config
+
+
+def languages(site, mirror, hant):
+    """What the theme prints about the page's language (``config.extra.kepu_lang``): ``lang`` (``<html
+    lang>``, feeds), ``locale`` (Open Graph), and with the mirror on, the ``hreflang`` alternates (each
+    site's base URL, the page's URL below it) and ``switch`` (the other script's root path and label)."""
+    if mirror is None:
+        return {"lang": "zh-CN", "locale": "zh_CN"}
+    hans, hant_base = site.base_url.rstrip("/") + "/", mirror.base_url(site.base_url)
+    other = hans if hant else hant_base
+    return {
+        "lang": mirror.language if hant else "zh-CN",
+        "locale": mirror.language.replace("zh-Hant-", "zh_") if hant else "zh_CN",
+        "hant": hant,
+        "alternates": [{"hreflang": "zh-Hans", "base": hans}, {"hreflang": mirror.language, "base": hant_base},
+                       {"hreflang": "x-default", "base": hans}],
+        "switch": {"root": theme_scripts.scope_of(other), "label": "简体" if hant else "繁體",
+                   "lang": "zh-Hans" if hant else mirror.language,
+                   "title": "简体中文版" if hant else "繁體中文版"},
+    }
 
 
 def write_config(path, config):
@@ -87,9 +112,10 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
-def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache=""):
+def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache="", text=None):
     """Run ``mkdocs build`` in-process (``--dirty`` when asked) with Kepu's plugin. Returns the
-    warnings it logged. ``template_cache``: a folder for Jinja's compiled templates ("" for none)."""
+    warnings it logged. ``template_cache``: a folder for Jinja's compiled templates ("" for none).
+    ``text``: the Traditional mirror's conversion of the theme's own words (its build only)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -101,7 +127,7 @@ def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache=""
     logger.addHandler(collector)
     try:
         config = load_config(config_file=str(config_file))
-        plugin = KepuPlugin()
+        plugin = KepuPlugin(text=text)
         errors, _warnings = plugin.load_config({"template_cache": str(template_cache)})
         assert not errors, errors
         config.plugins["kepu"] = plugin  # registers its events

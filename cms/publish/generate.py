@@ -62,10 +62,8 @@ def generate(documents, *, site_name, base_url, description, now=None):
     tree = Tree(documents)
     pages = finish_documents(documents, tree, now=now)
     listings = {**tag_pages(documents, tree), **library_pages(documents, tree), **corrections_page(documents)}
-    files = {}
-    if documents:
-        files = feeds(documents, tree=tree, site_name=site_name, base_url=base_url, description=description)
-        files["sitemap.xml"] = sitemap(documents, listings, base_url=base_url)
+    files = site_files(documents, listings, tree=tree, site_name=site_name, base_url=base_url,
+                       description=description)
     attachments = {path: data for d in documents.values() for path, data in d.attachments.items()}
     clashes = sorted(set(pages) & (set(listings) | set(files)) | set(attachments) & (set(listings) | set(files)))
     if clashes:
@@ -327,6 +325,17 @@ def corrections_page(documents):
 
 def library_title(members):
     return min(d.meta.get("library") or "资源库" for d in members)
+
+
+def site_files(documents, listings, *, site_name, base_url, description, tree=None):
+    """{path: bytes}: the feeds and the sitemap, the only generated output that holds the site's base URL
+    (the Traditional mirror makes its own with its base URL from the same documents)."""
+    if not documents:
+        return {}
+    files = feeds(documents, tree=tree or Tree(documents), site_name=site_name, base_url=base_url,
+                  description=description)
+    files["sitemap.xml"] = sitemap(documents, listings, base_url=base_url)
+    return files
 
 
 def navigation(documents, generated):

@@ -108,7 +108,17 @@ def diff(old, new):
 
 def stale_outputs(old, new):
     """Outputs of the build made from ``old`` that a build of ``new`` must not keep as they are:
-    those of documents removed or changed, and assets no longer used."""
+    those of documents removed or changed, and assets no longer used; the same for the Traditional
+    mirror (``manifest["mirror"]``, below its prefix). Turning the mirror on or off or moving it
+    changes the Simplified build's inputs (hreflang, the language switch): a full build."""
+    stale = _stale(old, new)
+    before, after = old.get("mirror"), new.get("mirror")
+    if before and after and after["prefix"] == before["prefix"]:
+        stale += [f"{before['prefix']}/{path}" for path in _stale(before, after)]
+    return sorted(stale)
+
+
+def _stale(old, new):
     stale = []
     for section in ("pages", "generated", "attachments"):
         before, after = old.get(section, {}), new.get(section, {})

@@ -20,9 +20,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
+from cms.hant import mirror as hant
 from cms.sitesearch import index as search
 
-from . import build, fsutil, generate, manifest, paths, plan, render, staging, swap, verify, write
+from . import build, fsutil, generate, manifest, mirror_site, paths, plan, render, staging, swap, verify, write
 from .errors import Unfinished, VerificationError
 from .lock import publish_lock
 from .state import current
@@ -70,14 +71,24 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         swap.cleanup()
         checkpoint("start")
         site = SiteSettings.load()
-        out = export(content_dir, site, state, progress=progress)  # ✂ export-write, after each file written
+        mirror = hant.load()  # the Traditional mirror (繁体站) or None: built beside, swapped together
+        if mirror is not None and mirror.host:  # not supported: the settings form refuses it
+            logger.warning("繁体站设置了独立域名，发布系统暂不支持，本次只发布简体站。")
+            mirror = None
+        out = export(content_dir, site, state, progress=progress,
+                     mirror=mirror)  # ✂ export-write, after each file written
         checkpoint("exported")
         new = out.manifest
 
         build_id = swap.new_build_id()
-        config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(),
-                                     site_dir=swap.staging_dir(build_id) / "site", nav=new["nav"])
+        site_dir = swap.staging_dir(build_id) / "site"
+        config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(), site_dir=site_dir, nav=new["nav"],
+                                     mirror=mirror)
         new["inputs"] = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
+        if mirror is not None:
+            mirror_config = mirror_site.config(mirror, site=site, content_dir=content_dir, site_dir=site_dir,
+                                               nav=new["nav"])
+            new["mirror"] = mirror_site.manifest_of(mirror, out.mirror, mirror_config)
         live = swap.live()
         notes = [] if live else [note for note in [swap.live_damage()] if note]  # → a full build
         changes = manifest.diff(live and live.manifest, new)
@@ -98,15 +109,21 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         progress("build")
         warnings = build.run_mkdocs(stage / "mkdocs.yml", source_date_epoch=0, dirty=incremental,
                                     template_cache=swap.builds_dir() / ".template-cache")
+        if mirror is not None:
+            warnings += mirror_site.run_build(mirror, stage, mirror_config, live=live, new=new, incremental=incremental,
+                                              keep_live_index=index_later)
         if not index_later:
             search.build_index(stage / "site", content_dir, new, progress=progress, digests=state.records,
                                previous=live and live.search_dir)
+            mirror_site.build_index(stage / "site", content_dir, new, live=live, progress=progress)
         checkpoint("built")
 
         progress("verify")
         checked = verify.verify(stage / "site", new, site_url=site.base_url,
                                 previous=state.scans.get(live.dir) if incremental else None,
-                                search_pages=live.manifest["pages"] if index_later else None)
+                                search_pages=live.manifest["pages"] if index_later else None,
+                                mirror_search_pages=(live.manifest.get("mirror") or {}).get("pages")
+                                if index_later else None)
         if not checked.ok:
             swap.discard(stage)
             raise VerificationError(checked.problems)
@@ -134,9 +151,10 @@ def publish(*, full=False, progress=None, wait=True, state=None):
                              unfinished=unfinished.lines(), search_pending="search" in unfinished, notes=notes)
 
 
-def export(content_dir, site, state, *, progress=None):
+def export(content_dir, site, state, *, progress=None, mirror=None):
     """plan → render → generate → write: the public pages as files in ``content_dir``; returns
-    write.Written (the content manifest, what was written and deleted)."""
+    write.Written (the content manifest, what was written and deleted), with the Traditional
+    mirror's (``mirror``: cms.hant.mirror.Mirror) in ``.mirror``, written into content-hant/."""
     progress = progress or (lambda stage, done=None, total=None: None)
     progress("export")
     with translation.override(settings.LANGUAGE_CODE):  # page type names are lazy translations
@@ -144,8 +162,14 @@ def export(content_dir, site, state, *, progress=None):
         rendered = render.render(todo, state.renders, progress=progress) if todo else render.Rendered({}, {})
         generated = generate.generate(rendered.documents, site_name=site.site_name, base_url=site.base_url,
                                       description=site.description, now=todo.context.now if todo else None)
-    return write.write(content_dir, rendered.documents, generated, rendered.assets, state.written,
-                       checkpoint=checkpoint, progress=progress)
+    out = write.write(content_dir, rendered.documents, generated, rendered.assets, state.written,
+                      checkpoint=checkpoint, progress=progress)
+    if mirror is None:
+        mirror_site.forget(content_dir)
+    else:
+        out.mirror = mirror_site.export(mirror, content_dir, rendered.documents, generated, rendered.assets, site=site,
+                                        progress=progress)
+    return out
 
 
 def publish_index(live, new, state, *, progress):
@@ -157,8 +181,10 @@ def publish_index(live, new, state, *, progress):
     stage = staging.prepare_index(build_id, live)
     search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
                        progress=progress, digests=state.records)
+    mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, live=live, progress=progress)
     checkpoint("search-built")
     problems = search.verify(stage / "site", [paths.page_url(path) for path in new["pages"]])
+    problems += verify.mirror_search_problems(stage / "site", new)
     if problems:
         swap.discard(stage)
         raise VerificationError(problems)

@@ -42,12 +42,17 @@ DATA_TYPES = {"application/json", "application/ld+json"}
 _INLINE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
+# Material fetches sitemap.xml beside every <link rel=alternate> (its language selector); the
+# Traditional mirror's hreflang links name pages, not sites: a 404 on every page view.
+ALTERNATES = (b'M("link[rel=alternate]")', b'M("link[rel=alternate]:not([hreflang])")')
+
+
 def rewrite_bundle(data):
     """A script as the site ships it: Material's unpkg.com loaders point at the site's own files,
-    resolved against the site root Material keeps in ``__md_scope``."""
+    resolved against the site root Material keeps in ``__md_scope``; no sitemap fetched for hreflang links."""
     for url, local in REWRITES.items():
         data = data.replace(url, f'new URL("{LOCAL}{local}",__md_scope).href'.encode())
-    return data
+    return data.replace(*ALTERNATES)
 
 
 def theme_dirs():

@@ -264,14 +264,15 @@ class Verification:
         return not self.problems
 
 
-def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None):
+def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None, mirror_search_pages=None):
     """Check a build against its manifest and the public pages now: a ``Verification``.
 
     ``search_pages``: the document paths the search index must hold, if not the manifest's pages
     (a build whose index follows a moment later keeps the live index). ``previous``: the saved
     scans of the build this one was made from (incremental); a page that is still the very same
     file (hard link: same inode, size and time) is not parsed again, only its links are checked
-    against this build's files.
+    against this build's files. The Traditional mirror (``manifest["mirror"]``, under its prefix) is
+    checked with the same gates; ``mirror_search_pages`` is its ``search_pages``.
     """
     site_dir = Path(site_dir)
     previous_scans = previous or {}
@@ -280,12 +281,16 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None)
     scripts = set()
     scans = {}
     problems = [f"网页服务器读不到：{p}（文件应为 0644、文件夹 0755）" for p in fsutil.unreadable(site_dir)]
-    expected = {}
-    for path, entry in manifest.get("pages", {}).items():
-        expected[output_path(path)] = (path, entry.get("revision"))
-    for path in manifest.get("generated", {}):
-        if path.endswith(".md"):
-            expected[output_path(path)] = (path, None)
+    expected = _expected(manifest)
+    mirror = manifest.get("mirror") or {}
+    extra_html = set(ALLOWED_EXTRA_HTML)
+    if mirror:
+        prefix = mirror["prefix"] + "/"
+        expected.update({prefix + rel: source for rel, source in _expected(mirror).items()})
+        extra_html.update(prefix + rel for rel in ALLOWED_EXTRA_HTML)
+        search_dirs = {search.SEARCH_DIR, prefix + search.SEARCH_DIR}
+    else:
+        search_dirs = {search.SEARCH_DIR}
 
     site_host = urlsplit(site_url).netloc
     root_prefix = urlsplit(site_url).path or "/"
@@ -293,7 +298,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None)
     root = str(site_dir)
     for folder, dirs, names in os.walk(root):
         base = os.path.relpath(folder, root).replace(os.sep, "/")
-        if base == search.SEARCH_DIR and "s" in dirs:
+        if base in search_dirs and "s" in dirs:
             dirs.remove("s")  # the index's own files: search.verify checks them; no page links into them
         files.update(name if base == "." else f"{base}/{name}" for name in names)
     built = sorted(rel for rel in files if rel.endswith(".html"))
@@ -316,7 +321,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None)
                 problems.append(f"{rel} 无法追溯到清单条目 {source}")
             elif revision is not None and meta.get("kepu:revision") != str(revision):
                 problems.append(f"{rel} 的修订版本与清单不符")
-        elif rel not in ALLOWED_EXTRA_HTML:
+        elif rel not in extra_html:
             problems.append(f"{rel} 不对应清单中的任何在线页面")
         for url, target in entry["targets"]:
             found = resolved.get(target)
@@ -326,13 +331,36 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None)
                 problems.append(f"{rel} 中的链接 {url} 指向不存在的文件")
     problems.extend(script_host_problems(site_dir, scripts))
     missing = sorted(set(expected) - set(built))
-    problems.extend(f"清单中的 {expected[rel][0]} 没有生成页面" for rel in missing)
+    problems.extend(f"{'繁体站' if mirror and rel.startswith(prefix) else ''}清单中的 {expected[rel][0]} 没有生成页面"
+                    for rel in missing)
     problems.extend(f"清单中的附件 {path} 没有生成" for path in sorted(manifest.get("attachments", {}))
                     if path not in files)
+    if mirror:
+        problems.extend(f"清单中的附件 {prefix}{path} 没有生成" for path in sorted(mirror.get("attachments", {}))
+                        if f"{prefix}{path}" not in files)
     indexed = manifest.get("pages", {}) if search_pages is None else search_pages
     problems.extend(search.verify(site_dir, [page_url(path) for path in indexed]))
+    problems.extend(mirror_search_problems(site_dir, manifest, mirror_search_pages))
     problems.extend(_live_problems(manifest))
     return Verification(problems, scans)
+
+
+def _expected(manifest):
+    """{output path: (document path, revision or None)}: the pages a build of ``manifest`` must hold."""
+    expected = {output_path(path): (path, entry.get("revision")) for path, entry in manifest.get("pages", {}).items()}
+    expected.update({output_path(path): (path, None) for path in manifest.get("generated", {}) if path.endswith(".md")})
+    return expected
+
+
+def mirror_search_problems(site_dir, manifest, pages=None):
+    """Problems with the Traditional mirror's search index (``<prefix>/search/``): as ``search.verify``,
+    in the mirror's folder; ``pages`` the document paths it must hold, if not the mirror's."""
+    mirror = manifest.get("mirror")
+    if not mirror:
+        return []
+    indexed = mirror.get("pages", {}) if pages is None else pages
+    return [f"繁体站：{problem}" for problem in search.verify(Path(site_dir) / mirror["prefix"],
+                                                         [page_url(path) for path in indexed])]
 
 
 def _link_targets(rel, urls, site_host, root_prefix):

@@ -63,6 +63,7 @@ class Written:
     manifest: dict  # what content/ now holds (also written to content/.manifest.json)
     written: list  # content paths written
     deleted: list  # content paths deleted
+    mirror: object = None  # the Traditional mirror's Written (content-hant/), when it is on
 
 
 def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, progress=None):

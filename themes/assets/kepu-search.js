@@ -19,6 +19,13 @@ const SKIP_WEIGHT = 0.5; // cms.sitesearch.terms.SKIP_WEIGHT
 const SKIP_RUN = 4; // cms.sitesearch.terms.SKIP_RUN
 const LEVELS = 15; // cms.sitesearch.postings.LEVELS
 const PAGE_SIZE = 10;
+// What the page says, from its JSON block #kepu-search-words (search/index.html: the template's words,
+// so the Traditional mirror says them in Traditional script), {name} filled in.
+function say(key, values = {}) {
+  const block = document.getElementById("kepu-search-words");
+  const words = block ? JSON.parse(block.textContent) : {};
+  return (words[key] || key).replace(/\{(\w+)\}/g, (_, name) => values[name]);
+}
 const root = new URL("../", import.meta.url); // this file is <site>/assets/kepu-search.js
 const base = new URL("search/", root);
 
@@ -274,7 +281,7 @@ export async function suggest(query, limit = 6) {
   const lists = await Promise.all(shards.map((shard) => cached(new URL(`${shard.dir}names.json`, base), (r) => r.json())));
   const seen = new Map();
   for (const names of lists) {
-    for (const [kind, label] of [["programmes", "品牌项目"], ["tags", "标签"]]) {
+    for (const [kind, label] of [["programmes", say("programmes")], ["tags", say("tags")]]) {
       for (const entry of names[kind] || []) {
         const score = closeness(text, entry);
         const key = `${kind}:${entry[0]}`;
@@ -359,7 +366,7 @@ function resultItem(page, query) {
 // A query with no result: links to the tags and programmes whose names are close to it.
 function showSuggestions(box, found) {
   const intro = document.createElement("p");
-  intro.textContent = "可以看看这些相近的标签和品牌项目：";
+  intro.textContent = say("close");
   const items = document.createElement("ul");
   for (const { name, url, kind } of found) {
     const item = document.createElement("li");
@@ -390,10 +397,10 @@ function searchPage(form) {
     more.hidden = true;
     const typed = query.trim().split(/\s+/).filter(Boolean).join(" ");
     if (!typed) {
-      status.textContent = "请输入要搜索的字词。";
+      status.textContent = say("enter");
       return;
     }
-    status.textContent = "正在搜索……";
+    status.textContent = say("searching");
     let results;
     let text;
     try {
@@ -402,12 +409,12 @@ function searchPage(form) {
       if (!results.length) {
         const found = await suggest(typed);
         if (mine !== current) return;
-        status.textContent = `没有找到包含“${typed}”的内容。`;
+        status.textContent = say("none", { q: typed });
         if (found.length) showSuggestions(suggestBox, found);
         return;
       }
     } catch (error) {
-      if (mine === current) status.textContent = "搜索暂时无法使用，请稍后再试。";
+      if (mine === current) status.textContent = say("broken");
       console.error(error);
       return;
     }
@@ -422,7 +429,7 @@ function searchPage(form) {
       // Within what is shown, the pages holding the query's words as typed come first.
       const ranked = pages.map((page, i) => [phraseRank(page, text), i, page]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
       for (const [, , page] of ranked) list.append(resultItem(page, text));
-      status.textContent = `找到 ${results.length} 个结果。`;
+      status.textContent = say("found", { n: results.length });
       more.hidden = next >= results.length;
     };
     more.onclick = () => showMore();

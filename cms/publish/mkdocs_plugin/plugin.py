@@ -17,6 +17,10 @@
   caches ``assets/*.<8 hex>.min.(css|js)`` for good, and a changed file gets a new name.
 - Valid HTML from Material's base template (no ``autocomplete`` on checkboxes).
 - Compiled templates kept between builds (Jinja's bytecode cache, ``template_cache``).
+- The Traditional mirror's build (``text``: its conversion): every template's source, the theme's
+  and Material's, read through ``text`` (``ConvertingLoader``), so the theme's own words come out in
+  Traditional script; its images and documents hard-linked from content-hant/ (themselves hard links
+  to content/'s), not copied again.
 - In an incremental (``--dirty``) build, pages whose output is already there and newer than their
   Markdown are left out of the build altogether (``on_files``), not only skipped one by one.
 """
@@ -27,7 +31,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from jinja2 import FileSystemBytecodeCache
+from jinja2 import BaseLoader, FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import InclusionLevel
@@ -70,8 +74,35 @@ def _unlink(path):
         pass
 
 
+class ConvertingLoader(BaseLoader):
+    """Another loader's templates with their source through ``text`` (Jinja code is ASCII: only the
+    words change). Its compiled templates go to a bytecode cache of their own (the sources differ)."""
+
+    def __init__(self, loader, text):
+        self.loader, self.text = loader, text
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        return self.text(source), filename, uptodate
+
+    def list_templates(self):
+        return self.loader.list_templates()
+
+
+def _link_instead(file):
+    """Let MkDocs "copy" ``file`` as a hard link to its source (a shared image or document)."""
+
+    def copy_file(dirty=False):
+        if not (dirty and not file.is_modified()):
+            fsutil.make_dir(os.path.dirname(file.abs_dest_path), exist_ok=True)
+            os.link(file.abs_src_path, file.abs_dest_path)
+
+    file.copy_file = copy_file
+
+
 class KepuPlugin(BasePlugin[KepuConfig]):
-    def __init__(self):
+    def __init__(self, text=None):
+        self.text = text  # the mirror's conversion, in its build only
         self.dirty = False
         self.written = []  # site-relative paths MkDocs wrote in this build
         self._sources = {}  # src_uri → (meta, body) read as JSON
@@ -107,6 +138,8 @@ class KepuPlugin(BasePlugin[KepuConfig]):
         env.globals["kepu_csp"] = theme_scripts.content_security_policy(config.extra["scope"])
         env.globals["kepu_asset"] = kepu_asset
         env.filters["kepu_unescaped"] = html.unescaped
+        if self.text is not None:
+            env.loader = ConvertingLoader(env.loader, self.text)
         # The static files MkDocs copies next (Files.copy_static_files: all of them, or in a dirty
         # build those whose source is newer).
         for file in files:
@@ -114,6 +147,8 @@ class KepuPlugin(BasePlugin[KepuConfig]):
             if copied and not file.is_documentation_page():
                 _unlink(file.abs_dest_path)
                 self.written.append(file.dest_uri)
+                if self.text is not None and file.src_uri.startswith("media/"):
+                    _link_instead(file)
         return env
 
     def on_page_read_source(self, *, page, config):

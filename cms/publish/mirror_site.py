@@ -1,0 +1,175 @@
+"""The Traditional-script mirror (繁体站) in the publish step: written, built and indexed beside the
+Simplified site, in the same publish and the same build folder (docs/traditional-mirror.md).
+
+- **Export**: the Simplified site's generated pages and listings converted with the mirror
+  (``Mirror.convert_document``), its feeds and sitemap made again for the mirror's base URL and
+  converted (``convert_file``), written by ``write.write`` into a content folder of its own
+  (``content-hant/`` beside ``content/``). Images and documents are hard links to ``content/``'s
+  (exported once); the QR codes beside pages are made again for the mirror's URLs. A converted
+  document is reused while its Simplified source and the mirror's
+  fingerprint are unchanged (``Converted``).
+- **Build**: MkDocs with the mirror's config (``build.mkdocs_config(..., hant=True)``) into
+  ``<stage>/site/<prefix>/``, so verification and the swap cover both sites at once. A change of
+  the fingerprint (a word pair, a name, the profile) or of the build inputs rebuilds the mirror in
+  full (its manifest's ``inputs``); otherwise it is as incremental as the Simplified build.
+- **Search**: its own index under ``<prefix>/search/`` from ``content-hant/``.
+
+The manifest of a build holds the mirror's as ``manifest["mirror"]`` (prefix, fingerprint, inputs,
+and its pages, generated files and attachments like the Simplified site's).
+"""
+
+import os
+import posixpath
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from cms.sitesearch import index as search
+
+from . import build, fsutil, generate, manifest, render, write
+
+MEMO = write.WrittenFiles()  # what the last publish of this process wrote into content-hant/
+RECORDS = {}  # the mirror's search record digests (as state.records for the Simplified site)
+
+
+@dataclass
+class Converted:
+    """Converted documents and files of the last publish, reused while their source and the
+    mirror's fingerprint are the same: {path: (meta, body, converted)} and {path: (bytes, converted)}."""
+
+    fingerprint: str = ""
+    documents: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
+
+    def start(self, mirror):
+        if mirror.fingerprint != self.fingerprint:
+            self.fingerprint, self.documents, self.files = mirror.fingerprint, {}, {}
+
+    def document(self, mirror, path, meta, body):
+        last = self.documents.get(path)
+        if last is not None and last[1] == body and last[0] == meta:
+            return last[2]
+        converted = mirror.convert_document(meta, body)
+        self.documents[path] = (meta, body, converted)
+        return converted
+
+    def file(self, mirror, path, data, convert=None):
+        last = self.files.get(path)
+        if last is not None and last[0] == data:
+            return last[1]
+        converted = (convert or mirror.convert_file)(path, data)
+        self.files[path] = (data, converted)
+        return converted
+
+
+CONVERTED = Converted()
+
+
+def content_dir_of(content_dir):
+    """``content/`` → ``content-hant/`` (beside it)."""
+    content_dir = Path(content_dir)
+    return content_dir.with_name(content_dir.name + "-hant")
+
+
+def export(mirror, content_dir, documents, generated, assets, *, site, progress=None):
+    """Write the mirror's documents into ``content-hant/``; returns write.Written."""
+    progress = progress or (lambda stage, done=None, total=None: None)
+    CONVERTED.start(mirror)
+    total = len(generated.pages) + len(generated.listings)
+    pages, listings = {}, {}
+    for done, (path, (meta, body)) in enumerate(generated.pages.items(), 1):
+        pages[path] = CONVERTED.document(mirror, path, meta, body)
+        if done % 200 == 0:
+            progress("export", done, total)
+    for path, (meta, body) in generated.listings.items():
+        listings[path] = CONVERTED.document(mirror, path, meta, body)
+    made = generate.site_files(documents, generated.listings, site_name=site.site_name,
+                               base_url=mirror.base_url(site.base_url), description=site.description)
+    files = {path: CONVERTED.file(mirror, path, data) for path, data in made.items()}
+    for stale in set(CONVERTED.documents) - set(pages) - set(listings):
+        del CONVERTED.documents[stale]
+    attachments = {**(generated.attachments or {}), **qr_codes(mirror, documents, site)}
+    converted = generate.Generated(pages, listings, files, generated.nav, attachments)
+    source = Path(content_dir)
+    linked = {path: (lambda target, path=path: _link(source / path, target)) for path in assets}
+    return write.write(content_dir_of(content_dir), documents, converted, linked, MEMO)
+
+
+def qr_codes(mirror, documents, site):
+    """{path: bytes}: the QR code beside each page that has one (render.QR_NAME), of the mirror's URL."""
+    base = mirror.base_url(site.base_url).rstrip("/")
+    make = import_string(settings.KEPU_PAGE_QR_CODE) if settings.KEPU_PAGE_QR_CODE else None
+    codes = {}
+    for document in documents.values():
+        for path in document.attachments:
+            if make is not None and posixpath.basename(path) == render.QR_NAME:
+                url = (base + document.meta["canonical"]).encode()
+                codes[path] = CONVERTED.file(mirror, path, url,
+                                             lambda _path, url: mirror.text(make(url.decode())).encode("utf-8"))
+    return codes
+
+
+def _link(source, target):
+    fsutil.make_dir(Path(target).parent, exist_ok=True)
+    os.link(source, target)
+
+
+def forget(content_dir):
+    """The mirror is off: no content-hant/ and nothing remembered."""
+    shutil.rmtree(content_dir_of(content_dir), ignore_errors=True)
+    MEMO.clear()
+    RECORDS.clear()
+    CONVERTED.start(_NoMirror)
+
+
+class _NoMirror:
+    fingerprint = ""
+
+
+def config(mirror, *, site, content_dir, site_dir, nav):
+    """The mirror's mkdocs.yml (a dict): into ``<site_dir>/<prefix>/``, the Traditional texts."""
+    return build.mkdocs_config(site=site, content_dir=content_dir_of(content_dir).resolve(),
+                               site_dir=Path(site_dir) / mirror.prefix, nav=nav, mirror=mirror, hant=True)
+
+
+def manifest_of(mirror, written, config):
+    """The mirror's part of a build's manifest."""
+    inputs = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
+    inputs["fingerprint"] = mirror.fingerprint
+    return {**written.manifest, "prefix": mirror.prefix, "language": mirror.language, "inputs": inputs}
+
+
+def run_build(mirror, stage, config, *, live, new, incremental, keep_live_index):
+    """Build the mirror into ``<stage>/site/<prefix>/``. Returns MkDocs' warnings.
+
+    ``incremental``: the Simplified build is; the mirror's is too when its own inputs are the live
+    build's. ``keep_live_index``: the pages go live first with the live index (pipeline.py)."""
+    previous = (live.manifest.get("mirror") if live else None) or {}
+    dirty = incremental and previous.get("inputs") == new["mirror"]["inputs"]
+    target = Path(config["site_dir"])
+    if not dirty and target.exists():
+        shutil.rmtree(target)  # linked from the live build: the mirror is built again in full
+    config_file = stage / "mkdocs-hant.yml"
+    build.write_config(config_file, config)
+    warnings = build.run_mkdocs(config_file, source_date_epoch=0, dirty=dirty, text=mirror.text,
+                                template_cache=Path(settings.KEPU_BUILDS_DIR) / ".template-cache-hant")
+    if keep_live_index and live is not None:
+        search.mirror(live.dir / "site" / mirror.prefix / search.SEARCH_DIR, target / search.SEARCH_DIR)
+    return warnings
+
+
+def build_index(site_dir, content_dir, new, *, live=None, progress=None):
+    """The mirror's search index under ``<site_dir>/<prefix>/search/`` (its pages, from content-hant/)."""
+    part = new.get("mirror")
+    if not part:
+        return None
+    previous = live.dir / "site" / part["prefix"] / search.SEARCH_DIR if live is not None else None
+    return search.build_index(Path(site_dir) / part["prefix"], content_dir_of(content_dir), part, progress=progress,
+                              previous=previous, digests=RECORDS, cache_dir=_records_dir())
+
+
+def _records_dir():
+    return Path(settings.KEPU_BUILDS_DIR).parent / "search-cache-hant"
