@@ -18,7 +18,7 @@ from django.conf import settings
 
 from cms.sitesearch import index as search
 
-from . import theme_scripts
+from . import fsutil, theme_scripts
 from .errors import BuildError  # noqa: F401 (also importable from here)
 from .mkdocs_plugin import KepuPlugin
 
@@ -98,7 +98,7 @@ def languages(site, mirror, hant):
 
 def write_config(path, config):
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
-    Path(path).write_text(text, encoding="utf-8")
+    fsutil.write_file(path, text)  # an error names the file (a full disk, say)
 
 
 class _Collect(logging.Handler):
