@@ -21,6 +21,10 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # a link checker or a browser opens many connections at once (the default: 5)
+
+
 def make_server(folder, port=0, handler=SiteRequestHandler):
     """A threading server for ``folder`` on 127.0.0.1 (port 0: any free port); call serve_forever()."""
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
+    return SiteServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))

@@ -28,6 +28,7 @@ to lay out. Keys a document may set for this:
   ``<meta name="robots" content="noindex">``; the site search skips it too).
 """
 
+import functools
 import posixpath
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -39,7 +40,16 @@ from django.utils import timezone
 
 from .errors import ExportError
 from .markdown_text import md_text
-from .paths import CORRECTIONS_PAGE, LIBRARY_DIR, canonical_of, facet_path, feed_path, relative, tag_path
+from .paths import (
+    CORRECTIONS_PAGE,
+    LIBRARY_DIR,
+    attachment_path,
+    canonical_of,
+    facet_path,
+    feed_path,
+    relative,
+    tag_path,
+)
 
 QR_FILE = "qr.svg"  # (render.QR_NAME) the QR code of the page's URL, when the site makes them
 RECENT_ON_HOME = 12
@@ -55,20 +65,39 @@ class Generated:
     attachments: dict = None  # path → bytes: the files beside documents (their ``attachments``)
 
 
-def generate(documents, *, site_name, base_url, description, now=None):
+def generate(documents, *, site_name, base_url, description, now=None, qr_code=None):
     """Everything derived from the documents ({path: Document}, from render). Raises ExportError
     when a page would take the path of a generated one. ``now``: the publish's moment (which
-    campaigns the home page features; default the clock's)."""
+    campaigns the home page features; default the clock's). ``qr_code``: a function of an absolute
+    URL giving an SVG (render.qr_maker()), for the QR code beside each generated page; None: none."""
     tree = Tree(documents)
     pages = finish_documents(documents, tree, now=now)
     listings = {**tag_pages(documents, tree), **library_pages(documents, tree), **corrections_page(documents)}
     files = site_files(documents, listings, tree=tree, site_name=site_name, base_url=base_url,
                        description=description)
     attachments = {path: data for d in documents.values() for path, data in d.attachments.items()}
+    if qr_code is not None:
+        attachments.update(listing_qr_codes(listings, base_url, qr_code))
     clashes = sorted(set(pages) & (set(listings) | set(files)) | set(attachments) & (set(listings) | set(files)))
     if clashes:
         raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")
     return Generated(pages, listings, files, navigation(documents, listings), attachments)
+
+
+def listing_qr_codes(listings, base_url, qr_code):
+    """{path: bytes}: the QR code of each generated page's absolute URL, beside it (its front matter
+    gets ``qr_code`` as a document's does). The same URL always gives the same code, made once."""
+    codes = {}
+    for path, (meta, _body) in listings.items():
+        meta["qr_code"] = QR_FILE
+        url = quote(base_url.rstrip("/") + meta["canonical"], safe=":/?&=#%")  # /tags/航天/: ASCII in the code
+        codes[attachment_path(path, QR_FILE)] = _qr_svg(qr_code, url)
+    return codes
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _qr_svg(qr_code, url):
+    return qr_code(url).encode("utf-8")
 
 
 def _newest_first(document):

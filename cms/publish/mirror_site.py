@@ -23,13 +23,13 @@ import posixpath
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
 from cms.sitesearch import index as search
 
-from . import build, fsutil, generate, manifest, render, write
+from . import build, fsutil, generate, manifest, paths, render, write
 
 MEMO = write.WrittenFiles()  # what the last publish of this process wrote into content-hant/
 RECORDS = {}  # the mirror's search record digests (as state.records for the Simplified site)
@@ -91,25 +91,27 @@ def export(mirror, content_dir, documents, generated, assets, *, site, progress=
     files = {path: CONVERTED.file(mirror, path, data) for path, data in made.items()}
     for stale in set(CONVERTED.documents) - set(pages) - set(listings):
         del CONVERTED.documents[stale]
-    attachments = {**(generated.attachments or {}), **qr_codes(mirror, documents, site)}
+    attachments = {**(generated.attachments or {}), **qr_codes(mirror, documents, generated.listings, site)}
     converted = generate.Generated(pages, listings, files, generated.nav, attachments)
     source = Path(content_dir)
     linked = {path: (lambda target, path=path: _link(source / path, target)) for path in assets}
     return write.write(content_dir_of(content_dir), documents, converted, linked, MEMO)
 
 
-def qr_codes(mirror, documents, site):
-    """{path: bytes}: the QR code beside each page that has one (render.QR_NAME), of the mirror's URL."""
+def qr_codes(mirror, documents, listings, site):
+    """{path: bytes}: the QR code beside each page that has one (render.QR_NAME) and beside each
+    generated page (tags, library, 更正记录), of the mirror's URL."""
+    make = render.qr_maker()
+    if make is None:
+        return {}
     base = mirror.base_url(site.base_url).rstrip("/")
-    make = import_string(settings.KEPU_PAGE_QR_CODE) if settings.KEPU_PAGE_QR_CODE else None
-    codes = {}
-    for document in documents.values():
-        for path in document.attachments:
-            if make is not None and posixpath.basename(path) == render.QR_NAME:
-                url = (base + document.meta["canonical"]).encode()
-                codes[path] = CONVERTED.file(mirror, path, url,
-                                             lambda _path, url: mirror.text(make(url.decode())).encode("utf-8"))
-    return codes
+    beside = [(path, document.meta["canonical"]) for document in documents.values()
+              for path in document.attachments if posixpath.basename(path) == render.QR_NAME]
+    beside += [(paths.attachment_path(path, render.QR_NAME), meta["canonical"])
+               for path, (meta, _body) in listings.items() if meta.get("qr_code")]
+    return {path: CONVERTED.file(mirror, path, quote(base + canonical, safe=":/?&=#%").encode(),
+                                 lambda _path, url: mirror.text(make(url.decode())).encode("utf-8"))
+            for path, canonical in beside}
 
 
 def _link(source, target):

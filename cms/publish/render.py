@@ -128,11 +128,17 @@ QR_NAME = "qr.svg"  # (generate.QR_FILE)
 def _qr_code(document, context):
     """{"qr.svg": bytes}: the QR code of the document's absolute URL (``settings.KEPU_PAGE_QR_CODE``,
     a function of the URL giving an SVG), or {} without one. Rendered again if the site's address changes."""
-    if not settings.KEPU_PAGE_QR_CODE or not document.meta.get("canonical"):
+    make = qr_maker()
+    if make is None or not document.meta.get("canonical"):
         return {}
     context.uses.reads[("site", "base_url")] = context.base_url
     url = context.base_url.rstrip("/") + document.meta["canonical"]
-    return {QR_NAME: import_string(settings.KEPU_PAGE_QR_CODE)(url).encode("utf-8")}
+    return {QR_NAME: make(url).encode("utf-8")}
+
+
+def qr_maker():
+    """The site's QR code function (``settings.KEPU_PAGE_QR_CODE``: a URL → an SVG), or None."""
+    return import_string(settings.KEPU_PAGE_QR_CODE) if settings.KEPU_PAGE_QR_CODE else None
 
 
 def _belongs_to_page(obj):

@@ -8,6 +8,8 @@ import resvg_py
 from PIL import Image
 from pyzbar.pyzbar import ZBarSymbol, decode
 
+from tests.publish.test_site_pages import site_path
+
 pytestmark = pytest.mark.django_db
 
 PAGES = [
@@ -34,6 +36,19 @@ def test_the_qr_code_beside_each_page_scans_to_its_canonical_url(public_site):
         image = page.select_one(".kepu-tools__qr img")
         svg_path = public_site.root / url.lstrip("/") / image["src"]
         assert scanned(svg_path) == base + url == page.select_one('link[rel="canonical"]')["href"], url
+
+
+def test_generated_pages_carry_the_qr_code_of_their_address_too(public_site):
+    """Tag pages, the library and 更正记录 are made by the publish step, not by a page type: their
+    code is the address the browser shows (a Chinese tag's, percent-encoded as in the canonical link)."""
+    tag_url = site_path("/tags/", public_site.soup("/tags/").select_one(".kepu-cloud a")["href"])  # the first tag
+    assert any(ord(c) > 127 for c in tag_url)  # a Chinese tag
+    for url in ["/tags/", tag_url, "/library/", "/corrections/"]:
+        page = public_site.soup(url)
+        image = page.select_one(".kepu-tools__qr img")
+        assert image is not None, url
+        canonical = page.select_one('link[rel="canonical"]')["href"]
+        assert scanned(public_site.root / url.lstrip("/") / image["src"]) == canonical, url
 
 
 def test_the_sample_site_shows_no_reads(public_site):
