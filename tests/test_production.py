@@ -218,6 +218,8 @@ def test_nginx_serves_the_site_and_the_cms(server, nginx):
 
     response, body = fetch(public, "/no-such-page/", host)
     assert response.status == 404 and body == (site / "404.html").read_bytes()
+    response, body = fetch(public, "/zh-hant/no-such-page/", host)  # the mirror's own, in Traditional script
+    assert response.status == 404 and body == (site / "zh-hant" / "404.html").read_bytes()
     response, _ = fetch(public, "/admin/login/", host)
     assert response.status == 404  # the public host knows nothing of the CMS
 

@@ -1,3 +1,16 @@
 """Fixtures for the publishing tests (helpers to import are in trees.py and scenarios.py)."""
 
+import pytest
+
+from tests.deploy import Deployment
 from tests.publish.trees import folders  # noqa: F401 (offered to every module here; not autouse)
+
+
+@pytest.fixture
+def deployment(tmp_path, migrated_database):
+    """For the tests that run Kepu in processes (workers, kills): a deployment on a migrated database
+    of its own (a copy of the run's migrated one, tests/migrated.py)."""
+    deployment = Deployment(tmp_path / "deploy")
+    migrated_database(deployment)
+    yield deployment
+    deployment.close()

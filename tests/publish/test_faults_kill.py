@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy import Deployment, wait_for
+from tests.deploy import wait_for
 from tests.publish.scenarios import SEED
 
 pytestmark = pytest.mark.usefixtures("folders")
@@ -29,15 +29,6 @@ def live_manifest(site):
 
 def indexed(site, text):
     return any(text in p.read_text("utf-8") for p in (site / "search").glob("s/*/d/*.json"))
-
-
-@pytest.fixture
-def deployment(tmp_path, migrated_database):
-    """A deployment on a copy of the run's migrated database (tests/migrated.py)."""
-    deployment = Deployment(tmp_path / "deploy")
-    migrated_database(deployment)
-    yield deployment
-    deployment.close()
 
 
 def test_a_publish_killed_while_building_the_index_catches_up_when_a_worker_starts(deployment):

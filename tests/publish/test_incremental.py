@@ -190,8 +190,8 @@ def test_an_index_that_failed_to_follow_is_built_by_the_next_publish(programme, 
 
     with monkeypatch.context() as patched:
         patched.setattr(search, "build_index", fails)
-        with pytest.raises(OSError):
-            publish()
+        failed = publish()  # the pages went live: what failed after the swap is said, not raised
+    assert failed.search_pending and any("搜索索引未更新" in line for line in failed.unfinished), failed.unfinished
     site = build_site(swap.live_build())
     assert "冰川遗迹" in (site / "gezhi-lundao" / "li-siguang" / "index.html").read_text("utf-8")
     assert "冰川遗迹" not in indexed_text(site)

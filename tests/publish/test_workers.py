@@ -24,7 +24,7 @@ from cms.publish import pipeline
 from cms.publish.errors import VerificationError
 from cms.stories.models import StoryPage
 from tests.conftest import make_story
-from tests.deploy import ROOT, Deployment, site_tree, wait_for
+from tests.deploy import ROOT, site_tree, wait_for
 from tests.publish.scenarios import EDIT, SEED
 
 pytestmark = pytest.mark.usefixtures("folders")
@@ -49,15 +49,6 @@ def flock_pids(path):
         if "FLOCK" in fields and key in fields:
             (waiting if fields[1] == "->" else holding).append(int(fields[-4]))
     return holding, waiting
-
-
-@pytest.fixture
-def deployment(tmp_path, migrated_database):
-    """A deployment on a migrated database of its own (a copy of the run's migrated one)."""
-    deployment = Deployment(tmp_path / "deploy")
-    migrated_database(deployment)
-    yield deployment
-    deployment.close()
 
 
 # Runs each piece of code it reads (a JSON string a line) as ``manage.py shell -c`` would, in one process.
