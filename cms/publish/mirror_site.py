@@ -31,9 +31,6 @@ from cms.sitesearch import index as search
 
 from . import build, fsutil, generate, manifest, paths, render, write
 
-MEMO = write.WrittenFiles()  # what the last publish of this process wrote into content-hant/
-RECORDS = {}  # the mirror's search record digests (as state.records for the Simplified site)
-
 
 @dataclass
 class Converted:
@@ -65,7 +62,13 @@ class Converted:
         return converted
 
 
-CONVERTED = Converted()
+def _memo(state):
+    """What a worker keeps of the mirror between publishes, in its PublishState (``state.mirror``):
+    what it wrote into content-hant/ (``written``), the mirror's search record digests (``records``,
+    as state.records for the Simplified site) and the converted documents and files (``converted``)."""
+    if not state.mirror:
+        state.mirror.update(written=write.WrittenFiles(), records={}, converted=Converted())
+    return state.mirror
 
 
 def content_dir_of(content_dir):
@@ -74,31 +77,34 @@ def content_dir_of(content_dir):
     return content_dir.with_name(content_dir.name + "-hant")
 
 
-def export(mirror, content_dir, documents, generated, assets, *, site, progress=None):
+def export(mirror, content_dir, documents, generated, assets, *, site, state, progress=None):
     """Write the mirror's documents into ``content-hant/``; returns write.Written."""
     progress = progress or (lambda stage, done=None, total=None: None)
-    CONVERTED.start(mirror)
+    memo = _memo(state)
+    converted = memo["converted"]
+    converted.start(mirror)
     total = len(generated.pages) + len(generated.listings)
     pages, listings = {}, {}
     for done, (path, (meta, body)) in enumerate(generated.pages.items(), 1):
-        pages[path] = CONVERTED.document(mirror, path, meta, body)
+        pages[path] = converted.document(mirror, path, meta, body)
         if done % 200 == 0:
             progress("export", done, total)
     for path, (meta, body) in generated.listings.items():
-        listings[path] = CONVERTED.document(mirror, path, meta, body)
+        listings[path] = converted.document(mirror, path, meta, body)
     made = generate.site_files(documents, generated.listings, site_name=site.site_name,
                                base_url=mirror.base_url(site.base_url), description=site.description)
-    files = {path: CONVERTED.file(mirror, path, data) for path, data in made.items()}
-    for stale in set(CONVERTED.documents) - set(pages) - set(listings):
-        del CONVERTED.documents[stale]
-    attachments = {**(generated.attachments or {}), **qr_codes(mirror, documents, generated.listings, site)}
-    converted = generate.Generated(pages, listings, files, generated.nav, attachments)
+    files = {path: converted.file(mirror, path, data) for path, data in made.items()}
+    for stale in set(converted.documents) - set(pages) - set(listings):
+        del converted.documents[stale]
+    attachments = {**(generated.attachments or {}),
+                   **qr_codes(mirror, documents, generated.listings, site, converted)}
+    out = generate.Generated(pages, listings, files, generated.nav, attachments)
     source = Path(content_dir)
     linked = {path: (lambda target, path=path: _link(source / path, target)) for path in assets}
-    return write.write(content_dir_of(content_dir), documents, converted, linked, MEMO)
+    return write.write(content_dir_of(content_dir), documents, out, linked, memo["written"])
 
 
-def qr_codes(mirror, documents, listings, site):
+def qr_codes(mirror, documents, listings, site, converted):
     """{path: bytes}: the QR code beside each page that has one (render.QR_NAME) and beside each
     generated page (tags, library, 更正记录), of the mirror's URL."""
     make = render.qr_maker()
@@ -109,7 +115,7 @@ def qr_codes(mirror, documents, listings, site):
               for path in document.attachments if posixpath.basename(path) == render.QR_NAME]
     beside += [(paths.attachment_path(path, render.QR_NAME), meta["canonical"])
                for path, (meta, _body) in listings.items() if meta.get("qr_code")]
-    return {path: CONVERTED.file(mirror, path, quote(base + canonical, safe=":/?&=#%").encode(),
+    return {path: converted.file(mirror, path, quote(base + canonical, safe=":/?&=#%").encode(),
                                  lambda _path, url: mirror.text(make(url.decode())).encode("utf-8"))
             for path, canonical in beside}
 
@@ -119,16 +125,10 @@ def _link(source, target):
     os.link(source, target)
 
 
-def forget(content_dir):
+def forget(content_dir, state):
     """The mirror is off: no content-hant/ and nothing remembered."""
     shutil.rmtree(content_dir_of(content_dir), ignore_errors=True)
-    MEMO.clear()
-    RECORDS.clear()
-    CONVERTED.start(_NoMirror)
-
-
-class _NoMirror:
-    fingerprint = ""
+    state.mirror.clear()
 
 
 def config(mirror, *, site, content_dir, site_dir, nav):
@@ -163,14 +163,14 @@ def run_build(mirror, stage, config, *, live, new, incremental, keep_live_index)
     return warnings
 
 
-def build_index(site_dir, content_dir, new, *, live=None, progress=None):
+def build_index(site_dir, content_dir, new, *, state, live=None, progress=None):
     """The mirror's search index under ``<site_dir>/<prefix>/search/`` (its pages, from content-hant/)."""
     part = new.get("mirror")
     if not part:
         return None
     previous = live.dir / "site" / part["prefix"] / search.SEARCH_DIR if live is not None else None
     return search.build_index(Path(site_dir) / part["prefix"], content_dir_of(content_dir), part, progress=progress,
-                              previous=previous, digests=RECORDS, cache_dir=_records_dir())
+                              previous=previous, digests=_memo(state)["records"], cache_dir=_records_dir())
 
 
 def _records_dir():

@@ -259,9 +259,6 @@ class PublishJob(models.Model):
 
 def catch_up(reason):
     """Queue a job that brings the live build up to date (its search index), folded into any queued
-    job, and give it a task. Returns the job."""
-    from .tasks import ensure_task
-
-    job = PublishJob.queue(reason, trigger=PublishJob.Trigger.RECOVERY)
-    transaction.on_commit(ensure_task)
-    return job
+    job. Returns the job. A worker's task runs it (the task running this job picks it up next; from
+    elsewhere the caller gives it a task: tasks.ensure_task)."""
+    return PublishJob.queue(reason, trigger=PublishJob.Trigger.RECOVERY)

@@ -115,7 +115,7 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         if not index_later:
             search.build_index(stage / "site", content_dir, new, progress=progress, digests=state.records,
                                previous=live and live.search_dir)
-            mirror_site.build_index(stage / "site", content_dir, new, live=live, progress=progress)
+            mirror_site.build_index(stage / "site", content_dir, new, state=state, live=live, progress=progress)
         checkpoint("built")
 
         progress("verify")
@@ -166,10 +166,10 @@ def export(content_dir, site, state, *, progress=None, mirror=None):
     out = write.write(content_dir, rendered.documents, generated, rendered.assets, state.written,
                       checkpoint=checkpoint, progress=progress)
     if mirror is None:
-        mirror_site.forget(content_dir)
+        mirror_site.forget(content_dir, state)
     else:
         out.mirror = mirror_site.export(mirror, content_dir, rendered.documents, generated, rendered.assets, site=site,
-                                        progress=progress)
+                                        state=state, progress=progress)
     return out
 
 
@@ -182,7 +182,8 @@ def publish_index(live, new, state, *, progress):
     stage = staging.prepare_index(build_id, live)
     search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
                        progress=progress, digests=state.records)
-    mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, live=live, progress=progress)
+    mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, state=state, live=live,
+                            progress=progress)
     checkpoint("search-built")
     problems = search.verify(stage / "site", [paths.page_url(path) for path in new["pages"]])
     problems += verify.mirror_search_problems(stage / "site", new)

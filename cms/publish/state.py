@@ -20,6 +20,7 @@ class PublishState:
     written: WrittenFiles = field(default_factory=WrittenFiles)  # what was last serialised where
     records: dict = field(default_factory=dict)  # document sha256 → search record digest
     scans: ScanStore = field(default_factory=ScanStore)  # the last build's verification scans
+    mirror: dict = field(default_factory=dict)  # the Traditional mirror's memo (mirror_site._memo)
 
     def forget(self):
         """Drop everything: the next publish renders, serialises and verifies every page again."""
@@ -27,6 +28,7 @@ class PublishState:
         self.written.clear()
         self.records.clear()
         self.scans.clear()
+        self.mirror.clear()
         paths.forget()
         render.forget()
         gc.unfreeze()

@@ -104,7 +104,9 @@ def catch_up_search(live):
         return None
     if PublishJob.objects.filter(status__in=[PublishJob.Status.QUEUED, PublishJob.Status.RUNNING]).exists():
         return None
-    return catch_up("补建搜索索引：上线构建的搜索索引未完成（发布在建索引时中断）")
+    job = catch_up("补建搜索索引：上线构建的搜索索引未完成（发布在建索引时中断）")
+    transaction.on_commit(ensure_task)
+    return job
 
 
 def worker_started():

@@ -14,7 +14,7 @@ LAYERS = [
     {"manifest", "pages", "context"},
     {"plan", "render", "generate", "write", "mkdocs_plugin"},  # the steps
     {"build", "verify", "swap"},
-    {"staging", "state", "lock"},
+    {"staging", "state", "lock", "mirror_site"},
     {"pipeline"},  # the steps in order
     {"models"},  # the publish queue
     {"tasks", "views"},

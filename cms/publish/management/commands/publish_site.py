@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cms.publish.errors import BuildError, ExportError, VerificationError, explain
 from cms.publish.lock import PublishLocked
 from cms.publish.models import PublishJob
+from cms.publish.tasks import ensure_task
 
 STAGES = {"render": "渲染页面", "write": "写入 content/", "export": "导出", "build": "构建站点",
           "search": "搜索索引", "verify": "校验", "swap": "上线"}
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             progress.end()
             raise CommandError(f"发布失败，网站保持原样：{explain(error)}") from error
         progress.end()
+        if result.search_pending:  # its index failed after the swap: the catch-up job it queued needs a worker
+            ensure_task()
         for note in result.notes:
             self.stdout.write(self.style.WARNING(f"注意：{note}"))
         changes = result.changes
