@@ -187,25 +187,27 @@ def event_index_document(page, context):
         programme=programme, container=True, calendar_file="events.ics",
     )
     links = Links(context, page, meta)
-    body, valid_until = listing.markdown(events, links, context.now, facets=True)
+    found = {event.pk: facets.of(event) for event in events}  # worked out once, for the list and its form
+    body, valid_until = listing.markdown(events, links, context.now, facets=found)
     if valid_until:
         meta["valid_until"] = valid_until.isoformat()
     intro = context.plain(page.introduction) if page.introduction else ""
-    return context.document(page, meta, _body([intro, event_filter(events, links.here), body or "暂无活动。"]))
+    return context.document(page, meta, _body([intro, event_filter(found, links.here), body or "暂无活动。"]))
 
 
-def event_filter(events, here):
-    """The list's filter form and the theme script that runs it (right after it, so the form is
-    shown before the list below is laid out), or nothing for an empty list."""
+def event_filter(found, here):
+    """The list's filter form for the events' facets ``found`` ({pk: facets.Facets}) and the theme
+    script that runs it (right after it, so the form is shown before the list below is laid out), or
+    nothing for an empty list."""
     from cms.publish.mkdocs_plugin.plugin import kepu_asset
 
     from .models import EventPage
 
-    if not events:
+    if not found:
         return ""
     script = posixpath.relpath(kepu_asset(EVENT_FILTER_SCRIPT), posixpath.dirname(here) or ".")
     kinds = dict(EventPage.Kind.choices)
-    return (f"{facets.form([facets.of(event) for event in events], kinds)}\n\n"
+    return (f"{facets.form(list(found.values()), kinds)}\n\n"
             f'<script src="{escape(script)}"></script>')
 
 

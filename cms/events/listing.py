@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from cms.publish.markdown_text import md_text, md_url
 
-from . import facets as event_facets
 from . import when
 from .ics import region
 
@@ -52,9 +51,9 @@ def place_label(event):
     return "＋".join(places)
 
 
-def item(event, href, occurrence=None, *, facets=False):
+def item(event, href, occurrence=None, *, facets=None):
     """One line of a listing: the title linked, then time, place, kind and any status; with
-    ``facets``, what the list's filter reads (facets.py) under it."""
+    ``facets`` ({event pk: facets.Facets}), what the list's filter reads under it."""
     if occurrence is not None and event.repeat:
         time = f"下一次：{when.occurrence_label(occurrence)}"
     else:
@@ -65,13 +64,13 @@ def item(event, href, occurrence=None, *, facets=False):
     if event.status != "scheduled":
         line += f" · **{md_text(event.get_status_display())}**"
     if facets:
-        line += "\n" + event_facets.of(event).attr_list()
+        line += "\n" + facets[event.pk].attr_list()
     return line
 
 
-def markdown(events, href_of, at, *, heading="##", facets=False):
+def markdown(events, href_of, at, *, heading="##", facets=None):
     """(Markdown of the two lists, valid_until). ``href_of(event)``: a link target or None; with
-    ``facets``, each item carries what the filter reads."""
+    ``facets`` ({event pk: facets.Facets}), each item carries what the filter reads."""
     found = split(events, at)
     parts = []
     if found.upcoming:
