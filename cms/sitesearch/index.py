@@ -171,15 +171,39 @@ def postings_name(shards, buckets):
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def write_postings(folder, shard_dirs, buckets):
+def write_postings(folder, shard_dirs, buckets, earlier=None):
     """Write the bucket files into the empty ``folder`` from the segments of the shards in
-    ``shard_dirs`` (in the order of shards.json, their positions in the files)."""
+    ``shard_dirs`` (in the order of shards.json, their positions in the files). A file the same as
+    in the folder ``earlier`` (an earlier build's bucket files) is a hard link to it: a publish that
+    changed a page writes only the buckets of its terms."""
     for (kind, name), count in zip(SEGMENTS.items(), buckets, strict=True):
         fsutil.make_dir(folder / kind)
         segments = [unpack_segments((shard / name).read_bytes()) for shard in shard_dirs]
         for number in range(count):
             data = bucket_file((position, mine[number]) for position, mine in enumerate(segments))
-            fsutil.write_file(folder / kind / f"{number:x}.bin", data)
+            path = folder / kind / f"{number:x}.bin"
+            old = earlier / kind / path.name if earlier is not None else None
+            if old is not None and _same(old, data):
+                os.link(old, path)
+            else:
+                fsutil.write_file(path, data)
+
+
+def _same(path, data):
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _listed_postings(search_dir, buckets):
+    """The bucket files' folder ``search_dir``'s shards.json lists, if its buckets are ``buckets``."""
+    try:
+        listed = json.loads((search_dir / SHARDS_FILE).read_text("utf-8"))["postings"]
+        folder = search_dir / listed["dir"]
+        return folder if (listed["grams"], listed["chars"]) == tuple(buckets) and folder.is_dir() else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET,
@@ -220,8 +244,9 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
 
     merged = postings_name(shards, buckets)
     progress("search", len(plan), len(plan))
+    earlier = _listed_postings(previous or search_dir, buckets)
     _place(search_dir / "p" / merged,
-           lambda tmp: write_postings(tmp, [search_dir / shard["dir"] for shard in shards], buckets),
+           lambda tmp: write_postings(tmp, [search_dir / shard["dir"] for shard in shards], buckets, earlier),
            previous / "p" / merged if previous else None)
 
     fold = fold_name()

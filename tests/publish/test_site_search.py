@@ -106,6 +106,14 @@ def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_
     assert second == {"pages": 40, "shards": 8, "built": 1, "linked": 7, "kept": 0}
     assert pages_with(tmp_path / "two", "优选法") == {"p/page-03/"}
     assert tree(tmp_path / "one") == before  # hard links, never written through
+    # The bucket files: those the new words fall in are new, most are the first build's (hard links).
+    one, two = (next((tmp_path / name / "search/p").iterdir()) for name in ("one", "two"))
+    assert one.name != two.name
+    buckets = json.loads((tmp_path / "two/search/shards.json").read_text("utf-8"))["postings"]["grams"]
+    new = two / "g" / f"{search.term_hash('优选') % buckets:x}.bin"
+    assert not new.samefile(one / "g" / new.name)
+    shared = [path for path in two.rglob("*.bin") if path.samefile(one / path.relative_to(two))]
+    assert len(shared) > len(list(two.rglob("*.bin"))) / 2
 
     # The same folder built again (e.g. an incremental build that hard-linked the last one in): kept.
     third = search.build_index(tmp_path / "two", content, changed, cache_dir=cache, target=8)
