@@ -138,6 +138,12 @@ def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_
     assert len(folders) == 9 and folders[-1].startswith("t2s-")  # 8 shards and the Traditional → Simplified table
     assert len(list((tmp_path / "two/search/p").iterdir())) == 1  # the bucket files of this build only
 
+    # Staging a build copies the index, bucket files and shards alike (hard links), and nothing else.
+    (tmp_path / "staged/search/p/stale").mkdir(parents=True)
+    search.mirror(tmp_path / "two/search", tmp_path / "staged/search")
+    assert tree(tmp_path / "staged") == tree(tmp_path / "two")
+    assert search.verify(tmp_path / "staged", urls) == []
+
 
 def test_verify_reports_a_missing_a_stale_and_a_broken_shard(tmp_path):
     content = tmp_path / "content"
