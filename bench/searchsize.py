@@ -4,7 +4,8 @@ Works on whatever search the build has:
 
 - Kepu's own static index (``search/shards.json``, cms/sitesearch/index.py): shards.json, the
   search script, the buckets of the Traditional → Simplified table the query's characters need,
-  for each shard one postings file per query term, and the records of the first page of results (10).
+  one bucket file per query term (every shard's postings of its terms), and the records of the first
+  page of results (10).
 - Material for MkDocs' built-in search (``search/search_index.json``): the whole index, the search
   worker and the lunr language files it loads, before the first result shows.
 - Pagefind (``pagefind/pagefind-entry.json`` anywhere in the site): its loader, the entry file, the
@@ -70,16 +71,15 @@ KEPU_RESULTS_SHOWN = 10  # PAGE_SIZE in themes/assets/kepu-search.js
 
 
 def _postings(path, term):
-    """The page numbers a postings file lists for ``term``."""
+    """{shard position: page numbers} a bucket file lists for ``term``."""
     from cms.sitesearch import index as search
 
-    return [page for page, _weight in search.read_postings(path).get(term, [])]
+    return {shard: [page for page, _level in table.get(term, [])] for shard, table in search.read_bucket(path).items()}
 
 
 def _kepu_matches(search_dir, text):
     """(files a query for ``text`` fetches, [(shard dir, page)] holding any of its terms): the
-    buckets of the Traditional → Simplified table its characters need, one postings file per term
-    and shard."""
+    buckets of the Traditional → Simplified table its characters need, one bucket file per term."""
     from cms.core.search import HAN_RUN
     from cms.sitesearch import index as search
 
@@ -88,15 +88,17 @@ def _kepu_matches(search_dir, text):
     buckets = {ord(char) % fold["buckets"] for char in "".join(HAN_RUN.findall(text))}
     files = [search_dir / "shards.json", *(search_dir / fold["dir"] / f"{b:x}.txt" for b in sorted(buckets))]
     wanted = [(kind, term) for kind, term, _weight in search.query_terms(text)]
-    matches = []
-    for shard in listing["shards"]:
-        pages = set()
-        for kind, term in wanted:
-            count = shard["chars"] if kind == "c" else shard["grams"]
-            path = search_dir / shard["dir"] / kind / f"{search.term_hash(term) % count:x}.bin"
-            files.append(path)
-            pages |= set(_postings(path, term)) if path.is_file() else set()
-        matches += [(shard["dir"], page) for page in sorted(pages)]
+    merged = listing["postings"]
+    pages = [set() for _ in listing["shards"]]
+    for kind, term in wanted:
+        count = merged["chars"] if kind == "c" else merged["grams"]
+        path = search_dir / merged["dir"] / kind / f"{search.term_hash(term) % count:x}.bin"
+        files.append(path)
+        for shard, found in (_postings(path, term) if path.is_file() else {}).items():
+            pages[shard] |= set(found)
+    matches = [
+        (shard["dir"], page) for shard, found in zip(listing["shards"], pages, strict=True) for page in sorted(found)
+    ]
     return files, matches
 
 

@@ -4,8 +4,8 @@ exported documents' front matter and text.
 
 index.py      the index under search/: shards, incremental builds, mirroring, verification
 records.py    a page's search record from its document (title, names, text), cached by content hash
-shard.py      one shard: field-weighted terms into postings files, records, tags and programmes
+shard.py      one shard: field-weighted terms into postings segments, records, tags and programmes
 terms.py      index and query terms: Han pairs, skipping pairs, words, pinyin
 normalise.py  NFKC, Traditional → Simplified (OpenCC's tables), lower case; the browser's copy
-postings.py   the postings file format and the BM25 level a page's term carries
+postings.py   the segment and bucket file formats and the BM25 level a page's term carries
 """

@@ -8,14 +8,18 @@ titles and names also pairs that skip one character and pinyin), after one norma
 its field-weighted BM25 level (shard.py, postings.py). themes/assets/kepu-search.js makes the same
 terms of a query and ranks pages by how much of the query they hold, rare terms counting more.
 
-A reader's browser fetches only what a query needs: for each of its terms one small postings file
-per shard, the buckets of the Traditional → Simplified table its characters fall in, then the
-records of the results it shows. Pages go to ``shard_count(pages)`` shards by a hash of their
-path; in a shard, terms go to ``grams`` (pairs and words) or ``chars`` (characters) files by a hash
-of the term (``term_hash``, the same in the script). So memory stays bounded by a shard while
-building, and a publish rebuilds only the shards whose pages changed: each shard's folder is named
-by a digest of its pages' search records, unchanged ones are kept or hard-linked from the live
-build. Records are cached by their document's content hash (records.py).
+A reader's browser fetches only what a query needs: for each of its terms one small bucket file, the
+buckets of the Traditional → Simplified table its characters fall in, then the records of the
+results it shows. Pages go to ``shard_count(pages)`` shards by a hash of their path; terms go to
+buckets by a hash of the term (``term_hash``, the same in the script), ``grams`` buckets for pairs
+and words, ``chars`` for single characters. A bucket file holds every shard's postings of its
+terms, so a term costs one file whatever the number of shards (a file per shard, each holding the
+other terms of its bucket, was most of a query's bytes at 10,000 pages). A shard is what a build
+makes: memory stays bounded by a shard while building, and a publish rebuilds only the shards whose
+pages changed (each shard's folder is named by a digest of its pages' search records; unchanged
+ones are kept or hard-linked from the live build), then writes the bucket files again from every
+shard's segments (no tokenising) into a new folder. Records are cached by their document's content
+hash (records.py).
 
 Why not Pagefind fed the same pairs as custom records: a query would download megabytes at 10,000
 pages, and its prefix search misses some one-character queries (bench/README, "Measurements").
@@ -24,13 +28,14 @@ Layout of search/ (files are never rewritten in place: the build folder may hold
 the live build, so new folders are written under a temporary name and renamed into place; files
 are 0644 and folders 0755 whatever the umask, for a web server running as another user)::
 
-    shards.json                    {"version", "docs", "shards": [{"dir", "docs", "grams", "chars"}],
-                                    "fold": {"dir", "buckets"}}
-    s/<shard>-<digest>/g/<hex>.bin postings of the pairs and words whose hash falls in that bucket
-    s/<shard>-<digest>/c/<hex>.bin postings of single characters
+    shards.json                    {"version", "docs", "shards": [{"dir", "docs"}],
+                                    "postings": {"dir", "grams", "chars"}, "fold": {"dir", "buckets"}}
+    p/<digest>/g/<hex>.bin         every shard's postings of the pairs and words in that bucket
+    p/<digest>/c/<hex>.bin         every shard's postings of the single characters in that bucket
     s/<shard>-<digest>/d/<n>.json  page n of the shard: url, title, names, programme, date, text
     s/<shard>-<digest>/pages.json  the shard's page URLs by number (verification, tests)
     s/<shard>-<digest>/names.json  tags and programmes its pages name (suggested when nothing is found)
+    s/<shard>-<digest>/g.seg c.seg the shard's postings by bucket (what the bucket files are made of)
     s/t2s-<digest>/<hex>.txt       Traditional → Simplified pairs of characters, by code point
 """
 
@@ -44,12 +49,12 @@ from pathlib import Path
 from cms.publish import fsutil
 from cms.publish.paths import page_url
 from cms.sitesearch.normalise import FOLD_BUCKETS, fold_name, normalise, write_fold
-from cms.sitesearch.postings import read_postings, term_hash
+from cms.sitesearch.postings import bucket_file, read_bucket, term_hash, unpack_segments
 from cms.sitesearch.records import FORMAT, RecordCache, make_record, plain_text, record_text, split_document
-from cms.sitesearch.shard import PAGES_FILE, TITLE_WEIGHT, bucket_counts, write_shard
+from cms.sitesearch.shard import PAGES_FILE, SEGMENTS, TITLE_WEIGHT, bucket_counts, write_shard
 from cms.sitesearch.terms import query_terms, text_terms
 
-__all__ = ["build_index", "mirror", "verify", "page_url", "normalise", "read_postings", "term_hash", "make_record",
+__all__ = ["build_index", "mirror", "verify", "page_url", "normalise", "read_bucket", "term_hash", "make_record",
            "plain_text", "record_text", "split_document", "query_terms", "text_terms", "write_shard"]
 
 SEARCH_DIR = "search"
@@ -59,6 +64,10 @@ STATIC_TEMPLATES = ["search/index.html"]
 EXTRA_HTML = {"search/index.html"}
 # Pages per shard the shard count aims at (a power of two: each shard holds half of it up to all).
 SHARD_TARGET = 2000
+# Bump when the layout of search/ changes: every shard is built again.
+LAYOUT = 3
+# The folders under search/ whose entries are named by their content (kept, linked or built).
+FOLDERS = ("s", "p")
 
 
 # Shards -------------------------------------------------------------------------------------------
@@ -73,17 +82,29 @@ def shard_of(path, count):
     return int(hashlib.sha1(path.encode("utf-8")).hexdigest()[:8], 16) % count
 
 
+def index_buckets(pages, target=SHARD_TARGET):
+    """(grams, chars) buckets of an index of ``pages`` pages: a shard's worth per shard, so a bucket
+    file stays a few KB; with one shard, by its pages (a small site has few files)."""
+    count = shard_count(pages, target)
+    if count == 1:
+        return bucket_counts(pages)
+    grams, chars = bucket_counts(target)
+    return grams * count, chars * count
+
+
 def plan_shards(pages, target=SHARD_TARGET):
     """{shard folder name: [(document path, sha256)]}. ``pages`` is {document path: (sha256, record
     digest)}; a shard's name changes only when one of its pages' search records does, so a listing
     page whose cards changed (a new story under a programme) does not rebuild its shard."""
     count = shard_count(len(pages), target)
+    buckets = index_buckets(len(pages), target)
     groups = {}
     for path, (sha, record) in sorted(pages.items()):
         groups.setdefault(shard_of(path, count), []).append((path, sha, record))
     plan = {}
     for number, entries in sorted(groups.items()):
-        digest = hashlib.sha256(f"{FORMAT} {TITLE_WEIGHT} {count}".encode())  # a change of rule: all rebuilt
+        rule = f"{FORMAT} {LAYOUT} {TITLE_WEIGHT} {count} {buckets}"  # a change of rule: all rebuilt
+        digest = hashlib.sha256(rule.encode())
         for path, _sha, record in entries:
             digest.update(f"\0{path} {record}".encode())
         plan[f"{number:03d}-{digest.hexdigest()[:16]}"] = [(path, sha) for path, sha, _record in entries]
@@ -115,13 +136,14 @@ def mirror(source, target):
     """Make the search folder ``target`` hold exactly the index in ``source``, sharing its files
     (shard folders are named by their content: a folder of the same name is the same shard)."""
     source, target = Path(source), Path(target)
-    wanted = {path.name for path in (source / "s").iterdir()} if (source / "s").is_dir() else set()
-    fsutil.make_dir(target / "s", exist_ok=True)
-    for name in wanted:
-        _place(target / "s" / name, None, source / "s" / name)
-    for path in (target / "s").iterdir():
-        if path.name not in wanted:
-            _remove(path)
+    for folder in FOLDERS:
+        wanted = {path.name for path in (source / folder).iterdir()} if (source / folder).is_dir() else set()
+        fsutil.make_dir(target / folder, exist_ok=True)
+        for name in wanted:
+            _place(target / folder / name, None, source / folder / name)
+        for path in (target / folder).iterdir():
+            if path.name not in wanted:
+                _remove(path)
     (target / SHARDS_FILE).unlink(missing_ok=True)
     if (source / SHARDS_FILE).is_file():
         os.link(source / SHARDS_FILE, target / SHARDS_FILE)
@@ -141,6 +163,47 @@ def _remove(path):
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)
+
+
+def postings_name(shards, buckets):
+    """The bucket files' folder under p/: named by the shards they are made of."""
+    key = json.dumps([LAYOUT, buckets, [shard["dir"] for shard in shards]])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def write_postings(folder, shard_dirs, buckets, earlier=None):
+    """Write the bucket files into the empty ``folder`` from the segments of the shards in
+    ``shard_dirs`` (in the order of shards.json, their positions in the files). A file the same as
+    in the folder ``earlier`` (an earlier build's bucket files) is a hard link to it: a publish that
+    changed a page writes only the buckets of its terms."""
+    for (kind, name), count in zip(SEGMENTS.items(), buckets, strict=True):
+        fsutil.make_dir(folder / kind)
+        segments = [unpack_segments((shard / name).read_bytes()) for shard in shard_dirs]
+        for number in range(count):
+            data = bucket_file((position, mine[number]) for position, mine in enumerate(segments))
+            path = folder / kind / f"{number:x}.bin"
+            old = earlier / kind / path.name if earlier is not None else None
+            if old is not None and _same(old, data):
+                os.link(old, path)
+            else:
+                fsutil.write_file(path, data)
+
+
+def _same(path, data):
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _listed_postings(search_dir, buckets):
+    """The bucket files' folder ``search_dir``'s shards.json lists, if its buckets are ``buckets``."""
+    try:
+        listed = json.loads((search_dir / SHARDS_FILE).read_text("utf-8"))["postings"]
+        folder = search_dir / listed["dir"]
+        return folder if (listed["grams"], listed["chars"]) == tuple(buckets) and folder.is_dir() else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET,
@@ -163,6 +226,7 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
         for path, entry in pages.items()
     }, target)
     stats = {"pages": len(pages), "shards": len(plan), "built": 0, "linked": 0, "kept": 0}
+    buckets = index_buckets(len(pages), target)
     shards = []
     for done, (name, entries) in enumerate(plan.items(), 1):
         progress("search", done, len(plan))
@@ -172,16 +236,23 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
                 (page_url(path), cache.get(sha, lambda path=path: (content_dir / path).read_bytes()))
                 for path, sha in entries
             ]
-            write_shard(tmp, records)
+            write_shard(tmp, records, buckets)
 
         folder = search_dir / "s" / name
         stats[_place(folder, build, previous / "s" / name if previous else None)] += 1
-        grams, chars = bucket_counts(len(entries))
-        shards.append({"dir": f"s/{name}/", "docs": len(entries), "grams": grams, "chars": chars})
+        shards.append({"dir": f"s/{name}/", "docs": len(entries)})
+
+    merged = postings_name(shards, buckets)
+    progress("search", len(plan), len(plan))
+    earlier = _listed_postings(previous or search_dir, buckets)
+    _place(search_dir / "p" / merged,
+           lambda tmp: write_postings(tmp, [search_dir / shard["dir"] for shard in shards], buckets, earlier),
+           previous / "p" / merged if previous else None)
 
     fold = fold_name()
     _place(search_dir / "s" / fold, write_fold, previous / "s" / fold if previous else None)
-    listing = {"version": FORMAT, "docs": len(pages), "shards": shards,
+    listing = {"version": LAYOUT, "docs": len(pages), "shards": shards,
+               "postings": {"dir": f"p/{merged}/", "grams": buckets[0], "chars": buckets[1]},
                "fold": {"dir": f"s/{fold}/", "buckets": FOLD_BUCKETS}}
     data = (json.dumps(listing, ensure_ascii=False) + "\n").encode("utf-8")
     listing_file = search_dir / SHARDS_FILE
@@ -189,12 +260,12 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
         fsutil.atomic_write(listing_file, data)
 
     # Whatever an earlier build left here that this one does not list.
-    if (search_dir / "s").is_dir():
-        for path in (search_dir / "s").iterdir():
-            if path.name not in plan and path.name != fold:
+    for folder, keep in (("s", {*plan, fold}), ("p", {merged})):
+        for path in (search_dir / folder).iterdir():
+            if path.name not in keep:
                 _remove(path)
     for path in search_dir.iterdir():
-        if path.name not in (SHARDS_FILE, "s", "index.html"):
+        if path.name not in (SHARDS_FILE, *FOLDERS, "index.html"):
             _remove(path)
     cache.prune({entry["sha256"] for entry in pages.values()})
     return stats
@@ -223,15 +294,17 @@ def verify(site_dir, page_urls):
         except (OSError, ValueError) as error:
             problems.append(f"搜索索引分片损坏：{label}（{error}）")
             continue
-        counts = {
-            "d": sum(1 for _ in (folder / "d").glob("*.json")),
-            "g": sum(1 for _ in (folder / "g").glob("*.bin")),
-            "c": sum(1 for _ in (folder / "c").glob("*.bin")),
-        }
-        wanted = {"d": shard.get("docs"), "g": shard.get("grams"), "c": shard.get("chars")}
+        counts = {"d": sum(1 for _ in (folder / "d").glob("*.json")),
+                  **{kind: int((folder / name).is_file()) for kind, name in SEGMENTS.items()}}
+        wanted = {"d": shard.get("docs"), **{kind: 1 for kind in SEGMENTS}}
         if len(urls) != shard.get("docs") or counts != wanted:
             problems.append(f"搜索索引分片 {label} 不完整：应有 {wanted}，实有 {counts}")
         indexed.extend(urls)
+    merged = listing.get("postings") or {}
+    counts = {kind: sum(1 for _ in (search_dir / merged.get("dir", "-") / kind).glob("*.bin")) for kind in SEGMENTS}
+    wanted = {"g": merged.get("grams"), "c": merged.get("chars")}
+    if not merged.get("dir") or counts != wanted:
+        problems.append(f"搜索索引的词表文件不完整：{SEARCH_DIR}/{merged.get('dir', '')}应有 {wanted}，实有 {counts}")
     fold = listing.get("fold") or {}
     fold_files = sum(1 for _ in (search_dir / fold.get("dir", "-")).glob("*.txt")) if fold.get("dir") else 0
     wanted_fold = fold.get("buckets", FOLD_BUCKETS)

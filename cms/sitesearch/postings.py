@@ -1,11 +1,19 @@
 """Postings files and the score a page's term carries in them.
 
-A file is a sequence of entries sorted by term: varint byte length, the term in UTF-8, varint
-count, then per page varint((gap << 4) | level), gap being the page number minus the previous one
-minus 1 (the first counts from -1) and level (1-15) the term's BM25 term-frequency part for that
-page, quantised: the reader's browser multiplies it by the term's rarity (kepu-search.js).
+A segment (one shard's terms of one bucket) is a sequence of entries sorted by term: varint byte
+length, the term in UTF-8, varint count, then per page varint((gap << 4) | level), gap being the
+page number in the shard minus the previous one minus 1 (the first counts from -1) and level (1-15)
+the term's BM25 term-frequency part for that page, quantised: the reader's browser multiplies it by
+the term's rarity (kepu-search.js).
+
+A bucket file (what the browser fetches for a term: every shard's postings of the terms whose hash
+falls in that bucket) is a sequence of sections: varint shard position (in shards.json), varint
+byte length, the shard's segment. A shard keeps its segments of every bucket in one file
+(``segments``: the offsets, then the segments), so that a publish that rebuilt one shard writes the
+bucket files again from the shards' segments without tokenising the others.
 """
 
+import struct
 from pathlib import Path
 
 # BM25: how fast repeated terms saturate, how much a long page's counts are discounted. K1 is above
@@ -30,22 +38,22 @@ def term_hash(term):
     return value
 
 
+def _varint(out, value):
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+
+
 def encode(entries):
-    """One postings file: ``entries`` is [(term, [(page, level)])] sorted by term, pages ascending."""
+    """One segment: ``entries`` is [(term, [(page, level)])] sorted by term, pages ascending."""
     out = bytearray()
     append = out.append
-
-    def varint(value):
-        while value >= 0x80:
-            append((value & 0x7F) | 0x80)
-            value >>= 7
-        append(value)
-
     for term, postings in entries:
         raw = term.encode("utf-8")
-        varint(len(raw))
+        _varint(out, len(raw))
         out.extend(raw)
-        varint(len(postings))
+        _varint(out, len(postings))
         previous = -1
         for page, weight in postings:
             code = ((page - previous - 1) << 4) | weight
@@ -53,25 +61,70 @@ def encode(entries):
             if code < 0x80:
                 append(code)
             else:
-                varint(code)
+                _varint(out, code)
     return bytes(out)
 
 
-def read_postings(path):
-    """{term: [(page, level)]} of one postings file (tests, benchmarks; the browser reads it in
-    themes/assets/kepu-search.js)."""
-    data, at, table = Path(path).read_bytes(), 0, {}
+def pack_segments(segments):
+    """One file of a shard's segments, by bucket: the (count + 1) uint32 offsets, then the segments."""
+    offsets, at = [], 4 * (len(segments) + 1)
+    for segment in segments:
+        offsets.append(at)
+        at += len(segment)
+    offsets.append(at)
+    return struct.pack(f"<{len(offsets)}I", *offsets) + b"".join(segments)
+
+
+def unpack_segments(data):
+    """The segments of ``pack_segments``' file, by bucket (memoryviews into ``data``)."""
+    count = struct.unpack_from("<I", data)[0] // 4
+    offsets = struct.unpack_from(f"<{count}I", data)
+    view = memoryview(data)
+    return [view[offsets[i] : offsets[i + 1]] for i in range(count - 1)]
+
+
+def bucket_file(sections):
+    """A bucket file of ``sections``, [(shard position, segment)]; empty segments are left out."""
+    out = bytearray()
+    for position, segment in sections:
+        if len(segment):
+            _varint(out, position)
+            _varint(out, len(segment))
+            out.extend(segment)
+    return bytes(out)
+
+
+def read_bucket(path):
+    """{shard position: {term: [(page, level)]}} of one bucket file (tests, benchmarks; the browser
+    reads it in themes/assets/kepu-search.js)."""
+    data, at, shards = Path(path).read_bytes(), 0, {}
+    while at < len(data):
+        position, at = _read_varint(data, at)
+        length, at = _read_varint(data, at)
+        shards[position] = decode(data[at : at + length])
+        at += length
+    return shards
+
+
+def _read_varint(data, at):
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+
+
+def decode(data):
+    """{term: [(page, level)]} of one segment."""
+    at, table = 0, {}
 
     def varint():
         nonlocal at
-        value = shift = 0
-        while True:
-            byte = data[at]
-            at += 1
-            value |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                return value
+        value, at = _read_varint(data, at)
+        return value
 
     while at < len(data):
         length = varint()

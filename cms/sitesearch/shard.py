@@ -1,5 +1,6 @@
-"""One shard of the index: its pages' weighted terms into postings files, their records, and the
-tags and programmes its pages name (what a query with no result suggests).
+"""One shard of the index: its pages' weighted terms into postings segments by bucket (merged with
+the other shards' into the bucket files a browser fetches, index.py), their records, and the tags
+and programmes its pages name (what a query with no result suggests).
 
 Field weights: a term in the title counts TITLE_WEIGHT times, in a name (scientist, tag, honour,
 discipline, institution, institute, kind …) NAME_WEIGHT times, in the text once; the postings hold
@@ -21,12 +22,14 @@ TITLE_WEIGHT = 6
 NAME_WEIGHT = 4
 PAGES_FILE = "pages.json"
 NAMES_FILE = "names.json"
+# The shard's postings of pairs and words ("g") and of single characters ("c"), by bucket.
+SEGMENTS = {"g": "g.seg", "c": "c.seg"}
 # What a record carries for building only (not shown with a result).
 _BUILD_ONLY = ("tags", "programme_slug")
 
 
 def bucket_counts(docs):
-    """(grams, chars) postings files for a shard of ``docs`` pages: a few KB each."""
+    """(grams, chars) buckets for a shard of ``docs`` pages (the index has this many per shard)."""
     grams = 1 << max(6, math.ceil(math.log2(max(1, docs) * 0.8)))
     return grams, max(16, grams // 8)
 
@@ -67,14 +70,12 @@ def _postings(counters):
     return table
 
 
-def _write_postings(folder, table, buckets):
-    fsutil.make_dir(folder)
+def _write_segments(path, table, buckets):
     files = [[] for _ in range(buckets)]
     for term in table:
         files[postings.term_hash(term) % buckets].append(term)
-    for number, names in enumerate(files):
-        names.sort()
-        fsutil.write_file(folder / f"{number:x}.bin", postings.encode([(name, table[name]) for name in names]))
+    segments = [postings.encode([(name, table[name]) for name in sorted(names)]) for names in files]
+    fsutil.write_file(path, postings.pack_segments(segments))
 
 
 def suggestion(name, url):
@@ -94,8 +95,9 @@ def names_of(records):
     return {"tags": [tags[t] for t in sorted(tags)], "programmes": [programmes[p] for p in sorted(programmes)]}
 
 
-def write_shard(folder, pages):
-    """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order."""
+def write_shard(folder, pages, buckets=None):
+    """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order,
+    its postings by ``buckets``, (grams, chars) of the whole index (``bucket_counts`` of the pages)."""
     folder = Path(folder)
     fsutil.make_dir(folder / "d")
     grams, chars = [], []
@@ -105,9 +107,9 @@ def write_shard(folder, pages):
         chars.append(page_chars)
         shown = {"url": url, **{k: v for k, v in record.items() if k not in _BUILD_ONLY}}
         fsutil.write_file(folder / "d" / f"{number}.json", json.dumps(shown, ensure_ascii=False))
-    gram_files, char_files = bucket_counts(len(pages))
-    _write_postings(folder / "g", _postings(grams), gram_files)
-    _write_postings(folder / "c", _postings(chars), char_files)
+    gram_files, char_files = buckets or bucket_counts(len(pages))
+    _write_segments(folder / SEGMENTS["g"], _postings(grams), gram_files)
+    _write_segments(folder / SEGMENTS["c"], _postings(chars), char_files)
     fsutil.write_file(folder / PAGES_FILE, json.dumps([url for url, _ in pages], ensure_ascii=False))
     fsutil.write_file(folder / NAMES_FILE, json.dumps(names_of(r for _, r in pages), ensure_ascii=False))
     return {"docs": len(pages), "grams": gram_files, "chars": char_files}

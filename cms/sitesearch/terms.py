@@ -19,7 +19,7 @@ MAX_WORD = 40
 PINYIN_RUN = 8
 # A query's pairs that skip a character count this much of a pair (they only rescue a typo).
 SKIP_WEIGHT = 0.5
-# A query looks up those pairs in runs up to this long (a name): each is one more file per shard.
+# A query looks up those pairs in runs up to this long (a name): each is one more file to fetch.
 SKIP_RUN = 4
 
 

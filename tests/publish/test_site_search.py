@@ -33,14 +33,19 @@ def pages_with(site_dir, word):
     search_dir = Path(site_dir) / "search"
     listing = json.loads((search_dir / "shards.json").read_text("utf-8"))
     wanted = [("c" if len(t) == 1 else "g", t) for t in search.text_terms(word)] or [("c", word)]
+    merged = listing["postings"]
+    counts = {"g": merged["grams"], "c": merged["chars"]}
+    folder = search_dir / merged["dir"]
+    tables = {
+        (kind, term): search.read_bucket(folder / kind / f"{search.term_hash(term) % counts[kind]:x}.bin")
+        for kind, term in wanted
+    }
     found = set()
-    for shard in listing["shards"]:
+    for position, shard in enumerate(listing["shards"]):
         urls = json.loads((search_dir / shard["dir"] / "pages.json").read_text("utf-8"))
         common = None
-        for kind, term in wanted:
-            buckets = shard["chars"] if kind == "c" else shard["grams"]
-            table = search.read_postings(search_dir / shard["dir"] / kind / f"{search.term_hash(term) % buckets:x}.bin")
-            pages = {page for page, _ in table.get(term, [])}
+        for (_kind, term), table in tables.items():
+            pages = {page for page, _ in table.get(position, {}).get(term, [])}
             common = pages if common is None else common & pages
         found |= {urls[page] for page in common or ()}
     return found
@@ -101,6 +106,14 @@ def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_
     assert second == {"pages": 40, "shards": 8, "built": 1, "linked": 7, "kept": 0}
     assert pages_with(tmp_path / "two", "优选法") == {"p/page-03/"}
     assert tree(tmp_path / "one") == before  # hard links, never written through
+    # The bucket files: those the new words fall in are new, most are the first build's (hard links).
+    one, two = (next((tmp_path / name / "search/p").iterdir()) for name in ("one", "two"))
+    assert one.name != two.name
+    buckets = json.loads((tmp_path / "two/search/shards.json").read_text("utf-8"))["postings"]["grams"]
+    new = two / "g" / f"{search.term_hash('优选') % buckets:x}.bin"
+    assert not new.samefile(one / "g" / new.name)
+    shared = [path for path in two.rglob("*.bin") if path.samefile(one / path.relative_to(two))]
+    assert len(shared) > len(list(two.rglob("*.bin"))) / 2
 
     # The same folder built again (e.g. an incremental build that hard-linked the last one in): kept.
     third = search.build_index(tmp_path / "two", content, changed, cache_dir=cache, target=8)
@@ -120,9 +133,16 @@ def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_
     urls = [search.page_url(p) for p in changed["pages"]]
     assert search.verify(tmp_path / "two", urls) == []
     assert len(list(cache.glob("*/*.json"))) == 39
-    assert sorted(p.name for p in (tmp_path / "two/search").iterdir()) == ["s", "shards.json"]
+    assert sorted(p.name for p in (tmp_path / "two/search").iterdir()) == ["p", "s", "shards.json"]
     folders = sorted(p.name for p in (tmp_path / "two/search/s").iterdir())
     assert len(folders) == 9 and folders[-1].startswith("t2s-")  # 8 shards and the Traditional → Simplified table
+    assert len(list((tmp_path / "two/search/p").iterdir())) == 1  # the bucket files of this build only
+
+    # Staging a build copies the index, bucket files and shards alike (hard links), and nothing else.
+    (tmp_path / "staged/search/p/stale").mkdir(parents=True)
+    search.mirror(tmp_path / "two/search", tmp_path / "staged/search")
+    assert tree(tmp_path / "staged") == tree(tmp_path / "two")
+    assert search.verify(tmp_path / "staged", urls) == []
 
 
 def test_verify_reports_a_missing_a_stale_and_a_broken_shard(tmp_path):
@@ -137,8 +157,11 @@ def test_verify_reports_a_missing_a_stale_and_a_broken_shard(tmp_path):
     next(fold.iterdir()).unlink()
     assert any("繁简对照表不完整" in p for p in search.verify(tmp_path / "site", urls))
     shard = next(p for p in (tmp_path / "site/search/s").iterdir() if p != fold)
-    next((shard / "g").iterdir()).unlink()
+    (shard / "g.seg").unlink()
     assert any(f"分片 search/s/{shard.name}/ 不完整" in p for p in search.verify(tmp_path / "site", urls))
+    merged = next((tmp_path / "site/search/p").iterdir())
+    next((merged / "c").iterdir()).unlink()
+    assert any(f"词表文件不完整：search/p/{merged.name}/" in p for p in search.verify(tmp_path / "site", urls))
     (tmp_path / "site/search/shards.json").unlink()
     assert search.verify(tmp_path / "site", urls) == ["搜索索引缺失：search/shards.json"]
 

@@ -5,7 +5,7 @@
 // also the pairs that skip one character (钱_森, weighing half: one wrong character in a name), a
 // one-character run as itself, other words; Latin words typed apart are also looked up joined
 // (hua luogeng → hualuogeng, the pinyin the index holds for titles and names). For each term the
-// browser fetches one small postings file per shard and ranks the pages whose terms cover nearly
+// browser fetches one small bucket file (every shard's postings of the terms in that bucket) and ranks the pages whose terms cover nearly
 // all of the query by BM25 (the index stores each page's term-frequency level; rare terms count
 // more) times the share of the query they cover. Nothing comes from another host.
 
@@ -105,11 +105,12 @@ async function getListing() {
   return listing;
 }
 
-// One postings file, decoded: Map(term → {pages: Uint32Array, levels: Uint8Array}).
+// One bucket file, decoded: [shard position → Map(term → {pages: Uint32Array, levels: Uint8Array})]
+// (cms.sitesearch.postings: sections of varint shard, varint length, the shard's segment).
 function decode(buffer) {
   const bytes = new Uint8Array(buffer);
   const decoder = new TextDecoder();
-  const table = new Map();
+  const shards = [];
   let at = 0;
   const varint = () => {
     let value = 0;
@@ -123,22 +124,28 @@ function decode(buffer) {
     return value;
   };
   while (at < bytes.length) {
-    const length = varint();
-    const term = decoder.decode(bytes.subarray(at, at + length));
-    at += length;
-    const count = varint();
-    const pages = new Uint32Array(count);
-    const levels = new Uint8Array(count);
-    let page = -1;
-    for (let i = 0; i < count; i++) {
-      const value = varint();
-      page += Math.floor(value / 16) + 1;
-      pages[i] = page;
-      levels[i] = value % 16;
+    const shard = varint();
+    const end = varint() + at;
+    const table = new Map();
+    while (at < end) {
+      const length = varint();
+      const term = decoder.decode(bytes.subarray(at, at + length));
+      at += length;
+      const count = varint();
+      const pages = new Uint32Array(count);
+      const levels = new Uint8Array(count);
+      let page = -1;
+      for (let i = 0; i < count; i++) {
+        const value = varint();
+        page += Math.floor(value / 16) + 1;
+        pages[i] = page;
+        levels[i] = value % 16;
+      }
+      table.set(term, { pages, levels });
     }
-    table.set(term, { pages, levels });
+    shards[shard] = table;
   }
-  return table;
+  return shards;
 }
 
 function cached(url, read) {
@@ -154,11 +161,14 @@ function cached(url, read) {
   return files.get(key);
 }
 
-async function postings(shard, { kind, term }) {
-  const buckets = kind === "c" ? shard.chars : shard.grams;
+const NONE = { pages: new Uint32Array(0), levels: new Uint8Array(0) };
+
+// A term's postings in every shard: [shard position → {pages, levels}].
+async function postings(listed, shards, { kind, term }) {
+  const buckets = kind === "c" ? listed.chars : listed.grams;
   const name = (termHash(term) % buckets).toString(16);
-  const table = await cached(new URL(`${shard.dir}${kind}/${name}.bin`, base), async (r) => decode(await r.arrayBuffer()));
-  return table.get(term) || { pages: new Uint32Array(0), levels: new Uint8Array(0) };
+  const found = await cached(new URL(`${listed.dir}${kind}/${name}.bin`, base), async (r) => decode(await r.arrayBuffer()));
+  return shards.map((_, s) => found[s]?.get(term) || NONE);
 }
 
 // The query normalised as the index's text was: fetches the table's buckets its Han characters need.
@@ -186,10 +196,11 @@ export async function queryTerms(query) {
 export async function search(query) {
   const wanted = await queryTerms(query);
   if (!wanted.length) return [];
-  const { docs, shards } = await getListing();
-  const lists = await Promise.all(shards.map((shard) => Promise.all(wanted.map((t) => postings(shard, t)))));
+  const { docs, shards, postings: listed } = await getListing();
+  const byTerm = await Promise.all(wanted.map((t) => postings(listed, shards, t)));
+  const lists = shards.map((_, s) => byTerm.map((perShard) => perShard[s]));
   const idf = wanted.map((_, i) => {
-    const n = lists.reduce((sum, perShard) => sum + perShard[i].pages.length, 0);
+    const n = byTerm[i].reduce((sum, found) => sum + found.pages.length, 0);
     return Math.log(1 + (docs - n + 0.5) / (n + 0.5));
   });
   const units = Math.min(31, new Set(wanted.flatMap((t) => t.units)).size);
