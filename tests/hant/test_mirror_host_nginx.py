@@ -24,37 +24,24 @@ PUBLIC, MIRROR = "kepu.example.org", "hk.kepu.example.org"  # the names deploy/n
 
 
 @pytest.fixture
-def nginx(folders):
+def nginx(tmp_path):  # the folders fixture's folder: site/ is tmp_path/site
     binary = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
     if binary is None:
         raise RuntimeError("找不到 nginx：请运行 apt-get install nginx-light（.ci/run 会安装）。")
-    folder = folders / "nginx"
+    folder = tmp_path / "nginx"
     (folder / "temp").mkdir(parents=True)
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", str(key),
                     "-out", str(cert), "-subj", f"/CN={PUBLIC}"], check=True, capture_output=True)
     https = free_port()
-    (folder / "kepu.conf").write_text(nginx_config(folders, http_port=free_port(), https_port=https,
+    (folder / "kepu.conf").write_text(nginx_config(tmp_path, http_port=free_port(), https_port=https,
                                                    gunicorn_port=free_port(), cert=cert, key=key))
-    temp = folder / "temp"
-    (folder / "nginx.conf").write_text(f"""
-user {pwd.getpwuid(os.geteuid()).pw_name};
-daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {folder}/kepu.conf;
-}}
-""")
+    temps = " ".join(f"{kind}_temp_path {folder}/temp/{kind};" for kind in ("client_body", "proxy", "fastcgi",
+                                                                         "uwsgi", "scgi"))
+    (folder / "nginx.conf").write_text(
+        f"user {pwd.getpwuid(os.geteuid()).pw_name}; daemon off; worker_processes 1; pid {folder}/nginx.pid;"
+        f" events {{ worker_connections 64; }}"
+        f" http {{ include /etc/nginx/mime.types; access_log off; {temps} include {folder}/kepu.conf; }}")
     process = subprocess.Popen([binary, "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")])
     context = ssl.create_default_context(cafile=str(cert))
     context.check_hostname = False  # one certificate for the test, made for the public name
