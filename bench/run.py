@@ -331,7 +331,9 @@ class Bench:
         try:
             # A worker's first publish reads and renders every page (its memo is empty), and after the
             # mirror was turned on or off it is a full build: one publish first, not timed.
+            last = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             request_publish("基准：后台预热")
+            wait_done(PublishJob, last, budget)  # (the lock is free for a moment between claiming and publishing)
             wait_idle(PublishJob, budget)
             for run in range(self.args.runs):
                 outcome = self.approve_and_watch(run, budget, worker.pid, leg=leg, mirror=mirror)
@@ -726,6 +728,16 @@ def index_holds(site, text):
         if pages:
             return True
     return False
+
+
+def wait_done(job_model, after, budget):
+    """Wait until the jobs queued after job ``after`` have finished."""
+    started = time.monotonic()
+    unfinished = (job_model.Status.QUEUED, job_model.Status.RUNNING)
+    while job_model.objects.filter(pk__gt=after, status__in=unfinished).exists():
+        if time.monotonic() - started > budget:
+            raise RuntimeError("发布后台一直忙，没有空闲下来。")
+        time.sleep(0.2)
 
 
 def wait_idle(job_model, budget):
