@@ -377,12 +377,12 @@ class Bench:
         page = story.get_latest_revision_as_object()
         marker = f"基准验证词{'甲乙丙丁戊己庚辛壬癸'[run % 10]}{time.time_ns() % 10**9}"
         page.summary = f"{page.summary[:100]}{marker}"
-        page.save_revision(user=editor)
-        page.get_workflow().start(page, editor)  # 自动筛查 runs and passes; 初审 waits
-        act(page, reviewer)  # 初审
+        retried(lambda: page.save_revision(user=editor))
+        retried(lambda: page.get_workflow().start(page, editor))  # 自动筛查 runs and passes; 初审 waits
+        retried(lambda: act(page, reviewer))  # 初审
         last_job = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         started = time.monotonic()
-        act(page, chief)  # 终审: Wagtail publishes the revision, and a publish job is queued
+        retried(lambda: act(page, chief))  # 终审: Wagtail publishes the revision, and a publish job is queued
         approved = time.monotonic() - started
         page = Page.objects.get(pk=page.pk)
         if not page.live or page.has_unpublished_changes:
@@ -728,6 +728,20 @@ def index_holds(site, text):
         if pages:
             return True
     return False
+
+
+def retried(step, tries=30):
+    """``step()``, again after a second while SQLite says "database is locked": a transaction that read
+    before the worker wrote cannot write (WAL), whatever the timeout; on a loaded machine it happens."""
+    from django.db import OperationalError
+
+    for attempt in range(tries):
+        try:
+            return step()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == tries - 1:
+                raise
+            time.sleep(1)
 
 
 def wait_done(job_model, after, budget):
