@@ -9,7 +9,8 @@ Simplified site, in the same publish and the same build folder (docs/traditional
   document is reused while its Simplified source and the mirror's
   fingerprint are unchanged (``Converted``).
 - **Build**: MkDocs with the mirror's config (``build.mkdocs_config(..., hant=True)``) into
-  ``<stage>/site/<prefix>/``, so verification and the swap cover both sites at once. A change of
+  ``<stage>/site/<prefix>/`` (with a host of its own ``<stage>/site/_zh-hant/``, that host's web root:
+  ``Mirror.folder``), so verification and the swap cover both sites at once. A change of
   the fingerprint (a word pair, a name, the profile) or of the build inputs rebuilds the mirror in
   full (its manifest's ``inputs``); otherwise it is as incremental as the Simplified build.
 - **Search**: its own index under ``<prefix>/search/`` from ``content-hant/``.
