@@ -122,11 +122,7 @@ class Bench:
         self.results["fill"] = {"seconds": seconds, "output": output.strip().splitlines()[-1]}
         self.say(output.strip().splitlines()[-1])
         import django
-        from django.conf import settings
 
-        # An editor's save waits for the worker's write to SQLite: on a loaded machine longer than the
-        # settings' 60 s (an approval then failed with "database is locked").
-        settings.DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 600
         django.setup()
 
     @property
