@@ -14,7 +14,11 @@ figure the median of --runs runs:
 - a publish when nothing changed, and the exporter alone (time and SQL queries per page);
 - approve-to-live: a chief editor's 终审 approval of one changed story (Wagtail's workflow API,
   as the admin's button calls it) until site/ serves the new revision, and until the search
-  index holds the new text, with the publish worker running as in production;
+  index holds the new text, with the publish worker running as in production; with the
+  Traditional mirror (繁体站) on, also until its twin under /zh-hant/ serves the new revision and until
+  the mirror's own index holds it;
+- the mirror's cost: every full publish round also publishes with the mirror off, and the approvals
+  are made once more with it off (``--skip mirror`` leaves both out);
 - the bytes a reader downloads to search for one Chinese word, and the size of the output;
 - admin response times at N pieces (Django's test client, logged in as the chief editor).
 
@@ -23,6 +27,7 @@ It prints a Markdown table with targets and writes it, with the raw figures, to 
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -38,6 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.procs import measure, tree_rss  # noqa: E402
+from bench.searchsize import _postings as postings  # noqa: E402
 from bench.searchsize import search_contains, search_download  # noqa: E402
 
 PYTHON = sys.executable
@@ -62,7 +68,8 @@ def parse_args():
     parser.add_argument("--word", default="科学家", help="测量搜索下载量所用的中文词")
     parser.add_argument("--requests", type=int, default=5, help="每个后台页面测量的请求次数")
     parser.add_argument("--stages", action="store_true", help="另做一次进程内完整发布，记录各阶段用时")
-    parser.add_argument("--skip", default="", help="跳过的部分，逗号分隔：publish,compare,unchanged,latency,admin")
+    parser.add_argument("--skip", default="",
+                        help="跳过的部分，逗号分隔：publish,compare,unchanged,latency,admin,mirror")
     return parser.parse_args()
 
 
@@ -88,7 +95,8 @@ class Bench:
                 "publish": ("publish", "unchanged", "stages"),
                 "unchanged": ("unchanged",),
                 "admin": ("admin",),
-                "latency": ("latency",),
+                "latency": ("latency", "latency_off"),
+                "mirror": ("latency_off",),
             }
             for name in filter(None, args.skip.split(",")):
                 for key in parts.get(name, ()):
@@ -116,6 +124,13 @@ class Bench:
         import django
 
         django.setup()
+
+    @property
+    def with_mirror(self):
+        """Whether the Traditional mirror (繁体站) is on in this data folder (the sample content turns it on)."""
+        from cms.hant.models import MirrorSettings
+
+        return MirrorSettings.load().enabled
 
     @property
     def content(self):
@@ -196,13 +211,19 @@ class Bench:
 
     def compare(self):
         rounds = []
+        both = self.with_mirror
         for run in range(self.args.runs):
-            self.say(f"第 {run + 1}/{self.args.runs} 轮：Kepu 完整发布、纯 mkdocs 构建、Hugo 构建")
+            self.say(f"第 {run + 1}/{self.args.runs} 轮：Kepu 完整发布" + ("（先关闭繁体站一次）" if both else "")
+                     + "、纯 mkdocs 构建、Hugo 构建")
+            if both:  # first without the mirror, so that the round ends with both sites live
+                with mirror_off():
+                    alone = self.publish_full()
             kepu = self.publish_full()
             mkdocs = self.mkdocs_plain() if "compare" not in self.skip else (None, None)
             hugo = self.hugo(self.hugo_source()) if "compare" not in self.skip else (None, None)
-            rounds.append({"kepu": kepu, "mkdocs": mkdocs, "hugo": hugo})
-            self.say(f"  Kepu {kepu[0]:.1f} 秒，mkdocs {fmt_s(mkdocs[0])}，Hugo {fmt_s(hugo[0])}")
+            rounds.append({"kepu": kepu, "mkdocs": mkdocs, "hugo": hugo, **({"alone": alone} if both else {})})
+            self.say(f"  Kepu {kepu[0]:.1f} 秒" + (f"（不含繁体站 {alone[0]:.1f} 秒）" if both else "")
+                     + f"，mkdocs {fmt_s(mkdocs[0])}，Hugo {fmt_s(hugo[0])}")
         manifest = json.loads((self.content / ".manifest.json").read_text("utf-8"))
         pages = len(manifest["pages"]) + sum(1 for p in manifest["generated"] if p.endswith(".md"))
         med = statistics.median
@@ -212,6 +233,12 @@ class Bench:
             "kepu_peak": med(r["kepu"][1] for r in rounds),
             "rounds": rounds,
         }
+        if both:
+            result.update(
+                alone_seconds=med(r["alone"][0] for r in rounds),
+                alone_peak=med(r["alone"][1] for r in rounds),
+                ratio_mirror=med(r["kepu"][0] / r["alone"][0] for r in rounds),
+            )
         if "compare" not in self.skip:
             result.update(
                 mkdocs_seconds=med(r["mkdocs"][0] for r in rounds),
@@ -266,9 +293,27 @@ class Bench:
     # -- approve to live -----------------------------------------------------------------------------
 
     def latency(self):
-        from cms.publish.models import PublishJob
+        """Approve to live with the mirror on (the Simplified page, its twin, both indexes) and, to show
+        the mirror's cost on one approval, the same with it off (``latency_off``)."""
+        # With the mirror first: the site is built with it already (the worker's first publish only reads
+        # and renders every page); turning it off then costs one full build (the warm-up).
+        legs = [("latency", True), ("latency_off", False)] if self.with_mirror and "mirror" not in self.skip else [
+            ("latency", self.with_mirror)]
+        for key, mirror in legs:
+            if mirror:
+                self.results[key] = self.approvals(leg=0)
+            else:
+                with mirror_off():
+                    self.results[key] = self.approvals(leg=1)
+            self.save()
 
-        self.say("启动发布后台进程（与 scripts/run.sh 相同的 db_worker 命令）")
+    def approvals(self, *, leg):
+        from cms.publish.models import PublishJob
+        from cms.publish.tasks import request_publish
+
+        mirror = mirror_dir()
+        self.say("启动发布后台进程（与 scripts/run.sh 相同的 db_worker 命令）"
+                 + ("，繁体站开启" if mirror else "，繁体站关闭" if self.with_mirror else ""))
         worker_log = open(self.dir / "worker.log", "a", encoding="utf-8")  # noqa: SIM115
         worker = subprocess.Popen(
             [*MANAGE, "db_worker", "--backend", "publish", "--queue-name", "publish", "--interval", "0.1"],
@@ -280,14 +325,21 @@ class Bench:
         budget = max(300.0, 4 * self.results.get("publish", {}).get("kepu_seconds", 60))
         runs, worker_peak = [], 0
         try:
+            # A worker's first publish reads and renders every page (its memo is empty), and after the
+            # mirror was turned on or off it is a full build: one publish first, not timed.
+            last = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            request_publish("基准：后台预热")
+            wait_done(PublishJob, last, budget)  # (the lock is free for a moment between claiming and publishing)
             wait_idle(PublishJob, budget)
             for run in range(self.args.runs):
-                outcome = self.approve_and_watch(run, budget, worker.pid)
+                outcome = self.approve_and_watch(run, budget, worker.pid, leg=leg, mirror=mirror)
                 worker_peak = max(worker_peak, outcome.pop("worker_peak"))
                 runs.append(outcome)
                 self.say(
                     f"  第 {run + 1} 次：上线 {fmt_s(outcome['live'])}，搜索 {fmt_s(outcome['search'])}"
-                    f"（发布任务 {fmt_s(outcome['job_seconds'])}）"
+                    + (f"；繁体页上线 {fmt_s(outcome['twin_live'])}，繁体站搜索 {fmt_s(outcome['twin_search'])}"
+                       if mirror else "")
+                    + f"（发布任务 {fmt_s(outcome['job_seconds'])}）"
                 )
                 wait_idle(PublishJob, budget)
         finally:
@@ -299,18 +351,16 @@ class Bench:
             worker_log.close()
 
         def med(key):
-            values = [r[key] for r in runs if r[key] is not None]
-            return statistics.median(values) if len(values) == len(runs) else None
+            values = [r[key] for r in runs if r.get(key) is not None]
+            return statistics.median(values) if runs and len(values) == len(runs) else None
 
-        self.results["latency"] = {
-            "live": med("live"),
-            "search": med("search"),
-            "job_seconds": med("job_seconds"),
-            "worker_peak": worker_peak,
-            "runs": runs,
-        }
+        keys = ["live", "search", "job_seconds"] + (["twin_live", "twin_search"] if mirror else [])
+        return {**{key: med(key) for key in keys}, "worker_peak": worker_peak, "runs": runs}
 
-    def approve_and_watch(self, run, budget, worker_pid):
+    def approve_and_watch(self, run, budget, worker_pid, *, leg=0, mirror=None):
+        """One 终审 approval, watched until the page and its index are live; with ``mirror`` (the
+        mirror's folder below site/, e.g. "zh-hant"), also the page's Traditional twin and the mirror's
+        index. Each leg changes stories of its own."""
         from wagtail.models import Page
 
         from cms.core.models import User
@@ -319,45 +369,46 @@ class Bench:
         from cms.stories.models import StoryPage
 
         editor, reviewer, chief = (User.objects.get(username=u) for u in ("editor", "reviewer", "chief"))
-        story = StoryPage.objects.filter(slug__startswith="bench-p").order_by("pk")[run * 7]
+        story = StoryPage.objects.filter(slug__startswith="bench-p").order_by("pk")[run * 7 + leg * 3]
         page = story.get_latest_revision_as_object()
-        marker = f"基准验证词{'甲乙丙丁戊己庚辛壬癸'[run % 10]}{int(time.time()) % 100000}"
+        marker = f"基准验证词{'甲乙丙丁戊己庚辛壬癸'[run % 10]}{time.time_ns() % 10**9}"
         page.summary = f"{page.summary[:100]}{marker}"
-        page.save_revision(user=editor)
-        page.get_workflow().start(page, editor)  # 自动筛查 runs and passes; 初审 waits
-        act(page, reviewer)  # 初审
+        retried(lambda: page.save_revision(user=editor))
+        retried(lambda: page.get_workflow().start(page, editor))  # 自动筛查 runs and passes; 初审 waits
+        retried(lambda: act(page, reviewer))  # 初审
         last_job = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         started = time.monotonic()
-        act(page, chief)  # 终审: Wagtail publishes the revision, and a publish job is queued
+        retried(lambda: act(page, chief))  # 终审: Wagtail publishes the revision, and a publish job is queued
         approved = time.monotonic() - started
         page = Page.objects.get(pk=page.pk)
         if not page.live or page.has_unpublished_changes:
             raise RuntimeError(f"终审后页面没有上线：{page.title}")
-        revision = str(page.live_revision_id)
+        revision = f'name="kepu:revision" content="{page.live_revision_id}"'
         html_rel = paths.output_path(pages.path_of(page, pages.site_root()))
-        live = search = None
+        seen = {"live": None, "search": None}
+        if mirror is not None:
+            seen.update(twin_live=None, twin_search=None)
         worker_peak = 0
-        checked_build = None
-        while time.monotonic() - started < budget and (live is None or search is None):
+        checked = {}  # which build each index was last looked at in
+        while time.monotonic() - started < budget and None in seen.values():
             worker_peak = max(worker_peak, tree_rss(worker_pid))
             site = Path(os.path.realpath(self.site_link()))
-            if live is None:
-                html = site / html_rel
-                if html.is_file() and f'name="kepu:revision" content="{revision}"' in html.read_text("utf-8"):
-                    live = time.monotonic() - started
-            if live is not None and search is None and site != checked_build:
-                checked_build = site
-                found = search_contains(site, marker)
-                if found is None:
-                    search = float("nan")  # the site has no index we can read
-                elif found:
-                    search = time.monotonic() - started
+            sites = {"": site, "twin_": site / mirror} if mirror is not None else {"": site}
+            for key, root in sites.items():
+                if seen[key + "live"] is None and page_shows(root / html_rel, revision):
+                    seen[key + "live"] = time.monotonic() - started
+                if seen[key + "live"] is not None and seen[key + "search"] is None and checked.get(key) != site:
+                    checked[key] = site
+                    found = index_holds(root, marker)
+                    if found is None:
+                        seen[key + "search"] = float("nan")  # the site has no index we can read
+                    elif found:
+                        seen[key + "search"] = time.monotonic() - started
             time.sleep(0.05)
         wait_idle(PublishJob, budget)  # the job records its time when it has finished
         job = PublishJob.objects.filter(pk__gt=last_job).order_by("pk").last()
         return {
-            "live": live,
-            "search": search,
+            **seen,
             "approve_call": approved,
             "story": page.title,
             "job_seconds": job.seconds if job else None,
@@ -469,6 +520,14 @@ class Bench:
                 "memory",
                 pub["kepu_peak"],
             )
+        if pub and "alone_seconds" in pub:
+            row("完整发布：关闭繁体站时", fmt_s(pub["alone_seconds"]), "同上，繁体站设置关闭（每轮先于开启时发布）")
+            row(
+                "繁体站的开销：完整发布",
+                f"+{pub['kepu_seconds'] - pub['alone_seconds']:.1f} 秒（{pub['ratio_mirror']:.2f}×）；"
+                f"峰值内存 {fmt_bytes(pub['alone_peak'])} → {fmt_bytes(pub['kepu_peak'])}",
+                "开启 ÷ 关闭：每轮之比的中位数",
+            )
         unchanged = r.get("unchanged")
         if unchanged:
             per_page = unchanged["render_queries"] / max(1, unchanged["render_pages"])
@@ -488,6 +547,34 @@ class Bench:
                 lat["live"],
             )
             row("终审通过 → 搜索更新", fmt_s(lat["search"]), "终审 approve → 搜索索引含新文字", "search", lat["search"])
+            if "twin_live" in lat:
+                row(
+                    "终审通过 → 繁体页上线",
+                    fmt_s(lat["twin_live"]),
+                    "终审 approve → 繁体站（site/zh-hant/）的同一页出现新的 kepu:revision",
+                    "live",
+                    lat["twin_live"],
+                )
+                row(
+                    "终审通过 → 繁体站搜索更新",
+                    fmt_s(lat["twin_search"]),
+                    "终审 approve → 繁体站的搜索索引含新文字",
+                    "search",
+                    lat["twin_search"],
+                )
+            off = r.get("latency_off")
+            if off:
+                row(
+                    "关闭繁体站时：终审通过 → 页面上线 / 搜索更新",
+                    f"{fmt_s(off['live'])} / {fmt_s(off['search'])}",
+                    "同上，繁体站设置关闭",
+                )
+                row(
+                    "繁体站的开销：一次终审的发布任务",
+                    f"{fmt_s(off['job_seconds'])} → {fmt_s(lat['job_seconds'])}；后台峰值内存 "
+                    f"{fmt_bytes(off['worker_peak'])} → {fmt_bytes(lat['worker_peak'])}",
+                    "PublishJob.seconds（含搜索索引），关闭 → 开启",
+                )
             row(
                 "发布后台峰值内存",
                 fmt_bytes(lat["worker_peak"]),
@@ -579,6 +666,88 @@ def act(page, user, action="approve"):
     if action not in {name for name, _label, _modal in task.get_actions(page, user)}:
         raise RuntimeError(f"{user} 不能在“{task.name}”上执行 {action}")
     task.on_action(task_state, user, action)
+
+
+@contextlib.contextmanager
+def mirror_off():
+    """The Traditional mirror turned off (繁体站设置), and on again afterwards."""
+    from cms.hant.models import MirrorSettings
+
+    setting = MirrorSettings.load()
+    setting.enabled = False
+    setting.save(update_fields=["enabled"])
+    try:
+        yield
+    finally:
+        setting.enabled = True
+        setting.save(update_fields=["enabled"])
+
+
+def mirror_dir():
+    """The mirror's folder below site/ while it is on (its prefix, "zh-hant", or with a host of its own
+    that host's web root), else None."""
+    from cms.hant.models import MirrorSettings
+    from cms.publish.paths import MIRROR_HOST_DIR
+
+    setting = MirrorSettings.load()
+    if not setting.enabled:
+        return None
+    return MIRROR_HOST_DIR if setting.host else setting.prefix
+
+
+def page_shows(html, revision):
+    try:
+        return revision in html.read_text("utf-8")
+    except FileNotFoundError:
+        return False
+
+
+def index_holds(site, text):
+    """Whether one page of the site's search index (site/search/) holds every term of ``text`` (None:
+    no index recognised). A page holding some of them is not enough: the marker's pairs (基准, 验证 …)
+    are in the pages of earlier runs too."""
+    from cms.sitesearch import index as search
+
+    listing_file = Path(site) / "search" / "shards.json"
+    if not listing_file.is_file():
+        found = search_contains(site, text)
+        return found
+    listing = json.loads(listing_file.read_text("utf-8"))
+    wanted = [(kind, term) for kind, term, weight in search.query_terms(text) if weight == 1]
+    for shard in listing["shards"]:
+        pages = None
+        for kind, term in wanted:
+            count = shard["chars"] if kind == "c" else shard["grams"]
+            path = Path(site) / "search" / shard["dir"] / kind / f"{search.term_hash(term) % count:x}.bin"
+            held = set(postings(path, term)) if path.is_file() else set()
+            pages = held if pages is None else pages & held
+        if pages:
+            return True
+    return False
+
+
+def retried(step, tries=30):
+    """``step()``, again after a second while SQLite says "database is locked": a transaction that read
+    before the worker wrote cannot write (WAL), whatever the timeout; on a loaded machine it happens."""
+    from django.db import OperationalError
+
+    for attempt in range(tries):
+        try:
+            return step()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == tries - 1:
+                raise
+            time.sleep(1)
+
+
+def wait_done(job_model, after, budget):
+    """Wait until the jobs queued after job ``after`` have finished."""
+    started = time.monotonic()
+    unfinished = (job_model.Status.QUEUED, job_model.Status.RUNNING)
+    while job_model.objects.filter(pk__gt=after, status__in=unfinished).exists():
+        if time.monotonic() - started > budget:
+            raise RuntimeError("发布后台一直忙，没有空闲下来。")
+        time.sleep(0.2)
 
 
 def wait_idle(job_model, budget):

@@ -16,6 +16,8 @@ from urllib.parse import urljoin
 
 import opencc
 
+from cms.publish.paths import MIRROR_HOST_DIR
+
 from . import markdown
 from .convert import TextConverter
 from .names import name_form
@@ -55,6 +57,12 @@ class Mirror:
         return cls(profile, prefix=prefix, host=host, terms=fixed_terms(profile, pairs=pairs, names=names))
 
     # Where ---------------------------------------------------------------------------------------
+    @property
+    def folder(self):
+        """The mirror's folder in a build's site/: its prefix, or with a host of its own a folder the
+        Simplified host does not serve (that host's web root)."""
+        return self.prefix or MIRROR_HOST_DIR
+
     def base_url(self, site_base_url):
         """The mirror's root URL: its own host, or the site's base URL + prefix/."""
         if self.host:

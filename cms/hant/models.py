@@ -40,7 +40,8 @@ class MirrorSettings(BaseGenericSetting):
     )
     host = models.URLField(
         _("独立域名"), blank=True,
-        help_text=_("可选。填写后繁体站放在这个地址的根上（例如 https://hk.kepu.example/），不再使用前缀。"),
+        help_text=_("可选。填写后繁体站放在这个地址的根上（例如 https://hk.kepu.example/），不再使用前缀。"
+                    "网页服务器也要为这个域名配置（见 README“Production”），否则读者打不开。"),
     )
 
     panels = [FieldPanel("enabled"), FieldPanel("profile"), FieldPanel("prefix"), FieldPanel("host")]
@@ -61,9 +62,8 @@ class MirrorSettings(BaseGenericSetting):
 
                 if urlsplit(SiteSettings.load().base_url).netloc == parts.netloc:
                     errors["host"] = _("独立域名不能与简体站的公众网站地址相同；要放在同一域名下，请改用网址前缀。")
-                else:  # docs/traditional-mirror.md, "What is not done"
-                    errors["host"] = _("发布系统暂不支持把繁体站放在独立域名上：请清空“独立域名”，"
-                                       "改用网址前缀（例如 zh-hant，繁体站即在 /zh-hant/ 下）。")
+                elif parts.scheme not in ("http", "https"):
+                    errors["host"] = _("独立域名请以 https:// 开头，例如 https://hk.kepu.example/。")
         elif not self.prefix:
             errors["prefix"] = _("请填写网址前缀（例如 zh-hant），或者填写独立域名。")
         if self.prefix and not PREFIX.fullmatch(self.prefix):

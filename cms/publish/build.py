@@ -79,18 +79,20 @@ def mkdocs_config(*, site, content_dir, site_dir, nav, mirror=None, hant=False):
 def languages(site, mirror, hant):
     """What the theme prints about the page's language (``config.extra.kepu_lang``): ``lang`` (``<html
     lang>``, feeds), ``locale`` (Open Graph), and with the mirror on, the ``hreflang`` alternates (each
-    site's base URL, the page's URL below it) and ``switch`` (the other script's root path and label)."""
+    site's base URL, the page's URL below it) and ``switch`` (the other script's root: a path on the same
+    host, the other host's base URL when the mirror has a host of its own)."""
     if mirror is None:
         return {"lang": "zh-CN", "locale": "zh_CN"}
     hans, hant_base = site.base_url.rstrip("/") + "/", mirror.base_url(site.base_url)
     other = hans if hant else hant_base
+    root = other if mirror.host else theme_scripts.scope_of(other)
     return {
         "lang": mirror.language if hant else "zh-CN",
         "locale": mirror.language.replace("zh-Hant-", "zh_") if hant else "zh_CN",
         "hant": hant,
         "alternates": [{"hreflang": "zh-Hans", "base": hans}, {"hreflang": mirror.language, "base": hant_base},
                        {"hreflang": "x-default", "base": hans}],
-        "switch": {"root": theme_scripts.scope_of(other), "label": "简体" if hant else "繁體",
+        "switch": {"root": root, "label": "简体" if hant else "繁體",
                    "lang": "zh-Hans" if hant else mirror.language,
                    "title": "简体中文版" if hant else "繁體中文版"},
     }

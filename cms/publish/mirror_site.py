@@ -9,7 +9,8 @@ Simplified site, in the same publish and the same build folder (docs/traditional
   document is reused while its Simplified source and the mirror's
   fingerprint are unchanged (``Converted``).
 - **Build**: MkDocs with the mirror's config (``build.mkdocs_config(..., hant=True)``) into
-  ``<stage>/site/<prefix>/``, so verification and the swap cover both sites at once. A change of
+  ``<stage>/site/<prefix>/`` (with a host of its own ``<stage>/site/_zh-hant/``, that host's web root:
+  ``Mirror.folder``), so verification and the swap cover both sites at once. A change of
   the fingerprint (a word pair, a name, the profile) or of the build inputs rebuilds the mirror in
   full (its manifest's ``inputs``); otherwise it is as incremental as the Simplified build.
 - **Search**: its own index under ``<prefix>/search/`` from ``content-hant/``.
@@ -134,14 +135,15 @@ def forget(content_dir, state):
 def config(mirror, *, site, content_dir, site_dir, nav):
     """The mirror's mkdocs.yml (a dict): into ``<site_dir>/<prefix>/``, the Traditional texts."""
     return build.mkdocs_config(site=site, content_dir=content_dir_of(content_dir).resolve(),
-                               site_dir=Path(site_dir) / mirror.prefix, nav=nav, mirror=mirror, hant=True)
+                               site_dir=Path(site_dir) / mirror.folder, nav=nav, mirror=mirror, hant=True)
 
 
 def manifest_of(mirror, written, config):
     """The mirror's part of a build's manifest."""
     inputs = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
     inputs["fingerprint"] = mirror.fingerprint
-    return {**written.manifest, "prefix": mirror.prefix, "language": mirror.language, "inputs": inputs}
+    return {**written.manifest, "prefix": mirror.folder, "host": mirror.host, "language": mirror.language,
+            "inputs": inputs}
 
 
 def run_build(mirror, stage, config, *, live, new, incremental, keep_live_index):
@@ -159,7 +161,7 @@ def run_build(mirror, stage, config, *, live, new, incremental, keep_live_index)
     warnings = build.run_mkdocs(config_file, source_date_epoch=0, dirty=dirty, text=mirror.text,
                                 template_cache=Path(settings.KEPU_BUILDS_DIR) / ".template-cache-hant")
     if keep_live_index and live is not None:
-        search.mirror(live.dir / "site" / mirror.prefix / search.SEARCH_DIR, target / search.SEARCH_DIR)
+        search.mirror(live.dir / "site" / mirror.folder / search.SEARCH_DIR, target / search.SEARCH_DIR)
     return warnings
 
 

@@ -13,8 +13,11 @@ import re
 from .errors import ExportError
 
 # Top-level names the publish step itself uses; a programme may not take them as its slug.
+# The Traditional mirror on a host of its own is built into this folder of site/ (its web root, swapped
+# with the Simplified site by the same rename; the Simplified host does not serve it: deploy/nginx.conf).
+MIRROR_HOST_DIR = "_zh-hant"
 RESERVED = {"tags", "library", "media", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt", "404.html",
-            "corrections"}
+            "corrections", MIRROR_HOST_DIR}
 CORRECTIONS_PAGE = "corrections.md"  # 更正记录: every correction of the site, newest first
 LIBRARY_DIR = "library"
 

@@ -72,9 +72,6 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         checkpoint("start")
         site = SiteSettings.load()
         mirror = hant.load()  # the Traditional mirror (繁体站) or None: built beside, swapped together
-        if mirror is not None and mirror.host:  # not supported: the settings form refuses it
-            logger.warning("繁体站设置了独立域名，发布系统暂不支持，本次只发布简体站。")
-            mirror = None
         out = export(content_dir, site, state, progress=progress,
                      mirror=mirror)  # ✂ export-write, after each file written
         checkpoint("exported")

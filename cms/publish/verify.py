@@ -10,6 +10,7 @@
   ``safety_problems``), and no script the pages load could fetch from another host.
 """
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -292,8 +293,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None,
     else:
         search_dirs = {search.SEARCH_DIR}
 
-    site_host = urlsplit(site_url).netloc
-    root_prefix = urlsplit(site_url).path or "/"
+    sites = _sites(site_url, allowed, mirror)
     files = set()
     root = str(site_dir)
     for folder, dirs, names in os.walk(root):
@@ -307,11 +307,15 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None,
         key = _file_key(os.stat(os.path.join(root, rel)))
         entry = previous_scans.get(rel)
         if entry is None or entry["file"] != key or entry.get("safe") != safe_key:
-            scan = _scan_file(site_dir / rel, rel, allowed, site_dir)
-            found, targets = _link_targets(rel, scan.urls, site_host, root_prefix)
-            problems.extend(scan.unsafe)
-            problems.extend(found)
-            entry = {"file": key, "meta": scan.meta, "targets": targets, "safe": safe_key, "scripts": scan.scripts}
+            own = next(each for each in sites if rel.startswith(each.folder))  # the mirror's host, or the site's
+            local = rel[len(own.folder):]  # its path below that host's web root
+            scan = _scan_file(site_dir / rel, local, own.allowed, site_dir / own.folder)
+            found, targets = _link_targets(local, scan.urls, own.host, own.root,
+                                           others=[each for each in sites if each is not own])
+            problems.extend(own.folder + problem for problem in scan.unsafe + found)
+            targets = [(url, target if other else (own.folder + target).rstrip("/")) for url, target, other in targets]
+            entry = {"file": key, "meta": scan.meta, "targets": targets, "safe": safe_key,
+                     "scripts": [own.folder + script for script in scan.scripts]}
         scans[rel] = entry
         scripts.update(entry.get("scripts", ()))
         meta = entry["meta"]
@@ -363,16 +367,49 @@ def mirror_search_problems(site_dir, manifest, pages=None):
                                                          [page_url(path) for path in indexed])]
 
 
-def _link_targets(rel, urls, site_host, root_prefix):
-    """(problems, [(url, site-relative target)]) for the URLs of one page."""
+@dataclass(frozen=True)
+class _Site:
+    """A web root in a build's site/: its folder ("" or the mirror's "<folder>/"), host, root path, and what
+    its pages may run."""
+
+    folder: str
+    host: str
+    root: str
+    allowed: Allowed
+
+
+def _sites(site_url, allowed, mirror):
+    """The web roots a build serves, the most specific first: the Traditional mirror's when it has a host
+    of its own (its folder, served at that host's root), and the site's."""
+    site = _Site("", urlsplit(site_url).netloc, urlsplit(site_url).path or "/", allowed)
+    if not mirror.get("host"):
+        return [site]  # the mirror (if any) is a folder of the site, its links below the prefix
+    parts = urlsplit(mirror["host"])
+    root = parts.path or "/"
+    return [_Site(mirror["prefix"] + "/", parts.netloc, root, dataclasses.replace(allowed, root=root, seen={})), site]
+
+
+def _link_targets(rel, urls, site_host, root_prefix, others=()):
+    """(problems, [(url, target, other)]) for the URLs of one page: ``target`` relative to its own web
+    root, or (``other``) to the build's site/ for a link to another web root of the build (``others``:
+    _Site; the mirror on a host of its own and the site link to each other's pages by absolute URL)."""
     problems, targets = [], []
     base = posixpath.dirname(rel)
+    hosts = {other.host: other for other in others}
     for tag, _attr, url in urls:
         parts = urlsplit(url)
         if parts.scheme in ("http", "https") or url.startswith("//"):
             fetched = tag == "link-fetched" or (tag, _attr) in _FETCHED
             if fetched and parts.netloc and parts.netloc != site_host:
                 problems.append(f"{rel} 从第三方主机加载 {url}")
+            other = hosts.get(parts.netloc)
+            path = unquote(parts.path) or "/"
+            if other is not None and not fetched and path.startswith(other.root):
+                target = posixpath.normpath(path[len(other.root):]) if path != other.root else "."
+                if target.startswith(".."):
+                    problems.append(f"{rel} 中的链接 {url} 指向站点之外")
+                else:
+                    targets.append((url, (other.folder + ("" if target == "." else target)).rstrip("/"), True))
             continue
         if parts.scheme or not parts.path:
             continue  # mailto:, data:, javascript:, tel:, or a pure #fragment / ?query
@@ -388,5 +425,5 @@ def _link_targets(rel, urls, site_host, root_prefix):
         if target.startswith("../") or target == "..":
             problems.append(f"{rel} 中的链接 {url} 指向站点之外")
             continue
-        targets.append((url, "" if target == "." else target))
+        targets.append((url, "" if target == "." else target, False))
     return problems, targets

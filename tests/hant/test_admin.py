@@ -67,6 +67,7 @@ def test_editors_keep_pairs_chief_editors_also_delete_them_and_set_the_mirror_up
     ({"prefix": ""}, "prefix", "请填写网址前缀"),
     ({"prefix": "", "host": "https://hk.kepu.example/fanti/"}, "host", "不要带路径"),
     ({"prefix": "", "host": "http://127.0.0.1:8001/"}, "host", "不能与简体站的公众网站地址相同"),
+    ({"prefix": "", "host": "ftp://hk.kepu.example/"}, "host", "请以 https:// 开头"),
 ])
 def test_the_mirror_setting_is_checked_in_chinese(client, users, programme, data, field, message):
     client.force_login(users["chief"])

@@ -1,6 +1,6 @@
 """The Traditional mirror in the publish step, on a small tree: an approval updates both scripts and
 converts only what changed; a new word pair rebuilds the mirror in full and leaves the Simplified
-site as it was; verification covers the mirror; the settings refuse a host of its own."""
+site as it was; verification covers the mirror; a chief editor gives it a host of its own."""
 
 import os
 from pathlib import Path
@@ -99,12 +99,15 @@ def test_verification_covers_the_mirror(mirror_on, programme):
     assert f"gezhi-lundao/qian-xuesen/index.html 中的链接 {switch} 指向不存在的文件" in problems
 
 
-def test_the_settings_refuse_a_host_of_its_own_in_chinese(client, users, programme):
+def test_a_chief_editor_puts_the_mirror_on_a_host_of_its_own(client, users, programme):
     from django.urls import reverse
+
+    from cms.hant.mirror import load
 
     client.force_login(users["chief"])
     url = reverse("wagtailsettings:edit", args=["hant", "mirrorsettings", MirrorSettings.load().pk])
     response = client.post(url, {"enabled": "on", "profile": "s2hk", "prefix": "", "host": "https://hk.kepu.example/"})
-    assert response.status_code == 200
-    assert "发布系统暂不支持把繁体站放在独立域名上" in response.content.decode()
-    assert not MirrorSettings.load().enabled
+    assert response.status_code == 302
+    mirror = load()
+    assert (mirror.host, mirror.prefix, mirror.folder) == ("https://hk.kepu.example/", "", "_zh-hant")
+    assert (mirror.base_url("http://127.0.0.1:8001/"), mirror.url("/a/b/")) == ("https://hk.kepu.example/", "/a/b/")
