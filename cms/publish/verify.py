@@ -298,8 +298,8 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None,
     root = str(site_dir)
     for folder, dirs, names in os.walk(root):
         base = os.path.relpath(folder, root).replace(os.sep, "/")
-        if base in search_dirs and "s" in dirs:
-            dirs.remove("s")  # the index's own files: search.verify checks them; no page links into them
+        if base in search_dirs:  # the index's own files: search.verify checks them; no page links into them
+            dirs[:] = [name for name in dirs if name not in search.FOLDERS]
         files.update(name if base == "." else f"{base}/{name}" for name in names)
     built = sorted(rel for rel in files if rel.endswith(".html"))
     resolved = {}
