@@ -1,6 +1,6 @@
 """Hurried people on a slow server, in a real Chromium: every admin action clicked twice, nothing done twice.
 
-The server is slowed by a second per request (tests/editing/slow_server.py). Each person logs in through
+The server answers every form it is sent a second late (tests/editing/slow_server.py). Each person logs in through
 the login form in a browser of their own and clicks every button that sends something twice: the second
 click comes while the first click's request is on its way and unanswered, as when a person sees nothing
 happen and clicks again. The editor adds a story, saves it and submits it; the reviewer passes 初审 from the
@@ -29,7 +29,7 @@ COMMENT = "请补充杂交水稻试种的年份和地点。"
 PASSED_FIRST = f"《{STORY}》已通过初审，接下来等待终审（主编）。"
 WENT_LIVE = f"《{STORY}》已通过终审并发布，公众网站随后更新。"
 SENT_BACK = f"《{REJECTED}》在初审被退回修改，意见已告知作者。"
-# Every request takes the server a second and more (a review step from the editor takes three requests):
+# Every form sent takes the server a second and more (a review step from the editor takes three requests):
 # browser actions and expectations wait for as long as a patient person would.
 WAIT = 90_000
 
