@@ -88,7 +88,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--pieces", type=int, required=True, help="内容总篇数，例如 1000 或 10000。")
-        parser.add_argument("--batch", type=int, default=250, help="每个数据库事务写入的篇数。")
+        parser.add_argument("--batch", type=int, default=1000, help="每个数据库事务写入的篇数。")
         parser.add_argument(
             "--exact", action="store_true", help="逐篇通过 Wagtail 创建并发布（较慢），而不是批量写入。"
         )
