@@ -1,6 +1,7 @@
 """A running Kepu for the editing tests: runserver (as scripts/run.sh serves the admin) on a database of
 its own (a SQLite file, or a fresh PostgreSQL database when DATABASE_URL is set), slowed down by a
-second per request, with one user per role, a programme and an institute's contribution area."""
+second per form it is sent (tests/editing/slow_server.py), with one user per role, a programme and an
+institute's contribution area."""
 
 import pytest
 
