@@ -37,13 +37,16 @@ start .venv/bin/python manage.py db_worker --backend publish --queue-name publis
 start .venv/bin/python manage.py run_scheduler >var/scheduler.log 2>&1
 # The public site, with its own 404 page for a missing address; it follows the site/ link per request.
 start .venv/bin/python manage.py serve_site "$SITE_PORT" >var/site-server.log 2>&1
+site=$!
 start .venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload
 admin=$!
 
-# The URLs only once the admin answers.
-until .venv/bin/python -c "import sys, urllib.request as u; u.urlopen(sys.argv[1], timeout=1)" \
-    "http://127.0.0.1:${PORT}/admin/login/" 2>/dev/null; do
+# The URLs only once both answer: the admin and the public site (each is its own process and may be
+# ready after the other).
+until .venv/bin/python -c "import sys, urllib.request as u; [u.urlopen(url, timeout=1) for url in sys.argv[1:]]" \
+    "http://127.0.0.1:${PORT}/admin/login/" "http://127.0.0.1:${SITE_PORT}/" 2>/dev/null; do
   kill -0 "$admin" 2>/dev/null || { echo "管理后台没有启动，请查看上面的错误。" >&2; exit 1; }
+  kill -0 "$site" 2>/dev/null || { echo "公众网站没有启动，请查看 var/site-server.log。" >&2; exit 1; }
   sleep 0.2
 done
 echo

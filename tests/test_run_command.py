@@ -1,6 +1,6 @@
 """The README's run command, as a new user starts it: from another program, in a fresh checkout.
 
-What a person meets (issue 12): the URLs are printed only once the admin answers; the public site
+What a person meets (issue 12): the URLs are printed only once the admin and the public site answer; the public site
 answers a missing page with the site's own 404 page, in Chinese; the publish worker is one process
 (no autoreloader); and Ctrl+C stops everything the command started, even when a script started it.
 """
@@ -72,7 +72,7 @@ def test_run_command_serves_when_it_says_so_and_ctrl_c_stops_everything(tmp_path
         for line in run.stdout:
             printed.append(line)
             if "管理后台：" in line:
-                # The moment the address is printed, it answers.
+                # The moment the addresses are printed, both answer (the site is checked below).
                 status, html = get(f"http://127.0.0.1:{admin_port}/admin/login/")
                 assert status == 200, "".join(printed)
                 assert "登录" in html
