@@ -43,7 +43,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.procs import measure, tree_rss  # noqa: E402
-from bench.searchsize import _postings as postings  # noqa: E402
 from bench.searchsize import search_contains, search_download  # noqa: E402
 
 PYTHON = sys.executable
@@ -399,7 +398,7 @@ class Bench:
                     seen[key + "live"] = time.monotonic() - started
                 if seen[key + "live"] is not None and seen[key + "search"] is None and checked.get(key) != site:
                     checked[key] = site
-                    found = index_holds(root, marker)
+                    found = search_contains(root, marker)
                     if found is None:
                         seen[key + "search"] = float("nan")  # the site has no index we can read
                     elif found:
@@ -700,30 +699,6 @@ def page_shows(html, revision):
         return revision in html.read_text("utf-8")
     except FileNotFoundError:
         return False
-
-
-def index_holds(site, text):
-    """Whether one page of the site's search index (site/search/) holds every term of ``text`` (None:
-    no index recognised). A page holding some of them is not enough: the marker's pairs (基准, 验证 …)
-    are in the pages of earlier runs too."""
-    from cms.sitesearch import index as search
-
-    listing_file = Path(site) / "search" / "shards.json"
-    if not listing_file.is_file():
-        found = search_contains(site, text)
-        return found
-    listing = json.loads(listing_file.read_text("utf-8"))
-    wanted = [(kind, term) for kind, term, weight in search.query_terms(text) if weight == 1]
-    for shard in listing["shards"]:
-        pages = None
-        for kind, term in wanted:
-            count = shard["chars"] if kind == "c" else shard["grams"]
-            path = Path(site) / "search" / shard["dir"] / kind / f"{search.term_hash(term) % count:x}.bin"
-            held = set(postings(path, term)) if path.is_file() else set()
-            pages = held if pages is None else pages & held
-        if pages:
-            return True
-    return False
 
 
 def retried(step, tries=30):
