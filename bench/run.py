@@ -685,13 +685,10 @@ def mirror_off():
 def mirror_dir():
     """The mirror's folder below site/ while it is on (its prefix, "zh-hant", or with a host of its own
     that host's web root), else None."""
-    from cms.hant.models import MirrorSettings
-    from cms.publish.paths import MIRROR_HOST_DIR
+    from cms.hant import mirror
 
-    setting = MirrorSettings.load()
-    if not setting.enabled:
-        return None
-    return MIRROR_HOST_DIR if setting.host else setting.prefix
+    on = mirror.load()
+    return on.folder if on is not None else None
 
 
 def page_shows(html, revision):

@@ -95,9 +95,9 @@ def names_of(records):
     return {"tags": [tags[t] for t in sorted(tags)], "programmes": [programmes[p] for p in sorted(programmes)]}
 
 
-def write_shard(folder, pages, buckets=None):
+def write_shard(folder, pages, buckets):
     """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order,
-    its postings by ``buckets``, (grams, chars) of the whole index (``bucket_counts`` of the pages)."""
+    its postings by ``buckets``, (grams, chars) of the whole index (index.index_buckets)."""
     folder = Path(folder)
     fsutil.make_dir(folder / "d")
     grams, chars = [], []
@@ -107,9 +107,8 @@ def write_shard(folder, pages, buckets=None):
         chars.append(page_chars)
         shown = {"url": url, **{k: v for k, v in record.items() if k not in _BUILD_ONLY}}
         fsutil.write_file(folder / "d" / f"{number}.json", json.dumps(shown, ensure_ascii=False))
-    gram_files, char_files = buckets or bucket_counts(len(pages))
+    gram_files, char_files = buckets
     _write_segments(folder / SEGMENTS["g"], _postings(grams), gram_files)
     _write_segments(folder / SEGMENTS["c"], _postings(chars), char_files)
     fsutil.write_file(folder / PAGES_FILE, json.dumps([url for url, _ in pages], ensure_ascii=False))
     fsutil.write_file(folder / NAMES_FILE, json.dumps(names_of(r for _, r in pages), ensure_ascii=False))
-    return {"docs": len(pages), "grams": gram_files, "chars": char_files}
