@@ -69,7 +69,9 @@ class WorkflowActionOnce(WorkflowActionView):
     whose workflow is over with "目前不在等待审核", before the task can say the step was just done."""
 
     def add_not_in_moderation_error(self):
-        task_state = self.task_state
+        # Read again: ``setup`` read the task state before the first click's request finished with it, and
+        # Wagtail asks whether the workflow is over only now.
+        task_state = TaskState.objects.select_related("workflow_state").get(pk=self.task_state.pk)
         if task_state.status != TaskState.STATUS_IN_PROGRESS and task_state.workflow_state.object_id == str(
             self.object.pk
         ):

@@ -8,10 +8,12 @@ import urllib.request
 
 import pytest
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.urls import reverse
 
 from cms.core.site_server import make_server
 from cms.core.slugs import pinyin_slug
+from cms.moderation.outcome import WorkflowActionOnce
 from cms.stories.models import StoryPage
 from tests.editing.http_session import AdminSession
 from tests.moderation.conftest import add_url, approve, client_for, reject, story_form
@@ -76,6 +78,30 @@ def test_review_messages_say_what_passed_and_what_comes_next(client, users, prog
     assert [str(m) for m in response.context["messages"]][-1:] == [
         "这一步刚才已经处理过了，没有重复执行：《屠呦呦：青蒿素的发现者》已通过终审并发布，公众网站随后更新。"
     ]
+
+
+def test_a_second_click_whose_request_began_before_the_first_finished_says_what_the_first_did(
+        client, users, programme, rf):
+    """The double click on 终审's 通过 as a slow server sees it: the second request has read the step (still
+    waiting) when the first one approves it, and only then asks whether the workflow is over."""
+    story = submitted_story(client, users, programme)
+    approve(client_for(client, users["reviewer"]), story)
+    story.refresh_from_db()
+    last = story.current_workflow_task_state
+    args = {"page_id": story.pk, "action_name": "approve", "task_state_id": last.pk}
+    request = rf.post(reverse("wagtailadmin_pages:workflow_action", kwargs=args), {"comment": ""})
+    request.user, request.session = users["chief"], {}
+    request._messages = FallbackStorage(request)
+    second = WorkflowActionOnce()
+    second.setup(request, **args)
+    assert approve(client_for(client, users["chief"]), story).status_code == 302  # the first click
+    response = second.dispatch(request, **args)
+    assert response.status_code == 302
+    assert [str(m) for m in request._messages] == [
+        "这一步刚才已经处理过了，没有重复执行：《屠呦呦：青蒿素的发现者》已通过终审并发布，公众网站随后更新。"
+    ]
+    story.refresh_from_db()
+    assert story.live and story.revisions.count() == 1
 
 
 def edit_form_review(client, story, action, **extra_data):

@@ -37,7 +37,9 @@ def test_an_outsider_opens_the_link_comments_and_finds_it_revoked(browser, live_
         page.get_by_text("给编辑部留意见").click()
         page.get_by_label("意见（只有编辑部能看到）").fill("“古籍”一处请注明出处：《肘后备急方》。")
         page.get_by_role("button", name="提交意见").click()
-        expect(page.get_by_role("status")).to_have_text("意见已送达编辑部，谢谢。")
+        # The banner says so (the page tools below have a status of their own, for 复制链接).
+        banner = page.get_by_role("region", name="预览说明")
+        expect(banner.get_by_role("status")).to_have_text("意见已送达编辑部，谢谢。")
         page.wait_for_load_state("networkidle")
         assert console == []  # no file refused, no script or style blocked by the policy
 
