@@ -84,6 +84,7 @@ class RenderContext:
         self.current_path = ""
         self.uses = Uses()
         self._query_states = {}  # model label → digest, made once per publish
+        self._once = {}
 
     @functools.cached_property
     def base_url(self):
@@ -92,6 +93,13 @@ class RenderContext:
         from cms.core.models import SiteSettings  # (cms.core.models imports cms.publish.protocol)
 
         return SiteSettings.load().base_url
+
+    def once(self, key, read):
+        """``read()``, called once per publish under ``key``: what every document of a kind consults
+        (a setting, a table of counts) is read once, not per page."""
+        if key not in self._once:
+            self._once[key] = read()
+        return self._once[key]
 
     # For the render step ------------------------------------------------------------------------
     def begin(self, path):

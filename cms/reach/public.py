@@ -11,7 +11,6 @@ changed, and every piece when the setting is switched. After an ingestion that c
 """
 
 import functools
-import weakref
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -39,16 +38,13 @@ def shows_reads(page, meta):
     return is_piece_type(type(page)) and not meta.get("container") and not meta.get("retracted")
 
 
-_PUBLISHES = weakref.WeakKeyDictionary()  # render context → (setting, {page id: PublicReads}), once per publish
-
-
-def _for_publish(context):
-    found = _PUBLISHES.get(context)
-    if found is None:
+def _read_once(context):
+    """(setting, {page id: PublicReads}), read once per publish."""
+    def read():
         setting = ReachSettings.load()
-        snapshots = {row.page_id: row for row in PublicReads.objects.all()} if setting.show_reads else {}
-        found = _PUBLISHES[context] = (setting, snapshots)
-    return found
+        return setting, ({row.page_id: row for row in PublicReads.objects.all()} if setting.show_reads else {})
+
+    return context.once("reach.public_reads", read)
 
 
 def reads(context, page, meta):
@@ -56,7 +52,7 @@ def reads(context, page, meta):
     (not a piece, the setting off, no reads yet). Records what it read, so the render cache notices."""
     if not shows_reads(page, meta):
         return None
-    setting, snapshots = _for_publish(context)
+    setting, snapshots = _read_once(context)
     context.record_object(setting)
     if not setting.show_reads:
         return None
