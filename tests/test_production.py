@@ -12,6 +12,7 @@ The production settings accept only PostgreSQL, so this module runs in the Postg
 
 import gzip
 import http.client
+import json
 import os
 import re
 import shutil
@@ -228,6 +229,18 @@ def test_nginx_serves_the_site_and_the_cms(server, nginx):
     assert response.status == 200 and response.getheader("Content-Encoding") == "gzip"
     assert gzip.decompress(body) == css.read_bytes()
     assert FOREVER in response.getheader("Cache-Control")
+    # The search index: its entry point is asked for every time, the folders named by their content kept.
+    for prefix in ("", "zh-hant/"):
+        index = site / prefix / "search"
+        response, body = fetch(public, f"/{prefix}search/shards.json", host)
+        assert response.status == 200 and response.getheader("Cache-Control") == "no-cache"
+        entry = json.loads(body)
+        named = [next((index / entry["postings"]["dir"] / "g").iterdir()),
+                 index / entry["shards"][0]["dir"] / "pages.json", next((index / entry["fold"]["dir"]).iterdir())]
+        for file in named:
+            response, body = fetch(public, "/" + file.relative_to(site).as_posix(), host)
+            assert response.status == 200 and body == file.read_bytes(), file
+            assert response.getheader("Cache-Control") == FOREVER, file
     for xml in ("sitemap.xml", "feed.xml", "gezhi-lundao/feed.xml"):  # text/xml in mime.types
         response, body = fetch(public, f"/{xml}", host, **{"Accept-Encoding": "gzip"})
         assert response.status == 200 and response.getheader("Content-Encoding") == "gzip", xml
