@@ -8,15 +8,19 @@ it with ``bench_fill`` (kept between runs: filling again changes nothing), then 
 figure the median of --runs runs:
 
 - full publish (``publish_site --full`` from an empty content/) wall time, pages per second and
-  peak memory of its process tree; the same Markdown built by a plain ``mkdocs build`` (same
-  theme, no plugins) and by Hugo with a minimal layout (bench/hugo/), in alternating rounds,
-  so that the ratios compare runs made under the same load;
-- a publish when nothing changed, and the exporter alone (time and SQL queries per page);
+  peak memory of its process tree; the same Markdown built by a plain ``mkdocs build`` (the same
+  theme, no plugins: bench/plain_hooks.py gives the templates the three names they call) and by
+  Hugo with a minimal layout (bench/hugo/), in alternating rounds, so that the ratios compare runs
+  made under the same load;
+- a publish when nothing changed (a new process each time), and the exporter alone (time and SQL
+  queries per page; its first run in this process cold, the others warm);
 - approve-to-live: a chief editor's 终审 approval of one changed story (Wagtail's workflow API,
   as the admin's button calls it) until site/ serves the new revision, and until the search
   index holds the new text, with the publish worker running as in production; with the
   Traditional mirror (繁体站) on, also until its twin under /zh-hant/ serves the new revision and until
-  the mirror's own index holds it;
+  the mirror's own index holds it. Also the worker's first approval after it starts (cold: it knows
+  only what it reads back from disk), and an approval that arrives while the previous one's search
+  index is still being built;
 - the mirror's cost: every full publish round also publishes with the mirror off, and the approvals
   are made once more with it off (``--skip mirror`` leaves both out);
 - the bytes a reader downloads to search for one Chinese word, and the size of the output;
@@ -49,13 +53,16 @@ PYTHON = sys.executable
 MANAGE = [PYTHON, str(REPO / "manage.py")]
 GIB, MB, KB = 1024**3, 1000**2, 1000
 
-# Targets (issue 5), reported against, never asserted: (limit, unit, as the table shows it).
+# Targets (issue 18; search bytes issue 13), reported against, never asserted: (limit, unit, as the
+# table shows it). They are the targets at 10,000 pieces (memory: at 30,000).
 TARGETS = {
-    "live": (3.0, "s", "≤ 3 秒（10,000 篇时）"),  # approve → page live
-    "search": (30.0, "s", "≤ 30 秒"),  # approve → search index updated
-    "ratio_mkdocs": (2.0, "×", "≤ 2×（10,000 篇时）"),  # full publish ÷ plain mkdocs build
-    "memory": (1 * GIB, "B", "≤ 1 GiB"),
-    "search_bytes": (300 * KB, "B", "≤ 300 KB"),
+    "live": (1.0, "s", "≤ 1 秒（10,000 篇时；30,000 篇时不超过其 1.3 倍）"),  # approve → page live
+    "search": (5.0, "s", "≤ 5 秒"),  # approve → search index updated
+    "cold": (3.0, "s", "≤ 3 秒（10,000 篇时）"),  # a restarted worker's first approval → page live
+    "unchanged": (3.0, "s", "≤ 3 秒（10,000 篇时）"),  # publish_site, nothing changed, a new process
+    "ratio_mkdocs": (1.0, "×", "≤ 1.0×"),  # full publish ÷ plain mkdocs build
+    "memory": (1 * GIB, "B", "≤ 1 GiB（30,000 篇时）"),
+    "search_bytes": (150 * KB, "B", "≤ 150 KB（10,000 篇时）"),
 }
 
 
@@ -159,7 +166,9 @@ class Bench:
         config = build.mkdocs_config(
             site=SiteSettings.load(), content_dir=self.content.resolve(), site_dir=out / "site", nav=manifest["nav"]
         )
+        # The same Markdown, nav and theme with no plugin: only the three names Kepu's templates call.
         config["plugins"] = []
+        config["hooks"] = [str(REPO / "bench" / "plain_hooks.py")]
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
         build.write_config(out / "mkdocs.yml", config)
@@ -267,7 +276,8 @@ class Bench:
             queries, pages = len(captured.captured_queries), len(rendered.documents)
         self.results["unchanged"] = {
             "publish_seconds": statistics.median(noop),
-            "render_seconds": statistics.median(timings),
+            "render_cold_seconds": timings[0],  # this process had rendered nothing yet
+            "render_seconds": statistics.median(timings[1:] or timings),
             "render_queries": queries,
             "render_pages": pages,
         }
@@ -322,13 +332,21 @@ class Bench:
             stderr=subprocess.STDOUT,
         )
         budget = max(300.0, 4 * self.results.get("publish", {}).get("kepu_seconds", 60))
-        runs, worker_peak = [], 0
+        runs, worker_peak, extra = [], 0, {}
         try:
-            # A worker's first publish reads and renders every page (its memo is empty), and after the
-            # mirror was turned on or off it is a full build: one publish first, not timed.
-            last = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            request_publish("基准：后台预热")
-            wait_done(PublishJob, last, budget)  # (the lock is free for a moment between claiming and publishing)
+            if leg == 0:
+                # The worker's first job is an approval: what a restarted worker costs (it knows only what
+                # it reads back from disk and checks).
+                extra["cold"] = self.approve_and_watch(self.args.runs, budget, worker.pid, leg=leg, mirror=mirror)
+                worker_peak = extra["cold"].pop("worker_peak")
+                self.say(f"  后台启动后的第一次终审：上线 {fmt_s(extra['cold']['live'])}，"
+                         f"搜索 {fmt_s(extra['cold']['search'])}")
+            else:
+                # After the mirror was turned off the first publish is a full build: one publish first,
+                # not timed.
+                last = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+                request_publish("基准：后台预热")
+                wait_done(PublishJob, last, budget)  # (the lock is free a moment between claiming and publishing)
             wait_idle(PublishJob, budget)
             for run in range(self.args.runs):
                 outcome = self.approve_and_watch(run, budget, worker.pid, leg=leg, mirror=mirror)
@@ -341,6 +359,12 @@ class Bench:
                     + f"（发布任务 {fmt_s(outcome['job_seconds'])}）"
                 )
                 wait_idle(PublishJob, budget)
+            if leg == 0:
+                extra["overlap"] = self.overlapping(self.args.runs + 1, budget, worker.pid, leg=leg, mirror=mirror)
+                worker_peak = max(worker_peak, extra["overlap"].pop("worker_peak"))
+                self.say(f"  索引构建中的又一次终审：上线 {fmt_s(extra['overlap']['live'])}，"
+                         f"搜索 {fmt_s(extra['overlap']['search'])}"
+                         + ("" if extra["overlap"]["overlapped"] else "（上一次的索引已先建好，未重叠）"))
         finally:
             worker.terminate()
             try:
@@ -354,37 +378,85 @@ class Bench:
             return statistics.median(values) if runs and len(values) == len(runs) else None
 
         keys = ["live", "search", "job_seconds"] + (["twin_live", "twin_search"] if mirror else [])
-        return {**{key: med(key) for key in keys}, "worker_peak": worker_peak, "runs": runs}
+        return {**{key: med(key) for key in keys}, "worker_peak": worker_peak, "runs": runs, **extra}
 
-    def approve_and_watch(self, run, budget, worker_pid, *, leg=0, mirror=None):
-        """One 终审 approval, watched until the page and its index are live; with ``mirror`` (the
-        mirror's folder below site/, e.g. "zh-hant"), also the page's Traditional twin and the mirror's
-        index. Each leg changes stories of its own."""
-        from wagtail.models import Page
-
+    def awaiting_final(self, slot, *, leg=0):
+        """A bench story changed (its summary gets a marker word) and passed through 初审: (page,
+        marker), 终审 next. Each slot and leg changes a story of its own."""
         from cms.core.models import User
-        from cms.publish import pages, paths
-        from cms.publish.models import PublishJob
         from cms.stories.models import StoryPage
 
-        editor, reviewer, chief = (User.objects.get(username=u) for u in ("editor", "reviewer", "chief"))
-        story = StoryPage.objects.filter(slug__startswith="bench-p").order_by("pk")[run * 7 + leg * 3]
+        editor, reviewer = (User.objects.get(username=u) for u in ("editor", "reviewer"))
+        story = StoryPage.objects.filter(slug__startswith="bench-p").order_by("pk")[slot * 7 + leg * 3]
         page = story.get_latest_revision_as_object()
-        marker = f"基准验证词{'甲乙丙丁戊己庚辛壬癸'[run % 10]}{time.time_ns() % 10**9}"
+        marker = f"基准验证词{'甲乙丙丁戊己庚辛壬癸'[slot % 10]}{time.time_ns() % 10**9}"
         page.summary = f"{page.summary[:100]}{marker}"
         retried(lambda: page.save_revision(user=editor))
         retried(lambda: page.get_workflow().start(page, editor))  # 自动筛查 runs and passes; 初审 waits
         retried(lambda: act(page, reviewer))  # 初审
-        last_job = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        return page, marker
+
+    def final_approval(self, page):
+        """终审 by the chief editor (Wagtail publishes the revision and a publish job is queued): the
+        moment it was asked for, and how long the call took."""
+        from cms.core.models import User
+
+        chief = User.objects.get(username="chief")
         started = time.monotonic()
-        retried(lambda: act(page, chief))  # 终审: Wagtail publishes the revision, and a publish job is queued
-        approved = time.monotonic() - started
+        retried(lambda: act(page, chief))
+        return started, time.monotonic() - started
+
+    def approve_and_watch(self, slot, budget, worker_pid, *, leg=0, mirror=None):
+        """One 终审 approval, watched until the page and its index are live; with ``mirror`` (the
+        mirror's folder below site/, e.g. "zh-hant"), also the page's Traditional twin and the mirror's
+        index."""
+        from cms.publish.models import PublishJob
+
+        page, marker = self.awaiting_final(slot, leg=leg)
+        last_job = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        started, approved = self.final_approval(page)
+        seen, worker_peak = self.watch(page, marker, started, budget, worker_pid, mirror=mirror)
+        wait_idle(PublishJob, budget)  # the job records its time when it has finished
+        job = PublishJob.objects.filter(pk__gt=last_job).order_by("pk").last()
+        return {
+            **seen,
+            "approve_call": approved,
+            "story": page.title,
+            "job_seconds": job.seconds if job else None,
+            "worker_peak": worker_peak,
+        }
+
+    def overlapping(self, slot, budget, worker_pid, *, leg=0, mirror=None):
+        """Two approvals one after the other: the second as soon as the first one's page is live, while
+        the worker is still building the first one's search index. The second one's figures, and
+        whether the first one's index was in fact still unbuilt when the second was approved."""
+        from cms.publish.models import PublishJob
+
+        first, first_marker = self.awaiting_final(slot, leg=leg)
+        second, marker = self.awaiting_final(slot + 1, leg=leg)
+        started, _approved = self.final_approval(first)
+        _seen, first_peak = self.watch(first, first_marker, started, budget, worker_pid, until_live=True)
+        overlapped = not search_contains(Path(os.path.realpath(self.site_link())), first_marker)
+        started, approved = self.final_approval(second)
+        seen, worker_peak = self.watch(second, marker, started, budget, worker_pid, mirror=mirror)
+        wait_idle(PublishJob, budget)
+        return {**seen, "approve_call": approved, "story": second.title, "overlapped": overlapped,
+                "worker_peak": max(first_peak, worker_peak)}
+
+    def watch(self, page, marker, started, budget, worker_pid, *, mirror=None, until_live=False):
+        """({"live", "search"[, "twin_live", "twin_search"]}: seconds from ``started``, None where not
+        seen within ``budget``; the worker's peak memory meanwhile). ``until_live``: stop once the page
+        (not its index) is live."""
+        from wagtail.models import Page
+
+        from cms.publish import pages, paths
+
         page = Page.objects.get(pk=page.pk)
         if not page.live or page.has_unpublished_changes:
             raise RuntimeError(f"终审后页面没有上线：{page.title}")
         revision = f'name="kepu:revision" content="{page.live_revision_id}"'
         html_rel = paths.output_path(pages.path_of(page, pages.site_root()))
-        seen = {"live": None, "search": None}
+        seen = {"live": None} if until_live else {"live": None, "search": None}
         if mirror is not None:
             seen.update(twin_live=None, twin_search=None)
         worker_peak = 0
@@ -396,6 +468,8 @@ class Bench:
             for key, root in sites.items():
                 if seen[key + "live"] is None and page_shows(root / html_rel, revision):
                     seen[key + "live"] = time.monotonic() - started
+                if until_live:
+                    continue
                 if seen[key + "live"] is not None and seen[key + "search"] is None and checked.get(key) != site:
                     checked[key] = site
                     found = search_contains(root, marker)
@@ -404,15 +478,7 @@ class Bench:
                     elif found:
                         seen[key + "search"] = time.monotonic() - started
             time.sleep(0.05)
-        wait_idle(PublishJob, budget)  # the job records its time when it has finished
-        job = PublishJob.objects.filter(pk__gt=last_job).order_by("pk").last()
-        return {
-            **seen,
-            "approve_call": approved,
-            "story": page.title,
-            "job_seconds": job.seconds if job else None,
-            "worker_peak": worker_peak,
-        }
+        return seen, worker_peak
 
     def site_link(self):
         from django.conf import settings
@@ -501,7 +567,7 @@ class Bench:
                 row(
                     "纯 mkdocs 构建（无搜索）",
                     fmt_s(pub["mkdocs_seconds"]),
-                    "`mkdocs build`，同一 content/、同一主题，plugins: []",
+                    "`mkdocs build`，同一 content/、同一主题，plugins: []（bench/plain_hooks.py 只给模板三个名字）",
                 )
                 row("Hugo 构建（参照）", fmt_s(pub["hugo_seconds"]), "`hugo`，同一 Markdown，bench/hugo/ 的极简模板")
                 row(
@@ -530,11 +596,15 @@ class Bench:
         unchanged = r.get("unchanged")
         if unchanged:
             per_page = unchanged["render_queries"] / max(1, unchanged["render_pages"])
-            row("无变化时发布", fmt_s(unchanged["publish_seconds"]), "`manage.py publish_site`，内容未变")
+            row("无变化时发布（新进程）", fmt_s(unchanged["publish_seconds"]), "`manage.py publish_site`，内容未变",
+                "unchanged", unchanged["publish_seconds"])
+            if "render_cold_seconds" in unchanged:
+                row("导出：渲染全部页面（冷，进程内第一次）", fmt_s(unchanged["render_cold_seconds"]),
+                    "`cms.publish.render.render(plan.plan(…))`，本进程此前未渲染")
             row(
-                "导出：渲染全部页面",
+                "导出：渲染全部页面（热）",
                 f"{fmt_s(unchanged['render_seconds'])}，{unchanged['render_queries']} 次查询（{per_page:.2f}/页）",
-                "`cms.publish.render.render(plan.plan(…))`",
+                "同上，再运行",
             )
         lat = r.get("latency")
         if lat:
@@ -546,6 +616,17 @@ class Bench:
                 lat["live"],
             )
             row("终审通过 → 搜索更新", fmt_s(lat["search"]), "终审 approve → 搜索索引含新文字", "search", lat["search"])
+            cold = lat.get("cold")
+            if cold:
+                row("后台启动后的第一次终审 → 页面上线", fmt_s(cold["live"]),
+                    "发布后台（db_worker）刚启动，它的第一个任务就是这次终审", "cold", cold["live"])
+                row("后台启动后的第一次终审 → 搜索更新", fmt_s(cold["search"]), "同上", "search", cold["search"])
+            overlap = lat.get("overlap")
+            if overlap:
+                state = "仍在构建" if overlap["overlapped"] else "却已建好"
+                how = f"上一次终审的页面一上线（其搜索索引{state}）就再终审一篇"
+                row("索引构建中又一次终审 → 页面上线", fmt_s(overlap["live"]), how, "live", overlap["live"])
+                row("索引构建中又一次终审 → 搜索更新", fmt_s(overlap["search"]), "同上", "search", overlap["search"])
             if "twin_live" in lat:
                 row(
                     "终审通过 → 繁体页上线",

@@ -57,6 +57,14 @@ def kepu_asset(path):
     return _fingerprint(path, Path(settings.KEPU_THEMES_DIR, path).stat().st_mtime_ns)
 
 
+def add_theme_names(env, config):
+    """What the Kepu theme's templates call that MkDocs does not give them: the page's content security
+    policy, fingerprinted asset names, and the filter that turns escaped front matter back into its text."""
+    env.globals["kepu_csp"] = theme_scripts.content_security_policy(config.extra["scope"])
+    env.globals["kepu_asset"] = kepu_asset
+    env.filters["kepu_unescaped"] = html.unescaped
+
+
 def _nav_paths(items):
     for item in items or ():
         for value in item.values() if isinstance(item, dict) else (item,):
@@ -135,9 +143,7 @@ class KepuPlugin(BasePlugin[KepuConfig]):
         if self.config.template_cache:
             fsutil.make_dir(self.config.template_cache, exist_ok=True)
             env.bytecode_cache = FileSystemBytecodeCache(self.config.template_cache)
-        env.globals["kepu_csp"] = theme_scripts.content_security_policy(config.extra["scope"])
-        env.globals["kepu_asset"] = kepu_asset
-        env.filters["kepu_unescaped"] = html.unescaped
+        add_theme_names(env, config)
         if self.text is not None:
             env.loader = ConvertingLoader(env.loader, self.text)
         # The static files MkDocs copies next (Files.copy_static_files: all of them, or in a dirty
