@@ -129,22 +129,20 @@ class Command(BaseCommand):
         for model in PIECE_MODELS:
             post_save.disconnect(search_index_on_save, sender=model)
         try:
-            with bulk_search.title_norms_once(get_search_backend(), PIECE_MODELS[0]):
-                for first in range(have, pieces, batch):
-                    with transaction.atomic(), disable_reference_index_auto_update():
-                        made = [
-                            self.piece(index, paragraphs, abstracts)
-                            for index in range(first, min(first + batch, pieces))
-                        ]
-                        if exact:
-                            pages = [self.publish(parent, page) for parent, page in made]
-                        else:
-                            pages = bulk_pages.publish(made, user=self.chief, sanitise=self.sanitise)
-                        self.index(pages)
-                    if verbosity:
-                        done = min(first + batch, pieces)
-                        rate = (done - have) / (time.monotonic() - started)
-                        self.stderr.write(f"已生成 {done}/{pieces} 篇（{rate:.0f} 篇/秒）")
+            for first in range(have, pieces, batch):
+                with transaction.atomic(), disable_reference_index_auto_update():
+                    made = [
+                        self.piece(index, paragraphs, abstracts) for index in range(first, min(first + batch, pieces))
+                    ]
+                    if exact:
+                        pages = [self.publish(parent, page) for parent, page in made]
+                    else:
+                        pages = bulk_pages.publish(made, user=self.chief, sanitise=self.sanitise)
+                    self.index(pages)
+                if verbosity:
+                    done = min(first + batch, pieces)
+                    rate = (done - have) / (time.monotonic() - started)
+                    self.stderr.write(f"已生成 {done}/{pieces} 篇（{rate:.0f} 篇/秒）")
         finally:
             publish_signals.connect()
             for model in PIECE_MODELS:
@@ -157,12 +155,14 @@ class Command(BaseCommand):
         ReferenceIndex.objects.bulk_create(
             [row for page in pages for row in bulk_pages.reference_rows(page)], batch_size=bulk_pages.INSERT_SLICE
         )
-        backend = get_search_backend()
         with bulk_search.each_value_once():
-            for model in PIECE_MODELS:
-                ids = [p.pk for p in pages if type(p) is model]
-                if ids:
-                    backend.add_bulk(model, list(model.get_indexed_objects().filter(pk__in=ids)))
+            bulk_search.add_new(
+                get_search_backend(),
+                {
+                    model: list(model.get_indexed_objects().filter(pk__in=[p.pk for p in pages if type(p) is model]))
+                    for model in PIECE_MODELS
+                },
+            )
 
     def sanitise(self, page):
         """What the revision signal's sanitiser changes in a piece: nothing when its only HTML, the
