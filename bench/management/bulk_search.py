@@ -14,7 +14,7 @@ indexing writes, with the repeated work taken out.
 tests/publish/test_bench_fill_bulk.py checks the entries against Wagtail's own indexing.
 """
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from unittest import mock
 
 from django.db.models import Count, Sum
@@ -47,13 +47,18 @@ def add_new(backend, objects_by_model):
     """Index ``{model: [new objects]}`` (objects that have no entry yet) as one ``add_bulk`` of
     them all would. On SQLite the entries go in with their title norm (``lavg / length``, lavg over
     the index with them in it, as the refresh after ``add_bulk`` computes it) instead of 1.0 and an
-    UPDATE afterwards; elsewhere through ``add_bulk``."""
+    UPDATE afterwards; elsewhere through ``add_bulk`` per model and one refresh for them all."""
     objects_by_model = {model: objs for model, objs in objects_by_model.items() if objs}
     if not objects_by_model:
         return
-    if type(backend.get_index_for_model(next(iter(objects_by_model)))).__module__ != SQLITE_INDEX:
-        for model, objs in objects_by_model.items():
-            backend.add_bulk(model, objs)
+    search_index = backend.get_index_for_model(next(iter(objects_by_model)))
+    if type(search_index).__module__ != SQLITE_INDEX:
+        refresh = getattr(type(search_index), "_refresh_title_norms", None)
+        with mock.patch.object(type(search_index), "_refresh_title_norms") if refresh else nullcontext():
+            for model, objs in objects_by_model.items():
+                backend.add_bulk(model, objs)
+        if refresh:
+            refresh(search_index)  # once for all models, as on SQLite
         return
     from modelsearch.backends.database.sqlite.sqlite import IndexEntry, ObjectIndexer  # importable on SQLite only
 
