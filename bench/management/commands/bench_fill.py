@@ -155,14 +155,8 @@ class Command(BaseCommand):
         ReferenceIndex.objects.bulk_create(
             [row for page in pages for row in bulk_pages.reference_rows(page)], batch_size=bulk_pages.INSERT_SLICE
         )
-        with bulk_search.each_value_once():
-            bulk_search.add_new(
-                get_search_backend(),
-                {
-                    model: list(model.get_indexed_objects().filter(pk__in=[p.pk for p in pages if type(p) is model]))
-                    for model in PIECE_MODELS
-                },
-            )
+        with bulk_search.each_value_once():  # the saved pages themselves, as Wagtail's post_save handler indexes them
+            bulk_search.add_new(get_search_backend(), {m: [p for p in pages if type(p) is m] for m in PIECE_MODELS})
 
     def sanitise(self, page):
         """What the revision signal's sanitiser changes in a piece: nothing when its only HTML, the
