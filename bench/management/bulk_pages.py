@@ -7,8 +7,8 @@ twice, a log entry) is done here per batch: tree paths are computed in Python fr
 child, the Page rows go in with one ``bulk_create`` and the specific rows with one multi-row insert
 per page type (Django's ``bulk_create`` refuses multi-table inheritance; ``_insert`` is what it uses
 for one table), inline rows, tags and ParentalManyToMany rows with ``bulk_create``, revisions with
-``bulk_create``, the published state with one update and the revision ids with one small update
-per page, numchild with one update per parent.
+``bulk_create``, the published state and the revision ids with one update (each new page has
+one revision), numchild with one update per parent.
 
 The result is what the one-by-one way leaves: the same tree fields (path, depth, numchild,
 url_path), locale, draft title, live revision = latest revision holding the page's serialised
@@ -25,7 +25,8 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import F
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from wagtail.log_actions import log
@@ -144,9 +145,13 @@ def publish(pages_with_parents, *, user, sanitise=sanitise_page):
     Revision.objects.bulk_create(revisions, batch_size=INSERT_SLICE)
     published = {"live": True, "has_unpublished_changes": False, "expired": False, "first_published_at": now,
                  "last_published_at": now, "latest_revision_created_at": now}
-    Page.objects.filter(pk__in=[page.pk for page in pages]).update(**published)
+    # A new page's one revision, the one just made: found by the index on (base content type, object id).
+    revision = Revision.objects.filter(base_content_type=base_type, object_id=Cast(OuterRef("pk"), CharField()))
+    revision = Subquery(revision.values("pk")[:1])
+    Page.objects.filter(pk__in=[page.pk for page in pages]).update(
+        **published, latest_revision=revision, live_revision=revision
+    )
     for page, revision, changed in zip(pages, revisions, changes, strict=True):
-        Page.objects.filter(pk=page.pk).update(latest_revision=revision, live_revision=revision)
         page.latest_revision = page.live_revision = revision
         for name, value in published.items():
             setattr(page, name, value)
