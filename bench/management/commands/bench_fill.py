@@ -176,9 +176,9 @@ class Command(BaseCommand):
         for name in TOPICS:
             tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
             self.tags[name] = tag
-        self.portraits = [self.image(f"基准肖像 {k}", images.portrait(f"bench-portrait-{k}")) for k in range(PORTRAITS)]
+        self.portraits = [self.image(f"基准肖像 {k}", images.portrait, f"bench-portrait-{k}") for k in range(PORTRAITS)]
         self.illustrations = [
-            self.image(f"基准插图 {k}", images.illustration(f"bench-illustration-{k}")) for k in range(ILLUSTRATIONS)
+            self.image(f"基准插图 {k}", images.illustration, f"bench-illustration-{k}") for k in range(ILLUSTRATIONS)
         ]
         self.columns = [self.column(p) for p in self.programmes]
         self.next_issue = {
@@ -191,9 +191,10 @@ class Command(BaseCommand):
                 StoryPage.objects.child_of(programme).filter(slug__startswith=SLUG_PREFIX).order_by("-slug").first()
             )
 
-    def image(self, title, png):
+    def image(self, title, draw, seed):
+        """The image called ``title``, drawn (``draw(seed)``: PNG bytes) only if it is not there yet."""
         existing = Image.objects.filter(title=title).first()
-        return existing or Image.objects.create(title=title, file=ContentFile(png, name="bench.png"))
+        return existing or Image.objects.create(title=title, file=ContentFile(draw(seed), name="bench.png"))
 
     def column(self, programme):
         existing = ColumnPage.objects.child_of(programme).filter(slug=COLUMN_SLUG).first()
