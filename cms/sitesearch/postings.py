@@ -83,6 +83,12 @@ def unpack_segments(data):
     return [view[offsets[i] : offsets[i + 1]] for i in range(count - 1)]
 
 
+def segment_at(data, number):
+    """The segment of bucket ``number`` in ``pack_segments``' file, without unpacking the others."""
+    start, end = struct.unpack_from("<2I", data, 4 * number)
+    return memoryview(data)[start:end]
+
+
 def bucket_file(sections):
     """A bucket file of ``sections``, [(shard position, segment)]; empty segments are left out."""
     out = bytearray()
