@@ -17,9 +17,13 @@ terms, so a term costs one file whatever the number of shards (a file per shard,
 other terms of its bucket, was most of a query's bytes at 10,000 pages). A shard is what a build
 makes: memory stays bounded by a shard while building, and a publish rebuilds only the shards whose
 pages changed (each shard's folder is named by a digest of its pages' search records; unchanged
-ones are kept or hard-linked from the live build), then writes the bucket files again from every
-shard's segments (no tokenising) into a new folder. Records are cached by their document's content
-hash (records.py).
+ones are kept or hard-linked from the live build), then writes the bucket files into a new folder.
+Records are cached by their document's content hash (records.py), a page's term counts by its
+record's digest and a shard's notes by its name (termcache.py): a shard whose pages only changed
+their records is patched from the last build's (patch.py: the changed pages tokenised, the segments
+of their terms' buckets made again), and only the bucket files of those buckets are written (the
+others are hard links); otherwise a shard is made from its pages' kept counts and the bucket files
+from every shard's segments.
 
 Why not Pagefind fed the same pairs as custom records: a query would download megabytes at 10,000
 pages, and its prefix search misses some one-character queries (bench/README, "Measurements").
