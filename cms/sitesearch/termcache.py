@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from cms.publish import fsutil
-from cms.sitesearch import records, shard
+from cms.sitesearch import postings, records, shard
 from cms.sitesearch.normalise import fold_name
 
 # Bump when terms.py or shard.page_terms change the terms a page gives.
@@ -30,7 +30,7 @@ TERMS = 1
 @functools.cache
 def rule():
     return (f"records {records.FORMAT} terms {TERMS} weights {shard.TITLE_WEIGHT} {shard.NAME_WEIGHT} "
-            f"{fold_name()} pypinyin {metadata.version('pypinyin')}")
+            f"bm25 {postings.K1} {postings.B} {postings.LEVELS} {fold_name()} pypinyin {metadata.version('pypinyin')}")
 
 
 def _sha(data):
@@ -62,6 +62,14 @@ def unpack(data, kind, key):
 
 def _is_counts(value):
     return isinstance(value, dict) and all(isinstance(count, int) for count in value.values())
+
+
+def _is_note(row):
+    """[path, record digest, grams length, chars length, [distinct counts], [distinct counts], {names}]"""
+    return (isinstance(row, list) and len(row) == 7 and isinstance(row[0], str) and isinstance(row[1], str)
+            and all(isinstance(value, int) for value in row[2:4])
+            and all(isinstance(counts, list) and all(isinstance(c, int) for c in counts) for counts in row[4:6])
+            and isinstance(row[6], dict))
 
 
 class TermCache:
@@ -113,7 +121,11 @@ class TermCache:
         if self.root is None:
             return None
         found = self._read(self.root / "s" / f"{name}.json", "shard", name)
-        return found if isinstance(found, list) and all(isinstance(row, list) for row in found) else None
+        if isinstance(found, list) and all(map(_is_note, found)):
+            return found
+        if found is not None:
+            self.rejected += 1
+        return None
 
     def write_notes(self, name, rows):
         if self.root is not None:
