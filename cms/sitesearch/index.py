@@ -55,7 +55,7 @@ from cms.publish import fsutil
 from cms.publish.paths import page_url
 from cms.sitesearch.normalise import FOLD_BUCKETS, fold_name, normalise, write_fold
 from cms.sitesearch.patch import patch_shard
-from cms.sitesearch.postings import bucket_file, read_bucket, segment_at, term_hash
+from cms.sitesearch.postings import bucket_file, read_bucket, segment_at, term_hash, unpack_segments
 from cms.sitesearch.records import FORMAT, RecordCache, make_record, plain_text, record_text, split_document
 from cms.sitesearch.shard import PAGES_FILE, SEGMENTS, TITLE_WEIGHT, bucket_counts, write_shard
 from cms.sitesearch.termcache import TermCache
@@ -246,8 +246,8 @@ def _listed_shards(search_dir, listing):
 def _build_shard(tmp, name, entries, buckets, old_folder, *, cache, terms, content_dir):
     """Build the shard ``name`` into ``tmp``: patched from ``old_folder`` (the earlier build's shard of
     the same number) when only records changed, else from its pages' counted terms (kept ones, or
-    counted now). Returns ({gram buckets}, {char buckets}) that differ from ``old_folder``'s, or None
-    (every bucket may)."""
+    counted now). Returns ({gram buckets}, {char buckets}) whose segments differ from
+    ``old_folder``'s, or None (every bucket may)."""
     records, counts = {}, {}
 
     def record_of(page):
@@ -269,9 +269,25 @@ def _build_shard(tmp, name, entries, buckets, old_folder, *, cache, terms, conte
     else:
         notes = write_shard(tmp, [(url, record_of(page)) for page, (_, url, _) in enumerate(pages)], buckets,
                             [counts_of(page) for page in range(len(pages))])
-        rows, touched = [[path, digest, *note] for (path, _, digest), note in zip(pages, notes, strict=True)], None
+        rows = [[path, digest, *note] for (path, _, digest), note in zip(pages, notes, strict=True)]
+        touched = _differing_buckets(tmp, old_folder, buckets) if old_folder is not None else None
     terms.write_notes(name, rows)
     return touched
+
+
+def _differing_buckets(folder, old_folder, buckets):
+    """({gram buckets}, {char buckets}) whose segments differ between two shards' files (one read
+    of each, no decoding), or None if the old one's are not of ``buckets``."""
+    found = []
+    for name, count in zip(SEGMENTS.values(), buckets, strict=True):
+        try:
+            new, old = (path.read_bytes() for path in (folder / name, old_folder / name))
+        except OSError:
+            return None
+        if len(unpack_segments(old)) != count:
+            return None
+        found.append({number for number in range(count) if segment_at(new, number) != segment_at(old, number)})
+    return tuple(found)
 
 
 def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET,
