@@ -9,7 +9,8 @@ bench/search_recall.py's ``write_corpus``), builds the index in full with a reco
 (staging.prepare_index; not timed), ``build_index`` into it with the last build's index as
 ``previous`` and the worker's in-memory record digests. Each update is timed in this process
 (``time.process_time`` and wall), and checked against a full build of the same pages into an empty
-folder with no cache: the two indexes must be the same files, byte for byte.
+folder with no cache: the two indexes must be the same files, byte for byte. ``--added`` also
+times the update after one new page (its shard cannot be patched: made again from kept counts).
 """
 
 import argparse
@@ -36,7 +37,7 @@ def files_of(folder):
             for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
-def run(pages, runs, target, out, check):
+def run(pages, runs, target, out, check, added):
     from bench.search_recall import write_corpus
     from cms.publish import fsutil
     from cms.sitesearch import index as search
@@ -75,6 +76,20 @@ def run(pages, runs, target, out, check):
             out(f"  the last update == a full build with no cache, byte for byte: {'yes' if same else 'NO'}")
             if not same:
                 raise SystemExit(1)
+        if added:  # a new page: its shard's pages are numbered again (no patch: made from the kept counts)
+            extra = write_corpus(workdir / "extra", 1, seed=pages)
+            (path, entry), = extra.items()
+            new = f"new/{Path(path).name}"
+            (content / new).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(workdir / "extra" / path, content / new)
+            manifest["pages"][new] = entry
+            previous, stage = workdir / f"b{runs}", workdir / "added"
+            fsutil.link_tree(previous, stage)
+            started, cpu = time.perf_counter(), time.process_time()
+            search.build_index(stage, content, manifest, previous=previous / "search", cache_dir=cache,
+                               digests=digests, **kwargs)
+            out(f"  one page added: {time.perf_counter() - started:.2f} s, {time.process_time() - cpu:.2f} s CPU")
+            shutil.rmtree(stage)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -86,6 +101,7 @@ def main():
     parser.add_argument("--target", type=int, default=None, help="pages per shard (default: the module's)")
     parser.add_argument("--no-check", dest="check", action="store_false",
                         help="skip the full build the last update is compared with")
+    parser.add_argument("--added", action="store_true", help="also time the update after one page is added")
     args = parser.parse_args()
     import django
 
@@ -93,7 +109,7 @@ def main():
     out = lambda line: print(line, flush=True)  # noqa: E731
     out(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     for pages in args.pages:
-        run(pages, args.runs, args.target, out, args.check)
+        run(pages, args.runs, args.target, out, args.check, args.added)
 
 
 if __name__ == "__main__":
