@@ -37,6 +37,12 @@ def files_of(folder):
             for p in sorted(Path(folder).rglob("*")) if p.is_file()}
 
 
+def written(build):
+    """"written / all" of a build's bucket files (one not written is a hard link to the last build's)."""
+    files = list((Path(build) / "search" / "p").glob("*/*/*.bin"))
+    return f"{sum(1 for path in files if path.stat().st_nlink == 1)} / {len(files)}"
+
+
 def run(pages, runs, target, out, check, added):
     from bench.search_recall import write_corpus
     from cms.publish import fsutil
@@ -66,7 +72,8 @@ def run(pages, runs, target, out, check, added):
             walls.append(time.perf_counter() - started)
             cpus.append(time.process_time() - cpu)
             out(f"  update {number} ({changed}): {walls[-1]:.2f} s, {cpus[-1]:.2f} s CPU; "
-                f"{stats['built']} shard built, {stats['kept']} kept, {stats['linked']} linked")
+                f"{stats['built']} shard built, {stats['kept']} kept, {stats['linked']} linked; "
+                f"bucket files written {written(stage)}")
             shutil.rmtree(previous)
         out(f"  one-page update, median of {runs}: {statistics.median(walls):.2f} s wall, "
             f"{statistics.median(cpus):.2f} s CPU")
@@ -88,7 +95,8 @@ def run(pages, runs, target, out, check, added):
             started, cpu = time.perf_counter(), time.process_time()
             search.build_index(stage, content, manifest, previous=previous / "search", cache_dir=cache,
                                digests=digests, **kwargs)
-            out(f"  one page added: {time.perf_counter() - started:.2f} s, {time.process_time() - cpu:.2f} s CPU")
+            out(f"  one page added: {time.perf_counter() - started:.2f} s, {time.process_time() - cpu:.2f} s CPU; "
+                f"bucket files written {written(stage)}")
             shutil.rmtree(stage)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
