@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from cms.publish import fsutil
-from cms.sitesearch.postings import decode, encode, level, pack_segments, term_hash, unpack_segments
+from cms.sitesearch.postings import decode, encode, levels, pack_segments, term_hash, unpack_segments
 from cms.sitesearch.shard import NAMES_FILE, PAGES_FILE, SEGMENTS, names_of, page_file, page_note
 
 # A notes row: path, record digest, then shard.page_note: grams length, chars length, distinct gram
@@ -30,22 +30,24 @@ def _changes(kind, old_rows, rows, changed, old_counts, counts_of):
     table = {}
     for page in changed:
         old, new = old_counts[page][kind], counts_of(page)[kind]
-        old_length, length = old_rows[page][_LENGTH + kind], rows[page][_LENGTH + kind]
+        was = levels(set(old.values()), old_rows[page][_LENGTH + kind], old_average)
+        now = levels(set(new.values()), rows[page][_LENGTH + kind], average)
         for term in old.keys() | new.keys():
-            was = level(old[term], old_length, old_average) if term in old else None
-            now = level(new[term], length, average) if term in new else None
-            if was != now:
-                table.setdefault(term, {})[page] = now
+            before = was[old[term]] if term in old else None
+            after = now[new[term]] if term in new else None
+            if before != after:
+                table.setdefault(term, {})[page] = after
     if average != old_average:
         for page, row in enumerate(rows):
-            length = row[_LENGTH + kind]
-            moved = {count for count in row[_DISTINCT + kind]
-                     if level(count, length, old_average) != level(count, length, average)}
-            if page in changed or not moved:
+            if page in changed:
+                continue
+            length, counts = row[_LENGTH + kind], row[_DISTINCT + kind]
+            was, now = levels(counts, length, old_average), levels(counts, length, average)
+            if was == now:
                 continue
             for term, count in counts_of(page)[kind].items():
-                if count in moved:
-                    table.setdefault(term, {})[page] = level(count, length, average)
+                if was[count] != now[count]:
+                    table.setdefault(term, {})[page] = now[count]
     return table
 
 

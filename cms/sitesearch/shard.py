@@ -61,12 +61,10 @@ def _postings(counters):
     average = sum(lengths) / max(1, len(lengths))
     table = defaultdict(list)
     for page, (counter, length) in enumerate(zip(counters, lengths, strict=True)):
-        levels = {}  # count → level, for this page's length (most counts are 1, 2 or a field weight)
+        # count → level, for this page's length (most counts are 1, 2 or a field weight)
+        levels = postings.levels(set(counter.values()), length, average)
         for term, count in counter.items():
-            found = levels.get(count)
-            if found is None:
-                found = levels[count] = postings.level(count, length, average)
-            table[term].append((page, found))
+            table[term].append((page, levels[count]))
     return table
 
 
