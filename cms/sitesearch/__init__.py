@@ -4,6 +4,8 @@ exported documents' front matter and text.
 
 index.py      the index under search/: shards, incremental builds, mirroring, verification
 records.py    a page's search record from its document (title, names, text), cached by content hash
+termcache.py  a page's term counts by its record's digest and a shard's notes, cached and checked
+patch.py      a shard made from its last version when only some pages' records changed
 shard.py      one shard: field-weighted terms into postings segments, records, tags and programmes
 terms.py      index and query terms: Han pairs, skipping pairs, words, pinyin
 normalise.py  NFKC, Traditional → Simplified (OpenCC's tables), lower case; the browser's copy

@@ -17,9 +17,13 @@ terms, so a term costs one file whatever the number of shards (a file per shard,
 other terms of its bucket, was most of a query's bytes at 10,000 pages). A shard is what a build
 makes: memory stays bounded by a shard while building, and a publish rebuilds only the shards whose
 pages changed (each shard's folder is named by a digest of its pages' search records; unchanged
-ones are kept or hard-linked from the live build), then writes the bucket files again from every
-shard's segments (no tokenising) into a new folder. Records are cached by their document's content
-hash (records.py).
+ones are kept or hard-linked from the live build), then writes the bucket files into a new folder.
+Records are cached by their document's content hash (records.py), a page's term counts by its
+record's digest and a shard's notes by its name (termcache.py): a shard whose pages only changed
+their records is patched from the last build's (patch.py: the changed pages tokenised, the segments
+of their terms' buckets made again), and only the bucket files of those buckets are written (the
+others are hard links); otherwise a shard is made from its pages' kept counts and the bucket files
+from every shard's segments.
 
 Why not Pagefind fed the same pairs as custom records: a query would download megabytes at 10,000
 pages, and its prefix search misses some one-character queries (bench/README, "Measurements").
@@ -41,6 +45,7 @@ are 0644 and folders 0755 whatever the umask, for a web server running as anothe
 
 import hashlib
 import json
+import logging
 import math
 import os
 import shutil
@@ -49,10 +54,14 @@ from pathlib import Path
 from cms.publish import fsutil
 from cms.publish.paths import page_url
 from cms.sitesearch.normalise import FOLD_BUCKETS, fold_name, normalise, write_fold
-from cms.sitesearch.postings import bucket_file, read_bucket, term_hash, unpack_segments
+from cms.sitesearch.patch import patch_shard
+from cms.sitesearch.postings import bucket_file, read_bucket, segment_at, term_hash, unpack_segments
 from cms.sitesearch.records import FORMAT, RecordCache, make_record, plain_text, record_text, split_document
 from cms.sitesearch.shard import PAGES_FILE, SEGMENTS, TITLE_WEIGHT, bucket_counts, write_shard
+from cms.sitesearch.termcache import TermCache
 from cms.sitesearch.terms import query_terms, text_terms
+
+logger = logging.getLogger("kepu.publish")
 
 __all__ = ["build_index", "mirror", "verify", "page_url", "normalise", "read_bucket", "term_hash", "make_record",
            "plain_text", "record_text", "split_document", "query_terms", "text_terms", "write_shard"]
@@ -93,7 +102,7 @@ def index_buckets(pages, target=SHARD_TARGET):
 
 
 def plan_shards(pages, target=SHARD_TARGET):
-    """{shard folder name: [(document path, sha256)]}. ``pages`` is {document path: (sha256, record
+    """{shard folder name: [(document path, sha256, record digest)]}. ``pages`` is {document path: (sha256, record
     digest)}; a shard's name changes only when one of its pages' search records does, so a listing
     page whose cards changed (a new story under a programme) does not rebuild its shard."""
     count = shard_count(len(pages), target)
@@ -107,7 +116,7 @@ def plan_shards(pages, target=SHARD_TARGET):
         digest = hashlib.sha256(rule.encode())
         for path, _sha, record in entries:
             digest.update(f"\0{path} {record}".encode())
-        plan[f"{number:03d}-{digest.hexdigest()[:16]}"] = [(path, sha) for path, sha, _record in entries]
+        plan[f"{number:03d}-{digest.hexdigest()[:16]}"] = entries
     return plan
 
 
@@ -171,18 +180,29 @@ def postings_name(shards, buckets):
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def write_postings(folder, shard_dirs, buckets, earlier=None):
+def write_postings(folder, shard_dirs, buckets, earlier=None, changed=None):
     """Write the bucket files into the empty ``folder`` from the segments of the shards in
     ``shard_dirs`` (in the order of shards.json, their positions in the files). A file the same as
     in the folder ``earlier`` (an earlier build's bucket files) is a hard link to it: a publish that
-    changed a page writes only the buckets of its terms."""
-    for (kind, name), count in zip(SEGMENTS.items(), buckets, strict=True):
+    changed a page writes only the buckets of its terms. ``changed``: ({gram buckets}, {char
+    buckets}) outside which every shard's segments are those ``earlier``'s files were made of (the
+    same shards at the same positions, or shards patched in those buckets only): the other files
+    are linked without reading any segment."""
+    for (kind, name), count, touched in zip(SEGMENTS.items(), buckets, changed or (None, None), strict=True):
         fsutil.make_dir(folder / kind)
-        segments = [unpack_segments((shard / name).read_bytes()) for shard in shard_dirs]
+        files = None
         for number in range(count):
-            data = bucket_file((position, mine[number]) for position, mine in enumerate(segments))
             path = folder / kind / f"{number:x}.bin"
             old = earlier / kind / path.name if earlier is not None else None
+            if touched is not None and number not in touched:
+                try:
+                    os.link(old, path)
+                    continue
+                except OSError:
+                    pass  # not there: made from the segments as below
+            if files is None:
+                files = [(shard / name).read_bytes() for shard in shard_dirs]
+            data = bucket_file((position, segment_at(mine, number)) for position, mine in enumerate(files))
             if old is not None and _same(old, data):
                 os.link(old, path)
             else:
@@ -196,14 +216,78 @@ def _same(path, data):
         return False
 
 
-def _listed_postings(search_dir, buckets):
-    """The bucket files' folder ``search_dir``'s shards.json lists, if its buckets are ``buckets``."""
+def _listing(search_dir, buckets):
+    """The shards.json of ``search_dir`` if its buckets are ``buckets``, else None."""
     try:
-        listed = json.loads((search_dir / SHARDS_FILE).read_text("utf-8"))["postings"]
-        folder = search_dir / listed["dir"]
-        return folder if (listed["grams"], listed["chars"]) == tuple(buckets) and folder.is_dir() else None
+        listing = json.loads((search_dir / SHARDS_FILE).read_text("utf-8"))
+        return listing if (listing["postings"]["grams"], listing["postings"]["chars"]) == tuple(buckets) else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _listed_postings(search_dir, listing):
+    """The bucket files' folder ``listing`` names, if it is there."""
+    try:
+        folder = search_dir / listing["postings"]["dir"]
+        return folder if folder.is_dir() else None
+    except (KeyError, TypeError):
+        return None
+
+
+def _listed_shards(search_dir, listing):
+    """[(shard number, folder)] of the shards ``listing`` names, in its order."""
+    try:
+        dirs = [shard["dir"] for shard in listing["shards"]]
+        return [(int(Path(folder).name.split("-")[0]), search_dir / folder) for folder in dirs]
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def _build_shard(tmp, name, entries, buckets, old_folder, *, cache, terms, content_dir):
+    """Build the shard ``name`` into ``tmp``: patched from ``old_folder`` (the earlier build's shard of
+    the same number) when only records changed, else from its pages' counted terms (kept ones, or
+    counted now). Returns ({gram buckets}, {char buckets}) whose segments differ from
+    ``old_folder``'s, or None (every bucket may)."""
+    records, counts = {}, {}
+
+    def record_of(page):
+        if page not in records:
+            path, sha, _digest = entries[page]
+            records[page] = cache.get(sha, lambda: (content_dir / path).read_bytes())
+        return records[page]
+
+    def counts_of(page):
+        if page not in counts:
+            counts[page] = terms.counts(entries[page][2], lambda: record_of(page))
+        return counts[page]
+
+    pages = [(path, page_url(path), digest) for path, _sha, digest in entries]
+    patched = patch_shard(tmp, old_folder, terms.notes(old_folder.name) if old_folder else None, pages, buckets,
+                          record_of=record_of, counts_of=counts_of, old_counts_of=terms.cached_counts)
+    if patched is not None:
+        rows, touched = patched
+    else:
+        notes = write_shard(tmp, [(url, record_of(page)) for page, (_, url, _) in enumerate(pages)], buckets,
+                            [counts_of(page) for page in range(len(pages))])
+        rows = [[path, digest, *note] for (path, _, digest), note in zip(pages, notes, strict=True)]
+        touched = _differing_buckets(tmp, old_folder, buckets) if old_folder is not None else None
+    terms.write_notes(name, rows)
+    return touched
+
+
+def _differing_buckets(folder, old_folder, buckets):
+    """({gram buckets}, {char buckets}) whose segments differ between two shards' files (one read
+    of each, no decoding), or None if the old one's are not of ``buckets``."""
+    found = []
+    for name, count in zip(SEGMENTS.values(), buckets, strict=True):
+        try:
+            new, old = (path.read_bytes() for path in (folder / name, old_folder / name))
+        except OSError:
+            return None
+        if len(unpack_segments(old)) != count:
+            return None
+        found.append({number for number in range(count) if segment_at(new, number) != segment_at(old, number)})
+    return tuple(found)
 
 
 def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None, cache_dir=None, target=SHARD_TARGET,
@@ -219,7 +303,8 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     search_dir = site_dir / SEARCH_DIR
     fsutil.make_dir(search_dir, exist_ok=True)
     previous = Path(previous) if previous else None
-    cache = RecordCache(cache_dir if cache_dir is not None else _default_cache_dir(), digests)
+    cache_dir = cache_dir if cache_dir is not None else _default_cache_dir()
+    cache, terms = RecordCache(cache_dir, digests), TermCache(cache_dir)
     pages = manifest.get("pages", {})
     plan = plan_shards({
         path: (entry["sha256"], cache.digest(entry["sha256"], lambda path=path: (content_dir / path).read_bytes()))
@@ -227,26 +312,40 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     }, target)
     stats = {"pages": len(pages), "shards": len(plan), "built": 0, "linked": 0, "kept": 0}
     buckets = index_buckets(len(pages), target)
+    base = previous or search_dir
+    listing = _listing(base, buckets)
+    earlier_shards = _listed_shards(base, listing) if listing else []
+    old_folders = dict(earlier_shards)
+    # Buckets whose segments may differ from those the earlier bucket files were made of, by kind:
+    # known while every shard is the earlier one at its position or was patched from it.
+    changed = (set(), set()) if [number for number, _ in earlier_shards] == [int(n[:3]) for n in plan] else None
     shards = []
     for done, (name, entries) in enumerate(plan.items(), 1):
         progress("search", done, len(plan))
+        old = old_folders.get(int(name[:3]))
+        old = old if old is not None and old.is_dir() else None
 
-        def build(tmp, entries=entries):
-            records = [
-                (page_url(path), cache.get(sha, lambda path=path: (content_dir / path).read_bytes()))
-                for path, sha in entries
-            ]
-            write_shard(tmp, records, buckets)
+        def build(tmp, name=name, entries=entries, old=old):
+            nonlocal changed
+            touched = _build_shard(tmp, name, entries, buckets, old, cache=cache, terms=terms, content_dir=content_dir)
+            if touched is None or changed is None:
+                changed = None
+            else:
+                changed = tuple(mine | theirs for mine, theirs in zip(changed, touched, strict=True))
 
         folder = search_dir / "s" / name
-        stats[_place(folder, build, previous / "s" / name if previous else None)] += 1
+        how = _place(folder, build, previous / "s" / name if previous else None)
+        stats[how] += 1
+        if how != "built" and changed is not None and (old is None or old.name != name):
+            changed = None  # a shard of another build at this position: its segments are unknown
         shards.append({"dir": f"s/{name}/", "docs": len(entries)})
 
     merged = postings_name(shards, buckets)
     progress("search", len(plan), len(plan))
-    earlier = _listed_postings(previous or search_dir, buckets)
+    earlier = _listed_postings(base, listing) if listing else None
     _place(search_dir / "p" / merged,
-           lambda tmp: write_postings(tmp, [search_dir / shard["dir"] for shard in shards], buckets, earlier),
+           lambda tmp: write_postings(tmp, [search_dir / shard["dir"] for shard in shards], buckets, earlier,
+                                      changed if earlier is not None else None),
            previous / "p" / merged if previous else None)
 
     fold = fold_name()
@@ -268,6 +367,10 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
         if path.name not in (SHARDS_FILE, *FOLDERS, "index.html"):
             _remove(path)
     cache.prune({entry["sha256"] for entry in pages.values()})
+    terms.prune({digest for entries in plan.values() for _, _, digest in entries}, set(plan))
+    if terms.rejected:
+        logger.warning("搜索索引的缓存中有 %d 个文件已损坏或不属于本站，已忽略并重新生成（%s）",
+                       terms.rejected, cache_dir)
     return stats
 
 

@@ -23,11 +23,17 @@ B = 0.75
 LEVELS = 15
 
 
+def levels(frequencies, length, average):
+    """{frequency: level} of terms counted ``frequency`` times (field-weighted) in a page of
+    ``length`` weighted terms, the shard's pages averaging ``average``: the quantised BM25
+    term-frequency part."""
+    divisor = 1 - B + B * length / max(average, 1)
+    return {f: max(1, min(LEVELS, round(LEVELS * (f / divisor) / (f / divisor + K1)))) for f in frequencies}
+
+
 def level(frequency, length, average):
-    """The quantised BM25 term-frequency part of a term counted ``frequency`` times (field-weighted)
-    in a page of ``length`` weighted terms, the shard's pages averaging ``average``."""
-    scaled = frequency / (1 - B + B * length / max(average, 1))
-    return max(1, min(LEVELS, round(LEVELS * scaled / (scaled + K1))))
+    """The level of one term (``levels``)."""
+    return levels((frequency,), length, average)[frequency]
 
 
 def term_hash(term):
@@ -81,6 +87,12 @@ def unpack_segments(data):
     offsets = struct.unpack_from(f"<{count}I", data)
     view = memoryview(data)
     return [view[offsets[i] : offsets[i + 1]] for i in range(count - 1)]
+
+
+def segment_at(data, number):
+    """The segment of bucket ``number`` in ``pack_segments``' file, without unpacking the others."""
+    start, end = struct.unpack_from("<2I", data, 4 * number)
+    return memoryview(data)[start:end]
 
 
 def bucket_file(sections):

@@ -109,13 +109,13 @@ class RecordCache:
         if self.root is not None:
             try:
                 cached = json.loads(self._path(sha).read_bytes())
-                if cached.get("format") == FORMAT:
+                if cached.get("format") == FORMAT and cached.get("sha256") == sha:  # not another document's
                     return cached["record"]
-            except (OSError, ValueError, KeyError):
+            except (OSError, ValueError, KeyError, AttributeError):
                 pass
         record = make_record(load())
         if self.root is not None:
-            data = json.dumps({"format": FORMAT, "record": record}, ensure_ascii=False).encode("utf-8")
+            data = json.dumps({"format": FORMAT, "sha256": sha, "record": record}, ensure_ascii=False).encode("utf-8")
             fsutil.atomic_write(self._path(sha), data)
         return record
 

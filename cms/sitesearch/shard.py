@@ -61,12 +61,10 @@ def _postings(counters):
     average = sum(lengths) / max(1, len(lengths))
     table = defaultdict(list)
     for page, (counter, length) in enumerate(zip(counters, lengths, strict=True)):
-        levels = {}  # count → level, for this page's length (most counts are 1, 2 or a field weight)
+        # count → level, for this page's length (most counts are 1, 2 or a field weight)
+        levels = postings.levels(set(counter.values()), length, average)
         for term, count in counter.items():
-            found = levels.get(count)
-            if found is None:
-                found = levels[count] = postings.level(count, length, average)
-            table[term].append((page, found))
+            table[term].append((page, levels[count]))
     return table
 
 
@@ -95,20 +93,35 @@ def names_of(records):
     return {"tags": [tags[t] for t in sorted(tags)], "programmes": [programmes[p] for p in sorted(programmes)]}
 
 
-def write_shard(folder, pages, buckets):
+def page_file(url, record):
+    """The bytes of ``d/<n>.json``: what a result shows of the page."""
+    shown = {"url": url, **{k: v for k, v in record.items() if k not in _BUILD_ONLY}}
+    return json.dumps(shown, ensure_ascii=False).encode("utf-8")
+
+
+def page_note(grams, chars, record):
+    """What patching a shard needs to know of one of its pages without reading it (patch.py): its
+    weighted lengths, the distinct counts of its terms, the tags and programme it names."""
+    return [sum(grams.values()), sum(chars.values()), sorted(set(grams.values())), sorted(set(chars.values())),
+            {key: record[key] for key in ("tags", "programme", "programme_slug") if key in record}]
+
+
+def write_shard(folder, pages, buckets, counts=None):
     """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order,
-    its postings by ``buckets``, (grams, chars) of the whole index (index.index_buckets)."""
+    its postings by ``buckets``, (grams, chars) of the whole index (index.index_buckets). ``counts``:
+    the pages' (grams, chars) of ``page_terms`` if known. Returns the pages' ``page_note``s."""
     folder = Path(folder)
     fsutil.make_dir(folder / "d")
-    grams, chars = [], []
+    grams, chars, notes = [], [], []
     for number, (url, record) in enumerate(pages):
-        page_grams, page_chars = page_terms(record)
+        page_grams, page_chars = counts[number] if counts is not None else page_terms(record)
         grams.append(page_grams)
         chars.append(page_chars)
-        shown = {"url": url, **{k: v for k, v in record.items() if k not in _BUILD_ONLY}}
-        fsutil.write_file(folder / "d" / f"{number}.json", json.dumps(shown, ensure_ascii=False))
+        notes.append(page_note(page_grams, page_chars, record))
+        fsutil.write_file(folder / "d" / f"{number}.json", page_file(url, record))
     gram_files, char_files = buckets
     _write_segments(folder / SEGMENTS["g"], _postings(grams), gram_files)
     _write_segments(folder / SEGMENTS["c"], _postings(chars), char_files)
     fsutil.write_file(folder / PAGES_FILE, json.dumps([url for url, _ in pages], ensure_ascii=False))
     fsutil.write_file(folder / NAMES_FILE, json.dumps(names_of(r for _, r in pages), ensure_ascii=False))
+    return notes

@@ -1,0 +1,124 @@
+"""The search index's one-page update at N pages: CPU and wall time, as a publish worker makes it.
+
+    nice -n 19 python bench/search_update.py --pages 1000 10000 --runs 3
+
+For each N it writes N Markdown pages of real Chinese prose (../shared/testdata/content, through
+bench/search_recall.py's ``write_corpus``), builds the index in full with a record cache, then
+``--runs`` times changes one page (a sentence added to its body) and updates the index the way
+``pipeline.publish_index`` does: a new build folder holding hard links to the last one's files
+(staging.prepare_index; not timed), ``build_index`` into it with the last build's index as
+``previous`` and the worker's in-memory record digests. Each update is timed in this process
+(``time.process_time`` and wall), and checked against a full build of the same pages into an empty
+folder with no cache: the two indexes must be the same files, byte for byte. ``--added`` also
+times the update after one new page (its shard cannot be patched: made again from kept counts).
+"""
+
+import argparse
+import hashlib
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+
+# Added to a page's body, one per run (real prose from the corpus would do as well; these read as an edit).
+EDITS = ["补记：本文于近日修订，补充了观测数据。", "更正：第二段的年份有误，已改正。", "附注：感谢读者来信指出的问题。",
+         "补记：增加了参考文献两篇。", "修订：删去一处重复的句子。"]
+
+
+def files_of(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def written(build):
+    """"written / all" of a build's bucket files (one not written is a hard link to the last build's)."""
+    files = list((Path(build) / "search" / "p").glob("*/*/*.bin"))
+    return f"{sum(1 for path in files if path.stat().st_nlink == 1)} / {len(files)}"
+
+
+def run(pages, runs, target, out, check, added):
+    from bench.search_recall import write_corpus
+    from cms.publish import fsutil
+    from cms.sitesearch import index as search
+
+    kwargs = {} if target is None else {"target": target}
+    workdir = Path(tempfile.mkdtemp(prefix=f"kepu-search-update-{pages}-"))
+    try:
+        content, cache = workdir / "content", workdir / "cache"
+        manifest = {"pages": write_corpus(content, pages)}
+        digests = {}
+        started, cpu = time.perf_counter(), time.process_time()
+        stats = search.build_index(workdir / "b0", content, manifest, cache_dir=cache, digests=digests, **kwargs)
+        out(f"\n{pages} pages, {stats['shards']} shards: full build {time.perf_counter() - started:.1f} s "
+            f"({time.process_time() - cpu:.1f} s CPU)")
+        walls, cpus = [], []
+        for number in range(1, runs + 1):
+            changed = sorted(manifest["pages"])[(pages * number) // (runs + 1)]
+            path = content / changed
+            path.write_bytes(path.read_bytes() + f"\n{EDITS[number % len(EDITS)]}\n".encode())
+            manifest["pages"][changed]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+            previous, stage = workdir / f"b{number - 1}", workdir / f"b{number}"
+            fsutil.link_tree(previous, stage)
+            started, cpu = time.perf_counter(), time.process_time()
+            stats = search.build_index(stage, content, manifest, previous=previous / "search", cache_dir=cache,
+                                       digests=digests, **kwargs)
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
+            out(f"  update {number} ({changed}): {walls[-1]:.2f} s, {cpus[-1]:.2f} s CPU; "
+                f"{stats['built']} shard built, {stats['kept']} kept, {stats['linked']} linked; "
+                f"bucket files written {written(stage)}")
+            shutil.rmtree(previous)
+        out(f"  one-page update, median of {runs}: {statistics.median(walls):.2f} s wall, "
+            f"{statistics.median(cpus):.2f} s CPU")
+        if check:
+            search.build_index(workdir / "full", content, manifest, cache_dir=None, **kwargs)
+            same = files_of(workdir / "full" / "search") == files_of(workdir / f"b{runs}" / "search")
+            out(f"  the last update == a full build with no cache, byte for byte: {'yes' if same else 'NO'}")
+            if not same:
+                raise SystemExit(1)
+        if added:  # a new page: its shard's pages are numbered again (no patch: made from the kept counts)
+            extra = write_corpus(workdir / "extra", 1, seed=pages)
+            (path, entry), = extra.items()
+            new = f"new/{Path(path).name}"
+            (content / new).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(workdir / "extra" / path, content / new)
+            manifest["pages"][new] = entry
+            previous, stage = workdir / f"b{runs}", workdir / "added"
+            fsutil.link_tree(previous, stage)
+            started, cpu = time.perf_counter(), time.process_time()
+            search.build_index(stage, content, manifest, previous=previous / "search", cache_dir=cache,
+                               digests=digests, **kwargs)
+            out(f"  one page added: {time.perf_counter() - started:.2f} s, {time.process_time() - cpu:.2f} s CPU; "
+                f"bucket files written {written(stage)}")
+            shutil.rmtree(stage)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--target", type=int, default=None, help="pages per shard (default: the module's)")
+    parser.add_argument("--no-check", dest="check", action="store_false",
+                        help="skip the full build the last update is compared with")
+    parser.add_argument("--added", action="store_true", help="also time the update after one page is added")
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    out = lambda line: print(line, flush=True)  # noqa: E731
+    out(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    for pages in args.pages:
+        run(pages, args.runs, args.target, out, args.check, args.added)
+
+
+if __name__ == "__main__":
+    main()
