@@ -147,7 +147,7 @@ def publish(pages_with_parents, *, user, sanitise=sanitise_page):
                  "last_published_at": now, "latest_revision_created_at": now}
     # A new page's one revision, the one just made: found by the index on (base content type, object id).
     revision = Revision.objects.filter(base_content_type=base_type, object_id=Cast(OuterRef("pk"), CharField()))
-    revision = Subquery(revision.values("pk")[:1])
+    revision = Subquery(revision.order_by("-pk").values("pk")[:1])
     Page.objects.filter(pk__in=[page.pk for page in pages]).update(
         **published, latest_revision=revision, live_revision=revision
     )

@@ -71,10 +71,9 @@ class WorkflowActionOnce(WorkflowActionView):
     def add_not_in_moderation_error(self):
         # Read again: ``setup`` read the task state before the first click's request finished with it, and
         # Wagtail asks whether the workflow is over only now.
-        task_state = TaskState.objects.select_related("workflow_state").get(pk=self.task_state.pk)
-        if task_state.status != TaskState.STATUS_IN_PROGRESS and task_state.workflow_state.object_id == str(
-            self.object.pk
-        ):
+        task_state = TaskState.objects.select_related("workflow_state").filter(pk=self.task_state.pk).first()
+        over = task_state is not None and task_state.status != TaskState.STATUS_IN_PROGRESS
+        if over and task_state.workflow_state.object_id == str(self.object.pk):
             messages.warning(self.request, repeated(task_state))
         else:
             super().add_not_in_moderation_error()

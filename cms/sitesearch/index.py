@@ -49,6 +49,7 @@ import logging
 import math
 import os
 import shutil
+import struct
 from pathlib import Path
 
 from cms.publish import fsutil
@@ -56,9 +57,9 @@ from cms.publish.paths import page_url
 from cms.sitesearch.normalise import FOLD_BUCKETS, fold_name, normalise, write_fold
 from cms.sitesearch.patch import patch_shard
 from cms.sitesearch.postings import bucket_file, read_bucket, segment_at, term_hash, unpack_segments
-from cms.sitesearch.records import FORMAT, RecordCache, make_record, plain_text, record_text, split_document
-from cms.sitesearch.shard import PAGES_FILE, SEGMENTS, TITLE_WEIGHT, bucket_counts, write_shard
-from cms.sitesearch.termcache import TermCache
+from cms.sitesearch.records import RecordCache, make_record, plain_text, record_text, split_document
+from cms.sitesearch.shard import PAGES_FILE, SEGMENTS, bucket_counts, write_shard
+from cms.sitesearch.termcache import TermCache, rule
 from cms.sitesearch.terms import query_terms, text_terms
 
 logger = logging.getLogger("kepu.publish")
@@ -112,8 +113,9 @@ def plan_shards(pages, target=SHARD_TARGET):
         groups.setdefault(shard_of(path, count), []).append((path, sha, record))
     plan = {}
     for number, entries in sorted(groups.items()):
-        rule = f"{FORMAT} {LAYOUT} {TITLE_WEIGHT} {count} {buckets}"  # a change of rule: all rebuilt
-        digest = hashlib.sha256(rule.encode())
+        # A change of rule (the layout, the terms, weights, ranking, the t2s table …): all rebuilt, under
+        # new names (nginx lets browsers keep these folders for good).
+        digest = hashlib.sha256(f"{LAYOUT} {rule()} {count} {buckets}".encode())
         for path, _sha, record in entries:
             digest.update(f"\0{path} {record}".encode())
         plan[f"{number:03d}-{digest.hexdigest()[:16]}"] = entries
@@ -217,10 +219,12 @@ def _same(path, data):
 
 
 def _listing(search_dir, buckets):
-    """The shards.json of ``search_dir`` if its buckets are ``buckets``, else None."""
+    """The shards.json of ``search_dir`` if it is of this layout and its buckets are ``buckets``, else None."""
     try:
         listing = json.loads((search_dir / SHARDS_FILE).read_text("utf-8"))
-        return listing if (listing["postings"]["grams"], listing["postings"]["chars"]) == tuple(buckets) else None
+        same = listing["version"] == LAYOUT and (listing["postings"]["grams"], listing["postings"]["chars"]) == tuple(
+            buckets)
+        return listing if same else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -282,9 +286,9 @@ def _differing_buckets(folder, old_folder, buckets):
     for name, count in zip(SEGMENTS.values(), buckets, strict=True):
         try:
             new, old = (path.read_bytes() for path in (folder / name, old_folder / name))
-        except OSError:
-            return None
-        if len(unpack_segments(old)) != count:
+            if len(unpack_segments(old)) != count:
+                return None
+        except (OSError, struct.error):  # (not there, or cut short: every bucket file is made again)
             return None
         found.append({number for number in range(count) if segment_at(new, number) != segment_at(old, number)})
     return tuple(found)

@@ -61,7 +61,7 @@ def fold_files():
 
 def fold_name():
     """The table's folder under search/: named by its content, so a build keeps or links it."""
-    digest = hashlib.sha256(repr(sorted(t2s_table().items())).encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(f"{FOLD_BUCKETS} {sorted(t2s_table().items())!r}".encode()).hexdigest()[:16]
     return f"t2s-{digest}"
 
 

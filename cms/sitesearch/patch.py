@@ -12,6 +12,7 @@ the other pages' records (hard links) and the page list are the previous shard's
 
 import json
 import os
+import struct
 from pathlib import Path
 
 from cms.publish import fsutil
@@ -82,7 +83,10 @@ def patch_shard(folder, old_folder, old_rows, entries, buckets, *, record_of, co
     old_counts = {page: old_counts_of(old_rows[page][1]) for page in changed}
     if any(found is None for found in old_counts.values()):
         return None
-    segments = [unpack_segments((Path(old_folder) / name).read_bytes()) for name in SEGMENTS.values()]
+    try:
+        segments = [unpack_segments((Path(old_folder) / name).read_bytes()) for name in SEGMENTS.values()]
+    except (OSError, struct.error):  # (the last shard's files not there or cut short: made from scratch)
+        return None
     if [len(found) for found in segments] != list(buckets):
         return None
     rows = [list(row) for row in old_rows]

@@ -16,6 +16,7 @@ names another key is ignored, made again and counted (``index.build_index`` logs
 import functools
 import hashlib
 import json
+import unicodedata
 from importlib import metadata
 from pathlib import Path
 
@@ -30,7 +31,8 @@ TERMS = 1
 @functools.cache
 def rule():
     return (f"records {records.FORMAT} terms {TERMS} weights {shard.TITLE_WEIGHT} {shard.NAME_WEIGHT} "
-            f"bm25 {postings.K1} {postings.B} {postings.LEVELS} {fold_name()} pypinyin {metadata.version('pypinyin')}")
+            f"bm25 {postings.K1} {postings.B} {postings.LEVELS} {fold_name()} pypinyin {metadata.version('pypinyin')} "
+            f"unicode {unicodedata.unidata_version}")
 
 
 def _sha(data):

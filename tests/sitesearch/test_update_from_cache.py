@@ -7,7 +7,7 @@ import hashlib
 import logging
 
 from cms.sitesearch import index as search
-from cms.sitesearch import postings, shard
+from cms.sitesearch import postings, shard, termcache
 
 TEXTS = ["竺可桢研究物候学，记录北京的花开与鸟鸣。", "钱学森回国后主持导弹与航天事业。", "华罗庚推广统筹法和优选法。",
          "南仁东为中国天眼选址二十余年。", "屠呦呦从古籍中得到青蒿素的启发。", "袁隆平培育杂交水稻。"]
@@ -109,3 +109,30 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored_and_made_again(tmp_path, mon
     assert sorted(calls) == ["第0篇", "第1篇", "第3篇"]
     search.build_index(tmp_path / "scratch", content, {"pages": pages}, cache_dir=None)
     assert files(tmp_path / "two/search") == files(tmp_path / "scratch/search")
+
+
+def test_a_new_layout_or_ranking_rule_makes_every_folder_again_under_new_names(tmp_path, monkeypatch):
+    """The folders under search/ are named by what they hold, and nginx lets phones keep them for good:
+    after a change of layout or of the rule that ranks (weights, BM25 constants …: termcache.rule) no
+    file of the last build is taken over, and no folder keeps its name."""
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    pages = dict(write(content, number, text) for number, text in enumerate(TEXTS))
+    search.build_index(tmp_path / "b0", content, {"pages": pages}, cache_dir=cache)
+
+    def folders(build):
+        return {p.relative_to(build).as_posix() for p in build.glob("search/[ps]/*")}
+
+    changes = [lambda: monkeypatch.setattr(search, "LAYOUT", search.LAYOUT + 1),
+               lambda: [monkeypatch.setattr(module, "rule", lambda: "K1 1.5") for module in (search, termcache)]]
+    for step, change in enumerate(changes, start=1):
+        change()
+        old, new = tmp_path / f"b{step - 1}", tmp_path / f"b{step}"
+        search.build_index(new, content, {"pages": pages}, previous=old / "search", cache_dir=cache)
+        renamed = folders(new) - {p for p in folders(old) if p.startswith("search/s/t2s-")}
+        assert renamed and not renamed & folders(old), step
+        # Every shard made again, none patched from or linked to the last build's (a bucket file under
+        # p/ may be a link: only to one of the same bytes; the t2s table is the same table).
+        taken_over = [path for path in new.glob("search/s/[0-9]*/**/*") if path.is_file() and path.stat().st_nlink > 1]
+        assert taken_over == [], step
+        search.build_index(tmp_path / f"scratch{step}", content, {"pages": pages}, cache_dir=tmp_path / f"c{step}")
+        assert files(new / "search") == files(tmp_path / f"scratch{step}/search"), step
