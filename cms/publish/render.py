@@ -11,7 +11,8 @@ Objects that belong to a page (inline panels: honours, sources …) change only 
 
 The rule for code: change a live page's content by publishing a revision, as the admin does. A
 live page's fields saved directly (``page.save()`` without a revision) reach the site at the next
-cold render: a new worker, the ``publish_site`` command (a new process), or after ``forget()``.
+cold render: ``publish_site --full``, or after ``forget()``. A new worker or ``publish_site``
+process starts from the entries the last one saved (render_store.py), checked the same way.
 """
 
 import functools
@@ -57,9 +58,11 @@ class RenderCache:
 
     def __init__(self):
         self.entries = {}
+        self.changed = set()  # page ids rendered since the cache was last saved to disk (render_store)
 
     def clear(self):
         self.entries.clear()
+        self.changed.clear()
 
     def current_objects(self, rows):
         """{(model label, pk): (fingerprint, object)} today, of every object a cached document used."""
@@ -117,6 +120,7 @@ class RenderCache:
         _record_prefetched(page, context)
         expires = valid_until(document.meta, context.now)
         document.valid_until = expires and expires.isoformat()
+        self.changed.add(page.pk)
         self.entries[page.pk] = Entry((context.current_path, row.signature), dict(uses.reads), dict(document.meta),
                                       document.body, dict(uses.assets), expires, dict(document.attachments))
         return document

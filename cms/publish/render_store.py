@@ -1,0 +1,162 @@
+"""The render cache on disk: what a worker rendered survives a restart, checked, not trusted.
+
+One SQLite file (``render.sqlite3`` in ``KEPU_STATE_DIR``, default ``<KEPU_BUILDS_DIR>/.state/``)
+holds one row per page: its cache entry (render.Entry: the document, its key and what it was made
+from) and the sha256 of the document's bytes. A header names the format and a digest of the code
+that renders (every module of cms/, the page types' templates, the versions of the libraries they
+render with); a file written by other code is discarded whole. Each row carries an HMAC keyed by
+``SECRET_KEY`` and that digest, checked before the entry is read (pickle: tuples, datetimes and
+bytes come back exactly as they were kept); a row whose document no longer hashes to its sha256 is
+dropped. What loads goes into the cache as an entry like any other: the plan's ``lookup`` checks it
+against today's rows and objects before anything is reused. A file that cannot be read is moved
+aside and reported; the publish renders what it lacks.
+
+Written after the swap, in one transaction: the rows of the pages rendered since the last save.
+"""
+
+import functools
+import hashlib
+import hmac
+import importlib.metadata
+import logging
+import os
+import pickle
+import sqlite3
+import zlib
+from contextlib import closing
+from pathlib import Path
+
+from django.conf import settings
+
+from . import write
+
+FORMAT = "1"
+NAME = "render.sqlite3"
+LIBRARIES = ("Django", "wagtail", "beautifulsoup4", "markdownify", "bleach", "nh3", "lxml", "Pillow", "qrcode")
+
+logger = logging.getLogger("kepu.publish")
+
+
+def path():
+    base = getattr(settings, "KEPU_STATE_DIR", None) or Path(settings.KEPU_BUILDS_DIR) / ".state"
+    return Path(base) / NAME
+
+
+@functools.cache
+def _code_digest(root):
+    digest = hashlib.sha256(FORMAT.encode())
+    for file in sorted(Path(root).rglob("*")):
+        if file.suffix in (".py", ".html", ".txt") and not {"tests", "migrations", "__pycache__"} & set(file.parts):
+            digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    return digest.hexdigest()
+
+
+def code_digest():
+    """What the documents were rendered by: cms/'s code and templates, library versions, settings."""
+    import cms
+
+    rendering = (settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.MEDIA_URL,
+                 getattr(settings, "KEPU_PAGE_QR_CODE", None))
+    return hashlib.sha256(f"{_code_digest(Path(cms.__file__).parent)}{rendering!r}".encode()).hexdigest()
+
+
+def _mac(code, page_id, doc_sha, blob):
+    key = hashlib.sha256(f"kepu.publish.render_store\0{settings.SECRET_KEY}\0{code}".encode()).digest()
+    return hmac.new(key, f"{page_id}\0{doc_sha}\0".encode() + blob, hashlib.sha256).digest()
+
+
+def _doc_sha(entry):
+    return write.sha256(write.serialise(entry.meta, entry.body))
+
+
+def discard(reason=None):
+    """Move the file aside (``render.sqlite3.discarded``), saying why; the next save starts anew."""
+    file = path()
+    if reason:
+        logger.warning("渲染缓存文件 %s 未使用：%s。本次发布会重新渲染它缺少的页面。", file, reason)
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.replace(f"{file}{suffix}", f"{file}.discarded{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+def load():
+    """{page id: render.Entry} from the file, each checked (see the module docstring); {} without one."""
+    file = path()
+    if not file.is_file():
+        return {}
+    code, entries, dropped = code_digest(), {}, 0
+    try:
+        with closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as db:
+            header = dict(db.execute("SELECT name, value FROM header"))
+            if header != {"format": FORMAT, "code": code}:
+                discard("它由另一版本的代码写成")
+                return {}
+            for page_id, doc_sha, blob, mac in db.execute("SELECT page_id, doc_sha, entry, mac FROM rendered"):
+                if not hmac.compare_digest(bytes(mac), _mac(code, page_id, doc_sha, bytes(blob))):
+                    dropped += 1
+                    continue
+                entry = pickle.loads(zlib.decompress(blob))
+                if _doc_sha(entry) != doc_sha:
+                    dropped += 1
+                    continue
+                entries[page_id] = entry
+    except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as error:
+        discard(f"文件无法读取（{error}）")
+        return {}
+    if dropped:
+        logger.warning("渲染缓存文件 %s 中有 %d 条记录未通过校验，已忽略；这些页面会重新渲染。", file, dropped)
+    return entries
+
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS header (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS rendered (page_id INTEGER PRIMARY KEY, doc_sha TEXT NOT NULL, entry BLOB NOT NULL,"
+    " mac BLOB NOT NULL)",
+)
+
+
+def save(entries, changed):
+    """Write the rows of ``changed`` (page ids) from ``entries`` ({page id: render.Entry}); all of
+    them when the file is missing or was written by other code."""
+    file = path()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    code = code_digest()
+    try:
+        db = sqlite3.connect(file)
+    except sqlite3.Error:
+        discard("文件无法打开")
+        db = sqlite3.connect(file)
+    with closing(db):
+        try:
+            _save(db, code, entries, changed)
+        except sqlite3.DatabaseError as error:
+            db.close()
+            discard(f"文件无法写入（{error}）")
+            with closing(sqlite3.connect(file)) as fresh:
+                _save(fresh, code, entries, changed)
+
+
+def _save(db, code, entries, changed):
+    with db:
+        for statement in SCHEMA:
+            db.execute(statement)
+        if dict(db.execute("SELECT name, value FROM header")) != {"format": FORMAT, "code": code}:
+            db.execute("DELETE FROM rendered")
+            db.execute("DELETE FROM header")
+            db.executemany("INSERT INTO header VALUES (?, ?)", [("format", FORMAT), ("code", code)])
+            changed = entries.keys()
+        rows = []
+        for page_id in changed:
+            entry = entries.get(page_id)
+            if entry is not None:
+                blob, doc_sha = zlib.compress(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL), 1), _doc_sha(entry)
+                rows.append((page_id, doc_sha, blob, _mac(code, page_id, doc_sha, blob)))
+        db.executemany("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?)", rows)
