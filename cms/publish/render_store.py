@@ -30,7 +30,7 @@ from django.conf import settings
 
 from . import write
 
-FORMAT = "1"
+FORMAT = "2"
 NAME = "render.sqlite3"
 LIBRARIES = ("Django", "wagtail", "beautifulsoup4", "markdownify", "bleach", "nh3", "lxml", "Pillow", "qrcode")
 
@@ -156,7 +156,7 @@ def _save(db, code, entries, changed):
         rows = []
         for page_id in changed:
             entry = entries.get(page_id)
-            if entry is not None:
+            if entry is not None and entry.source is not None:
                 blob, doc_sha = zlib.compress(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL), 1), _doc_sha(entry)
                 rows.append((page_id, doc_sha, blob, _mac(code, page_id, doc_sha, blob)))
         db.executemany("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?)", rows)

@@ -26,11 +26,11 @@ class PublishState:
 
     def restore(self):
         """Once: take the documents the last worker saved (render_store), before the first plan. Each
-        is an entry like one rendered here, reused only if the plan's checks find nothing changed."""
+        is an entry like one rendered here, reused only if the plan's checks find nothing changed, its
+        page's own fields included (render.RenderCache.check_restored)."""
         if not self.restored:
             self.restored = True
-            for page_id, entry in render_store.load().items():
-                self.renders.entries.setdefault(page_id, entry)
+            self.renders.restore(render_store.load())
 
     def save(self):
         """After a swap: write what was rendered since the last save to disk."""
