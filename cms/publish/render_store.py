@@ -11,7 +11,12 @@ dropped. What loads goes into the cache as an entry like any other: the plan's `
 against today's rows and objects before anything is reused. A file that cannot be read is moved
 aside and reported; the publish renders what it lacks.
 
-Written after the swap, in one transaction: the rows of the pages rendered since the last save.
+Beside the documents, the file keeps other memos of a worker (table ``memo``: kind, key, a pickled
+value, its HMAC), checked by their owners before use: the Traditional mirror's converted documents
+and files (mirror_site.Converted, each with the mirror's fingerprint and its source's sha256).
+
+Written after the swap, in one transaction: the rows of the pages rendered, and the memo rows
+changed, since the last save.
 """
 
 import functools
@@ -66,9 +71,10 @@ def code_digest():
     return hashlib.sha256(f"{_code_digest(Path(cms.__file__).parent)}{rendering!r}".encode()).hexdigest()
 
 
-def _mac(code, page_id, doc_sha, blob):
+def _mac(code, name, digest, blob):
+    """The row's HMAC: (page id, document sha256) of a rendered row, (kind, key) of a memo's."""
     key = hashlib.sha256(f"kepu.publish.render_store\0{settings.SECRET_KEY}\0{code}".encode()).digest()
-    return hmac.new(key, f"{page_id}\0{doc_sha}\0".encode() + blob, hashlib.sha256).digest()
+    return hmac.new(key, f"{name}\0{digest}\0".encode() + blob, hashlib.sha256).digest()
 
 
 def _doc_sha(entry):
@@ -88,17 +94,18 @@ def discard(reason=None):
 
 
 def load():
-    """{page id: render.Entry} from the file, each checked (see the module docstring); {} without one."""
+    """({page id: render.Entry}, {kind: {key: value}}) from the file, each row checked (see the module
+    docstring); ({}, {}) without one. The second holds the other memos a worker keeps (``save``'s ``memos``)."""
     file = path()
     if not file.is_file():
-        return {}
-    code, entries, dropped = code_digest(), {}, 0
+        return {}, {}
+    code, entries, memos, dropped = code_digest(), {}, {}, 0
     try:
         with closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as db:
             header = dict(db.execute("SELECT name, value FROM header"))
             if header != {"format": FORMAT, "code": code}:
                 discard("它由另一版本的代码写成")
-                return {}
+                return {}, {}
             for page_id, doc_sha, blob, mac in db.execute("SELECT page_id, doc_sha, entry, mac FROM rendered"):
                 if not hmac.compare_digest(bytes(mac), _mac(code, page_id, doc_sha, bytes(blob))):
                     dropped += 1
@@ -108,24 +115,33 @@ def load():
                     dropped += 1
                     continue
                 entries[page_id] = entry
+            for kind, key, blob, mac in db.execute("SELECT kind, key, value, mac FROM memo"):
+                if hmac.compare_digest(bytes(mac), _mac(code, kind, key, bytes(blob))):
+                    memos.setdefault(kind, {})[key] = pickle.loads(zlib.decompress(blob))
+                else:
+                    dropped += 1
     except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as error:
         discard(f"文件无法读取（{error}）")
-        return {}
+        return {}, {}
     if dropped:
         logger.warning("渲染缓存文件 %s 中有 %d 条记录未通过校验，已忽略；这些页面会重新渲染。", file, dropped)
-    return entries
+    return entries, memos
 
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS header (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS rendered (page_id INTEGER PRIMARY KEY, doc_sha TEXT NOT NULL, entry BLOB NOT NULL,"
     " mac BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS memo (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, mac BLOB NOT NULL,"
+    " PRIMARY KEY (kind, key))",
 )
 
 
-def save(entries, changed):
+def save(entries, changed, memos=None):
     """Write the rows of ``changed`` (page ids) from ``entries`` ({page id: render.Entry}); all of
-    them when the file is missing or was written by other code."""
+    them when the file is missing or was written by other code. ``memos``: {kind: {key: value, or
+    None to delete}}, what other memos changed (each value a pickle of plain data, checked like a
+    row of entries; the memo's owner checks what it means before use)."""
     file = path()
     file.parent.mkdir(parents=True, exist_ok=True)
     code = code_digest()
@@ -136,27 +152,37 @@ def save(entries, changed):
         db = sqlite3.connect(file)
     with closing(db):
         try:
-            _save(db, code, entries, changed)
+            _save(db, code, entries, changed, memos or {})
         except sqlite3.DatabaseError as error:
             db.close()
             discard(f"文件无法写入（{error}）")
             with closing(sqlite3.connect(file)) as fresh:
-                _save(fresh, code, entries, changed)
+                _save(fresh, code, entries, changed, memos or {})
 
 
-def _save(db, code, entries, changed):
+def _blob(value):
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _save(db, code, entries, changed, memos):
     with db:
         for statement in SCHEMA:
             db.execute(statement)
         if dict(db.execute("SELECT name, value FROM header")) != {"format": FORMAT, "code": code}:
-            db.execute("DELETE FROM rendered")
-            db.execute("DELETE FROM header")
+            for table in ("rendered", "memo", "header"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 (the names above)
             db.executemany("INSERT INTO header VALUES (?, ?)", [("format", FORMAT), ("code", code)])
             changed = entries.keys()
         rows = []
         for page_id in changed:
             entry = entries.get(page_id)
             if entry is not None and entry.source is not None:
-                blob, doc_sha = zlib.compress(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL), 1), _doc_sha(entry)
+                blob, doc_sha = _blob(entry), _doc_sha(entry)
                 rows.append((page_id, doc_sha, blob, _mac(code, page_id, doc_sha, blob)))
         db.executemany("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?)", rows)
+        for kind, values in memos.items():
+            kept = [(kind, key, _blob(value)) for key, value in values.items() if value is not None]
+            db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)",
+                           [(*row, _mac(code, *row)) for row in kept])
+            db.executemany("DELETE FROM memo WHERE kind = ? AND key = ?",
+                           [(kind, key) for key, value in values.items() if value is None])

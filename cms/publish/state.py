@@ -23,6 +23,7 @@ class PublishState:
     scans: ScanStore = field(default_factory=ScanStore)  # the last build's verification scans
     mirror: dict = field(default_factory=dict)  # the Traditional mirror's memo (mirror_site._memo)
     restored: bool = False  # the render cache saved on disk was read (or, after forget(), is not to be)
+    stored: dict = field(default_factory=dict)  # other memos read from disk, {kind: {key: value}}, for their owners
 
     def restore(self):
         """Once: take the documents the last worker saved (render_store), before the first plan. Each
@@ -30,17 +31,21 @@ class PublishState:
         page's own fields included (render.RenderCache.check_restored)."""
         if not self.restored:
             self.restored = True
-            self.renders.restore(render_store.load())
+            entries, self.stored = render_store.load()
+            self.renders.restore(entries)
 
     def save(self):
-        """After a swap: write what was rendered since the last save to disk."""
-        render_store.save(self.renders.entries, set(self.renders.changed))
+        """After a swap: write what was rendered, and the mirror's memo rows converted, since the last save."""
+        converted = self.mirror.get("converted")  # (mirror_site.Converted)
+        render_store.save(self.renders.entries, set(self.renders.changed),
+                          {"hant": converted.unsaved_rows()} if converted else {})
         self.renders.changed.clear()
 
     def forget(self):
         """Drop everything: the next publish renders, serialises and verifies every page again (and
         does not read the render cache on disk, which its save then rewrites)."""
         self.restored = True
+        self.stored = {}
         self.renders.clear()
         self.written.clear()
         self.records.clear()

@@ -13,9 +13,12 @@ import zlib
 
 import pytest
 
+from cms.hant.mirror import Mirror
+from cms.hant.models import MirrorSettings
 from cms.publish import render_store, swap
 from cms.publish.pipeline import publish
 from cms.publish.state import PublishState
+from cms.reach import qr
 from tests.conftest import make_image, make_story
 from tests.publish.trees import snapshot
 
@@ -91,17 +94,49 @@ def test_a_restarted_worker_sees_a_pages_fields_saved_without_a_revision(setting
 
 
 @pytest.mark.django_db
+def test_a_restarted_worker_converts_for_the_mirror_only_what_changed(settings, stories, monkeypatch):
+    """The Traditional mirror's converted documents and QR codes are saved too (render_store's memo
+    "hant"), each used only while its Simplified source and the mirror's fingerprint are the same."""
+    mirror = MirrorSettings.load()
+    mirror.enabled, mirror.profile, mirror.prefix = True, "s2hk", "zh-hant"
+    mirror.save()
+    converted, drawn = [], []
+    convert, draw = Mirror.convert_document, qr.qr_svg
+    monkeypatch.setattr(Mirror, "convert_document", lambda self, meta, body: (
+        converted.append(meta["canonical"]), convert(self, meta, body))[1])
+    monkeypatch.setattr(qr, "qr_svg", lambda url: (drawn.append(url), draw(url))[1])  # (settings.KEPU_PAGE_QR_CODE)
+    publish(state=PublishState())
+    assert "/gezhi-lundao/hua-luogeng/" in converted
+    assert "http://127.0.0.1:8001/zh-hant/gezhi-lundao/hua-luogeng/" in drawn
+
+    first, second = stories
+    second.body = [("paragraph", "<p>数学家，自学成才。</p>")]
+    second.save_revision().publish()
+    converted.clear(), drawn.clear()
+    publish(state=PublishState())  # a new process
+    # The story (and, when their documents changed too, the programme and home pages that list it).
+    assert "/gezhi-lundao/hua-luogeng/" in converted and not [url for url in drawn if "/zh-hant/" in url]
+    assert set(converted) <= {"/gezhi-lundao/hua-luogeng/", "/gezhi-lundao/", "/"}
+    warm = site_and_content(settings)
+
+    cold = PublishState()
+    cold.forget()
+    publish(state=cold, full=True)
+    assert len(converted) > 4 and site_and_content(settings) == warm
+
+
+@pytest.mark.django_db
 def test_a_corrupt_foreign_tampered_or_outdated_file_is_not_used(settings, stories, caplog, monkeypatch):
     publish(state=PublishState())
     file = render_store.path()
-    count = len(render_store.load())
+    count = len(render_store.load()[0])
     assert count > 3
 
     # Another SECRET_KEY (a copy from another site): every row fails its HMAC.
     key = settings.SECRET_KEY
     settings.SECRET_KEY = "another site's key"
     caplog.clear()
-    assert render_store.load() == {}
+    assert render_store.load()[0] == {}
     assert f"{count} 条记录未通过校验" in caplog.text
     settings.SECRET_KEY = key
 
@@ -115,14 +150,14 @@ def test_a_corrupt_foreign_tampered_or_outdated_file_is_not_used(settings, stori
         db.execute("UPDATE rendered SET entry = ?, mac = ? WHERE page_id = ?",
                    (forged, render_store._mac(code, page_id, doc_sha, forged), page_id))
     caplog.clear()
-    loaded = render_store.load()
+    loaded = render_store.load()[0]
     assert page_id not in loaded and len(loaded) == count - 1
     assert "1 条记录未通过校验" in caplog.text
 
     # Written by other code: discarded whole, moved aside.
     monkeypatch.setattr(render_store, "code_digest", lambda: "other code")
     caplog.clear()
-    assert render_store.load() == {}
+    assert render_store.load()[0] == {}
     assert "另一版本的代码" in caplog.text and not file.exists()
     monkeypatch.undo()
 
@@ -133,4 +168,4 @@ def test_a_corrupt_foreign_tampered_or_outdated_file_is_not_used(settings, stori
     assert rendered_pages(state, full=True) == count
     assert "无法读取" in caplog.text
     assert file.with_name(file.name + ".discarded").read_bytes().startswith(b"not sqlite")
-    assert len(render_store.load()) == count
+    assert len(render_store.load()[0]) == count
