@@ -19,7 +19,6 @@ Written after the swap, in one transaction: the rows of the pages rendered, and 
 changed, since the last save.
 """
 
-import functools
 import hashlib
 import hmac
 import importlib.metadata
@@ -32,6 +31,8 @@ from contextlib import closing
 from pathlib import Path
 
 from django.conf import settings
+
+import cms
 
 from . import write
 
@@ -47,7 +48,6 @@ def path():
     return Path(base) / NAME
 
 
-@functools.cache
 def _code_digest(root):
     digest = hashlib.sha256(FORMAT.encode())
     for file in sorted(Path(root).rglob("*")):
@@ -62,13 +62,15 @@ def _code_digest(root):
     return digest.hexdigest()
 
 
+# Read when this module is imported (~15 ms): the code this process runs, not what a deploy later puts on disk.
+CODE = _code_digest(Path(cms.__file__).parent)
+
+
 def code_digest():
     """What the documents were rendered by: cms/'s code and templates, library versions, settings."""
-    import cms
-
     rendering = (settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.MEDIA_URL,
                  getattr(settings, "KEPU_PAGE_QR_CODE", None))
-    return hashlib.sha256(f"{_code_digest(Path(cms.__file__).parent)}{rendering!r}".encode()).hexdigest()
+    return hashlib.sha256(f"{CODE}{rendering!r}".encode()).hexdigest()
 
 
 def _mac(code, name, digest, blob):
