@@ -38,7 +38,7 @@ from . import write
 
 FORMAT = "2"
 NAME = "render.sqlite3"
-LIBRARIES = ("Django", "wagtail", "beautifulsoup4", "markdownify", "bleach", "nh3", "lxml", "Pillow", "qrcode")
+LIBRARIES = ("Django", "wagtail", "beautifulsoup4", "markdownify", "bleach", "nh3", "lxml", "Pillow", "segno", "opencc")
 
 logger = logging.getLogger("kepu.publish")
 
