@@ -7,7 +7,7 @@ Simplified site, in the same publish and the same build folder (docs/traditional
   (``content-hant/`` beside ``content/``). Images and documents are hard links to ``content/``'s
   (exported once); the QR codes beside pages are made again for the mirror's URLs. A converted
   document is reused while its Simplified source and the mirror's
-  fingerprint are unchanged (``Converted``).
+  fingerprint are unchanged (``Converted``), also by a new worker (saved with the render cache).
 - **Build**: MkDocs with the mirror's config (``build.mkdocs_config(..., hant=True)``) into
   ``<stage>/site/<prefix>/`` (with a host of its own ``<stage>/site/_zh-hant/``, that host's web root:
   ``Mirror.folder``), so verification and the swap cover both sites at once. A change of
