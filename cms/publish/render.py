@@ -94,7 +94,8 @@ class RenderCache:
         public = {row.pk for row in rows}
         for page_id in list(self.unchecked):
             entry = self.entries[page_id]
-            if page_id not in public or page_id in changed or any(_reads_any(key, changed) for key in entry.reads):
+            if page_id not in public or page_id in changed or (
+                    changed and any(_reads_any(key, changed) for key in entry.reads)):
                 del self.entries[page_id]
         self.unchecked.clear()
 
