@@ -7,7 +7,7 @@ Simplified site, in the same publish and the same build folder (docs/traditional
   (``content-hant/`` beside ``content/``). Images and documents are hard links to ``content/``'s
   (exported once); the QR codes beside pages are made again for the mirror's URLs. A converted
   document is reused while its Simplified source and the mirror's
-  fingerprint are unchanged (``Converted``).
+  fingerprint are unchanged (``Converted``), also by a new worker (saved with the render cache).
 - **Build**: MkDocs with the mirror's config (``build.mkdocs_config(..., hant=True)``) into
   ``<stage>/site/<prefix>/`` (with a host of its own ``<stage>/site/_zh-hant/``, that host's web root:
   ``Mirror.folder``), so verification and the swap cover both sites at once. A change of
@@ -36,21 +36,38 @@ from . import build, fsutil, generate, manifest, paths, render, write
 @dataclass
 class Converted:
     """Converted documents and files of the last publish, reused while their source and the
-    mirror's fingerprint are the same: {path: (meta, body, converted)} and {path: (bytes, converted)}."""
+    mirror's fingerprint are the same: {path: (meta, body, converted)} and {path: (bytes, converted)}.
+
+    ``restored``: what a previous worker saved ({"d:" or "f:" + path: (fingerprint, the source's
+    sha256, converted)}, render_store's memo "hant"), used only when both still match; ``unsaved``:
+    the keys converted or dropped since the last save (``unsaved_rows``)."""
 
     fingerprint: str = ""
     documents: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
+    restored: dict = field(default_factory=dict)
+    unsaved: set = field(default_factory=set)
 
     def start(self, mirror):
         if mirror.fingerprint != self.fingerprint:
             self.fingerprint, self.documents, self.files = mirror.fingerprint, {}, {}
 
+    def _kept(self, key, source):
+        """The converted value a previous worker saved for ``key``, if made from ``source`` (a
+        callable giving the source's sha256) by this mirror; else None (and the key is to be saved)."""
+        kept = self.restored.pop(key, None)
+        if kept is not None and kept[0] == self.fingerprint and kept[1] == source():
+            return kept[2]
+        self.unsaved.add(key)
+        return None
+
     def document(self, mirror, path, meta, body):
         last = self.documents.get(path)
         if last is not None and last[1] == body and last[0] == meta:
             return last[2]
-        converted = mirror.convert_document(meta, body)
+        converted = self._kept("d:" + path, lambda: _document_sha(meta, body))
+        if converted is None:
+            converted = mirror.convert_document(meta, body)
         self.documents[path] = (meta, body, converted)
         return converted
 
@@ -58,17 +75,44 @@ class Converted:
         last = self.files.get(path)
         if last is not None and last[0] == data:
             return last[1]
-        converted = (convert or mirror.convert_file)(path, data)
+        converted = self._kept("f:" + path, lambda: write.sha256(data))
+        if converted is None:
+            converted = (convert or mirror.convert_file)(path, data)
         self.files[path] = (data, converted)
         return converted
+
+    def drop(self, path):
+        del self.documents[path]
+        self.unsaved.add("d:" + path)
+
+    def unsaved_rows(self):
+        """{key: (fingerprint, source sha256, converted) or None (dropped)} of what changed since
+        the last call (render_store.save's memo rows)."""
+        rows = {}
+        for key in self.unsaved:
+            kind, path = key.split(":", 1)
+            if kind == "d":
+                last = self.documents.get(path)
+                rows[key] = last and (self.fingerprint, _document_sha(last[0], last[1]), last[2])
+            else:
+                last = self.files.get(path)
+                rows[key] = last and (self.fingerprint, write.sha256(last[0]), last[1])
+        self.unsaved.clear()
+        return rows
+
+
+def _document_sha(meta, body):
+    return write.sha256(write.serialise(meta, body))
 
 
 def _memo(state):
     """What a worker keeps of the mirror between publishes, in its PublishState (``state.mirror``):
     what it wrote into content-hant/ (``written``), the mirror's search record digests (``records``,
-    as state.records for the Simplified site) and the converted documents and files (``converted``)."""
+    as state.records for the Simplified site) and the converted documents and files (``converted``,
+    at first what the last worker saved: ``state.stored``)."""
     if not state.mirror:
-        state.mirror.update(written=write.WrittenFiles(), records={}, converted=Converted())
+        state.mirror.update(written=write.WrittenFiles(), records={},
+                            converted=Converted(restored=state.stored.pop("hant", {})))
     return state.mirror
 
 
@@ -96,7 +140,7 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
                                base_url=mirror.base_url(site.base_url), description=site.description)
     files = {path: converted.file(mirror, path, data) for path, data in made.items()}
     for stale in set(converted.documents) - set(pages) - set(listings):
-        del converted.documents[stale]
+        converted.drop(stale)
     attachments = {**(generated.attachments or {}),
                    **qr_codes(mirror, documents, generated.listings, site, converted)}
     out = generate.Generated(pages, listings, files, generated.nav, attachments)

@@ -90,6 +90,7 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         notes = [] if live else [note for note in [swap.live_damage()] if note]  # → a full build
         changes = manifest.diff(live and live.manifest, new)
         if not full and live and live.manifest == new:
+            state.save()  # (what was rendered again to find nothing changed)
             return PublishResult(None, changes, len(out.written), len(out.deleted), time.monotonic() - started,
                                  up_to_date=True)
 
@@ -134,6 +135,8 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         checkpoint("swapped")  # the pages are live; with index_later, their index is not yet
         # From here on a failure does not undo the swap: it is noted as what is not done (errors.Unfinished).
         unfinished = Unfinished()
+        with unfinished.step("state", "渲染缓存未保存到磁盘，重启后的第一次发布会重新渲染"):
+            state.save()
         with unfinished.step("scans", "校验记录（scans.json）未保存，下次发布将重新校验全部页面"):
             state.scans.keep(swap.builds_dir() / build_id, checked.scans)  # once live (else verified whole)
         if index_later:
@@ -154,6 +157,7 @@ def export(content_dir, site, state, *, progress=None, mirror=None):
     mirror's (``mirror``: cms.hant.mirror.Mirror) in ``.mirror``, written into content-hant/."""
     progress = progress or (lambda stage, done=None, total=None: None)
     progress("export")
+    state.restore()  # the render cache a previous worker saved (render_store), once per process
     with translation.override(settings.LANGUAGE_CODE):  # page type names are lazy translations
         todo = plan.plan(state.renders)  # ExportError: reserved or shared paths
         rendered = render.render(todo, state.renders, progress=progress) if todo else render.Rendered({}, {})

@@ -26,6 +26,7 @@ def plan(cache, *, now=None):
     placed = pages.document_paths(rows, root)
     paths.check_paths(placed)
     context = RenderContext(root=root, paths=placed, rows={row.pk: row for row in rows}, now=now)
+    cache.check_restored(rows)  # the entries a previous worker saved: their pages' own fields too
     current = cache.current_objects(rows)
     reused, stale = {}, []
     for row in rows:

@@ -10,8 +10,13 @@ or any page or object they read, differs from what the cache recorded are loaded
 Objects that belong to a page (inline panels: honours, sources …) change only with its revision.
 
 The rule for code: change a live page's content by publishing a revision, as the admin does. A
-live page's fields saved directly (``page.save()`` without a revision) reach the site at the next
-cold render: a new worker, the ``publish_site`` command (a new process), or after ``forget()``.
+live page's own fields saved directly (``page.save()`` without a revision) change no column of
+wagtailcore_page, so a worker that keeps the page's document in memory does not see them (comparing
+every page's own fields on every publish would cost each approval a pass over the whole site). They
+reach the site at the worker's next start or the next ``publish_site``: a new process starts from
+the entries the last one saved (render_store.py), and each of those must pass, besides the checks
+above, a digest of the page's own fields (``source_digests``, in the database) equal to the one
+taken when it was rendered.
 """
 
 import functools
@@ -20,6 +25,8 @@ from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import MD5, Cast, Coalesce
 from django.utils import translation
 from django.utils.module_loading import import_string
 from modelcluster.fields import ParentalKey
@@ -41,6 +48,7 @@ class Entry:
     assets: dict
     valid_until: object = None  # datetime: the document expires then (front matter ``valid_until``)
     attachments: dict = None  # content path → bytes: files beside the document
+    source: str = None  # digest of the page's own fields when it was rendered (source_digests)
 
 
 def valid_until(meta, now):
@@ -57,9 +65,39 @@ class RenderCache:
 
     def __init__(self):
         self.entries = {}
+        self.changed = set()  # page ids rendered since the cache was last saved to disk (render_store)
+        self.unchecked = set()  # page ids of entries read from disk, not yet compared with their page's fields
 
     def clear(self):
         self.entries.clear()
+        self.changed.clear()
+        self.unchecked.clear()
+
+    def restore(self, entries):
+        """Take ``entries`` ({page id: Entry}, from disk) where nothing newer is held. Until
+        ``check_restored`` has compared them with their pages' own fields, none is used."""
+        for page_id, entry in entries.items():
+            if page_id not in self.entries:
+                self.entries[page_id] = entry
+                self.unchecked.add(page_id)
+
+    def check_restored(self, rows):
+        """Drop the entries read from disk that a save without a revision may have made stale: of a
+        page not among ``rows`` (today's public pages), of a page whose own fields differ from those
+        it was rendered from, or that read such a page (directly or by a query over its type); a page
+        without an entry counts as changed. Their pages are rendered again."""
+        if not self.unchecked:
+            return
+        today = source_digests(rows)
+        changed = {row.pk: row.specific_class for row in rows
+                   if getattr(self.entries.get(row.pk), "source", None) != today.get(row.pk)}
+        public = {row.pk for row in rows}
+        for page_id in list(self.unchecked):
+            entry = self.entries[page_id]
+            if page_id not in public or page_id in changed or (
+                    changed and any(_reads_any(key, changed) for key in entry.reads)):
+                del self.entries[page_id]
+        self.unchecked.clear()
 
     def current_objects(self, rows):
         """{(model label, pk): (fingerprint, object)} today, of every object a cached document used."""
@@ -82,7 +120,7 @@ class RenderCache:
         """The page's document from the cache if nothing it was made from has changed, else None.
         ``context.current_path`` is the page's path; its cached assets are registered with today's objects."""
         entry = self.entries.get(row.pk)
-        if entry is None or entry.key != (context.current_path, row.signature):
+        if entry is None or row.pk in self.unchecked or entry.key != (context.current_path, row.signature):
             return None
         if getattr(row.specific_class, "export_always", False):
             return None
@@ -105,8 +143,9 @@ class RenderCache:
                         valid_until=entry.valid_until and entry.valid_until.isoformat(),
                         attachments=dict(entry.attachments or {}))
 
-    def render(self, page, row, context):
-        """Render ``page`` at ``context.current_path`` and keep the document."""
+    def render(self, page, row, context, *, source=None):
+        """Render ``page`` at ``context.current_path`` and keep the document (``source``: the digest
+        of its own fields, taken before it was loaded; an entry without one is not saved to disk)."""
         uses = context.begin(context.current_path)
         for label in getattr(page, "export_depends_on", ()):
             context.record_query(label)
@@ -117,8 +156,9 @@ class RenderCache:
         _record_prefetched(page, context)
         expires = valid_until(document.meta, context.now)
         document.valid_until = expires and expires.isoformat()
+        self.changed.add(page.pk)
         self.entries[page.pk] = Entry((context.current_path, row.signature), dict(uses.reads), dict(document.meta),
-                                      document.body, dict(uses.assets), expires, dict(document.attachments))
+                                      document.body, dict(uses.assets), expires, dict(document.attachments), source)
         return document
 
 
@@ -170,6 +210,42 @@ def _record_prefetched(page, context):
             objects = found
 
 
+def _reads_any(key, pages):
+    """Whether a read (an Entry.reads key) is of one of ``pages`` ({page id: class}) or a query over its type."""
+    kind, value = key
+    if kind == "page":
+        return value in pages
+    if kind == "query":
+        model = apps.get_model(value)
+        return issubclass(model, Page) and any(issubclass(cls, model) for cls in pages.values())
+    return False
+
+
+def own_fields(cls):
+    """The columns of a page type that wagtailcore_page does not hold (its table, and any concrete
+    parent's between it and Page): what ``page.save()`` changes without a revision."""
+    return [field for field in cls._meta.concrete_fields if field.model is not Page and not field.primary_key]
+
+
+def source_digests(rows):
+    """{page id: MD5 of the page's own fields} (``own_fields``), computed by the database: one query
+    per page type and slice of ids, nothing but the digests read back."""
+    by_class, found = {}, {}
+    for row in rows:
+        by_class.setdefault(row.specific_class, []).append(row.pk)
+    for cls, ids in by_class.items():
+        separator = Cast(Value("\x1f"), TextField())
+        parts = [separator]  # (a type may add no field)
+        for field in own_fields(cls):  # flat: SQLite's parser refuses Concat's nesting over many fields
+            parts += [Coalesce(Cast(F(field.attname), TextField()), Value("\x1e")), separator]
+        digest = MD5(Func(*parts, template="(%(expressions)s)", arg_joiner=" || ", output_field=TextField()))
+        ids.sort()
+        for start in range(0, len(ids), PREFETCH_SLICE):
+            found.update(cls._base_manager.filter(pk__in=ids[start : start + PREFETCH_SLICE])
+                         .annotate(kepu_source=digest).values_list("pk", "kepu_source"))
+    return found
+
+
 @dataclass
 class Rendered:
     documents: dict  # document path → Document (page_id, revision_id, group, children filled)
@@ -179,6 +255,7 @@ class Rendered:
 def render(plan, cache, *, progress=None):
     """Render what the plan found stale, take the rest from it, and assemble the page tree."""
     context, documents = plan.context, dict(plan.reused)
+    sources = source_digests(plan.stale)  # before loading: a save in between makes the digest older, not newer
     # Load what must be rendered again, with the ancestors its type reads (programme, column).
     ancestors = {row.path[:end] for row in plan.stale for end in range(Page.steplen, len(row.path), Page.steplen)}
     context.pages.update(load_pages(plan.stale + [context.by_tree_path[p] for p in ancestors
@@ -187,7 +264,7 @@ def render(plan, cache, *, progress=None):
         if progress:
             progress("render", done, len(plan.stale))
         context.current_path = plan.paths[row.pk]
-        documents[row.pk] = cache.render(context.pages[row.pk], row, context)
+        documents[row.pk] = cache.render(context.pages[row.pk], row, context, source=sources.get(row.pk))
     return Rendered(_assemble(plan, documents), dict(context.assets))
 
 

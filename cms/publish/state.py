@@ -1,14 +1,15 @@
 """What a publish worker keeps between publishes, in one place, with one way to forget it.
 
 Every step takes the piece of state it needs as an argument; this is the only module-level
-mutable object in cms/publish. A new process starts with nothing and renders, serialises and
-verifies everything once (bench/README, "Measurements").
+mutable object in cms/publish. A new process starts with the render cache the last one saved on
+disk (render_store.py, checked before use), and serialises and verifies everything once
+(bench/README, "Measurements").
 """
 
 import gc
 from dataclasses import dataclass, field
 
-from . import paths, render
+from . import paths, render, render_store
 from .render import RenderCache
 from .verify import ScanStore
 from .write import WrittenFiles
@@ -21,9 +22,30 @@ class PublishState:
     records: dict = field(default_factory=dict)  # document sha256 → search record digest
     scans: ScanStore = field(default_factory=ScanStore)  # the last build's verification scans
     mirror: dict = field(default_factory=dict)  # the Traditional mirror's memo (mirror_site._memo)
+    restored: bool = False  # the render cache saved on disk was read (or, after forget(), is not to be)
+    stored: dict = field(default_factory=dict)  # other memos read from disk, {kind: {key: value}}, for their owners
+
+    def restore(self):
+        """Once: take the documents the last worker saved (render_store), before the first plan. Each
+        is an entry like one rendered here, reused only if the plan's checks find nothing changed, its
+        page's own fields included (render.RenderCache.check_restored)."""
+        if not self.restored:
+            self.restored = True
+            entries, self.stored = render_store.load()
+            self.renders.restore(entries)
+
+    def save(self):
+        """After a swap: write what was rendered, and the mirror's memo rows converted, since the last save."""
+        converted = self.mirror.get("converted")  # (mirror_site.Converted)
+        render_store.save(self.renders.entries, set(self.renders.changed),
+                          {"hant": converted.unsaved_rows()} if converted else {})
+        self.renders.changed.clear()
 
     def forget(self):
-        """Drop everything: the next publish renders, serialises and verifies every page again."""
+        """Drop everything: the next publish renders, serialises and verifies every page again (and
+        does not read the render cache on disk, which its save then rewrites)."""
+        self.restored = True
+        self.stored = {}
         self.renders.clear()
         self.written.clear()
         self.records.clear()

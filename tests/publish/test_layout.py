@@ -13,7 +13,7 @@ LAYERS = [
     {"paths", "richtext"},
     {"manifest", "pages", "context"},
     {"plan", "render", "generate", "write", "mkdocs_plugin"},  # the steps
-    {"build", "verify", "swap"},
+    {"build", "verify", "swap", "render_store"},
     {"staging", "state", "lock", "mirror_site"},
     {"pipeline"},  # the steps in order
     {"models"},  # the publish queue

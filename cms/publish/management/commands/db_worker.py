@@ -1,5 +1,6 @@
 """django-tasks' ``db_worker``, which a publish worker first catches up with what a killed worker left
-(``tasks.worker_started``): run as before, ``python manage.py db_worker --backend publish …``.
+(``tasks.worker_started``) and reads the documents the last worker saved (``PublishState.restore``,
+render_store.py) before its first job: run as before, ``python manage.py db_worker --backend publish …``.
 Not with ``--batch`` (run what is ready, then exit: the tests' stand-in for a worker already running)."""
 
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
@@ -8,7 +9,9 @@ from django_tasks_db.management.commands.db_worker import Command as DBWorkerCom
 class Command(DBWorkerCommand):
     def handle(self, *args, backend_name, **options):
         if backend_name == "publish" and not options.get("batch"):
+            from cms.publish.state import current
             from cms.publish.tasks import worker_started
 
+            current().restore()  # before the first approval, not during it
             worker_started()
         return super().handle(*args, backend_name=backend_name, **options)

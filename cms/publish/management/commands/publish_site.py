@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cms.publish.errors import BuildError, ExportError, VerificationError, explain
 from cms.publish.lock import PublishLocked
 from cms.publish.models import PublishJob
+from cms.publish.state import current
 from cms.publish.tasks import ensure_task
 
 STAGES = {"render": "渲染页面", "write": "写入 content/", "export": "导出", "build": "构建站点",
@@ -52,6 +53,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, full=False, no_wait=False, no_progress=False, verbosity=1, **options):
         progress = Progress(sys.stderr, enabled=verbosity > 0 and not no_progress)
+        if full:  # a cold publish, as a new process was before the render cache was kept on disk
+            current().forget()
         try:
             job, result = PublishJob.run_command(full=full, progress=progress, wait=not no_wait)
         except PublishLocked as error:

@@ -1,0 +1,156 @@
+"""The render cache on disk (cms/publish/render_store.py): a worker's renders survive a restart,
+checked, not trusted.
+
+A new worker (a fresh PublishState) starts from what the last one saved after its swap: it renders
+only the page that changed since, and the site it makes is byte for byte the site a cold worker
+makes. A file that is corrupt, written under another SECRET_KEY, tampered with or written by other
+code is not used, and the log says so.
+"""
+
+import pickle
+import sqlite3
+import zlib
+
+import pytest
+
+from cms.hant.mirror import Mirror
+from cms.hant.models import MirrorSettings
+from cms.publish import render_store, swap
+from cms.publish.pipeline import publish
+from cms.publish.state import PublishState
+from cms.reach import qr
+from tests.conftest import make_image, make_story
+from tests.publish.trees import snapshot
+
+pytestmark = pytest.mark.usefixtures("folders")
+
+
+def rendered_pages(state, **options):
+    """Publish with ``state``; return how many pages it rendered (not taken from the cache)."""
+    counts = [0]
+
+    def progress(stage, done=None, total=None):
+        if stage == "render" and total:
+            counts[0] = total
+
+    publish(state=state, progress=progress, **options)
+    return counts[0]
+
+
+def site_and_content(settings):
+    return snapshot(swap.site_link()), snapshot(settings.KEPU_CONTENT_DIR)
+
+
+@pytest.fixture
+def stories(programme):
+    portrait = make_image("肖像", size=(600, 600))
+    first = make_story(programme, title="李四光", slug="li-siguang", portrait=portrait, portrait_alt="李四光")
+    first.tags.add("地质")
+    first.save_revision().publish()
+    second = make_story(programme, title="华罗庚", slug="hua-luogeng")
+    return first, second
+
+
+@pytest.mark.django_db
+def test_a_restarted_worker_renders_and_converts_only_what_changed_and_makes_the_cold_site(
+        settings, stories, monkeypatch):
+    """With the Traditional mirror on: its converted documents and QR codes are saved too
+    (render_store's memo "hant"), each used only while its Simplified source and the mirror's
+    fingerprint are the same."""
+    mirror = MirrorSettings.load()
+    mirror.enabled, mirror.profile, mirror.prefix = True, "s2hk", "zh-hant"
+    mirror.save()
+    converted, drawn = [], []
+    convert, draw = Mirror.convert_document, qr.qr_svg
+    monkeypatch.setattr(Mirror, "convert_document", lambda self, meta, body: (
+        converted.append(meta["canonical"]), convert(self, meta, body))[1])
+    monkeypatch.setattr(qr, "qr_svg", lambda url: (drawn.append(url), draw(url))[1])  # (settings.KEPU_PAGE_QR_CODE)
+    first, second = stories
+    assert rendered_pages(PublishState()) > 3  # home, programme, two stories …
+    assert render_store.path().is_file()
+    assert "/gezhi-lundao/hua-luogeng/" in converted
+    assert "http://127.0.0.1:8001/zh-hant/gezhi-lundao/hua-luogeng/" in drawn
+
+    second.body = [("paragraph", "<p>数学家，自学成才。</p>")]
+    second.save_revision().publish()
+    converted.clear(), drawn.clear()
+    restarted = PublishState()  # a new process: nothing in memory, the file on disk
+    assert rendered_pages(restarted) == 1
+    # The story (and, when their documents changed too, the programme and home pages that list it).
+    assert "/gezhi-lundao/hua-luogeng/" in converted and not [url for url in drawn if "/zh-hant/" in url]
+    assert set(converted) <= {"/gezhi-lundao/hua-luogeng/", "/gezhi-lundao/", "/"}
+    warm = site_and_content(settings)
+
+    cold = PublishState()
+    cold.forget()  # nothing from disk either
+    assert rendered_pages(cold, full=True) > 3
+    assert len(converted) > 4 and site_and_content(settings) == warm
+
+
+@pytest.mark.django_db
+def test_a_restarted_worker_sees_a_pages_fields_saved_without_a_revision(settings, stories):
+    """Such a save changes no column of wagtailcore_page: the row the plan compares is the same, the
+    page's own table is not. A document saved on disk is used only if that table is as it was."""
+    first, second = (page.specific_class.objects.get(pk=page.pk) for page in stories)  # as published
+    publish(state=PublishState())
+    second.body = [("paragraph", "<p>保存时未生成修订的正文。</p>")]
+    second.save(update_fields=["body"])
+    first.summary = "未生成修订的摘要。"
+    first.save()
+
+    assert rendered_pages(PublishState()) == 2  # the two edited pages, nothing else
+    site = swap.site_link()
+    assert "保存时未生成修订的正文" in (site / "gezhi-lundao" / "hua-luogeng" / "index.html").read_text("utf-8")
+    assert rendered_pages(PublishState()) == 0  # what it rendered was saved, with the fields it read
+    warm = site_and_content(settings)
+
+    cold = PublishState()
+    cold.forget()
+    publish(state=cold, full=True)
+    assert site_and_content(settings) == warm
+
+
+@pytest.mark.django_db
+def test_a_corrupt_foreign_tampered_or_outdated_file_is_not_used(settings, stories, caplog, monkeypatch):
+    publish(state=PublishState())
+    file = render_store.path()
+    count = len(render_store.load()[0])
+    assert count > 3
+
+    # Another SECRET_KEY (a copy from another site): every row fails its HMAC.
+    key = settings.SECRET_KEY
+    settings.SECRET_KEY = "another site's key"
+    caplog.clear()
+    assert render_store.load()[0] == {}
+    assert f"{count} 条记录未通过校验" in caplog.text
+    settings.SECRET_KEY = key
+
+    # A document changed behind the HMAC's back is refused by its sha256.
+    with sqlite3.connect(file) as db:
+        page_id, doc_sha, blob = db.execute("SELECT page_id, doc_sha, entry FROM rendered LIMIT 1").fetchone()
+        entry = pickle.loads(zlib.decompress(blob))
+        entry.body += "\n\n<script>alert(1)</script>"
+        forged = zlib.compress(pickle.dumps(entry))
+        code = render_store.code_digest()
+        db.execute("UPDATE rendered SET entry = ?, mac = ? WHERE page_id = ?",
+                   (forged, render_store._mac(code, page_id, doc_sha, forged), page_id))
+    caplog.clear()
+    loaded = render_store.load()[0]
+    assert page_id not in loaded and len(loaded) == count - 1
+    assert "1 条记录未通过校验" in caplog.text
+
+    # Written by other code: discarded whole, moved aside.
+    monkeypatch.setattr(render_store, "code_digest", lambda: "other code")
+    caplog.clear()
+    assert render_store.load()[0] == {}
+    assert "另一版本的代码" in caplog.text and not file.exists()
+    monkeypatch.undo()
+
+    # Not a database at all: moved aside, reported; the publish renders everything and saves anew.
+    file.write_bytes(b"not sqlite" * 100)
+    caplog.clear()
+    state = PublishState()
+    assert rendered_pages(state, full=True) == count
+    assert "无法读取" in caplog.text
+    assert file.with_name(file.name + ".discarded").read_bytes().startswith(b"not sqlite")
+    assert len(render_store.load()[0]) == count
