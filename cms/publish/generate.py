@@ -28,7 +28,6 @@ to lay out. Keys a document may set for this:
   ``<meta name="robots" content="noindex">``; the site search skips it too).
 """
 
-import functools
 import posixpath
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -69,7 +68,8 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
     """Everything derived from the documents ({path: Document}, from render). Raises ExportError
     when a page would take the path of a generated one. ``now``: the publish's moment (which
     campaigns the home page features; default the clock's). ``qr_code``: a function of an absolute
-    URL giving an SVG (render.qr_maker()), for the QR code beside each generated page; None: none."""
+    URL giving its QR code's SVG bytes (the worker's render.QRCodes.maker(): each URL drawn once), for
+    the QR code beside each generated page; None: none."""
     tree = Tree(documents)
     pages = finish_documents(documents, tree, now=now)
     listings = {**tag_pages(documents, tree), **library_pages(documents, tree), **corrections_page(documents)}
@@ -86,18 +86,13 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
 
 def listing_qr_codes(listings, base_url, qr_code):
     """{path: bytes}: the QR code of each generated page's absolute URL, beside it (its front matter
-    gets ``qr_code`` as a document's does). The same URL always gives the same code, made once."""
+    gets ``qr_code`` as a document's does)."""
     codes = {}
     for path, (meta, _body) in listings.items():
         meta["qr_code"] = QR_FILE
         url = quote(base_url.rstrip("/") + meta["canonical"], safe=":/?&=#%")  # /tags/航天/: ASCII in the code
-        codes[attachment_path(path, QR_FILE)] = _qr_svg(qr_code, url)
+        codes[attachment_path(path, QR_FILE)] = qr_code(url)
     return codes
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _qr_svg(qr_code, url):
-    return qr_code(url).encode("utf-8")
 
 
 def _newest_first(document):

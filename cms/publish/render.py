@@ -181,6 +181,42 @@ def qr_maker():
     return import_string(settings.KEPU_PAGE_QR_CODE) if settings.KEPU_PAGE_QR_CODE else None
 
 
+class QRCodes:
+    """The generated pages' QR codes (tags, library …: generate.py), {URL: SVG bytes}, each drawn once
+    and kept by the worker (PublishState.qr) and on disk with the render cache (memo "qr"), so a new
+    process draws only the new ones. A key names the QR function too (``settings.KEPU_PAGE_QR_CODE``)."""
+
+    def __init__(self):
+        self.codes, self.unsaved = {}, {}
+
+    def maker(self):
+        """A function of an absolute URL giving its QR code's SVG bytes, or None (no QR codes)."""
+        make = qr_maker()
+        if make is None:
+            return None
+
+        def svg(url):
+            key = f"{settings.KEPU_PAGE_QR_CODE} {url}"
+            found = self.codes.get(key)
+            if found is None:
+                found = self.codes[key] = self.unsaved[key] = make(url).encode("utf-8")
+            return found
+
+        return svg
+
+    def restore(self, saved):
+        self.codes.update((key, value) for key, value in saved.items() if isinstance(value, bytes))
+
+    def take_unsaved(self):
+        """The codes drawn since the last call (render_store.save's memo rows)."""
+        rows, self.unsaved = self.unsaved, {}
+        return rows
+
+    def clear(self):
+        self.codes.clear()
+        self.unsaved.clear()
+
+
 def _belongs_to_page(obj):
     """An inline object (honour, source, related-story link): saved with its page's revision."""
     return any(isinstance(f, ParentalKey) for f in obj._meta.concrete_fields)

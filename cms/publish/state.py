@@ -22,6 +22,7 @@ class PublishState:
     records: dict = field(default_factory=dict)  # document sha256 → search record digest
     scans: ScanStore = field(default_factory=ScanStore)  # the last build's verification scans
     mirror: dict = field(default_factory=dict)  # the Traditional mirror's memo (mirror_site._memo)
+    qr: render.QRCodes = field(default_factory=render.QRCodes)  # the generated pages' QR codes
     restored: bool = False  # the render cache saved on disk was read (or, after forget(), is not to be)
     stored: dict = field(default_factory=dict)  # other memos read from disk, {kind: {key: value}}, for their owners
 
@@ -33,12 +34,14 @@ class PublishState:
             self.restored = True
             entries, self.stored = render_store.load()
             self.renders.restore(entries)
+            self.qr.restore(self.stored.pop("qr", {}))
 
     def save(self):
-        """After a swap: write what was rendered, and the mirror's memo rows converted, since the last save."""
+        """After a swap: write what was rendered, the mirror's memo rows converted and the QR codes drawn,
+        since the last save."""
         converted = self.mirror.get("converted")  # (mirror_site.Converted)
-        render_store.save(self.renders.entries, set(self.renders.changed),
-                          {"hant": converted.unsaved_rows()} if converted else {})
+        memos = {"qr": self.qr.take_unsaved(), **({"hant": converted.unsaved_rows()} if converted else {})}
+        render_store.save(self.renders.entries, set(self.renders.changed), memos)
         self.renders.changed.clear()
 
     def forget(self):
@@ -51,6 +54,7 @@ class PublishState:
         self.records.clear()
         self.scans.clear()
         self.mirror.clear()
+        self.qr.clear()
         paths.forget()
         render.forget()
         gc.unfreeze()

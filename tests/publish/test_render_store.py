@@ -78,6 +78,9 @@ def test_a_restarted_worker_renders_and_converts_only_what_changed_and_makes_the
     assert rendered_pages(restarted) == 1
     # The story (and, when their documents changed too, the programme and home pages that list it).
     assert "/gezhi-lundao/hua-luogeng/" in converted and not [url for url in drawn if "/zh-hant/" in url]
+    # No QR code drawn again but those of the pages rendered again: the tag pages' were kept too.
+    site = "http://127.0.0.1:8001"
+    assert set(drawn) <= {f"{site}/gezhi-lundao/hua-luogeng/", f"{site}/gezhi-lundao/", f"{site}/"}, drawn
     assert set(converted) <= {"/gezhi-lundao/hua-luogeng/", "/gezhi-lundao/", "/"}
     warm = site_and_content(settings)
 
@@ -114,15 +117,16 @@ def test_a_restarted_worker_sees_a_pages_fields_saved_without_a_revision(setting
 def test_a_corrupt_foreign_tampered_or_outdated_file_is_not_used(settings, stories, caplog, monkeypatch):
     publish(state=PublishState())
     file = render_store.path()
-    count = len(render_store.load()[0])
-    assert count > 3
+    entries, memos = render_store.load()
+    count = len(entries)
+    assert count > 3 and memos["qr"]  # the documents, and the tag pages' QR codes
 
-    # Another SECRET_KEY (a copy from another site): every row fails its HMAC.
+    # Another SECRET_KEY (a copy from another site): every row fails its HMAC, documents and memos.
     key = settings.SECRET_KEY
     settings.SECRET_KEY = "another site's key"
     caplog.clear()
-    assert render_store.load()[0] == {}
-    assert f"{count} 条记录未通过校验" in caplog.text
+    assert render_store.load() == ({}, {})
+    assert f"{count + len(memos['qr'])} 条记录未通过校验" in caplog.text
     settings.SECRET_KEY = key
 
     # A document changed behind the HMAC's back is refused by its sha256.
