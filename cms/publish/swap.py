@@ -7,11 +7,14 @@ or a web server sees either the old site or the new one, whole. A killed publish
 unfinished ``.staging-*`` folder, which the next publish removes. An old build is renamed
 ``.deleting-*`` before it is deleted, so a kill mid-delete leaves nothing that looks like a build;
 ``cleanup`` removes such leftovers (and build folders without a manifest, left by older versions).
+The deleting itself (tens of thousands of folders at 10,000 pieces) is done by a thread of its own,
+after the rename, so that neither the publish that retired the build nor the next one waits for it.
 """
 
 import os
 import secrets
 import shutil
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +104,7 @@ def live_damage():
 
 def discard(staging):
     """Remove a staging folder that will not go live."""
-    shutil.rmtree(staging, ignore_errors=True)
+    _delete(Path(staging))
 
 
 def promote(staging, build_id):
@@ -138,7 +141,7 @@ def retire(build_id):
     (bench/README, "Measurements")."""
     if build_id != live_build():
         for path in builds_dir().glob(f"{SPARE}*"):
-            shutil.rmtree(path, ignore_errors=True)
+            _delete(path)
         os.rename(builds_dir() / build_id, builds_dir() / f"{SPARE}{build_id}")
 
 
@@ -149,7 +152,7 @@ def take_spare(staging):
         found = manifest.read_manifest(staging / "manifest.json")
         if found is not None and (staging / "site").is_dir():
             return found
-        shutil.rmtree(staging, ignore_errors=True)
+        _delete(staging)
     return None
 
 
@@ -180,13 +183,64 @@ DELETING = ".deleting-"
 
 
 def _delete(path):
-    """Delete a folder of the builds folder: first renamed out of the builds' names (one rename), so
-    that a kill while deleting leaves a ``.deleting-*`` folder the next cleanup removes."""
+    """Delete a folder of the builds folder: first renamed out of the builds' names (one rename, at
+    once), so that a kill while deleting leaves a ``.deleting-*`` folder the next cleanup removes; then
+    deleted by the deleting thread."""
     if not path.name.startswith(DELETING):
         hidden = path.with_name(f"{DELETING}{path.name.lstrip('.')}")
-        os.rename(path, hidden)
+        try:
+            os.rename(path, hidden)
+        except FileNotFoundError:  # (a staging folder that was never made)
+            return
         path = hidden
-    shutil.rmtree(path, ignore_errors=True)
+    _DELETER.add(path)
+
+
+class _Deleter:
+    """One thread per process deleting renamed folders in the order given, started when there is
+    something to delete and ended when there is nothing left. Not a daemon: a command that
+    published waits for it before its process exits (a killed one leaves ``.deleting-*`` folders)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.paths = []
+        self.thread = None
+
+    def add(self, path):
+        with self.lock:
+            if path not in self.paths:
+                self.paths.append(path)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="kepu-delete-builds")
+                self.thread.start()
+
+    def _run(self):
+        while True:
+            with self.lock:
+                if not self.paths:
+                    self.thread = None
+                    return
+                path = self.paths[0]
+            shutil.rmtree(path, ignore_errors=True)
+            with self.lock:
+                self.paths.remove(path)
+
+    def wait(self):
+        """Until every folder handed over so far is deleted."""
+        while True:
+            with self.lock:
+                thread = self.thread
+            if thread is None:
+                return
+            thread.join()
+
+
+_DELETER = _Deleter()
+
+
+def wait_deleted():
+    """Wait until the old builds this process retired are deleted (tests; a command's end)."""
+    _DELETER.wait()
 
 
 def previous_build(before=None):

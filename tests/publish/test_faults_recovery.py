@@ -137,6 +137,7 @@ def test_half_deleted_builds_are_removed_by_the_next_publish_and_worker_start_ne
     old = half_deleted(builds, "20200101T000000.000000000-dead", live)
     renamed = half_deleted(builds, ".deleting-20200101T000000.000000001-beef", live)
     assert publish().up_to_date
+    swap.wait_deleted()
     assert not old.exists() and not renamed.exists()
     assert swap.live_build() == live and snapshot(settings.KEPU_SITE_DIR) == site
 
