@@ -2,21 +2,29 @@
 
 One SQLite file (``render.sqlite3`` in ``KEPU_STATE_DIR``, default ``<KEPU_BUILDS_DIR>/.state/``)
 holds one row per page: its cache entry (render.Entry: the document, its key and what it was made
-from) and the sha256 of the document's bytes. A header names the format and a digest of the code
+from) and the sha256 of the row's bytes. A header names the format and a digest of the code
 that renders (every module of cms/, the page types' templates, the versions of the libraries they
 render with); a file written by other code is discarded whole. Each row carries an HMAC keyed by
 ``SECRET_KEY`` and that digest, checked before the entry is read (pickle: tuples, datetimes and
-bytes come back exactly as they were kept); a row whose document no longer hashes to its sha256 is
+bytes come back exactly as they were kept); a row whose bytes no longer hash to its sha256 is
 dropped. What loads goes into the cache as an entry like any other: the plan's ``lookup`` checks it
 against today's rows and objects before anything is reused. A file that cannot be read is moved
 aside and reported; the publish renders what it lacks.
 
-Beside the documents, the file keeps other memos of a worker (table ``memo``: kind, key, a pickled
-value, its HMAC), checked by their owners before use: the Traditional mirror's converted documents
-and files (mirror_site.Converted, each with the mirror's fingerprint and its source's sha256).
+Beside the documents, the file keeps a worker's other memos (table ``memo``: kind, key, a pickled
+value, its HMAC), each checked by its owner before use (PublishState.memos):
 
-Written after the swap, in one transaction: the rows of the pages rendered, and the memo rows
-changed, since the last save.
+- ``written`` / ``written-hant``: what was written into content/ and content-hant/ (write.WrittenFiles:
+  a digest of the document, its sha256, the file's size and mtime; trusted while the file has them);
+- ``records`` / ``records-hant``: search record digests by document sha256 (cms/sitesearch: a
+  function of the document's bytes and the code, which the header names);
+- ``hant``: the Traditional mirror's converted documents and files (mirror_site.Converted, each
+  with the mirror's fingerprint and its source's sha256);
+- ``qr``: the generated pages' QR codes (render.QRCodes, by QR function and URL).
+
+Written after the swap, in one transaction: the rows that changed since the last save, found by
+``SavedMemo`` (each memo is one), and the deletion of the rows of what the site no longer has (each
+owner prunes its memo as it publishes). The header's ``last_save`` says how many were written.
 """
 
 import hashlib
@@ -176,10 +184,13 @@ def load():
     return entries, memos
 
 
-def last_save():
+def last_save(file=None):
     """What the last save wrote: {"rendered": rows written, "deleted": rows deleted, "memo": {kind:
-    rows written or deleted}} (the header's ``last_save``), or None without a file."""
-    file = path()
+    rows written or deleted}} (the header's ``last_save``), or None without a file. A worker's first
+    save after a restart shows what it had to render again: ``rendered`` counts the pages rendered
+    since the last save (an entry read from the file and still good is not written again).
+    ``file``: another deployment's (default: this one's, ``path()``)."""
+    file = Path(file) if file else path()
     if not file.is_file():
         return None
     with closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as db:
@@ -187,9 +198,9 @@ def last_save():
     return json.loads(found[0]) if found else None
 
 
-def counts():
-    """{"rendered": rows, kind: rows of that memo …}: how many rows the file holds."""
-    with closing(sqlite3.connect(f"file:{path()}?mode=ro", uri=True)) as db:
+def counts(file=None):
+    """{"rendered": rows, kind: rows of that memo …}: how many rows the file holds (``file``: as in ``last_save``)."""
+    with closing(sqlite3.connect(f"file:{file or path()}?mode=ro", uri=True)) as db:
         return {"rendered": db.execute("SELECT count(*) FROM rendered").fetchone()[0],
                 **dict(db.execute("SELECT kind, count(*) FROM memo GROUP BY kind"))}
 

@@ -46,6 +46,7 @@ class PublishState:
             self.written.rows.restore(self.stored.pop("written", {}))
             self.records.restore({key: value for key, value in self.stored.pop("records", {}).items()
                                   if isinstance(value, str)})
+            gc.freeze()  # what was read lives long: out of the cyclic collector's full passes (as settle())
 
     def save(self):
         """After a swap: write the documents rendered and the memo rows changed since the last save,

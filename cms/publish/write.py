@@ -161,8 +161,9 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
 
     memo.prune(files.keys() | generated.listings.keys())
     expected = set(every) | set(assets) | KEEP
+    top = len(str(content_dir)) + 1
     for folder, _dirs, names in os.walk(content_dir, topdown=False):
-        base = os.path.relpath(folder, content_dir)
+        base = folder[top:].replace(os.sep, "/") or "."  # (os.walk joins onto content_dir as given)
         for name in names:
             rel = name if base == "." else f"{base}/{name}"
             if rel not in expected:
