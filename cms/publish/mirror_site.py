@@ -30,90 +30,95 @@ from django.conf import settings
 
 from cms.sitesearch import index as search
 
-from . import build, fsutil, generate, manifest, paths, render, write
+from . import build, fsutil, generate, manifest, paths, render, render_store, write
 
 
 @dataclass
 class Converted:
-    """Converted documents and files of the last publish, reused while their source and the
-    mirror's fingerprint are the same: {path: (meta, body, converted)} and {path: (bytes, converted)}.
+    """Converted documents and files, reused while their source and the mirror's fingerprint are the same.
 
-    ``restored``: what a previous worker saved ({"d:" or "f:" + path: (fingerprint, the source's
-    sha256, converted)}, render_store's memo "hant"), used only when both still match; ``unsaved``:
-    the keys converted or dropped since the last save (``unsaved_rows``)."""
+    ``rows``: {"d:" or "f:" + path: (fingerprint, the source's sha256, converted)} (a document's
+    converted (meta, body), a file's bytes), saved with the render cache (render_store.SavedMemo,
+    memo "hant"): a new worker reuses a row when the fingerprint and its source's sha256 still match.
+    ``documents`` / ``files``: the sources converted by this process ({path: (meta, body)} and
+    {path: bytes}), compared first (by equality: no hashing). The source's sha256 is the one taken
+    when it was converted (for a document, the Simplified write's: WrittenFiles.sha)."""
 
     fingerprint: str = ""
+    rows: dict = field(default_factory=render_store.SavedMemo)
     documents: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
-    restored: dict = field(default_factory=dict)
-    unsaved: set = field(default_factory=set)
 
     def start(self, mirror):
         if mirror.fingerprint != self.fingerprint:
             self.fingerprint, self.documents, self.files = mirror.fingerprint, {}, {}
 
-    def _kept(self, key, source):
-        """The converted value a previous worker saved for ``key``, if made from ``source`` (a
-        callable giving the source's sha256) by this mirror; else None (and the key is to be saved)."""
-        kept = self.restored.pop(key, None)
-        if kept is not None and kept[0] == self.fingerprint and kept[1] == source():
-            return kept[2]
-        self.unsaved.add(key)
-        return None
+    def _converted(self, key, same, source, convert):
+        """The converted value of ``key``: the row's when ``same`` (this process converted the same
+        source) or, for a row a previous process saved, when ``source()`` (its sha256) matches; else
+        ``convert()``, kept with that sha256."""
+        row = self.rows.get(key)
+        if row is not None and row[0] == self.fingerprint:
+            if same:
+                return row[2]
+            sha = source()
+            if row[1] == sha:
+                return row[2]
+        else:
+            sha = source()
+        converted = convert()
+        self.rows[key] = (self.fingerprint, sha, converted)
+        return converted
 
-    def document(self, mirror, path, meta, body):
+    def document(self, mirror, path, meta, body, sha=None):
+        """``sha``: the source's sha256 if known (else it is serialised to take it, when needed)."""
         last = self.documents.get(path)
-        if last is not None and last[1] == body and last[0] == meta:
-            return last[2]
-        converted = self._kept("d:" + path, lambda: _document_sha(meta, body))
-        if converted is None:
-            converted = mirror.convert_document(meta, body)
-        self.documents[path] = (meta, body, converted)
+        converted = self._converted("d:" + path, last is not None and last[1] == body and last[0] == meta,
+                                    lambda: sha or _document_sha(meta, body),
+                                    lambda: mirror.convert_document(meta, body))
+        self.documents[path] = (meta, body)
         return converted
 
     def file(self, mirror, path, data, convert=None):
-        last = self.files.get(path)
-        if last is not None and last[0] == data:
-            return last[1]
-        converted = self._kept("f:" + path, lambda: write.sha256(data))
-        if converted is None:
-            converted = (convert or mirror.convert_file)(path, data)
-        self.files[path] = (data, converted)
+        converted = self._converted("f:" + path, self.files.get(path) == data, lambda: write.sha256(data),
+                                    lambda: (convert or mirror.convert_file)(path, data))
+        self.files[path] = data
         return converted
 
-    def drop(self, path):
-        del self.documents[path]
-        self.unsaved.add("d:" + path)
-
-    def unsaved_rows(self):
-        """{key: (fingerprint, source sha256, converted) or None (dropped)} of what changed since
-        the last call (render_store.save's memo rows)."""
-        rows = {}
-        for key in self.unsaved:
-            kind, path = key.split(":", 1)
-            if kind == "d":
-                last = self.documents.get(path)
-                rows[key] = last and (self.fingerprint, _document_sha(last[0], last[1]), last[2])
-            else:
-                last = self.files.get(path)
-                rows[key] = last and (self.fingerprint, write.sha256(last[0]), last[1])
-        self.unsaved.clear()
-        return rows
+    def prune(self, documents, files):
+        """Forget what is not among ``documents`` and ``files`` (paths) of this publish."""
+        self.rows.prune({"d:" + path for path in documents} | {"f:" + path for path in files})
+        for kept, wanted in ((self.documents, documents), (self.files, files)):
+            for path in kept.keys() - wanted:
+                del kept[path]
 
 
 def _document_sha(meta, body):
     return write.sha256(write.serialise(meta, body))
 
 
+MEMOS = {"converted": "hant", "written": "written-hant", "records": "records-hant"}
+"""The mirror's memos in a PublishState (``state.mirror``) and their kinds in the render cache file."""
+
+
 def _memo(state):
     """What a worker keeps of the mirror between publishes, in its PublishState (``state.mirror``):
     what it wrote into content-hant/ (``written``), the mirror's search record digests (``records``,
-    as state.records for the Simplified site) and the converted documents and files (``converted``,
-    at first what the last worker saved: ``state.stored``)."""
+    as state.records for the Simplified site) and the converted documents and files (``converted``),
+    each at first what the last worker saved (``state.stored``, by kind: MEMOS)."""
     if not state.mirror:
-        state.mirror.update(written=write.WrittenFiles(), records={},
-                            converted=Converted(restored=state.stored.pop("hant", {})))
+        state.mirror.update(written=write.WrittenFiles(), records=render_store.SavedMemo(), converted=Converted())
+        for name, kind in MEMOS.items():
+            saved = getattr(state.mirror[name], "rows", state.mirror[name])
+            saved.restore(state.stored.pop(kind, {}))
     return state.mirror
+
+
+def saved_memos(state):
+    """{kind: SavedMemo, or None (the mirror is off: its rows go)} of the mirror, for PublishState.save."""
+    if not state.mirror:
+        return dict.fromkeys(MEMOS.values())
+    return {kind: getattr(state.mirror[name], "rows", state.mirror[name]) for name, kind in MEMOS.items()}
 
 
 def content_dir_of(content_dir):
@@ -130,19 +135,19 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
     converted.start(mirror)
     total = len(generated.pages) + len(generated.listings)
     pages, listings = {}, {}
+    sha = state.written.sha  # the Simplified documents' sha256, taken as content/ was written
     for done, (path, (meta, body)) in enumerate(generated.pages.items(), 1):
-        pages[path] = converted.document(mirror, path, meta, body)
+        pages[path] = converted.document(mirror, path, meta, body, sha(path, meta, body))
         if done % 200 == 0:
             progress("export", done, total)
     for path, (meta, body) in generated.listings.items():
-        listings[path] = converted.document(mirror, path, meta, body)
+        listings[path] = converted.document(mirror, path, meta, body, sha(path, meta, body))
     made = generate.site_files(documents, generated.listings, site_name=site.site_name,
                                base_url=mirror.base_url(site.base_url), description=site.description)
     files = {path: converted.file(mirror, path, data) for path, data in made.items()}
-    for stale in set(converted.documents) - set(pages) - set(listings):
-        converted.drop(stale)
-    attachments = {**(generated.attachments or {}),
-                   **qr_codes(mirror, documents, generated.listings, site, converted)}
+    codes = qr_codes(mirror, documents, generated.listings, site, converted)
+    converted.prune(pages.keys() | listings.keys(), files.keys() | codes.keys())
+    attachments = {**(generated.attachments or {}), **codes}
     out = generate.Generated(pages, listings, files, generated.nav, attachments)
     source = Path(content_dir)
     linked = {path: (lambda target, path=path: _link(source / path, target)) for path in assets}

@@ -27,6 +27,7 @@ def plan(cache, *, now=None):
     paths.check_paths(placed)
     context = RenderContext(root=root, paths=placed, rows={row.pk: row for row in rows}, now=now)
     cache.check_restored(rows)  # the entries a previous worker saved: their pages' own fields too
+    cache.prune(rows)  # pages deleted or unpublished: their entries go (and their rows at the next save)
     current = cache.current_objects(rows)
     reused, stale = {}, []
     for row in rows:

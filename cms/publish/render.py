@@ -32,6 +32,7 @@ from django.utils.module_loading import import_string
 from modelcluster.fields import ParentalKey
 from wagtail.models import Page
 
+from . import render_store
 from .context import asset_writer, fingerprint
 from .errors import ExportError
 from .pages import PREFETCH_SLICE, load_pages
@@ -64,22 +65,23 @@ class RenderCache:
     """{page id: Entry}: the documents rendered before, and what each was made from."""
 
     def __init__(self):
-        self.entries = {}
-        self.changed = set()  # page ids rendered since the cache was last saved to disk (render_store)
+        self.entries = render_store.SavedMemo()  # saved to disk after each swap: what changed since the last save
         self.unchecked = set()  # page ids of entries read from disk, not yet compared with their page's fields
 
     def clear(self):
         self.entries.clear()
-        self.changed.clear()
         self.unchecked.clear()
 
     def restore(self, entries):
         """Take ``entries`` ({page id: Entry}, from disk) where nothing newer is held. Until
         ``check_restored`` has compared them with their pages' own fields, none is used."""
-        for page_id, entry in entries.items():
-            if page_id not in self.entries:
-                self.entries[page_id] = entry
-                self.unchecked.add(page_id)
+        self.unchecked.update(entries.keys() - self.entries.keys())
+        self.entries.restore(entries)
+
+    def prune(self, rows):
+        """Forget the entries of pages not among ``rows`` (today's public pages): deleted, unpublished."""
+        self.entries.prune({row.pk for row in rows})
+        self.unchecked &= self.entries.keys()
 
     def check_restored(self, rows):
         """Drop the entries read from disk that a save without a revision may have made stale: of a
@@ -156,7 +158,6 @@ class RenderCache:
         _record_prefetched(page, context)
         expires = valid_until(document.meta, context.now)
         document.valid_until = expires and expires.isoformat()
-        self.changed.add(page.pk)
         self.entries[page.pk] = Entry((context.current_path, row.signature), dict(uses.reads), dict(document.meta),
                                       document.body, dict(uses.assets), expires, dict(document.attachments), source)
         return document
@@ -183,38 +184,42 @@ def qr_maker():
 
 class QRCodes:
     """The generated pages' QR codes (tags, library …: generate.py), {URL: SVG bytes}, each drawn once
-    and kept by the worker (PublishState.qr) and on disk with the render cache (memo "qr"), so a new
-    process draws only the new ones. A key names the QR function too (``settings.KEPU_PAGE_QR_CODE``)."""
+    and kept by the worker (PublishState.qr) and on disk with the render cache (``codes``: memo "qr"),
+    so a new process draws only the new ones. A key names the QR function too
+    (``settings.KEPU_PAGE_QR_CODE``). Each publish asks for every generated page's code (``maker``);
+    ``prune`` then forgets those it did not ask for (pages no longer published)."""
 
     def __init__(self):
-        self.codes, self.unsaved = {}, {}
+        self.codes, self.used = render_store.SavedMemo(), None
 
     def maker(self):
         """A function of an absolute URL giving its QR code's SVG bytes, or None (no QR codes)."""
+        self.used = set()
         make = qr_maker()
         if make is None:
             return None
 
         def svg(url):
             key = f"{settings.KEPU_PAGE_QR_CODE} {url}"
+            self.used.add(key)
             found = self.codes.get(key)
             if found is None:
-                found = self.codes[key] = self.unsaved[key] = make(url).encode("utf-8")
+                found = self.codes[key] = make(url).encode("utf-8")
             return found
 
         return svg
 
     def restore(self, saved):
-        self.codes.update((key, value) for key, value in saved.items() if isinstance(value, bytes))
+        self.codes.restore({key: value for key, value in saved.items() if isinstance(value, bytes)})
 
-    def take_unsaved(self):
-        """The codes drawn since the last call (render_store.save's memo rows)."""
-        rows, self.unsaved = self.unsaved, {}
-        return rows
+    def prune(self):
+        """Forget the codes the last publish did not ask for (``maker``)."""
+        if self.used is not None:
+            self.codes.prune(self.used)
 
     def clear(self):
         self.codes.clear()
-        self.unsaved.clear()
+        self.used = None
 
 
 def _belongs_to_page(obj):
@@ -265,7 +270,8 @@ def own_fields(cls):
 
 def source_digests(rows):
     """{page id: MD5 of the page's own fields} (``own_fields``), computed by the database: one query
-    per page type and slice of ids, nothing but the digests read back."""
+    per page type, nothing but the digests read back: of the pages asked for when they are few, else
+    of every live page of the type (Django binds a list of ids as parameters slowly, ~0.1 ms each)."""
     by_class, found = {}, {}
     for row in rows:
         by_class.setdefault(row.specific_class, []).append(row.pk)
@@ -275,11 +281,17 @@ def source_digests(rows):
         for field in own_fields(cls):  # flat: SQLite's parser refuses Concat's nesting over many fields
             parts += [Coalesce(Cast(F(field.attname), TextField()), Value("\x1e")), separator]
         digest = MD5(Func(*parts, template="(%(expressions)s)", arg_joiner=" || ", output_field=TextField()))
-        ids.sort()
-        for start in range(0, len(ids), PREFETCH_SLICE):
-            found.update(cls._base_manager.filter(pk__in=ids[start : start + PREFETCH_SLICE])
-                         .annotate(kepu_source=digest).values_list("pk", "kepu_source"))
+        if len(ids) <= FEW_IDS:  # (an approval's pages)
+            found.update(cls._base_manager.filter(pk__in=ids).annotate(kepu_source=digest)
+                         .values_list("pk", "kepu_source"))
+            continue
+        wanted = set(ids)  # many (a new process checking what it read from disk): every live page of the type
+        found.update(row for row in cls._base_manager.filter(live=True).annotate(kepu_source=digest)
+                     .values_list("pk", "kepu_source").iterator(chunk_size=2000) if row[0] in wanted)
     return found
+
+
+FEW_IDS = 50
 
 
 @dataclass

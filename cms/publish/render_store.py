@@ -2,26 +2,35 @@
 
 One SQLite file (``render.sqlite3`` in ``KEPU_STATE_DIR``, default ``<KEPU_BUILDS_DIR>/.state/``)
 holds one row per page: its cache entry (render.Entry: the document, its key and what it was made
-from) and the sha256 of the document's bytes. A header names the format and a digest of the code
+from) and the sha256 of the row's bytes. A header names the format and a digest of the code
 that renders (every module of cms/, the page types' templates, the versions of the libraries they
 render with); a file written by other code is discarded whole. Each row carries an HMAC keyed by
 ``SECRET_KEY`` and that digest, checked before the entry is read (pickle: tuples, datetimes and
-bytes come back exactly as they were kept); a row whose document no longer hashes to its sha256 is
+bytes come back exactly as they were kept); a row whose bytes no longer hash to its sha256 is
 dropped. What loads goes into the cache as an entry like any other: the plan's ``lookup`` checks it
 against today's rows and objects before anything is reused. A file that cannot be read is moved
 aside and reported; the publish renders what it lacks.
 
-Beside the documents, the file keeps other memos of a worker (table ``memo``: kind, key, a pickled
-value, its HMAC), checked by their owners before use: the Traditional mirror's converted documents
-and files (mirror_site.Converted, each with the mirror's fingerprint and its source's sha256).
+Beside the documents, the file keeps a worker's other memos (table ``memo``: kind, key, a pickled
+value, its HMAC), each checked by its owner before use (PublishState.memos):
 
-Written after the swap, in one transaction: the rows of the pages rendered, and the memo rows
-changed, since the last save.
+- ``written`` / ``written-hant``: what was written into content/ and content-hant/ (write.WrittenFiles:
+  a digest of the document, its sha256, the file's size and mtime; trusted while the file has them);
+- ``records`` / ``records-hant``: search record digests by document sha256 (cms/sitesearch: a
+  function of the document's bytes and the code, which the header names);
+- ``hant``: the Traditional mirror's converted documents and files (mirror_site.Converted, each
+  with the mirror's fingerprint and its source's sha256);
+- ``qr``: the generated pages' QR codes (render.QRCodes, by QR function and URL).
+
+Written after the swap, in one transaction: the rows that changed since the last save, found by
+``SavedMemo`` (each memo is one), and the deletion of the rows of what the site no longer has (each
+owner prunes its memo as it publishes). The header's ``last_save`` says how many were written.
 """
 
 import hashlib
 import hmac
 import importlib.metadata
+import json
 import logging
 import os
 import pickle
@@ -34,9 +43,7 @@ from django.conf import settings
 
 import cms
 
-from . import write
-
-FORMAT = "2"
+FORMAT = "3"
 NAME = "render.sqlite3"
 LIBRARIES = ("Django", "wagtail", "beautifulsoup4", "markdownify", "bleach", "nh3", "lxml", "Pillow", "segno", "opencc")
 
@@ -73,14 +80,61 @@ def code_digest():
     return hashlib.sha256(f"{CODE}{rendering!r}".encode()).hexdigest()
 
 
-def _mac(code, name, digest, blob):
-    """The row's HMAC: (page id, document sha256) of a rendered row, (kind, key) of a memo's."""
+def _signer(code):
+    """The rows' HMAC: of (page id, sha256) of a rendered row, of (kind, key) of a memo's, and the blob."""
     key = hashlib.sha256(f"kepu.publish.render_store\0{settings.SECRET_KEY}\0{code}".encode()).digest()
-    return hmac.new(key, f"{name}\0{digest}\0".encode() + blob, hashlib.sha256).digest()
+    return lambda name, digest, blob: hmac.new(key, f"{name}\0{digest}\0".encode() + blob, hashlib.sha256).digest()
 
 
-def _doc_sha(entry):
-    return write.sha256(write.serialise(entry.meta, entry.body))
+def _mac(code, name, digest, blob):
+    return _signer(code)(name, digest, blob)
+
+
+def _blob_sha(blob):
+    return hashlib.sha256(blob).hexdigest()
+
+
+class SavedMemo(dict):
+    """A memo a worker keeps and saves in this file ({key: value}, a dict: ``get``, ``memo[key] =
+    value``, ``del``): what changed since the last save is what differs, by identity, from what the
+    file holds (``saved``), so the memo's owner, or a library it lends the memo to (the search's
+    record digests), updates it as any dict and nothing has to remember to mark a change. Values
+    are never None (None is a deleted row in ``save``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved = {}  # {key: value} as the file holds it (read, or written by the last save)
+
+    def put(self, key, value):
+        self[key] = value
+
+    def restore(self, rows):
+        """Take the rows read from the file where nothing newer is held."""
+        for key, value in rows.items():
+            self.setdefault(key, value)
+            self.saved[key] = value
+
+    def changed(self):
+        """The keys put, replaced or deleted since the last save."""
+        missing = object()
+        return {key for key, value in self.items() if self.saved.get(key, missing) is not value} | (
+            self.saved.keys() - self.keys())
+
+    def take_unsaved(self, everything=False):
+        """{key: value, or None (deleted)} changed since the last call (all of them with
+        ``everything``), for ``save``; from now on the file is taken to hold what the memo holds."""
+        rows = dict(self) if everything else {key: self.get(key) for key in self.changed()}
+        self.saved = dict(self)
+        return rows
+
+    def prune(self, keep):
+        """Drop the keys not in ``keep`` (a set): what the site no longer has; the next save deletes their rows."""
+        for key in self.keys() - keep:
+            del self[key]
+
+    def clear(self):
+        super().clear()
+        self.saved = {}
 
 
 def discard(reason=None):
@@ -95,6 +149,10 @@ def discard(reason=None):
             pass
 
 
+def _current(header, code):
+    return header.get("format") == FORMAT and header.get("code") == code
+
+
 def load():
     """({page id: render.Entry}, {kind: {key: value}}) from the file, each row checked (see the module
     docstring); ({}, {}) without one. The second holds the other memos a worker keeps (``save``'s ``memos``)."""
@@ -102,23 +160,19 @@ def load():
     if not file.is_file():
         return {}, {}
     code, entries, memos, dropped = code_digest(), {}, {}, 0
+    sign = _signer(code)
     try:
         with closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as db:
-            header = dict(db.execute("SELECT name, value FROM header"))
-            if header != {"format": FORMAT, "code": code}:
+            if not _current(dict(db.execute("SELECT name, value FROM header")), code):
                 discard("它由另一版本的代码写成")
                 return {}, {}
-            for page_id, doc_sha, blob, mac in db.execute("SELECT page_id, doc_sha, entry, mac FROM rendered"):
-                if not hmac.compare_digest(bytes(mac), _mac(code, page_id, doc_sha, bytes(blob))):
+            for page_id, sha, blob, mac in db.execute("SELECT page_id, doc_sha, entry, mac FROM rendered"):
+                if hmac.compare_digest(mac, sign(page_id, sha, blob)) and _blob_sha(blob) == sha:
+                    entries[page_id] = pickle.loads(zlib.decompress(blob))
+                else:
                     dropped += 1
-                    continue
-                entry = pickle.loads(zlib.decompress(blob))
-                if _doc_sha(entry) != doc_sha:
-                    dropped += 1
-                    continue
-                entries[page_id] = entry
             for kind, key, blob, mac in db.execute("SELECT kind, key, value, mac FROM memo"):
-                if hmac.compare_digest(bytes(mac), _mac(code, kind, key, bytes(blob))):
+                if hmac.compare_digest(mac, sign(kind, key, blob)):
                     memos.setdefault(kind, {})[key] = pickle.loads(zlib.decompress(blob))
                 else:
                     dropped += 1
@@ -130,6 +184,27 @@ def load():
     return entries, memos
 
 
+def last_save(file=None):
+    """What the last save wrote: {"rendered": rows written, "deleted": rows deleted, "memo": {kind:
+    rows written or deleted}} (the header's ``last_save``), or None without a file. A worker's first
+    save after a restart shows what it had to render again: ``rendered`` counts the pages rendered
+    since the last save (an entry read from the file and still good is not written again).
+    ``file``: another deployment's (default: this one's, ``path()``)."""
+    file = Path(file) if file else path()
+    if not file.is_file():
+        return None
+    with closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as db:
+        found = db.execute("SELECT value FROM header WHERE name = 'last_save'").fetchone()
+    return json.loads(found[0]) if found else None
+
+
+def counts(file=None):
+    """{"rendered": rows, kind: rows of that memo …}: how many rows the file holds (``file``: as in ``last_save``)."""
+    with closing(sqlite3.connect(f"file:{file or path()}?mode=ro", uri=True)) as db:
+        return {"rendered": db.execute("SELECT count(*) FROM rendered").fetchone()[0],
+                **dict(db.execute("SELECT kind, count(*) FROM memo GROUP BY kind"))}
+
+
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS header (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS rendered (page_id INTEGER PRIMARY KEY, doc_sha TEXT NOT NULL, entry BLOB NOT NULL,"
@@ -139,11 +214,12 @@ SCHEMA = (
 )
 
 
-def save(entries, changed, memos=None):
-    """Write the rows of ``changed`` (page ids) from ``entries`` ({page id: render.Entry}); all of
-    them when the file is missing or was written by other code. ``memos``: {kind: {key: value, or
-    None to delete}}, what other memos changed (each value a pickle of plain data, checked like a
-    row of entries; the memo's owner checks what it means before use)."""
+def save(take, *, replace=False):
+    """Write the rows that changed since the last save, in one transaction. ``take(everything)`` gives
+    them: ({page id: render.Entry, or None to delete}, {kind: {key: value, or None to delete}})
+    (SavedMemo.take_unsaved; each memo value plain data its owner checks before use); with
+    ``everything`` (``replace``, or the file is missing, unreadable or written by other code) every
+    row there is, and nothing else is kept. Records what it wrote in the header (``last_save``)."""
     file = path()
     file.parent.mkdir(parents=True, exist_ok=True)
     code = code_digest()
@@ -154,37 +230,48 @@ def save(entries, changed, memos=None):
         db = sqlite3.connect(file)
     with closing(db):
         try:
-            _save(db, code, entries, changed, memos or {})
+            _save(db, code, take, replace)
         except sqlite3.DatabaseError as error:
             db.close()
             discard(f"文件无法写入（{error}）")
             with closing(sqlite3.connect(file)) as fresh:
-                _save(fresh, code, entries, changed, memos or {})
+                _save(fresh, code, take, True)
 
 
 def _blob(value):
     return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
 
 
-def _save(db, code, entries, changed, memos):
+def _save(db, code, take, replace):
+    sign = _signer(code)
     with db:
         for statement in SCHEMA:
             db.execute(statement)
-        if dict(db.execute("SELECT name, value FROM header")) != {"format": FORMAT, "code": code}:
+        replace = replace or not _current(dict(db.execute("SELECT name, value FROM header")), code)
+        rendered, memos = take(replace)
+        if replace:
             for table in ("rendered", "memo", "header"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 (the names above)
             db.executemany("INSERT INTO header VALUES (?, ?)", [("format", FORMAT), ("code", code)])
-            changed = entries.keys()
-        rows = []
-        for page_id in changed:
-            entry = entries.get(page_id)
-            if entry is not None and entry.source is not None:
-                blob, doc_sha = _blob(entry), _doc_sha(entry)
-                rows.append((page_id, doc_sha, blob, _mac(code, page_id, doc_sha, blob)))
+        rows, gone = [], []
+        for page_id, entry in rendered.items():
+            if entry is None or entry.source is None:  # (an entry without its fields' digest is not kept)
+                gone.append((page_id,))
+            else:
+                blob = _blob(entry)
+                sha = _blob_sha(blob)
+                rows.append((page_id, sha, blob, sign(page_id, sha, blob)))
         db.executemany("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?)", rows)
+        db.executemany("DELETE FROM rendered WHERE page_id = ?", gone)
+        stats = {"rendered": len(rows), "deleted": len(gone), "memo": {}}
         for kind, values in memos.items():
+            if values is None:  # (the memo's owner is gone: the mirror was turned off)
+                db.execute("DELETE FROM memo WHERE kind = ?", (kind,))
+                continue
             kept = [(kind, key, _blob(value)) for key, value in values.items() if value is not None]
-            db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)",
-                           [(*row, _mac(code, *row)) for row in kept])
+            db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)", [(*row, sign(*row)) for row in kept])
             db.executemany("DELETE FROM memo WHERE kind = ? AND key = ?",
                            [(kind, key) for key, value in values.items() if value is None])
+            if values:
+                stats["memo"][kind] = len(values)
+        db.execute("INSERT OR REPLACE INTO header VALUES ('last_save', ?)", (json.dumps(stats),))

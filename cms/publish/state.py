@@ -9,8 +9,9 @@ disk (render_store.py, checked before use), and serialises and verifies everythi
 import gc
 from dataclasses import dataclass, field
 
-from . import paths, render, render_store
+from . import mirror_site, paths, render, render_store
 from .render import RenderCache
+from .render_store import SavedMemo
 from .verify import ScanStore
 from .write import WrittenFiles
 
@@ -19,35 +20,52 @@ from .write import WrittenFiles
 class PublishState:
     renders: RenderCache = field(default_factory=RenderCache)  # documents rendered, and what from
     written: WrittenFiles = field(default_factory=WrittenFiles)  # what was last serialised where
-    records: dict = field(default_factory=dict)  # document sha256 → search record digest
+    records: SavedMemo = field(default_factory=SavedMemo)  # document sha256 → search record digest (sitesearch)
     scans: ScanStore = field(default_factory=ScanStore)  # the last build's verification scans
-    mirror: dict = field(default_factory=dict)  # the Traditional mirror's memo (mirror_site._memo)
+    mirror: dict = field(default_factory=dict)  # the Traditional mirror's memos (mirror_site._memo)
     qr: render.QRCodes = field(default_factory=render.QRCodes)  # the generated pages' QR codes
     restored: bool = False  # the render cache saved on disk was read (or, after forget(), is not to be)
-    stored: dict = field(default_factory=dict)  # other memos read from disk, {kind: {key: value}}, for their owners
+    rewrite: bool = False  # the next save replaces the file's rows with what is held (after forget())
+    stored: dict = field(default_factory=dict)  # memos read from disk not yet taken by their owners {kind: rows}
+
+    def memos(self):
+        """{kind: SavedMemo, or None (rows of that kind are to go)}: what is saved beside the documents."""
+        return {"qr": self.qr.codes, "written": self.written.rows, "records": self.records,
+                **mirror_site.saved_memos(self)}
 
     def restore(self):
-        """Once: take the documents the last worker saved (render_store), before the first plan. Each
-        is an entry like one rendered here, reused only if the plan's checks find nothing changed, its
-        page's own fields included (render.RenderCache.check_restored)."""
+        """Once: take what the last worker saved (render_store), before the first plan. Each
+        document is an entry like one rendered here, reused only if the plan's checks find nothing
+        changed, its page's own fields included (render.RenderCache.check_restored); each memo row
+        is checked by its owner when used (write.WrittenFiles, mirror_site.Converted)."""
         if not self.restored:
             self.restored = True
             entries, self.stored = render_store.load()
             self.renders.restore(entries)
             self.qr.restore(self.stored.pop("qr", {}))
+            self.written.rows.restore(self.stored.pop("written", {}))
+            self.records.restore({key: value for key, value in self.stored.pop("records", {}).items()
+                                  if isinstance(value, str)})
+            gc.freeze()  # what was read lives long: out of the cyclic collector's full passes (as settle())
 
     def save(self):
-        """After a swap: write what was rendered, the mirror's memo rows converted and the QR codes drawn,
-        since the last save."""
-        converted = self.mirror.get("converted")  # (mirror_site.Converted)
-        memos = {"qr": self.qr.take_unsaved(), **({"hant": converted.unsaved_rows()} if converted else {})}
-        render_store.save(self.renders.entries, set(self.renders.changed), memos)
-        self.renders.changed.clear()
+        """After a swap: write the documents rendered and the memo rows changed since the last save,
+        and delete those of what the site no longer has (pruned by their owners as they publish)."""
+        self.qr.prune()
+        memos = self.memos()
+
+        def take(everything):
+            return self.renders.entries.take_unsaved(everything), {
+                kind: memo.take_unsaved(everything) if memo is not None else None for kind, memo in memos.items()}
+
+        render_store.save(take, replace=self.rewrite)
+        self.rewrite = False
+        self.stored = {}
 
     def forget(self):
         """Drop everything: the next publish renders, serialises and verifies every page again (and
         does not read the render cache on disk, which its save then rewrites)."""
-        self.restored = True
+        self.restored = self.rewrite = True
         self.stored = {}
         self.renders.clear()
         self.written.clear()

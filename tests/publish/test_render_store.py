@@ -129,7 +129,7 @@ def test_a_corrupt_foreign_tampered_or_outdated_file_is_not_used(settings, stori
     assert f"{count + len(memos['qr'])} 条记录未通过校验" in caplog.text
     settings.SECRET_KEY = key
 
-    # A document changed behind the HMAC's back is refused by its sha256.
+    # A row changed and signed again over its old sha256 is refused by that sha256.
     with sqlite3.connect(file) as db:
         page_id, doc_sha, blob = db.execute("SELECT page_id, doc_sha, entry FROM rendered LIMIT 1").fetchone()
         entry = pickle.loads(zlib.decompress(blob))
@@ -158,3 +158,40 @@ def test_a_corrupt_foreign_tampered_or_outdated_file_is_not_used(settings, stori
     assert "无法读取" in caplog.text
     assert file.with_name(file.name + ".discarded").read_bytes().startswith(b"not sqlite")
     assert len(render_store.load()[0]) == count
+
+
+def mirror_on():
+    mirror = MirrorSettings.load()
+    mirror.enabled, mirror.profile, mirror.prefix = True, "s2hk", "zh-hant"
+    mirror.save()
+
+
+@pytest.mark.django_db
+def test_the_file_forgets_what_the_site_no_longer_has(settings, stories):
+    """Rows are pruned at save: a deleted page's document, file, search record and mirror rows, an
+    unused tag page's QR code (in a worker that keeps running, and in a restarted one), so the file
+    holds what a cold worker would save, never more."""
+    mirror_on()
+    first, second = stories
+    state = PublishState()
+    publish(state=state)
+    before = render_store.counts()
+
+    second.delete()  # a deleted story: its document, content/ file, search record; its mirror document, QR code …
+    publish(state=state)
+    after_delete = render_store.counts()
+    assert {kind: before[kind] - after_delete[kind] for kind in before} == {
+        "rendered": 1, "written": 1, "records": 1, "hant": 2, "written-hant": 1, "records-hant": 1, "qr": 0}
+
+    first.tags.clear()  # no tag left: the tag pages (地质's and the tag index) and their QR codes go
+    first.save_revision().publish()
+    publish(state=PublishState())  # a restarted worker
+    after_untag = render_store.counts()
+    # (the search records of the edited story follow the pages: its index is built after the save)
+    assert {kind: after_delete[kind] - after_untag.get(kind, 0) for kind in before} == {
+        "rendered": 0, "written": 2, "records": 0, "hant": 4, "written-hant": 2, "records-hant": 0, "qr": 2}
+
+    cold = PublishState()
+    cold.forget()  # nothing from disk: its save rewrites the file with what it rendered
+    publish(state=cold, full=True)
+    assert render_store.counts() == after_untag

@@ -17,10 +17,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
-from cms.publish import pipeline
+from cms.publish import pipeline, render_store
 from cms.publish.errors import VerificationError
 from cms.stories.models import StoryPage
 from tests.conftest import make_story
@@ -235,6 +236,9 @@ def test_a_worker_killed_anywhere_loses_no_approval(deployment, shell):
     shell(SEED)
     d.manage("publish_site", "--no-progress")
     d.start_manage("run_scheduler", "--interval", "3600", name="scheduler")  # checks the workers every 2 s
+    store = d.folder / "builds" / ".state" / render_store.NAME  # what a worker keeps, on disk (render_store)
+    site_pages = render_store.counts(store)["rendered"]
+    assert site_pages == 5  # home, the programme, three stories: reusing them is what the assertions below show
     seed = int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
     points = rng.sample(KILL_POINTS, len(KILL_POINTS)) + [None] * 2  # None: a random moment after the claim
@@ -268,12 +272,17 @@ def test_a_worker_killed_anywhere_loses_no_approval(deployment, shell):
                  f"the approval killed at {where} to go live (seed {seed})", timeout=LIVE_AGAIN)
         wait_for(lambda: idle(d), "the publish to end (its search build follows the pages)")
         d.stop(d.processes[-1])
+        # The restarted worker took its renders from the file the killed one (or an earlier one) saved:
+        # it rendered again at most the approved story (none if the killed worker had saved it).
+        assert render_store.last_save(store)["rendered"] <= 1, (where, render_store.last_save(store))
 
-    # And the next approval, with nothing killed.
+    # And the next approval, with nothing killed: a new worker's first approval renders that story alone.
     d.start_worker(name="worker-last")
     shell(APPROVE.format(text="最后一次通过的正文"))
     wait_for(lambda: "最后一次通过的正文" in live_text(d.site), "the next approval to go live", timeout=LIVE_AGAIN)
     wait_for(lambda: idle(d), "the last publish to end")
+    assert render_store.last_save(store) == {"rendered": 1, "deleted": 0, "memo": ANY}
+    assert render_store.counts(store)["rendered"] == site_pages  # (all of them kept, one rendered again)
     rows = {row["id"]: row for row in jobs(d)}
     assert {row["status"] for row in rows.values()} <= {"published", "unchanged", "merged"}, rows
     for row in rows.values():  # a job killed while another was queued was handed on to that one, which went out
