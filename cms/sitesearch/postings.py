@@ -31,11 +31,6 @@ def levels(frequencies, length, average):
     return {f: max(1, min(LEVELS, round(LEVELS * (f / divisor) / (f / divisor + K1)))) for f in frequencies}
 
 
-def level(frequency, length, average):
-    """The level of one term (``levels``)."""
-    return levels((frequency,), length, average)[frequency]
-
-
 def term_hash(term):
     """32-bit polynomial hash over code points (kepu-search.js computes the same)."""
     value = 0
