@@ -12,14 +12,16 @@ and encoded again; the other segments and the other pages' records (hard links) 
 shard's.
 """
 
+import bisect
 import json
 import os
+import re
 import struct
 from pathlib import Path
 
 from cms.publish import fsutil
 from cms.sitesearch.notes import Note
-from cms.sitesearch.postings import decode, encode, levels, pack_segments, term_hash, unpack_segments
+from cms.sitesearch.postings import decode, encode, levels, pack_segments, read_varint, term_hash, unpack_segments
 from cms.sitesearch.shard import NAMES_FILE, PAGES_FILE, SEGMENTS, names_of, page_file, pages_json
 
 # Patched when at most this share of a shard's slots changed (more: made from its pages' counts).
@@ -61,20 +63,47 @@ def _changes(kind, old, new, changed, old_counts, counts_of):
     return table
 
 
+# A byte that ends a varint (postings._varint): with their positions, a term's postings are skipped
+# without being decoded.
+_LAST_BYTE = re.compile(rb"[\x00-\x7f]")
+
+
 def _patched(segment, changes):
-    table = decode(bytes(segment))
-    for term, pages in changes.items():
-        entries = dict(table.get(term, ()))
-        for page, found in pages.items():
+    """The segment with the postings of the terms in ``changes`` ({term: {page: level, or None}})
+    made again; the other terms' entries are copied as they are, their postings never decoded."""
+    data = bytes(segment)
+    ends = [match.start() for match in _LAST_BYTE.finditer(data)]
+    pending = sorted(changes)
+    out = bytearray()
+
+    def put(term, entries):
+        for page, found in changes[term].items():
             if found is None:
                 entries.pop(page, None)
             else:
                 entries[page] = found
         if entries:
-            table[term] = sorted(entries.items())
+            out.extend(encode([(term, sorted(entries.items()))]))
+
+    at = waiting = 0
+    while at < len(data):
+        start = at
+        length, at = read_varint(data, at)
+        term = data[at : at + length].decode("utf-8")
+        count, at = read_varint(data, at + length)
+        end = ends[bisect.bisect_left(ends, at) + count - 1] + 1
+        while waiting < len(pending) and pending[waiting] < term:  # terms new to the segment
+            put(pending[waiting], {})
+            waiting += 1
+        if waiting < len(pending) and pending[waiting] == term:
+            put(term, dict(decode(data[start:end])[term]))
+            waiting += 1
         else:
-            table.pop(term, None)
-    return encode([(term, table[term]) for term in sorted(table)])
+            out.extend(data[start:end])
+        at = end
+    for term in pending[waiting:]:
+        put(term, {})
+    return bytes(out)
 
 
 def patch_shard(folder, old_folder, old_notes, entries, buckets, *, record_of, counts_of, old_counts_of):

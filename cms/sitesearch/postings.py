@@ -106,14 +106,14 @@ def read_bucket(path):
     reads it in themes/assets/kepu-search.js)."""
     data, at, shards = Path(path).read_bytes(), 0, {}
     while at < len(data):
-        position, at = _read_varint(data, at)
-        length, at = _read_varint(data, at)
+        position, at = read_varint(data, at)
+        length, at = read_varint(data, at)
         shards[position] = decode(data[at : at + length])
         at += length
     return shards
 
 
-def _read_varint(data, at):
+def read_varint(data, at):
     value = shift = 0
     while True:
         byte = data[at]
@@ -130,7 +130,7 @@ def decode(data):
 
     def varint():
         nonlocal at
-        value, at = _read_varint(data, at)
+        value, at = read_varint(data, at)
         return value
 
     while at < len(data):
