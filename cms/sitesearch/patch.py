@@ -7,9 +7,9 @@ What changes in a shard's postings when the page in slot i changes: the postings
 slot's page had or has now whose level differs (every term of a page added or removed), and, since
 the shard's average length moved, the postings of other pages' terms whose count now quantises to
 another level (rare: the shard's notes hold each page's length and distinct counts, so those pages
-are found without reading them). Only the segments of the buckets those terms fall in are decoded
-and encoded again; the other segments and the other pages' records (hard links) are the previous
-shard's.
+are found without reading them). Only those terms' postings are decoded and encoded again, within
+the segments of the buckets they fall in (the other terms' bytes copied); the other segments and the
+other pages' records (hard links) are the previous shard's.
 """
 
 import bisect
