@@ -10,7 +10,8 @@ bench/search_recall.py's ``write_corpus``), builds the index in full with a reco
 ``previous`` and the worker's in-memory record digests. Each update is timed in this process
 (``time.process_time`` and wall), and checked against a full build of the same pages into an empty
 folder with no cache: the two indexes must be the same files, byte for byte. ``--added`` also
-times the update after one new page (its shard cannot be patched: made again from kept counts).
+times the update after one new page, then after that page is removed again, each checked the same
+way (patched since session 10: pages are numbered by slot, cms/sitesearch/notes.py).
 """
 
 import argparse
@@ -83,21 +84,34 @@ def run(pages, runs, target, out, check, added):
             out(f"  the last update == a full build with no cache, byte for byte: {'yes' if same else 'NO'}")
             if not same:
                 raise SystemExit(1)
-        if added:  # a new page: its shard's pages are numbered again (no patch: made from the kept counts)
+        if added:  # a new page, then the same page removed
             extra = write_corpus(workdir / "extra", 1, seed=pages)
             (path, entry), = extra.items()
             new = f"new/{Path(path).name}"
             (content / new).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(workdir / "extra" / path, content / new)
-            manifest["pages"][new] = entry
-            previous, stage = workdir / f"b{runs}", workdir / "added"
-            fsutil.link_tree(previous, stage)
-            started, cpu = time.perf_counter(), time.process_time()
-            search.build_index(stage, content, manifest, previous=previous / "search", cache_dir=cache,
-                               digests=digests, **kwargs)
-            out(f"  one page added: {time.perf_counter() - started:.2f} s, {time.process_time() - cpu:.2f} s CPU; "
-                f"bucket files written {written(stage)}")
-            shutil.rmtree(stage)
+            last = workdir / f"b{runs}"
+            for label, change in (("added", lambda: manifest["pages"].__setitem__(new, entry)),
+                                  ("removed", lambda: manifest["pages"].pop(new))):
+                change()
+                stage = workdir / label
+                fsutil.link_tree(last, stage)
+                started, cpu = time.perf_counter(), time.process_time()
+                stats = search.build_index(stage, content, manifest, previous=last / "search", cache_dir=cache,
+                                           digests=digests, **kwargs)
+                wall, used = time.perf_counter() - started, time.process_time() - cpu
+                out(f"  one page {label}: {wall:.2f} s, {used:.2f} s CPU; {stats['built']} shard built; "
+                    f"bucket files written {written(stage)}")
+                if check:
+                    scratch = workdir / f"full-{label}"
+                    search.build_index(scratch, content, manifest, cache_dir=None, **kwargs)
+                    same = files_of(scratch / "search") == files_of(stage / "search")
+                    out(f"  == a full build with no cache, byte for byte: {'yes' if same else 'NO'}")
+                    shutil.rmtree(scratch)
+                    if not same:
+                        raise SystemExit(1)
+                shutil.rmtree(last)
+                last = stage
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -109,7 +123,8 @@ def main():
     parser.add_argument("--target", type=int, default=None, help="pages per shard (default: the module's)")
     parser.add_argument("--no-check", dest="check", action="store_false",
                         help="skip the full build the last update is compared with")
-    parser.add_argument("--added", action="store_true", help="also time the update after one page is added")
+    parser.add_argument("--added", action="store_true",
+                        help="also time the update after one page is added, then removed")
     args = parser.parse_args()
     import django
 

@@ -19,11 +19,12 @@ makes: memory stays bounded by a shard while building, and a publish rebuilds on
 pages changed (each shard's folder is named by a digest of its pages' search records; unchanged
 ones are kept or hard-linked from the live build), then writes the bucket files into a new folder.
 Records are cached by their document's content hash (records.py), a page's term counts by its
-record's digest and a shard's notes by its name (termcache.py): a shard whose pages only changed
-their records is patched from the last build's (patch.py: the changed pages tokenised, the segments
-of their terms' buckets made again), and only the bucket files of those buckets are written (the
-others are hard links); otherwise a shard is made from its pages' kept counts and the bucket files
-from every shard's segments.
+record's digest and a shard's notes by its name (termcache.py). A page's number in its shard is a
+slot that a page added or removed leaves the others in (notes.py), so a shard of which a few pages
+changed, came or went is patched from the last build's (patch.py: the changed pages tokenised, the
+segments of their terms' buckets made again), and only the bucket files of those buckets are written
+(the others are hard links); otherwise a shard is made from its pages' kept counts and the bucket
+files from every shard's segments.
 
 Why not Pagefind fed the same pairs as custom records: a query would download megabytes at 10,000
 pages, and its prefix search misses some one-character queries (bench/README, "Measurements").
@@ -36,8 +37,8 @@ are 0644 and folders 0755 whatever the umask, for a web server running as anothe
                                     "postings": {"dir", "grams", "chars"}, "fold": {"dir", "buckets"}}
     p/<digest>/g/<hex>.bin         every shard's postings of the pairs and words in that bucket
     p/<digest>/c/<hex>.bin         every shard's postings of the single characters in that bucket
-    s/<shard>-<digest>/d/<n>.json  page n of the shard: url, title, names, programme, date, text
-    s/<shard>-<digest>/pages.json  the shard's page URLs by number (verification, tests)
+    s/<shard>-<digest>/d/<n>.json  page n of the shard (its slot, notes.py): url, title, names, programme, date, text
+    s/<shard>-<digest>/pages.json  the shard's page URLs by number, null for an empty slot (verification, tests)
     s/<shard>-<digest>/names.json  tags and programmes its pages name (suggested when nothing is found)
     s/<shard>-<digest>/g.seg c.seg the shard's postings by bucket (what the bucket files are made of)
     s/t2s-<digest>/<hex>.txt       Traditional → Simplified pairs of characters, by code point
@@ -55,6 +56,7 @@ from pathlib import Path
 from cms.publish import fsutil
 from cms.publish.paths import page_url
 from cms.sitesearch.normalise import FOLD_BUCKETS, fold_name, normalise, write_fold
+from cms.sitesearch.notes import Note, slot_count, slots
 from cms.sitesearch.patch import patch_shard
 from cms.sitesearch.postings import bucket_file, read_bucket, segment_at, term_hash, unpack_segments
 from cms.sitesearch.records import RecordCache, make_record, plain_text, record_text, split_document
@@ -74,8 +76,8 @@ STATIC_TEMPLATES = ["search/index.html"]
 EXTRA_HTML = {"search/index.html"}
 # Pages per shard the shard count aims at (a power of two: each shard holds half of it up to all).
 SHARD_TARGET = 2000
-# Bump when the layout of search/ changes: every shard is built again.
-LAYOUT = 3
+# Bump when the layout of search/ changes: every shard is built again (4: pages numbered by slot, notes.py).
+LAYOUT = 4
 # The folders under search/ whose entries are named by their content (kept, linked or built).
 FOLDERS = ("s", "p")
 
@@ -247,35 +249,38 @@ def _listed_shards(search_dir, listing):
         return []
 
 
-def _build_shard(tmp, name, entries, buckets, old_folder, *, cache, terms, content_dir):
+def _build_shard(tmp, name, entries, buckets, old_folder, *, spread, cache, terms, content_dir):
     """Build the shard ``name`` into ``tmp``: patched from ``old_folder`` (the earlier build's shard of
-    the same number) when only records changed, else from its pages' counted terms (kept ones, or
+    the same number) when few of its slots changed, else from its pages' counted terms (kept ones, or
     counted now). Returns ({gram buckets}, {char buckets}) whose segments differ from
     ``old_folder``'s, or None (every bucket may)."""
+    placed = slots([path for path, _sha, _digest in entries], slot_count(len(entries), spread))
+    by_slot = {placed[path]: (path, sha, digest) for path, sha, digest in entries}
     records, counts = {}, {}
 
-    def record_of(page):
-        if page not in records:
-            path, sha, _digest = entries[page]
-            records[page] = cache.get(sha, lambda: (content_dir / path).read_bytes())
-        return records[page]
+    def record_of(slot):
+        if slot not in records:
+            path, sha, _digest = by_slot[slot]
+            records[slot] = cache.get(sha, lambda: (content_dir / path).read_bytes())
+        return records[slot]
 
-    def counts_of(page):
-        if page not in counts:
-            counts[page] = terms.counts(entries[page][2], lambda: record_of(page))
-        return counts[page]
+    def counts_of(slot):
+        if slot not in counts:
+            counts[slot] = terms.counts(by_slot[slot][2], lambda: record_of(slot))
+        return counts[slot]
 
-    pages = [(path, page_url(path), digest) for path, _sha, digest in entries]
+    pages = {slot: (path, page_url(path), digest) for slot, (path, _sha, digest) in sorted(by_slot.items())}
     patched = patch_shard(tmp, old_folder, terms.notes(old_folder.name) if old_folder else None, pages, buckets,
                           record_of=record_of, counts_of=counts_of, old_counts_of=terms.cached_counts)
     if patched is not None:
-        rows, touched = patched
+        notes, touched = patched
     else:
-        notes = write_shard(tmp, [(url, record_of(page)) for page, (_, url, _) in enumerate(pages)], buckets,
-                            [counts_of(page) for page in range(len(pages))])
-        rows = [[path, digest, *note] for (path, _, digest), note in zip(pages, notes, strict=True)]
+        write_shard(tmp, [(slot, url, record_of(slot)) for slot, (_, url, _) in pages.items()], buckets,
+                    [counts_of(slot) for slot in pages])
+        notes = [Note.of(slot, path, digest, counts_of(slot), record_of(slot))
+                 for slot, (path, _, digest) in pages.items()]
         touched = _differing_buckets(tmp, old_folder, buckets) if old_folder is not None else None
-    terms.write_notes(name, rows)
+    terms.write_notes(name, notes)
     return touched
 
 
@@ -316,6 +321,7 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     }, target)
     stats = {"pages": len(pages), "shards": len(plan), "built": 0, "linked": 0, "kept": 0}
     buckets = index_buckets(len(pages), target)
+    spread = target if shard_count(len(pages), target) > 1 else len(pages)  # notes.slot_count
     base = previous or search_dir
     listing = _listing(base, buckets)
     earlier_shards = _listed_shards(base, listing) if listing else []
@@ -331,7 +337,8 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
 
         def build(tmp, name=name, entries=entries, old=old):
             nonlocal changed
-            touched = _build_shard(tmp, name, entries, buckets, old, cache=cache, terms=terms, content_dir=content_dir)
+            touched = _build_shard(tmp, name, entries, buckets, old, spread=spread, cache=cache, terms=terms,
+                                   content_dir=content_dir)
             if touched is None or changed is None:
                 changed = None
             else:
@@ -404,6 +411,7 @@ def verify(site_dir, page_urls):
         counts = {"d": sum(1 for _ in (folder / "d").glob("*.json")),
                   **{kind: int((folder / name).is_file()) for kind, name in SEGMENTS.items()}}
         wanted = {"d": shard.get("docs"), **{kind: 1 for kind in SEGMENTS}}
+        urls = [url for url in urls if url is not None] if isinstance(urls, list) else []
         if len(urls) != shard.get("docs") or counts != wanted:
             problems.append(f"搜索索引分片 {label} 不完整：应有 {wanted}，实有 {counts}")
         indexed.extend(urls)

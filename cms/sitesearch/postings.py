@@ -31,11 +31,6 @@ def levels(frequencies, length, average):
     return {f: max(1, min(LEVELS, round(LEVELS * (f / divisor) / (f / divisor + K1)))) for f in frequencies}
 
 
-def level(frequency, length, average):
-    """The level of one term (``levels``)."""
-    return levels((frequency,), length, average)[frequency]
-
-
 def term_hash(term):
     """32-bit polynomial hash over code points (kepu-search.js computes the same)."""
     value = 0
@@ -111,14 +106,14 @@ def read_bucket(path):
     reads it in themes/assets/kepu-search.js)."""
     data, at, shards = Path(path).read_bytes(), 0, {}
     while at < len(data):
-        position, at = _read_varint(data, at)
-        length, at = _read_varint(data, at)
+        position, at = read_varint(data, at)
+        length, at = read_varint(data, at)
         shards[position] = decode(data[at : at + length])
         at += length
     return shards
 
 
-def _read_varint(data, at):
+def read_varint(data, at):
     value = shift = 0
     while True:
         byte = data[at]
@@ -135,7 +130,7 @@ def decode(data):
 
     def varint():
         nonlocal at
-        value, at = _read_varint(data, at)
+        value, at = read_varint(data, at)
         return value
 
     while at < len(data):

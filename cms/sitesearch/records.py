@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import re
+import time
 from pathlib import Path
 
 import yaml
@@ -134,6 +135,23 @@ class RecordCache:
             del self.digests[key]
         if self.root is None or not self.root.is_dir():
             return
-        for path in self.root.glob("*/*.json"):
-            if path.stem not in keep:
-                path.unlink(missing_ok=True)
+        prune_files(self.root.glob("*/*.json"), {f"{sha}.json" for sha in keep})
+
+
+# Another process's file being written (fsutil.atomic_write's temporary name) is left alone this long.
+TEMP_GRACE = 60
+
+
+def prune_files(paths, keep):
+    """Remove the files of ``paths`` not named in ``keep``, but a temporary file (another process may
+    be writing it) only once it is older than TEMP_GRACE seconds."""
+    now = time.time()
+    for path in paths:
+        if path.name in keep:
+            continue
+        try:
+            if path.name.startswith(".tmp-") and now - path.stat().st_mtime < TEMP_GRACE:
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            pass

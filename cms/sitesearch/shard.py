@@ -4,7 +4,7 @@ and programmes its pages name (what a query with no result suggests).
 
 Field weights: a term in the title counts TITLE_WEIGHT times, in a name (scientist, tag, honour,
 discipline, institution, institute, kind …) NAME_WEIGHT times, in the text once; the postings hold
-each page's BM25 term-frequency level of the weighted count (postings.level).
+each page's BM25 term-frequency level of the weighted count (postings.levels).
 """
 
 import json
@@ -55,12 +55,13 @@ def page_terms(record):
     return grams, chars
 
 
-def _postings(counters):
-    """{term: [(page, level)]} of [Counter] in page order, BM25 levels against the shard's average."""
+def _postings(numbers, counters):
+    """{term: [(page, level)]} of [Counter] in the order of their page ``numbers`` (ascending), BM25
+    levels against the shard's average."""
     lengths = [sum(counter.values()) for counter in counters]
     average = sum(lengths) / max(1, len(lengths))
     table = defaultdict(list)
-    for page, (counter, length) in enumerate(zip(counters, lengths, strict=True)):
+    for page, counter, length in zip(numbers, counters, lengths, strict=True):
         # count → level, for this page's length (most counts are 1, 2 or a field weight)
         levels = postings.levels(set(counter.values()), length, average)
         for term, count in counter.items():
@@ -99,29 +100,29 @@ def page_file(url, record):
     return json.dumps(shown, ensure_ascii=False).encode("utf-8")
 
 
-def page_note(grams, chars, record):
-    """What patching a shard needs to know of one of its pages without reading it (patch.py): its
-    weighted lengths, the distinct counts of its terms, the tags and programme it names."""
-    return [sum(grams.values()), sum(chars.values()), sorted(set(grams.values())), sorted(set(chars.values())),
-            {key: record[key] for key in ("tags", "programme", "programme_slug") if key in record}]
+def pages_json(urls):
+    """The bytes of ``pages.json``: {page number: url} as a list, null where no page is."""
+    listed = [None] * (max(urls, default=-1) + 1)
+    for number, url in urls.items():
+        listed[number] = url
+    return json.dumps(listed, ensure_ascii=False).encode("utf-8")
 
 
 def write_shard(folder, pages, buckets, counts=None):
-    """Write one shard into the empty ``folder``: ``pages`` is [(url, record)] in page-number order,
-    its postings by ``buckets``, (grams, chars) of the whole index (index.index_buckets). ``counts``:
-    the pages' (grams, chars) of ``page_terms`` if known. Returns the pages' ``page_note``s."""
+    """Write one shard into the empty ``folder``: ``pages`` is [(page number, url, record)] by number
+    (notes.slots), its postings by ``buckets``, (grams, chars) of the whole index
+    (index.index_buckets). ``counts``: the pages' (grams, chars) of ``page_terms`` if known."""
     folder = Path(folder)
     fsutil.make_dir(folder / "d")
-    grams, chars, notes = [], [], []
-    for number, (url, record) in enumerate(pages):
-        page_grams, page_chars = counts[number] if counts is not None else page_terms(record)
+    grams, chars = [], []
+    for index, (number, url, record) in enumerate(pages):
+        page_grams, page_chars = counts[index] if counts is not None else page_terms(record)
         grams.append(page_grams)
         chars.append(page_chars)
-        notes.append(page_note(page_grams, page_chars, record))
         fsutil.write_file(folder / "d" / f"{number}.json", page_file(url, record))
+    numbers = [number for number, _, _ in pages]
     gram_files, char_files = buckets
-    _write_segments(folder / SEGMENTS["g"], _postings(grams), gram_files)
-    _write_segments(folder / SEGMENTS["c"], _postings(chars), char_files)
-    fsutil.write_file(folder / PAGES_FILE, json.dumps([url for url, _ in pages], ensure_ascii=False))
-    fsutil.write_file(folder / NAMES_FILE, json.dumps(names_of(r for _, r in pages), ensure_ascii=False))
-    return notes
+    _write_segments(folder / SEGMENTS["g"], _postings(numbers, grams), gram_files)
+    _write_segments(folder / SEGMENTS["c"], _postings(numbers, chars), char_files)
+    fsutil.write_file(folder / PAGES_FILE, pages_json({number: url for number, url, _ in pages}))
+    fsutil.write_file(folder / NAMES_FILE, json.dumps(names_of(r for _, _, r in pages), ensure_ascii=False))

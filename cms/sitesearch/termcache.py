@@ -2,10 +2,12 @@
 changed one page tokenises that page only:
 
 - a page's term counts (``shard.page_terms`` of its record), by the record's digest: a page whose
-  text did not change is never tokenised again (``terms/c/<xx>/<digest>.json``);
-- a shard's notes, by its folder name: its pages (path, record digest), their weighted lengths, the
-  distinct counts of their terms and the tags and programmes they name, what patching the shard
-  instead of building it again needs (patch.py) (``terms/s/<folder>.json``).
+  text did not change is never tokenised again (``terms/c/<xx>/<digest>.bin``: each kind's terms,
+  sorted, one a line, then their counts as unsigned integers of the width the largest needs, the
+  whole compressed; about 6 KB a page, a third of the JSON it replaced);
+- a shard's notes, by its folder name: its pages' slots, paths and record digests, weighted lengths,
+  distinct counts and the tags and programmes they name (notes.Note), what patching the shard
+  instead of building it again needs (patch.py) (``terms/s/<folder>.z``: JSON, compressed).
 
 Every file is checked, not trusted: its first line names what it holds, the rule it was made under
 (record format, terms, field weights, the Traditional → Simplified table, pypinyin's version) and
@@ -16,16 +18,20 @@ names another key is ignored, made again and counted (``index.build_index`` logs
 import functools
 import hashlib
 import json
+import struct
 import unicodedata
+import zlib
 from importlib import metadata
 from pathlib import Path
 
 from cms.publish import fsutil
 from cms.sitesearch import postings, records, shard
 from cms.sitesearch.normalise import fold_name
+from cms.sitesearch.notes import Note
 
 # Bump when terms.py or shard.page_terms change the terms a page gives.
 TERMS = 1
+COUNTS, NOTES = ".bin", ".z"
 
 
 @functools.cache
@@ -40,7 +46,8 @@ def _sha(data):
 
 
 def pack(kind, key, payload):
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """A cache file: a JSON line naming what it holds, then ``payload`` (bytes) compressed."""
+    body = zlib.compress(payload, 6)
     head = json.dumps({"kind": kind, "key": key, "rule": rule(), "sha256": _sha(body)})
     return head.encode("utf-8") + b"\n" + body
 
@@ -59,19 +66,49 @@ def unpack(data, kind, key):
         raise ValueError("corrupt")
     if head.get("rule") != rule():
         raise Stale(head.get("rule"))
-    return json.loads(body)
+    try:
+        return zlib.decompress(body)
+    except zlib.error as error:
+        raise ValueError("corrupt") from error
 
 
-def _is_counts(value):
-    return isinstance(value, dict) and all(isinstance(count, int) for count in value.values())
+def _width(values):
+    top = max(values, default=0)
+    return "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
 
 
-def _is_note(row):
-    """[path, record digest, grams length, chars length, [distinct counts], [distinct counts], {names}]"""
-    return (isinstance(row, list) and len(row) == 7 and isinstance(row[0], str) and isinstance(row[1], str)
-            and all(isinstance(value, int) for value in row[2:4])
-            and all(isinstance(counts, list) and all(isinstance(c, int) for c in counts) for counts in row[4:6])
-            and isinstance(row[6], dict))
+def pack_counts(counts):
+    """(grams, chars) as bytes: per kind, its width, term count and text length, the terms, the counts."""
+    parts = []
+    for counter in counts:
+        terms = sorted(counter)
+        values = [counter[term] for term in terms]
+        text = "\n".join(terms).encode("utf-8")
+        width = _width(values)
+        parts += [struct.pack("<cII", width.encode(), len(terms), len(text)), text,
+                  struct.pack(f"<{len(values)}{width}", *values)]
+    return b"".join(parts)
+
+
+def unpack_counts(data):
+    """``pack_counts``' (grams, chars); ValueError if ``data`` is not that."""
+    found, at = [], 0
+    try:
+        for _kind in range(2):
+            width, count, length = struct.unpack_from("<cII", data, at)
+            at += 9
+            terms = data[at : at + length].decode("utf-8").split("\n") if count else []
+            at += length
+            values = struct.unpack_from(f"<{count}{width.decode()}", data, at)
+            at += struct.calcsize(f"<{count}{width.decode()}")
+            if len(terms) != count or width not in (b"B", b"H", b"I"):
+                raise ValueError("corrupt")
+            found.append(dict(zip(terms, values, strict=True)))
+    except (struct.error, UnicodeDecodeError) as error:
+        raise ValueError("corrupt") from error
+    if at != len(data):
+        raise ValueError("corrupt")
+    return found[0], found[1]
 
 
 class TermCache:
@@ -81,11 +118,11 @@ class TermCache:
         self.root = Path(root) / "terms" if root else None  # beside the records, out of their prune's way
         self.rejected = 0  # corrupt or foreign files met (stale ones are not counted)
 
-    def _read(self, path, kind, key):
+    def _read(self, path, kind, key, parse):
         if self.root is None:
             return None
         try:
-            return unpack(path.read_bytes(), kind, key)
+            return parse(unpack(path.read_bytes(), kind, key))
         except FileNotFoundError:
             return None
         except Stale:
@@ -99,47 +136,43 @@ class TermCache:
             fsutil.atomic_write(path, pack(kind, key, payload))
 
     def _counts_path(self, digest):
-        return self.root / "c" / digest[:2] / f"{digest}.json"
+        return self.root / "c" / digest[:2] / f"{digest}{COUNTS}"
 
     def cached_counts(self, digest):
         """(grams, chars) of the record with this digest, if kept and sound, else None."""
         if self.root is None:
             return None
-        found = self._read(self._counts_path(digest), "terms", digest)
-        if isinstance(found, list) and len(found) == 2 and all(map(_is_counts, found)):
-            return found[0], found[1]
-        return None
+        return self._read(self._counts_path(digest), "terms", digest, unpack_counts)
 
     def counts(self, digest, record):
         """(grams, chars) of a record: kept ones, or its terms counted now (and kept)."""
         found = self.cached_counts(digest)
         if found is None:
             found = shard.page_terms(record() if callable(record) else record)
-            self._write(self._counts_path(digest), "terms", digest, [dict(found[0]), dict(found[1])])
+            self._write(self._counts_path(digest), "terms", digest, pack_counts(found))
         return found
 
     def notes(self, name):
-        """A shard's notes (``shard.page_note`` rows with the path and record digest first), or None."""
+        """A shard's notes ([notes.Note] by slot), or None."""
         if self.root is None:
             return None
-        found = self._read(self.root / "s" / f"{name}.json", "shard", name)
-        if isinstance(found, list) and all(map(_is_note, found)):
-            return found
+        found = self._read(self.root / "s" / f"{name}{NOTES}", "shard", name, json.loads)
+        notes = [Note.parse(row) for row in found] if isinstance(found, list) else None
+        if notes is not None and None not in notes:
+            return notes
         if found is not None:
             self.rejected += 1
         return None
 
-    def write_notes(self, name, rows):
+    def write_notes(self, name, notes):
         if self.root is not None:
-            self._write(self.root / "s" / f"{name}.json", "shard", name, rows)
+            payload = json.dumps(notes, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            self._write(self.root / "s" / f"{name}{NOTES}", "shard", name, payload)
 
     def prune(self, digests, names):
-        """Forget counts of records and notes of shards no longer in the index."""
+        """Forget counts of records and notes of shards no longer in the index (and files of an
+        earlier format)."""
         if self.root is None:
             return
-        for path in self.root.glob("c/*/*.json"):
-            if path.stem not in digests:
-                path.unlink(missing_ok=True)
-        for path in self.root.glob("s/*.json"):
-            if path.stem not in names:
-                path.unlink(missing_ok=True)
+        records.prune_files(self.root.glob("c/*/*"), {f"{digest}{COUNTS}" for digest in digests})
+        records.prune_files(self.root.glob("s/*"), {f"{name}{NOTES}" for name in names})

@@ -53,8 +53,9 @@ def test_a_record_holds_the_names_a_reader_searches_by():
     assert grams["时代"] == shard.NAME_WEIGHT and grams["选址"] == shard.TITLE_WEIGHT and grams["正文"] == 1
     assert grams["zhongguotianyan"] and chars["眼"] >= shard.NAME_WEIGHT
     # BM25 levels: a title's count above one mention in a body, a long page's count discounted.
-    assert postings.level(shard.TITLE_WEIGHT, 100, 100) > postings.level(1, 100, 100) >= 1
-    assert postings.level(1, 400, 100) < postings.level(1, 100, 100)
+    found = postings.levels({1, shard.TITLE_WEIGHT}, 100, 100)
+    assert found[shard.TITLE_WEIGHT] > found[1] >= 1
+    assert postings.levels({1}, 400, 100)[1] < found[1]
     # The suggestions name tag and programme pages.
     names = shard.names_of([record])
     assert names["tags"][0][:3] == ["中国天眼", "tags/中国天眼/", "zhongguotianyan"]

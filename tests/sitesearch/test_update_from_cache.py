@@ -4,6 +4,7 @@ byte for byte the shard a build from scratch makes; a cache file that is corrupt
 is ignored, with a warning, and the index is still the same."""
 
 import hashlib
+import json
 import logging
 
 from cms.sitesearch import index as search
@@ -25,9 +26,10 @@ def files(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def levels_of_page(site, page):
-    """{term: level} of one page in the only shard's gram segments."""
+def levels_of_page(site, number):
+    """{term: level} of page ``number`` (p/page-NN.md) in the only shard's gram segments."""
     folder = next(p for p in (site / "search/s").iterdir() if not p.name.startswith("t2s-"))
+    page = json.loads((folder / "pages.json").read_bytes()).index(f"p/page-{number:02d}/")
     found = {}
     for segment in postings.unpack_segments((folder / "g.seg").read_bytes()):
         for term, entries in postings.decode(bytes(segment)).items():
@@ -76,7 +78,7 @@ def test_one_changed_page_is_the_only_one_tokenised_and_the_shard_equals_one_bui
     stats, tokenised, two = update(4, TEXTS[4] + "补记。")
     assert tokenised == ["第4篇"]
     assert 0 < len(rewritten(two, one)) < len(list(two.glob("search/p/*/*/*.bin"))) / 2
-    # A page added (the pages after it renumbered: the shard is made again from the kept counts).
+    # A page added: patched too (tests/sitesearch/test_pages_added_or_removed.py).
     stats, tokenised, _ = update(9, "邓稼先参与研制原子弹。")
     assert tokenised == ["第9篇"]
 
@@ -85,17 +87,20 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored_and_made_again(tmp_path, mon
     content, cache = tmp_path / "content", tmp_path / "cache"
     pages = dict(write(content, number, text) for number, text in enumerate(TEXTS))
     search.build_index(tmp_path / "one", content, {"pages": pages}, cache_dir=cache)
-    counts = list((cache / "terms/c").glob("*/*.json"))
-    notes = next((cache / "terms/s").glob("*.json"))
+    counts = list((cache / "terms/c").glob("*/*"))
+    notes = next((cache / "terms/s").iterdir())
     assert len(counts) == len(TEXTS)
 
     def counts_of(word):
-        return next(path for path in counts if word.encode() in path.read_bytes())
+        return next(path for path in counts
+                    if word in termcache.unpack_counts(termcache.unpack(path.read_bytes(), "terms", path.stem))[0])
 
-    # Page 0's counts truncated, page 1's replaced by page 5's file, the shard's notes changed.
+    # Page 0's counts truncated, page 1's replaced by page 5's file, a byte of the shard's notes changed.
     counts_of("物候").write_bytes(counts_of("物候").read_bytes()[:-7])
     counts_of("导弹").write_bytes(counts_of("水稻").read_bytes())
-    notes.write_bytes(notes.read_bytes().replace(b'"tags"', b'"tagz"'))
+    data = bytearray(notes.read_bytes())
+    data[-5] ^= 1
+    notes.write_bytes(bytes(data))
     calls = counting_terms(monkeypatch)
 
     path, entry = write(content, 3, TEXTS[3] + "补记：射电望远镜。")
