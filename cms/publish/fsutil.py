@@ -8,6 +8,7 @@ helpers ignore the umask), and ``unreadable`` lists what a web server could not 
 
 import hashlib
 import os
+import shutil
 import stat
 import tempfile
 from contextlib import contextmanager
@@ -161,6 +162,49 @@ def link_tree(source, target):
                     stack.append((entry.path, made))
                 else:
                     os.link(entry.path, made)
+
+
+def relink_tree(source, target):
+    """Bring ``target``, an older copy of ``source`` made by ``link_tree``, in line with it: the same
+    names, every file a hard link to ``source``'s file of that name, nothing else. A file still linked
+    to the same one (same device and inode) is left alone, so the cost is a stat per file and a link
+    per file that changed, not a link per file. Returns the number of files linked."""
+    linked = 0
+    stack = [(os.fspath(source), os.fspath(target))]
+    while stack:
+        here, out = stack.pop()
+        with os.scandir(out) as entries:
+            old = {entry.name: entry for entry in entries}
+        with os.scandir(here) as entries:
+            for entry in entries:
+                made = out + os.sep + entry.name
+                have = old.pop(entry.name, None)
+                if entry.is_dir(follow_symlinks=False):
+                    if have is not None and not have.is_dir(follow_symlinks=False):
+                        os.unlink(made)
+                        have = None
+                    if have is None:
+                        os.mkdir(made, DIR_MODE)
+                        os.chmod(made, DIR_MODE)
+                    stack.append((entry.path, made))
+                    continue
+                if have is not None:
+                    mine, theirs = have.stat(follow_symlinks=False), entry.stat(follow_symlinks=False)
+                    if (mine.st_ino, mine.st_dev) == (theirs.st_ino, theirs.st_dev):
+                        continue
+                    _remove(have)
+                os.link(entry.path, made)
+                linked += 1
+        for entry in old.values():  # not in source
+            _remove(entry)
+    return linked
+
+
+def _remove(entry):
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
 
 
 def remove_and_prune(root, rel_paths):

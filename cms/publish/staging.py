@@ -2,7 +2,6 @@
 once verified (swap.py). A killed publish leaves at most this folder, which the next removes."""
 
 import os
-import shutil
 
 from cms.sitesearch import index as search
 
@@ -26,9 +25,8 @@ def prepare(build_id, *, live, new, incremental, keep_live_index):
             search.mirror(live.search_dir, staging / "site" / search.SEARCH_DIR)
         return staging
     if spare is not None:
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    fsutil.link_tree(live.dir / "site", staging / "site")
+        swap.discard(staging)
+    _linked_copy(live, staging)
     fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(live.manifest, new))
     return staging
 
@@ -37,7 +35,18 @@ def prepare_index(build_id, live):
     """A staging folder for the second build of a publish: the live build's files (hard links),
     whose search index the build then replaces. Returns the folder."""
     staging = swap.staging_dir(build_id)
-    staging.mkdir(parents=True)
-    fsutil.link_tree(live.dir / "site", staging / "site")
+    _linked_copy(live, staging)
     os.link(live.dir / "mkdocs.yml", staging / "mkdocs.yml")
     return staging
+
+
+def _linked_copy(live, staging):
+    """``staging/site``: the live build's files as hard links. The oldest build the cleanup would
+    delete next is brought in line in place when there is one (swap.take_expiring; a stat per file
+    and a link per file changed since: at 10,000 pieces with the mirror 0.9 CPU s against 3.5-4.5 s
+    for linking all ~120,000 files), else the live build is linked whole."""
+    if swap.take_expiring(staging):
+        fsutil.relink_tree(live.dir / "site", staging / "site")
+    else:
+        staging.mkdir(parents=True)
+        fsutil.link_tree(live.dir / "site", staging / "site")

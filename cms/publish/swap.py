@@ -156,6 +156,24 @@ def take_spare(staging):
     return None
 
 
+def take_expiring(staging, keep=None):
+    """Move to ``staging`` the oldest complete build that the cleanup after one more build would
+    delete (beyond the newest ``keep``, never the live one), with nothing but its ``site/`` left in it:
+    a build to bring up to date in place (fsutil.relink_tree) instead of linking a whole new copy.
+    Returns whether there was one."""
+    keep = settings.KEPU_KEEP_BUILDS if keep is None else keep
+    live = live_build()
+    others = [b for b in list_builds() if b != live]
+    expiring = others[: max(0, len(others) - max(0, keep - 1))]
+    if not expiring:
+        return False
+    os.rename(builds_dir() / expiring[0], staging)
+    for path in Path(staging).iterdir():
+        if path.name != "site":
+            _delete(path) if path.is_dir() else path.unlink()
+    return True
+
+
 def cleanup(keep=None, *, spare=True):
     """Remove unfinished staging folders and stale links, and all but the newest ``keep`` builds;
     the spare too unless ``spare`` (a full build shares no files with it: it would save nothing).
@@ -215,18 +233,23 @@ class _Deleter:
                 self.thread.start()
 
     def _run(self):
-        while True:
+        try:
+            while True:
+                with self.lock:
+                    if not self.paths:
+                        return
+                    path = self.paths[0]
+                try:
+                    shutil.rmtree(path, ignore_errors=True)
+                finally:
+                    with self.lock:
+                        self.paths.remove(path)
+        finally:  # (whatever happened: the next add starts a thread again; a folder left is cleanup's)
             with self.lock:
-                if not self.paths:
-                    self.thread = None
-                    return
-                path = self.paths[0]
-            shutil.rmtree(path, ignore_errors=True)
-            with self.lock:
-                self.paths.remove(path)
+                self.thread = None
 
     def wait(self):
-        """Until every folder handed over so far is deleted."""
+        """Until every folder handed over so far is deleted (or its deleting failed)."""
         while True:
             with self.lock:
                 thread = self.thread
