@@ -19,6 +19,7 @@ process that died fails the build), or kills and reaps them all when its own sha
 (``stop``). A forked process whose parent has gone stops at its next page.
 """
 
+import gc
 import json
 import os
 import signal
@@ -58,6 +59,7 @@ class Shards:
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:
+                _forked()
                 os.close(read)
                 for other in self.children.values():
                     os.close(other)
@@ -120,6 +122,15 @@ class Shards:
             os.close(read)
             os.waitpid(pid, 0)
             del self.children[pid]
+
+
+def _forked():
+    """A forked process: the collector leaves what it inherited alone (not traversed, so not copied
+    page by page; it ends with ``os._exit``), and a signal to stop ends it, whatever handlers the build
+    process has (the publish worker's)."""
+    gc.freeze()
+    for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _died(status):
