@@ -46,6 +46,7 @@ def reaped(pid):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("folders")
 def test_a_site_built_by_two_processes_is_the_one_built_by_one(settings, programme, forks):
+    """A full build, and an incremental one (MkDocs' --dirty) after an edit: the changed pages shared out."""
     mirror = MirrorSettings.load()  # the Traditional mirror's build is shared out as well
     mirror.enabled, mirror.profile, mirror.prefix = True, "s2hk", "zh-hant"
     mirror.save()
@@ -58,17 +59,24 @@ def test_a_site_built_by_two_processes_is_the_one_built_by_one(settings, program
         story.tags.add("科学家", title)
         story.save_revision().publish()
 
-    def full_build(processes):
+    def built(processes, full=True):
         settings.KEPU_BUILD_PROCESSES = processes
-        result = publish(full=True)
+        result = publish(full=full)
+        assert result.incremental is not full
         return snapshot(Path(swap.builds_dir()) / result.build_id / "site"), sorted(result.warnings)
 
-    one = full_build(1)
+    one = built(1)
     assert not forks
-    two = full_build(2)
+    two = built(2)
     assert len(forks) == 2 and all(reaped(pid) for pid in forks)  # one per build: the site and its mirror
     assert two == one
     assert any(path.startswith("zh-hant/gezhi-lundao/li-siguang/") for path in two[0])
+
+    story.title = "袁隆平：杂交水稻之父"  # its page, the listing, its tag pages
+    story.save_revision().publish()
+    incremental = built(2, full=False)
+    assert len(forks) == 4 and all(reaped(pid) for pid in forks)
+    assert incremental == built(1)
 
 
 def docs_tree(root, pages):
