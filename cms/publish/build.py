@@ -7,6 +7,9 @@ MkDocs then renders only the pages whose output is missing. The other files are 
 the live build; the plugin unlinks each file just before MkDocs writes it, so nothing is written
 through them. Search and the sitemap are not MkDocs' business here: its built-in search plugin
 would index only the rebuilt pages.
+
+The pages of a build are shared out to ``KEPU_BUILD_PROCESSES`` processes (mkdocs_plugin/shards.py):
+the build process forks the others once the navigation is made, and gathers their warnings.
 """
 
 import logging
@@ -21,6 +24,7 @@ from cms.sitesearch import index as search
 from . import fsutil, theme_scripts
 from .errors import BuildError  # noqa: F401 (also importable from here)
 from .mkdocs_plugin import KepuPlugin
+from .mkdocs_plugin.shards import ShardFailed, Shards
 
 PLUGIN = Path(__file__).with_name("mkdocs_plugin")  # its files are a build input (manifest.inputs)
 
@@ -115,9 +119,10 @@ class _Collect(logging.Handler):
 
 
 def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache="", text=None):
-    """Run ``mkdocs build`` in-process (``--dirty`` when asked) with Kepu's plugin. Returns the
-    warnings it logged. ``template_cache``: a folder for Jinja's compiled templates ("" for none).
-    ``text``: the Traditional mirror's conversion of the theme's own words (its build only)."""
+    """Run ``mkdocs build`` in-process (``--dirty`` when asked) with Kepu's plugin, its pages shared out
+    to ``KEPU_BUILD_PROCESSES`` processes. Returns the warnings logged (by every process). ``template_cache``:
+    a folder for Jinja's compiled templates ("" for none). ``text``: the Traditional mirror's conversion
+    of the theme's own words (its build only)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -125,11 +130,13 @@ def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache=""
     # Reproducible: MkDocs dates the sitemap and gzip headers from SOURCE_DATE_EPOCH.
     os.environ["SOURCE_DATE_EPOCH"] = str(int(source_date_epoch))
     collector = _Collect()
+    shards = Shards(settings.KEPU_BUILD_PROCESSES, collector.messages)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
+    plugin = None
     try:
         config = load_config(config_file=str(config_file))
-        plugin = KepuPlugin(text=text)
+        plugin = KepuPlugin(text=text, shards=shards)
         errors, _warnings = plugin.load_config({"template_cache": str(template_cache)})
         assert not errors, errors
         config.plugins["kepu"] = plugin  # registers its events
@@ -138,7 +145,12 @@ def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache=""
             build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
-    except Exception as error:  # mkdocs raises Abort, ConfigurationError, PluginError …
+    except BaseException as error:  # mkdocs raises Abort, ConfigurationError, PluginError …
+        if shards.forked:
+            shards.exit(plugin.written, error)  # (never returns)
+        shards.stop()
+        if not isinstance(error, Exception):
+            raise
         raise BuildError(f"mkdocs 构建失败：{error}") from error
     finally:
         logger.removeHandler(collector)
@@ -146,4 +158,11 @@ def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache=""
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-    return collector.messages
+    if shards.forked:
+        shards.exit(plugin.written)  # (never returns)
+    try:
+        warnings, written = shards.gather()
+    except ShardFailed as error:
+        raise BuildError(f"mkdocs 构建失败：{error}") from error
+    plugin.written += written
+    return collector.messages + warnings

@@ -1,5 +1,6 @@
 """Settings shared by every environment. dev, test and production import this."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -126,6 +127,9 @@ KEPU_SITE_DIR = BASE_DIR / "site"
 KEPU_BUILDS_DIR = BASE_DIR / "var" / "builds"
 KEPU_KEEP_BUILDS = 5
 KEPU_THEMES_DIR = BASE_DIR / "themes"
+# How many processes a MkDocs build shares its pages out to (cms/publish/mkdocs_plugin/shards.py):
+# by default the machine's cores; 1 builds in the publishing process alone.
+KEPU_BUILD_PROCESSES = int(os.environ.get("KEPU_BUILD_PROCESSES") or len(os.sched_getaffinity(0)))
 # A shell command run after each publish or rollback, e.g. to copy the site to more web servers or an
 # object store: rsync -a --delete-after --delay-updates "$KEPU_PUBLISHED_SITE/" web2:/srv/kepu/site/
 KEPU_POST_PUBLISH_COMMAND = ""

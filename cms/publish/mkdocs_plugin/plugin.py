@@ -23,6 +23,9 @@
   to content/'s), not copied again.
 - In an incremental (``--dirty``) build, pages whose output is already there and newer than their
   Markdown are left out of the build altogether (``on_files``), not only skipped one by one.
+- The pages to build split across processes (``on_nav``, shards.py): each process reads and writes
+  its share only; the build process alone copies the static files, writes the static templates
+  and runs ``on_post_build``.
 """
 
 import functools
@@ -41,6 +44,7 @@ from cms.publish import fsutil, theme_scripts
 
 from . import html
 from .config import KepuConfig
+from .shards import Shards
 
 FINGERPRINTED = ("assets/*.css", "assets/*.js")  # the theme's own files the templates link to
 
@@ -109,8 +113,9 @@ def _link_instead(file):
 
 
 class KepuPlugin(BasePlugin[KepuConfig]):
-    def __init__(self, text=None):
+    def __init__(self, text=None, shards=None):
         self.text = text  # the mirror's conversion, in its build only
+        self.shards = shards or Shards()  # the processes the pages are shared out to (shards.py)
         self.dirty = False
         self.written = []  # site-relative paths MkDocs wrote in this build
         self._sources = {}  # src_uri → (meta, body) read as JSON
@@ -139,6 +144,11 @@ class KepuPlugin(BasePlugin[KepuConfig]):
                     file.inclusion = InclusionLevel.EXCLUDED
         return files
 
+    @event_priority(-100)  # last: the navigation is made, no page is read yet
+    def on_nav(self, nav, *, config, files):
+        self.shards.share([file for file in files.documentation_pages() if not self.dirty or file.is_modified()])
+        return nav
+
     def on_env(self, env, *, config, files):
         if self.config.template_cache:
             fsutil.make_dir(self.config.template_cache, exist_ok=True)
@@ -146,6 +156,11 @@ class KepuPlugin(BasePlugin[KepuConfig]):
         add_theme_names(env, config)
         if self.text is not None:
             env.loader = ConvertingLoader(env.loader, self.text)
+        if not self.shards.primary:  # the build process copies them and writes the static templates
+            for file in files:
+                if not file.is_documentation_page():
+                    file.inclusion = InclusionLevel.EXCLUDED
+            config.theme.static_templates.clear()
         # The static files MkDocs copies next (Files.copy_static_files: all of them, or in a dirty
         # build those whose source is newer).
         for file in files:
@@ -156,6 +171,10 @@ class KepuPlugin(BasePlugin[KepuConfig]):
                 if self.text is not None and file.src_uri.startswith("media/"):
                     _link_instead(file)
         return env
+
+    def on_pre_page(self, page, *, config, files):
+        self.shards.check_parent()
+        return page
 
     def on_page_read_source(self, *, page, config):
         source = page.file.content_string  # as MkDocs reads it (universal newlines)
@@ -213,6 +232,8 @@ class KepuPlugin(BasePlugin[KepuConfig]):
         """Material's bundle as the site ships it (``theme_scripts.rewrite_bundle``), and the theme's
         fingerprinted files (``kepu_asset``). Written as new files: in an incremental build the old
         ones are hard links into the live build."""
+        if not self.shards.primary:
+            return
         for path in Path(config.site_dir, "assets", "javascripts").glob("bundle.*.js"):
             data = path.read_bytes()
             rewritten = theme_scripts.rewrite_bundle(data)
