@@ -55,10 +55,13 @@ def path():
     return Path(base) / NAME
 
 
+CODE_SUFFIXES = (".py", ".html", ".txt", ".mo")  # what a render reads besides the database (.mo: type names)
+
+
 def _code_digest(root):
     digest = hashlib.sha256(FORMAT.encode())
     for file in sorted(Path(root).rglob("*")):
-        if file.suffix in (".py", ".html", ".txt") and not {"tests", "migrations", "__pycache__"} & set(file.parts):
+        if file.suffix in CODE_SUFFIXES and not {"tests", "migrations", "__pycache__"} & set(file.parts):
             digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
     for name in LIBRARIES:
         try:
@@ -133,8 +136,8 @@ class SavedMemo(dict):
             del self[key]
 
     def clear(self):
+        """Empty the memo; the file still holds what it held, so the next save deletes those rows."""
         super().clear()
-        self.saved = {}
 
 
 def discard(reason=None):
@@ -142,7 +145,7 @@ def discard(reason=None):
     file = path()
     if reason:
         logger.warning("渲染缓存文件 %s 未使用：%s。本次发布会重新渲染它缺少的页面。", file, reason)
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):
         try:
             os.replace(f"{file}{suffix}", f"{file}.discarded{suffix}")
         except FileNotFoundError:
@@ -162,7 +165,9 @@ def load():
     code, entries, memos, dropped = code_digest(), {}, {}, 0
     sign = _signer(code)
     try:
-        with closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as db:
+        # Read-write (under the publish lock): SQLite rolls back what a save killed mid-way left in
+        # its journal, which a read-only connection cannot; the file is then as the save before.
+        with closing(sqlite3.connect(file)) as db:
             if not _current(dict(db.execute("SELECT name, value FROM header")), code):
                 discard("它由另一版本的代码写成")
                 return {}, {}

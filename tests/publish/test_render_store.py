@@ -195,3 +195,33 @@ def test_the_file_forgets_what_the_site_no_longer_has(settings, stories):
     cold.forget()  # nothing from disk: its save rewrites the file with what it rendered
     publish(state=cold, full=True)
     assert render_store.counts() == after_untag
+
+
+@pytest.mark.django_db
+def test_a_save_killed_mid_way_leaves_the_file_as_the_save_before(settings, stories):
+    """A worker killed inside its save leaves SQLite's rollback journal beside the file: the next
+    worker rolls it back and uses every row of the save before (not a file thrown away whole)."""
+    import os
+
+    publish(state=PublishState())
+    file = render_store.path()
+    count = len(render_store.load()[0])
+
+    child = os.fork()
+    if child == 0:  # a save that dies before its commit: rows deleted, the journal left behind
+        try:
+            db = sqlite3.connect(file, isolation_level=None)
+            db.execute("PRAGMA cache_size = 1")  # pages spill into the file before the commit
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM rendered")
+            db.execute("DELETE FROM header")
+            db.execute("DELETE FROM memo")
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    journal = file.with_name(file.name + "-journal")
+    assert journal.is_file()
+
+    state = PublishState()
+    assert len(render_store.load()[0]) == count and not journal.exists()
+    assert rendered_pages(state) == 0  # nothing changed: the restored renders are all used
