@@ -20,6 +20,15 @@ def _children_map():
 
 
 def _rss(pid):
+    """The process's proportional set size (PSS, /proc/<pid>/smaps_rollup): pages shared with its
+    forked children (the MkDocs build's processes) count once across the tree, not once per process
+    as resident size would; resident size where the kernel has no smaps_rollup."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -30,7 +39,7 @@ def _rss(pid):
 
 
 def tree_rss(root):
-    """Resident memory of ``root`` and all its descendants, in bytes."""
+    """Memory of ``root`` and all its descendants (summed PSS, see ``_rss``), in bytes."""
     children, total, todo = _children_map(), 0, [root]
     while todo:
         pid = todo.pop()

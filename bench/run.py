@@ -74,6 +74,9 @@ def parse_args():
     parser.add_argument("--word", default="科学家", help="测量搜索下载量所用的中文词")
     parser.add_argument("--requests", type=int, default=5, help="每个后台页面测量的请求次数")
     parser.add_argument("--stages", action="store_true", help="另做一次进程内完整发布，记录各阶段用时")
+    parser.add_argument("--processes", default="",
+                        help="完整发布另按这些构建进程数各做一次（KEPU_BUILD_PROCESSES，逗号分隔，"
+                             "0 = 全部核心），如 1,2,0")
     parser.add_argument("--skip", default="",
                         help="跳过的部分，逗号分隔：publish,compare,unchanged,latency,admin,mirror")
     return parser.parse_args()
@@ -152,10 +155,26 @@ class Bench:
 
     # -- publish and the two references ----------------------------------------------------------
 
-    def publish_full(self):
+    def publish_full(self, processes=None):
+        """A full publish from an empty content/; ``processes``: KEPU_BUILD_PROCESSES (default the setting's)."""
         shutil.rmtree(self.content, ignore_errors=True)
-        seconds, peak, _ = self.manage("publish_site", "--full", "--no-progress")
+        env = {**self.env, **({"KEPU_BUILD_PROCESSES": str(processes)} if processes else {})}
+        seconds, peak, _ = measure([*MANAGE, "publish_site", "--full", "--no-progress"], env=env, cwd=REPO,
+                                   log=self.log)
         return seconds, peak
+
+    def processes(self):
+        """The full publish with each number of build processes asked for (issue 18: 1, 2 and all cores)."""
+        counts = [int(n) or len(os.sched_getaffinity(0)) for n in self.args.processes.split(",") if n.strip()]
+        found = {}
+        for count in dict.fromkeys(counts):
+            runs = []
+            for run in range(self.args.runs):
+                self.say(f"完整发布，{count} 个构建进程（第 {run + 1}/{self.args.runs} 次）")
+                runs.append(self.publish_full(count))
+            found[str(count)] = {"seconds": statistics.median(r[0] for r in runs),
+                                 "peak": statistics.median(r[1] for r in runs)}
+        self.results["processes"] = found
 
     def mkdocs_plain(self):
         from cms.core.models import SiteSettings
@@ -581,10 +600,13 @@ class Bench:
             row(
                 "峰值内存（完整发布，含子进程）",
                 fmt_bytes(pub["kepu_peak"]),
-                "进程树 RSS 之和（采样）与 wait4 的最大值",
+                "进程树 PSS 之和（采样，fork 出的构建进程共享的页只算一次）与 wait4 的最大值",
                 "memory",
                 pub["kepu_peak"],
             )
+        for count, found in (r.get("processes") or {}).items():
+            row(f"完整发布：{count} 个构建进程", f"{fmt_s(found['seconds'])}，峰值内存 {fmt_bytes(found['peak'])}",
+                f"同上，`KEPU_BUILD_PROCESSES={count}`（{self.args.runs} 次的中位数）")
         if pub and "alone_seconds" in pub:
             row("完整发布：关闭繁体站时", fmt_s(pub["alone_seconds"]), "同上，繁体站设置关闭（每轮先于开启时发布）")
             row(
@@ -714,6 +736,9 @@ class Bench:
         self.fill()
         if "publish" not in self.skip:
             self.compare()
+            self.save()
+        if self.args.processes:
+            self.processes()
             self.save()
         if "publish" not in self.skip and "unchanged" not in self.skip:
             self.unchanged()
