@@ -9,17 +9,20 @@ The second approval happens inside the first publish's progress callback, at the
 build starts or after its first shard: deterministic, no sleeps.
 """
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
+from cms.hant.models import MirrorSettings
 from cms.programmes.models import ProgrammePage
 from cms.publish import pipeline, swap, verify
 from cms.publish.errors import ExportError, VerificationError
 from cms.publish.lock import job_lock, new_claim
 from cms.publish.models import PublishJob
 from cms.publish.tasks import catch_up_search
+from cms.sitesearch.shard import PAGES_FILE
 from tests.conftest import make_story
 from tests.publish.trees import snapshot
 
@@ -208,3 +211,36 @@ def test_a_publish_gives_way_to_a_job_another_worker_has_claimed(programme):
     other.delete()
     PublishJob.objects.create(reason="已排队")
     assert job.others_waiting()
+
+
+def indexed_urls(search_dir):
+    return {url for path in Path(search_dir).glob(f"s/*/{PAGES_FILE}") for url in json.loads(path.read_text("utf-8"))}
+
+
+@pytest.mark.django_db
+def test_the_traditional_mirror_keeps_and_then_builds_its_index_the_same_way(programme):
+    mirror = MirrorSettings.load()
+    mirror.enabled, mirror.profile, mirror.prefix = True, "s2hk", "zh-hant"
+    mirror.save()
+    _li, _job, result, _before = defer_an_index(programme)
+    assert result.index_deferred
+    live = swap.live()
+    mirror_before = live.manifest["mirror"]["search_pages"]
+    assert "gezhi-lundao/hua-luogeng.md" in live.manifest["mirror"]["pages"]
+    assert "gezhi-lundao/hua-luogeng.md" not in mirror_before
+    assert "gezhi-lundao/hua-luogeng/" not in indexed_urls(live.dir / "site" / "zh-hant" / "search")
+    assert verify.verify(live.dir / "site", live.manifest).ok
+
+    between = {}
+
+    def look(stage, done=None, total=None):
+        if stage == "search" and not between:
+            between.update(swap.live().manifest)
+
+    second = PublishJob.next_due().run(progress=look)
+    assert second.incremental and not second.search_pending
+    assert between["search_pending"] and between["mirror"]["search_pages"] == mirror_before
+    live = swap.live()
+    assert "search_pages" not in live.manifest["mirror"]
+    assert "gezhi-lundao/hua-luogeng/" in indexed_urls(live.dir / "site" / "zh-hant" / "search")
+    assert verify.verify(live.dir / "site", live.manifest).ok
