@@ -60,13 +60,16 @@ def search_pages(manifest):
 
 def keeping_index(new, live):
     """The manifest of a build of ``new`` that goes live with the live build's search index (``live``:
-    its manifest), its own index following in a second build: ``new`` saying ``search_pending`` and
-    which pages the kept index holds (``search_pages``, the mirror's in ``mirror``). None when that
-    is not known (see ``search_pages``): then the build makes its index before it goes live."""
+    its manifest), its own index following in a second build: ``new`` saying ``search_pending``,
+    which pages the kept index holds (``search_pages``, the mirror's in ``mirror``) and how many
+    publishes' pages have gone live since it was built, this one's included (``search_behind``).
+    None when that is not known (see ``search_pages``): then the build makes its index before it
+    goes live."""
     pages = search_pages(live)
     if pages is None:
         return None
-    kept = {**new, "search_pending": True, "search_pages": pages}
+    behind = (live.get("search_behind", 1) if live.get("search_pending") else 0) + 1
+    kept = {**new, "search_pending": True, "search_pages": pages, "search_behind": behind}
     if new.get("mirror"):
         before = live.get("mirror")
         mirror_pages = search_pages({**before, "search_pending": live.get("search_pending")}) if before else None
@@ -76,9 +79,12 @@ def keeping_index(new, live):
     return kept
 
 
+KEPT_INDEX = ("search_pending", "search_pages", "search_behind")  # what keeping_index adds
+
+
 def with_own_index(manifest):
     """A manifest without what ``keeping_index`` added: that of the same build once its own index is built."""
-    own = {key: value for key, value in manifest.items() if key not in ("search_pending", "search_pages")}
+    own = {key: value for key, value in manifest.items() if key not in KEPT_INDEX}
     if own.get("mirror"):
         own["mirror"] = {key: value for key, value in own["mirror"].items() if key != "search_pages"}
     return own

@@ -64,6 +64,11 @@ class PublishResult:
 INDEX_DEFERRED = "搜索索引让给了随后排队的发布一并更新（本次的页面已上线）。"
 
 
+MAX_BEHIND = 3
+"""An index gives way while it would leave the live one fewer than this many publishes behind
+(manifest ``search_behind``): under a stream of approvals, every third one builds the index."""
+
+
 class GaveWay(Exception):
     """Raised from the index build's progress callback: another publish is waiting (``yield_to``)."""
 
@@ -169,7 +174,8 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         deferred = False
         if index_later:
             with unfinished.step("search", "搜索索引未更新（仍是上一次的索引）"):
-                indexed = publish_index(swap.live(), new, state, progress=progress, yield_to=yield_to)
+                may_yield = yield_to if built.get("search_behind", 0) < MAX_BEHIND else None
+                indexed = publish_index(swap.live(), new, state, progress=progress, yield_to=may_yield)
                 deferred = indexed is None
                 build_id = indexed or build_id
             if deferred:

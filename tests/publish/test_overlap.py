@@ -244,3 +244,19 @@ def test_the_traditional_mirror_keeps_and_then_builds_its_index_the_same_way(pro
     assert "search_pages" not in live.manifest["mirror"]
     assert "gezhi-lundao/hua-luogeng/" in indexed_urls(live.dir / "site" / "zh-hant" / "search")
     assert verify.verify(live.dir / "site", live.manifest).ok
+
+
+@pytest.mark.django_db
+def test_under_a_stream_of_approvals_every_third_publish_builds_the_index(programme):
+    li = make_story(programme, title="李四光", slug="li-siguang", body=[("paragraph", "<p>地质学家。</p>")])
+    pipeline.publish()
+    deferred = []
+    for text in ["第二版正文。", "第三版正文。", "第四版正文。"]:
+        edit(li, text)
+        result = pipeline.publish(yield_to=lambda: True)  # an approval is always waiting
+        deferred.append(result.index_deferred)
+        assert text in page_text("gezhi-lundao", "li-siguang")
+    assert deferred == [True, True, False]
+    live = swap.live()
+    assert "search_pending" not in live.manifest and "search_behind" not in live.manifest
+    assert "第四版正文" in indexed_text(live.dir / "site")
