@@ -48,6 +48,60 @@ def _page_entry(document, digest):
     return entry
 
 
+def search_pages(manifest):
+    """The document paths a build's search index holds (sorted): its pages, or, for a build that kept
+    an earlier build's index while its own followed (``search_pending``), that index's pages
+    (``search_pages``); None when a pending build does not say (made before builds said so). The
+    Traditional mirror's part (``manifest["mirror"]``) the same way, under the build's ``search_pending``."""
+    if not manifest.get("search_pending"):
+        return sorted(manifest.get("pages", {}))
+    return manifest.get("search_pages")
+
+
+def keeping_index(new, live):
+    """The manifest of a build of ``new`` that goes live with the live build's search index (``live``:
+    its manifest), its own index following in a second build: ``new`` saying ``search_pending``,
+    which pages the kept index holds (``search_pages``, the mirror's in ``mirror``) and how many
+    publishes' pages have gone live since it was built, this one's included (``search_behind``).
+    None when that is not known (see ``search_pages``): then the build makes its index before it
+    goes live."""
+    pages = search_pages(live)
+    if pages is None:
+        return None
+    behind = (live.get("search_behind", 1) if live.get("search_pending") else 0) + 1
+    kept = {**new, "search_pending": True, "search_pages": pages, "search_behind": behind}
+    if new.get("mirror"):
+        before = live.get("mirror")
+        mirror_pages = search_pages({**before, "search_pending": live.get("search_pending")}) if before else None
+        if mirror_pages is None:
+            return None
+        kept["mirror"] = {**new["mirror"], "search_pages": mirror_pages}
+    return kept
+
+
+KEPT_INDEX = ("search_pending", "search_pages", "search_behind")  # what keeping_index adds
+
+
+def with_own_index(manifest):
+    """A manifest without what ``keeping_index`` added: that of the same build once its own index is built."""
+    own = {key: value for key, value in manifest.items() if key not in KEPT_INDEX}
+    if own.get("mirror"):
+        own["mirror"] = {key: value for key, value in own["mirror"].items() if key != "search_pages"}
+    return own
+
+
+def holds(folder, pages):
+    """Whether ``folder`` (content/) holds each of ``pages`` ({path: entry}) as its entry's sha256 says."""
+    for path, entry in pages.items():
+        try:
+            data = (Path(folder) / path).read_bytes()
+        except OSError:
+            return False
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            return False
+    return True
+
+
 def next_expiry(manifest):
     """The earliest ``valid_until`` among a manifest's pages (an aware datetime), or None."""
     moments = [datetime.fromisoformat(entry["valid_until"])

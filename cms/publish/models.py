@@ -163,7 +163,7 @@ class PublishJob(models.Model):
             from .pipeline import checkpoint
 
             checkpoint("claimed")
-            return self._execute(full=self.full, progress=progress, wait=wait)
+            return self._execute(full=self.full, progress=progress, wait=wait, yield_to=self.others_waiting)
 
     @classmethod
     def run_command(cls, *, full=False, progress=None, wait=True):
@@ -183,11 +183,23 @@ class PublishJob(models.Model):
             job = cls.objects.create(**fields, status=cls.Status.RUNNING, started_at=timezone.now(), claim=claim)
             return job, job._execute(full=full, progress=progress, wait=wait)
 
-    def _execute(self, *, full, progress, wait):
+    def others_waiting(self):
+        """Whether another publish waits for this one: a queued job that is due, or one another process
+        of this machine has claimed (it waits for the publish lock). A worker's publish lets it go first
+        rather than build its search index now (pipeline.publish's ``yield_to``): that publish builds
+        the index of all its pages, these included."""
+        from .lock import job_alive, this_host
+
+        if type(self).next_due() is not None:
+            return True
+        others = type(self).objects.filter(status=self.Status.RUNNING, worker__startswith=f"{this_host()}:")
+        return any(job_alive(claim) for claim in others.exclude(pk=self.pk).values_list("claim", flat=True) if claim)
+
+    def _execute(self, *, full, progress, wait, yield_to=None):
         from . import pipeline, state
 
         try:
-            result = pipeline.publish(full=full, progress=progress, wait=wait)
+            result = pipeline.publish(full=full, progress=progress, wait=wait, yield_to=yield_to)
         except BaseException as error:
             state.current().written.clear()  # content/ may be half rewritten: compare every file next time
             self._failed(error, was=self.Status.RUNNING)
@@ -210,7 +222,7 @@ class PublishJob(models.Model):
         problems = [*result.unfinished, *([result.post_publish_error] if result.post_publish_error else [])]
         if not problems:
             return ""
-        if result.search_pending:
+        if result.search_pending and not result.index_deferred:
             job = catch_up(f"补建搜索索引：发布 #{self.pk} 的新页面已上线，其搜索索引未完成")
             problems.append(f"已排队自动补建搜索索引（发布 #{job.pk}），失败时自动重试，无需手动操作。")
         return f"新页面已上线（构建 {result.build_id}）。但：" + "；".join(problems)

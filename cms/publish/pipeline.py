@@ -4,8 +4,11 @@ verify → swap. Each step is a module with one function; ``publish`` calls them
 Incremental by default: the build starts from the live build without the outputs of the
 documents that changed (staging.py), so MkDocs renders and verification parses only those.
 When pages were only edited or added, they go live first with the live search index, and the
-index follows in a second build (``publish_index``). The named checkpoints are where the SIGKILL
-tests stop a publish (tests/publish/test_kill.py): whatever the point, site/ stays whole.
+index follows in a second build (``publish_index``). A worker's publish gives way before or
+while it builds that index when another publish is waiting (``yield_to``): the live build stays
+``search_pending`` and the next publish, whose pages go live first in turn, builds the index of
+all its pages. The named checkpoints are where the SIGKILL tests stop a publish
+(tests/publish/test_kill.py): whatever the point, site/ stays whole.
 """
 
 import contextlib
@@ -24,7 +27,7 @@ from cms.hant import mirror as hant
 from cms.sitesearch import index as search
 
 from . import build, fsutil, generate, manifest, mirror_site, paths, plan, render, staging, swap, verify, write
-from .errors import Unfinished, VerificationError
+from .errors import ExportError, Unfinished, VerificationError
 from .lock import publish_lock
 from .state import current
 
@@ -55,12 +58,27 @@ class PublishResult:
     unfinished: list = field(default_factory=list)  # what failed after the swap (the pages are live)
     search_pending: bool = False  # the live build's search index is not up to date yet
     notes: list = field(default_factory=list)  # what was found and repaired (e.g. a damaged manifest)
+    index_deferred: bool = False  # the search index gave way to a waiting publish, which builds it
 
 
-def publish(*, full=False, progress=None, wait=True, state=None):
+INDEX_DEFERRED = "搜索索引让给了随后排队的发布一并更新（本次的页面已上线）。"
+
+
+MAX_BEHIND = 3
+"""An index gives way while it would leave the live one fewer than this many publishes behind
+(manifest ``search_behind``): under a stream of approvals, every third one builds the index."""
+
+
+class GaveWay(Exception):
+    """Raised from the index build's progress callback: another publish is waiting (``yield_to``)."""
+
+
+def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
     """Publish what is live. Incremental unless ``full``. Raises ExportError, BuildError or
     VerificationError (the site stays as it was). ``state``: what this worker kept from earlier
-    publishes (default: the process's, state.current())."""
+    publishes (default: the process's, state.current()). ``yield_to``: a callable saying whether
+    another publish is waiting (a worker's job runner passes one; the command line does not): the
+    index that follows the pages gives way to it (``publish_index``)."""
     from cms.core.models import SiteSettings  # cms.core.models imports cms.publish.protocol
 
     state = state or current()
@@ -72,8 +90,12 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         checkpoint("start")
         site = SiteSettings.load()
         mirror = hant.load()  # the Traditional mirror (繁体站) or None: built beside, swapped together
-        out = export(content_dir, site, state, progress=progress,
-                     mirror=mirror)  # ✂ export-write, after each file written
+        try:
+            out = export(content_dir, site, state, progress=progress,
+                         mirror=mirror)  # ✂ export-write, after each file written
+        except ExportError:  # (raised before anything is written)
+            index_left_behind(content_dir, state, progress=progress)
+            raise
         checkpoint("exported")
         new = out.manifest
 
@@ -93,13 +115,26 @@ def publish(*, full=False, progress=None, wait=True, state=None):
             state.save()  # (what was rendered again to find nothing changed)
             return PublishResult(None, changes, len(out.written), len(out.deleted), time.monotonic() - started,
                                  up_to_date=True)
+        if not full and live and live.manifest.get("search_pending") and manifest.with_own_index(live.manifest) == new:
+            # Only the live build's index is behind (an earlier publish gave way, failed or was killed
+            # before it was built): that second build alone.
+            state.save()
+            build_id = publish_index(live, new, state, progress=progress)
+            with contextlib.suppress(OSError):
+                swap.cleanup()
+            state.settle()
+            return PublishResult(build_id, changes, len(out.written), len(out.deleted), time.monotonic() - started,
+                                 incremental=True, post_publish_error=after_publish(build_id), notes=notes)
 
         # Incremental unless asked otherwise or anything besides content changed (theme, settings,
-        # navigation, tool versions). Pages only edited or added go live before their search index;
-        # a removed page leaves the index at once.
+        # navigation, tool versions). Pages only edited or added go live before their search index,
+        # keeping the live index (``built`` says which pages it holds); a removed page leaves the
+        # index at once.
         incremental = not full and live is not None and live.manifest.get("inputs") == new["inputs"]
-        index_later = (incremental and not changes.removed and bool(changes.added or changes.changed)
-                       and not live.manifest.get("search_pending"))
+        kept = (manifest.keeping_index(new, live.manifest)
+                if incremental and not changes.removed and (changes.added or changes.changed) else None)
+        index_later = kept is not None
+        built = kept or new  # the manifest this build is verified against and written with
         progress("copy")
         stage = staging.prepare(build_id, live=live, new=new, incremental=incremental, keep_live_index=index_later)
         checkpoint("copied")
@@ -117,15 +152,12 @@ def publish(*, full=False, progress=None, wait=True, state=None):
         checkpoint("built")
 
         progress("verify")
-        checked = verify.verify(stage / "site", new, site_url=site.base_url,
-                                previous=state.scans.get(live.dir) if incremental else None,
-                                search_pages=live.manifest["pages"] if index_later else None,
-                                mirror_search_pages=(live.manifest.get("mirror") or {}).get("pages")
-                                if index_later else None)
+        checked = verify.verify(stage / "site", built, site_url=site.base_url,
+                                previous=state.scans.get(live.dir) if incremental else None)
         if not checked.ok:
             swap.discard(stage)
             raise VerificationError(checked.problems)
-        manifest.write_manifest(stage / "manifest.json", {**new, "search_pending": True} if index_later else new)
+        manifest.write_manifest(stage / "manifest.json", built)
         checkpoint("verified")
 
         progress("swap")
@@ -139,16 +171,23 @@ def publish(*, full=False, progress=None, wait=True, state=None):
             state.save()
         with unfinished.step("scans", "校验记录（scans.json）未保存，下次发布将重新校验全部页面"):
             state.scans.keep(swap.builds_dir() / build_id, checked.scans)  # once live (else verified whole)
+        deferred = False
         if index_later:
             with unfinished.step("search", "搜索索引未更新（仍是上一次的索引）"):
-                build_id = publish_index(swap.live(), new, state, progress=progress)
+                may_yield = yield_to if built.get("search_behind", 0) < MAX_BEHIND else None
+                indexed = publish_index(swap.live(), new, state, progress=progress, yield_to=may_yield)
+                deferred = indexed is None
+                build_id = indexed or build_id
+            if deferred:
+                notes.append(INDEX_DEFERRED)
         with unfinished.step("cleanup", "旧构建未清理"):
             swap.cleanup(spare=incremental)
         post_publish_error = after_publish(build_id)
         state.settle()
         return PublishResult(build_id, changes, len(out.written), len(out.deleted), time.monotonic() - started,
                              incremental=incremental, warnings=warnings, post_publish_error=post_publish_error,
-                             unfinished=unfinished.lines(), search_pending="search" in unfinished, notes=notes)
+                             unfinished=unfinished.lines(), search_pending=deferred or "search" in unfinished,
+                             notes=notes, index_deferred=deferred)
 
 
 def export(content_dir, site, state, *, progress=None, mirror=None):
@@ -174,17 +213,32 @@ def export(content_dir, site, state, *, progress=None, mirror=None):
     return out
 
 
-def publish_index(live, new, state, *, progress):
+def publish_index(live, new, state, *, progress, yield_to=None):
     """The second build of a publish whose pages went live first: the live build (``live``) with
-    the search index of its pages, verified and swapped in. Returns its id. Killed before the swap,
-    the live build's manifest still says ``search_pending`` and the next publish builds the index."""
+    the search index of its pages (all of ``new``'s), verified and swapped in. Returns its id.
+    Killed before the swap, the live build's manifest still says ``search_pending`` and the next
+    publish builds the index.
+
+    ``yield_to``: asked before the index build and at each step of it (its progress callback);
+    when it says another publish is waiting, the build stops, its staging folder is removed and
+    None is returned: the live build stays ``search_pending``, and the waiting publish (whose own
+    pages go live first) builds the index of all its pages."""
     progress("search")
+    if yield_to is not None and yield_to():
+        checkpoint("search-deferred")
+        return None
     build_id = swap.new_build_id()
     stage = staging.prepare_index(build_id, live)
-    search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
-                       progress=progress, digests=state.records)
-    mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, state=state, live=live,
-                            progress=progress)
+    step = progress if yield_to is None else _giving_way(progress, yield_to)
+    try:
+        search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
+                           progress=step, digests=state.records)
+        mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, state=state, live=live,
+                                progress=step)
+    except GaveWay:
+        swap.discard(stage)
+        checkpoint("search-deferred")
+        return None
     checkpoint("search-built")
     problems = search.verify(stage / "site", [paths.page_url(path) for path in new["pages"]])
     problems += verify.mirror_search_problems(stage / "site", new)
@@ -199,6 +253,40 @@ def publish_index(live, new, state, *, progress):
     checkpoint("search-swapped")
     swap.retire(live.id)  # the pages' build was a step of this publish, not one to roll back to
     return build_id
+
+
+def _giving_way(progress, yield_to):
+    """``progress`` that raises GaveWay when ``yield_to()`` says another publish is waiting."""
+
+    def step(stage, done=None, total=None):
+        progress(stage, done, total)
+        if yield_to():
+            raise GaveWay
+
+    return step
+
+
+def index_left_behind(content_dir, state, *, progress):
+    """Build the search index of the live build if it says ``search_pending`` and content/ still holds
+    its very pages (each file's sha256 as its manifest says; content-hant/ the mirror's): after a
+    publish that gave way to another (``yield_to``) that then failed before writing anything (an
+    ExportError, retried until an editor fixes the page), the pages already live become searchable
+    all the same. Call under the publish lock. Returns the new build's id, or None (nothing to do,
+    content/ has moved on, or it failed: logged, the next publish that succeeds builds the index)."""
+    live = swap.live()
+    if live is None or not live.manifest.get("search_pending"):
+        return None
+    own = manifest.with_own_index(live.manifest)
+    parts = [(Path(content_dir), own)]
+    if own.get("mirror"):
+        parts.append((mirror_site.content_dir_of(content_dir), own["mirror"]))
+    if not all(manifest.holds(folder, part["pages"]) for folder, part in parts):
+        return None
+    try:
+        return publish_index(live, own, state, progress=progress)
+    except Exception:  # (the publish's own error is what its caller sees)
+        logger.exception("补建上线构建 %s 的搜索索引失败", live.id)
+        return None
 
 
 def after_publish(build_id):

@@ -27,6 +27,7 @@ from cms.sitesearch import index as search
 
 from . import fsutil, pages, theme_scripts
 from .errors import VerificationError  # noqa: F401 (also importable from here)
+from .manifest import search_pages
 from .paths import output_path, page_url
 
 ALLOWED_EXTRA_HTML = {"404.html"} | search.EXTRA_HTML
@@ -265,15 +266,16 @@ class Verification:
         return not self.problems
 
 
-def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None, mirror_search_pages=None):
+def verify(site_dir, manifest, *, site_url="", previous=None):
     """Check a build against its manifest and the public pages now: a ``Verification``.
 
-    ``search_pages``: the document paths the search index must hold, if not the manifest's pages
-    (a build whose index follows a moment later keeps the live index). ``previous``: the saved
+    The search index must hold the pages ``manifest.search_pages`` names: the manifest's, or, for
+    a build that keeps an earlier build's index while its own follows, that index's (``search_pages``;
+    ``None``, a pending build that does not say, is checked against its pages). ``previous``: the saved
     scans of the build this one was made from (incremental); a page that is still the very same
     file (hard link: same inode, size and time) is not parsed again, only its links are checked
     against this build's files. The Traditional mirror (``manifest["mirror"]``, under its prefix) is
-    checked with the same gates; ``mirror_search_pages`` is its ``search_pages``.
+    checked with the same gates, its index the same way.
     """
     site_dir = Path(site_dir)
     previous_scans = previous or {}
@@ -342,9 +344,8 @@ def verify(site_dir, manifest, *, site_url="", previous=None, search_pages=None,
     if mirror:
         problems.extend(f"清单中的附件 {prefix}{path} 没有生成" for path in sorted(mirror.get("attachments", {}))
                         if f"{prefix}{path}" not in files)
-    indexed = manifest.get("pages", {}) if search_pages is None else search_pages
-    problems.extend(search.verify(site_dir, [page_url(path) for path in indexed]))
-    problems.extend(mirror_search_problems(site_dir, manifest, mirror_search_pages))
+    problems.extend(search.verify(site_dir, [page_url(path) for path in _indexed(manifest)]))
+    problems.extend(mirror_search_problems(site_dir, manifest))
     problems.extend(_live_problems(manifest))
     return Verification(problems, scans)
 
@@ -356,13 +357,19 @@ def _expected(manifest):
     return expected
 
 
-def mirror_search_problems(site_dir, manifest, pages=None):
+def _indexed(manifest):
+    """The document paths a manifest's search index must hold (manifest.search_pages)."""
+    found = search_pages(manifest)
+    return sorted(manifest.get("pages", {})) if found is None else found
+
+
+def mirror_search_problems(site_dir, manifest):
     """Problems with the Traditional mirror's search index (``<prefix>/search/``): as ``search.verify``,
-    in the mirror's folder; ``pages`` the document paths it must hold, if not the mirror's."""
+    in the mirror's folder, against the pages its manifest part says it holds."""
     mirror = manifest.get("mirror")
     if not mirror:
         return []
-    indexed = mirror.get("pages", {}) if pages is None else pages
+    indexed = _indexed({**mirror, "search_pending": manifest.get("search_pending")})
     return [f"繁体站：{problem}" for problem in search.verify(Path(site_dir) / mirror["prefix"],
                                                          [page_url(path) for path in indexed])]
 

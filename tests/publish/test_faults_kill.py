@@ -59,3 +59,48 @@ def test_a_publish_killed_while_building_the_index_catches_up_when_a_worker_star
     assert indexed(d.site, "被杀时在建索引的正文") and "search_pending" not in live_manifest(d.site)
     assert rows[-2][:3] == ("command", "failed", "发布进程意外终止（例如被强制结束）。")
     assert rows[-1][:2] == ("recovery", "published") and rows[-1][3].startswith("补建搜索索引"), rows[-1]
+
+
+GAVE_WAY = """
+from cms.stories.models import StoryPage
+from cms.publish.models import PublishJob
+story = StoryPage.objects.get(slug="story-2")
+story.body = [("paragraph", "<p>让路后被杀的正文</p>")]
+story.save(update_fields=["body"])
+PublishJob.pending().delete()  # (the seed's, which publish_site above has published)
+first = PublishJob.objects.create(reason="第一次终审")
+PublishJob.objects.create(reason="第二次终审")  # due when the first one's index is to be built
+first.run()
+"""
+
+
+def test_a_worker_killed_after_its_index_gave_way_leaves_the_index_to_the_next_worker(deployment):
+    """A worker's publish whose pages went live gives way to a job due before it builds their index,
+    and is killed right then: the pages build stays live and whole (its index the last one), and the
+    next worker runs the waiting job, which builds the index."""
+    d = deployment
+    d.manage("shell", "-c", SEED)
+    d.manage("publish_site", "--no-progress")
+
+    stop = d.folder / "stopped"
+    killed = d.start_manage("shell", "-c", GAVE_WAY, name="killed", KEPU_PUBLISH_STOP_AT="search-deferred",
+                            KEPU_PUBLISH_STOP_FILE=str(stop))
+    wait_for(stop.exists, "the publish to give way before building its index", process=killed)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    manifest = live_manifest(d.site)
+    assert manifest["search_pending"] is True and manifest["search_pages"] == sorted(manifest["pages"])
+    assert "让路后被杀的正文" in (d.site / "gezhi-lundao" / "story-2" / "index.html").read_text()
+    assert not indexed(d.site, "让路后被杀的正文")
+    assert not list((d.folder / "builds").glob(".staging-*"))
+
+    worker = d.start_worker(name="worker")
+
+    def caught_up():
+        rows = d.query("SELECT reason, status, error FROM publish_publishjob WHERE trigger = 'page_change' ORDER BY id")
+        return rows if rows[-1][1] == "published" else None
+
+    rows = wait_for(caught_up, "the waiting job to build the index", timeout=60, process=worker)
+    assert indexed(d.site, "让路后被杀的正文") and "search_pending" not in live_manifest(d.site)
+    assert rows[-2][:2] == ("第一次终审", "merged") and rows[-2][2].startswith("发布进程意外终止"), rows
+    assert rows[-1][0].startswith("第二次终审") and rows[-1][2] == "", rows
