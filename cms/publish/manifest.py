@@ -45,6 +45,8 @@ def _page_entry(document, digest):
     entry = {"page": document.page_id, "revision": document.revision_id, "sha256": digest}
     if document.valid_until:
         entry["valid_until"] = document.valid_until
+    if document.meta.get("retracted"):
+        entry["noindex"] = True  # (a tombstone: no search finds it; pipeline.publish drops it from the index at once)
     return entry
 
 

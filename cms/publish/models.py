@@ -136,8 +136,12 @@ class PublishJob(models.Model):
     @classmethod
     def next_due(cls):
         """The oldest queued job whose retry time (if any) has come."""
-        due = Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now())
-        return cls.pending().filter(due).order_by("created_at", "pk").first()
+        return cls.due().order_by("created_at", "pk").first()
+
+    @classmethod
+    def due(cls):
+        """The queued jobs whose retry time (if any) has come."""
+        return cls.pending().filter(Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now()))
 
     # -- running ------------------------------------------------------------------------------------
 
@@ -185,14 +189,16 @@ class PublishJob(models.Model):
 
     def others_waiting(self):
         """Whether another publish waits for this one: a queued job that is due, or one another process
-        of this machine has claimed (it waits for the publish lock). A worker's publish lets it go first
-        rather than build its search index now (pipeline.publish's ``yield_to``): that publish builds
-        the index of all its pages, these included."""
+        of this machine has claimed (it waits for the publish lock), neither failed before. A worker's
+        publish lets it go first rather than build its search index now (pipeline.publish's
+        ``yield_to``): that publish builds the index of all its pages, these included."""
         from .lock import job_alive, this_host
 
-        if type(self).next_due() is not None:
+        # Not to a job that has failed before: it may well fail again, and the index would wait on it.
+        if type(self).due().filter(failures=0).exists():
             return True
-        others = type(self).objects.filter(status=self.Status.RUNNING, worker__startswith=f"{this_host()}:")
+        others = type(self).objects.filter(status=self.Status.RUNNING, worker__startswith=f"{this_host()}:",
+                                           failures=0)
         return any(job_alive(claim) for claim in others.exclude(pk=self.pk).values_list("claim", flat=True) if claim)
 
     def _execute(self, *, full, progress, wait, yield_to=None):

@@ -94,7 +94,9 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
             out = export(content_dir, site, state, progress=progress,
                          mirror=mirror)  # ✂ export-write, after each file written
         except ExportError:  # (raised before anything is written)
-            index_left_behind(content_dir, state, progress=progress)
+            behind = index_left_behind(content_dir, state, progress=progress)
+            if behind:
+                after_publish(behind)  # (logged if it fails: the publish's own error is what is said)
             raise
         checkpoint("exported")
         new = out.manifest
@@ -131,8 +133,11 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         # keeping the live index (``built`` says which pages it holds); a removed page leaves the
         # index at once.
         incremental = not full and live is not None and live.manifest.get("inputs") == new["inputs"]
+        # A piece retracted (its tombstone, ``noindex``) leaves the index at once, as a removed page does.
+        hidden = any(new["pages"][path].get("noindex") for path in (*changes.added, *changes.changed))
         kept = (manifest.keeping_index(new, live.manifest)
-                if incremental and not changes.removed and (changes.added or changes.changed) else None)
+                if incremental and not changes.removed and not hidden and (changes.added or changes.changed)
+                else None)
         index_later = kept is not None
         built = kept or new  # the manifest this build is verified against and written with
         progress("copy")

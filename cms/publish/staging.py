@@ -1,7 +1,7 @@
 """The folder a build starts from: ``<builds>/.staging-<id>/``, promoted to ``<builds>/<id>/``
 once verified (swap.py). A killed publish leaves at most this folder, which the next removes."""
 
-import os
+import shutil
 
 from cms.sitesearch import index as search
 
@@ -36,7 +36,7 @@ def prepare_index(build_id, live):
     whose search index the build then replaces. Returns the folder."""
     staging = swap.staging_dir(build_id)
     _linked_copy(live, staging)
-    os.link(live.dir / "mkdocs.yml", staging / "mkdocs.yml")
+    shutil.copyfile(live.dir / "mkdocs.yml", staging / "mkdocs.yml")  # (not a link: a spare's is rewritten)
     return staging
 
 

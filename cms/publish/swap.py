@@ -237,6 +237,7 @@ class _Deleter:
             while True:
                 with self.lock:
                     if not self.paths:
+                        self.thread = None  # (in the same hold as the check: an add after it starts a thread)
                         return
                     path = self.paths[0]
                 try:
@@ -244,9 +245,10 @@ class _Deleter:
                 finally:
                     with self.lock:
                         self.paths.remove(path)
-        finally:  # (whatever happened: the next add starts a thread again; a folder left is cleanup's)
+        except BaseException:  # the next add starts a thread again; a folder left is the next cleanup's
             with self.lock:
                 self.thread = None
+            raise
 
     def wait(self):
         """Until every folder handed over so far is deleted (or its deleting failed)."""

@@ -260,3 +260,44 @@ def test_under_a_stream_of_approvals_every_third_publish_builds_the_index(progra
     live = swap.live()
     assert "search_pending" not in live.manifest and "search_behind" not in live.manifest
     assert "第四版正文" in indexed_text(live.dir / "site")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pending", [False, True])
+def test_a_retracted_piece_leaves_the_index_in_the_build_of_its_tombstone(programme, pending):
+    """A retraction (撤稿) is an edit, but what it withdraws must be found by no search from the moment
+    its tombstone is live: never kept in an index built later, whether or not one is pending now."""
+    if pending:
+        li, _job, result, _before = defer_an_index(programme)
+        assert result.index_deferred
+    else:
+        li = make_story(programme, title="李四光", slug="li-siguang", body=[("paragraph", "<p>地质学家。</p>")])
+        pipeline.publish()
+        assert "地质学家" in indexed_text(live_site())
+    li.retracted, li.retraction_reason = True, "引文来源有误"
+    li.save_revision().publish()
+
+    retracted = pipeline.publish(yield_to=lambda: True)  # one build, though a publish waits
+    assert "gezhi-lundao/li-siguang.md" in retracted.changes.changed and not retracted.changes.removed
+    assert not retracted.index_deferred and not retracted.search_pending
+    live = swap.live()
+    assert live.id == retracted.build_id and "search_pending" not in live.manifest
+    assert "引文来源有误" in page_text("gezhi-lundao", "li-siguang")  # the tombstone is live
+    text = indexed_text(live.dir / "site")
+    assert "地质学家" not in text and "冰川遗迹" not in text and "李四光" not in text  # (its record: empty)
+
+
+@pytest.mark.django_db
+def test_an_index_does_not_give_way_to_a_job_that_has_failed_before(programme):
+    """A job retrying after a failure may fail again: the index would wait on it for as long."""
+    job = PublishJob.objects.create(status=PublishJob.Status.RUNNING, reason="本进程的发布")
+    retrying = PublishJob.objects.create(reason="重试中", failures=1)
+    assert not job.others_waiting()
+    worker, claim = new_claim()
+    PublishJob.objects.create(status=PublishJob.Status.RUNNING, worker=worker, claim=claim, reason="等锁，曾失败",
+                              failures=2)
+    with job_lock(claim):
+        assert not job.others_waiting()
+    retrying.failures = 0
+    retrying.save()
+    assert job.others_waiting()

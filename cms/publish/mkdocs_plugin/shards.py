@@ -131,6 +131,9 @@ def _forked():
     gc.freeze()
     for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
         signal.signal(getattr(signal, name), signal.SIG_DFL)
+    from ..lock import close_inherited  # (here: bench's plain mkdocs imports this package without Django)
+
+    close_inherited()  # the publish lock and the job's claim stay the build process's alone
 
 
 def _died(status):
