@@ -27,6 +27,7 @@ Written after the swap, in one transaction: the rows that changed since the last
 owner prunes its memo as it publishes). The header's ``last_save`` says how many were written.
 """
 
+import errno
 import hashlib
 import hmac
 import importlib.metadata
@@ -237,10 +238,24 @@ def save(take, *, replace=False):
         try:
             _save(db, code, take, replace)
         except sqlite3.DatabaseError as error:
+            _raise_as_os_error(error, file)  # a full or read-only disk: said as such, the file kept
             db.close()
             discard(f"文件无法写入（{error}）")
             with closing(sqlite3.connect(file)) as fresh:
                 _save(fresh, code, take, True)
+
+
+# SQLite's result codes for a disk that refuses writes, and what the system would have said (errors.explain)
+_DISK_ERRORS = {13: (errno.ENOSPC, "No space left on device"), 8: (errno.EROFS, "Read-only file system")}
+
+
+def _raise_as_os_error(error, file):
+    """SQLITE_FULL / SQLITE_READONLY are the disk's fault, not the file's: raise them as the OSError
+    they are (with the file's name), so the publish says 磁盘空间不足 … and nothing is thrown away."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _DISK_ERRORS:
+        number, text = _DISK_ERRORS[code & 0xFF]
+        raise OSError(number, text, str(file)) from error
 
 
 def _blob(value):
