@@ -1,0 +1,50 @@
+"""Profile one publish in-process at a bench folder's size, and print where the time went.
+
+    KEPU_BENCH_DIR=/tmp/b10k python manage.py shell --settings=bench.settings -c \
+        "from bench.profile_publish import main; main('approval')"     # or 'full'
+
+``full``: a full publish with nothing kept (as ``publish_site --full`` in a new process).
+``approval``: a warm worker (one untimed publish first), then three approvals of one story's title
+changed through a revision, each timed; the last profiled. Prints wall and CPU seconds, peak RSS and
+the profile (cumulative, then own time). Run it under ``nice -n 19`` and quote the load (``uptime``).
+"""
+
+import cProfile
+import io
+import pstats
+import resource
+import time
+
+
+def _timed(label, call, profile=None):
+    started, cpu = time.monotonic(), time.process_time()
+    if profile:
+        profile.enable()
+    result = call()
+    if profile:
+        profile.disable()
+    print(f"{label}: {time.monotonic() - started:.2f} s wall, {time.process_time() - cpu:.2f} CPU s", flush=True)
+    return result
+
+
+def main(kind="approval", lines=60):
+    from cms.publish import pipeline
+    from cms.publish.state import PublishState
+    from cms.stories.models import StoryPage
+
+    profile = cProfile.Profile()
+    if kind == "full":
+        _timed("full publish", lambda: pipeline.publish(full=True, state=PublishState(restored=True)), profile)
+    else:
+        _timed("warm-up publish (untimed in the figures)", pipeline.publish)
+        story = StoryPage.objects.live().order_by("pk")[100]
+        for number in range(3):
+            story.title = story.title.rstrip("0123456789") + str(number)
+            story.save_revision().publish()
+            profile = cProfile.Profile()
+            _timed(f"approval {number + 1}", pipeline.publish, profile)
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats(order).print_stats(lines)
+        print(out.getvalue())
