@@ -20,9 +20,6 @@ class PublishLocked(Exception):
     pass
 
 
-_HELD = set()  # the descriptors of the locks this process holds (close_inherited)
-
-
 @contextmanager
 def _flock(path, *, wait=True):
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -31,20 +28,9 @@ def _flock(path, *, wait=True):
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             raise PublishLocked("另一个发布正在进行。") from None
-        _HELD.add(fd)
         yield
     finally:
-        _HELD.discard(fd)
         os.close(fd)
-
-
-def close_inherited():
-    """In a process forked while locks are held (the MkDocs build's processes): close its copies of
-    their descriptors, so that if the process that took them dies, they are free at once, not when the
-    forked ones end. (Closing a copy does not release the lock: the holder's descriptor still has it.)"""
-    for fd in list(_HELD):
-        os.close(fd)
-    _HELD.clear()
 
 
 def publish_lock(*, wait=True):

@@ -131,9 +131,19 @@ def _forked():
     gc.freeze()
     for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
         signal.signal(getattr(signal, name), signal.SIG_DFL)
-    from ..lock import close_inherited  # (here: bench's plain mkdocs imports this package without Django)
+    _close_inherited_locks()
 
-    close_inherited()  # the publish lock and the job's claim stay the build process's alone
+
+def _close_inherited_locks():
+    """Close this forked process's copies of the lock files' descriptors (the publish lock and the
+    job's claim, ``*.lock``: cms/publish/lock.py), so that if the build process dies they are free at
+    once, not when the forked ones end. Closing a copy releases nothing: the build process holds them."""
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{name}").endswith(".lock"):
+                os.close(int(name))
+        except OSError:  # (the listing's own descriptor, closed by now)
+            pass
 
 
 def _died(status):
