@@ -23,15 +23,14 @@ def _rss(pid):
     """The process's proportional set size (PSS, /proc/<pid>/smaps_rollup): pages shared with its
     forked children (the MkDocs build's processes) count once across the tree, not once per process
     as resident size would; resident size where the kernel has no smaps_rollup."""
+    return _kib(f"/proc/{pid}/smaps_rollup", "Pss:") or _kib(f"/proc/{pid}/status", "VmRSS:")
+
+
+def _kib(path, field):
+    """The bytes of a ``field: N kB`` line of a /proc file, or 0 (no such file or line)."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass

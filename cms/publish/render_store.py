@@ -109,9 +109,6 @@ class SavedMemo(dict):
         super().__init__(*args, **kwargs)
         self.saved = {}  # {key: value} as the file holds it (read, or written by the last save)
 
-    def put(self, key, value):
-        self[key] = value
-
     def restore(self, rows):
         """Take the rows read from the file where nothing newer is held."""
         for key, value in rows.items():
