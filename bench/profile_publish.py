@@ -6,7 +6,10 @@
 ``full``: a full publish with nothing kept (as ``publish_site --full`` in a new process).
 ``approval``: a warm worker (one untimed publish first), then three approvals of one story's title
 changed through a revision, each timed; the last profiled. Prints wall and CPU seconds, peak RSS and
-the profile (cumulative, then own time). Run it under ``nice -n 19`` and quote the load (``uptime``).
+the profile (cumulative, then own time). ``memory``: a full publish as ``full``, not profiled, the
+memory of this process and its forked build processes (summed PSS, bench/procs.py) sampled every
+0.2 s and printed as the peak of each stage the publish reports. Run it under ``nice -n 19`` and
+quote the load (``uptime``).
 """
 
 import cProfile
@@ -32,6 +35,8 @@ def main(kind="approval", lines=60):
     from cms.publish.state import PublishState
     from cms.stories.models import StoryPage
 
+    if kind == "memory":
+        return _memory_by_stage(pipeline, PublishState)
     profile = cProfile.Profile()
     if kind == "full":
         _timed("full publish", lambda: pipeline.publish(full=True, state=PublishState(restored=True)), profile)
@@ -48,3 +53,31 @@ def main(kind="approval", lines=60):
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats(order).print_stats(lines)
         print(out.getvalue())
+
+
+def _memory_by_stage(pipeline, PublishState):
+    """A full publish; prints each stage's peak summed PSS (this process and its children) in MB."""
+    import os
+    import threading
+
+    from bench.procs import tree_rss
+
+    peaks, stage, done = {}, ["start"], threading.Event()
+
+    def sample():
+        while not done.wait(0.2):
+            peaks[stage[0]] = max(peaks.get(stage[0], 0), tree_rss(os.getpid()))
+
+    def progress(name, _done=None, _total=None):
+        if name != stage[0]:
+            stage[0] = name
+            print(f"  {name} (from {tree_rss(os.getpid()) // 2**20} MB)", flush=True)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _timed("full publish", lambda: pipeline.publish(full=True, state=PublishState(restored=True), progress=progress))
+    done.set()
+    sampler.join()
+    for name, peak in peaks.items():
+        print(f"{name:>12}: peak {peak // 2**20} MB")
+    print(f"peak RSS of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")

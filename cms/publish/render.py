@@ -301,18 +301,27 @@ class Rendered:
 
 
 def render(plan, cache, *, progress=None):
-    """Render what the plan found stale, take the rest from it, and assemble the page tree."""
-    context, documents = plan.context, dict(plan.reused)
-    sources = source_digests(plan.stale)  # before loading: a save in between makes the digest older, not newer
-    # Load what must be rendered again, with the ancestors its type reads (programme, column).
-    ancestors = {row.path[:end] for row in plan.stale for end in range(Page.steplen, len(row.path), Page.steplen)}
-    context.pages.update(load_pages(plan.stale + [context.by_tree_path[p] for p in ancestors
-                                                  if p in context.by_tree_path]))
-    for done, row in enumerate(plan.stale, 1):
-        if progress:
-            progress("render", done, len(plan.stale))
-        context.current_path = plan.paths[row.pk]
-        documents[row.pk] = cache.render(context.pages[row.pk], row, context, source=sources.get(row.pk))
+    """Render what the plan found stale, take the rest from it, and assemble the page tree.
+
+    The stale pages are loaded a slice at a time (``PREFETCH_SLICE``, with what their types read
+    prefetched) and let go once rendered, so memory follows the slice, not the site; the ancestors
+    their types read (programme, column: ``context.parent``/``ancestor``) are loaded first and kept."""
+    context, documents, stale = plan.context, dict(plan.reused), plan.stale
+    sources = source_digests(stale)  # before loading: a save in between makes the digest older, not newer
+    ancestors = {row.path[:end] for row in stale for end in range(Page.steplen, len(row.path), Page.steplen)}
+    context.pages.update(load_pages([context.by_tree_path[p] for p in ancestors if p in context.by_tree_path]))
+    kept = set(context.pages)
+    for start in range(0, len(stale), PREFETCH_SLICE):
+        chunk = stale[start : start + PREFETCH_SLICE]
+        context.pages.update(load_pages([row for row in chunk if row.pk not in kept]))
+        for done, row in enumerate(chunk, start + 1):
+            if progress:
+                progress("render", done, len(stale))
+            context.current_path = plan.paths[row.pk]
+            documents[row.pk] = cache.render(context.pages[row.pk], row, context, source=sources.get(row.pk))
+        for row in chunk:
+            if row.pk not in kept:
+                del context.pages[row.pk]
     return Rendered(_assemble(plan, documents), dict(context.assets))
 
 
