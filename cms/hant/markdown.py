@@ -141,3 +141,23 @@ def convert_markup(converter, text):
     parts = _body(text, batch)
     converted = converter.convert_many(batch.texts)
     return "".join(converted[p] if isinstance(p, _Slot) else p for p in parts)
+
+
+_SVG_TAG = re.compile(r"<[^>]*>")
+
+
+def convert_svg(converter, text):
+    """An SVG drawing (a page's QR code): the text between its tags (``<title>``, ``<desc>``, ``<text>``)
+    and its TEXT_ATTRIBUTES converted; tags, path data and every other attribute kept. Unlike
+    ``convert_markup`` (which keeps an ``<svg>`` inside a body whole), and without passing the path
+    data through OpenCC: ~0.2 ms a QR code instead of ~3 (bench/README)."""
+    batch, parts, start = _Batch(), [], 0
+    for match in _SVG_TAG.finditer(text):
+        if match.start() > start:
+            parts.append(batch.add(text[start:match.start()]))
+        _attributes(match.group(), parts, batch)
+        start = match.end()
+    if start < len(text):
+        parts.append(batch.add(text[start:]))
+    converted = converter.convert_many(batch.texts)
+    return "".join(converted[p] if isinstance(p, _Slot) else p for p in parts)

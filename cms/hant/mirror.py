@@ -78,6 +78,10 @@ class Mirror:
     def text(self, value):
         return self.converter.convert(value)
 
+    def convert_svg(self, svg):
+        """An SVG drawing's text (its title …) in Traditional script (markdown.convert_svg)."""
+        return markdown.convert_svg(self.converter, svg)
+
     def convert_document(self, meta, body):
         """A document's ``(meta, body)`` in Traditional script (new objects; the arguments are not changed).
         JSON-LD ``inLanguage`` values become the mirror's language."""

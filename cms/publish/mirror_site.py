@@ -166,7 +166,7 @@ def qr_codes(mirror, documents, listings, site, converted):
     beside += [(paths.attachment_path(path, render.QR_NAME), meta["canonical"])
                for path, (meta, _body) in listings.items() if meta.get("qr_code")]
     return {path: converted.file(mirror, path, quote(base + canonical, safe=":/?&=#%").encode(),
-                                 lambda _path, url: mirror.text(make(url.decode())).encode("utf-8"))
+                                 lambda _path, url: mirror.convert_svg(make(url.decode())).encode("utf-8"))
             for path, canonical in beside}
 
 

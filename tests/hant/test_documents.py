@@ -123,3 +123,14 @@ def test_where_the_mirror_lives():
     assert hosted.base_url("https://kepu.example/") == "https://hk.kepu.example/"
     assert hosted.url("/tags/软件/") == "/tags/软件/"
     assert hosted.language == "zh-Hant-HK"
+
+
+def test_an_svg_drawing_has_its_text_converted_and_its_drawing_kept():
+    # What a QR code's SVG holds (cms/reach/qr.py): a title a screen reader says, path data, attributes.
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="116" height="116"><title>扫码阅读本页</title>'
+           '<desc>软件的信息</desc><g transform="scale(4)" aria-label="二维码"><path fill="#fff" d="M0 0h29v29h-29z"/>'
+           '<path stroke="#000" d="M4 4.5h7m4 0h1"/></g></svg>')
+    assert MIRROR.convert_svg(svg) == (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="116" height="116"><title>掃碼閱讀本頁</title>'
+        '<desc>軟體的資訊</desc><g transform="scale(4)" aria-label="二維碼"><path fill="#fff" d="M0 0h29v29h-29z"/>'
+        '<path stroke="#000" d="M4 4.5h7m4 0h1"/></g></svg>')
