@@ -22,9 +22,13 @@ Records are cached by their document's content hash (records.py), a page's term 
 record's digest and a shard's notes by its name (termcache.py). A page's number in its shard is a
 slot that a page added or removed leaves the others in (notes.py), so a shard of which a few pages
 changed, came or went is patched from the last build's (patch.py: the changed pages tokenised, the
-segments of their terms' buckets made again), and only the bucket files of those buckets are written
-(the others are hard links); otherwise a shard is made from its pages' kept counts and the bucket
-files from every shard's segments.
+segments of their terms' buckets made again), and only the bucket files of those buckets are written;
+otherwise a shard is made from its pages' kept counts and the bucket files from every shard's
+segments. A publish builds in a folder of hard links to the live build (staging.py): there the
+changed shard's folder and the bucket files' folder are that folder's own copies, changed in place
+under a temporary name and renamed, so an update makes no link per file and removes no folder of
+the last build's (``build_index``; ``mirror`` brings an older copy in line a link per file that
+differs).
 
 Why not Pagefind fed the same pairs as custom records: a query would download megabytes at 10,000
 pages, and its prefix search misses some one-character queries (bench/README, "Measurements").
