@@ -494,7 +494,6 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     data = (json.dumps(listing, ensure_ascii=False) + "\n").encode("utf-8")
     listing_file = search_dir / SHARDS_FILE
     if not listing_file.is_file() or listing_file.read_bytes() != data:
-        listing_file.unlink(missing_ok=True)  # (a hard link to an earlier build's, maybe)
         fsutil.atomic_write(listing_file, data)
 
     # Whatever an earlier build left here that this one does not list.
@@ -505,9 +504,9 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     for path in search_dir.iterdir():
         if path.name not in (SHARDS_FILE, *FOLDERS, "index.html"):
             _remove(path)
-    # A long-lived caller's memo says what left; else every file is listed. Either way one of the
-    # caches' 256 folders is looked through (which, by this build's bucket files), for what a killed
-    # process wrote and no memo remembers.
+    # With a long-lived caller's memo, what left goes as it leaves, and one of the caches' 256 folders
+    # (which one: by this build's bucket files) is looked through for what a killed process wrote and
+    # no memo remembers; without one, every file is listed.
     sweep = merged[:2] if digests is not None else None
     cache.prune(sweep=sweep)
     indexed = functools.cache(lambda: {digest for entries in plan.values() for _, _, digest in entries})
