@@ -22,9 +22,13 @@ Records are cached by their document's content hash (records.py), a page's term 
 record's digest and a shard's notes by its name (termcache.py). A page's number in its shard is a
 slot that a page added or removed leaves the others in (notes.py), so a shard of which a few pages
 changed, came or went is patched from the last build's (patch.py: the changed pages tokenised, the
-segments of their terms' buckets made again), and only the bucket files of those buckets are written
-(the others are hard links); otherwise a shard is made from its pages' kept counts and the bucket
-files from every shard's segments.
+segments of their terms' buckets made again), and only the bucket files of those buckets are written;
+otherwise a shard is made from its pages' kept counts and the bucket files from every shard's
+segments. A publish builds in a folder of hard links to the live build (staging.py): there the
+changed shard's folder and the bucket files' folder are that folder's own copies, changed in place
+under a temporary name and renamed, so an update makes no link per file and removes no folder of
+the last build's (``build_index``; ``mirror`` brings an older copy in line a link per file that
+differs).
 
 Why not Pagefind fed the same pairs as custom records: a query would download megabytes at 10,000
 pages, and its prefix search misses some one-character queries (bench/README, "Measurements").
@@ -44,10 +48,13 @@ are 0644 and folders 0755 whatever the umask, for a web server running as anothe
     s/t2s-<digest>/<hex>.txt       Traditional → Simplified pairs of characters, by code point
 """
 
+import contextlib
+import functools
 import hashlib
 import json
 import logging
 import math
+import mmap
 import os
 import shutil
 import struct
@@ -111,15 +118,16 @@ def plan_shards(pages, target=SHARD_TARGET):
     count = shard_count(len(pages), target)
     buckets = index_buckets(len(pages), target)
     groups = {}
+    sha1 = hashlib.sha1
     for path, (sha, record) in sorted(pages.items()):
-        groups.setdefault(shard_of(path, count), []).append((path, sha, record))
+        number = int.from_bytes(sha1(path.encode("utf-8")).digest()[:4], "big") % count  # shard_of
+        groups.setdefault(number, []).append((path, sha, record))
     plan = {}
     for number, entries in sorted(groups.items()):
         # A change of rule (the layout, the terms, weights, ranking, the t2s table …): all rebuilt, under
         # new names (nginx lets browsers keep these folders for good).
         digest = hashlib.sha256(f"{LAYOUT} {rule()} {count} {buckets}".encode())
-        for path, _sha, record in entries:
-            digest.update(f"\0{path} {record}".encode())
+        digest.update("".join([f"\0{path} {record}" for path, _sha, record in entries]).encode())
         plan[f"{number:03d}-{digest.hexdigest()[:16]}"] = entries
     return plan
 
@@ -145,21 +153,76 @@ def _place(folder, build, earlier):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _take(folder):
+    """Rename ``folder`` to a new temporary name beside it (for a build to change it, then name it
+    by its new content); returns that path. Left over, it is removed as any name not listed."""
+    tmp = fsutil.make_temp_dir(folder.parent, ".tmp-")
+    os.rename(folder, tmp)  # (over the empty folder just made)
+    return tmp
+
+
+def _in_place(folder, own, earlier, work):
+    """Make ``folder`` from ``own``, this build's copy of the earlier folder it follows (the shard
+    of its number, the bucket files), which ``work(tmp)`` changes in place under a temporary name:
+    if ``own`` is there and neither ``folder`` nor ``earlier`` is (the same folder in an earlier
+    build, linked instead). Returns whether it did."""
+    if own is None or not own.is_dir() or folder.is_dir() or (earlier is not None and earlier.is_dir()):
+        return False
+    tmp = _take(own)
+    try:
+        work(tmp)
+        os.rename(tmp, folder)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return True
+
+
 def mirror(source, target):
     """Make the search folder ``target`` hold exactly the index in ``source``, sharing its files
-    (shard folders are named by their content: a folder of the same name is the same shard)."""
+    (shard folders are named by their content: a folder of the same name is the same shard).
+
+    ``target`` is usually an older copy of the same index (a spare build's, a build or two behind):
+    a folder of ``source`` it lacks is made from one it holds that ``source`` does not (the bucket
+    files of another build, a shard of the same number) brought in line with ``fsutil.relink_tree``
+    (a stat per file, a link per file that differs) rather than linked whole."""
     source, target = Path(source), Path(target)
     for folder in FOLDERS:
         wanted = {path.name for path in (source / folder).iterdir()} if (source / folder).is_dir() else set()
         fsutil.make_dir(target / folder, exist_ok=True)
-        for name in wanted:
-            _place(target / folder / name, None, source / folder / name)
-        for path in (target / folder).iterdir():
-            if path.name not in wanted:
-                _remove(path)
+        stale = sorted(path for path in (target / folder).iterdir() if path.name not in wanted)
+        for name in sorted(wanted):
+            here = target / folder / name
+            if here.is_dir():
+                continue
+            like = _like(name, stale)
+            if like is None:
+                _place(here, None, source / folder / name)
+                continue
+            stale.remove(like)
+            tmp = _take(like)
+            try:
+                fsutil.relink_tree(source / folder / name, tmp)
+                os.rename(tmp, here)
+            finally:
+                if tmp.exists():
+                    shutil.rmtree(tmp, ignore_errors=True)
+        for path in stale:
+            _remove(path)
     (target / SHARDS_FILE).unlink(missing_ok=True)
     if (source / SHARDS_FILE).is_file():
         os.link(source / SHARDS_FILE, target / SHARDS_FILE)
+
+
+def _like(name, folders):
+    """The folder of ``folders`` most like the one named ``name``: of the same kind (a shard of the
+    same number, the t2s table; any bucket files' folder), or None."""
+    kind = name.split("-")[0] if "-" in name else None
+    for path in folders:
+        if path.is_dir() and not path.is_symlink() and not path.name.startswith(".tmp-") and (
+                kind is None or path.name.split("-")[0] == kind):
+            return path
+    return None
 
 
 def _default_cache_dir():
@@ -213,6 +276,43 @@ def write_postings(folder, shard_dirs, buckets, earlier=None, changed=None):
                 fsutil.write_file(path, data)
 
 
+def update_postings(folder, shard_dirs, buckets, changed=None):
+    """Bring ``folder``, a copy of an earlier build's bucket files (this build's own, its files hard
+    links, renamed to a temporary name), in line with the segments of the shards in ``shard_dirs``:
+    only the files of the buckets in ``changed`` (({gram buckets}, {char buckets}), as
+    ``write_postings``; None: every bucket) are made, and those that differ replaced (unlinked, then
+    written: never written into). Only those buckets' segments are read (the shards' segment
+    files mapped, not read whole)."""
+    for (kind, name), count, touched in zip(SEGMENTS.items(), buckets, changed or (None, None), strict=True):
+        numbers = sorted(touched) if touched is not None else range(count)
+        if not numbers:
+            continue
+        with _mapped([shard / name for shard in shard_dirs]) as files:
+            for number in numbers:
+                data = bucket_file((position, _segment(mine, number)) for position, mine in enumerate(files))
+                path = folder / kind / f"{number:x}.bin"
+                if not _same(path, data):
+                    path.unlink(missing_ok=True)
+                    fsutil.write_file(path, data)
+
+
+@contextlib.contextmanager
+def _mapped(paths):
+    """The files of ``paths`` mapped read-only (a segment file is never empty: its offsets)."""
+    with contextlib.ExitStack() as stack:
+        maps = []
+        for path in paths:
+            handle = stack.enter_context(open(path, "rb"))
+            maps.append(stack.enter_context(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)))
+        yield maps
+
+
+def _segment(data, number):
+    """The bytes of bucket ``number``'s segment in a mapped ``pack_segments`` file."""
+    start, end = struct.unpack_from("<2I", data, 4 * number)
+    return data[start:end]
+
+
 def _same(path, data):
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
@@ -249,11 +349,14 @@ def _listed_shards(search_dir, listing):
         return []
 
 
-def _build_shard(tmp, name, entries, buckets, old_folder, *, spread, cache, terms, content_dir):
-    """Build the shard ``name`` into ``tmp``: patched from ``old_folder`` (the earlier build's shard of
-    the same number) when few of its slots changed, else from its pages' counted terms (kept ones, or
-    counted now). Returns ({gram buckets}, {char buckets}) whose segments differ from
-    ``old_folder``'s, or None (every bucket may)."""
+def _build_shard(folder, name, entries, buckets, old_folder, *, old_name=None, spread, cache, terms, content_dir):
+    """Build the shard ``name`` into the empty ``folder``: patched from ``old_folder`` (the earlier
+    build's shard of the same number) when few of its slots changed, else from its pages' counted
+    terms (kept ones, or counted now). ``folder`` may be ``old_folder`` itself, a copy of the earlier
+    shard this build owns (renamed by ``_take``; ``old_name``: the name its notes are kept under):
+    then it is patched in place, or emptied and built. Returns (({gram buckets}, {char buckets})
+    whose segments differ from ``old_folder``'s, or None: every bucket may; the record digests of
+    the earlier shard's pages that this one no longer has)."""
     placed = slots([path for path, _sha, _digest in entries], slot_count(len(entries), spread))
     by_slot = {placed[path]: (path, sha, digest) for path, sha, digest in entries}
     records, counts = {}, {}
@@ -270,18 +373,24 @@ def _build_shard(tmp, name, entries, buckets, old_folder, *, spread, cache, term
         return counts[slot]
 
     pages = {slot: (path, page_url(path), digest) for slot, (path, _sha, digest) in sorted(by_slot.items())}
-    patched = patch_shard(tmp, old_folder, terms.notes(old_folder.name) if old_folder else None, pages, buckets,
+    old_notes = terms.notes(old_name or old_folder.name) if old_folder else None
+    patched = patch_shard(folder, old_folder, old_notes, pages, buckets,
                           record_of=record_of, counts_of=counts_of, old_counts_of=terms.cached_counts)
     if patched is not None:
         notes, touched = patched
     else:
-        write_shard(tmp, [(slot, url, record_of(slot)) for slot, (_, url, _) in pages.items()], buckets,
+        into = fsutil.make_temp_dir(folder.parent, ".tmp-") if folder == old_folder else folder
+        write_shard(into, [(slot, url, record_of(slot)) for slot, (_, url, _) in pages.items()], buckets,
                     [counts_of(slot) for slot in pages])
         notes = [Note.of(slot, path, digest, counts_of(slot), record_of(slot))
                  for slot, (path, _, digest) in pages.items()]
-        touched = _differing_buckets(tmp, old_folder, buckets) if old_folder is not None else None
+        touched = _differing_buckets(into, old_folder, buckets) if old_folder is not None else None
+        if into != folder:
+            shutil.rmtree(folder)
+            os.rename(into, folder)
     terms.write_notes(name, notes)
-    return touched
+    departed = {note.digest for note in old_notes or ()} - {digest for _, _, digest in entries}
+    return touched, departed
 
 
 def _differing_buckets(folder, old_folder, buckets):
@@ -304,8 +413,15 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     """Write the search index of ``manifest["pages"]`` under ``site_dir/search/``.
 
     ``previous``: an earlier build's search folder to take unchanged shards from (if any).
-    ``digests``: {document sha256: record digest} a long-lived caller keeps between builds.
+    ``digests``: {document sha256: record digest} a long-lived caller keeps between builds (the
+    caches are then pruned of what left the site as it leaves, not by listing them).
     Returns counts: pages, shards, and how many shards were built, linked or kept.
+
+    What a build costs follows what changed when ``site_dir/search/`` already holds an index of
+    this layout (a build folder made of hard links to the live build, or a spare build brought in
+    line with ``previous`` first, ``mirror``): a shard whose pages changed is patched in its own
+    folder (renamed to a temporary name, then to its new one), and so are the bucket files, of which
+    only those of the buckets the change touched are made again; the rest stay as they are.
     """
     progress = progress or (lambda stage, done=None, total=None: None)
     site_dir, content_dir = Path(site_dir), Path(content_dir)
@@ -315,37 +431,45 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     cache_dir = cache_dir if cache_dir is not None else _default_cache_dir()
     cache, terms = RecordCache(cache_dir, digests), TermCache(cache_dir)
     pages = manifest.get("pages", {})
-    plan = plan_shards({
-        path: (entry["sha256"], cache.digest(entry["sha256"], lambda path=path: (content_dir / path).read_bytes()))
-        for path, entry in pages.items()
-    }, target)
+    shas = {path: entry["sha256"] for path, entry in pages.items()}
+    found = cache.digests_of(shas, lambda path: (content_dir / path).read_bytes())
+    plan = plan_shards({path: (sha, found[path]) for path, sha in shas.items()}, target)
     stats = {"pages": len(pages), "shards": len(plan), "built": 0, "linked": 0, "kept": 0}
     buckets = index_buckets(len(pages), target)
     spread = target if shard_count(len(pages), target) > 1 else len(pages)  # notes.slot_count
     base = previous or search_dir
     listing = _listing(base, buckets)
+    if listing and previous is not None and _holds_another(search_dir, previous):
+        mirror(previous, search_dir)  # an older copy (a spare build's): in line first, at the cost of the difference
     earlier_shards = _listed_shards(base, listing) if listing else []
     old_folders = dict(earlier_shards)
     # Buckets whose segments may differ from those the earlier bucket files were made of, by kind:
     # known while every shard is the earlier one at its position or was patched from it.
     changed = (set(), set()) if [number for number, _ in earlier_shards] == [int(n[:3]) for n in plan] else None
+    departed = set()  # record digests of pages that left the shards built (their kept counts may go)
     shards = []
     for done, (name, entries) in enumerate(plan.items(), 1):
         progress("search", done, len(plan))
         old = old_folders.get(int(name[:3]))
         old = old if old is not None and old.is_dir() else None
 
-        def build(tmp, name=name, entries=entries, old=old):
+        def build(tmp, name=name, entries=entries, old=old, old_name=None):
             nonlocal changed
-            touched = _build_shard(tmp, name, entries, buckets, old, spread=spread, cache=cache, terms=terms,
-                                   content_dir=content_dir)
+            touched, gone = _build_shard(tmp, name, entries, buckets, old, old_name=old_name, spread=spread,
+                                         cache=cache, terms=terms, content_dir=content_dir)
+            departed.update(gone)
             if touched is None or changed is None:
                 changed = None
             else:
                 changed = tuple(mine | theirs for mine, theirs in zip(changed, touched, strict=True))
 
         folder = search_dir / "s" / name
-        how = _place(folder, build, previous / "s" / name if previous else None)
+        earlier = previous / "s" / name if previous else None
+        own = search_dir / "s" / old.name if old is not None else None
+        if _in_place(folder, own, earlier, lambda tmp, build=build, own=own: build(tmp, old=tmp, old_name=own.name)):
+            how = "built"
+        else:
+            how = _place(folder, build, earlier)
         stats[how] += 1
         if how != "built" and changed is not None and (old is None or old.name != name):
             changed = None  # a shard of another build at this position: its segments are unknown
@@ -354,10 +478,13 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     merged = postings_name(shards, buckets)
     progress("search", len(plan), len(plan))
     earlier = _listed_postings(base, listing) if listing else None
-    _place(search_dir / "p" / merged,
-           lambda tmp: write_postings(tmp, [search_dir / shard["dir"] for shard in shards], buckets, earlier,
-                                      changed if earlier is not None else None),
-           previous / "p" / merged if previous else None)
+    shard_dirs = [search_dir / shard["dir"] for shard in shards]
+    folder = search_dir / "p" / merged
+    own = search_dir / "p" / earlier.name if earlier is not None else None
+    linked = previous / "p" / merged if previous else None
+    if not _in_place(folder, own, linked, lambda tmp: update_postings(tmp, shard_dirs, buckets, changed)):
+        _place(folder, lambda tmp: write_postings(tmp, shard_dirs, buckets, earlier,
+                                                  changed if earlier is not None else None), linked)
 
     fold = fold_name()
     _place(search_dir / "s" / fold, write_fold, previous / "s" / fold if previous else None)
@@ -377,12 +504,29 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     for path in search_dir.iterdir():
         if path.name not in (SHARDS_FILE, *FOLDERS, "index.html"):
             _remove(path)
-    cache.prune({entry["sha256"] for entry in pages.values()})
-    terms.prune({digest for entries in plan.values() for _, _, digest in entries}, set(plan))
+    # With a long-lived caller's memo, what left goes as it leaves, and one of the caches' 256 folders
+    # (which one: by this build's bucket files) is looked through for what a killed process wrote and
+    # no memo remembers; without one, every file is listed.
+    sweep = merged[:2] if digests is not None else None
+    cache.prune(sweep=sweep)
+    indexed = functools.cache(lambda: {digest for entries in plan.values() for _, _, digest in entries})
+    terms.prune(lambda digest: digest in indexed(), set(plan), departed=departed, sweep=sweep)
     if terms.rejected:
         logger.warning("搜索索引的缓存中有 %d 个文件已损坏或不属于本站，已忽略并重新生成（%s）",
                        terms.rejected, cache_dir)
     return stats
+
+
+def _holds_another(search_dir, previous):
+    """Whether ``search_dir`` holds an index other than ``previous``'s (its listing differs)."""
+    try:
+        mine = (search_dir / SHARDS_FILE).read_bytes()
+    except OSError:
+        return False
+    try:
+        return mine != (previous / SHARDS_FILE).read_bytes()
+    except OSError:
+        return True
 
 
 # Verification -------------------------------------------------------------------------------------

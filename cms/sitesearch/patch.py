@@ -112,6 +112,11 @@ def patch_shard(folder, old_folder, old_notes, entries, buckets, *, record_of, c
     ``record_of(slot)``, ``counts_of(slot)``: a page's record and (grams, chars) counts;
     ``old_counts_of(digest)``: the kept counts of an earlier record, or None.
 
+    ``folder`` may be ``old_folder`` itself (a build's own copy of the last shard, renamed to a
+    temporary name, index.py): then it is patched in place, its changed files replaced (unlinked,
+    then written: never written into, as they may be hard links into the live build), the records
+    of slots left empty removed and the others left as they are.
+
     Returns (the shard's notes, ({gram buckets}, {char buckets}) whose segments changed), or None,
     having written nothing, when the shard is better made again or cannot be patched (more than
     MOST of its slots changed; counts of a changed slot's earlier record not kept; the previous
@@ -145,15 +150,26 @@ def patch_shard(folder, old_folder, old_notes, entries, buckets, *, record_of, c
             segments[kind][bucket] = _patched(segments[kind][bucket], changes)
         touched.append(set(by_bucket))
     folder = Path(folder)
-    fsutil.make_dir(folder / "d")
+    in_place = folder == Path(old_folder)
+    put = _replace if in_place else fsutil.write_file
+    fsutil.make_dir(folder / "d", exist_ok=in_place)
     for kind, name in enumerate(SEGMENTS.values()):
-        fsutil.write_file(folder / name, pack_segments(segments[kind]))
+        put(folder / name, pack_segments(segments[kind]))
     for slot, (_path, url, _digest) in entries.items():
-        if slot in kept:
+        if slot not in kept:
+            put(folder / "d" / f"{slot}.json", page_file(url, record_of(slot)))
+        elif not in_place:
             os.link(Path(old_folder) / "d" / f"{slot}.json", folder / "d" / f"{slot}.json")
-        else:
-            fsutil.write_file(folder / "d" / f"{slot}.json", page_file(url, record_of(slot)))
-    fsutil.write_file(folder / PAGES_FILE, pages_json({slot: url for slot, (_path, url, _digest) in entries.items()}))
+    if in_place:
+        for slot in old.keys() - entries.keys():
+            (folder / "d" / f"{slot}.json").unlink(missing_ok=True)
+    put(folder / PAGES_FILE, pages_json({slot: url for slot, (_path, url, _digest) in entries.items()}))
     names = names_of(note.names for note in new.values())
-    fsutil.write_file(folder / NAMES_FILE, json.dumps(names, ensure_ascii=False))
+    put(folder / NAMES_FILE, json.dumps(names, ensure_ascii=False))
     return list(new.values()), tuple(touched)
+
+
+def _replace(path, data):
+    """A new file at ``path`` (the old one unlinked first: it may be a hard link into another build)."""
+    Path(path).unlink(missing_ok=True)
+    fsutil.write_file(path, data)

@@ -7,6 +7,7 @@ document, so an unchanged page is never read or tokenised again."""
 import hashlib
 import html
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -102,6 +103,7 @@ class RecordCache:
     def __init__(self, root, digests=None):
         self.root = Path(root) if root else None
         self.digests = {} if digests is None else digests  # document sha256 → digest of its record
+        self.used = set()  # the keys of ``digests`` this build looked up (digests_of): what ``prune`` keeps
 
     def _path(self, sha):
         return self.root / sha[:2] / f"{sha}.json"
@@ -128,14 +130,46 @@ class RecordCache:
             self.digests[key] = hashlib.sha256(record).hexdigest()[:16]
         return self.digests[key]
 
-    def prune(self, keep):
-        """Forget records of documents no longer published."""
-        keep_keys = {f"{FORMAT}:{sha}" for sha in keep}
-        for key in set(self.digests) - keep_keys:
+    def digests_of(self, shas, load):
+        """{path: record digest} of ``shas`` ({path: document sha256}), from the memo (a dict
+        look-up a page); ``load(path)``: the document's bytes, read only for a record not known."""
+        prefix, memo, used = f"{FORMAT}:", self.digests, self.used
+        found = {}
+        for path, sha in shas.items():
+            key = prefix + sha
+            digest = memo.get(key)
+            found[path] = digest if digest is not None else self.digest(sha, lambda path=path: load(path))
+            used.add(key)
+        return found
+
+    def prune(self, *, sweep=None):
+        """Forget the records of documents this build did not look up (``digests_of``): no longer
+        published. ``sweep``: None to list every file of the cache and remove those of other
+        documents; else (a long-lived caller's memo knows what left) remove the files of what left
+        the memo, and list only the cache's folder named ``sweep`` (two hex digits: what a killed
+        process wrote and no memo remembers goes within a few hundred builds)."""
+        departed = self.digests.keys() - self.used
+        for key in departed:
             del self.digests[key]
         if self.root is None or not self.root.is_dir():
             return
-        prune_files(self.root.glob("*/*.json"), {f"{sha}.json" for sha in keep})
+        if sweep is None:
+            prune_files(self.root.glob("*/*.json"), {key.partition(":")[2] + ".json" for key in self.used}.__contains__)
+            return
+        for key in departed:
+            sha = key.partition(":")[2]
+            if f"{FORMAT}:{sha}" not in self.used:
+                self._path(sha).unlink(missing_ok=True)
+        prune_files(scan(self.root / sweep), lambda name: f"{FORMAT}:{name.removesuffix('.json')}" in self.used)
+
+
+def scan(folder):
+    """The files in ``folder`` (none if it is not there), as paths."""
+    try:
+        with os.scandir(folder) as entries:
+            return [Path(entry.path) for entry in entries if entry.is_file(follow_symlinks=False)]
+    except FileNotFoundError:
+        return []
 
 
 # Another process's file being written (fsutil.atomic_write's temporary name) is left alone this long.
@@ -143,11 +177,11 @@ TEMP_GRACE = 60
 
 
 def prune_files(paths, keep):
-    """Remove the files of ``paths`` not named in ``keep``, but a temporary file (another process may
-    be writing it) only once it is older than TEMP_GRACE seconds."""
+    """Remove the files of ``paths`` whose name ``keep(name)`` does not keep, but a temporary file
+    (another process may be writing it) only once it is older than TEMP_GRACE seconds."""
     now = time.time()
     for path in paths:
-        if path.name in keep:
+        if keep(path.name):
             continue
         try:
             if path.name.startswith(".tmp-") and now - path.stat().st_mtime < TEMP_GRACE:

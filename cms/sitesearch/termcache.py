@@ -169,10 +169,29 @@ class TermCache:
             payload = json.dumps(notes, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             self._write(self.root / "s" / f"{name}{NOTES}", "shard", name, payload)
 
-    def prune(self, digests, names):
+    def prune(self, kept, names, *, departed=(), sweep=None):
         """Forget counts of records and notes of shards no longer in the index (and files of an
-        earlier format)."""
+        earlier format). ``kept(digest)``: whether a record digest is still the index's; ``names``:
+        its shards' folders. ``sweep``: None to list every file; else remove the counts of the
+        records in ``departed`` that are no longer kept, and list only the folder of counts named
+        ``sweep`` (as records.RecordCache.prune)."""
         if self.root is None:
             return
-        records.prune_files(self.root.glob("c/*/*"), {f"{digest}{COUNTS}" for digest in digests})
-        records.prune_files(self.root.glob("s/*"), {f"{name}{NOTES}" for name in names})
+        records.prune_files(records.scan(self.root / "s"), lambda name: _stem(name, NOTES) in names)
+
+        def counted(name):
+            digest = _stem(name, COUNTS)
+            return digest is not None and kept(digest)
+
+        if sweep is None:
+            records.prune_files(self.root.glob("c/*/*"), counted)
+            return
+        for digest in departed:
+            if not kept(digest):
+                self._counts_path(digest).unlink(missing_ok=True)
+        records.prune_files(records.scan(self.root / "c" / sweep), counted)
+
+
+def _stem(name, suffix):
+    """``name`` without ``suffix``, or None if it does not end so."""
+    return name[: -len(suffix)] if name.endswith(suffix) else None
