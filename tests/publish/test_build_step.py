@@ -20,8 +20,10 @@ from mkdocs.structure.files import get_files
 from cms.publish import build, fsutil, paths
 from cms.publish.errors import BuildError
 from cms.publish.mkdocs_plugin import plugin as kepu_plugin
-from cms.publish.mkdocs_plugin import shards
+from tests.publish import test_build_processes
 from tests.publish.trees import snapshot
+
+forks, reaped = test_build_processes.forks, test_build_processes.reaped  # (forks: a fixture)
 
 SITE = SimpleNamespace(site_name="测试", base_url="https://kepu.example.org/", description="", copyright="")
 
@@ -113,29 +115,6 @@ def test_an_incremental_build_from_the_manifest_equals_a_full_build(settings, tm
     # Unchanged pages are the live build's files (hard links), the changed ones new.
     assert (staging / "site/gezhi/li/index.html").stat().st_ino == (live / "site/gezhi/li/index.html").stat().st_ino
     assert (staging / "site/gezhi/hua/index.html").stat().st_ino != (live / "site/gezhi/hua/index.html").stat().st_ino
-
-
-@pytest.fixture
-def forks(monkeypatch):
-    monkeypatch.setattr(shards, "PAGES_PER_PROCESS", 1)
-    pids, fork = [], os.fork
-
-    def recorded():
-        pid = fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recorded)
-    return pids
-
-
-def reaped(pid):
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
 
 
 @pytest.mark.parametrize("broken", ["first", "beside"])
