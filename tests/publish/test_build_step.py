@@ -9,6 +9,7 @@
 
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,6 +21,7 @@ from mkdocs.structure.files import get_files
 from cms.publish import build, fsutil, paths
 from cms.publish.errors import BuildError
 from cms.publish.mkdocs_plugin import plugin as kepu_plugin
+from cms.publish.mkdocs_plugin import shards
 from tests.publish import test_build_processes
 from tests.publish.trees import snapshot
 
@@ -151,3 +153,34 @@ def test_builds_side_by_side_are_the_builds_one_after_the_other(settings, tmp_pa
     assert two == one
     assert any("nowhere.md" in warning for warning in two[0])  # the warnings of the build beside, too
     shutil.rmtree(tmp_path / "1")
+
+
+def test_a_build_beside_a_killed_publish_stops_at_its_next_page():
+    """The publish process is SIGKILLed while the mirror's build runs beside it: that build stops (its
+    staging folder is not for anyone to write into any more) instead of running on as an orphan."""
+    started, ended = os.pipe(), os.pipe()  # ended: its write end held by the build beside until it ends
+    publish = os.fork()
+    if publish == 0:  # the publish process: starts the build beside, then blocks until killed
+        try:
+            os.close(started[0])
+            os.close(ended[0])
+
+            def build_beside(parent):
+                watch = shards.Shards(parent=parent)
+                os.write(started[1], b"1")
+                while True:  # a page after another
+                    watch.check_parent()
+
+            shards.Beside(build_beside)
+            os.close(ended[1])
+            os.read(os.pipe()[0], 1)  # (never written)
+        finally:
+            os._exit(0)
+    os.close(started[1])
+    os.close(ended[1])
+    assert os.read(started[0], 1) == b"1"
+    os.kill(publish, signal.SIGKILL)
+    os.waitpid(publish, 0)
+    assert os.read(ended[0], 1) == b""  # (EOF: the build beside has ended)
+    os.close(started[0])
+    os.close(ended[0])
