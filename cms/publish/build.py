@@ -9,11 +9,15 @@ through them. Search and the sitemap are not MkDocs' business here: its built-in
 would index only the rebuilt pages.
 
 The pages of a build are shared out to ``KEPU_BUILD_PROCESSES`` processes (mkdocs_plugin/shards.py):
-the build process forks the others once the navigation is made, and gathers their warnings.
+the build process forks the others once the navigation is made, and gathers their warnings. The two
+builds of a publish with the Traditional mirror (``run_jobs``) run side by side when there are two
+processes or more: the mirror's in a forked process, the processes shared between them.
 """
 
 import logging
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -24,7 +28,7 @@ from cms.sitesearch import index as search
 from . import fsutil, theme_scripts
 from .errors import BuildError  # noqa: F401 (also importable from here)
 from .mkdocs_plugin import KepuPlugin
-from .mkdocs_plugin.shards import ShardFailed, Shards
+from .mkdocs_plugin.shards import Beside, ShardFailed, Shards
 
 PLUGIN = Path(__file__).with_name("mkdocs_plugin")  # its files are a build input (manifest.inputs)
 
@@ -118,11 +122,15 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
-def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache="", text=None):
+def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache="", text=None, processes=None,
+               parent=None, sources=None):
     """Run ``mkdocs build`` in-process (``--dirty`` when asked) with Kepu's plugin, its pages shared out
-    to ``KEPU_BUILD_PROCESSES`` processes. Returns the warnings logged (by every process). ``template_cache``:
-    a folder for Jinja's compiled templates ("" for none). ``text``: the Traditional mirror's conversion
-    of the theme's own words (its build only)."""
+    to ``processes`` processes (default ``KEPU_BUILD_PROCESSES``). Returns the warnings logged (by every
+    process). ``template_cache``: a folder for Jinja's compiled templates ("" for none). ``text``: the
+    Traditional mirror's conversion of the theme's own words (its build only). ``parent``: in a build
+    run beside another (``run_jobs``), the pid of the process that started it: it stops if that ends.
+    ``sources``: the paths docs_dir holds (``sources_of`` a manifest): an incremental build lists those
+    instead of walking docs_dir (the plugin's ``on_files``)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -130,13 +138,13 @@ def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache=""
     # Reproducible: MkDocs dates the sitemap and gzip headers from SOURCE_DATE_EPOCH.
     os.environ["SOURCE_DATE_EPOCH"] = str(int(source_date_epoch))
     collector = _Collect()
-    shards = Shards(settings.KEPU_BUILD_PROCESSES, collector.messages)
+    shards = Shards(settings.KEPU_BUILD_PROCESSES if processes is None else processes, collector.messages, parent)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     plugin = None
     try:
         config = load_config(config_file=str(config_file))
-        plugin = KepuPlugin(text=text, shards=shards)
+        plugin = KepuPlugin(text=text, shards=shards, sources=sources)
         errors, _warnings = plugin.load_config({"template_cache": str(template_cache)})
         assert not errors, errors
         config.plugins["kepu"] = plugin  # registers its events
@@ -166,3 +174,64 @@ def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache=""
         raise BuildError(f"mkdocs 构建失败：{error}") from error
     plugin.written += written
     return collector.messages + warnings
+
+
+@dataclass
+class Job:
+    """One MkDocs build of a publish for ``run_jobs``: ``run_mkdocs``'s arguments, and ``after``, what the
+    publish process does once every build of the step is done (the mirror's: its folder moved into place)."""
+
+    config_file: Path
+    dirty: bool = False
+    template_cache: object = ""
+    text: Callable | None = None
+    sources: list | None = None
+    after: Callable | None = None
+
+    def run(self, processes, parent=None):
+        return run_mkdocs(self.config_file, source_date_epoch=0, dirty=self.dirty, template_cache=self.template_cache,
+                          text=self.text, processes=processes, parent=parent, sources=self.sources)
+
+
+def sources_of(part):
+    """The paths a content folder holds by its manifest (``part``: a build's manifest, or its mirror's),
+    README.md and the manifest's own file aside (MkDocs leaves them out)."""
+    return [*part["pages"], *part["generated"], *part["attachments"], *part["assets"]]
+
+
+def run_jobs(jobs):
+    """Run the builds of a publish (``jobs``: Job); returns their warnings, in the order of ``jobs``.
+
+    With ``KEPU_BUILD_PROCESSES`` of 2 or more, every build but the first runs in a forked process beside
+    this one (shards.Beside) and the processes are shared among the builds (the first the larger share),
+    so that what MkDocs does in one process (the file list, the navigation, the static files, the
+    templates) runs side by side too; with 1, one after the other. Each build writes a folder of its own
+    that no other build empties (a full MkDocs build empties its ``site_dir`` as it starts: the mirror's
+    full build is made beside ``site/``, mirror_site.build_job). Raises BuildError once every forked
+    process is reaped."""
+    processes = max(1, int(settings.KEPU_BUILD_PROCESSES))
+    if processes == 1 or len(jobs) == 1:
+        warnings = [warning for job in jobs for warning in job.run(processes)]
+    else:
+        shares = [processes // len(jobs) + (number < processes % len(jobs)) for number in range(len(jobs))]
+        beside = []
+        try:
+            for job, share in zip(jobs[1:], shares[1:], strict=True):
+                beside.append(Beside(lambda parent, job=job, share=share: job.run(max(1, share), parent)))
+            warnings = jobs[0].run(max(1, shares[0]))
+        except BaseException:
+            for started in beside:
+                started.stop()
+            raise
+        failures = []
+        for started in beside:
+            try:
+                warnings += started.result()
+            except ShardFailed as error:
+                failures.append(str(error))
+        if failures:
+            raise BuildError(failures[0])
+    for job in jobs:
+        if job.after is not None:
+            job.after()
+    return warnings

@@ -195,23 +195,32 @@ def manifest_of(mirror, written, config):
             "inputs": inputs}
 
 
-def run_build(mirror, stage, config, *, live, new, incremental, keep_live_index):
-    """Build the mirror into ``<stage>/site/<prefix>/``. Returns MkDocs' warnings.
+def build_job(mirror, stage, config, *, live, new, incremental, keep_live_index):
+    """The mirror's build into ``<stage>/site/<prefix>/``, as a build.Job for build.run_jobs (which may
+    run it beside the Simplified build, in a forked process).
 
     ``incremental``: the Simplified build is; the mirror's is too when its own inputs are the live
-    build's. ``keep_live_index``: the pages go live first with the live index (pipeline.py)."""
+    build's. ``keep_live_index``: the pages go live first with the live index (pipeline.py). A full
+    build of the mirror is made in ``<stage>/site-mirror/`` and moved into place once both builds are
+    done (``after``): a full Simplified build empties ``<stage>/site/`` as it starts."""
     previous = (live.manifest.get("mirror") if live else None) or {}
     dirty = incremental and previous.get("inputs") == new["mirror"]["inputs"]
     target = Path(config["site_dir"])
     if not dirty and target.exists():
         shutil.rmtree(target)  # linked from the live build: the mirror is built again in full
+    built = target if dirty else Path(stage) / "site-mirror"
     config_file = stage / "mkdocs-hant.yml"
-    build.write_config(config_file, config)
-    warnings = build.run_mkdocs(config_file, source_date_epoch=0, dirty=dirty, text=mirror.text,
-                                template_cache=Path(settings.KEPU_BUILDS_DIR) / ".template-cache-hant")
-    if keep_live_index and live is not None:
-        search.mirror(live.dir / "site" / mirror.folder / search.SEARCH_DIR, target / search.SEARCH_DIR)
-    return warnings
+    build.write_config(config_file, {**config, "site_dir": str(built)})
+
+    def after():
+        if built != target:
+            fsutil.make_dir(target.parent, exist_ok=True)
+            os.rename(built, target)
+        if keep_live_index and live is not None:
+            search.mirror(live.dir / "site" / mirror.folder / search.SEARCH_DIR, target / search.SEARCH_DIR)
+
+    return build.Job(config_file, dirty=dirty, text=mirror.text, after=after, sources=build.sources_of(new["mirror"]),
+                     template_cache=Path(settings.KEPU_BUILDS_DIR) / ".template-cache-hant")
 
 
 def build_index(site_dir, content_dir, new, *, state, live=None, progress=None):

@@ -145,11 +145,12 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         checkpoint("copied")
         build.write_config(stage / "mkdocs.yml", config)
         progress("build")
-        warnings = build.run_mkdocs(stage / "mkdocs.yml", source_date_epoch=0, dirty=incremental,
-                                    template_cache=swap.builds_dir() / ".template-cache")
-        if mirror is not None:
-            warnings += mirror_site.run_build(mirror, stage, mirror_config, live=live, new=new, incremental=incremental,
-                                              keep_live_index=index_later)
+        jobs = [build.Job(stage / "mkdocs.yml", dirty=incremental, sources=build.sources_of(new),
+                          template_cache=swap.builds_dir() / ".template-cache")]
+        if mirror is not None:  # (side by side with 2 build processes or more)
+            jobs.append(mirror_site.build_job(mirror, stage, mirror_config, live=live, new=new, incremental=incremental,
+                                              keep_live_index=index_later))
+        warnings = build.run_jobs(jobs)
         if not index_later:
             search.build_index(stage / "site", content_dir, new, progress=progress, digests=state.records,
                                previous=live and live.search_dir)

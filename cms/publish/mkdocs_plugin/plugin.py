@@ -22,7 +22,10 @@
   Traditional script; its images and documents hard-linked from content-hant/ (themselves hard links
   to content/'s), not copied again.
 - In an incremental (``--dirty``) build, pages whose output is already there and newer than their
-  Markdown are left out of the build altogether (``on_files``), not only skipped one by one.
+  Markdown are left out of the build altogether (``on_files``), not only skipped one by one. Given
+  the paths docs_dir holds (``sources``: the manifest's), the build does not walk docs_dir at all:
+  MkDocs' file list holds the files whose output is missing and the pages of the navigation, and
+  finds any other file of ``sources`` when a page links to it (``ListedFiles``).
 - The pages to build split across processes (``on_nav``, shards.py): each process reads and writes
   its share only; the build process alone copies the static files, writes the static templates
   and runs ``on_post_build``.
@@ -31,16 +34,17 @@
 import functools
 import hashlib
 import os
-from pathlib import Path, PurePosixPath
+import tempfile
+from pathlib import Path, PurePath, PurePosixPath
 
 from django.conf import settings
 from jinja2 import BaseLoader, FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key, set_exclusions
 from pymdownx.slugs import slugify
 
-from cms.publish import fsutil, theme_scripts
+from cms.publish import fsutil, paths, theme_scripts
 
 from . import html
 from .config import KepuConfig
@@ -112,13 +116,43 @@ def _link_instead(file):
     file.copy_file = copy_file
 
 
+class ListedFiles(Files):
+    """MkDocs' file list of an incremental build made from the paths docs_dir holds (``listed``), not
+    by walking it: it holds (lists, builds, copies) ``files`` only, and makes a File of any other path
+    of ``listed`` when asked for it (``get_file_from_path``: a link's target), excluded if a page, as
+    an incremental build leaves it (``KepuPlugin.on_files``)."""
+
+    def __init__(self, files, listed, config):
+        super().__init__(files)
+        self._listed, self._config, self._made = listed, config, {}
+
+    def get_file_from_path(self, path):
+        uri = PurePath(path).as_posix()
+        found = self._src_uris.get(uri) or self._made.get(uri)
+        if found is None and uri in self._listed:
+            found = self._made[uri] = _listed_file(uri, self._config)
+            set_exclusions([found], self._config)
+            if found.is_documentation_page() and found.inclusion.is_included():
+                found.inclusion = InclusionLevel.EXCLUDED
+        return found
+
+    def __contains__(self, path):
+        return self.get_file_from_path(path) is not None
+
+
+def _listed_file(uri, config):
+    return File(uri, config.docs_dir, config.site_dir, config.use_directory_urls)
+
+
 class KepuPlugin(BasePlugin[KepuConfig]):
-    def __init__(self, text=None, shards=None):
+    def __init__(self, text=None, shards=None, sources=None):
         self.text = text  # the mirror's conversion, in its build only
         self.shards = shards or Shards()  # the processes the pages are shared out to (shards.py)
+        self.sources = sources  # the paths docs_dir holds, if known (an incremental build uses them)
         self.dirty = False
         self.written = []  # site-relative paths MkDocs wrote in this build
         self._sources = {}  # src_uri → (meta, body) read as JSON
+        self._empty = None  # the empty folder MkDocs lists instead of docs_dir (on_config → on_files)
 
     def on_startup(self, *, command, dirty):
         self.dirty = dirty
@@ -130,19 +164,46 @@ class KepuPlugin(BasePlugin[KepuConfig]):
         for name in ("site_name", "site_description", "copyright"):
             if isinstance(config[name], str):
                 config[name] = escape(config[name])
+        if self.dirty and self.sources is not None:  # MkDocs lists an empty folder: on_files lists docs_dir
+            self._empty = tempfile.mkdtemp(prefix="kepu-docs-")
+            self.docs_dir, config.docs_dir = config.docs_dir, self._empty
         return config
 
     def on_files(self, files, *, config):
         """An incremental build starts from the previous build without the outputs of what changed,
         so a page whose output is there is up to date. MkDocs' ``--dirty`` would still make a page
         object of each; marked excluded, MkDocs only keeps them as link targets (links to them are
-        written as usual). Pages in the navigation stay: every page lists them."""
+        written as usual). Pages in the navigation stay: every page lists them.
+
+        With ``sources``, such files are not even listed (ListedFiles): the list holds the pages of
+        the navigation, the files whose output is missing (a stat each) and the theme's files."""
+        if self._empty is not None:
+            self.on_build_error(error=None)
+            config.docs_dir = self.docs_dir
+            files = self._listed(files, config)
         if self.dirty:
             in_nav = set(_nav_paths(config.nav))
             for file in files.documentation_pages():
                 if file.src_uri not in in_nav and not file.is_modified():
                     file.inclusion = InclusionLevel.EXCLUDED
         return files
+
+    def on_build_error(self, *, error):
+        if self._empty is not None:
+            os.rmdir(self._empty)
+            self._empty = None
+
+    def _listed(self, theme_files, config):
+        """ListedFiles of ``sources`` and the theme's files (``theme_files``: what MkDocs listed in the
+        empty folder), in MkDocs' order (docs_dir's files as its walk lists them, then the theme's)."""
+        listed = set(self.sources)
+        site_dir = config.site_dir
+        wanted = listed & set(_nav_paths(config.nav))
+        wanted.update(uri for uri in listed if not os.path.exists(os.path.join(site_dir, paths.output_path(uri))))
+        files = sorted((_listed_file(uri, config) for uri in wanted), key=file_sort_key)
+        set_exclusions(files, config)
+        files += [file for file in theme_files if file.src_uri not in listed]  # docs_dir's files come first
+        return ListedFiles(files, listed, config)
 
     @event_priority(-100)  # last: the navigation is made, no page is read yet
     def on_nav(self, nav, *, config, files):

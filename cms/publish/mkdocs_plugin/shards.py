@@ -17,6 +17,10 @@ done or has failed, which sends what it logged and wrote (JSON, through a pipe) 
 ``os._exit``. The build process reads each one's report and reaps it (``gather``: a failure or a
 process that died fails the build), or kills and reaps them all when its own share failed
 (``stop``). A forked process whose parent has gone stops at its next page.
+
+``Beside`` runs a whole build in a forked process beside the caller's (the Traditional mirror's
+beside the Simplified one, build.run_jobs): it reports its result the same way, and stops at its next
+page if the process that started it has gone (``Shards(parent=…)``).
 """
 
 import gc
@@ -34,13 +38,15 @@ class ShardFailed(Exception):
 
 
 class Shards:
-    def __init__(self, processes=1, warnings=None):
+    def __init__(self, processes=1, warnings=None, parent=None):
+        """``parent``: in a build run ``Beside`` another, the pid of the process that started it."""
         self.processes = max(1, int(processes))
         self.warnings = warnings if warnings is not None else []  # this process's logged warnings (a list it shares)
         self.index, self.count = 0, 1  # this process's share, of how many
         self.children = {}  # pid → read end of its pipe (in the build process)
         self._out = None  # write end of the pipe to the build process (in a forked one)
         self._parent = os.getpid()
+        self._watched = parent  # the process whose end stops this one (check_parent)
 
     @property
     def forked(self):
@@ -63,7 +69,7 @@ class Shards:
                 os.close(read)
                 for other in self.children.values():
                     os.close(other)
-                self.children, self._out, self.index = {}, write, index
+                self.children, self._out, self.index, self._watched = {}, write, index, self._parent
                 self.warnings.clear()  # the build process's own, already counted there
                 break
             os.close(write)
@@ -74,9 +80,9 @@ class Shards:
                 file.inclusion = InclusionLevel.EXCLUDED
 
     def check_parent(self):
-        """In a forked process: stop if the build process has gone (killed: its staging folder is not
-        for anyone to write into any more)."""
-        if self.forked and os.getppid() != self._parent:
+        """In a forked process: stop if the build process (or the process a build beside it was started
+        by) has gone (killed: its staging folder is not for anyone to write into any more)."""
+        if self._watched is not None and os.getppid() != self._watched:
             os._exit(1)
 
     def exit(self, written, error=None):
@@ -122,6 +128,57 @@ class Shards:
             os.close(read)
             os.waitpid(pid, 0)
             del self.children[pid]
+
+
+class Beside:
+    """``call(parent)`` run in a forked process beside this one (``parent``: this process's pid, for
+    ``Shards(parent=…)``); its result (JSON) is read by ``result``. The forked process never returns to
+    the caller: it reports and ends with ``os._exit``."""
+
+    def __init__(self, call):
+        parent = os.getpid()
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(read)
+            status, report = 1, {"error": "构建子进程未能报告结果"}
+            try:
+                _forked()
+                report = {"result": call(parent), "error": None}
+                status = 0
+            except BaseException as error:
+                report = {"error": str(error) or type(error).__name__}
+            finally:
+                try:
+                    with os.fdopen(write, "wb") as out:
+                        out.write(json.dumps(report, ensure_ascii=False).encode("utf-8"))
+                finally:
+                    os._exit(status)
+        os.close(write)
+        self._read = read
+
+    def result(self):
+        """Wait for the forked process; returns what ``call`` returned. Raises ShardFailed if it failed
+        (its error's message: run_mkdocs's BuildError says what failed) or died."""
+        with os.fdopen(self._read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        try:
+            report = json.loads(data)
+        except ValueError:
+            raise ShardFailed(f"mkdocs 构建失败：{_died(status)}") from None
+        if report["error"] is not None:
+            raise ShardFailed(report["error"])
+        return report["result"]
+
+    def stop(self):
+        """Kill and reap the forked process (this process's build failed)."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self._read)
+        os.waitpid(self.pid, 0)
 
 
 def _forked():
