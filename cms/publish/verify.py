@@ -266,9 +266,9 @@ class ScanStore:
             with contextlib.closing(self._connect(Path(build_dir).parent, create=False)) as db:
                 described = _described(db)
                 rows = db.execute("SELECT rel, entry FROM scans").fetchall()
-        except sqlite3.Error:  # (no store yet, or a damaged one: every page verified, the store rewritten)
+            scans = Scans((rel, json.loads(entry)) for rel, entry in rows)
+        except (sqlite3.Error, ValueError):  # (no store yet, or a damaged one: every page verified, all rows rewritten)
             return Scans()
-        scans = Scans((rel, json.loads(entry)) for rel, entry in rows)
         self.build, self.scans = described, scans  # what the file holds, to write only what changes
         return scans
 
@@ -276,6 +276,15 @@ class ScanStore:
         """Save a build's scans (once it is live): the rows of the pages whose scan is not the one saved,
         and the removal of those of pages gone; all of them when what is saved is not known here."""
         build_dir = Path(build_dir).absolute()
+        try:
+            self._write(build_dir, scans)
+        except sqlite3.DatabaseError:  # not a database (damaged): a new one
+            (build_dir.parent / self.STORE).unlink(missing_ok=True)
+            self.scans = None
+            self._write(build_dir, scans)
+        self.build, self.scans = os.fspath(build_dir), scans
+
+    def _write(self, build_dir, scans):
         with contextlib.closing(self._connect(build_dir.parent)) as db:
             db.execute("BEGIN IMMEDIATE")
             if self.scans is not None and self.build == _described(db):
@@ -289,16 +298,16 @@ class ScanStore:
                             for rel, entry in scans.items() if held.get(rel) is not entry])
             db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('build', ?)", (os.fspath(build_dir),))
             db.execute("COMMIT")
-        self.build, self.scans = os.fspath(build_dir), scans
 
     def share(self, build_dir, from_build_dir):
         """A build whose pages are the very files of another build (hard links) has its scans too."""
         build_dir, from_build_dir = os.fspath(Path(build_dir).absolute()), os.fspath(Path(from_build_dir).absolute())
-        with contextlib.closing(self._connect(Path(build_dir).parent)) as db:
-            db.execute("BEGIN IMMEDIATE")
-            if _described(db) == from_build_dir:
-                db.execute("UPDATE meta SET value = ? WHERE name = 'build'", (build_dir,))
-            db.execute("COMMIT")
+        with contextlib.suppress(sqlite3.Error):  # (then the next keep writes every row: slower, as true)
+            with contextlib.closing(self._connect(Path(build_dir).parent)) as db:
+                db.execute("BEGIN IMMEDIATE")
+                if _described(db) == from_build_dir:
+                    db.execute("UPDATE meta SET value = ? WHERE name = 'build'", (build_dir,))
+                db.execute("COMMIT")
         if self.build == from_build_dir:
             self.build = build_dir
 

@@ -254,3 +254,17 @@ def test_a_process_failing_fails_the_verification(small_site, tmp_path, monkeypa
     monkeypatch.setattr(verify, "_scan_file", failing)
     with pytest.raises(verify.ScanFailed, match="磁盘读取失败"):
         verify.verify(copy, manifest, processes=2)
+
+
+def test_a_damaged_store_costs_a_verification_of_every_page_and_is_written_anew(settings, small_site, programme,
+                                                                              parsed):
+    from cms.publish.state import current
+
+    store = Path(settings.KEPU_BUILDS_DIR) / verify.ScanStore.STORE
+    store.write_bytes(b"not a database" * 100)
+    current().forget()
+    make_story(programme, title="袁隆平", slug="yuan-longping")
+    parsed.clear()
+    result = publish()
+    assert not result.unfinished
+    assert len({below_site(path) for path in parsed}) == len(rows(settings)) > 0  # every page parsed, all saved
