@@ -54,7 +54,7 @@ def main(processes=None, changed=40, approvals=3, lines=25):
     pages = sorted(checked.scans)
     previous_dir, stages = live.dir, []
     for number in range(approvals):  # each from the build before, as each approval is made from the live one
-        stage = swap.builds_dir() / f".staging-bench-verify-{number}"
+        stage = swap.builds_dir() / f".staging-bench-verify-{os.getpid()}-{number}"
         shutil.rmtree(stage, ignore_errors=True)
         fsutil.link_tree(previous_dir / "site", stage / "site")
         stages.append(stage)
