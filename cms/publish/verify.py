@@ -390,7 +390,10 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
 
-    counts, gone = _link_counts(previous, scans, fresh)
+    counts = _link_counts(previous, scans, fresh)
+    # A page reused passed with the files of its build: its links can break only if a file it links to
+    # is gone (a set difference in C first: most targets are files).
+    every_link = counts is None or not all(found(target) for target in counts.keys() - files)
     scripts = set()
     for rel in built:
         entry = scans[rel]
@@ -406,7 +409,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
                 problems.append(f"{rel} 的修订版本与清单不符")
         elif rel not in extra_html:
             problems.append(f"{rel} 不对应清单中的任何在线页面")
-        if counts is None or rel in fresh or gone(found):
+        if every_link or rel in fresh:
             problems.extend(f"{rel} 中的链接 {url} 指向不存在的文件" for url, target in entry["targets"]
                             if not found(target))
     if counts is None:
@@ -428,29 +431,18 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
 
 
 def _link_counts(previous, scans, fresh):
-    """({target: pages linking to it} over ``scans``, or None when ``previous`` does not say; and
-    ``gone(found)``: whether any of the files linked to is not found now, checked once a verification).
-
-    Worked out from ``previous.counts``: the links of the pages not reused taken away, those of the
-    pages parsed now added. A page reused passed with the files of its build; a link of it can break
-    only if a file it links to is gone, so its links are checked only then."""
+    """{target: pages linking to it} over ``scans``, or None when ``previous`` does not say: worked out
+    from ``previous.counts``, the links of the pages not reused taken away, those of the pages parsed
+    now added."""
     if getattr(previous, "counts", None) is None:
-        return None, None
+        return None
     counts = previous.counts.copy()
     for rel, entry in previous.items():
         if scans.get(rel) is not entry:
             counts.subtract(target for _url, target in entry["targets"])
     for entry, _problems in fresh.values():
         counts.update(target for _url, target in entry["targets"])
-    counts = collections.Counter({target: number for target, number in counts.items() if number > 0})
-    verdict = []
-
-    def gone(found):
-        if not verdict:
-            verdict.append(not all(found(target) for target in counts))
-        return verdict[0]
-
-    return counts, gone
+    return collections.Counter({target: number for target, number in counts.items() if number > 0})
 
 
 def _scan_page(site_dir, rel, key, sites, safe_key):
