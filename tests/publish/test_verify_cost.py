@@ -16,6 +16,7 @@ from cms.publish import fsutil, swap, verify
 from cms.publish.errors import VerificationError
 from cms.publish.pipeline import publish
 from tests.conftest import make_image, make_story
+from tests.publish.test_build_processes import forks, reaped  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("folders")
 
@@ -208,8 +209,9 @@ def test_a_new_worker_reuses_the_saved_scans_and_a_kill_before_they_are_saved_co
     assert rows(settings).keys() == {rel for rel in verify.ScanStore().get(swap.live().dir)}
 
 
-def test_verification_shared_out_to_processes_is_that_of_one(small_site, tmp_path, monkeypatch):
+def test_verification_shared_out_to_processes_is_that_of_one(small_site, tmp_path, monkeypatch, request):
     """The same problems in the same order and the same scans, with forked processes reaped."""
+    forked = request.getfixturevalue("forks")  # (the pid of every process forked: test_build_processes)
     site_dir, manifest = small_site
     copy = staged(site_dir, tmp_path)
     pages = sorted(p for p in copy.rglob("*.html") if "search/" not in p.relative_to(copy).as_posix())
@@ -219,23 +221,11 @@ def test_verification_shared_out_to_processes_is_that_of_one(small_site, tmp_pat
     assert len(one.problems) >= 2
 
     monkeypatch.setattr(verify, "PAGES_PER_PROCESS", 1)
-    forked, fork = [], os.fork
-
-    def recorded():
-        pid = fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recorded)
     three = verify.verify(copy, manifest, processes=3)
-    assert len(forked) == 2
+    assert len(forked) == 2 and all(reaped(pid) for pid in forked)
     assert three.problems == one.problems
     assert json.dumps(three.scans, sort_keys=True) == json.dumps(one.scans, sort_keys=True)
     assert three.scans.counts == one.scans.counts
-    for pid in forked:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
 
 
 def test_a_process_failing_fails_the_verification(small_site, tmp_path, monkeypatch):
