@@ -238,13 +238,15 @@ class Scans(dict):
 
 
 class ScanStore:
-    """The scans of the last build verified, shared by every build: a small SQLite file in the
-    builds folder (``STORE``), one row per page, written only where a page's scan changed.
+    """The scans of the last build that went live, shared by every build: one SQLite file in the
+    builds folder (``STORE``), a row per page, written only where a page's scan changed.
 
-    A row is keyed by the page's path and holds the file's identity, so a row serves any build
-    whose page is that very file (hard links: the live build, the build of its search index, the
-    next incremental build, a build rolled back to), and a kill at any point leaves rows that are
-    true of their files. The rows say which build they were last brought in line with; the scans
+    Only the scans of a build that passed are kept (``keep``, after its swap): a row reused stands
+    for a page that passed every check. A row is keyed by the page's path and holds the file's
+    identity, so it serves any build whose page is that very file (hard links: the live build, the
+    build of its search index, the next incremental build, a build rolled back to), and a kill at
+    any point leaves rows that are true of their files. The rows say which build they were last
+    brought in line with; the scans
     of the last build kept stay in memory too, so the next publish of this process reads nothing
     back (bench/README, "Measurements")."""
 
