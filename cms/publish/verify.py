@@ -227,8 +227,8 @@ def _scan_file(path, rel="", allowed=None, site_dir=None):
 
 class Scans(dict):
     """{html path: what verification read from the page}: ``file`` (inode, size, mtime: a scan is
-    reused only for the very same file), ``meta`` (its ``kepu:`` tags), ``targets`` ([url, target
-    relative to site/] of every internal link), ``safe`` (the theme it was checked against) and
+    reused only for the very same file), ``meta`` (its ``kepu:`` tags), ``targets`` ((url, target
+    relative to site/) of every internal link), ``safe`` (the theme it was checked against) and
     ``scripts``. ``counts``: {target: how many pages link to it} over every entry, or None (not
     known: the next verification checks every page's links and counts them)."""
 
@@ -268,7 +268,7 @@ class ScanStore:
             with contextlib.closing(self._connect(Path(build_dir).parent, create=False)) as db:
                 described = _described(db)
                 rows = db.execute("SELECT rel, entry FROM scans").fetchall()
-            scans = Scans((rel, json.loads(entry)) for rel, entry in rows)
+            scans = Scans((rel, _read_entry(entry)) for rel, entry in rows)
         except (sqlite3.Error, ValueError):  # (no store yet, or a damaged one: every page verified, all rows rewritten)
             return Scans()
         self.build, self.scans = described, scans  # what the file holds, to write only what changes
@@ -321,6 +321,14 @@ class ScanStore:
         db.execute("CREATE TABLE IF NOT EXISTS scans (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         return db
+
+
+def _read_entry(entry):
+    """A scan entry read back from JSON (text or decoded): its targets as tuples again, as ``_scan_page``
+    makes them (a pair in a list costs 16 bytes more, and a page has tens of links)."""
+    entry = json.loads(entry) if isinstance(entry, str) else entry
+    entry["targets"] = [tuple(pair) for pair in entry["targets"]]
+    return entry
 
 
 def _described(db):
@@ -454,7 +462,7 @@ def _scan_page(site_dir, rel, key, sites, safe_key):
     scan = _scan_file(site_dir / rel, local, own.allowed, site_dir / own.folder)
     found, targets = _link_targets(local, scan.urls, own.host, own.root,
                                    others=[each for each in sites if each is not own])
-    targets = [[url, target if other else (own.folder + target).rstrip("/")] for url, target, other in targets]
+    targets = [(url, target if other else (own.folder + target).rstrip("/")) for url, target, other in targets]
     entry = {"file": key, "meta": scan.meta, "targets": targets, "safe": safe_key,
              "scripts": [own.folder + script for script in scan.scripts]}
     return entry, [own.folder + problem for problem in scan.unsafe + found]
@@ -514,7 +522,7 @@ def _scan_pages(site_dir, rels, keys, sites, safe_key, processes):
         if "error" in report:
             failures.append(report["error"])
         else:
-            results.update((rel, tuple(result)) for rel, result in report["scans"].items())
+            results.update((rel, (_read_entry(entry), problems)) for rel, (entry, problems) in report["scans"].items())
     if failures:
         raise ScanFailed(failures[0])
     return results
