@@ -12,6 +12,7 @@ import shutil
 import stat
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 FILE_MODE = 0o644
@@ -75,24 +76,49 @@ def naming(path):
 def unreadable(root):
     """Paths under ``root`` (relative, sorted) that a web server running as another user could not
     read: a file without read permission for others, a folder without read and search for them."""
+    return survey(root).unreadable
+
+
+@dataclass
+class Survey:
+    """What one walk of a tree found (``survey``)."""
+
+    files: set  # relative paths ("a/b.html") of the files listed
+    keys: dict  # {relative path: [inode, size, mtime_ns]} of the files listed whose name ends with ``keyed``
+    unreadable: list  # as ``unreadable``: sorted, folders with a trailing "/"
+
+
+def survey(root, *, keyed=None, unlisted=frozenset()):
+    """Walk ``root`` once, a ``stat`` per entry (``os.scandir``): every file's relative path, the
+    identity of those whose name ends with ``keyed`` (inode, size, mtime: the same file, as a hard
+    link, has the same), and what a web server running as another user could not read (everything,
+    followed through symbolic links as a web server would). ``unlisted``: relative paths of folders
+    whose files are checked for readability but not listed."""
     root = os.fspath(root)
-    found = []
-    stack = [(root, "")]
+    files, keys, found = set(), {}, []
+    stack = [(root, "", False)]
     while stack:
-        folder, rel = stack.pop()
+        folder, rel, hidden = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
-                mode = entry.stat(follow_symlinks=True).st_mode
+                info = entry.stat(follow_symlinks=True)
+                mode = info.st_mode
+                path = rel + entry.name
                 if stat.S_ISDIR(mode):
                     if mode & 0o005 != 0o005:
-                        found.append(f"{rel}{entry.name}/")
+                        found.append(path + "/")
                     if not entry.is_symlink():
-                        stack.append((entry.path, f"{rel}{entry.name}/"))
-                elif not mode & 0o004:
-                    found.append(rel + entry.name)
+                        stack.append((entry.path, path + "/", hidden or path in unlisted))
+                    continue
+                if not mode & 0o004:
+                    found.append(path)
+                if not hidden:
+                    files.add(path)
+                    if keyed is not None and path.endswith(keyed):
+                        keys[path] = [info.st_ino, info.st_size, info.st_mtime_ns]
     if os.path.isdir(root) and os.stat(root).st_mode & 0o005 != 0o005:
         found.append("./")
-    return sorted(found)
+    return Survey(files, keys, sorted(found))
 
 
 def atomic_write(target, data):

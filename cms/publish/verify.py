@@ -10,15 +10,20 @@
   ``safety_problems``), and no script the pages load could fetch from another host.
 """
 
+import collections
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import posixpath
+import signal
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -28,6 +33,8 @@ from cms.sitesearch import index as search
 from . import fsutil, pages, theme_scripts
 from .errors import VerificationError  # noqa: F401 (also importable from here)
 from .manifest import search_pages
+from .mkdocs_plugin.shards import _died as shards_died
+from .mkdocs_plugin.shards import _forked as shards_forked
 from .paths import output_path, page_url
 
 ALLOWED_EXTRA_HTML = {"404.html"} | search.EXTRA_HTML
@@ -214,78 +221,158 @@ def _live_problems(manifest):
     return problems
 
 
-SCANS = "scans.json"  # beside a build's site/: what verification read from each page
-
-
 def _scan_file(path, rel="", allowed=None, site_dir=None):
     return _PageScan(Path(path).read_bytes(), rel, allowed, site_dir)
 
 
-def _file_key(stat):
-    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+class Scans(dict):
+    """{html path: what verification read from the page}: ``file`` (inode, size, mtime: a scan is
+    reused only for the very same file), ``meta`` (its ``kepu:`` tags), ``targets`` ((url, target
+    relative to site/) of every internal link), ``safe`` (the theme it was checked against) and
+    ``scripts``. ``counts``: {target: how many pages link to it} over every entry, or None (not
+    known: the next verification checks every page's links and counts them)."""
+
+    def __init__(self, entries=(), counts=None):
+        super().__init__(entries)
+        self.counts = counts
 
 
 class ScanStore:
-    """What verification read from each page of a build (scans.json beside its site/), so the next
-    build need not parse the pages it shares with it. The last scans kept stay in memory too: the
-    next publish of this process need not read them back (bench/README, "Measurements")."""
+    """The scans of the last build that went live, shared by every build: one SQLite file in the
+    builds folder (``STORE``), a row per page, written only where a page's scan changed.
+
+    Only the scans of a build that passed are kept (``keep``, after its swap): a row reused stands
+    for a page that passed every check. A row is keyed by the page's path and holds the file's
+    identity, so it serves any build whose page is that very file (hard links: the live build, the
+    build of its search index, the next incremental build, a build rolled back to), and a kill at
+    any point leaves rows that are true of their files. The rows say which build they were last
+    brought in line with; the scans
+    of the last build kept stay in memory too, so the next publish of this process reads nothing
+    back (bench/README, "Measurements")."""
+
+    STORE = ".scans.sqlite"
 
     def __init__(self):
-        self.build, self.scans = None, None
+        self.build, self.scans = None, None  # (the build's folder, as a string; its Scans)
 
     def clear(self):
         self.build, self.scans = None, None
 
     def get(self, build_dir):
-        """The scans a build's verification saved (empty if none): {html path: entry}."""
-        build_dir = Path(build_dir)
-        if self.build == build_dir.name:
+        """The scans to start a verification of a build made from ``build_dir`` from: Scans, whose rows
+        ``verify`` reuses for the very same files only (empty if none were saved)."""
+        build_dir = os.fspath(Path(build_dir).absolute())
+        if self.build == build_dir:
             return self.scans
         try:
-            return json.loads((build_dir / SCANS).read_text("utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
+            with contextlib.closing(self._connect(Path(build_dir).parent, create=False)) as db:
+                described = _described(db)
+                rows = db.execute("SELECT rel, entry FROM scans").fetchall()
+            scans = Scans((rel, _read_entry(entry)) for rel, entry in rows)
+        except (sqlite3.Error, ValueError):  # (no store yet, or a damaged one: every page verified, all rows rewritten)
+            return Scans()
+        self.build, self.scans = described, scans  # what the file holds, to write only what changes
+        return scans
 
     def keep(self, build_dir, scans):
-        """Save a build's scans for the next build."""
-        fsutil.atomic_write(Path(build_dir) / SCANS, json.dumps(scans, ensure_ascii=False, sort_keys=True).encode())
-        self.build, self.scans = Path(build_dir).name, scans
+        """Save a build's scans (once it is live): the rows of the pages whose scan is not the one saved,
+        and the removal of those of pages gone; all of them when what is saved is not known here."""
+        build_dir = Path(build_dir).absolute()
+        try:
+            self._write(build_dir, scans)
+        except sqlite3.DatabaseError:  # not a database (damaged): a new one
+            (build_dir.parent / self.STORE).unlink(missing_ok=True)
+            self.scans = None
+            self._write(build_dir, scans)
+        self.build, self.scans = os.fspath(build_dir), scans
+
+    def _write(self, build_dir, scans):
+        with contextlib.closing(self._connect(build_dir.parent)) as db:
+            db.execute("BEGIN IMMEDIATE")
+            if self.scans is not None and self.build == _described(db):
+                held = self.scans
+                db.executemany("DELETE FROM scans WHERE rel = ?", [(rel,) for rel in held if rel not in scans])
+            else:
+                held = {}
+                db.execute("DELETE FROM scans")
+            db.executemany("INSERT OR REPLACE INTO scans (rel, entry) VALUES (?, ?)",
+                           [(rel, json.dumps(entry, ensure_ascii=False, sort_keys=True))
+                            for rel, entry in scans.items() if held.get(rel) is not entry])
+            db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('build', ?)", (os.fspath(build_dir),))
+            db.execute("COMMIT")
 
     def share(self, build_dir, from_build_dir):
         """A build whose pages are the very files of another build (hard links) has its scans too."""
-        os.link(Path(from_build_dir) / SCANS, Path(build_dir) / SCANS)
-        if self.build == Path(from_build_dir).name:
-            self.build = Path(build_dir).name
+        build_dir, from_build_dir = os.fspath(Path(build_dir).absolute()), os.fspath(Path(from_build_dir).absolute())
+        with contextlib.suppress(sqlite3.Error):  # (then the next keep writes every row: slower, as true)
+            with contextlib.closing(self._connect(Path(build_dir).parent)) as db:
+                db.execute("BEGIN IMMEDIATE")
+                if _described(db) == from_build_dir:
+                    db.execute("UPDATE meta SET value = ? WHERE name = 'build'", (build_dir,))
+                db.execute("COMMIT")
+        if self.build == from_build_dir:
+            self.build = build_dir
+
+    def _connect(self, builds, create=True):
+        path = Path(builds) / self.STORE
+        if not create and not path.is_file():
+            raise sqlite3.OperationalError("no store")
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("CREATE TABLE IF NOT EXISTS scans (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        return db
+
+
+def _read_entry(entry):
+    """A scan entry read back from JSON (text or decoded): its targets as tuples again, as ``_scan_page``
+    makes them (a pair in a list costs 16 bytes more, and a page has tens of links)."""
+    entry = json.loads(entry) if isinstance(entry, str) else entry
+    entry["targets"] = [tuple(pair) for pair in entry["targets"]]
+    return entry
+
+
+def _described(db):
+    """The build (its folder) the store's rows were last brought in line with, or None."""
+    row = db.execute("SELECT value FROM meta WHERE name = 'build'").fetchone()
+    return row[0] if row else None
 
 
 @dataclass(frozen=True)
 class Verification:
     problems: list  # in Chinese, one line each; empty when the build may go live
-    scans: dict  # {html path: what was read from it}, for ScanStore.keep
+    scans: Scans  # {html path: what was read from it}, for ScanStore.keep
 
     @property
     def ok(self):
         return not self.problems
 
 
-def verify(site_dir, manifest, *, site_url="", previous=None):
+PAGES_PER_PROCESS = 100  # a verification shares its pages out to other processes only from this many a process
+
+
+def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
     """Check a build against its manifest and the public pages now: a ``Verification``.
 
     The search index must hold the pages ``manifest.search_pages`` names: the manifest's, or, for
     a build that keeps an earlier build's index while its own follows, that index's (``search_pages``;
-    ``None``, a pending build that does not say, is checked against its pages). ``previous``: the saved
-    scans of the build this one was made from (incremental); a page that is still the very same
-    file (hard link: same inode, size and time) is not parsed again, only its links are checked
-    against this build's files. The Traditional mirror (``manifest["mirror"]``, under its prefix) is
-    checked with the same gates, its index the same way.
+    ``None``, a pending build that does not say, is checked against its pages). The Traditional mirror
+    (``manifest["mirror"]``, under its prefix) is checked with the same gates, its index the same way.
+
+    ``previous``: the scans (Scans, ScanStore.get) of the build this one was made from (incremental),
+    of a build that passed. A page that is still the very same file (hard link: same inode, size and
+    time) checked against the same theme is not parsed again: its tags are checked against this
+    manifest, and its links only if a file it links to is gone (``Scans.counts`` says which files
+    the pages link to; without it every link is checked). Everything else is checked whole on every
+    build: one walk stats every file and folder (readable by others), every page is matched with
+    the manifest and every manifest entry with a page.
+
+    The pages to parse are shared out to ``processes`` processes (default ``KEPU_BUILD_PROCESSES``;
+    forked, ``PAGES_PER_PROCESS`` pages a process at least): the result is the one of one process.
     """
     site_dir = Path(site_dir)
-    previous_scans = previous or {}
+    previous = previous if previous is not None else Scans()
     allowed = Allowed.for_site(site_url)
     safe_key = allowed.digest()  # a saved scan counts only if it was checked against the same theme
-    scripts = set()
-    scans = {}
-    problems = [f"网页服务器读不到：{p}（文件应为 0644、文件夹 0755）" for p in fsutil.unreadable(site_dir)]
     expected = _expected(manifest)
     mirror = manifest.get("mirror") or {}
     extra_html = set(ALLOWED_EXTRA_HTML)
@@ -296,32 +383,33 @@ def verify(site_dir, manifest, *, site_url="", previous=None):
         search_dirs = {search.SEARCH_DIR, prefix + search.SEARCH_DIR}
     else:
         search_dirs = {search.SEARCH_DIR}
-
     sites = _sites(site_url, allowed, mirror)
-    files = set()
-    root = str(site_dir)
-    for folder, dirs, names in os.walk(root):
-        base = os.path.relpath(folder, root).replace(os.sep, "/")
-        if base in search_dirs:  # the index's own files: search.verify checks them; no page links into them
-            dirs[:] = [name for name in dirs if name not in search.FOLDERS]
-        files.update(name if base == "." else f"{base}/{name}" for name in names)
-    built = sorted(rel for rel in files if rel.endswith(".html"))
-    resolved = {}
+
+    # The index's own files: search.verify checks them; no page links into them.
+    tree = fsutil.survey(site_dir, keyed=".html",
+                         unlisted={f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS})
+    problems = [f"网页服务器读不到：{p}（文件应为 0644、文件夹 0755）" for p in tree.unreadable]
+    files = tree.files
+    built = sorted(tree.keys)
+    stale = [rel for rel in built if (entry := previous.get(rel)) is None or entry["file"] != tree.keys[rel]
+             or entry.get("safe") != safe_key]
+    fresh = _scan_pages(site_dir, stale, tree.keys, sites, safe_key,
+                        settings.KEPU_BUILD_PROCESSES if processes is None else processes)
+    scans = Scans({rel: fresh[rel][0] if rel in fresh else previous[rel] for rel in built})
+
+    def found(target):
+        return target in files or f"{target}/index.html".lstrip("/") in files
+
+    counts = _link_counts(previous, scans, fresh)
+    # A page reused passed with the files of its build: its links can break only if a file it links to
+    # is gone (a set difference in C first: most targets are files).
+    every_link = counts is None or not all(found(target) for target in counts.keys() - files)
+    scripts = set()
     for rel in built:
-        key = _file_key(os.stat(os.path.join(root, rel)))
-        entry = previous_scans.get(rel)
-        if entry is None or entry["file"] != key or entry.get("safe") != safe_key:
-            own = next(each for each in sites if rel.startswith(each.folder))  # the mirror's host, or the site's
-            local = rel[len(own.folder):]  # its path below that host's web root
-            scan = _scan_file(site_dir / rel, local, own.allowed, site_dir / own.folder)
-            found, targets = _link_targets(local, scan.urls, own.host, own.root,
-                                           others=[each for each in sites if each is not own])
-            problems.extend(own.folder + problem for problem in scan.unsafe + found)
-            targets = [(url, target if other else (own.folder + target).rstrip("/")) for url, target, other in targets]
-            entry = {"file": key, "meta": scan.meta, "targets": targets, "safe": safe_key,
-                     "scripts": [own.folder + script for script in scan.scripts]}
-        scans[rel] = entry
+        entry = scans[rel]
         scripts.update(entry.get("scripts", ()))
+        if rel in fresh:
+            problems.extend(fresh[rel][1])
         meta = entry["meta"]
         if rel in expected:
             source, revision = expected[rel]
@@ -331,12 +419,12 @@ def verify(site_dir, manifest, *, site_url="", previous=None):
                 problems.append(f"{rel} 的修订版本与清单不符")
         elif rel not in extra_html:
             problems.append(f"{rel} 不对应清单中的任何在线页面")
-        for url, target in entry["targets"]:
-            found = resolved.get(target)
-            if found is None:  # most targets (navigation, assets, listings) recur on many pages
-                found = resolved[target] = target in files or f"{target}/index.html".lstrip("/") in files
-            if not found:
-                problems.append(f"{rel} 中的链接 {url} 指向不存在的文件")
+        if every_link or rel in fresh:
+            problems.extend(f"{rel} 中的链接 {url} 指向不存在的文件" for url, target in entry["targets"]
+                            if not found(target))
+    if counts is None:
+        counts = collections.Counter(target for entry in scans.values() for _url, target in entry["targets"])
+    scans.counts = counts
     problems.extend(script_host_problems(site_dir, scripts))
     missing = sorted(set(expected) - set(built))
     problems.extend(f"{'繁体站' if mirror and rel.startswith(prefix) else ''}清单中的 {expected[rel][0]} 没有生成页面"
@@ -350,6 +438,98 @@ def verify(site_dir, manifest, *, site_url="", previous=None):
     problems.extend(mirror_search_problems(site_dir, manifest))
     problems.extend(_live_problems(manifest))
     return Verification(problems, scans)
+
+
+def _link_counts(previous, scans, fresh):
+    """{target: pages linking to it} over ``scans``, or None when ``previous`` does not say: worked out
+    from ``previous.counts``, the links of the pages not reused taken away, those of the pages parsed
+    now added."""
+    if getattr(previous, "counts", None) is None:
+        return None
+    counts = previous.counts.copy()
+    for rel, entry in previous.items():
+        if scans.get(rel) is not entry:
+            counts.subtract(target for _url, target in entry["targets"])
+    for entry, _problems in fresh.values():
+        counts.update(target for _url, target in entry["targets"])
+    return collections.Counter({target: number for target, number in counts.items() if number > 0})
+
+
+def _scan_page(site_dir, rel, key, sites, safe_key):
+    """(scan entry, problems) of one page (``Scans`` says what an entry holds)."""
+    own = next(each for each in sites if rel.startswith(each.folder))  # the mirror's host, or the site's
+    local = rel[len(own.folder):]  # its path below that host's web root
+    scan = _scan_file(site_dir / rel, local, own.allowed, site_dir / own.folder)
+    found, targets = _link_targets(local, scan.urls, own.host, own.root,
+                                   others=[each for each in sites if each is not own])
+    targets = [(url, target if other else (own.folder + target).rstrip("/")) for url, target, other in targets]
+    entry = {"file": key, "meta": scan.meta, "targets": targets, "safe": safe_key,
+             "scripts": [own.folder + script for script in scan.scripts]}
+    return entry, [own.folder + problem for problem in scan.unsafe + found]
+
+
+def _scan_pages(site_dir, rels, keys, sites, safe_key, processes):
+    """{page: (scan entry, problems)} of ``rels``, shared out to forked processes (page *i* to process
+    *i* mod *n*, this one included) when there are ``PAGES_PER_PROCESS`` or more a process. Each
+    forked process sends its results as JSON through a pipe and ends (``os._exit``); this one reads
+    and reaps them all, and raises ScanFailed if any failed or died."""
+    count = max(1, min(int(processes), len(rels) // PAGES_PER_PROCESS))
+
+    def share(index):
+        return {rel: _scan_page(site_dir, rel, keys[rel], sites, safe_key) for rel in rels[index::count]}
+
+    children = {}
+    for index in range(1, count):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # a forked process: its share, then out
+            status = 1
+            try:
+                shards_forked()
+                os.close(read)
+                for other in children.values():
+                    os.close(other)
+                try:
+                    report = {"scans": share(index)}
+                    status = 0
+                except Exception as error:
+                    report = {"error": f"{type(error).__name__}: {error}"}
+                with os.fdopen(write, "wb") as out:
+                    out.write(json.dumps(report, ensure_ascii=False).encode("utf-8"))
+            finally:
+                os._exit(status)
+        os.close(write)
+        children[pid] = read
+    try:
+        results = share(0)
+    except BaseException:
+        for pid, read in children.items():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.close(read)
+            os.waitpid(pid, 0)
+        raise
+    failures = []
+    for pid, read in children.items():
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            report = json.loads(data)
+        except ValueError:
+            failures.append(shards_died(status))
+            continue
+        if "error" in report:
+            failures.append(report["error"])
+        else:
+            results.update((rel, (_read_entry(entry), problems)) for rel, (entry, problems) in report["scans"].items())
+    if failures:
+        raise ScanFailed(failures[0])
+    return results
+
+
+class ScanFailed(Exception):
+    """A process verifying a share of the pages failed (the message is its error, or how it died)."""
 
 
 def _expected(manifest):
