@@ -28,6 +28,7 @@ to lay out. Keys a document may set for this:
   ``<meta name="robots" content="noindex">``; the site search skips it too).
 """
 
+import heapq
 import posixpath
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -62,6 +63,7 @@ class Generated:
     files: dict  # path → bytes: feeds and the sitemap
     nav: list  # the site navigation (mkdocs.yml ``nav``)
     attachments: dict = None  # path → bytes: the files beside documents (their ``attachments``)
+    tree: object = None  # the documents' Tree (the mirror's feeds and sitemap are made from it too)
 
 
 def generate(documents, *, site_name, base_url, description, now=None, qr_code=None, finished=None):
@@ -83,7 +85,7 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
     clashes = sorted(set(pages) & (set(listings) | set(files)) | set(attachments) & (set(listings) | set(files)))
     if clashes:
         raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")
-    return Generated(pages, listings, files, navigation(documents, listings), attachments)
+    return Generated(pages, listings, files, navigation(documents, listings), attachments, tree)
 
 
 def listing_qr_codes(listings, base_url, qr_code):
@@ -99,6 +101,11 @@ def listing_qr_codes(listings, base_url, qr_code):
 
 def _newest_first(document):
     return (document.meta.get("published") or document.meta.get("date") or "", document.path)
+
+
+def _newest(documents, count):
+    """The first ``count`` of ``_sorted(documents)`` (newest first), without sorting them all."""
+    return heapq.nlargest(count, documents, key=_newest_first)
 
 
 def _sorted(documents, spec=None):
@@ -131,6 +138,7 @@ class Tree:
         self.members, self.campaigns = _gathered(documents)
         self._ancestors = {}
         self._cards = {}
+        self._leaves = {}
 
     def card(self, document):
         """``card(document)``, made once: a piece shows in its parent's listing, its tags' pages and
@@ -153,9 +161,11 @@ class Tree:
     def leaves(self, path=None):
         """The pieces of content (documents without children, not containers), of the whole site or
         under ``path``."""
-        found = self.documents.values() if path is None else self.descendants(path)
-        return [d for d in found if not d.children and d.path != "index.md" and not d.meta.get("container")
-                and listed(d)]
+        if path not in self._leaves:
+            found = self.documents.values() if path is None else self.descendants(path)
+            self._leaves[path] = [d for d in found if not d.children and d.path != "index.md"
+                                  and not d.meta.get("container") and listed(d)]
+        return self._leaves[path]
 
     def descendants(self, path):
         found = []
@@ -327,7 +337,7 @@ def _finish(document, documents, tree, sequences, now):
         featured = _featured(tree, now)
         if featured:
             meta["featured_campaigns"] = featured
-        latest = _sorted(tree.leaves())[:RECENT_ON_HOME]
+        latest = _newest(tree.leaves(), RECENT_ON_HOME)
         if latest:
             meta.setdefault("sections", []).append({"title": "最新内容", "items": [tree.card(d) for d in latest]})
     # Never an empty page: its summary or title stands in for a body it does not have.
@@ -504,7 +514,7 @@ def feeds(documents, *, tree=None, site_name, base_url, description):
 def feed(documents, *, title, base_url, link, self_path, description):
     """An RSS 2.0 feed of the latest items. Dates come from the content, never from the clock."""
     base = base_url.rstrip("/")
-    items = _sorted(documents)[:FEED_LENGTH]
+    items = _newest(documents, FEED_LENGTH)
 
     def rfc822(document):
         """When it went live (``published``), or midnight of its ``date`` (documents from before)."""

@@ -220,7 +220,7 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
     listings = converted.documents(mirror, sources(generated.listings))
     pages = {path: pages[path] for path in generated.pages}  # (the Simplified order)
     listings = {path: listings[path] for path in generated.listings}
-    made = generate.site_files(documents, generated.listings, site_name=site.site_name,
+    made = generate.site_files(documents, generated.listings, site_name=site.site_name, tree=generated.tree,
                                base_url=mirror.base_url(site.base_url), description=site.description)
     files = {path: converted.file(mirror, path, data) for path, data in made.items()}
     codes = qr_codes(mirror, documents, generated.listings, site, converted)
