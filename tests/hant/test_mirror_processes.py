@@ -11,39 +11,26 @@ import pytest
 from cms.hant.models import MirrorSettings
 from cms.publish import mirror_site, swap
 from cms.publish.errors import ExportError
+from cms.publish.mkdocs_plugin import shards
 from cms.publish.pipeline import publish
 from cms.publish.state import PublishState
 from tests.conftest import make_story
+from tests.publish import test_build_processes
 from tests.publish.trees import folders, snapshot  # noqa: F401 (a fixture)
 
+forks, reaped = test_build_processes.forks, test_build_processes.reaped  # (the pids forked; waited for?)
 
-@pytest.fixture
-def forks(monkeypatch):
-    """Small conversions shared out too (a process per document at least), and the pid of every process forked."""
+
+@pytest.fixture(autouse=True)
+def small_shares(monkeypatch):
+    """Small conversions shared out too (a process per document at least)."""
     monkeypatch.setattr(mirror_site, "PER_PROCESS", 1)
-    pids, fork = [], os.fork
-
-    def recorded():
-        pid = fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recorded)
-    return pids
-
-
-def reaped(pid):
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("folders")
-def test_a_mirror_converted_by_two_processes_is_the_one_converted_by_one(settings, programme, forks):
+def test_a_mirror_converted_by_two_processes_is_the_one_converted_by_one(settings, programme, forks, monkeypatch):
+    monkeypatch.setattr(shards, "PAGES_PER_PROCESS", 10_000)  # (the builds in one process: the forks are the mirror's)
     mirror = MirrorSettings.load()
     mirror.enabled, mirror.profile, mirror.prefix = True, "s2hk", "zh-hant"
     mirror.save()
