@@ -28,6 +28,7 @@ to lay out. Keys a document may set for this:
   ``<meta name="robots" content="noindex">``; the site search skips it too).
 """
 
+import heapq
 import posixpath
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -62,16 +63,19 @@ class Generated:
     files: dict  # path → bytes: feeds and the sitemap
     nav: list  # the site navigation (mkdocs.yml ``nav``)
     attachments: dict = None  # path → bytes: the files beside documents (their ``attachments``)
+    tree: object = None  # the documents' Tree (the mirror's feeds and sitemap are made from it too)
 
 
-def generate(documents, *, site_name, base_url, description, now=None, qr_code=None):
+def generate(documents, *, site_name, base_url, description, now=None, qr_code=None, finished=None):
     """Everything derived from the documents ({path: Document}, from render). Raises ExportError
     when a page would take the path of a generated one. ``now``: the publish's moment (which
     campaigns the home page features; default the clock's). ``qr_code``: a function of an absolute
     URL giving its QR code's SVG bytes (the worker's render.QRCodes.maker(): each URL drawn once), for
-    the QR code beside each generated page; None: none."""
+    the QR code beside each generated page; None: none. ``finished``: what the worker's last publish
+    made of its pages (a ``Finished``, kept by the worker: PublishState.finished), to make again only
+    what changed; None: every page made."""
     tree = Tree(documents)
-    pages = finish_documents(documents, tree, now=now)
+    pages = finish_documents(documents, tree, now=now, memo=finished)
     listings = {**tag_pages(documents, tree), **library_pages(documents, tree), **corrections_page(documents)}
     files = site_files(documents, listings, tree=tree, site_name=site_name, base_url=base_url,
                        description=description)
@@ -81,7 +85,7 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
     clashes = sorted(set(pages) & (set(listings) | set(files)) | set(attachments) & (set(listings) | set(files)))
     if clashes:
         raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")
-    return Generated(pages, listings, files, navigation(documents, listings), attachments)
+    return Generated(pages, listings, files, navigation(documents, listings), attachments, tree)
 
 
 def listing_qr_codes(listings, base_url, qr_code):
@@ -97,6 +101,11 @@ def listing_qr_codes(listings, base_url, qr_code):
 
 def _newest_first(document):
     return (document.meta.get("published") or document.meta.get("date") or "", document.path)
+
+
+def _newest(documents, count):
+    """The first ``count`` of ``_sorted(documents)`` (newest first), without sorting them all."""
+    return heapq.nlargest(count, documents, key=_newest_first)
 
 
 def _sorted(documents, spec=None):
@@ -129,6 +138,7 @@ class Tree:
         self.members, self.campaigns = _gathered(documents)
         self._ancestors = {}
         self._cards = {}
+        self._leaves = {}
 
     def card(self, document):
         """``card(document)``, made once: a piece shows in its parent's listing, its tags' pages and
@@ -151,9 +161,11 @@ class Tree:
     def leaves(self, path=None):
         """The pieces of content (documents without children, not containers), of the whole site or
         under ``path``."""
-        found = self.documents.values() if path is None else self.descendants(path)
-        return [d for d in found if not d.children and d.path != "index.md" and not d.meta.get("container")
-                and listed(d)]
+        if path not in self._leaves:
+            found = self.documents.values() if path is None else self.descendants(path)
+            self._leaves[path] = [d for d in found if not d.children and d.path != "index.md"
+                                  and not d.meta.get("container") and listed(d)]
+        return self._leaves[path]
 
     def descendants(self, path):
         found = []
@@ -218,64 +230,119 @@ def _section_info(section):
     return info
 
 
-def finish_documents(documents, tree=None, now=None):
+def finish_documents(documents, tree=None, now=None, memo=None):
     """Add listings, breadcrumbs, tag links and feeds to each document's front matter.
 
-    Returns {path: (front matter, body)} for every page document.
-    """
+    Returns {path: (front matter, body)} for every page document. ``memo`` (a ``Finished``: what
+    the last call made): only the pages a changed document can reach are made again (``Finished.reach``);
+    the others are the very (meta, body) objects made then."""
     tree = tree or Tree(documents)
     now = now or timezone.now()
-    home = documents.get("index.md")
     sequences = _sequences(documents)
+    todo = documents.keys() if memo is None else memo.reach(documents, tree)
     rendered = {}
-    for path, document in sorted(documents.items()):
-        meta = dict(document.meta)
-        ancestors = tree.ancestors(path)
-        if ancestors:
-            meta["breadcrumbs"] = [_link(documents[a]) for a in ancestors]
-        section = tree.section(path)
-        if section is not None:
-            meta["section"] = _section_info(section)
-            if section is document and feed_path(path):
-                meta["feed"] = feed_path(path)
-        if meta.get("tags"):
-            meta["tag_links"] = [{"title": t, "url": canonical_of(tag_path(t))} for t in meta["tags"]]
-        if meta.get("facets"):
-            meta["facet_links"] = {facet: [{"title": v, "url": canonical_of(facet_path(facet, v))} for v in values]
-                                   for facet, values in meta["facets"].items()}
-        if path in sequences:
-            meta["sequence"] = sequences[path]
-        if meta.get("retracted"):
-            meta["noindex"] = True
-        if path in tree.campaigns:
-            meta["campaigns"] = tree.campaigns[path]
-        if meta.get("corrections") and not meta.get("retracted"):
-            meta["corrections_page"] = canonical_of(CORRECTIONS_PAGE)  # the page tools link 更正记录
-        if path in tree.members and feed_path(path):
-            meta["feed"] = feed_path(path)
-        if any(posixpath.basename(p) == QR_FILE for p in document.attachments):
-            meta["qr_code"] = QR_FILE  # beside the page: the theme links it by name
-        if document.children:
-            by_group = {}
-            for child in (documents[child_path] for child_path in document.children):
-                if not listed(child):
-                    continue
-                by_group.setdefault((child.group_order, child.group), []).append(child)
-            meta["sections"] = [
-                {"title": heading, "items": [tree.card(c) for c in _sorted(children, meta.get("children_sort"))]}
-                for (_order, heading), children in sorted(by_group.items())
-            ]
-        if document is home:
-            featured = _featured(tree, now)
-            if featured:
-                meta["featured_campaigns"] = featured
-            latest = _sorted(tree.leaves())[:RECENT_ON_HOME]
-            if latest:
-                meta.setdefault("sections", []).append({"title": "最新内容", "items": [tree.card(d) for d in latest]})
-        # Never an empty page: its summary or title stands in for a body it does not have.
-        body = document.body.strip() or md_text(meta.get("description") or meta["title"])
-        rendered[path] = (meta, body)
+    for path in sorted(documents):
+        if path in todo:
+            rendered[path] = _finish(documents[path], documents, tree, sequences, now)
+        else:
+            rendered[path] = memo.pages[path]
+    if memo is not None:
+        memo.tree, memo.pages = tree, rendered
     return rendered
+
+
+class Finished:
+    """What ``finish_documents`` made at the last publish (the Tree of the documents given, and {path:
+    (meta, body)} made), so that a publish makes again only the pages its changes reach.
+
+    A page's front matter is made from its own document, those of its ancestors (breadcrumbs, its
+    section), of its children and grandchildren (their cards and the cards' counts), of its siblings
+    when their parent links them in sequence, and of the campaigns that gather it; the home page's also
+    from every piece (最新内容), every campaign and the moment (``now``), so it is always made again."""
+
+    def __init__(self):
+        self.tree, self.pages = Tree({}), {}  # the last publish's tree (its documents) and pages
+
+    def clear(self):
+        self.tree, self.pages = Tree({}), {}
+
+    def reach(self, documents, tree):
+        """The paths of the pages to make again: those whose document differs from the last one given
+        (by equality: a document taken from the render cache shares its values, so this is cheap) or is
+        new, and those such a document, or one gone since, reaches (see the class docstring), by the
+        tree of then and of now."""
+        old = self.tree.documents
+        changed = {path for path, document in documents.items() if old.get(path) != document}
+        changed |= old.keys() - documents.keys()
+        todo = {"index.md"} & documents.keys()
+        if not changed:
+            return todo
+        trees = [tree, self.tree]
+        for path in changed:
+            todo.add(path)
+            for known in trees:
+                if path not in known.documents:
+                    continue
+                todo.update(d.path for d in known.descendants(path))
+                parent = known.parent.get(path)
+                if parent is not None:
+                    todo.add(parent)
+                    todo.add(known.parent.get(parent))
+                    if known.documents[parent].meta.get("children_sequence"):
+                        todo.update(known.documents[parent].children)
+                todo.update(member.path for member in known.members.get(path, ()))
+        return todo & documents.keys()
+
+
+def _finish(document, documents, tree, sequences, now):
+    """(front matter, body) of one page document (``finish_documents``)."""
+    path = document.path
+    meta = dict(document.meta)
+    ancestors = tree.ancestors(path)
+    if ancestors:
+        meta["breadcrumbs"] = [_link(documents[a]) for a in ancestors]
+    section = tree.section(path)
+    if section is not None:
+        meta["section"] = _section_info(section)
+        if section is document and feed_path(path):
+            meta["feed"] = feed_path(path)
+    if meta.get("tags"):
+        meta["tag_links"] = [{"title": t, "url": canonical_of(tag_path(t))} for t in meta["tags"]]
+    if meta.get("facets"):
+        meta["facet_links"] = {facet: [{"title": v, "url": canonical_of(facet_path(facet, v))} for v in values]
+                               for facet, values in meta["facets"].items()}
+    if path in sequences:
+        meta["sequence"] = sequences[path]
+    if meta.get("retracted"):
+        meta["noindex"] = True
+    if path in tree.campaigns:
+        meta["campaigns"] = tree.campaigns[path]
+    if meta.get("corrections") and not meta.get("retracted"):
+        meta["corrections_page"] = canonical_of(CORRECTIONS_PAGE)  # the page tools link 更正记录
+    if path in tree.members and feed_path(path):
+        meta["feed"] = feed_path(path)
+    if any(posixpath.basename(p) == QR_FILE for p in document.attachments):
+        meta["qr_code"] = QR_FILE  # beside the page: the theme links it by name
+    if document.children:
+        by_group = {}
+        for child in (documents[child_path] for child_path in document.children):
+            if not listed(child):
+                continue
+            by_group.setdefault((child.group_order, child.group), []).append(child)
+        meta["sections"] = [
+            {"title": heading, "items": [tree.card(c) for c in _sorted(children, meta.get("children_sort"))]}
+            for (_order, heading), children in sorted(by_group.items())
+        ]
+    if path == "index.md":
+        featured = _featured(tree, now)
+        if featured:
+            meta["featured_campaigns"] = featured
+        latest = _newest(tree.leaves(), RECENT_ON_HOME)
+        if latest:
+            meta.setdefault("sections", []).append({"title": "最新内容", "items": [tree.card(d) for d in latest]})
+    # Never an empty page: its summary or title stands in for a body it does not have.
+    body = document.body.strip() or md_text(meta.get("description") or meta["title"])
+    return meta, body
 
 
 def _sequences(documents):
@@ -447,7 +514,7 @@ def feeds(documents, *, tree=None, site_name, base_url, description):
 def feed(documents, *, title, base_url, link, self_path, description):
     """An RSS 2.0 feed of the latest items. Dates come from the content, never from the clock."""
     base = base_url.rstrip("/")
-    items = _sorted(documents)[:FEED_LENGTH]
+    items = _newest(documents, FEED_LENGTH)
 
     def rfc822(document):
         """When it went live (``published``), or midnight of its ``date`` (documents from before)."""

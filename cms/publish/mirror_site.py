@@ -19,9 +19,12 @@ The manifest of a build holds the mirror's as ``manifest["mirror"]`` (prefix, fi
 and its pages, generated files and attachments like the Simplified site's).
 """
 
+import contextlib
 import os
+import pickle
 import posixpath
 import shutil
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +34,8 @@ from django.conf import settings
 from cms.sitesearch import index as search
 
 from . import build, fsutil, generate, manifest, paths, render, render_store, write
+from .errors import ExportError
+from .mkdocs_plugin import shards
 
 
 @dataclass
@@ -39,62 +44,133 @@ class Converted:
 
     ``rows``: {"d:" or "f:" + path: (fingerprint, the source's sha256, converted)} (a document's
     converted (meta, body), a file's bytes), saved with the render cache (render_store.SavedMemo,
-    memo "hant"): a new worker reuses a row when the fingerprint and its source's sha256 still match.
-    ``documents`` / ``files``: the sources converted by this process ({path: (meta, body)} and
-    {path: bytes}), compared first (by equality: no hashing). The source's sha256 is the one taken
-    when it was converted (for a document, the Simplified write's: WrittenFiles.sha)."""
+    memo "hant"): a row is reused, by this worker or a new one, when the fingerprint and its source's
+    sha256 still match. A document's sha256 is the one the Simplified write took of its bytes
+    (WrittenFiles.sha: no hashing, no comparing); ``files``: the sources of the files converted by
+    this process ({path: bytes}), compared first (by equality: no hashing)."""
 
     fingerprint: str = ""
     rows: dict = field(default_factory=render_store.SavedMemo)
-    documents: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
 
     def start(self, mirror):
         if mirror.fingerprint != self.fingerprint:
-            self.fingerprint, self.documents, self.files = mirror.fingerprint, {}, {}
+            self.fingerprint, self.files = mirror.fingerprint, {}
 
-    def _converted(self, key, same, source, convert):
-        """The converted value of ``key``: the row's when ``same`` (this process converted the same
-        source) or, for a row a previous process saved, when ``source()`` (its sha256) matches; else
-        ``convert()``, kept with that sha256."""
+    def _reusable(self, key, sha):
         row = self.rows.get(key)
-        if row is not None and row[0] == self.fingerprint:
-            if same:
-                return row[2]
-            sha = source()
-            if row[1] == sha:
-                return row[2]
-        else:
-            sha = source()
-        converted = convert()
-        self.rows[key] = (self.fingerprint, sha, converted)
-        return converted
+        return row is not None and row[0] == self.fingerprint and row[1] == sha
 
-    def document(self, mirror, path, meta, body, sha=None):
-        """``sha``: the source's sha256 if known (else it is serialised to take it, when needed)."""
-        last = self.documents.get(path)
-        converted = self._converted("d:" + path, last is not None and last[1] == body and last[0] == meta,
-                                    lambda: sha or _document_sha(meta, body),
-                                    lambda: mirror.convert_document(meta, body))
-        self.documents[path] = (meta, body)
-        return converted
+    def documents(self, mirror, sources, *, processes=1):
+        """{path: converted (meta, body)} of ``sources`` ([(path, meta, body, sha256 of its bytes)]):
+        a row's while its sha256 is the source's, else converted, the conversions shared out to up to
+        ``processes`` forked processes when there are many (a full publish; ``shared_out``)."""
+        found, todo = {}, []
+        for path, meta, body, sha in sources:
+            row = self.rows.get("d:" + path)
+            if row is not None and row[0] == self.fingerprint and row[1] == sha:
+                found[path] = row[2]
+            else:
+                todo.append((path, meta, body, sha))
+        made = shared_out(lambda source: mirror.convert_document(source[1], source[2]), todo, processes)
+        for (path, _meta, _body, sha), value in zip(todo, made, strict=True):
+            self.rows["d:" + path] = (self.fingerprint, sha, value)
+            found[path] = value
+        return found
 
     def file(self, mirror, path, data, convert=None):
-        converted = self._converted("f:" + path, self.files.get(path) == data, lambda: write.sha256(data),
-                                    lambda: (convert or mirror.convert_file)(path, data))
+        key = "f:" + path
+        row = self.rows.get(key)
+        if row is not None and row[0] == self.fingerprint and (self.files.get(path) == data
+                                                                or row[1] == write.sha256(data)):
+            converted = row[2]
+        else:
+            converted = (convert or mirror.convert_file)(path, data)
+            self.rows[key] = (self.fingerprint, write.sha256(data), converted)
         self.files[path] = data
         return converted
 
     def prune(self, documents, files):
         """Forget what is not among ``documents`` and ``files`` (paths) of this publish."""
         self.rows.prune({"d:" + path for path in documents} | {"f:" + path for path in files})
-        for kept, wanted in ((self.documents, documents), (self.files, files)):
-            for path in kept.keys() - wanted:
-                del kept[path]
+        for path in self.files.keys() - files:
+            del self.files[path]
 
 
-def _document_sha(meta, body):
-    return write.sha256(write.serialise(meta, body))
+PER_PROCESS = 200
+"""A conversion is shared out only when each process gets this many documents or more: a fork and its
+copy-on-write faults cost more than converting a few (an approval converts one or two, in this process)."""
+
+
+def shared_out(function, items, processes):
+    """``[function(item) for item in items]``, in order, computed by up to ``processes`` processes:
+    this one and processes forked from it, item *i* going to process *i* mod *n* (each item at least
+    ``PER_PROCESS`` a process), each forked one sending its results back pickled through a pipe.
+    ``function`` must be pure (the same result in any process; nothing it changes is seen here).
+    A forked process that fails or dies fails the whole (ExportError, every forked process reaped);
+    one whose parent has gone stops at its next item. As mkdocs_plugin/shards.py shares out a build."""
+    count = max(1, min(int(processes), len(items) // PER_PROCESS))
+    if count == 1:
+        return [function(item) for item in items]
+    children, parent = {}, os.getpid()
+    try:
+        for index in range(1, count):
+            read, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # (never returns)
+                os.close(read)
+                for _pid, other in children.values():
+                    os.close(other)
+                _convert_forked(function, items[index::count], write_end, parent)
+            os.close(write_end)
+            children[index] = (pid, read)
+        results = [None] * len(items)
+        results[0::count] = [function(item) for item in items[0::count]]
+        failures = []
+        for index in list(children):
+            pid, read = children.pop(index)
+            try:
+                with os.fdopen(read, "rb") as pipe:
+                    data = pipe.read()
+            finally:
+                _, status = os.waitpid(pid, 0)
+            try:
+                ok, value = pickle.loads(data)
+            except Exception:  # (nothing or part of a result: it died)
+                ok, value = False, f"转换子进程异常结束（状态 {status}）"
+            if ok:
+                results[index::count] = value
+            else:
+                failures.append(value)
+        if failures:
+            raise ExportError(f"繁体站转换失败：{failures[0]}")
+        return results
+    finally:
+        for pid, read in children.values():  # (this process's share failed: the others are stopped)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.close(read)
+            os.waitpid(pid, 0)
+
+
+def _convert_forked(function, items, out, parent):
+    """In a forked process: compute ``items``, send (ok, results or the error) through ``out``, end."""
+    status = 1
+    try:
+        shards._forked()  # (as a build's forked process: lock files closed, signals default)
+        results = []
+        for item in items:
+            if os.getppid() != parent:  # (the publish was killed: nobody reads what this would send)
+                os._exit(1)
+            results.append(function(item))
+        data, status = pickle.dumps((True, results), pickle.HIGHEST_PROTOCOL), 0
+    except BaseException as error:  # (reported to the publish, which raises)
+        data = pickle.dumps((False, f"{type(error).__name__}: {error}"))
+    try:
+        with os.fdopen(out, "wb") as pipe:
+            pipe.write(data)
+    finally:
+        os._exit(status)
 
 
 MEMOS = {"converted": "hant", "written": "written-hant", "records": "records-hant"}
@@ -133,16 +209,18 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
     memo = _memo(state)
     converted = memo["converted"]
     converted.start(mirror)
-    total = len(generated.pages) + len(generated.listings)
-    pages, listings = {}, {}
     sha = state.written.sha  # the Simplified documents' sha256, taken as content/ was written
-    for done, (path, (meta, body)) in enumerate(generated.pages.items(), 1):
-        pages[path] = converted.document(mirror, path, meta, body, sha(path, meta, body))
-        if done % 200 == 0:
-            progress("export", done, total)
-    for path, (meta, body) in generated.listings.items():
-        listings[path] = converted.document(mirror, path, meta, body, sha(path, meta, body))
-    made = generate.site_files(documents, generated.listings, site_name=site.site_name,
+
+    def sources(part):
+        return [(path, meta, body, sha(path, meta, body) or write.sha256(write.serialise(meta, body)))
+                for path, (meta, body) in part.items()]
+
+    progress("export", 0, len(generated.pages) + len(generated.listings))
+    pages = converted.documents(mirror, sources(generated.pages), processes=settings.KEPU_BUILD_PROCESSES)
+    listings = converted.documents(mirror, sources(generated.listings))
+    pages = {path: pages[path] for path in generated.pages}  # (the Simplified order)
+    listings = {path: listings[path] for path in generated.listings}
+    made = generate.site_files(documents, generated.listings, site_name=site.site_name, tree=generated.tree,
                                base_url=mirror.base_url(site.base_url), description=site.description)
     files = {path: converted.file(mirror, path, data) for path, data in made.items()}
     codes = qr_codes(mirror, documents, generated.listings, site, converted)

@@ -9,7 +9,7 @@ disk (render_store.py, checked before use), and serialises and verifies everythi
 import gc
 from dataclasses import dataclass, field
 
-from . import mirror_site, paths, render, render_store
+from . import generate, mirror_site, paths, render, render_store
 from .render import RenderCache
 from .render_store import SavedMemo
 from .verify import ScanStore
@@ -20,6 +20,7 @@ from .write import WrittenFiles
 class PublishState:
     renders: RenderCache = field(default_factory=RenderCache)  # documents rendered, and what from
     written: WrittenFiles = field(default_factory=WrittenFiles)  # what was last serialised where
+    finished: generate.Finished = field(default_factory=generate.Finished)  # the pages generate made last
     records: SavedMemo = field(default_factory=SavedMemo)  # document sha256 → search record digest (sitesearch)
     scans: ScanStore = field(default_factory=ScanStore)  # the last build's verification scans
     mirror: dict = field(default_factory=dict)  # the Traditional mirror's memos (mirror_site._memo)
@@ -69,6 +70,7 @@ class PublishState:
         self.stored = {}
         self.renders.clear()
         self.written.clear()
+        self.finished.clear()
         self.records.clear()
         self.scans.clear()
         self.mirror.clear()

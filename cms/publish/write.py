@@ -48,10 +48,12 @@ def document_key(content_dir, meta, body):
 
 class WrittenFiles:
     """What the last publish wrote into which content folder, so that a document whose front matter
-    and body are the same as then is not serialised again, nor its file read back.
+    and body are the same as then is not serialised again, nor its file read back; nor a file of
+    bytes (a feed, a QR code: ``raw``) the same as then.
 
-    ``files``: {path: (meta, body)} serialised there by this process (compared by equality: cheap);
-    ``rows``: {path: (key, sha256, size, mtime_ns)} (``key``: of the content folder, meta and body),
+    ``files``: {path: (meta, body) or bytes} written there by this process (compared by identity,
+    then equality: cheap); ``rows``: {path: (key, sha256, size, mtime_ns)} (``key``: of the content
+    folder, meta and body; None for bytes),
     saved with the render cache (render_store.SavedMemo, memo "written" / "written-hant") and, in a new
     process, taken for a document whose ``key`` is the same (no serialising). A row is trusted only
     while its file is still there with that size and mtime (``write``); otherwise the document is
@@ -81,6 +83,22 @@ class WrittenFiles:
         digest = sha256(data)
         self.files[path] = (meta, body)
         self.rows[path] = (document_key(content_dir, meta, body), digest, len(data), None)
+        return digest, data
+
+    def raw(self, content_dir, path, data):
+        """(sha256, bytes or None) of a file's ``data`` (a feed, a QR code beside a page): None when
+        the last publish wrote these bytes there (the same object or equal bytes in this process; in
+        a new one, a row of the same sha256). As ``serialised``, trusted only while the file is in place."""
+        if self.dir != content_dir:
+            self.dir, self.files = content_dir, {}
+        last, row = self.files.get(path), self.rows.get(path)
+        self.files[path] = data
+        if row is not None and last is not None and (last is data or last == data):
+            return row[1], None
+        digest = sha256(data)
+        if row is not None and row[1] == digest:
+            return digest, None
+        self.rows[path] = (None, digest, len(data), None)
         return digest, data
 
     def sha(self, path, meta, body):
@@ -131,10 +149,15 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     content_dir = Path(content_dir)
     key = str(content_dir.resolve())
     files = {path: memo.serialised(key, path, *page) for path, page in generated.pages.items()}
-    made = {path: (sha256(data), data) for path, data in generated.files.items()}
+    made = {path: memo.raw(key, path, data) for path, data in generated.files.items()}
     made.update({path: memo.serialised(key, path, *page) for path, page in generated.listings.items()})
-    beside = {path: (sha256(data), data) for path, data in (generated.attachments or {}).items()}
+    beside = {path: memo.raw(key, path, data) for path, data in (generated.attachments or {}).items()}
     every = {**files, **made, **beside}
+
+    def data_of(path):
+        if path in generated.pages or path in generated.listings:
+            return serialise(*(generated.pages.get(path) or generated.listings[path]))
+        return generated.files[path] if path in generated.files else generated.attachments[path]
 
     fsutil.make_dir(content_dir, exist_ok=True)
     written, deleted = [], []
@@ -143,7 +166,7 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
         if data is None:  # what the last publish wrote here: write it only if it is no longer there
             if memo.in_place(content_dir, path):
                 continue
-            data = serialise(*(generated.pages.get(path) or generated.listings[path]))
+            data = data_of(path)
         target = content_dir / path
         progress("write", done, total)
         if not target.is_file() or target.read_bytes() != data:
@@ -159,7 +182,7 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
             written.append(path)
             checkpoint("export-write")
 
-    memo.prune(files.keys() | generated.listings.keys())
+    memo.prune(every.keys())
     expected = set(every) | set(assets) | KEEP
     top = len(str(content_dir)) + 1
     for folder, _dirs, names in os.walk(content_dir, topdown=False):

@@ -1,0 +1,170 @@
+"""The export step costs what the change costs: what is the same as the last publish wrote is neither
+serialised, hashed nor read back, and each shortcut still gives the bytes a cold export gives, and
+writes again a file that is no longer as it was written."""
+
+from pathlib import Path
+
+import pytest
+
+from cms.core.models import SiteSettings
+from cms.publish import write
+from cms.publish.pipeline import export
+from cms.publish.state import PublishState
+from tests.conftest import make_story
+from tests.publish.trees import folders, snapshot  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("folders")]
+
+
+@pytest.fixture
+def stories(programme):
+    made = []
+    for title, slug in [("李四光", "li-siguang"), ("华罗庚", "hua-luogeng"), ("钱三强", "qian-sanqiang")]:
+        story = make_story(programme, title=title, slug=slug)
+        story.tags.add("科学家")
+        story.save_revision().publish()
+        made.append(story)
+    return made
+
+
+def exported(settings, state):
+    return export(Path(settings.KEPU_CONTENT_DIR), SiteSettings.load(), state)
+
+
+@pytest.fixture
+def reads(monkeypatch, settings):
+    """The content/ files read back, and the files hashed, as the export runs."""
+    seen = {"read": [], "hashed": 0}
+    read_bytes, sha256 = Path.read_bytes, write.sha256
+
+    def reading(path):
+        if Path(path).is_relative_to(settings.KEPU_CONTENT_DIR) and path.name != write.MANIFEST_NAME:
+            seen["read"].append(Path(path).relative_to(settings.KEPU_CONTENT_DIR).as_posix())
+        return read_bytes(path)
+
+    def hashing(data):
+        seen["hashed"] += 1
+        return sha256(data)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    monkeypatch.setattr(write, "sha256", hashing)
+    return seen
+
+
+def test_files_written_as_they_are_are_not_read_back_and_a_damaged_one_is_written_again(settings, stories, reads):
+    state = PublishState(restored=True)
+    exported(settings, state)
+    content = Path(settings.KEPU_CONTENT_DIR)
+    cold = snapshot(content)
+    qr_codes = sorted(path for path in cold if path.endswith("/qr.svg"))
+    assert qr_codes and "feed.xml" in cold  # (files of bytes: the QR codes beside pages, the feeds)
+
+    reads["read"].clear()
+    reads["hashed"] = 0
+    out = exported(settings, state)
+    assert reads == {"read": [], "hashed": 0}  # nothing read back, nothing hashed again
+    assert out.written == [] and snapshot(content) == cold
+
+    (content / qr_codes[0]).write_bytes(b"<svg/>")  # damaged (another size, another mtime)
+    (content / qr_codes[1]).unlink()
+    (content / "feed.xml").write_bytes(b"x" * (content / "feed.xml").stat().st_size)  # (the same size)
+    out = exported(settings, state)
+    assert sorted(out.written) == sorted([qr_codes[0], qr_codes[1], "feed.xml"])
+    assert snapshot(content) == cold
+
+
+# generate.Finished: the pages a change reaches made again, the rest reused. Pure: a synthetic tree of
+# documents changed step by step at random, each step's pages compared with those made from nothing.
+
+SEED_TREE = {  # path: (parent, title, extra front matter)
+    "index.md": (None, "科普", {}),
+    "a/index.md": ("index.md", "格致论道", {"image": "a.png", "card": {"colour": "#c00"}}),
+    "b/index.md": ("index.md", "科学大院", {"children_sequence": True, "children_sort": "order"}),
+    "c/index.md": ("index.md", "学风宣传月", {"container": True, "gathers": [1, 5, 9]}),
+    "a/x/index.md": ("a/index.md", "名师专栏", {}),
+}
+
+
+def _tree(rng):
+    spec = {path: [parent, title, dict(extra)] for path, (parent, title, extra) in SEED_TREE.items()}
+    for number in range(12):
+        parent = rng.choice(["a/index.md", "b/index.md", "a/x/index.md", "c/index.md"])
+        spec[f"{parent.rsplit('/', 1)[0]}/p{number}.md"] = [parent, f"文章{number}", {
+            "tags": rng.sample(["光学", "地质", "数学"], rng.randint(0, 2)), "order": rng.randint(0, 5),
+            "published": f"2025-03-{rng.randint(1, 28):02d}T09:00:00+08:00"}]
+    return spec
+
+
+def _documents(spec):
+    """Fresh Document objects (as a publish renders or takes from its cache), ids in path order."""
+    from cms.publish.paths import canonical_of
+    from cms.publish.protocol import Document
+
+    ids = {path: number for number, path in enumerate(sorted(spec), 1)}
+    documents = {path: Document(path=path, meta={"title": title, "canonical": canonical_of(path), **extra},
+                                body=f"{title}。", page_id=ids[path], group=extra.get("group", "文章"))
+                 for path, (_parent, title, extra) in spec.items()}
+    for path, (parent, _title, _extra) in sorted(spec.items()):
+        if parent is not None:
+            documents[parent].children.append(path)
+    return documents
+
+
+def _change(spec, rng):
+    """One edit an editor could make: a title, a flag, a sequence, a campaign, a page added, moved or removed."""
+    pieces = [path for path in spec if path.rsplit("/", 1)[-1].startswith("p")]
+    path = rng.choice(sorted(spec))
+    parent, title, extra = spec[path]
+    kind = rng.choice(["title", "listed", "container", "retracted", "sequence", "gathers", "date", "group", "add",
+                       "remove", "move", "tags", "card", "corrections"])
+    if kind == "title":
+        spec[path][1] = title + "新"
+    elif kind in ("listed", "container", "retracted"):
+        extra[kind] = not extra.get(kind, kind == "listed")
+    elif kind == "sequence":
+        extra["children_sequence"] = not extra.get("children_sequence")
+    elif kind == "gathers":
+        extra["gathers"] = rng.sample(range(1, 20), 3)
+    elif kind == "date":
+        extra["published"] = f"2025-04-{rng.randint(1, 28):02d}T09:00:00+08:00"
+    elif kind == "group":
+        extra["group"] = rng.choice(["文章", "故事"])
+    elif kind == "tags":
+        extra["tags"] = rng.sample(["光学", "地质", "数学", "化学"], 2)
+    elif kind == "card":
+        extra["card"] = {"facts": [rng.choice(["甲", "乙"])]}
+    elif kind == "corrections":
+        extra["corrections"] = [{"date": "2025-05-01", "wrong": "甲", "right": "乙"}]
+    elif kind == "add":
+        new_parent = rng.choice([p for p in spec if p.endswith("index.md")])
+        spec[f"{new_parent.rsplit('/', 1)[0]}/p{len(spec) + rng.randint(100, 999)}.md"] = [new_parent, "新文章", {}]
+    elif kind in ("remove", "move") and pieces:
+        victim = rng.choice(pieces)
+        moved = spec.pop(victim)
+        if kind == "move":
+            new_parent = rng.choice(["a/index.md", "b/index.md", "a/x/index.md"])
+            moved[0] = new_parent
+            spec[f"{new_parent.rsplit('/', 1)[0]}/{victim.rsplit('/', 1)[-1]}"] = moved
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pages_made_again_only_where_a_change_reaches_equal_pages_made_from_nothing(seed):
+    import datetime
+    import random
+    from zoneinfo import ZoneInfo
+
+    from cms.publish import generate
+
+    rng = random.Random(seed)
+    spec = _tree(rng)
+    memo = generate.Finished()
+    now = datetime.datetime(2025, 6, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    reused = 0
+    for _step in range(40):
+        documents = _documents(spec)
+        before = dict(memo.pages)
+        pages = generate.finish_documents(documents, now=now, memo=memo)
+        assert pages == generate.finish_documents(_documents(spec), now=now)  # as if made from nothing
+        reused += sum(before.get(path) is page for path, page in pages.items())
+        _change(spec, rng)
+    assert reused > 40 * 5  # (most pages are not reached by one change: the shortcut is taken)
