@@ -19,12 +19,9 @@ The manifest of a build holds the mirror's as ``manifest["mirror"]`` (prefix, fi
 and its pages, generated files and attachments like the Simplified site's).
 """
 
-import contextlib
 import os
-import pickle
 import posixpath
 import shutil
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -33,9 +30,8 @@ from django.conf import settings
 
 from cms.sitesearch import index as search
 
-from . import build, fsutil, generate, manifest, paths, render, render_store, write
+from . import build, forks, fsutil, generate, manifest, paths, render, render_store, write
 from .errors import ExportError
-from .mkdocs_plugin import shards
 
 
 @dataclass
@@ -103,74 +99,12 @@ copy-on-write faults cost more than converting a few (an approval converts one o
 
 
 def shared_out(function, items, processes):
-    """``[function(item) for item in items]``, in order, computed by up to ``processes`` processes:
-    this one and processes forked from it, item *i* going to process *i* mod *n* (each item at least
-    ``PER_PROCESS`` a process), each forked one sending its results back pickled through a pipe.
-    ``function`` must be pure (the same result in any process; nothing it changes is seen here).
-    A forked process that fails or dies fails the whole (ExportError, every forked process reaped);
-    one whose parent has gone stops at its next item. As mkdocs_plugin/shards.py shares out a build."""
-    count = max(1, min(int(processes), len(items) // PER_PROCESS))
-    if count == 1:
-        return [function(item) for item in items]
-    children, parent = {}, os.getpid()
+    """``[function(item) for item in items]`` in up to ``processes`` processes (forks.map, at least
+    ``PER_PROCESS`` items a process). A forked process that fails or dies fails the export (ExportError)."""
     try:
-        for index in range(1, count):
-            read, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # (never returns)
-                os.close(read)
-                for _pid, other in children.values():
-                    os.close(other)
-                _convert_forked(function, items[index::count], write_end, parent)
-            os.close(write_end)
-            children[index] = (pid, read)
-        results = [None] * len(items)
-        results[0::count] = [function(item) for item in items[0::count]]
-        failures = []
-        for index in list(children):
-            pid, read = children.pop(index)
-            try:
-                with os.fdopen(read, "rb") as pipe:
-                    data = pipe.read()
-            finally:
-                _, status = os.waitpid(pid, 0)
-            try:
-                ok, value = pickle.loads(data)
-            except Exception:  # (nothing or part of a result: it died)
-                ok, value = False, f"转换子进程异常结束（状态 {status}）"
-            if ok:
-                results[index::count] = value
-            else:
-                failures.append(value)
-        if failures:
-            raise ExportError(f"繁体站转换失败：{failures[0]}")
-        return results
-    finally:
-        for pid, read in children.values():  # (this process's share failed: the others are stopped)
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            os.close(read)
-            os.waitpid(pid, 0)
-
-
-def _convert_forked(function, items, out, parent):
-    """In a forked process: compute ``items``, send (ok, results or the error) through ``out``, end."""
-    status = 1
-    try:
-        shards._forked()  # (as a build's forked process: lock files closed, signals default)
-        results = []
-        for item in items:
-            if os.getppid() != parent:  # (the publish was killed: nobody reads what this would send)
-                os._exit(1)
-            results.append(function(item))
-        data, status = pickle.dumps((True, results), pickle.HIGHEST_PROTOCOL), 0
-    except BaseException as error:  # (reported to the publish, which raises)
-        data = pickle.dumps((False, f"{type(error).__name__}: {error}"))
-    try:
-        with os.fdopen(out, "wb") as pipe:
-            pipe.write(data)
-    finally:
-        os._exit(status)
+        return forks.map(function, items, processes, per_process=PER_PROCESS)
+    except forks.ForkFailed as error:
+        raise ExportError(f"繁体站转换失败：{error}") from None
 
 
 MEMOS = {"converted": "hant", "written": "written-hant", "records": "records-hant"}

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import posixpath
-import signal
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +29,9 @@ from lxml import html as lxml_html
 from cms.moderation.sanitiser import url_scheme
 from cms.sitesearch import index as search
 
-from . import fsutil, pages, theme_scripts
+from . import forks, fsutil, pages, theme_scripts
 from .errors import VerificationError  # noqa: F401 (also importable from here)
 from .manifest import search_pages
-from .mkdocs_plugin.shards import _died as shards_died
-from .mkdocs_plugin.shards import _forked as shards_forked
 from .paths import output_path, page_url
 
 ALLOWED_EXTRA_HTML = {"404.html"} | search.EXTRA_HTML
@@ -469,63 +466,14 @@ def _scan_page(site_dir, rel, key, sites, safe_key):
 
 
 def _scan_pages(site_dir, rels, keys, sites, safe_key, processes):
-    """{page: (scan entry, problems)} of ``rels``, shared out to forked processes (page *i* to process
-    *i* mod *n*, this one included) when there are ``PAGES_PER_PROCESS`` or more a process. Each
-    forked process sends its results as JSON through a pipe and ends (``os._exit``); this one reads
-    and reaps them all, and raises ScanFailed if any failed or died."""
-    count = max(1, min(int(processes), len(rels) // PAGES_PER_PROCESS))
-
-    def share(index):
-        return {rel: _scan_page(site_dir, rel, keys[rel], sites, safe_key) for rel in rels[index::count]}
-
-    children = {}
-    for index in range(1, count):
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # a forked process: its share, then out
-            status = 1
-            try:
-                shards_forked()
-                os.close(read)
-                for other in children.values():
-                    os.close(other)
-                try:
-                    report = {"scans": share(index)}
-                    status = 0
-                except Exception as error:
-                    report = {"error": f"{type(error).__name__}: {error}"}
-                with os.fdopen(write, "wb") as out:
-                    out.write(json.dumps(report, ensure_ascii=False).encode("utf-8"))
-            finally:
-                os._exit(status)
-        os.close(write)
-        children[pid] = read
+    """{page: (scan entry, problems)} of ``rels``, shared out to forked processes when there are
+    ``PAGES_PER_PROCESS`` or more a process (forks.map). Raises ScanFailed if any failed or died."""
     try:
-        results = share(0)
-    except BaseException:
-        for pid, read in children.items():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            os.close(read)
-            os.waitpid(pid, 0)
-        raise
-    failures = []
-    for pid, read in children.items():
-        with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        try:
-            report = json.loads(data)
-        except ValueError:
-            failures.append(shards_died(status))
-            continue
-        if "error" in report:
-            failures.append(report["error"])
-        else:
-            results.update((rel, (_read_entry(entry), problems)) for rel, (entry, problems) in report["scans"].items())
-    if failures:
-        raise ScanFailed(failures[0])
-    return results
+        scanned = forks.map(lambda rel: _scan_page(site_dir, rel, keys[rel], sites, safe_key), rels, processes,
+                            per_process=PAGES_PER_PROCESS)
+    except forks.ForkFailed as error:
+        raise ScanFailed(str(error)) from None
+    return dict(zip(rels, scanned, strict=True))
 
 
 class ScanFailed(Exception):

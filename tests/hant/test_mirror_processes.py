@@ -49,7 +49,8 @@ def test_a_mirror_converted_by_two_processes_is_the_one_converted_by_one(setting
     one = published(1)
     assert not forks
     two = published(3)
-    assert len(forks) == 2 and all(reaped(pid) for pid in forks)
+    # Two converting beside this process, one building the mirror beside the Simplified build (build.run_jobs).
+    assert len(forks) == 3 and all(reaped(pid) for pid in forks)
     assert two == one
     assert "軟件" in (content_hant / "gezhi-lundao" / "li-siguang.md").read_text()
 

@@ -9,7 +9,7 @@ import cms.publish
 PACKAGE = Path(cms.publish.__file__).parent
 
 LAYERS = [
-    {"errors", "markdown_text", "fsutil", "protocol", "theme_scripts"},  # no Django models
+    {"errors", "forks", "markdown_text", "fsutil", "protocol", "theme_scripts"},  # no Django models
     {"paths", "richtext"},
     {"manifest", "pages", "context", "render_store"},  # (render_store: the file a worker's memos are saved in)
     {"plan", "render", "generate", "write", "mkdocs_plugin"},  # the steps

@@ -23,12 +23,13 @@ beside the Simplified one, build.run_jobs): it reports its result the same way, 
 page if the process that started it has gone (``Shards(parent=…)``).
 """
 
-import gc
 import json
 import os
 import signal
 
 from mkdocs.structure.files import InclusionLevel
+
+from ..forks import died, forked
 
 PAGES_PER_PROCESS = 100
 
@@ -65,7 +66,7 @@ class Shards:
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:
-                _forked()
+                forked()
                 os.close(read)
                 for other in self.children.values():
                     os.close(other)
@@ -108,7 +109,7 @@ class Shards:
             try:
                 report = json.loads(data)
             except ValueError:
-                failures.append(_died(status))
+                failures.append("构建" + died(status))
                 continue
             if report["error"] is not None:
                 failures.append(report["error"])
@@ -143,7 +144,7 @@ class Beside:
             os.close(read)
             status, report = 1, {"error": "构建子进程未能报告结果"}
             try:
-                _forked()
+                forked()
                 report = {"result": call(parent), "error": None}
                 status = 0
             except BaseException as error:
@@ -166,7 +167,7 @@ class Beside:
         try:
             report = json.loads(data)
         except ValueError:
-            raise ShardFailed(f"mkdocs 构建失败：{_died(status)}") from None
+            raise ShardFailed(f"mkdocs 构建失败：构建{died(status)}") from None
         if report["error"] is not None:
             raise ShardFailed(report["error"])
         return report["result"]
@@ -180,30 +181,3 @@ class Beside:
         os.close(self._read)
         os.waitpid(self.pid, 0)
 
-
-def _forked():
-    """A forked process: the collector leaves what it inherited alone (not traversed, so not copied
-    page by page; it ends with ``os._exit``), and a signal to stop ends it, whatever handlers the build
-    process has (the publish worker's)."""
-    gc.freeze()
-    for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
-        signal.signal(getattr(signal, name), signal.SIG_DFL)
-    _close_inherited_locks()
-
-
-def _close_inherited_locks():
-    """Close this forked process's copies of the lock files' descriptors (the publish lock and the
-    job's claim, ``*.lock``: cms/publish/lock.py), so that if the build process dies they are free at
-    once, not when the forked ones end. Closing a copy releases nothing: the build process holds them."""
-    for name in os.listdir("/proc/self/fd"):
-        try:
-            if os.readlink(f"/proc/self/fd/{name}").endswith(".lock"):
-                os.close(int(name))
-        except OSError:  # (the listing's own descriptor, closed by now)
-            pass
-
-
-def _died(status):
-    if os.WIFSIGNALED(status):
-        return f"构建子进程被信号 {os.WTERMSIG(status)} 终止"
-    return f"构建子进程异常退出（退出码 {os.waitstatus_to_exitcode(status)}）"
