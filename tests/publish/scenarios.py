@@ -6,10 +6,10 @@ import datetime
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 
-from cms.columns.models import ColumnArticlePage, FeaturedScientist
+from cms.columns.models import ColumnArticlePage, ColumnPage, FeaturedScientist
 from cms.resources.models import Audience, ResourceFile, ResourcePage, Subject
 from cms.stories.models import StoryHonour, StoryRelatedStory, StorySource
-from tests.conftest import make_story
+from tests.conftest import make_image, make_story
 
 SEED = """
 from cms.core.models import HomePage
@@ -39,6 +39,18 @@ new = StoryPage(title="新故事", slug="story-new", scientist_name="华罗庚",
 ProgrammePage.objects.get().add_child(instance=new)
 new.save_revision().publish()
 """
+
+
+def pieces_site(settings, tmp_path, programme, institute, count):
+    """A column under ``programme`` and ``count`` × 3 pieces (add_pieces) with a portrait; returns (column, image)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    image = make_image("肖像", size=(600, 750))
+    image.get_file_hash()  # as an upload through the admin does
+    column = ColumnPage(title="名师学风", slug="column", introduction="<p>专栏。</p>")
+    programme.add_child(instance=column)
+    column.save_revision().publish()
+    add_pieces(programme, column, institute, image, count, start=1)
+    return column, image
 
 
 def add_pieces(programme, column, institute, image, count, start):

@@ -3,7 +3,6 @@
 import pytest
 from taggit.models import Tag
 
-from cms.columns.models import ColumnPage
 from cms.core.models import Institute
 from cms.publish import plan
 from cms.publish import render as render_step
@@ -11,19 +10,12 @@ from cms.publish.protocol import Publishable
 from cms.publish.state import current
 from cms.publish.write import serialise
 from cms.stories.models import StoryPage
-from tests.conftest import make_image
-from tests.publish.scenarios import add_pieces
+from tests.publish.scenarios import pieces_site
 
 
 @pytest.fixture
 def site(settings, tmp_path, programme, institute):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    image = make_image("肖像", size=(600, 750))
-    image.get_file_hash()
-    column = ColumnPage(title="名师学风", slug="column", introduction="<p>专栏。</p>")
-    programme.add_child(instance=column)
-    column.save_revision().publish()
-    add_pieces(programme, column, institute, image, 3, start=1)
+    pieces_site(settings, tmp_path, programme, institute, 3)
     current().forget()
     yield
     current().forget()

@@ -3,11 +3,9 @@ flat as pieces grow), and renders exactly what it rendered when it held them all
 
 import pytest
 
-from cms.columns.models import ColumnPage
 from cms.publish import plan, render
 from cms.publish.state import current
-from tests.conftest import make_image
-from tests.publish.scenarios import add_pieces
+from tests.publish.scenarios import pieces_site
 
 
 def cold_render(monkeypatch, slice_size):
@@ -32,13 +30,7 @@ def cold_render(monkeypatch, slice_size):
 
 @pytest.mark.django_db
 def test_render_holds_a_slice_of_pages_and_renders_the_same(settings, tmp_path, monkeypatch, programme, institute):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    image = make_image("肖像", size=(600, 750))
-    image.get_file_hash()
-    column = ColumnPage(title="名师学风", slug="column", introduction="<p>专栏。</p>")
-    programme.add_child(instance=column)
-    column.save_revision().publish()
-    add_pieces(programme, column, institute, image, 8, start=1)  # 24 pieces under the programme and column
+    pieces_site(settings, tmp_path, programme, institute, 8)  # 24 pieces under the programme and column
 
     whole, held_whole = cold_render(monkeypatch, 10_000)
     sliced, held_sliced = cold_render(monkeypatch, 4)
