@@ -4,11 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.columns.models import ColumnPage
 from cms.publish import plan, render
 from cms.publish.state import current
-from tests.conftest import make_image
-from tests.publish.scenarios import add_pieces
+from tests.publish.scenarios import add_pieces, pieces_site
 
 
 def render_queries():
@@ -21,14 +19,7 @@ def render_queries():
 
 @pytest.mark.django_db
 def test_export_query_count_does_not_grow_with_pages(settings, tmp_path, programme, institute):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    image = make_image("肖像", size=(600, 750))
-    image.get_file_hash()  # as an upload through the admin does
-    column = ColumnPage(title="名师学风", slug="column", introduction="<p>专栏。</p>")
-    programme.add_child(instance=column)
-    column.save_revision().publish()
-
-    add_pieces(programme, column, institute, image, 5, start=1)
+    column, image = pieces_site(settings, tmp_path, programme, institute, 5)
     pages_small, queries_small = render_queries()
     add_pieces(programme, column, institute, image, 10, start=6)
     pages_large, queries_large = render_queries()
