@@ -175,7 +175,7 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         unfinished = Unfinished()
         with unfinished.step("state", "渲染缓存未保存到磁盘，重启后的第一次发布会重新渲染"):
             state.save()
-        with unfinished.step("scans", "校验记录（scans.json）未保存，下次发布将重新校验全部页面"):
+        with unfinished.step("scans", "校验记录（.scans.sqlite）未保存，下次发布将重新校验全部页面"):
             state.scans.keep(swap.builds_dir() / build_id, checked.scans)  # once live (else verified whole)
         deferred = False
         if index_later:
@@ -253,8 +253,7 @@ def publish_index(live, new, state, *, progress, yield_to=None):
         raise VerificationError(problems)
     manifest.write_manifest(stage / "manifest.json", new)
     swap.promote(stage, build_id)
-    with contextlib.suppress(FileNotFoundError):  # (no scans.json if saving it failed: all verified next time)
-        state.scans.share(swap.builds_dir() / build_id, live.dir)  # the pages are the very same files
+    state.scans.share(swap.builds_dir() / build_id, live.dir)  # the pages are the very same files (never fails)
     swap.activate(build_id)
     checkpoint("search-swapped")
     swap.retire(live.id)  # the pages' build was a step of this publish, not one to roll back to

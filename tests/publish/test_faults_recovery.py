@@ -59,7 +59,7 @@ def test_a_full_disk_after_the_swap_is_recorded_as_live_and_the_index_catches_up
     run_worker()
     assert PublishJob.objects.get().status == "published"
 
-    # The disk fills once the edited page is live: scans.json and the search index cannot be written.
+    # The disk fills once the edited page is live: the scans store and the search index cannot be written.
     full = fails_with(errno.ENOSPC, "No space left on device", Path(settings.KEPU_BUILDS_DIR) / "x")
     monkeypatch.setattr(search, "build_index", full)
     monkeypatch.setattr(ScanStore, "keep", full)
@@ -70,7 +70,7 @@ def test_a_full_disk_after_the_swap_is_recorded_as_live_and_the_index_catches_up
     edit = PublishJob.objects.filter(trigger="page_change").first()
     assert edit.status == "published" and edit.status_label == "已上线，但有未完成的部分"
     assert edit.error.startswith(f"新页面已上线（构建 {edit.build_id}）。但：")
-    assert "搜索索引未更新" in edit.error and "scans.json" in edit.error and "磁盘空间不足" in edit.error
+    assert "搜索索引未更新" in edit.error and ".scans.sqlite" in edit.error and "磁盘空间不足" in edit.error
     assert "[Errno 28]" not in edit.error.split("（")[0]
     assert "盘满时写的正文" in page_text(settings, "full-disk")  # live, whole
     assert json.loads(live_manifest_path(settings).read_text())["search_pending"] is True
