@@ -266,7 +266,8 @@ class ScanStore:
                 described = _described(db)
                 rows = db.execute("SELECT rel, entry FROM scans").fetchall()
             scans = Scans((rel, _read_entry(entry)) for rel, entry in rows)
-        except (sqlite3.Error, ValueError):  # (no store yet, or a damaged one: every page verified, all rows rewritten)
+        except (sqlite3.Error, ValueError, KeyError, TypeError):  # (no store yet, or a damaged one or row:
+            # every page verified, all rows rewritten)
             return Scans()
         self.build, self.scans = described, scans  # what the file holds, to write only what changes
         return scans
@@ -277,7 +278,9 @@ class ScanStore:
         build_dir = Path(build_dir).absolute()
         try:
             self._write(build_dir, scans)
-        except sqlite3.DatabaseError:  # not a database (damaged): a new one
+        except sqlite3.DatabaseError as error:  # not a database (damaged): a new one
+            if isinstance(error, sqlite3.OperationalError):  # (a full or read-only disk, a lock: the file is fine)
+                raise
             (build_dir.parent / self.STORE).unlink(missing_ok=True)
             self.scans = None
             self._write(build_dir, scans)
@@ -322,9 +325,11 @@ class ScanStore:
 
 def _read_entry(entry):
     """A scan entry read back from JSON (text or decoded): its targets as tuples again, as ``_scan_page``
-    makes them (a pair in a list costs 16 bytes more, and a page has tens of links)."""
+    makes them (a pair in a list costs 16 bytes more, and a page has tens of links). KeyError or
+    TypeError: not an entry (a damaged row)."""
     entry = json.loads(entry) if isinstance(entry, str) else entry
     entry["targets"] = [tuple(pair) for pair in entry["targets"]]
+    entry["file"], entry["safe"]  # noqa: B018 (what verify reads of every entry: there, or the row is damaged)
     return entry
 
 

@@ -246,6 +246,21 @@ def test_a_process_failing_fails_the_verification(small_site, tmp_path, monkeypa
         verify.verify(copy, manifest, processes=2)
 
 
+@pytest.mark.parametrize("damage", ['{"meta": {}}', '[1, 2]'])  # an entry without its keys; not an entry
+def test_a_damaged_row_costs_a_verification_of_every_page_not_the_publish(settings, small_site, programme, parsed,
+                                                                          damage):
+    from cms.publish.state import current
+
+    with sqlite3.connect(Path(settings.KEPU_BUILDS_DIR) / verify.ScanStore.STORE) as db:
+        db.execute("UPDATE scans SET entry = ? WHERE rel = (SELECT min(rel) FROM scans)", (damage,))
+    current().forget()  # a new worker: it reads the store
+    make_story(programme, title="袁隆平", slug="yuan-longping")
+    parsed.clear()
+    result = publish()
+    assert not result.unfinished
+    assert len({below_site(path) for path in parsed}) == len(rows(settings)) > 0  # every page parsed, all saved
+
+
 def test_a_damaged_store_costs_a_verification_of_every_page_and_is_written_anew(settings, small_site, programme,
                                                                               parsed):
     from cms.publish.state import current
