@@ -53,10 +53,6 @@ class Converted:
         if mirror.fingerprint != self.fingerprint:
             self.fingerprint, self.files = mirror.fingerprint, {}
 
-    def _reusable(self, key, sha):
-        row = self.rows.get(key)
-        return row is not None and row[0] == self.fingerprint and row[1] == sha
-
     def documents(self, mirror, sources, *, processes=1):
         """{path: converted (meta, body)} of ``sources`` ([(path, meta, body, sha256 of its bytes)]):
         a row's while its sha256 is the source's, else converted, the conversions shared out to up to
