@@ -127,8 +127,9 @@ KEPU_SITE_DIR = BASE_DIR / "site"
 KEPU_BUILDS_DIR = BASE_DIR / "var" / "builds"
 KEPU_KEEP_BUILDS = 5
 KEPU_THEMES_DIR = BASE_DIR / "themes"
-# How many processes a MkDocs build shares its pages out to (cms/publish/mkdocs_plugin/shards.py):
-# by default the machine's cores; 1 builds in the publishing process alone.
+# How many processes a publish shares its builds, the mirror's conversion and verification out to
+# (cms/publish/build.run_jobs, mkdocs_plugin/shards.py, forks.py): by default the machine's cores; 1
+# does everything in the publishing process alone.
 KEPU_BUILD_PROCESSES = int(os.environ.get("KEPU_BUILD_PROCESSES") or len(os.sched_getaffinity(0)))
 # A shell command run after each publish or rollback, e.g. to copy the site to more web servers or an
 # object store: rsync -a --delete-after --delay-updates "$KEPU_PUBLISHED_SITE/" web2:/srv/kepu/site/
