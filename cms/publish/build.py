@@ -25,10 +25,10 @@ from django.conf import settings
 
 from cms.sitesearch import index as search
 
-from . import fsutil, theme_scripts
+from . import forks, fsutil, theme_scripts
 from .errors import BuildError  # noqa: F401 (also importable from here)
 from .mkdocs_plugin import KepuPlugin
-from .mkdocs_plugin.shards import Beside, ShardFailed, Shards
+from .mkdocs_plugin.shards import ShardFailed, Shards
 
 PLUGIN = Path(__file__).with_name("mkdocs_plugin")  # its files are a build input (manifest.inputs)
 
@@ -202,36 +202,27 @@ def sources_of(part):
 def run_jobs(jobs):
     """Run the builds of a publish (``jobs``: Job); returns their warnings, in the order of ``jobs``.
 
-    With ``KEPU_BUILD_PROCESSES`` of 2 or more, every build but the first runs in a forked process beside
-    this one (shards.Beside) and the processes are shared among the builds (the first the larger share),
-    so that what MkDocs does in one process (the file list, the navigation, the static files, the
-    templates) runs side by side too; with 1, one after the other. Each build writes a folder of its own
-    that no other build empties (a full MkDocs build empties its ``site_dir`` as it starts: the mirror's
-    full build is made beside ``site/``, mirror_site.build_job). Raises BuildError once every forked
-    process is reaped."""
+    With ``KEPU_BUILD_PROCESSES`` of 2 or more, the builds run side by side, the first in this process
+    and the others in forked ones (forks.map), the processes shared among them (the first the larger
+    share), so that what MkDocs does in one process (the file list, the navigation, the static files,
+    the templates) runs side by side too; with 1, one after the other. A build in a forked process
+    stops at its next page if this process ends (``Shards(parent=…)``). Each build writes a folder of
+    its own that no other build empties (a full MkDocs build empties its ``site_dir`` as it starts: the
+    mirror's full build is made beside ``site/``, mirror_site.build_job). Raises BuildError once every
+    forked process is reaped."""
     processes = max(1, int(settings.KEPU_BUILD_PROCESSES))
-    if processes == 1 or len(jobs) == 1:
-        warnings = [warning for job in jobs for warning in job.run(processes)]
-    else:
-        shares = [processes // len(jobs) + (number < processes % len(jobs)) for number in range(len(jobs))]
-        beside = []
-        try:
-            for job, share in zip(jobs[1:], shares[1:], strict=True):
-                beside.append(Beside(lambda parent, job=job, share=share: job.run(max(1, share), parent)))
-            warnings = jobs[0].run(max(1, shares[0]))
-        except BaseException:
-            for started in beside:
-                started.stop()
-            raise
-        failures = []
-        for started in beside:
-            try:
-                warnings += started.result()
-            except ShardFailed as error:
-                failures.append(str(error))
-        if failures:
-            raise BuildError(failures[0])
+    shares = [max(1, processes // len(jobs) + (number < processes % len(jobs))) for number in range(len(jobs))]
+    parent = os.getpid()
+
+    def run(item):
+        job, share = item
+        return job.run(share, None if os.getpid() == parent else parent)
+
+    try:
+        done = forks.map(run, list(zip(jobs, shares, strict=True)), processes, per_process=1)
+    except forks.ForkFailed as error:
+        raise BuildError(f"mkdocs 构建失败：构建{error}" if error.died else str(error)) from None
     for job in jobs:
         if job.after is not None:
             job.after()
-    return warnings
+    return [warning for warnings in done for warning in warnings]

@@ -10,9 +10,18 @@ import os
 import pickle
 import signal
 
+from .errors import BuildError, ExportError, VerificationError
+
+TOLD = (BuildError, ExportError, VerificationError)  # errors whose message is already for an editor
+
 
 class ForkFailed(Exception):
-    """A forked process's share failed (the message is its error, or how it died)."""
+    """A forked process's share failed: the message is its error (``TOLD`` errors' own message, others'
+    with their type) or, with ``died``, how it ended."""
+
+    def __init__(self, message, *, died=False):
+        super().__init__(message)
+        self.died = died
 
 
 def map(function, items, processes, *, per_process):  # noqa: A001 (the builtin's meaning, over processes)
@@ -53,13 +62,13 @@ def map(function, items, processes, *, per_process):  # noqa: A001 (the builtin'
             try:
                 ok, value = pickle.loads(data)
             except Exception:  # (nothing, or part of a result: it died)
-                ok, value = False, died(status)
+                ok, value = None, died(status)
             if ok:
                 results[index::count] = value
             else:
-                failures.append(value)
+                failures.append((value, ok is None))
         if failures:
-            raise ForkFailed(failures[0])
+            raise ForkFailed(failures[0][0], died=failures[0][1])
         return results
     finally:
         for pid, read in children.values():  # (this process's share failed: the others are stopped)
@@ -81,7 +90,7 @@ def _share(function, items, out, parent):
             results.append(function(item))
         data, status = pickle.dumps((True, results), pickle.HIGHEST_PROTOCOL), 0
     except BaseException as error:  # (reported to the parent, which raises)
-        data = pickle.dumps((False, f"{type(error).__name__}: {error}"))
+        data = pickle.dumps((False, str(error) if isinstance(error, TOLD) else f"{type(error).__name__}: {error}"))
     try:
         with os.fdopen(out, "wb") as pipe:
             pipe.write(data)

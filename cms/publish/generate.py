@@ -261,10 +261,10 @@ class Finished:
     from every piece (最新内容), every campaign and the moment (``now``), so it is always made again."""
 
     def __init__(self):
-        self.tree, self.pages = Tree({}), {}  # the last publish's tree (its documents) and pages
+        self.clear()
 
     def clear(self):
-        self.tree, self.pages = Tree({}), {}
+        self.tree, self.pages = Tree({}), {}  # the last publish's tree (its documents) and pages
 
     def reach(self, documents, tree):
         """The paths of the pages to make again: those whose document differs from the last one given

@@ -30,7 +30,7 @@ from cms.moderation.sanitiser import url_scheme
 from cms.sitesearch import index as search
 
 from . import forks, fsutil, pages, theme_scripts
-from .errors import VerificationError  # noqa: F401 (also importable from here)
+from .errors import VerificationError
 from .manifest import search_pages
 from .paths import output_path, page_url
 
@@ -472,17 +472,14 @@ def _scan_page(site_dir, rel, key, sites, safe_key):
 
 def _scan_pages(site_dir, rels, keys, sites, safe_key, processes):
     """{page: (scan entry, problems)} of ``rels``, shared out to forked processes when there are
-    ``PAGES_PER_PROCESS`` or more a process (forks.map). Raises ScanFailed if any failed or died."""
+    ``PAGES_PER_PROCESS`` or more a process (forks.map). A process that failed or died fails the
+    verification (VerificationError: the build does not go live)."""
     try:
         scanned = forks.map(lambda rel: _scan_page(site_dir, rel, keys[rel], sites, safe_key), rels, processes,
                             per_process=PAGES_PER_PROCESS)
     except forks.ForkFailed as error:
-        raise ScanFailed(str(error)) from None
+        raise VerificationError([f"校验页面的子进程失败：{error}"]) from None
     return dict(zip(rels, scanned, strict=True))
-
-
-class ScanFailed(Exception):
-    """A process verifying a share of the pages failed (the message is its error, or how it died)."""
 
 
 def _expected(manifest):

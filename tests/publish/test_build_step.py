@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 
 from cms.publish import build, fsutil, paths
+from cms.publish import forks as shared_out
 from cms.publish.errors import BuildError
 from cms.publish.mkdocs_plugin import plugin as kepu_plugin
 from cms.publish.mkdocs_plugin import shards
@@ -165,15 +166,18 @@ def test_a_build_beside_a_killed_publish_stops_at_its_next_page():
             os.close(started[0])
             os.close(ended[0])
 
-            def build_beside(parent):
+            parent = os.getpid()
+
+            def build(share):  # forks.map as build.run_jobs calls it: share 0 here, share 1 beside
+                if share == 0:
+                    os.close(ended[1])
+                    os.read(os.pipe()[0], 1)  # (never written: this process blocks until killed)
                 watch = shards.Shards(parent=parent)
                 os.write(started[1], b"1")
                 while True:  # a page after another
                     watch.check_parent()
 
-            shards.Beside(build_beside)
-            os.close(ended[1])
-            os.read(os.pipe()[0], 1)  # (never written)
+            shared_out.map(build, [0, 1], 2, per_process=1)
         finally:
             os._exit(0)
     os.close(started[1])

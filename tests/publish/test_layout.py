@@ -9,8 +9,8 @@ import cms.publish
 PACKAGE = Path(cms.publish.__file__).parent
 
 LAYERS = [
-    {"errors", "forks", "markdown_text", "fsutil", "protocol", "theme_scripts"},  # no Django models
-    {"paths", "richtext"},
+    {"errors", "markdown_text", "fsutil", "protocol", "theme_scripts"},  # no Django models
+    {"paths", "richtext", "forks"},
     {"manifest", "pages", "context", "render_store"},  # (render_store: the file a worker's memos are saved in)
     {"plan", "render", "generate", "write", "mkdocs_plugin"},  # the steps
     {"build", "verify", "swap"},

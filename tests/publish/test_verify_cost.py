@@ -242,7 +242,7 @@ def test_a_process_failing_fails_the_verification(small_site, tmp_path, monkeypa
 
     parent = os.getpid()
     monkeypatch.setattr(verify, "_scan_file", failing)
-    with pytest.raises(verify.ScanFailed, match="磁盘读取失败"):
+    with pytest.raises(VerificationError, match="校验页面的子进程失败：OSError: 磁盘读取失败"):
         verify.verify(copy, manifest, processes=2)
 
 

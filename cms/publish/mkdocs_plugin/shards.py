@@ -18,9 +18,8 @@ done or has failed, which sends what it logged and wrote (JSON, through a pipe) 
 process that died fails the build), or kills and reaps them all when its own share failed
 (``stop``). A forked process whose parent has gone stops at its next page.
 
-``Beside`` runs a whole build in a forked process beside the caller's (the Traditional mirror's
-beside the Simplified one, build.run_jobs): it reports its result the same way, and stops at its next
-page if the process that started it has gone (``Shards(parent=…)``).
+A whole build run in a forked process beside another (the Traditional mirror's beside the Simplified
+one: build.run_jobs) stops at its next page if the process that started it has gone (``Shards(parent=…)``).
 """
 
 import json
@@ -40,7 +39,8 @@ class ShardFailed(Exception):
 
 class Shards:
     def __init__(self, processes=1, warnings=None, parent=None):
-        """``parent``: in a build run ``Beside`` another, the pid of the process that started it."""
+        """``parent``: in a build run beside another in a forked process (build.run_jobs), the pid of
+        the process that started it."""
         self.processes = max(1, int(processes))
         self.warnings = warnings if warnings is not None else []  # this process's logged warnings (a list it shares)
         self.index, self.count = 0, 1  # this process's share, of how many
@@ -129,55 +129,4 @@ class Shards:
             os.close(read)
             os.waitpid(pid, 0)
             del self.children[pid]
-
-
-class Beside:
-    """``call(parent)`` run in a forked process beside this one (``parent``: this process's pid, for
-    ``Shards(parent=…)``); its result (JSON) is read by ``result``. The forked process never returns to
-    the caller: it reports and ends with ``os._exit``."""
-
-    def __init__(self, call):
-        parent = os.getpid()
-        read, write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            os.close(read)
-            status, report = 1, {"error": "构建子进程未能报告结果"}
-            try:
-                forked()
-                report = {"result": call(parent), "error": None}
-                status = 0
-            except BaseException as error:
-                report = {"error": str(error) or type(error).__name__}
-            finally:
-                try:
-                    with os.fdopen(write, "wb") as out:
-                        out.write(json.dumps(report, ensure_ascii=False).encode("utf-8"))
-                finally:
-                    os._exit(status)
-        os.close(write)
-        self._read = read
-
-    def result(self):
-        """Wait for the forked process; returns what ``call`` returned. Raises ShardFailed if it failed
-        (its error's message: run_mkdocs's BuildError says what failed) or died."""
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        try:
-            report = json.loads(data)
-        except ValueError:
-            raise ShardFailed(f"mkdocs 构建失败：构建{died(status)}") from None
-        if report["error"] is not None:
-            raise ShardFailed(report["error"])
-        return report["result"]
-
-    def stop(self):
-        """Kill and reap the forked process (this process's build failed)."""
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.close(self._read)
-        os.waitpid(self.pid, 0)
 
