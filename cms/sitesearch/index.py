@@ -98,7 +98,7 @@ def shard_count(pages, target=SHARD_TARGET):
 
 
 def shard_of(path, count):
-    return int(hashlib.sha1(path.encode("utf-8")).hexdigest()[:8], 16) % count
+    return int.from_bytes(hashlib.sha1(path.encode("utf-8")).digest()[:4], "big") % count
 
 
 def index_buckets(pages, target=SHARD_TARGET):
@@ -118,10 +118,8 @@ def plan_shards(pages, target=SHARD_TARGET):
     count = shard_count(len(pages), target)
     buckets = index_buckets(len(pages), target)
     groups = {}
-    sha1 = hashlib.sha1
     for path, (sha, record) in sorted(pages.items()):
-        number = int.from_bytes(sha1(path.encode("utf-8")).digest()[:4], "big") % count  # shard_of
-        groups.setdefault(number, []).append((path, sha, record))
+        groups.setdefault(shard_of(path, count), []).append((path, sha, record))
     plan = {}
     for number, entries in sorted(groups.items()):
         # A change of rule (the layout, the terms, weights, ranking, the t2s table …): all rebuilt, under
