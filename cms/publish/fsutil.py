@@ -6,6 +6,7 @@ files are 0644 and folders 0755 whatever the process's umask (``FILE_MODE``, ``D
 helpers ignore the umask), and ``unreadable`` lists what a web server could not read.
 """
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -52,9 +53,13 @@ def make_temp_dir(parent, prefix):
 
 
 def write_file(path, data):
-    """Write a new file (bytes or text in UTF-8), 0644 whatever the umask."""
+    """Write a new file (bytes or text in UTF-8), 0644 whatever the umask. A file already at ``path``
+    is unlinked first, never written into: in a build folder it may be a hard link shared with the
+    live build or an older one."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     with naming(path), os.fdopen(fd, "wb") as handle:
         os.fchmod(handle.fileno(), FILE_MODE)

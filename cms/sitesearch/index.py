@@ -290,8 +290,7 @@ def update_postings(folder, shard_dirs, buckets, changed=None):
                 data = bucket_file((position, _segment(mine, number)) for position, mine in enumerate(files))
                 path = folder / kind / f"{number:x}.bin"
                 if not _same(path, data):
-                    path.unlink(missing_ok=True)
-                    fsutil.write_file(path, data)
+                    fsutil.write_file(path, data)  # (a new file: the linked one is not written into)
 
 
 @contextlib.contextmanager

@@ -151,25 +151,19 @@ def patch_shard(folder, old_folder, old_notes, entries, buckets, *, record_of, c
         touched.append(set(by_bucket))
     folder = Path(folder)
     in_place = folder == Path(old_folder)
-    put = _replace if in_place else fsutil.write_file
     fsutil.make_dir(folder / "d", exist_ok=in_place)
     for kind, name in enumerate(SEGMENTS.values()):
-        put(folder / name, pack_segments(segments[kind]))
+        fsutil.write_file(folder / name, pack_segments(segments[kind]))
     for slot, (_path, url, _digest) in entries.items():
         if slot not in kept:
-            put(folder / "d" / f"{slot}.json", page_file(url, record_of(slot)))
+            fsutil.write_file(folder / "d" / f"{slot}.json", page_file(url, record_of(slot)))
         elif not in_place:
             os.link(Path(old_folder) / "d" / f"{slot}.json", folder / "d" / f"{slot}.json")
     if in_place:
         for slot in old.keys() - entries.keys():
             (folder / "d" / f"{slot}.json").unlink(missing_ok=True)
-    put(folder / PAGES_FILE, pages_json({slot: url for slot, (_path, url, _digest) in entries.items()}))
+    fsutil.write_file(folder / PAGES_FILE, pages_json({slot: url for slot, (_path, url, _digest) in entries.items()}))
     names = names_of(note.names for note in new.values())
-    put(folder / NAMES_FILE, json.dumps(names, ensure_ascii=False))
+    fsutil.write_file(folder / NAMES_FILE, json.dumps(names, ensure_ascii=False))
     return list(new.values()), tuple(touched)
 
-
-def _replace(path, data):
-    """A new file at ``path`` (the old one unlinked first: it may be a hard link into another build)."""
-    Path(path).unlink(missing_ok=True)
-    fsutil.write_file(path, data)
