@@ -1,11 +1,12 @@
 """Profile one publish in-process at a bench folder's size, and print where the time went.
 
     KEPU_BENCH_DIR=/tmp/b10k python manage.py shell --settings=bench.settings -c \
-        "from bench.profile_publish import main; main('approval')"     # or 'full'
+        "from bench.profile_publish import main; main('approval')"     # or 'cold', 'full'
 
 ``full``: a full publish with nothing kept (as ``publish_site --full`` in a new process).
 ``approval``: a warm worker (one untimed publish first), then three approvals of one story's title
-changed through a revision, each timed; the last profiled. Prints wall and CPU seconds, peak RSS and
+changed through a revision, each timed; the last profiled. ``cold``: one such approval published
+by a restarted worker (a new PublishState: only what the last one saved on disk). Prints wall and CPU seconds, peak RSS and
 the profile (cumulative, then own time). ``memory``: a full publish as ``full``, not profiled, the
 memory of this process and its forked build processes (summed PSS, bench/procs.py) sampled every
 0.2 s and printed as the peak of each stage the publish reports. Run it under ``nice -n 19`` and
@@ -43,11 +44,12 @@ def main(kind="approval", lines=60):
     else:
         _timed("warm-up publish (untimed in the figures)", pipeline.publish)
         story = StoryPage.objects.live().order_by("pk")[100]
-        for number in range(3):
+        for number in range(1 if kind == "cold" else 3):
             story.title = story.title.rstrip("0123456789") + str(number)
             story.save_revision().publish()
             profile = cProfile.Profile()
-            _timed(f"approval {number + 1}", pipeline.publish, profile)
+            state = PublishState() if kind == "cold" else None  # a restarted worker's: what it saved on disk
+            _timed(f"approval {number + 1}", lambda state=state: pipeline.publish(state=state), profile)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
     for order in ("cumulative", "tottime"):
         out = io.StringIO()

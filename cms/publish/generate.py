@@ -30,7 +30,7 @@ to lay out. Keys a document may set for this:
 
 import heapq
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from email.utils import format_datetime
 from urllib.parse import quote
@@ -280,10 +280,15 @@ class Finished:
         trees = [tree, self.tree]
         for path in changed:
             todo.add(path)
+            # A document whose children alone changed (a piece added, moved or removed below it) is not
+            # in its descendants' pages (they show its title, link and card colours): each child added
+            # or gone is itself a change, which reaches its siblings when they are in sequence.
+            own = not _children_alone(old.get(path), documents.get(path))
             for known in trees:
                 if path not in known.documents:
                     continue
-                todo.update(d.path for d in known.descendants(path))
+                if own:
+                    todo.update(d.path for d in known.descendants(path))
                 parent = known.parent.get(path)
                 if parent is not None:
                     todo.add(parent)
@@ -292,6 +297,12 @@ class Finished:
                         todo.update(known.documents[parent].children)
                 todo.update(member.path for member in known.members.get(path, ()))
         return todo & documents.keys()
+
+
+def _children_alone(old, new):
+    """Whether two documents of a path differ in their ``children`` only."""
+    return old is not None and new is not None and old.children != new.children and (
+        replace(old, children=new.children) == new)
 
 
 def _finish(document, documents, tree, sequences, now):

@@ -95,12 +95,14 @@ def _tree(rng):
     return spec
 
 
-def _documents(spec):
-    """Fresh Document objects (as a publish renders or takes from its cache), ids in path order."""
+def _documents(spec, ids):
+    """Fresh Document objects (as a publish renders or takes from its cache); ``ids``: {path: page id},
+    kept between calls (a page keeps its id when others come and go), a new path numbered next."""
     from cms.publish.paths import canonical_of
     from cms.publish.protocol import Document
 
-    ids = {path: number for number, path in enumerate(sorted(spec), 1)}
+    for path in sorted(spec):
+        ids.setdefault(path, len(ids) + 1)
     documents = {path: Document(path=path, meta={"title": title, "canonical": canonical_of(path), **extra},
                                 body=f"{title}。", page_id=ids[path], group=extra.get("group", "文章"))
                  for path, (_parent, title, extra) in spec.items()}
@@ -159,12 +161,44 @@ def test_pages_made_again_only_where_a_change_reaches_equal_pages_made_from_noth
     spec = _tree(rng)
     memo = generate.Finished()
     now = datetime.datetime(2025, 6, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
-    reused = 0
+    reused, ids = 0, {}
     for _step in range(40):
-        documents = _documents(spec)
+        documents = _documents(spec, ids)
         before = dict(memo.pages)
         pages = generate.finish_documents(documents, now=now, memo=memo)
-        assert pages == generate.finish_documents(_documents(spec), now=now)  # as if made from nothing
+        assert pages == generate.finish_documents(_documents(spec, ids), now=now)  # as if made from nothing
         reused += sum(before.get(path) is page for path, page in pages.items())
         _change(spec, rng)
     assert reused > 40 * 5  # (most pages are not reached by one change: the shortcut is taken)
+
+
+def test_a_piece_added_makes_again_its_parent_and_ancestors_not_its_siblings_pages():
+    """An editor's usual approval, a new piece in a programme: the programme's page lists it and the
+    home page's 最新内容 may, but the programme's other pieces show only the programme's title and
+    link, which did not change."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from cms.publish import generate
+
+    spec = {path: [parent, title, dict(extra)] for path, (parent, title, extra) in SEED_TREE.items()}
+    for number in range(6):
+        spec[f"a/x/p{number}.md"] = ["a/x/index.md", f"名师{number}", {}]
+        spec[f"b/p{number}.md"] = ["b/index.md", f"大院{number}", {"order": number}]
+    now = datetime.datetime(2025, 6, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    memo, ids = generate.Finished(), {}
+
+    def made_again(edit):
+        before = dict(memo.pages)
+        edit()
+        pages = generate.finish_documents(_documents(spec, ids), now=now, memo=memo)
+        assert pages == generate.finish_documents(_documents(spec, ids), now=now)  # as if made from nothing
+        return sorted(path for path, page in pages.items() if before.get(path) is not page)
+
+    made_again(lambda: None)
+    assert made_again(lambda: spec.update({"a/x/p9.md": ["a/x/index.md", "新文章", {}]})) == [
+        "a/index.md", "a/x/index.md", "a/x/p9.md", "index.md"]  # (a/index.md: 名师专栏's card counts it)
+    # In sequence (children_sequence), the pieces link to the one before and after: they are made again.
+    assert made_again(lambda: spec.update({"b/p9.md": ["b/index.md", "新文章", {"order": 9}]})) == [
+        "b/index.md", "b/p0.md", "b/p1.md", "b/p2.md", "b/p3.md", "b/p4.md", "b/p5.md", "b/p9.md", "index.md"]
+    assert made_again(lambda: spec.pop("a/x/p0.md")) == ["a/index.md", "a/x/index.md", "index.md"]
