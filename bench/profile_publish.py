@@ -8,9 +8,9 @@
 changed through a revision, each timed; the last profiled. ``cold``: one such approval published
 by a restarted worker (a new PublishState: only what the last one saved on disk; this process's
 imports and caches stay warm). Prints wall and CPU seconds, peak RSS and the profile (cumulative,
-then own time). ``memory``: a full publish as ``full``, not profiled, the memory of this process and its forked build processes (summed PSS, bench/procs.py) sampled every
-0.2 s and printed as the peak of each stage the publish reports. Run it under ``nice -n 19`` and
-quote the load (``uptime``).
+then own time). ``memory``: a full publish as ``full``, not profiled, the memory of this process
+and its forked build processes (summed PSS, bench/procs.py) sampled every 0.2 s and printed as the
+peak of each stage the publish reports. Run it under ``nice -n 19`` and quote the load (``uptime``).
 """
 
 import cProfile
