@@ -238,7 +238,7 @@ class Bench:
 
     def compare(self):
         rounds = []
-        both = self.with_mirror
+        both = self.with_mirror and "mirror" not in self.skip  # (--skip mirror: not published without it)
         for run in range(self.args.runs):
             self.say(f"第 {run + 1}/{self.args.runs} 轮：Kepu 完整发布" + ("（先关闭繁体站一次）" if both else "")
                      + "、纯 mkdocs 构建、Hugo 构建")
