@@ -10,7 +10,8 @@ by a restarted worker (a new PublishState: only what the last one saved on disk;
 imports and caches stay warm). Prints wall and CPU seconds, peak RSS and the profile (cumulative,
 then own time). ``memory``: a full publish as ``full``, not profiled, the memory of this process
 and its forked build processes (summed PSS, bench/procs.py) sampled every 0.2 s and printed as the
-peak of each stage the publish reports. Run it under ``nice -n 19`` and quote the load (``uptime``).
+peak of each stage the publish reports, with the stage's wall time. Run it under ``nice -n 19`` and
+quote the load (``uptime``).
 """
 
 import cProfile
@@ -58,13 +59,14 @@ def main(kind="approval", lines=60):
 
 
 def _memory_by_stage(pipeline, PublishState):
-    """A full publish; prints each stage's peak summed PSS (this process and its children) in MB."""
+    """A full publish; prints each stage's wall time and peak summed PSS (this process and its children)
+    in MB."""
     import os
     import threading
 
     from bench.procs import tree_rss
 
-    peaks, stage, done = {}, ["start"], threading.Event()
+    peaks, stage, done, began = {}, ["start"], threading.Event(), {"start": time.monotonic()}
 
     def sample():
         while not done.wait(0.2):
@@ -73,6 +75,7 @@ def _memory_by_stage(pipeline, PublishState):
     def progress(name, _done=None, _total=None):
         if name != stage[0]:
             stage[0] = name
+            began.setdefault(name, time.monotonic())
             print(f"  {name} (from {tree_rss(os.getpid()) // 2**20} MB)", flush=True)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -80,6 +83,8 @@ def _memory_by_stage(pipeline, PublishState):
     _timed("full publish", lambda: pipeline.publish(full=True, state=PublishState(restored=True), progress=progress))
     done.set()
     sampler.join()
-    for name, peak in peaks.items():
-        print(f"{name:>12}: peak {peak // 2**20} MB")
+    began["end"] = time.monotonic()
+    order = sorted(began, key=began.get)
+    for name, after in zip(order, order[1:], strict=False):
+        print(f"{name:>12}: {after - began[name]:7.1f} s wall, peak {peaks.get(name, 0) // 2**20} MB")
     print(f"peak RSS of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
