@@ -9,7 +9,6 @@ without tones: a two- or three-character run like a name (qian-xuesen), longer r
 import re
 
 from django.utils.text import slugify
-from pypinyin import lazy_pinyin
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 REMARKS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
@@ -17,6 +16,8 @@ MAX_LENGTH = 60
 
 
 def _words(run):
+    from pypinyin import lazy_pinyin  # (0.2 s to import: every process loads this module, few make slugs)
+
     syllables = lazy_pinyin(run)
     if len(syllables) <= 1:
         return syllables
