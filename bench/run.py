@@ -287,7 +287,7 @@ class Bench:
 
         noop = [self.manage("publish_site", "--no-progress")[0] for _ in range(self.args.runs)]
         timings, queries, pages = [], 0, 0
-        for _ in range(self.args.runs):
+        for _ in range(max(2, self.args.runs)):  # the first cold, then warm: at least one of each
             started = time.monotonic()
             with CaptureQueriesContext(connection) as captured:
                 rendered = render.render(plan.plan(current().renders), current().renders)
