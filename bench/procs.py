@@ -48,7 +48,15 @@ def tree_rss(root):
 
 
 class PeakSampler(threading.Thread):
-    """Samples the tree's resident memory every ``interval`` seconds; ``peak`` is the largest sum seen."""
+    """Samples the tree's resident memory every ``interval`` seconds, or less often when a sample is
+    costly; ``peak`` is the largest sum seen.
+
+    A sample reads each process's smaps_rollup, for which the kernel walks its page tables: ~20 ms a
+    GB. Every 0.05 s, that took half a core from a 3 GB publish on a 2-core machine (bench/README,
+    session 12), slowing what it measured; waiting ``SPARE`` times a sample's own time between
+    samples keeps the sampler under 5 % of a core."""
+
+    SPARE = 20
 
     def __init__(self, pid, interval=0.05):
         super().__init__(daemon=True)
@@ -57,8 +65,9 @@ class PeakSampler(threading.Thread):
 
     def run(self):
         while not self._done.is_set():
+            started = time.thread_time()
             self.peak = max(self.peak, tree_rss(self.pid))
-            self._done.wait(self.interval)
+            self._done.wait(max(self.interval, self.SPARE * (time.thread_time() - started)))
 
     def stop(self):
         self._done.set()
