@@ -46,7 +46,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.procs import measure, tree_rss  # noqa: E402
+from bench.procs import PeakSampler, measure  # noqa: E402
 from bench.searchsize import search_contains, search_download  # noqa: E402
 
 PYTHON = sys.executable
@@ -478,10 +478,10 @@ class Bench:
         seen = {"live": None} if until_live else {"live": None, "search": None}
         if mirror is not None:
             seen.update(twin_live=None, twin_search=None)
-        worker_peak = 0
         checked = {}  # which build each index was last looked at in
+        sampler = PeakSampler(worker_pid)  # (in a thread, as often as it costs little: bench/procs.py)
+        sampler.start()
         while time.monotonic() - started < budget and None in seen.values():
-            worker_peak = max(worker_peak, tree_rss(worker_pid))
             site = Path(os.path.realpath(self.site_link()))
             sites = {"": site, "twin_": site / mirror} if mirror is not None else {"": site}
             for key, root in sites.items():
@@ -497,7 +497,8 @@ class Bench:
                     elif found:
                         seen[key + "search"] = time.monotonic() - started
             time.sleep(0.05)
-        return seen, worker_peak
+        sampler.stop()
+        return seen, sampler.peak
 
     def site_link(self):
         from django.conf import settings
