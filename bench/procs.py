@@ -51,10 +51,10 @@ class PeakSampler(threading.Thread):
     """Samples the tree's resident memory every ``interval`` seconds, or less often when a sample is
     costly; ``peak`` is the largest sum seen.
 
-    A sample reads each process's smaps_rollup, for which the kernel walks its page tables: ~20 ms a
-    GB. Every 0.05 s, that took half a core from a 3 GB publish on a 2-core machine (bench/README,
-    session 12), slowing what it measured; waiting ``SPARE`` times a sample's own time between
-    samples keeps the sampler under 5 % of a core."""
+    A sample reads each process's smaps_rollup, for which the kernel walks its page tables: its cost
+    grows with the memory sampled, and sampled too often it slows what it measures (bench/README,
+    session 12). Waiting ``SPARE`` times a sample's own CPU time between samples keeps the sampler
+    under 1/``SPARE`` of a core."""
 
     SPARE = 20
 

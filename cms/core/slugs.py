@@ -16,7 +16,7 @@ MAX_LENGTH = 60
 
 
 def _words(run):
-    from pypinyin import lazy_pinyin  # (0.2 s to import: every process loads this module, few make slugs)
+    from pypinyin import lazy_pinyin  # (here: slow to load, and few of the processes that load this make slugs)
 
     syllables = lazy_pinyin(run)
     if len(syllables) <= 1:

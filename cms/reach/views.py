@@ -150,7 +150,7 @@ class QuarterReportView(ReachReport):
 
 def influence_report(request, quarter):
     """The quarter's 影响力报告 as an XLSX file."""
-    from .influence import influence_workbook  # (openpyxl: 0.2 s to import, for this view only)
+    from .influence import influence_workbook  # (here: openpyxl is slow to import, and only this view needs it)
 
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
