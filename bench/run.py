@@ -516,6 +516,7 @@ class Bench:
             "content_bytes": du(self.content),
             "mkdocs_bytes": du(self.dir / "plain-mkdocs" / "site"),
             "hugo_bytes": du(self.dir / "hugo-site"),
+            **largest_pages(self.site),
         }
 
     # -- admin ----------------------------------------------------------------------------------------
@@ -712,6 +713,13 @@ class Bench:
                 f"Hugo {fmt_bytes(out['hugo_bytes'])}",
                 "`du`",
             )
+        if out and "largest_page" in out:
+            row(
+                "最大的页面（HTML）",
+                f"{fmt_bytes(out['largest_page'])}（{out['largest_page_path']}）；超过 {fmt_bytes(LARGE_PAGE)} 的页面 "
+                f"{out['large_pages']} 个",
+                "site/ 中的 `*.html`（繁体站开启时含其目录）：列表页不分页时随篇数增长（docs/paginated-listings.md）",
+            )
         for label, item in (r.get("admin") or {}).items():
             query = "&".join(f"{k}={v}" for k, v in item["params"].items())
             row(
@@ -872,6 +880,19 @@ def du(path):
 
 def count_files(path):
     return sum(1 for p in Path(path).rglob("*") if p.is_file())
+
+
+LARGE_PAGE = 300 * KB  # a page a reader on a phone should not have to download
+
+
+def largest_pages(site):
+    """{largest_page: bytes, largest_page_path, large_pages: how many over LARGE_PAGE} of site/'s HTML."""
+    sizes = [(p.stat().st_size, p) for p in Path(site).rglob("*.html")] if Path(site).exists() else []
+    if not sizes:
+        return {}
+    size, path = max(sizes)
+    return {"largest_page": size, "largest_page_path": path.relative_to(site).as_posix(),
+            "large_pages": sum(s > LARGE_PAGE for s, _ in sizes)}
 
 
 def fmt_s(seconds):
