@@ -296,7 +296,7 @@ class Bench:
         self.results["unchanged"] = {
             "publish_seconds": statistics.median(noop),
             "render_cold_seconds": timings[0],  # this process had rendered nothing yet
-            "render_seconds": statistics.median(timings[1:] or timings),
+            "render_seconds": statistics.median(timings[1:]),
             "render_queries": queries,
             "render_pages": pages,
         }
@@ -481,23 +481,25 @@ class Bench:
         checked = {}  # which build each index was last looked at in
         sampler = PeakSampler(worker_pid)  # (in a thread, as often as it costs little: bench/procs.py)
         sampler.start()
-        while time.monotonic() - started < budget and None in seen.values():
-            site = Path(os.path.realpath(self.site_link()))
-            sites = {"": site, "twin_": site / mirror} if mirror is not None else {"": site}
-            for key, root in sites.items():
-                if seen[key + "live"] is None and page_shows(root / html_rel, revision):
-                    seen[key + "live"] = time.monotonic() - started
-                if until_live:
-                    continue
-                if seen[key + "live"] is not None and seen[key + "search"] is None and checked.get(key) != site:
-                    checked[key] = site
-                    found = search_contains(root, marker)
-                    if found is None:
-                        seen[key + "search"] = float("nan")  # the site has no index we can read
-                    elif found:
-                        seen[key + "search"] = time.monotonic() - started
-            time.sleep(0.05)
-        sampler.stop()
+        try:
+            while time.monotonic() - started < budget and None in seen.values():
+                site = Path(os.path.realpath(self.site_link()))
+                sites = {"": site, "twin_": site / mirror} if mirror is not None else {"": site}
+                for key, root in sites.items():
+                    if seen[key + "live"] is None and page_shows(root / html_rel, revision):
+                        seen[key + "live"] = time.monotonic() - started
+                    if until_live:
+                        continue
+                    if seen[key + "live"] is not None and seen[key + "search"] is None and checked.get(key) != site:
+                        checked[key] = site
+                        found = search_contains(root, marker)
+                        if found is None:
+                            seen[key + "search"] = float("nan")  # the site has no index we can read
+                        elif found:
+                            seen[key + "search"] = time.monotonic() - started
+                time.sleep(0.05)
+        finally:
+            sampler.stop()
         return seen, sampler.peak
 
     def site_link(self):

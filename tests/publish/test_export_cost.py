@@ -202,3 +202,11 @@ def test_a_piece_added_makes_again_its_parent_and_ancestors_not_its_siblings_pag
     assert made_again(lambda: spec.update({"b/p9.md": ["b/index.md", "新文章", {"order": 9}]})) == [
         "b/index.md", "b/p0.md", "b/p1.md", "b/p2.md", "b/p3.md", "b/p4.md", "b/p5.md", "b/p9.md", "index.md"]
     assert made_again(lambda: spec.pop("a/x/p0.md")) == ["a/index.md", "a/x/index.md", "index.md"]
+
+    def renamed_with_a_new_piece():  # the programme's own title and its children change in one publish
+        spec["a/index.md"][1] = "格致论道讲坛"
+        spec["a/p7.md"] = ["a/index.md", "新文章", {}]
+
+    assert made_again(renamed_with_a_new_piece) == [  # its descendants show its title in their breadcrumbs
+        "a/index.md", "a/p7.md", "a/x/index.md", "a/x/p1.md", "a/x/p2.md", "a/x/p3.md", "a/x/p4.md", "a/x/p5.md",
+        "a/x/p9.md", "index.md"]
