@@ -513,12 +513,10 @@ class Bench:
         found = search_download(self.site, self.args.word)
         self.results["search_download"] = found
         self.results["output"] = {
-            "site_bytes": du(self.site),
-            "site_files": count_files(self.site),
+            **site_figures(self.site),
             "content_bytes": du(self.content),
             "mkdocs_bytes": du(self.dir / "plain-mkdocs" / "site"),
             "hugo_bytes": du(self.dir / "hugo-site"),
-            **largest_pages(self.site),
         }
 
     # -- admin ----------------------------------------------------------------------------------------
@@ -880,21 +878,19 @@ def du(path):
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
-def count_files(path):
-    return sum(1 for p in Path(path).rglob("*") if p.is_file())
-
-
 LARGE_PAGE = 300 * KB  # a page a reader on a phone should not have to download
 
 
-def largest_pages(site):
-    """{largest_page: bytes, largest_page_path, large_pages: how many over LARGE_PAGE} of site/'s HTML."""
-    sizes = [(p.stat().st_size, p) for p in Path(site).rglob("*.html")] if Path(site).exists() else []
-    if not sizes:
-        return {}
-    size, path = max(sizes)
-    return {"largest_page": size, "largest_page_path": path.relative_to(site).as_posix(),
-            "large_pages": sum(s > LARGE_PAGE for s, _ in sizes)}
+def site_figures(site):
+    """One walk of site/: its bytes and files, its largest HTML page and how many are over LARGE_PAGE."""
+    files = [(p, p.stat().st_size) for p in Path(site).rglob("*") if p.is_file()] if Path(site).exists() else []
+    pages = [(size, p) for p, size in files if p.suffix == ".html"]
+    found = {"site_bytes": sum(size for _, size in files), "site_files": len(files)}
+    if pages:
+        size, path = max(pages)
+        found.update(largest_page=size, largest_page_path=path.relative_to(site).as_posix(),
+                     large_pages=sum(s > LARGE_PAGE for s, _ in pages))
+    return found
 
 
 def fmt_s(seconds):

@@ -82,7 +82,6 @@ def test_relink_tree_makes_an_old_copy_the_same_files_and_touches_only_what_diff
     assert fsutil.relink_tree(source, target) == 0
 
 
-@pytest.mark.django_db
 def test_a_file_written_over_a_hard_link_leaves_the_other_build_as_it_was(tmp_path):
     """A build folder is hard links to the live build: what a build writes there (its mkdocs.yml, a
     search index file) must be a new file, never bytes written into the live build's."""
@@ -94,6 +93,7 @@ def test_a_file_written_over_a_hard_link_leaves_the_other_build_as_it_was(tmp_pa
     assert live.stat().st_nlink == 1 and staged.stat().st_mode & 0o777 == 0o644
 
 
+@pytest.mark.django_db
 def test_the_build_about_to_be_deleted_becomes_the_next_one_and_equals_a_full_build(settings, programme):
     settings.KEPU_KEEP_BUILDS = 1  # every build but the live one is about to be deleted
     story = make_story(programme, title="第一版", slug="reused")
