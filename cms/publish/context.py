@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
+from wagtail.utils.file import hash_filelike
 
 from cms.moderation.sanitiser import url_scheme
 
@@ -57,6 +58,18 @@ def asset_writer(obj, spec):
         with source_file.open("rb") as source:
             fsutil.atomic_write(target, source.read())
     return write
+
+
+def _file_hash(obj):
+    """The first 12 hex digits of an image's or document's file hash, read without writing.
+
+    Wagtail's ``get_file_hash()`` saves a hash it had to compute; rendering writes nothing to the
+    database, because drafts render in several preview requests at once (and a table written by one
+    of them is locked to the others on SQLite)."""
+    if not obj.file_hash:
+        with obj.open_file() as f:
+            return hash_filelike(f)[:12]
+    return obj.file_hash[:12]
 
 
 def local_date(value):
@@ -152,7 +165,7 @@ class RenderContext:
 
     def _renditions(self, image, widths=IMAGE_WIDTHS):
         """[(content path, width, height)] of responsive WebP renditions; registers them for export."""
-        file_hash = image.get_file_hash()[:12]
+        file_hash = _file_hash(image)
         self.record_object(image)
         original_width, original_height = image.width, image.height
         sizes, seen = [], set()
@@ -291,7 +304,7 @@ class RenderContext:
 
     def file(self, document):
         """Relative link to a copy of a Wagtail document, at a stable path."""
-        file_hash = document.get_file_hash()[:12]
+        file_hash = _file_hash(document)
         self.record_object(document)
         name = safe_name(os.path.basename(document.file.name))
         path = f"media/documents/{document.pk}-{file_hash}/{name}"

@@ -6,21 +6,28 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageLogEntry
 
 from cms.core.models import SiteSettings
 from cms.previews import builds
 from cms.previews.document import render_draft
+from cms.reach.models import ReachSettings
 
 VIEWERS = 4
+
+
+def running_site_settings():
+    """The settings rows a running site has (its first request creates them, once in its life; four
+    first requests creating them at once would collide on SQLite's in-memory test database)."""
+    SiteSettings.load()
+    ReachSettings.load()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_views_of_one_link_are_each_served_and_logged(draft_story, link_and_token):
     _link, token = link_and_token
-    # The site's settings exist on a running site (the first request creates them); four first
-    # requests creating them at once would collide on SQLite's in-memory test database.
-    SiteSettings.load()
+    running_site_settings()
     start = threading.Barrier(VIEWERS)
     pages, problems = [], []
 
@@ -57,3 +64,17 @@ def test_a_build_finished_second_by_another_process_leaves_the_first_in_place(dr
     builds._build(render_draft(draft_story), folder)  # what a second process building the same key does
     assert builds.load(folder).html() == html
     assert not [p for p in builds.previews_dir().iterdir() if p.name.startswith(".building-")]
+
+
+@pytest.mark.django_db
+def test_rendering_a_draft_writes_nothing_to_the_database(draft_story):
+    """Views of one link render at once: a write by one (an image's missing file hash saved by
+    Wagtail's get_file_hash) locks the table to the others on SQLite — CI saw four viewers fail so."""
+    running_site_settings()
+    assert draft_story.portrait.file_hash == ""  # as images made outside Wagtail's upload form are
+    with CaptureQueriesContext(connection) as queries:
+        draft = render_draft(draft_story)
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE", "REPLACE"}]
+    assert writes == []
+    assert any(path.startswith("media/images/") for path in draft.assets)
