@@ -2,12 +2,13 @@
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from .slugs import is_automatic, pinyin_slug, unique_among_siblings
+from .slugs import RESERVED_MESSAGE, is_automatic, is_reserved, pinyin_slug, unique_among_siblings
 
 
 class KepuPageForm(WagtailAdminPageForm):
     """A new page whose slug Wagtail filled in from the Chinese title gets a latin one instead
-    (cms/core/slugs.py), made unique among its siblings; a slug the editor typed stays."""
+    (cms/core/slugs.py), made unique among its siblings; a slug the editor typed stays, unless it is
+    reserved (``page``): then the form says so on the slug field and nothing is saved."""
 
     def clean(self):
         slug = self.cleaned_data.get("slug")
@@ -16,4 +17,8 @@ class KepuPageForm(WagtailAdminPageForm):
             latin = pinyin_slug(title)
             if latin:
                 self.cleaned_data["slug"] = unique_among_siblings(latin, self.parent_page)
-        return super().clean()
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("slug")
+        if slug and is_reserved(slug):
+            self.add_error("slug", RESERVED_MESSAGE.format(slug=slug))
+        return cleaned_data

@@ -10,9 +10,15 @@ import re
 
 from django.utils.text import slugify
 
+from cms.publish.paths import PAGER_DIR
+
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 REMARKS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 MAX_LENGTH = 60
+# Slugs the public site keeps for itself at any depth: ``page`` is the folder of a listing's archive
+# pages (/gezhi-lundao/page/stories/7/), so a page with that slug would not publish (cms/publish/paths.py).
+RESERVED_SLUGS = frozenset({PAGER_DIR})
+RESERVED_MESSAGE = "缩略名（网址别名）“{slug}”由网站保留：列表的分页网址（…/page/2/）要用它。请换一个。"
 
 
 def _words(run):
@@ -46,12 +52,18 @@ def is_automatic(slug):
     return not slug or not slug.isascii()
 
 
+def is_reserved(slug):
+    """Whether no page may take ``slug`` (any letter case: a case-insensitive disk would mix them up)."""
+    return slug.lower() in RESERVED_SLUGS
+
+
 def unique_among_siblings(slug, parent, page=None):
-    """``slug``, or ``slug-2``, ``slug-3`` … whichever no sibling of ``page`` under ``parent`` uses."""
+    """``slug``, or ``slug-2``, ``slug-3`` … whichever no sibling of ``page`` under ``parent`` uses and
+    is not reserved (a title "Page" gets ``page-2``)."""
     siblings = parent.get_children()
     if page is not None and page.pk:
         siblings = siblings.exclude(pk=page.pk)
-    taken = set(siblings.filter(slug__startswith=slug).values_list("slug", flat=True))
+    taken = set(siblings.filter(slug__startswith=slug).values_list("slug", flat=True)) | RESERVED_SLUGS
     candidate, number = slug, 1
     while candidate in taken:
         number += 1
