@@ -24,6 +24,7 @@ class ColumnPage(Publishable, InProgramme, ChineseSearchMixin, Page):
     """A 学风传承 column: a running series with its own editor and cadence."""
 
     base_form_class = KepuPageForm
+    listing_key = "columns"  # its parent's archive pages: <parent>/page/columns/<n>/
 
     class Cadence(models.TextChoices):
         WEEKLY = "weekly", _("每周")
@@ -96,6 +97,7 @@ class ColumnArticlePage(Retractable, Publishable, InProgramme, ChineseSearchMixi
     tags = ClusterTaggableManager(through=ColumnArticleTag, blank=True, verbose_name=_("标签"))
 
     base_form_class = ColumnArticleForm
+    listing_key = "articles"  # its parent's archive pages: <parent>/page/articles/<n>/
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("issue_number"), FieldPanel("date")]),

@@ -14,7 +14,7 @@ from .profiles import Profile
 PREFIX = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # First path segments the Simplified site itself uses besides its programmes' slugs.
 RESERVED_PREFIXES = {"tags", "library", "media", "assets", "search", "stylesheets", "javascripts", "feed.xml",
-                     "sitemap.xml", "robots.txt", "404.html"}
+                     "sitemap.xml", "robots.txt", "404.html", "page"}
 HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 

@@ -16,8 +16,10 @@ from .errors import ExportError
 # The Traditional mirror on a host of its own is built into this folder of site/ (its web root, swapped
 # with the Simplified site by the same rename; the Simplified host does not serve it: deploy/nginx.conf).
 MIRROR_HOST_DIR = "_zh-hant"
+# The folder of a listing's archive pages (``<dir>/page/<n>/``): no page may take it as its slug, at any depth.
+PAGER_DIR = "page"
 RESERVED = {"tags", "library", "media", "assets", "search", "feed.xml", "sitemap.xml", "robots.txt", "404.html",
-            "corrections", MIRROR_HOST_DIR}
+            "corrections", MIRROR_HOST_DIR, PAGER_DIR}
 CORRECTIONS_PAGE = "corrections.md"  # 更正记录: every correction of the site, newest first
 LIBRARY_DIR = "library"
 
@@ -33,7 +35,10 @@ def check_paths(paths):
     """Raise ExportError if a page would take a reserved name or two pages the same path
     (``paths``: {page id: document path})."""
     for path in paths.values():
-        top = path.split("/", 1)[0]
+        parts = path.split("/")
+        if PAGER_DIR in parts or f"{PAGER_DIR}.md" in parts:
+            raise ExportError(f"页面别名“{PAGER_DIR}”为发布系统保留（用于分页），请换一个别名：{path}")
+        top = parts[0]
         if top in RESERVED or (top.endswith(".md") and top[:-3] in RESERVED):
             raise ExportError(f"页面路径与发布系统保留的名称冲突：{path}")
     if len(set(paths.values())) != len(paths):
@@ -104,6 +109,23 @@ def tag_path(tag):
 
 def facet_path(facet, value):
     return f"{LIBRARY_DIR}/{safe_name(facet)}/{safe_name(value)}.md"
+
+
+_LISTING_KEY = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def archive_path(listing_path, number, key=None):
+    """The document path of archive page ``number`` (1 = the oldest) of the listing on ``listing_path``;
+    ``key`` names which of the page's listings (a document's section: ``Document.group_key``), None for
+    a page with one listing (a tag, the library, a facet value). ``("a/index.md", 7, "stories")`` →
+    ``a/page/stories/7.md``; ``("tags/航天.md", 3)`` → ``tags/航天/page/3.md``. A key is never a
+    number, so the two shapes cannot meet."""
+    if key is not None and not _LISTING_KEY.fullmatch(key):
+        raise ExportError(f"列表的键不可用：{key}")
+    if number < 1:
+        raise ExportError(f"分页页码须从 1 开始：{number}")
+    folder = canonical_of(listing_path)[1:]  # "a/", "tags/航天/", "" (the home page)
+    return f"{folder}{PAGER_DIR}/{key + '/' if key else ''}{number}.md"
 
 
 def feed_path(section_path):

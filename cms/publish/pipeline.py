@@ -208,7 +208,8 @@ def export(content_dir, site, state, *, progress=None, mirror=None):
         rendered = render.render(todo, state.renders, progress=progress) if todo else render.Rendered({}, {})
         generated = generate.generate(rendered.documents, site_name=site.site_name, base_url=site.base_url,
                                       description=site.description, now=todo.context.now if todo else None,
-                                      qr_code=state.qr.maker(), finished=state.finished)
+                                      qr_code=state.qr.maker(), finished=state.finished,
+                                      page_size=settings.KEPU_LISTING_PAGE_SIZE)
     out = write.write(content_dir, rendered.documents, generated, rendered.assets, state.written,
                       checkpoint=checkpoint, progress=progress)
     if mirror is None:

@@ -21,6 +21,7 @@ class Document:
     children: list = field(default_factory=list)
     group: str = ""
     group_order: int = 0  # where the group comes among its siblings' groups (the parent's subpage types)
+    group_key: str = ""  # the group's key in URLs (``<parent>/page/<key>/<n>/``): the type's ``listing_key``
     valid_until: str | None = None  # front matter ``valid_until`` while it is still ahead of the render
     attachments: dict = field(default_factory=dict)  # content path → bytes: the page's ``attachments``
 
@@ -58,9 +59,13 @@ class Publishable:
     (an event's ``.ics``): in the folder of the page's URL, so the page links to each by its name
     (the theme's 加入日历 link reads front matter ``calendar_file``). It may call the same context
     methods as ``to_document``, and is called right after it.
+
+    ``listing_key``: the type's pages in their parent's listing, in the URLs of its archive pages
+    (``/gezhi-lundao/page/stories/7/``, generate.py): ``[a-z][a-z0-9-]*``; None: the model's name.
     """
 
     export_prefetch = ()
+    listing_key = None
     export_depends_on = ()
     export_always = False
 

@@ -338,6 +338,7 @@ def _assemble(plan, documents):
         document.meta["page_id"] = row.pk
         document.meta["revision"] = row.live_revision_id
         document.group = group_name(row.specific_class)
+        document.group_key = listing_key(row.specific_class)
         parent = by_tree_path.get(row.path[: -Page.steplen])
         if row.pk != root.pk:
             document.group_order = _group_order(row, parent)
@@ -356,6 +357,12 @@ def _group_name(cls, language):
 
 def group_name(cls):
     return _group_name(cls, translation.get_language())
+
+
+def listing_key(cls):
+    """The key of a page type's pages in their parent's listing (``Publishable.listing_key``, or the
+    model's name)."""
+    return getattr(cls, "listing_key", None) or cls._meta.model_name
 
 
 def forget():

@@ -143,6 +143,7 @@ class ResourcePage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Pa
     tags = ClusterTaggableManager(through=ResourceTag, blank=True, verbose_name=_("标签"))
 
     base_form_class = ResourceForm
+    listing_key = "resources"  # its parent's archive pages: <parent>/page/resources/<n>/
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(

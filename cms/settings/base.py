@@ -140,6 +140,10 @@ KEPU_POST_PUBLISH_TIMEOUT = 600
 KEPU_PAGE_QR_CODE = "cms.reach.qr.qr_svg"
 # A function (context, page, meta) giving a page's front matter ``reads`` (阅读量) or None; None: never.
 KEPU_PAGE_READS = "cms.reach.public.reads"
+# Cards per listing page (docs/paginated-listings.md): a listing of N cards shows its newest P to 2P-1
+# on its own page and the older ones on archive pages of P each (``<dir>/page/<n>/``), numbered from
+# the oldest. dev.py and test.py use 10, so the sample content has a paginated library.
+KEPU_LISTING_PAGE_SIZE = 20
 
 # Django's tasks framework. Wagtail's own small tasks run in-process; publish jobs go to the
 # database queue and are run by `python manage.py db_worker --backend publish --queue-name publish`.

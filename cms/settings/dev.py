@@ -20,5 +20,7 @@ DATABASES = {
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+KEPU_LISTING_PAGE_SIZE = 10  # the sample's 23 resources make /library/ (13) and /library/page/1/ (10)
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -29,6 +29,7 @@ MEDIA_ROOT = _TMP / "media"
 KEPU_CONTENT_DIR = _TMP / "content"
 KEPU_SITE_DIR = _TMP / "site"
 KEPU_BUILDS_DIR = _TMP / "builds"
+KEPU_LISTING_PAGE_SIZE = 10  # as dev.py: the sample content's library has an archive page
 STATIC_ROOT = _TMP / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # the admin's static files straight from the apps, no collectstatic

@@ -35,6 +35,7 @@ class StoryPage(Retractable, Publishable, InProgramme, ChineseSearchMixin, Urgen
     """A scientist story (科学家故事): one scientist or team."""
 
     base_form_class = StoryForm
+    listing_key = "stories"  # its parent's archive pages: <parent>/page/stories/<n>/
 
     scientist_name = models.CharField(
         _("科学家姓名"), max_length=50, help_text=_("故事主人公的姓名；团队故事填写团队名称。"),

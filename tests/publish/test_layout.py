@@ -9,9 +9,10 @@ import cms.publish
 PACKAGE = Path(cms.publish.__file__).parent
 
 LAYERS = [
-    {"errors", "markdown_text", "fsutil", "protocol", "theme_scripts"},  # no Django models
+    {"errors", "markdown_text", "fsutil", "protocol", "theme_scripts", "paginate"},  # no Django models
     {"paths", "richtext", "forks"},
-    {"manifest", "pages", "context", "render_store"},  # (render_store: the file a worker's memos are saved in)
+    # (render_store: the file a worker's memos are saved in; listings: the cards and listing pages generate makes)
+    {"manifest", "pages", "context", "render_store", "listings"},
     {"plan", "render", "generate", "write", "mkdocs_plugin"},  # the steps
     {"build", "verify", "swap"},
     {"staging", "lock", "mirror_site"},

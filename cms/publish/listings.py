@@ -1,0 +1,427 @@
+"""Listings: the cards of documents, and the pages that list them, cut into pages of ``size`` cards
+(docs/paginated-listings.md): a document's sections (made by generate._finish), the tag pages, the
+library and its facet values (the 更正记录 page, not paginated). Generic, as generate.py: built only from
+documents' paths, front matter and the page tree.
+
+A listing of N cards, newest first (or by its ``children_sort``), keeps its newest P to 2P-1 on its own
+page (the first page) and puts the others on archive pages of P each, numbered from the oldest
+(paginate.py): archive k holds the listing's ordinals [(k-1)P, kP), 0 being the oldest, so that a piece
+added at the new end changes no archive page. Front matter:
+
+- a document's ``sections``: ``[{"title", "key", "count": N, "items": [first-page cards], "archive":
+  {"older": URL of the newest archive page, "years": [{"year", "url"}]}}]``; ``key`` is the children's
+  ``Document.group_key`` (their page type's ``listing_key``), naming the archive pages'
+  folder ``<dir>/page/<key>/<n>/``; ``archive`` only when there are archive pages; ``years`` (each year
+  with the archive page holding its newest archived card) only on listings sorted by date (no
+  ``children_sort``);
+- a tag page, the library and a facet value's page (``kind`` "tag" / "library"): ``count`` (N),
+  ``items`` (the first page's cards) and, with archive pages, ``archive: {"older": URL}``;
+- an archive page (``kind: "archive"``, ``<dir>/page/<key>/<n>.md``, ``tags/<tag>/page/<n>.md``,
+  ``library/page/<n>.md``, ``library/<facet>/<value>/page/<n>.md``): ``title`` (naming its number),
+  ``canonical`` (its own URL), ``breadcrumbs`` (leading to the listing's page), ``description`` (which
+  cards, by position from the oldest, and their dates), ``items`` (P cards, newest first) and
+  ``pager``: ``{"number", "first": {"title", "url"} (the listing's page), "newer": URL (the next
+  archive, or the first page from the last one), "older" and "oldest": URLs (not on archive 1)}``; a
+  document's archive pages also ``section`` (as the document has it), the library's ``library: true``
+  and ``facet_nav`` (without counts), a facet value's also ``facet``. No QR code, not in sitemap.xml,
+  not in the site search (generate.py);
+- the library (``library/index.md``): ``facet_nav`` (with counts; each value's ``members``: the URL of
+  its ``members.json``), ``filter: {"size": P, "archived": A, "archive": "/library/page/"}``, and on
+  its cards and its archive pages' cards ``n``, the card's library ordinal: it is on archive page n//P + 1
+  when n < A·P, else on the first page. ``members.json`` beside each facet value's page (an attachment):
+  the value's ascending library ordinals as a JSON array, each after the first as its distance from the
+  one before ([0, 3, 1, 1, 7] is {0, 3, 4, 5, 12}). Facet pages' ``facet_nav`` has no counts (nor
+  ``members``), its values in title order, so that they change only when a value comes or goes.
+
+Archive pages are the same (meta, body) objects as at the last publish (``Finished.listings``) when
+their recipe (the listing's header, their number, whether they are the last, their members) is the
+same and none of their members' cards may have changed (``todo``: the documents whose pages
+generate.Finished.reach makes again, which holds every document whose card may differ).
+"""
+
+import heapq
+import json
+from dataclasses import dataclass, field
+
+from .markdown_text import md_text
+from .paginate import deltas, pager, split, years
+from .paths import (
+    CORRECTIONS_PAGE,
+    LIBRARY_DIR,
+    archive_path,
+    attachment_path,
+    canonical_of,
+    facet_path,
+    feed_path,
+    relative,
+    tag_path,
+)
+
+DEFAULT_KEY = "items"  # the archive folder of children whose type names no listing key (hand-made documents)
+MEMBERS_FILE = "members.json"
+
+
+def newest_first(document):
+    return (document.meta.get("published") or document.meta.get("date") or "", document.path)
+
+
+def newest(documents, count):
+    """The first ``count`` of ``in_order(documents)`` (newest first), without sorting them all."""
+    return heapq.nlargest(count, documents, key=newest_first)
+
+
+def in_order(documents, spec=None):
+    """Documents sorted by a front matter key (``-key`` for descending), newest first by default."""
+    if not spec:
+        return sorted(documents, key=newest_first, reverse=True)
+    key = spec.lstrip("-")
+    documents = list(documents)
+    having = sorted((d for d in documents if d.meta.get(key) is not None), key=lambda d: (d.meta[key], d.path),
+                    reverse=spec.startswith("-"))
+    return having + sorted((d for d in documents if d.meta.get(key) is None), key=newest_first, reverse=True)
+
+
+def listed(document):
+    """Whether listings, feeds and tag pages may name the document (see the module docstring)."""
+    return document.meta.get("listed", True) is not False and not document.meta.get("retracted")
+
+
+def link(document):
+    return {"title": document.meta["title"], "url": canonical_of(document.path)}
+
+
+class Tree:
+    """Parents, ancestors and the top-level section (programme) of every document, and the
+    campaigns that gather each."""
+
+    def __init__(self, documents):
+        self.documents = documents
+        self.parent = {child: path for path, d in documents.items() for child in d.children}
+        self.members, self.campaigns = _gathered(documents)
+        self._ancestors = {}
+        self._cards = {}
+        self._leaves = {}
+
+    def card(self, document):
+        """``card(document)``, made once: a piece shows in its parent's listing, its tags' pages and
+        the library's."""
+        if document.path not in self._cards:
+            self._cards[document.path] = card(document, self)
+        return self._cards[document.path]
+
+    def ancestors(self, path):
+        if path not in self._ancestors:
+            parent = self.parent.get(path)
+            self._ancestors[path] = [*self.ancestors(parent), parent] if parent is not None else []
+        return self._ancestors[path]
+
+    def section(self, path):
+        """The top-level document (a child of the home page) this one lies under, or None."""
+        chain = self.ancestors(path) + [path]
+        return self.documents[chain[1]] if len(chain) > 1 and chain[0] == "index.md" else None
+
+    def leaves(self, path=None):
+        """The pieces of content (documents without children, not containers), of the whole site or
+        under ``path``."""
+        if path not in self._leaves:
+            found = self.documents.values() if path is None else self.descendants(path)
+            self._leaves[path] = [d for d in found if not d.children and d.path != "index.md"
+                                  and not d.meta.get("container") and listed(d)]
+        return self._leaves[path]
+
+    def descendants(self, path):
+        found = []
+        for child in self.documents[path].children:
+            found.append(self.documents[child])
+            found.extend(self.descendants(child))
+        return found
+
+
+def _gathered(documents):
+    """({campaign path: [member documents]}, {member path: [campaign links]}) from ``gathers``."""
+    by_page = {d.page_id: d for d in documents.values() if d.page_id is not None}
+    members, campaigns = {}, {}
+    for campaign in sorted(documents.values(), key=lambda d: d.path):
+        if not campaign.meta.get("gathers") or not listed(campaign):
+            continue
+        found = [by_page[pk] for pk in campaign.meta["gathers"] if pk in by_page and listed(by_page[pk])]
+        members[campaign.path] = found
+        for member in found:
+            campaigns.setdefault(member.path, []).append(link(campaign))
+    return members, campaigns
+
+
+def card(document, tree):
+    """A document as a listing item: plain data the templates lay out."""
+    item = {"title": document.meta["title"], "url": canonical_of(document.path)}
+    for key in ("date", "description"):
+        if document.meta.get(key):
+            item[key] = document.meta[key]
+    item.update(document.meta.get("card") or {})
+    item["group"] = document.group
+    section = tree.section(document.path)
+    if section is not None and section is not document:
+        item["section"] = section.meta["title"]
+    count = sum(not tree.documents[child].meta.get("container") and listed(tree.documents[child])
+                for child in document.children)
+    if count:
+        item["count"] = count
+    return item
+
+
+def section_info(section):
+    info = {"title": section.meta["title"], "url": canonical_of(section.path)}
+    if feed_path(section.path):
+        info["feed"] = feed_path(section.path)
+    if section.meta.get("image"):
+        info["image"] = section.meta["image"]  # e.g. the programme's logo, for pieces without an image of their own
+    for key in ("colour", "colour_text"):
+        if (section.meta.get("card") or {}).get(key):
+            info[key] = section.meta["card"][key]
+    return info
+
+
+def dated(document):
+    return document.meta.get("published") or document.meta.get("date") or ""
+
+
+@dataclass
+class Header:
+    """What every archive page of one listing shows besides its cards and links: compared with the last
+    publish's to reuse its pages (``paged``)."""
+
+    path: str  # the listing's own page (document path)
+    key: str | None  # its key among the page's listings (a document's section), or None
+    name: str  # the listing in words, beginning the description: "格致论道的科学家故事"
+    title: tuple  # (before, after) the page number in the title: ("科学家故事 · ", " · 格致论道")
+    first: dict  # {"title", "url"} of the listing's page
+    extra: dict = field(default_factory=dict)  # front matter every archive page has (breadcrumbs, section …)
+    unit: str = "篇"  # what a card is counted in
+    by_date: bool = True  # sorted newest first (else by a ``children_sort``): years and dates shown
+    numbered: bool = False  # cards carry ``n``, their ordinal (the library)
+
+
+def paged(header, ordered, size, *, cards, old=None, todo=None):
+    """Cut a listing (``ordered``: its documents in display order) into pages of ``size``.
+
+    Returns (the first page's documents, the ``archive`` front matter of the first page or None,
+    {archive path: (recipe, (meta, body))}). ``cards(document, ordinal)``: a card. ``old``: this
+    listing's archive pages of the last publish ({path: (recipe, page)}); one is taken as it is when
+    its recipe is the same and none of its members is in ``todo`` (a set of paths; None: every one)."""
+    count = len(ordered)
+    first, archives = split(count, size)
+    last = len(archives)
+
+    def url(number):
+        return canonical_of(archive_path(header.path, number, header.key))
+
+    made = {}
+    for number, ordinals in enumerate(archives, 1):
+        members = [ordered[count - 1 - ordinal] for ordinal in reversed(ordinals)]  # newest first
+        path = archive_path(header.path, number, header.key)
+        recipe = (header, number, number == last, tuple(d.path for d in members))
+        was = (old or {}).get(path)
+        if was is not None and todo is not None and was[0] == recipe and not any(d.path in todo for d in members):
+            made[path] = was
+            continue
+        text = _described(header, members, ordinals)
+        meta = {"title": f"{header.title[0]}第 {number} 页{header.title[1]}", "kind": "archive", "generated": True,
+                "canonical": url(number), **header.extra, "description": text,
+                "items": [cards(d, ordinal) for d, ordinal in zip(members, reversed(ordinals), strict=True)],
+                "pager": pager(number, last, header.first, url)}
+        made[path] = (recipe, (meta, md_text(text)))
+    if not archives:
+        return ordered, None, made
+    archive = {"older": url(last)}
+    if header.by_date:
+        def year_of(ordinal):
+            return dated(ordered[count - 1 - ordinal])[:4]
+
+        archive["years"] = [{"year": year, "url": url(number)} for year, number in years(archives, year_of)]
+    return ordered[: len(first)], archive, made
+
+
+def _described(header, members, ordinals):
+    """An archive page's description: which cards, counted from the oldest, and from when to when."""
+    order = "按发布先后" if header.by_date else ""
+    text = f"{header.name}，{order}第 {ordinals.start + 1}–{ordinals.stop} {header.unit}"
+    oldest, newest = members[-1].meta.get("date"), members[0].meta.get("date")
+    if header.by_date and oldest and newest:
+        text += f"（{oldest} 至 {newest}）" if oldest != newest else f"（{oldest}）"
+    return text + "。"
+
+
+def section_key(children):
+    """The key of a document's section of ``children`` (one group): their ``group_key``."""
+    return min(c.group_key for c in children) or DEFAULT_KEY
+
+
+def document_sections(document, documents, tree, size, *, old=None, todo=None):
+    """(``sections`` front matter, {archive path: (recipe, page)}) of a document with children."""
+    meta = document.meta
+    by_group = {}
+    for child in (documents[child_path] for child_path in document.children):
+        if listed(child):
+            by_group.setdefault((child.group_order, child.group), []).append(child)
+    sections, made = [], {}
+    crumbs = [link(documents[a]) for a in tree.ancestors(document.path)] + [link(document)]
+    section = tree.section(document.path)
+    extra = {"breadcrumbs": crumbs, **({"section": section_info(section)} if section is not None else {})}
+    spec = meta.get("children_sort")
+    for (_order, heading), children in sorted(by_group.items()):
+        key = section_key(children)
+        header = Header(document.path, key, f"{meta['title']}的{heading}", (f"{heading} · ", f" · {meta['title']}"),
+                        link(document), extra, by_date=not spec)
+        ordered = in_order(children, spec)
+        firsts, archive, pages = paged(header, ordered, size, cards=lambda d, _n: tree.card(d), old=old, todo=todo)
+        found = {"title": heading, "key": key, "count": len(ordered), "items": [tree.card(c) for c in firsts]}
+        if archive:
+            found["archive"] = archive
+        sections.append(found)
+        made.update(pages)
+    return sections, made
+
+
+def _home_crumbs(documents):
+    return [{"title": documents["index.md"].meta["title"], "url": "/"}] if "index.md" in documents else []
+
+
+
+def tag_pages(documents, tree=None, size=None, *, old=None, todo=None):
+    """({path: (front matter, body)} for tags/index.md and one page per tag, {tag page path: {archive
+    path: (recipe, page)}}). ``old``: the last publish's archive pages ({listing path: {path: (recipe,
+    page)}}), reused as ``paged`` says; ``size`` None: no archive pages."""
+    tree = tree or Tree(documents)
+    by_tag = {}
+    for document in documents.values():
+        for tag in document.meta.get("tags", []) if listed(document) else ():
+            by_tag.setdefault(tag_path(tag), (tag, []))[1].append(document)
+    if not by_tag:
+        return {}, {}
+    pages, archives = {}, {}
+    cloud = []
+    crumbs = _home_crumbs(documents)
+    index_crumbs = crumbs + [{"title": "标签", "url": canonical_of("tags/index.md")}]
+    for path, (tag, tagged) in sorted(by_tag.items()):
+        title, url = f"标签：{tag}", canonical_of(path)
+        header = Header(path, None, f"标有“{tag}”的内容", (f"{title} · ", ""), {"title": title, "url": url},
+                        {"breadcrumbs": index_crumbs + [{"title": tag, "url": url}]})
+        ordered = in_order(tagged)
+        firsts, archive, made = paged(header, ordered, size or len(ordered) + 1, cards=lambda d, _n: tree.card(d),
+                                      old=(old or {}).get(path), todo=todo)
+        meta = {"title": title, "description": f"标有“{tag}”的 {len(tagged)} 篇内容，来自各个品牌项目。",
+                "kind": "tag", "canonical": url, "generated": True, "breadcrumbs": index_crumbs,
+                "count": len(ordered), "items": [tree.card(d) for d in firsts]}
+        if archive:
+            meta["archive"] = {"older": archive["older"]}
+        pages[path] = (meta, md_text(meta["description"]))
+        archives[path] = made
+        cloud.append({"title": tag, "url": url, "count": len(tagged)})
+    meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
+            "canonical": canonical_of("tags/index.md"), "generated": True, "breadcrumbs": crumbs,
+            "tag_cloud": cloud}
+    pages["tags/index.md"] = (meta, md_text(meta["description"]))
+    return pages, archives
+
+
+def correction_text(correction):
+    return f"{correction['date']} 更正：原文“{correction['wrong']}”，应为“{correction['right']}”。"
+
+
+def corrections_page(documents):
+    """{corrections.md: (front matter, body)}: every correction of a public piece, newest first."""
+    found = [(c, d) for d in documents.values() if not d.meta.get("retracted") for c in d.meta.get("corrections") or ()]
+    if not found:
+        return {}
+    found.sort(key=lambda pair: (pair[0]["date"], pair[1].path), reverse=True)
+    crumbs = _home_crumbs(documents)
+    meta = {"title": "更正记录", "description": f"本站已发布内容的 {len(found)} 处更正，最新的在前。",
+            "kind": "corrections", "canonical": canonical_of(CORRECTIONS_PAGE), "generated": True,
+            "breadcrumbs": crumbs}
+    lines = [md_text(meta["description"]), ""]
+    for correction, document in found:
+        link = f"[{md_text(document.meta['title'])}]({relative(CORRECTIONS_PAGE, document.path)})"
+        lines.append(f"- {link}：{md_text(correction_text(correction))}")
+    # In the theme's text wrapper: links in a line of text are underlined (kepu.css .kepu-body).
+    return {CORRECTIONS_PAGE: (meta, '<div class="kepu-body" markdown="1">\n\n' + "\n".join(lines) + "\n\n</div>")}
+
+
+def library_title(members):
+    return min(d.meta.get("library") or "资源库" for d in members)
+
+
+def library_pages(documents, tree=None, size=None, *, old=None, todo=None):
+    """({path: (front matter, body)} of the library (every document with ``facets``) and one page per
+    facet value, {listing path: {archive path: (recipe, page)}}, {path: bytes}: each value's
+    ``members.json``). ``old``, ``todo`` and ``size`` as ``tag_pages``."""
+    tree = tree or Tree(documents)
+    members = in_order(d for d in documents.values() if d.meta.get("facets") and listed(d))
+    if not members:
+        return {}, {}, {}
+    count = len(members)
+    size = size or count + 1
+    title = library_title(members)
+    index_path = f"{LIBRARY_DIR}/index.md"
+    by_value = {}  # (facet, value) → [(ordinal, document)], in the library's order
+    facet_order = []
+    for index, document in enumerate(members):
+        for facet, values in document.meta["facets"].items():
+            if facet not in facet_order:
+                facet_order.append(facet)
+            for value in values:
+                by_value.setdefault((facet, value), []).append((count - 1 - index, document))
+
+    def members_url(facet, value):
+        return "/" + attachment_path(facet_path(facet, value), MEMBERS_FILE)
+
+    facets, plain = [], []  # facet_nav of the library (counts, members) and of the other pages
+    for facet in facet_order:
+        values = [(value, found) for (f, value), found in by_value.items() if f == facet]
+        values.sort(key=lambda pair: (-len(pair[1]), pair[0]))
+        facets.append({"name": facet, "values": [
+            {"title": value, "url": canonical_of(facet_path(facet, value)), "count": len(found),
+             "members": members_url(facet, value)}
+            for value, found in values
+        ]})
+        plain.append({"name": facet, "values": [{"title": value, "url": canonical_of(facet_path(facet, value))}
+                                                for value, _found in sorted(values)]})
+    crumbs = _home_crumbs(documents)
+    index_url = canonical_of(index_path)
+    library_crumbs = crumbs + [{"title": title, "url": index_url}]
+    pages, archives, files = {}, {}, {}
+
+    def numbered(document, ordinal):
+        return {**tree.card(document), "n": ordinal}
+
+    header = Header(index_path, None, f"{title}的科普资源", (f"{title} · ", ""), {"title": title, "url": index_url},
+                    {"breadcrumbs": library_crumbs, "library": True, "facet_nav": plain}, unit="份", numbered=True)
+    firsts, archive, made = paged(header, members, size, cards=numbered, old=(old or {}).get(index_path), todo=todo)
+    meta = {"title": title, "description": f"{count} 份科普资源，可按{'、'.join(facet_order)}筛选。",
+            "kind": "library", "canonical": index_url, "generated": True, "breadcrumbs": crumbs,
+            "facet_nav": facets, "count": count,
+            "filter": {"size": size, "archived": len(made), "archive": canonical_of(f"{LIBRARY_DIR}/page.md")},
+            "items": [numbered(d, count - 1 - index) for index, d in enumerate(firsts)]}
+    if archive:
+        meta["archive"] = {"older": archive["older"]}
+    pages[index_path] = (meta, md_text(meta["description"]))
+    archives[index_path] = made
+    for (facet, value), found in sorted(by_value.items()):
+        path, url = facet_path(facet, value), canonical_of(facet_path(facet, value))
+        name = f"{value} · {title}"
+        header = Header(path, None, f"{facet}为“{value}”的资源", (f"{name} · ", ""), {"title": name, "url": url},
+                        {"breadcrumbs": library_crumbs + [{"title": value, "url": url}], "library": True,
+                         "facet": {"name": facet, "value": value}, "facet_nav": plain}, unit="份")
+        ordered = [document for _ordinal, document in found]
+        firsts, archive, made = paged(header, ordered, size, cards=lambda d, _n: tree.card(d),
+                                      old=(old or {}).get(path), todo=todo)
+        meta = {"title": name, "description": f"{facet}为“{value}”的 {len(found)} 份资源。",
+                "kind": "library", "canonical": url, "generated": True,
+                "breadcrumbs": library_crumbs, "facet": {"name": facet, "value": value},
+                "facet_nav": plain, "count": len(ordered), "items": [tree.card(d) for d in firsts]}
+        if archive:
+            meta["archive"] = {"older": archive["older"]}
+        pages[path] = (meta, md_text(meta["description"]))
+        archives[path] = made
+        ordinals = deltas(ordinal for ordinal, _document in found)
+        files[attachment_path(path, MEMBERS_FILE)] = json.dumps(ordinals, separators=(",", ":")).encode()
+    return pages, archives, files
