@@ -4,6 +4,9 @@
 
 A line counts when it is a GET answered 200, for a page (a path ending in ``/`` or ``.html``),
 not an asset, feed, sitemap or the search page and its index, and the user agent is not a bot.
+A listing's archive page (``/gezhi-lundao/page/stories/7/``, ``/tags/航天/page/3/``, ``/library/page/2/``)
+counts as a read of its listing (``/gezhi-lundao/``): the reports count readers per programme, and the
+older cards of a listing are that listing, not a page of their own.
 """
 
 import datetime
@@ -29,11 +32,15 @@ BOT = re.compile(
 NOT_PAGES = ("/assets/", "/media/", "/search/", "/stylesheets/", "/javascripts/")
 EXCLUDED_PAGES = {"/404.html"}
 MAX_PATH = 500
+# An archive page: its listing's path, ``page`` (a slug no page may take), a section key for a document's
+# listings, and the page's number (docs/paginated-listings.md §1).
+ARCHIVE = re.compile(r"(?P<listing>/(?:[^/]+/)*)page/(?:[a-z][a-z0-9-]*/)?[1-9][0-9]*/")
 
 
 def page_path(target):
     """The canonical path (``/gezhi-lundao/qian-xuesen/``) a request target reads, or None if it is
-    not a page. The query string and fragment are dropped, percent-escapes decoded."""
+    not a page. The query string and fragment are dropped, percent-escapes decoded; an archive page
+    reads as its listing."""
     path = target.split("?", 1)[0].split("#", 1)[0]
     if not path.startswith("/") or path in EXCLUDED_PAGES or path.startswith(NOT_PAGES):
         return None
@@ -46,7 +53,8 @@ def page_path(target):
     path = unquote(path, errors="strict") if "%" in path else path
     if len(path) > MAX_PATH or "//" in path or "/../" in path or "/./" in path or not path.isprintable():
         return None  # no page has such an address (and a NUL or a very long name is no file name either)
-    return path
+    archive = ARCHIVE.fullmatch(path)
+    return archive["listing"] if archive else path
 
 
 def is_bot(agent):
