@@ -20,7 +20,11 @@ figure the median of --runs runs:
   Traditional mirror (繁体站) on, also until its twin under /zh-hant/ serves the new revision and until
   the mirror's own index holds it. Also the worker's first approval after it starts (cold: it knows
   only what it reads back from disk), and an approval that arrives while the previous one's search
-  index is still being built;
+  index is still being built; an old story's title edited and approved the same way (its card is on
+  an archive page of its programme, of its tags); and the oldest story of the largest programme
+  unpublished by the chief editor until its page is gone from site/ (every newer archive page of that
+  listing shifts: docs/paginated-listings.md §8 R1), then published again, untimed, so that the data
+  folder stays as it was;
 - the mirror's cost: every full publish round also publishes with the mirror off, and the approvals
   are made once more with it off (``--skip mirror`` leaves both out);
 - the bytes a reader downloads to search for one Chinese word, and the size of the output;
@@ -384,6 +388,23 @@ class Bench:
                 self.say(f"  索引构建中的又一次终审：上线 {fmt_s(extra['overlap']['live'])}，"
                          f"搜索 {fmt_s(extra['overlap']['search'])}"
                          + ("" if extra["overlap"]["overlapped"] else "（上一次的索引已先建好，未重叠）"))
+                titled = []
+                for run in range(self.args.runs):
+                    outcome = self.approve_and_watch(run, budget, worker.pid, leg=leg, mirror=mirror, field="title")
+                    worker_peak = max(worker_peak, outcome.pop("worker_peak"))
+                    titled.append(outcome)
+                    self.say(f"  旧故事改标题后终审：上线 {fmt_s(outcome['live'])}，搜索 {fmt_s(outcome['search'])}"
+                             f"（发布任务 {fmt_s(outcome['job_seconds'])}）")
+                    wait_idle(PublishJob, budget)
+                extra["title_edit"] = {**medians(titled, ["live", "search", "job_seconds"]), "runs": titled}
+                removed = []
+                for _run in range(self.args.runs):
+                    outcome = self.unpublish_and_watch(budget, worker.pid)
+                    worker_peak = max(worker_peak, outcome.pop("worker_peak"))
+                    removed.append(outcome)
+                    self.say(f"  撤下最早的故事《{outcome['story']}》：下线 {fmt_s(outcome['gone'])}"
+                             f"（发布任务 {fmt_s(outcome['job_seconds'])}）")
+                extra["unpublish_oldest"] = {**medians(removed, ["gone", "job_seconds"]), "runs": removed}
         finally:
             worker.terminate()
             try:
@@ -392,24 +413,26 @@ class Bench:
                 worker.kill()
             worker_log.close()
 
-        def med(key):
-            values = [r[key] for r in runs if r.get(key) is not None]
-            return statistics.median(values) if runs and len(values) == len(runs) else None
-
         keys = ["live", "search", "job_seconds"] + (["twin_live", "twin_search"] if mirror else [])
-        return {**{key: med(key) for key in keys}, "worker_peak": worker_peak, "runs": runs, **extra}
+        return {**medians(runs, keys), "worker_peak": worker_peak, "runs": runs, **extra}
 
-    def awaiting_final(self, slot, *, leg=0):
-        """A bench story changed (its summary gets a marker word) and passed through 初审: (page,
-        marker), 终审 next. Each slot and leg changes a story of its own."""
+    def awaiting_final(self, slot, *, leg=0, field="summary"):
+        """A bench story changed (its summary, or with ``field="title"`` its title, gets a marker word)
+        and passed through 初审: (page, marker), 终审 next. Each slot, leg and field changes a story of
+        its own, among the first bench stories made: the oldest, whose cards are on archive pages."""
         from cms.core.models import User
         from cms.stories.models import StoryPage
 
         editor, reviewer = (User.objects.get(username=u) for u in ("editor", "reviewer"))
-        story = StoryPage.objects.filter(slug__startswith="bench-p").order_by("pk")[slot * 7 + leg * 3]
+        # 7 * slot + 3 * leg (+ 1 for a title) never gives two changes the same story (leg is 0 or 1)
+        index = slot * 7 + leg * 3 + (field == "title")
+        story = StoryPage.objects.filter(slug__startswith="bench-p").order_by("pk")[index]
         page = story.get_latest_revision_as_object()
         marker = f"基准验证词{'甲乙丙丁戊己庚辛壬癸'[slot % 10]}{time.time_ns() % 10**9}"
-        page.summary = f"{page.summary[:100]}{marker}"
+        if field == "title":
+            page.title = f"{page.title[:150]}{marker}"
+        else:
+            page.summary = f"{page.summary[:100]}{marker}"
         retried(lambda: page.save_revision(user=editor))
         retried(lambda: page.get_workflow().start(page, editor))  # 自动筛查 runs and passes; 初审 waits
         retried(lambda: act(page, reviewer))  # 初审
@@ -425,13 +448,13 @@ class Bench:
         retried(lambda: act(page, chief))
         return started, time.monotonic() - started
 
-    def approve_and_watch(self, slot, budget, worker_pid, *, leg=0, mirror=None):
+    def approve_and_watch(self, slot, budget, worker_pid, *, leg=0, mirror=None, field="summary"):
         """One 终审 approval, watched until the page and its index are live; with ``mirror`` (the
         mirror's folder below site/, e.g. "zh-hant"), also the page's Traditional twin and the mirror's
         index."""
         from cms.publish.models import PublishJob
 
-        page, marker = self.awaiting_final(slot, leg=leg)
+        page, marker = self.awaiting_final(slot, leg=leg, field=field)
         last_job = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         started, approved = self.final_approval(page)
         seen, worker_peak = self.watch(page, marker, started, budget, worker_pid, mirror=mirror)
@@ -501,6 +524,49 @@ class Bench:
         finally:
             sampler.stop()
         return seen, sampler.peak
+
+    def oldest_story(self):
+        """The oldest live story (first published, then slug, as listings order them) of the programme
+        with the most live stories: ordinal 0 of the largest story listing."""
+        from cms.programmes.models import ProgrammePage
+        from cms.stories.models import StoryPage
+
+        counts = {p: StoryPage.objects.live().child_of(p).count() for p in ProgrammePage.objects.live().order_by("pk")}
+        programme = max(counts, key=counts.get)
+        return StoryPage.objects.live().child_of(programme).order_by("first_published_at", "slug").first()
+
+    def unpublish_and_watch(self, budget, worker_pid):
+        """The chief editor unpublishes the oldest story (Wagtail's unpublish, as the admin's 取消发布
+        does; a publish job is queued), watched until its page is gone from site/; then it is published
+        again (its first publication date kept, so it goes back to ordinal 0), not timed."""
+        from cms.core.models import User
+        from cms.publish import pages, paths
+        from cms.publish.models import PublishJob
+
+        chief = User.objects.get(username="chief")
+        story = self.oldest_story()
+        html_rel = paths.output_path(pages.path_of(story, pages.site_root()))
+        last_job = PublishJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        sampler = PeakSampler(worker_pid)
+        sampler.start()
+        try:
+            started = time.monotonic()
+            retried(lambda: story.unpublish(user=chief))
+            gone = None
+            while time.monotonic() - started < budget:
+                if not (Path(os.path.realpath(self.site_link())) / html_rel).exists():
+                    gone = time.monotonic() - started
+                    break
+                time.sleep(0.05)
+        finally:
+            sampler.stop()
+        wait_idle(PublishJob, budget)
+        job = PublishJob.objects.filter(pk__gt=last_job).order_by("pk").last()
+        revision = story.get_latest_revision()
+        retried(lambda: revision.publish(user=chief))
+        wait_idle(PublishJob, budget)
+        return {"gone": gone, "job_seconds": job.seconds if job else None, "story": story.title,
+                "path": html_rel, "worker_peak": sampler.peak}
 
     def site_link(self):
         from django.conf import settings
@@ -651,6 +717,17 @@ class Bench:
                 how = f"上一次终审的页面一上线（其搜索索引{state}）就再终审一篇"
                 row("索引构建中又一次终审 → 页面上线", fmt_s(overlap["live"]), how, "live", overlap["live"])
                 row("索引构建中又一次终审 → 搜索更新", fmt_s(overlap["search"]), "同上", "search", overlap["search"])
+            titled = lat.get("title_edit")
+            if titled:
+                row("旧故事改标题：终审通过 → 页面上线", fmt_s(titled["live"]),
+                    "最早生成的基准故事之一改标题，同样经初审、终审；其卡片在品牌项目和标签的归档页上"
+                    f"（发布任务 {fmt_s(titled['job_seconds'])}）", "live", titled["live"])
+                row("旧故事改标题：终审通过 → 搜索更新", fmt_s(titled["search"]), "同上", "search", titled["search"])
+            removed = lat.get("unpublish_oldest")
+            if removed:
+                row("撤下最早的故事 → 页面下线", fmt_s(removed["gone"]),
+                    "主编取消发布故事最多的品牌项目中最早的一篇，直到 site/ 中没有它的页面；该列表较新的归档页全部"
+                    f"顺移（发布任务 {fmt_s(removed['job_seconds'])}；之后重新发布，不计时）")
             if "twin_live" in lat:
                 row(
                     "终审通过 → 繁体页上线",
@@ -718,7 +795,8 @@ class Bench:
                 "最大的页面（HTML）",
                 f"{fmt_bytes(out['largest_page'])}（{out['largest_page_path']}）；超过 {fmt_bytes(LARGE_PAGE)} 的页面 "
                 f"{out['large_pages']} 个",
-                "site/ 中的 `*.html`（繁体站开启时含其目录）：列表页不分页时随篇数增长（docs/paginated-listings.md）",
+                "site/ 中的 `*.html`（繁体站开启时含其目录），含列表的归档页：列表分页后应不随篇数增长"
+                "（docs/paginated-listings.md）",
             )
         for label, item in (r.get("admin") or {}).items():
             query = "&".join(f"{k}={v}" for k, v in item["params"].items())
@@ -768,6 +846,15 @@ class Bench:
 
 
 # -- helpers -----------------------------------------------------------------------------------------
+
+
+def medians(runs, keys):
+    """{key: the median over runs}, None for a key some run did not measure."""
+    found = {}
+    for key in keys:
+        values = [r[key] for r in runs if r.get(key) is not None]
+        found[key] = statistics.median(values) if runs and len(values) == len(runs) else None
+    return found
 
 
 def act(page, user, action="approve"):
@@ -882,14 +969,22 @@ LARGE_PAGE = 300 * KB  # a page a reader on a phone should not have to download
 
 
 def site_figures(site):
-    """One walk of site/: its bytes and files, its largest HTML page and how many are over LARGE_PAGE."""
-    files = [(p, p.stat().st_size) for p in Path(site).rglob("*") if p.is_file()] if Path(site).exists() else []
-    pages = [(size, p) for p, size in files if p.suffix == ".html"]
-    found = {"site_bytes": sum(size for _, size in files), "site_files": len(files)}
-    if pages:
-        size, path = max(pages)
-        found.update(largest_page=size, largest_page_path=path.relative_to(site).as_posix(),
-                     large_pages=sum(s > LARGE_PAGE for s, _ in pages))
+    """One walk of site/: its bytes and files, its largest HTML page and how many are over LARGE_PAGE.
+    Keeps counters only, never a list of the files: archive pages add thousands of pages at 30,000 pieces."""
+    found = {"site_bytes": 0, "site_files": 0}
+    largest, large = None, 0
+    for folder, _dirs, names in os.walk(site):
+        for name in names:
+            size = os.stat(os.path.join(folder, name)).st_size
+            found["site_bytes"] += size
+            found["site_files"] += 1
+            if name.endswith(".html"):
+                large += size > LARGE_PAGE
+                if largest is None or size > largest[0]:
+                    largest = (size, os.path.join(folder, name))
+    if largest is not None:
+        found.update(largest_page=largest[0], largest_page_path=Path(largest[1]).relative_to(site).as_posix(),
+                     large_pages=large)
     return found
 
 
