@@ -95,8 +95,8 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
         finished.clear()
         finished.size = size
     tree = Tree(documents)
+    old = finished.listings if finished is not None else {}  # (finish_documents replaces it)
     pages, archives = finish_documents(documents, tree, now=now, memo=finished, size=size)
-    old = finished.listings if finished is not None else {}
     todo = finished.todo if finished is not None else None
     tags, tag_archives = tag_pages(documents, tree, size, old=old, todo=todo)
     library, library_archives, members = library_pages(documents, tree, size, old=old, todo=todo)

@@ -74,7 +74,8 @@ def test_files_written_as_they_are_are_not_read_back_and_a_damaged_one_is_writte
 
 
 # generate.Finished: the pages a change reaches made again, the rest reused. Pure: a synthetic tree of
-# documents changed step by step at random, each step's pages compared with those made from nothing.
+# documents changed step by step at random, each step's pages (documents, listings and their archive
+# pages in pages of 2, the files beside them) compared with those made from nothing.
 
 SEED_TREE = {  # path: (parent, title, extra front matter)
     "index.md": (None, "科普", {}),
@@ -91,7 +92,8 @@ def _tree(rng):
         parent = rng.choice(["a/index.md", "b/index.md", "a/x/index.md", "c/index.md"])
         spec[f"{parent.rsplit('/', 1)[0]}/p{number}.md"] = [parent, f"文章{number}", {
             "tags": rng.sample(["光学", "地质", "数学"], rng.randint(0, 2)), "order": rng.randint(0, 5),
-            "published": f"2025-03-{rng.randint(1, 28):02d}T09:00:00+08:00"}]
+            "published": f"2025-03-{rng.randint(1, 28):02d}T09:00:00+08:00",
+            **({"facets": {"学科": rng.sample(["物理", "化学"], rng.randint(1, 2))}} if number % 3 else {})}]
     return spec
 
 
@@ -103,8 +105,10 @@ def _documents(spec, ids):
 
     for path in sorted(spec):
         ids.setdefault(path, len(ids) + 1)
+    keys = {"文章": "articles", "故事": "stories"}  # (a page type gives both)
     documents = {path: Document(path=path, meta={"title": title, "canonical": canonical_of(path), **extra},
-                                body=f"{title}。", page_id=ids[path], group=extra.get("group", "文章"))
+                                body=f"{title}。", page_id=ids[path], group=extra.get("group", "文章"),
+                                group_key=keys[extra.get("group", "文章")])
                  for path, (_parent, title, extra) in spec.items()}
     for path, (parent, _title, _extra) in sorted(spec.items()):
         if parent is not None:
@@ -118,7 +122,7 @@ def _change(spec, rng):
     path = rng.choice(sorted(spec))
     parent, title, extra = spec[path]
     kind = rng.choice(["title", "listed", "container", "retracted", "sequence", "gathers", "date", "group", "add",
-                       "remove", "move", "tags", "card", "corrections"])
+                       "remove", "move", "tags", "card", "corrections", "old", "facets", "sort"])
     if kind == "title":
         spec[path][1] = title + "新"
     elif kind in ("listed", "container", "retracted"):
@@ -137,6 +141,15 @@ def _change(spec, rng):
         extra["card"] = {"facts": [rng.choice(["甲", "乙"])]}
     elif kind == "corrections":
         extra["corrections"] = [{"date": "2025-05-01", "wrong": "甲", "right": "乙"}]
+    elif kind == "facets":
+        extra["facets"] = {"学科": rng.sample(["物理", "化学", "数学"], 2)}
+    elif kind == "sort":
+        extra["children_sort"] = rng.choice([None, "order", "-order"])
+    elif kind in ("add", "old") and kind == "old":  # an old piece inserted: every newer card moves by one
+        new_parent = rng.choice(["a/index.md", "b/index.md", "a/x/index.md"])
+        spec[f"{new_parent.rsplit('/', 1)[0]}/p{len(spec) + rng.randint(100, 999)}.md"] = [new_parent, "旧文章", {
+            "published": f"2025-01-{rng.randint(1, 28):02d}T09:00:00+08:00", "tags": ["光学", "地质"],
+            "facets": {"学科": ["物理"]}}]
     elif kind == "add":
         new_parent = rng.choice([p for p in spec if p.endswith("index.md")])
         spec[f"{new_parent.rsplit('/', 1)[0]}/p{len(spec) + rng.randint(100, 999)}.md"] = [new_parent, "新文章", {}]
@@ -161,21 +174,35 @@ def test_pages_made_again_only_where_a_change_reaches_equal_pages_made_from_noth
     spec = _tree(rng)
     memo = generate.Finished()
     now = datetime.datetime(2025, 6, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
-    reused, ids = 0, {}
+    reused, archives, kept, ids = 0, 0, 0, {}
+
+    def made(documents, finished=None):
+        return generate.generate(documents, site_name="科普", base_url="https://kepu.example.org", description="",
+                                 now=now, finished=finished, page_size=2, qr_code=lambda url: url.encode())
+
+    last = None
     for _step in range(40):
         documents = _documents(spec, ids)
-        before = dict(memo.pages)
-        pages = generate.finish_documents(documents, now=now, memo=memo)
-        assert pages == generate.finish_documents(_documents(spec, ids), now=now)  # as if made from nothing
-        reused += sum(before.get(path) is page for path, page in pages.items())
+        out = made(documents, memo)
+        fresh = made(_documents(spec, ids))  # as if made from nothing
+        assert out.pages == fresh.pages
+        assert out.listings == fresh.listings
+        assert out.attachments == fresh.attachments and out.files == fresh.files
+        if last is not None:
+            reused += sum(last.pages.get(path) is page for path, page in out.pages.items())
+            paged = [path for path, (meta, _body) in out.listings.items() if "pager" in meta]
+            archives += len(paged)
+            kept += sum(last.listings.get(path) is out.listings[path] for path in paged)
+        last = out
         _change(spec, rng)
     assert reused > 40 * 5  # (most pages are not reached by one change: the shortcut is taken)
+    assert archives > 40 * 5 and kept > archives / 3  # (archive pages too)
 
 
 def test_a_piece_added_makes_again_its_parent_and_ancestors_not_its_siblings_pages():
     """An editor's usual approval, a new piece in a programme: the programme's page lists it and the
     home page's 最新内容 may, but the programme's other pieces show only the programme's title and
-    link, which did not change."""
+    link, which did not change, and its archive pages (pages of 2 here) hold older pieces only."""
     import datetime
     from zoneinfo import ZoneInfo
 
@@ -189,24 +216,34 @@ def test_a_piece_added_makes_again_its_parent_and_ancestors_not_its_siblings_pag
     memo, ids = generate.Finished(), {}
 
     def made_again(edit):
-        before = dict(memo.pages)
+        """(the pages made again, the archive pages made again)."""
+        before, archives = dict(memo.pages), {path: page for made in memo.listings.values()
+                                              for path, (_recipe, page) in made.items()}
         edit()
-        pages = generate.finish_documents(_documents(spec, ids), now=now, memo=memo)
-        assert pages == generate.finish_documents(_documents(spec, ids), now=now)  # as if made from nothing
-        return sorted(path for path, page in pages.items() if before.get(path) is not page)
+        pages, made = generate.finish_documents(_documents(spec, ids), now=now, memo=memo, size=2)
+        assert (pages, made) == generate.finish_documents(_documents(spec, ids), now=now, size=2)  # from nothing
+        again = [path for pages in made.values() for path, (_recipe, page) in pages.items()
+                 if archives.get(path) is not page]
+        return sorted(path for path, page in pages.items() if before.get(path) is not page), sorted(again)
 
     made_again(lambda: None)
-    assert made_again(lambda: spec.update({"a/x/p9.md": ["a/x/index.md", "新文章", {}]})) == [
-        "a/index.md", "a/x/index.md", "a/x/p9.md", "index.md"]  # (a/index.md: 名师专栏's card counts it)
+    # 名师专栏 (a/x) lists 6 pieces in pages of 2: p5 p4 first (newest, by path here), p3 p2 on archive 2,
+    # p1 p0 on archive 1. One more (p9, the newest) is a third card on the first page, the archives untouched.
+    assert made_again(lambda: spec.update({"a/x/p9.md": ["a/x/index.md", "新文章", {}]})) == ([
+        "a/index.md", "a/x/index.md", "a/x/p9.md", "index.md"], [])  # (a/index.md: 名师专栏's card counts it)
     # In sequence (children_sequence), the pieces link to the one before and after: they are made again.
-    assert made_again(lambda: spec.update({"b/p9.md": ["b/index.md", "新文章", {"order": 9}]})) == [
-        "b/index.md", "b/p0.md", "b/p1.md", "b/p2.md", "b/p3.md", "b/p4.md", "b/p5.md", "b/p9.md", "index.md"]
-    assert made_again(lambda: spec.pop("a/x/p0.md")) == ["a/index.md", "a/x/index.md", "index.md"]
+    # 科学大院 (b) lists by ``order``: p9 (order 9) comes last, the oldest place, and moves every card by one.
+    assert made_again(lambda: spec.update({"b/p9.md": ["b/index.md", "新文章", {"order": 9}]})) == ([
+        "b/index.md", "b/p0.md", "b/p1.md", "b/p2.md", "b/p3.md", "b/p4.md", "b/p5.md", "b/p9.md", "index.md"],
+        ["b/page/articles/1.md", "b/page/articles/2.md"])
+    # The oldest piece removed: the others move by one too.
+    assert made_again(lambda: spec.pop("a/x/p0.md")) == (["a/index.md", "a/x/index.md", "index.md"], [
+        "a/x/page/articles/1.md", "a/x/page/articles/2.md"])
 
     def renamed_with_a_new_piece():  # the programme's own title and its children change in one publish
         spec["a/index.md"][1] = "格致论道讲坛"
         spec["a/p7.md"] = ["a/index.md", "新文章", {}]
 
-    assert made_again(renamed_with_a_new_piece) == [  # its descendants show its title in their breadcrumbs
+    assert made_again(renamed_with_a_new_piece) == ([  # its descendants show its title in their breadcrumbs
         "a/index.md", "a/p7.md", "a/x/index.md", "a/x/p1.md", "a/x/p2.md", "a/x/p3.md", "a/x/p4.md", "a/x/p5.md",
-        "a/x/p9.md", "index.md"]
+        "a/x/p9.md", "index.md"], ["a/x/page/articles/1.md", "a/x/page/articles/2.md"])
