@@ -231,3 +231,42 @@ def test_publishes_that_bring_the_spare_build_up_to_date_equal_a_full_build(prog
 
     incremental = snapshot(build_site(swap.live_build()))
     assert snapshot(build_site(publish(full=True).build_id)) == incremental
+
+
+@pytest.mark.django_db
+def test_paginated_listings_grow_shrink_and_change_page_size_as_a_full_publish_makes_them(programme, settings):
+    """Pages of 2 (docs/paginated-listings.md): 格致论道's four stories, all tagged 地质, are s4 s3 on its page and
+    s2 s1 on archive page 1 (stories published in one second are newest by path)."""
+    settings.KEPU_LISTING_PAGE_SIZE = 2
+    stories = []
+    for number in range(1, 5):
+        story = make_story(programme, title=f"故事{number}", slug=f"s{number}")
+        story.tags.add("地质")
+        story.save_revision().publish()
+        stories.append(story)
+    publish()
+    archives = {"gezhi-lundao/page/stories/1/index.html", "tags/地质/page/1/index.html"}
+    live = build_site(swap.live_build())
+    assert all((live / path).is_file() for path in archives)
+
+    # A new story: a third card on the first pages, the archive pages are the very same files.
+    new = make_story(programme, title="故事5", slug="s5")
+    new.tags.add("地质")
+    new.save_revision().publish()
+    rewritten = publish_incrementally_and_compare()
+    assert {"gezhi-lundao/index.html", "tags/地质/index.html", "gezhi-lundao/s5/index.html"} <= rewritten
+    assert not rewritten & archives
+
+    # The oldest unpublished: every newer card moves by one, archive page 1 now holds s3 s2.
+    stories[0].unpublish()
+    rewritten = publish_incrementally_and_compare()
+    assert archives <= rewritten
+    page = (build_site(swap.live_build()) / "gezhi-lundao/page/stories/1/index.html").read_text("utf-8")
+    assert "故事3" in page and "故事2" in page and "故事1" not in page and "故事4" not in page
+
+    # Another page size: no page of the old size is left (4 cards in pages of 3: no archive at all).
+    settings.KEPU_LISTING_PAGE_SIZE = 3
+    publish_incrementally_and_compare()
+    live = build_site(swap.live_build())
+    assert not any((live / path).exists() for path in archives)
+    assert not (live / "gezhi-lundao" / "page").exists()
