@@ -11,6 +11,7 @@ linkinator finds no broken link or anchor in the whole site; no request leaves 1
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import posixpath
@@ -61,6 +62,31 @@ def site_path(page_url, href):
 
 def hrefs(built, url, selector):
     return [site_path(url, a["href"]) for a in built.soup(url).select(selector)]
+
+
+def listing_urls(built, url, scope=None):
+    """A listing's pages as a reader goes through them: the page itself, then its 更早的… link (to its last
+    archive page) and from each archive page the pager's 较早一页, down to page 1. ``scope``: a function
+    giving the part of the first page that holds the listing (a programme has one per section)."""
+    first = built.soup(url)
+    older = (scope(first) if scope else first).select_one(".kepu-older a")
+    urls = [url]
+    while older is not None:
+        urls.append(site_path(urls[-1], older["href"]))
+        assert urls[-1] not in urls[:-1], urls
+        older = built.soup(urls[-1]).select_one('.kepu-pager a[rel="next"]')
+    return urls
+
+
+def library_cards(built, url="/library/"):
+    """{resource page: its card} over every page of a library listing (the library or a facet value)."""
+    cards = {}
+    for page_url in listing_urls(built, url):
+        for card in built.soup(page_url).select(".kepu-cards--library > li"):
+            resource = site_path(page_url, card.select_one(".kepu-card__title a")["href"])
+            assert resource not in cards, f"{resource} twice in {url}"
+            cards[resource] = card
+    return cards
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +175,15 @@ def test_programme_home_lists_its_stories_columns_and_resources(site):
     assert list(sections) == ["科学家故事", "学风传承专栏", "科普资源"]
     for heading, model in [("科学家故事", "storypage"), ("学风传承专栏", "columnpage"), ("科普资源", "resourcepage")]:
         children = programme.get_children().live().filter(content_type__model=model)
+        # Over the section's first cards and its archive pages, if it has any (not in the sample: < 2 × 10).
+        pages = listing_urls(site, url, lambda first, heading=heading: first.find(
+            lambda tag: tag.name == "section" and tag.h2 and tag.h2.contents[0].strip() == heading))
         listed = [site_path(url, a["href"]) for a in sections[heading].select(".kepu-card__title a")]
+        listed += [site_path(page, a["href"]) for page in pages[1:]
+                   for a in site.soup(page).select(".kepu-cards .kepu-card__title a")]
         assert sorted(listed) == sorted(site.url_of_page[c.pk] for c in children), heading
         assert listed
+        assert int(sections[heading].h2.small.get_text()) == children.count(), heading
 
     feeds = soup.select('link[rel~="alternate"][type="application/rss+xml"]')
     assert site_path(url, feeds[-1]["href"]) == url + "feed.xml"
@@ -218,8 +250,15 @@ def test_resource_library_facets_hold_exactly_the_right_resources(site):
         "贡献机构": lambda r: [r.institute.name],
     }
     index = site.soup("/library/")
-    listed = {site_path("/library/", a["href"]) for a in index.select(".kepu-cards--library .kepu-card__title a")}
-    assert listed == {site.url_of_page[r.pk] for r in resources}
+    # 23 resources, 10 a page in the test settings: the 13 newest on /library/, the 10 oldest on page 1.
+    assert listing_urls(site, "/library/") == ["/library/", "/library/page/1/"]
+    assert len(index.select(".kepu-cards--library > li")) == 13
+    cards = library_cards(site)  # (each resource once over both pages)
+    assert set(cards) == {site.url_of_page[r.pk] for r in resources}
+    # Each card carries its place in the library (0 = the oldest), which the filter finds it by.
+    resource_at = {int(card["data-n"]): url for url, card in cards.items()}
+    assert sorted(resource_at) == list(range(len(resources)))
+    assert not index.select("[data-in]")  # no longer every facet on every card
 
     seen_pages = 0
     for nav in index.select(".kepu-facet"):
@@ -228,29 +267,31 @@ def test_resource_library_facets_hold_exactly_the_right_resources(site):
             value = link.contents[0].strip()
             facet_url = site_path("/library/", link["href"])
             expected = {site.url_of_page[r.pk] for r in resources if value in facets[facet](r)}
-            page = site.soup(facet_url)
-            shown = {site_path(facet_url, a["href"]) for a in page.select(".kepu-cards--library .kepu-card__title a")}
-            assert shown == expected, (facet, value)
+            assert set(library_cards(site, facet_url)) == expected, (facet, value)
             assert int(link.span.get_text()) == len(expected)
+            page = site.soup(facet_url)
             assert page.select_one('.kepu-facet a[aria-current="page"]').contents[0].strip() == value
-            # The same membership is on the index, for the filter that combines facets.
-            members = {site_path("/library/", card.select_one(".kepu-card__title a")["href"])
-                       for card in index.select(".kepu-cards--library > li")
-                       if link["data-value"] in card["data-in"].split()}
-            assert members == expected
+            assert not page.select(".kepu-facet a span")  # counts only on /library/
+            # The filter's membership: the value's members.json, ascending library places, each the
+            # difference from the one before ([0, 3, 1] is 0, 3, 4).
+            option = index.select_one(f'.kepu-filter__form option[value="{link["data-value"]}"]')
+            members = site.root / site_path("/library/", option["data-members"]).lstrip("/")
+            places = list(itertools.accumulate(json.loads(members.read_bytes())))
+            assert places == sorted(set(places)), (facet, value)
+            assert {resource_at[n] for n in places} == expected, (facet, value)
             seen_pages += 1
     assert seen_pages >= 4 + 4  # at least every kind and audience of the sample
 
 
 def test_each_resource_shows_its_licence_and_institute(site):
+    cards = library_cards(site)
     for resource in ResourcePage.objects.live().specific():
         url = site.url_of_page[resource.pk]
         rows = site.soup(url).select(".kepu-facts div")
         facts = {div.dt.get_text(strip=True): div.dd.get_text(strip=True) for div in rows}
         assert facts["贡献机构"] == resource.institute.name
         assert facts["许可协议"] == resource.get_licence_display()
-        card = [c for c in site.soup("/library/").select(".kepu-cards--library > li")
-                if site_path("/library/", c.select_one(".kepu-card__title a")["href"]) == url][0]
+        card = cards[url]  # on /library/ or on its archive page
         text = card.select_one(".kepu-card__facts").get_text()
         assert resource.institute.name in text and resource.get_licence_display() in text
 
@@ -261,8 +302,11 @@ def test_tag_pages_gather_pieces_across_programmes(site):
     across = 0
     for link in cloud:
         url = site_path("/tags/", link["href"])
-        cards = site.soup(url).select(".kepu-card")
+        pages = listing_urls(site, url)  # the tag's page and its archive pages, if it has any
+        cards = [card for page in pages for card in site.soup(page).select(".kepu-card")]
         assert len(cards) == int(link.span.get_text())
+        assert len({site_path(page, a["href"]) for page in pages
+                    for a in site.soup(page).select(".kepu-card__title a")}) == len(cards)  # each piece once
         sections = {c.select_one(".kepu-card__kicker").get_text().split(" · ")[0] for c in cards}
         across += len(sections) > 1
     assert across  # some tag spans more than one programme
@@ -403,7 +447,7 @@ def test_library_filter_combines_facets_and_works_without_javascript(site, serve
 def test_pages_fit_a_phone_in_light_and_dark(site, served, browser, dark):
     context, page, blocked = open_page(browser, dark=dark)
     for url in ["", "gezhi-lundao/", "gezhi-lundao/qian-xuesen/", "gezhi-lundao/kexuejia-jingshen/yuanzihe/",
-                "gezhi-lundao/xingkong-yinpin/", "library/", "tags/", "404.html"]:
+                "gezhi-lundao/xingkong-yinpin/", "library/", "library/page/1/", "tags/", "404.html"]:
         page.goto(served + url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, url
         scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
@@ -442,8 +486,7 @@ def test_approved_institute_contributions_reach_the_site_and_drafts_do_not(site)
     assert url in hrefs(site, site.url_of_page[area.pk], "article a[href]")
     assert area.institute.name in area_page.get_text()
     assert "投稿须知" not in area_page.get_text() and area.guidelines not in area_page.get_text()
-    library = [site_path("/library/", a["href"]) for a in site.soup("/library/").select(".kepu-card__title a")]
-    assert url in library
+    assert url in library_cards(site)  # on /library/ or on its archive page
 
     assert draft.pk not in site.url_of_page
     text = "\n".join(p.read_text("utf-8") for p in simplified_pages(site))
