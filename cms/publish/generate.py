@@ -3,7 +3,11 @@ library, feeds, the sitemap.
 
 Generic: built only from documents' paths, front matter and the page tree, never from page types.
 Listings are plain data in front matter (``sections``, ``items``, ``facets`` …) for the templates
-to lay out. Keys a document may set for this:
+to lay out, cut into pages of ``settings.KEPU_LISTING_PAGE_SIZE`` cards (listings.py says what each
+page holds: a section's ``key``, ``count`` and ``archive``, an archive page's ``pager``, a library
+card's ``n``, the library's ``filter`` and each facet value's ``members.json``). Archive pages are
+generated listings (``kind: "archive"``) without a QR code, left out of sitemap.xml, and not in the
+site search (it indexes documents only). Keys a document may set for this:
 
 - ``card``: what a listing shows besides title, date and summary (``image``, ``facts``, ``colour``);
 - ``children_sort``: how its children are listed (``order``, ``-issue`` …; default newest first);
