@@ -134,3 +134,36 @@ def test_an_svg_drawing_has_its_text_converted_and_its_drawing_kept():
         '<svg xmlns="http://www.w3.org/2000/svg" width="116" height="116"><title>掃碼閱讀本頁</title>'
         '<desc>軟體的資訊</desc><g transform="scale(4)" aria-label="二維碼"><path fill="#fff" d="M0 0h29v29h-29z"/>'
         '<path stroke="#000" d="M4 4.5h7m4 0h1"/></g></svg>')
+
+
+def test_a_listings_pages_keep_their_addresses_and_numbers():
+    """What paginated listings add to front matter (docs/paginated-listings.md §3): the pager's and the
+    archive links' addresses (Chinese tag and facet paths among them), page numbers, library places and
+    the filter's settings stay as they are; what a reader sees is converted."""
+    meta = {
+        "kind": "archive",
+        "title": "标签：软件 · 第 3 页",
+        "canonical": "/tags/软件/page/3/",
+        "items": [{"title": "软件的信息", "url": "/gezhi-lundao/ruanjian/", "n": 12}],
+        "pager": {"number": 3, "first": {"title": "标签：软件", "url": "/tags/软件/"},
+                  "newer": "/tags/软件/page/4/", "older": "/tags/软件/page/2/", "oldest": "/tags/软件/page/1/"},
+        "archive": {"older": "/gezhi-lundao/page/stories/7/",
+                    "years": [{"year": "2024", "url": "/gezhi-lundao/page/stories/7/"}]},
+        "filter": {"size": 20, "archived": 7, "archive": "/library/page/"},
+        "facet_nav": [{"name": "学科", "values": [{"title": "软件", "url": "/library/学科/软件/", "count": 3,
+                                                 "members": "/library/学科/软件/members.json"}]}],
+    }
+    converted, _body = MIRROR.convert_document(meta, "")
+    assert converted == {
+        "kind": "archive",
+        "title": "標籤：軟體 · 第 3 頁",
+        "canonical": "/tags/软件/page/3/",
+        "items": [{"title": "軟體的資訊", "url": "/gezhi-lundao/ruanjian/", "n": 12}],
+        "pager": {"number": 3, "first": {"title": "標籤：軟體", "url": "/tags/软件/"},
+                  "newer": "/tags/软件/page/4/", "older": "/tags/软件/page/2/", "oldest": "/tags/软件/page/1/"},
+        "archive": {"older": "/gezhi-lundao/page/stories/7/",
+                    "years": [{"year": "2024", "url": "/gezhi-lundao/page/stories/7/"}]},
+        "filter": {"size": 20, "archived": 7, "archive": "/library/page/"},
+        "facet_nav": [{"name": "學科", "values": [{"title": "軟體", "url": "/library/学科/软件/", "count": 3,
+                                                 "members": "/library/学科/软件/members.json"}]}],
+    }

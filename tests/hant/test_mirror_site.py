@@ -87,6 +87,20 @@ def test_the_qr_code_beside_a_mirror_page_reads_as_the_mirror_page(db, public_si
     assert scanned(public_site.root / PREFIX / "tags/qr.svg") == f"{base}/{PREFIX}/tags/"  # a generated page too
 
 
+def test_the_library_archive_page_is_converted_and_the_filter_reads_the_same_members(db, public_site):
+    root = public_site.root
+    page = lxml_html.fromstring((root / PREFIX / "library/page/1/index.html").read_bytes())
+    assert page.findtext(".//h1") == "科普資源庫 · 第 1 頁"
+    assert [a.text_content() for a in page.xpath("//nav[contains(@class, 'kepu-pager')]//a[@rel='prev']")] == [
+        "較新一頁", "較新一頁"]  # above and below the cards
+    # members.json holds numbers only: the mirror serves the same bytes, at the same (Simplified) address.
+    members = sorted((root / "library").rglob("members.json"))
+    assert len(members) >= 4 + 4  # at least every kind and audience of the sample
+    for path in members:
+        twin = root / PREFIX / path.relative_to(root)
+        assert twin.read_bytes() == path.read_bytes(), path
+
+
 def test_the_feeds_are_converted_and_keep_their_links(db, public_site):
     root, base = public_site.root, public_site.base_url.rstrip("/")
     hans = ElementTree.parse(root / "gezhi-lundao" / "feed.xml").getroot().find("channel")

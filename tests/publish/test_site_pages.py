@@ -346,6 +346,7 @@ def test_404_robots_and_sitemap(site):
         "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
     assert site.base_url + "gezhi-lundao/qian-xuesen/" in locations
     assert site.base_url + "library/" in locations
+    assert site.base_url + "library/page/1/" not in locations  # an archive page: its pieces are listed directly
 
 
 def test_light_and_dark_schemes_and_system_fonts(site):

@@ -51,6 +51,17 @@ def test_generated_pages_carry_the_qr_code_of_their_address_too(public_site):
         assert scanned(public_site.root / url.lstrip("/") / image["src"]) == canonical, url
 
 
+def test_an_archive_page_has_no_qr_code(public_site):
+    """Page 1 of the library (its 10 oldest resources) is no address to print: "page 7" of a listing moves on
+    as the site grows. Its listing, /library/, keeps its code."""
+    for root in (public_site.root, public_site.root / "zh-hant"):
+        archive = root / "library" / "page" / "1"
+        assert (archive / "index.html").is_file()
+        assert not (archive / "qr.svg").exists()
+        assert "kepu-tools__qr" not in (archive / "index.html").read_text("utf-8")
+        assert (root / "library" / "qr.svg").is_file()
+
+
 def test_the_sample_site_shows_no_reads(public_site):
     """The sample content leaves 阅读量显示设置 off, as it ships."""
     assert [p for p in public_site.pages() if "kepu-tools__reads" in p.read_text("utf-8")] == []
