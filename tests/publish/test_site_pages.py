@@ -405,45 +405,6 @@ def open_page(browser, *, javascript=True, dark=False, width=360):
     return context, context.new_page(), blocked
 
 
-def visible_titles(page, expected_count):
-    """The titles of the library cards shown, once as many as expected are shown (the filter is a script)."""
-    cards = page.locator(".kepu-cards--library > li:not([hidden])")
-    expect(cards).to_have_count(expected_count)
-    return sorted(cards.locator(".kepu-card__title").all_inner_texts())
-
-
-def test_library_filter_combines_facets_and_works_without_javascript(site, served, browser):
-    resources = list(ResourcePage.objects.live().specific())
-    videos = sorted(r.title for r in resources if r.kind == "video")
-    young_videos = sorted(r.title for r in resources
-                          if r.kind == "video" and r.audiences.filter(name="青少年").exists())
-    assert len(young_videos) < len(videos)
-
-    context, page, blocked = open_page(browser)
-    page.goto(served + "library/")
-    assert len(visible_titles(page, len(resources))) == len(resources)
-    page.get_by_label("类型", exact=True).select_option(label=f"视频（{len(videos)}）")
-    assert visible_titles(page, len(videos)) == videos
-    page.get_by_label("受众", exact=True).select_option(value="/library/受众/青少年/")
-    assert visible_titles(page, len(young_videos)) == young_videos
-    count = page.locator("[data-kepu-count]").inner_text()
-    assert count == f"筛选出 {len(young_videos)} 份资源（共 {len(resources)} 份）"
-    page.reload()  # the choice is in the address, so a filtered view can be shared
-    assert visible_titles(page, len(young_videos)) == young_videos
-    page.get_by_role("button", name="清除筛选").click()
-    assert len(visible_titles(page, len(resources))) == len(resources)
-    context.close()
-
-    context, page, blocked_without_js = open_page(browser, javascript=False)
-    page.goto(served + "library/")
-    expect(page.locator(".kepu-filter__form")).to_be_hidden()  # selects that would do nothing
-    page.get_by_role("navigation", name="按类型浏览").get_by_role("link", name=re.compile("^视频")).click()
-    assert unquote(page.url).endswith("/library/类型/视频/")
-    assert visible_titles(page, len(videos)) == videos
-    context.close()
-    assert blocked == blocked_without_js == []
-
-
 @pytest.mark.parametrize("dark", [False, True])
 def test_pages_fit_a_phone_in_light_and_dark(site, served, browser, dark):
     context, page, blocked = open_page(browser, dark=dark)
