@@ -102,14 +102,16 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
     old = finished.listings if finished is not None else {}  # (finish_documents replaces it)
     pages, archives = finish_documents(documents, tree, now=now, memo=finished, size=size)
     todo = finished.todo if finished is not None else None
-    tags, tag_archives = tag_pages(documents, tree, size, old=old, todo=todo)
-    library, library_archives, members = library_pages(documents, tree, size, old=old, todo=todo)
+    qr = qr_code is not None
+    tags, tag_archives = tag_pages(documents, tree, size, old=old, todo=todo, qr=qr)
+    library, library_archives, members = library_pages(documents, tree, size, old=old, todo=todo, qr=qr)
     archives.update(tag_archives)
     archives.update(library_archives)
     if finished is not None:
         finished.listings = archives
     parts = [tags, library, corrections_page(documents)]
-    parts += [{path: page for path, (_recipe, page) in made.items()} for made in archives.values()]
+    parts += [{path: page for path, (_recipe, page) in made.items() if path != listing}  # (its own page: above)
+              for listing, made in archives.items()]
     listings = {}
     for part in parts:
         shared = listings.keys() & part.keys()

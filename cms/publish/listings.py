@@ -39,6 +39,7 @@ same and none of their members' cards may have changed (``todo``: the documents 
 generate.Finished.reach makes again, which holds every document whose card may differ).
 """
 
+import functools
 import heapq
 import json
 from dataclasses import dataclass, field
@@ -201,15 +202,27 @@ class Header:
     numbered: bool = False  # cards carry ``n``, their ordinal (the library)
 
 
-def paged(header, ordered, size, *, cards, old=None, todo=None):
+def taken(old, path, recipe, members, todo):
+    """The last publish's (recipe, page) of ``path`` if its recipe is ``recipe`` and none of
+    ``members`` (documents) is in ``todo`` (a set of paths; None: nothing is taken), else None."""
+    was = (old or {}).get(path)
+    if was is not None and todo is not None and was[0] == recipe and not any(d.path in todo for d in members):
+        return was
+    return None
+
+
+def paged(header, ordered, size, *, cards, old=None, todo=None, first=None):
     """Cut a listing (``ordered``: its documents in display order) into pages of ``size``.
 
     Returns (the first page's documents, the ``archive`` front matter of the first page or None,
     {archive path: (recipe, (meta, body))}). ``cards(document, ordinal)``: a card. ``old``: this
-    listing's archive pages of the last publish ({path: (recipe, page)}); one is taken as it is when
-    its recipe is the same and none of its members is in ``todo`` (a set of paths; None: every one)."""
+    listing's pages of the last publish ({path: (recipe, page)}); one is taken as it is when its recipe
+    is the same and none of its members is in ``todo`` (a set of paths; None: every one).
+
+    ``first``: (what else its page shows, ``make(documents, archive)`` giving its (meta, body)): the
+    listing's own page is made (or taken as above) too, into the dict returned, at ``header.path``."""
     count = len(ordered)
-    first, archives = split(count, size)
+    front, archives = split(count, size)
     last = len(archives)
 
     def url(number):
@@ -220,8 +233,8 @@ def paged(header, ordered, size, *, cards, old=None, todo=None):
         members = [ordered[count - 1 - ordinal] for ordinal in reversed(ordinals)]  # newest first
         path = archive_path(header.path, number, header.key)
         recipe = (header, number, number == last, tuple(d.path for d in members))
-        was = (old or {}).get(path)
-        if was is not None and todo is not None and was[0] == recipe and not any(d.path in todo for d in members):
+        was = taken(old, path, recipe, members, todo)
+        if was is not None:
             made[path] = was
             continue
         text = _described(header, members, ordinals)
@@ -230,15 +243,19 @@ def paged(header, ordered, size, *, cards, old=None, todo=None):
                 "items": [cards(d, ordinal) for d, ordinal in zip(members, reversed(ordinals), strict=True)],
                 "pager": pager(number, last, header.first, url)}
         made[path] = (recipe, (meta, md_text(text)))
-    if not archives:
-        return ordered, None, made
-    archive = {"older": url(last)}
-    if header.by_date:
-        def year_of(ordinal):
-            return dated(ordered[count - 1 - ordinal])[:4]
+    firsts, archive = ordered[: len(front)], None
+    if archives:
+        archive = {"older": url(last)}
+        if header.by_date:
+            def year_of(ordinal):
+                return dated(ordered[count - 1 - ordinal])[:4]
 
-        archive["years"] = [{"year": year, "url": url(number)} for year, number in years(archives, year_of)]
-    return ordered[: len(first)], archive, made
+            archive["years"] = [{"year": year, "url": url(number)} for year, number in years(archives, year_of)]
+    if first is not None:
+        shown, make = first
+        recipe = (header, count, tuple(d.path for d in firsts), shown)
+        made[header.path] = taken(old, header.path, recipe, firsts, todo) or (recipe, make(firsts, archive))
+    return firsts, archive, made
 
 
 def _described(header, members, ordinals):
@@ -282,15 +299,26 @@ def document_sections(document, documents, tree, size, *, old=None, todo=None):
     return sections, made
 
 
+def _listing_page(tree, meta, firsts, archive):
+    """(front matter, body) of a tag's or a facet value's own page: ``meta`` with the cards of ``firsts``
+    and the link to its archive pages (``archive``, from ``paged``)."""
+    meta = {**meta, "items": [tree.card(d) for d in firsts]}
+    if archive:
+        meta["archive"] = {"older": archive["older"]}
+    return meta, md_text(meta["description"])
+
+
 def _home_crumbs(documents):
     return [{"title": documents["index.md"].meta["title"], "url": "/"}] if "index.md" in documents else []
 
 
 
-def tag_pages(documents, tree=None, size=None, *, old=None, todo=None):
-    """({path: (front matter, body)} for tags/index.md and one page per tag, {tag page path: {archive
-    path: (recipe, page)}}). ``old``: the last publish's archive pages ({listing path: {path: (recipe,
-    page)}}), reused as ``paged`` says; ``size`` None: no archive pages."""
+def tag_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=False):
+    """({path: (front matter, body)} for tags/index.md and one page per tag, {tag page path: {path:
+    (recipe, page)}}: its archive pages and itself). ``old``: that of the last publish ({listing path:
+    {path: (recipe, page)}}), taken again as ``paged`` says; ``size`` None: no archive pages. ``qr``:
+    the pages will get a QR code (generate.listing_qr_codes: a page made with one is not taken again
+    without, and the other way round)."""
     tree = tree or Tree(documents)
     by_tag = {}
     for document in documents.values():
@@ -306,16 +334,15 @@ def tag_pages(documents, tree=None, size=None, *, old=None, todo=None):
         title, url = f"标签：{tag}", canonical_of(path)
         header = Header(path, None, f"标有“{tag}”的内容", (f"{title} · ", ""), {"title": title, "url": url},
                         {"breadcrumbs": index_crumbs + [{"title": tag, "url": url}]})
+
+        tag_page = functools.partial(_listing_page, tree, {
+            "title": title, "description": f"标有“{tag}”的 {len(tagged)} 篇内容，来自各个品牌项目。", "kind": "tag",
+            "canonical": url, "generated": True, "breadcrumbs": index_crumbs, "count": len(tagged)})
         ordered = in_order(tagged)
-        firsts, archive, made = paged(header, ordered, size or len(ordered) + 1, cards=lambda d, _n: tree.card(d),
-                                      old=(old or {}).get(path), todo=todo)
-        meta = {"title": title, "description": f"标有“{tag}”的 {len(tagged)} 篇内容，来自各个品牌项目。",
-                "kind": "tag", "canonical": url, "generated": True, "breadcrumbs": index_crumbs,
-                "count": len(ordered), "items": [tree.card(d) for d in firsts]}
-        if archive:
-            meta["archive"] = {"older": archive["older"]}
-        pages[path] = (meta, md_text(meta["description"]))
-        archives[path] = made
+        _firsts, _archive, made = paged(header, ordered, size or len(ordered) + 1, cards=lambda d, _n: tree.card(d),
+                                        old=(old or {}).get(path), todo=todo, first=(qr, tag_page))
+        pages[path] = made[path][1]
+        archives[path] = made  # (with the tag page itself: the next publish may take it again)
         cloud.append({"title": tag, "url": url, "count": len(tagged)})
     meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
             "canonical": canonical_of("tags/index.md"), "generated": True, "breadcrumbs": crumbs,
@@ -350,10 +377,10 @@ def library_title(members):
     return min(d.meta.get("library") or "资源库" for d in members)
 
 
-def library_pages(documents, tree=None, size=None, *, old=None, todo=None):
+def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=False):
     """({path: (front matter, body)} of the library (every document with ``facets``) and one page per
-    facet value, {listing path: {archive path: (recipe, page)}}, {path: bytes}: each value's
-    ``members.json``). ``old``, ``todo`` and ``size`` as ``tag_pages``."""
+    facet value, {listing path: {path: (recipe, page)}} (its archive pages and itself), {path: bytes}:
+    each value's ``members.json``). ``old``, ``todo``, ``size`` and ``qr`` as ``tag_pages``."""
     tree = tree or Tree(documents)
     members = in_order(d for d in documents.values() if d.meta.get("facets") and listed(d))
     if not members:
@@ -393,17 +420,23 @@ def library_pages(documents, tree=None, size=None, *, old=None, todo=None):
     def numbered(document, ordinal):
         return {**tree.card(document), "n": ordinal}
 
+    archived = max(0, count // size - 1)
     header = Header(index_path, None, f"{title}的科普资源", (f"{title} · ", ""), {"title": title, "url": index_url},
                     {"breadcrumbs": library_crumbs, "library": True, "facet_nav": plain}, unit="份", numbered=True)
-    firsts, archive, made = paged(header, members, size, cards=numbered, old=(old or {}).get(index_path), todo=todo)
-    meta = {"title": title, "description": f"{count} 份科普资源，可按{'、'.join(facet_order)}筛选。",
-            "kind": "library", "canonical": index_url, "generated": True, "breadcrumbs": crumbs,
-            "facet_nav": facets, "count": count,
-            "filter": {"size": size, "archived": len(made), "archive": canonical_of(f"{LIBRARY_DIR}/page.md")},
-            "items": [numbered(d, count - 1 - index) for index, d in enumerate(firsts)]}
-    if archive:
-        meta["archive"] = {"older": archive["older"]}
-    pages[index_path] = (meta, md_text(meta["description"]))
+
+    def library_page(firsts, archive):
+        meta = {"title": title, "description": f"{count} 份科普资源，可按{'、'.join(facet_order)}筛选。",
+                "kind": "library", "canonical": index_url, "generated": True, "breadcrumbs": crumbs,
+                "facet_nav": facets, "count": count,
+                "filter": {"size": size, "archived": archived, "archive": canonical_of(f"{LIBRARY_DIR}/page.md")},
+                "items": [numbered(d, count - 1 - index) for index, d in enumerate(firsts)]}
+        if archive:
+            meta["archive"] = {"older": archive["older"]}
+        return meta, md_text(meta["description"])
+
+    _firsts, _archive, made = paged(header, members, size, cards=numbered, old=(old or {}).get(index_path),
+                                    todo=todo, first=((qr, facets), library_page))
+    pages[index_path] = made[index_path][1]
     archives[index_path] = made
     for (facet, value), found in sorted(by_value.items()):
         path, url = facet_path(facet, value), canonical_of(facet_path(facet, value))
@@ -411,16 +444,15 @@ def library_pages(documents, tree=None, size=None, *, old=None, todo=None):
         header = Header(path, None, f"{facet}为“{value}”的资源", (f"{name} · ", ""), {"title": name, "url": url},
                         {"breadcrumbs": library_crumbs + [{"title": value, "url": url}], "library": True,
                          "facet": {"name": facet, "value": value}, "facet_nav": plain}, unit="份")
+
+        facet_page = functools.partial(_listing_page, tree, {
+            "title": name, "description": f"{facet}为“{value}”的 {len(found)} 份资源。", "kind": "library",
+            "canonical": url, "generated": True, "breadcrumbs": library_crumbs,
+            "facet": {"name": facet, "value": value}, "facet_nav": plain, "count": len(found)})
         ordered = [document for _ordinal, document in found]
-        firsts, archive, made = paged(header, ordered, size, cards=lambda d, _n: tree.card(d),
-                                      old=(old or {}).get(path), todo=todo)
-        meta = {"title": name, "description": f"{facet}为“{value}”的 {len(found)} 份资源。",
-                "kind": "library", "canonical": url, "generated": True,
-                "breadcrumbs": library_crumbs, "facet": {"name": facet, "value": value},
-                "facet_nav": plain, "count": len(ordered), "items": [tree.card(d) for d in firsts]}
-        if archive:
-            meta["archive"] = {"older": archive["older"]}
-        pages[path] = (meta, md_text(meta["description"]))
+        _firsts, _archive, made = paged(header, ordered, size, cards=lambda d, _n: tree.card(d),
+                                        old=(old or {}).get(path), todo=todo, first=(qr, facet_page))
+        pages[path] = made[path][1]
         archives[path] = made
         ordinals = deltas(ordinal for ordinal, _document in found)
         files[attachment_path(path, MEMBERS_FILE)] = json.dumps(ordinals, separators=(",", ":")).encode()

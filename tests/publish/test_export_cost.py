@@ -176,15 +176,17 @@ def test_pages_made_again_only_where_a_change_reaches_equal_pages_made_from_noth
     now = datetime.datetime(2025, 6, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
     reused, archives, kept, ids = 0, 0, 0, {}
 
-    def made(documents, finished=None):
+    def made(documents, finished=None, qr=True):
         return generate.generate(documents, site_name="科普", base_url="https://kepu.example.org", description="",
-                                 now=now, finished=finished, page_size=2, qr_code=lambda url: url.encode())
+                                 now=now, finished=finished, page_size=2,
+                                 qr_code=(lambda url: url.encode()) if qr else None)
 
     last = None
-    for _step in range(40):
+    for step in range(40):
         documents = _documents(spec, ids)
-        out = made(documents, memo)
-        fresh = made(_documents(spec, ids))  # as if made from nothing
+        qr = step % 7 != 3  # (generated pages with QR codes and without)
+        out = made(documents, memo, qr)
+        fresh = made(_documents(spec, ids), qr=qr)  # as if made from nothing
         assert out.pages == fresh.pages
         assert out.listings == fresh.listings
         assert out.attachments == fresh.attachments and out.files == fresh.files

@@ -268,6 +268,8 @@ def test_growth_makes_again_only_the_first_page_and_one_new_archive_in_p():
     after = made(site({**pieces, newest.path: newest}), 50, memo)  # 2,013 → 2,014
     assert archives_made_again(before, after) == []
     assert after.pages["gezhi/index.md"] is not before.pages["gezhi/index.md"]
+    assert after.listings["tags/航天.md"] is not before.listings["tags/航天.md"]
+    assert after.listings["tags/航天.md"][0]["count"] == 2014
     assert len(after.pages["gezhi/index.md"][0]["sections"][0]["items"]) == 64
 
     pieces = many(2050)
@@ -283,6 +285,7 @@ def test_growth_makes_again_only_the_first_page_and_one_new_archive_in_p():
     pieces[old.path] = replace(old, meta={**old.meta, "title": "第130篇（修订）"})  # an old card edited
     again = made(site({**pieces, newest.path: newest}), 50, memo)
     assert archives_made_again(after, again) == ["gezhi/page/stories/3.md", "tags/航天/page/3.md"]
+    assert again.listings["tags/航天.md"] is after.listings["tags/航天.md"]  # its first page shows newer cards
     assert "第130篇（修订）" in titles(again.listings["gezhi/page/stories/3.md"][0]["items"])
 
 
