@@ -478,7 +478,8 @@ def kinds(site):
 def test_every_kind_of_page_is_checked(kinds):
     assert {"home", "programme", "story", "column", "column_article", "resource", "tag", "404",
             "event", "event_index", "campaign", "notice", "debunk", "debunk_index", "debunk_listing",
-            "emergency_hub", "expert_directory", "expert", "integrity_section", "integrity_document"} <= set(kinds)
+            "emergency_hub", "expert_directory", "expert", "integrity_section", "integrity_document",
+            "archive"} <= set(kinds)  # archive: /library/page/1/
 
 
 def test_event_pages_show_time_and_place_and_carry_event_json_ld(site):
