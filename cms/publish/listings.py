@@ -44,6 +44,7 @@ import heapq
 import json
 from dataclasses import dataclass, field
 
+from .errors import ExportError
 from .markdown_text import md_text
 from .paginate import deltas, pager, split, years
 from .paths import (
@@ -285,8 +286,12 @@ def document_sections(document, documents, tree, size, *, old=None, todo=None):
     section = tree.section(document.path)
     extra = {"breadcrumbs": crumbs, **({"section": section_info(section)} if section is not None else {})}
     spec = meta.get("children_sort")
+    keys = set()
     for (_order, heading), children in sorted(by_group.items()):
         key = section_key(children)
+        if key in keys:  # (their archive pages would take the same paths)
+            raise ExportError(f"{document.path} 的两组子页面使用了同一个列表键：{key}")
+        keys.add(key)
         header = Header(document.path, key, f"{meta['title']}的{heading}", (f"{heading} · ", f" · {meta['title']}"),
                         link(document), extra, by_date=not spec)
         ordered = in_order(children, spec)

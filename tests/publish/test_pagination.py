@@ -239,6 +239,13 @@ def test_generated_pages_on_one_path_are_refused():
         made(site(pieces), 2)
 
 
+def test_two_sections_with_one_key_are_refused():
+    pieces = five_stories()
+    pieces["gezhi/s1.md"] = replace(pieces["gezhi/s1.md"], group="专栏")  # another group, the same key
+    with pytest.raises(ExportError, match="gezhi/index.md 的两组子页面使用了同一个列表键：stories"):
+        made(site(pieces), 2)
+
+
 # Growth: what one approval makes again (by identity with the last publish's objects)
 
 
