@@ -212,7 +212,7 @@ def taken(old, path, recipe, members, todo):
     return None
 
 
-def paged(header, ordered, size, *, cards, old=None, todo=None, first=None):
+def paged(header, ordered, size, *, cards, old=None, todo=None, first=None, with_years=False):
     """Cut a listing (``ordered``: its documents in display order) into pages of ``size``.
 
     Returns (the first page's documents, the ``archive`` front matter of the first page or None,
@@ -221,7 +221,8 @@ def paged(header, ordered, size, *, cards, old=None, todo=None, first=None):
     is the same and none of its members is in ``todo`` (a set of paths; None: every one).
 
     ``first``: (what else its page shows, ``make(documents, archive)`` giving its (meta, body)): the
-    listing's own page is made (or taken as above) too, into the dict returned, at ``header.path``."""
+    listing's own page is made (or taken as above) too, into the dict returned, at ``header.path``.
+    ``with_years``: ``archive`` has ``years`` (a listing sorted by date)."""
     count = len(ordered)
     front, archives = split(count, size)
     last = len(archives)
@@ -247,7 +248,7 @@ def paged(header, ordered, size, *, cards, old=None, todo=None, first=None):
     firsts, archive = ordered[: len(front)], None
     if archives:
         archive = {"older": url(last)}
-        if header.by_date:
+        if with_years and header.by_date:
             def year_of(ordinal):
                 return dated(ordered[count - 1 - ordinal])[:4]
 
@@ -295,7 +296,8 @@ def document_sections(document, documents, tree, size, *, old=None, todo=None):
         header = Header(document.path, key, f"{meta['title']}的{heading}", (f"{heading} · ", f" · {meta['title']}"),
                         link(document), extra, by_date=not spec)
         ordered = in_order(children, spec)
-        firsts, archive, pages = paged(header, ordered, size, cards=lambda d, _n: tree.card(d), old=old, todo=todo)
+        firsts, archive, pages = paged(header, ordered, size, cards=lambda d, _n: tree.card(d), old=old, todo=todo,
+                                       with_years=True)
         found = {"title": heading, "key": key, "count": len(ordered), "items": [tree.card(c) for c in firsts]}
         if archive:
             found["archive"] = archive
