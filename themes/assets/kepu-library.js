@@ -134,7 +134,6 @@
     // at hand, so the list is never empty meanwhile); resolves to the first card added.
     function showMore(mine, replace) {
       var batch = matches.slice(shown, shown + size);
-      shown += batch.length;
       var numbers = [];
       batch.forEach(function (n) {
         var number = where(n);
@@ -142,6 +141,7 @@
       });
       return Promise.all(numbers.map(archivePage)).then(function (found) {
         if (mine !== run) return null;
+        shown += batch.length;  // only now: a batch that failed to load is tried again by 显示更多
         if (replace) clear();
         var first = null;
         batch.forEach(function (n) {
@@ -202,13 +202,20 @@
     }
 
     if (more) {
+      var loading = false;  // one batch at a time, so that batches come in their order
       more.addEventListener("click", function () {
+        if (loading) return;
+        loading = true;
         var mine = run;
         showMore(mine).then(function (first) {
+          loading = false;
           // The reader goes on from the first card added (the button may be gone).
           var link = first && first.querySelector("a");
           if (link) link.focus();
-        }).catch(function () { failed(mine); });
+        }).catch(function () {
+          loading = false;
+          failed(mine);
+        });
       });
     }
 
