@@ -234,3 +234,18 @@ def test_the_archive_page_fits_a_phone_and_its_pager_is_easy_to_tap(served, read
     assert int(current.evaluate("a => getComputedStyle(a).fontWeight")) >= 700
     assert "underline" in current.evaluate("a => getComputedStyle(a).textDecorationLine")
     expect(current).to_have_text("第 1 页")
+
+
+def test_an_archive_page_that_cannot_be_loaded_is_said_and_a_new_choice_tries_again(served, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN")
+    page = context.new_page()
+    page.route("**/library/page/1/", lambda route: route.abort())  # the network fails on the way
+    page.goto(served + "library/")
+    count = page.locator("[data-kepu-count]")
+    page.get_by_label("类型", exact=True).select_option(label="视频（4）")
+    expect(count).to_have_text("筛选结果没能载入，请稍后再选一次。")
+    page.unroute("**/library/page/1/")
+    page.get_by_label("受众", exact=True).select_option(label="青少年（14）")
+    expect(count).to_have_text("筛选出 3 份资源（共 23 份）")
+    assert sorted(titles(page)) == sorted(YOUNG_VIDEOS)
+    context.close()
