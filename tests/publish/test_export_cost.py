@@ -249,3 +249,29 @@ def test_a_piece_added_makes_again_its_parent_and_ancestors_not_its_siblings_pag
     assert made_again(renamed_with_a_new_piece) == ([  # its descendants show its title in their breadcrumbs
         "a/index.md", "a/p7.md", "a/x/index.md", "a/x/p1.md", "a/x/p2.md", "a/x/p3.md", "a/x/p4.md", "a/x/p5.md",
         "a/x/p9.md", "index.md"], ["a/x/page/articles/1.md", "a/x/page/articles/2.md"])
+
+
+def test_an_approval_serialises_and_writes_no_archive_page_again(settings, programme, monkeypatch):
+    """Pages of 2: 格致论道's four stories tagged 地质 are s4 s3 on its page and the tag's, s2 s1 on their archive
+    pages. A fifth story is a third card on the first pages: the archive pages are neither serialised
+    nor written again (nor, so, converted, built or verified again: their sha256 is the same)."""
+    settings.KEPU_LISTING_PAGE_SIZE = 2
+    for number in range(1, 5):
+        story = make_story(programme, title=f"故事{number}", slug=f"s{number}")
+        story.tags.add("地质")
+        story.save_revision().publish()
+    state = PublishState(restored=True)
+    exported(settings, state)
+    archives = ["gezhi-lundao/page/stories/1.md", "tags/地质/page/1.md"]
+    assert all((Path(settings.KEPU_CONTENT_DIR) / path).is_file() for path in archives)
+
+    story = make_story(programme, title="故事5", slug="s5")
+    story.tags.add("地质")
+    story.save_revision().publish()
+    serialised, serialise = [], write.serialise
+    monkeypatch.setattr(write, "serialise", lambda meta, body: serialised.append(meta["canonical"]) or serialise(
+        meta, body))
+    out = exported(settings, state)
+    assert {"gezhi-lundao/index.md", "tags/地质.md", "gezhi-lundao/s5.md"} <= set(out.written)
+    assert not set(archives) & set(out.written)
+    assert "/gezhi-lundao/" in serialised and not [url for url in serialised if "/page/" in url]
