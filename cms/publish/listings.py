@@ -59,7 +59,6 @@ from .paths import (
     tag_path,
 )
 
-DEFAULT_KEY = "items"  # the archive folder of children whose type names no listing key (hand-made documents)
 MEMBERS_FILE = "members.json"
 
 
@@ -271,8 +270,9 @@ def _described(header, members, ordinals):
 
 
 def section_key(children):
-    """The key of a document's section of ``children`` (one group): their ``group_key``."""
-    return min(c.group_key for c in children) or DEFAULT_KEY
+    """The key of a document's section of ``children`` (one group): their ``group_key``; "" when their
+    type names none (its parent lists them in its own body: the section is not paginated)."""
+    return min(c.group_key for c in children)
 
 
 def document_sections(document, documents, tree, size, *, old=None, todo=None):
@@ -290,12 +290,15 @@ def document_sections(document, documents, tree, size, *, old=None, todo=None):
     keys = set()
     for (_order, heading), children in sorted(by_group.items()):
         key = section_key(children)
+        ordered = in_order(children, spec)
+        if not key:
+            sections.append({"title": heading, "count": len(ordered), "items": [tree.card(c) for c in ordered]})
+            continue
         if key in keys:  # (their archive pages would take the same paths)
             raise ExportError(f"{document.path} 的两组子页面使用了同一个列表键：{key}")
         keys.add(key)
         header = Header(document.path, key, f"{meta['title']}的{heading}", (f"{heading} · ", f" · {meta['title']}"),
                         link(document), extra, by_date=not spec)
-        ordered = in_order(children, spec)
         firsts, archive, pages = paged(header, ordered, size, cards=lambda d, _n: tree.card(d), old=old, todo=todo,
                                        with_years=True)
         found = {"title": heading, "key": key, "count": len(ordered), "items": [tree.card(c) for c in firsts]}

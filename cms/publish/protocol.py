@@ -21,7 +21,8 @@ class Document:
     children: list = field(default_factory=list)
     group: str = ""
     group_order: int = 0  # where the group comes among its siblings' groups (the parent's subpage types)
-    group_key: str = ""  # the group's key in URLs (``<parent>/page/<key>/<n>/``): the type's ``listing_key``
+    group_key: str = ""  # the group's key in URLs (``<parent>/page/<key>/<n>/``): the type's ``listing_key``;
+    # "" (none): its parent's listing of it is not paginated
     valid_until: str | None = None  # front matter ``valid_until`` while it is still ahead of the render
     attachments: dict = field(default_factory=dict)  # content path → bytes: the page's ``attachments``
 
@@ -61,7 +62,9 @@ class Publishable:
     methods as ``to_document``, and is called right after it.
 
     ``listing_key``: the type's pages in their parent's listing, in the URLs of its archive pages
-    (``/gezhi-lundao/page/stories/7/``, generate.py): ``[a-z][a-z0-9-]*``; None: the model's name.
+    (``/gezhi-lundao/page/stories/7/``, listings.py): ``[a-z][a-z0-9-]*``. None: the parent's listing
+    of them is not paginated (all of them in its ``sections``: a type whose parent lists it in its own
+    body, as the event list does, and whose theme template shows no sections).
     """
 
     export_prefetch = ()

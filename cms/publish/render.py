@@ -360,9 +360,8 @@ def group_name(cls):
 
 
 def listing_key(cls):
-    """The key of a page type's pages in their parent's listing (``Publishable.listing_key``, or the
-    model's name)."""
-    return getattr(cls, "listing_key", None) or cls._meta.model_name
+    """The key of a page type's pages in their parent's listing (``Publishable.listing_key``), or ""."""
+    return getattr(cls, "listing_key", None) or ""
 
 
 def forget():

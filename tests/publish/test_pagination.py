@@ -141,6 +141,18 @@ def test_a_listing_under_2p_has_no_archive():
     assert not [path for path in out.listings if "/page/" in path]
 
 
+def test_children_of_a_type_without_a_listing_key_are_listed_whole():
+    """An event list or an integrity section lists its children in its own body, and its theme template
+    shows no sections: archive pages of it would be linked from nowhere, so there are none."""
+    events = {f"gezhi/e{i}.md": replace(doc(f"gezhi/e{i}.md", f"e{i}", day=i), group="活动", group_key="")
+              for i in range(1, 6)}
+    out = made(site(events), 2)
+    (section,) = out.pages["gezhi/index.md"][0]["sections"]
+    assert titles(section["items"]) == ["e5", "e4", "e3", "e2", "e1"]
+    assert section["count"] == 5 and "archive" not in section and "key" not in section
+    assert not [path for path in out.listings if "/page/" in path]
+
+
 def test_a_middle_archive_page_links_both_ways():
     pieces = {f"gezhi/s{i}.md": doc(f"gezhi/s{i}.md", f"s{i}", day=i) for i in range(1, 10)}  # 9 in pages of 2: A = 3
     out = made(site(pieces), 2)
