@@ -21,7 +21,7 @@ import re
 KEEP_KEYS = frozenset({
     "canonical", "url", "urls", "href", "src", "srcset", "path", "slug", "programme", "kind", "feed", "template",
     "calendar_file", "colour", "colour_text", "brand_colour", "date", "published", "updated", "valid_until",
-    "lang", "hreflang", "id", "page_id", "revision", "facet_urls", "@id", "@type", "@context", "@language",
+    "lang", "hreflang", "id", "page_id", "revision", "@id", "@type", "@context", "@language",
     "@vocab", "sameAs", "inLanguage", "email", "telephone",
 })
 KEEP_SUFFIXES = ("_url", "_urls", "_path", "_slug", "_file", "Url", "_id")

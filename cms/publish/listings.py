@@ -3,7 +3,8 @@
 library and its facet values (the 更正记录 page, not paginated). Generic, as generate.py: built only from
 documents' paths, front matter and the page tree.
 
-A listing of N cards, newest first (or by its ``children_sort``), keeps its newest P to 2P-1 on its own
+A listing of N cards, newest first (or by its ``children_sort``, which must then be descending:
+``-issue``; an ascending one is refused, ExportError), keeps its newest P to 2P-1 on its own
 page (the first page) and puts the others on archive pages of P each, numbered from the oldest
 (paginate.py): archive k holds the listing's ordinals [(k-1)P, kP), 0 being the oldest, so that a piece
 added at the new end changes no archive page. Front matter:
@@ -199,7 +200,6 @@ class Header:
     extra: dict = field(default_factory=dict)  # front matter every archive page has (breadcrumbs, section …)
     unit: str = "篇"  # what a card is counted in
     by_date: bool = True  # sorted newest first (else by a ``children_sort``): years and dates shown
-    numbered: bool = False  # cards carry ``n``, their ordinal (the library)
 
 
 def taken(old, path, recipe, members, todo):
@@ -297,6 +297,11 @@ def document_sections(document, documents, tree, size, *, old=None, todo=None):
         if key in keys:  # (their archive pages would take the same paths)
             raise ExportError(f"{document.path} 的两组子页面使用了同一个列表键：{key}")
         keys.add(key)
+        if spec and not spec.startswith("-"):
+            # Archive pages are numbered from the end of the display order, which is then the highest
+            # key: page 1 would hold the first pieces of the series and 更早的… lead to its last ones.
+            raise ExportError(f"{document.path} 按 {spec} 升序排列子页面，不能分页：分页的列表只能按发布时间"
+                              f"或某个键降序（-{spec}）排列")
         header = Header(document.path, key, f"{meta['title']}的{heading}", (f"{heading} · ", f" · {meta['title']}"),
                         link(document), extra, by_date=not spec)
         firsts, archive, pages = paged(header, ordered, size, cards=lambda d, _n: tree.card(d), old=old, todo=todo,
@@ -432,7 +437,7 @@ def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=Fa
 
     archived = max(0, count // size - 1)
     header = Header(index_path, None, f"{title}的科普资源", (f"{title} · ", ""), {"title": title, "url": index_url},
-                    {"breadcrumbs": library_crumbs, "library": True, "facet_nav": plain}, unit="份", numbered=True)
+                    {"breadcrumbs": library_crumbs, "library": True, "facet_nav": plain}, unit="份")
 
     def library_page(firsts, archive):
         meta = {"title": title, "description": f"{count} 份科普资源，可按{'、'.join(facet_order)}筛选。",

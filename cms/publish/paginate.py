@@ -18,12 +18,6 @@ def split(n, size):
     return range(archived * size, n), [range((k - 1) * size, k * size) for k in range(1, archived + 1)]
 
 
-def page_of(ordinal, n, size):
-    """The archive page number holding ``ordinal`` of a listing of ``n``, or 0 for the first page."""
-    archived = max(0, n // size - 1)
-    return ordinal // size + 1 if ordinal < archived * size else 0
-
-
 def pager(number, last, first, url):
     """The links of archive page ``number`` of ``last`` (≥ number): ``first`` is {"title", "url"} of the
     listing's own page, ``url(k)`` the URL of archive page k. ``newer`` is archive number+1, or the

@@ -114,7 +114,7 @@ def five_stories(**meta):
 
 
 def test_five_stories_in_pages_of_two():
-    out = made(site(five_stories()), 2, qr=True)
+    out = made(site(five_stories(tags=["航天"])), 2, qr=True)
     (section,) = out.pages["gezhi/index.md"][0]["sections"]
     assert titles(section["items"]) == ["s5", "s4", "s3"]
     assert section["count"] == 5 and section["key"] == "stories"
@@ -129,7 +129,10 @@ def test_five_stories_in_pages_of_two():
     assert meta["description"] == "格致论道的科学家故事，按发布先后第 1–2 篇（2025-03-01 至 2025-03-02）。"
     assert body == meta["description"]
     assert "qr_code" not in meta and "gezhi/page/stories/1/qr.svg" not in out.attachments
-    assert "tags/qr.svg" not in out.attachments  # (no tags here) but generated first pages do have theirs:
+    # A tag's first page has its QR code (as every generated first page), its archive page none.
+    assert out.listings["tags/航天.md"][0]["qr_code"] and "tags/航天/qr.svg" in out.attachments
+    assert "qr_code" not in out.listings["tags/航天/page/1.md"][0]
+    assert not [path for path in out.attachments if path.startswith("tags/航天/page/")]
     sitemap = out.files["sitemap.xml"].decode()
     assert f"{BASE}/gezhi/" in sitemap and "/page/" not in sitemap
 
@@ -175,12 +178,22 @@ def test_years_only_on_listings_sorted_by_date():
     assert titles(section["items"]) == ["e", "d", "c"]
     assert section["archive"]["years"] == [{"year": "2023", "url": "/gezhi/page/stories/1/"},
                                            {"year": "2022", "url": "/gezhi/page/stories/1/"}]
-    out = made(site(pieces, children_sort="order"), 2)
+    out = made(site(pieces, children_sort="-order"), 2)
     (section,) = out.pages["gezhi/index.md"][0]["sections"]
-    assert titles(section["items"]) == ["c", "b", "a"]  # order 1, 2, 3 …
+    assert titles(section["items"]) == ["e", "d", "a"]  # order 5, 4, 3 …
     assert section["archive"] == {"older": "/gezhi/page/stories/1/"}  # … no years
     meta = out.listings["gezhi/page/stories/1.md"][0]
-    assert titles(meta["items"]) == ["d", "e"] and meta["description"] == "格致论道的科学家故事，第 1–2 篇。"
+    assert titles(meta["items"]) == ["b", "c"] and meta["description"] == "格致论道的科学家故事，第 1–2 篇。"
+
+
+def test_a_listing_sorted_ascending_is_not_paginated_but_refused():
+    """Archive 1 holds the end of the display order: sorted by ``order`` ascending, 更早的… would lead
+    to the highest orders. No page type sorts its paginated children so; one that did is refused."""
+    pieces = {f"gezhi/s{i}.md": doc(f"gezhi/s{i}.md", f"s{i}", day=i, order=i) for i in range(1, 6)}
+    with pytest.raises(ExportError, match="gezhi/index.md 按 order 升序排列子页面，不能分页"):
+        made(site(pieces, children_sort="order"), 2)
+    with pytest.raises(ExportError, match="按 order 升序"):  # even while it fits one page: not once it grows
+        made(site(pieces, children_sort="order"), 3)
 
 
 def test_unlisted_and_retracted_pieces_take_no_ordinal():
@@ -234,12 +247,6 @@ def test_the_library_in_pages_of_two():
     physics = out.listings["library/学科/物理/page/1.md"][0]
     assert titles(physics["items"]) == ["s2", "s1"] and physics["facet"] == {"name": "学科", "value": "物理"}
     assert physics["breadcrumbs"][-1] == {"title": "物理", "url": "/library/学科/物理/"}
-
-
-def test_members_files_are_the_same_in_the_traditional_mirror():
-    """They hold numbers only: the mirror copies attachments as they are (mirror_site.export)."""
-    out = made(site(resources()), 2)
-    assert json.loads(out.attachments["library/受众/公众/members.json"]) == [0, 2, 2]
 
 
 def test_generated_pages_on_one_path_are_refused():
