@@ -22,3 +22,18 @@ class KepuPageForm(WagtailAdminPageForm):
         if slug and is_reserved(slug):
             self.add_error("slug", RESERVED_MESSAGE.format(slug=slug))
         return cleaned_data
+
+
+def refusing_reserved_slugs(copy_form_class):
+    """Wagtail's copy form (``copy_form_class``, by default wagtail.admin.forms.pages.CopyForm) that
+    also refuses a reserved ``new_slug``, as KepuPageForm refuses it on the page form."""
+
+    class KepuCopyForm(copy_form_class):
+        def clean(self):
+            cleaned_data = super().clean()
+            slug = cleaned_data.get("new_slug")
+            if slug and is_reserved(slug):
+                self.add_error("new_slug", RESERVED_MESSAGE.format(slug=slug))
+            return cleaned_data
+
+    return KepuCopyForm

@@ -1,10 +1,10 @@
 """The sheet's rows as resource drafts in an institute's contribution area (django-import-export).
 
-A row's 编号 is the draft's slug in the area: importing the same row again finds the same draft;
-an unchanged row is skipped (nothing written), a changed row saves a new revision of the draft. A
-live resource is never changed by an import: its new revision waits for review. Files named in
-the row come from the ZIP; images among them cross the image validator, and each becomes a
-Wagtail document in the institute's collection.
+A row's 编号 is the draft's slug in the area (never a reserved one: ``page``): importing the same row
+again finds the same draft; an unchanged row is skipped (nothing written), a changed row saves a
+new revision of the draft. A live resource is never changed by an import: its new revision waits
+for review. Files named in the row come from the ZIP; images among them cross the image validator,
+and each becomes a Wagtail document in the institute's collection.
 
 A dry run (``import_data(dry_run=True)``) reads and checks everything and writes nothing: no page,
 no revision, no file.
@@ -22,6 +22,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.utils.file import hash_filelike
 
+from cms.core.slugs import is_reserved
 from cms.moderation.images import clean_image_upload, looks_like_image
 from cms.moderation.roles import institute_collection
 from cms.resources.models import Audience, ResourceFile, ResourcePage, Subject
@@ -124,6 +125,9 @@ class ResourceRowResource(resources.ModelResource):
         key = (row.get("编号") or "").strip()
         if not KEY.match(key):
             errors.append(_("编号“%(key)s”无效：只能使用小写拉丁字母、数字和连字符，例如 open-day-2026。")
+                          % {"key": key})
+        elif is_reserved(key):  # (the public site's archive pages: …/page/2/; it would not publish)
+            errors.append(_("编号“%(key)s”由网站保留：列表的分页网址（…/page/2/）要用它。请换一个编号。")
                           % {"key": key})
         elif key in self.seen_keys:
             errors.append(_("编号“%(key)s”在表格中出现了不止一次。") % {"key": key})

@@ -64,3 +64,21 @@ def test_pages_made_by_code_skip_the_reserved_slug_and_its_taken_suffixes(progra
     make_story(programme, title="页二", slug="page-2")
     assert unique_among_siblings("page", programme) == "page-3"
     assert unique_among_siblings("ye", programme) == "ye"
+
+
+def test_a_copy_named_page_is_not_made_and_the_copy_form_says_why(client, users, programme):
+    """Wagtail's 复制 form asks for the copy's slug (new_slug) on its own form, not the page form."""
+    story = make_story(programme, title="钱学森：中国航天之父", slug="qian-xuesen")
+    client_for(client, users["editor"])
+    url = reverse("wagtailadmin_pages:copy", args=(story.pk,))
+    assert 'name="new_slug"' in shown(client.get(url))
+    response = client.post(url, {"new_title": "钱学森（副本）", "new_slug": "page", "new_parent_page": programme.pk})
+    assert response.status_code == 200  # the form again
+    assert MESSAGE in shown(response)
+    assert not StoryPage.objects.filter(slug="page").exists()
+    assert not StoryPage.objects.filter(title="钱学森（副本）").exists()
+
+    response = client.post(url, {"new_title": "钱学森（副本）", "new_slug": "qian-xuesen-2",
+                                 "new_parent_page": programme.pk})
+    assert response.status_code == 302  # any other free slug is copied as before
+    assert StoryPage.objects.get(slug="qian-xuesen-2").title == "钱学森（副本）"

@@ -101,6 +101,17 @@ def test_every_problem_is_listed_in_chinese_and_nothing_is_written(client, users
     assert ResourcePage.objects.count() == before and not Document.objects.exists()
 
 
+def test_the_reserved_key_page_is_refused_with_its_reason(client, users, areas, physics):
+    """编号 becomes the slug, and ``page`` is the public site's own (…/page/2/): a resource with it would
+    stop every publish until someone renamed it."""
+    client.force_login(users["contributor"])
+    row = ["page", "网页设计入门", "视频", "公众", "物理", "cc0-1.0", "摘要。", "https://example.org/web", "", ""]
+    _response, batch = upload(client, areas["own"], xlsx([row, ROWS[1]]), zip_bytes(FILES))
+    assert problems(batch)["page"] == ["编号“page”由网站保留：列表的分页网址（…/page/2/）要用它。请换一个编号。"]
+    confirm(client, batch)
+    assert not ResourcePage.objects.filter(slug="page").exists()
+
+
 @pytest.mark.parametrize("case", ["zip_bomb", "traversal", "rows_10000", "not_a_sheet", "missing_columns"])
 def test_hostile_uploads_are_refused_whole(client, users, areas, physics, case):
     sheet, archive, name = xlsx(ROWS), zip_bytes(FILES), "resources.xlsx"
