@@ -29,9 +29,14 @@ added at the new end changes no archive page. Front matter:
 - the library (``library/index.md``): ``facet_nav`` (with counts; each value's ``members``: the URL of
   its ``members.json``), ``filter: {"size": P, "archived": A, "archive": "/library/page/"}``, and on
   its cards and its archive pages' cards ``n``, the card's library ordinal: it is on archive page n//P + 1
-  when n < A·P, else on the first page. ``members.json`` beside each facet value's page (an attachment):
-  the value's ascending library ordinals as a JSON array, each after the first as its distance from the
-  one before ([0, 3, 1, 1, 7] is {0, 3, 4, 5, 12}). Facet pages' ``facet_nav`` has no counts (nor
+  when n < A·P, else on the first page, and ``k``, a short key of its URL (``card_key``). ``members.json``
+  beside each facet value's page (an attachment): ``{"n": [...], "k": "..."}``, ``n`` the value's
+  ascending library ordinals, each after the first as its distance from the one before ([0, 3, 1, 1, 7] is
+  {0, 3, 4, 5, 12}), ``k`` the keys of those cards in the same order, KEY_LENGTH characters each, run
+  together. An ordinal is a place, not an identity: after a removal or an old piece inserted, the
+  ordinals of newer cards move, so a reader whose pages come from two publishes checks each card's ``k``
+  against the one members.json expects (themes/assets/kepu-library.js). A piece added at the new end
+  moves no ordinal: the other values' members.json stay byte for byte the same. Facet pages' ``facet_nav`` has no counts (nor
   ``members``), its values in title order, so that they change only when a value comes or goes.
 
 Archive pages are the same (meta, body) objects as at the last publish (``Finished.listings``) when
@@ -40,7 +45,9 @@ same and none of their members' cards may have changed (``todo``: the documents 
 generate.Finished.reach makes again, which holds every document whose card may differ).
 """
 
+import base64
 import functools
+import hashlib
 import heapq
 import json
 from dataclasses import dataclass, field
@@ -61,6 +68,14 @@ from .paths import (
 )
 
 MEMBERS_FILE = "members.json"
+KEY_LENGTH = 4  # characters of a card's key (base64url: 24 bits)
+
+
+def card_key(url):
+    """A library card's short key: the first 24 bits of the SHA-256 of its (Simplified) canonical URL,
+    in base64url. Not an identity (two URLs may share one), a check that a card at an ordinal is still
+    the one a members.json names; the Traditional mirror's cards carry the same keys."""
+    return base64.urlsafe_b64encode(hashlib.sha256(url.encode()).digest()[:3]).decode()
 
 
 def newest_first(document):
@@ -433,7 +448,7 @@ def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=Fa
     pages, archives, files = {}, {}, {}
 
     def numbered(document, ordinal):
-        return {**tree.card(document), "n": ordinal}
+        return {**tree.card(document), "n": ordinal, "k": card_key(canonical_of(document.path))}
 
     archived = max(0, count // size - 1)
     header = Header(index_path, None, f"{title}的科普资源", (f"{title} · ", ""), {"title": title, "url": index_url},
@@ -469,6 +484,8 @@ def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=Fa
                                         old=(old or {}).get(path), todo=todo, first=(qr, facet_page))
         pages[path] = made[path][1]
         archives[path] = made
-        ordinals = deltas(ordinal for ordinal, _document in found)
-        files[attachment_path(path, MEMBERS_FILE)] = json.dumps(ordinals, separators=(",", ":")).encode()
+        ascending = found[::-1]  # (found is in the library's order, newest first)
+        keys = "".join(card_key(canonical_of(document.path)) for _ordinal, document in ascending)
+        members_file = {"n": deltas(ordinal for ordinal, _document in ascending), "k": keys}
+        files[attachment_path(path, MEMBERS_FILE)] = json.dumps(members_file, separators=(",", ":")).encode()
     return pages, archives, files

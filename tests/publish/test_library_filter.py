@@ -9,9 +9,14 @@ The expectations are the sample content as a reader would read it (cms/core/samp
 RESOURCES, and the contribution an institute had approved), written out here.
 """
 
-from urllib.parse import unquote, urlsplit
+import copy
+import itertools
+import json
+from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.request import urlopen
 
 import pytest
+from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
 from tests.browser import block_outside_requests, serve_folder
@@ -88,6 +93,19 @@ def reader(browser):
     for context in contexts:
         context.close()
     assert blocked == [] and errors == []
+
+
+@pytest.fixture
+def failing_reader(browser):
+    """A phone-sized page for tests that make loads fail: the browser logs each failed load itself, so
+    only uncaught errors (the script's) must stay none."""
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
 
 
 def path_of(url):
@@ -236,16 +254,138 @@ def test_the_archive_page_fits_a_phone_and_its_pager_is_easy_to_tap(served, read
     expect(current).to_have_text("第 1 页")
 
 
-def test_an_archive_page_that_cannot_be_loaded_is_said_and_a_new_choice_tries_again(served, browser):
-    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN")
-    page = context.new_page()
-    page.route("**/library/page/1/", lambda route: route.abort())  # the network fails on the way
+@pytest.mark.parametrize("failure", ["network", "500"])
+def test_an_archive_page_that_cannot_be_loaded_is_said_and_a_new_choice_tries_again(served, failing_reader,
+                                                                                     failure):
+    """The network fails, or the server answers 500 (or 403): that is no answer "without cards", and the
+    count line must not claim 4."""
+    page = failing_reader
+    if failure == "network":
+        page.route("**/library/page/1/", lambda route: route.abort())
+    else:
+        page.route("**/library/page/1/", lambda route: route.fulfill(status=500, body="服务器错误"))
     page.goto(served + "library/")
     count = page.locator("[data-kepu-count]")
     page.get_by_label("类型", exact=True).select_option(label="视频（4）")
     expect(count).to_have_text("筛选结果没能载入，请稍后再选一次。")
+    expect(page.get_by_role("button", name="显示更多")).to_be_hidden()
     page.unroute("**/library/page/1/")
     page.get_by_label("受众", exact=True).select_option(label="青少年（14）")
     expect(count).to_have_text("筛选出 3 份资源（共 23 份）")
     assert sorted(titles(page)) == sorted(YOUNG_VIDEOS)
-    context.close()
+
+
+def test_a_gone_archive_page_means_the_library_was_updated(served, failing_reader):
+    """A 404 for /library/page/1/: the site was published again since /library/ was loaded. The cards of
+    this page that match are shown, and the reader is told to reload."""
+    page = failing_reader
+    page.route("**/library/page/1/", lambda route: route.fulfill(status=404, body="没有这个页面"))
+    page.goto(served + "library/")
+    here = set(titles(page)) & VIDEOS
+    assert here and not here & ARCHIVED_YOUNG_VIDEOS
+    count = page.locator("[data-kepu-count]")
+    page.get_by_label("类型", exact=True).select_option(label="视频（4）")
+    expect(count).to_have_text("资源库刚刚更新过，筛选结果可能不全。 刷新")
+    assert sorted(titles(page)) == sorted(here)  # those on /library/ itself
+    page.unroute("**/library/page/1/")
+    count.get_by_role("link", name="刷新").click()
+    expect(count).to_have_text("筛选出 4 份资源（共 23 份）")  # reloaded: the choice is kept
+    assert sorted(titles(page)) == sorted(VIDEOS)
+
+
+def test_after_a_publish_that_moved_the_ordinals_no_wrong_resource_is_shown(served, reader):
+    """The reviewer's case: the oldest resource is unpublished after this reader loaded /library/. The new
+    members.json and /library/page/1/ name every other resource one place lower, so the card the old
+    /library/ holds at a place is no longer the one meant: the filter shows only the cards that are (by
+    their key), and says that the library was updated, with 刷新."""
+    order = listing_order(reader(javascript=False), served)  # newest first: place 22 … place 0
+    old_first = BeautifulSoup(urlopen(served + "library/").read(), "html.parser")
+    old_archive = urlopen(served + "library/page/1/").read()
+
+    def members(route):  # as the new publish writes them
+        old = json.loads(route.fetch().body())
+        places = list(itertools.accumulate(old["n"]))
+        keys = [old["k"][i:i + 4] for i in range(0, len(old["k"]), 4)]
+        kept = [(n - 1, key) for n, key in zip(places, keys, strict=True) if n != 0]  # 0: the one unpublished
+        new = [kept[0][0]] + [b[0] - a[0] for a, b in itertools.pairwise(kept)] if kept else []
+        route.fulfill(content_type="application/json",
+                      body=json.dumps({"n": new, "k": "".join(key for _n, key in kept)}))
+
+    def archive(route):  # the new /library/page/1/: places 1–10 of before, each one lower
+        soup = BeautifulSoup(old_archive, "html.parser")
+        cards = soup.select(CARDS)
+        for card in cards:
+            card["data-n"] = str(int(card["data-n"]) - 1)
+        cards[-1].decompose()  # (place 0)
+        moved = copy.copy(old_first.select_one(f'{CARDS}[data-n="10"]'))
+        for element in moved.select("[href]"):
+            element["href"] = urljoin(served + "library/", element["href"])
+        for element in moved.select("[src]"):
+            element["src"] = urljoin(served + "library/", element["src"])
+        moved["data-n"] = "9"
+        cards[0].insert_before(moved)
+        route.fulfill(content_type="text/html; charset=utf-8", body=str(soup))
+
+    page = reader()
+    page.goto(served + "library/")
+    page.route(lambda url: url.endswith("/members.json"), members)  # published again meanwhile
+    page.route("**/library/page/1/", archive)
+    count = page.locator("[data-kepu-count]")
+    page.get_by_label("受众", exact=True).select_option(label="公众（15）")
+    expect(count).to_have_text("资源库刚刚更新过，筛选结果可能不全。 刷新")
+    more = page.get_by_role("button", name="显示更多")
+    while more.is_visible():
+        more.click()
+    expect(more).to_be_hidden()
+    expect(count).to_have_text("资源库刚刚更新过，筛选结果可能不全。 刷新")
+    # The ones shown are 公众 resources now on the archive page (the old places 1–10), newest first.
+    meant = [path for path in order[-11:-1] if path in {RESOURCES[title] for title in FOR_THE_PUBLIC}]
+    assert meant and links(page) == meant
+
+
+@pytest.mark.parametrize("hash_", ["%", "%E4%B8", "%E4%B8&{video}"])
+def test_a_malformed_address_leaves_a_working_filter(served, reader, hash_):
+    """#% or a cut-off #%E4%B8 (a link shortened by a chat app) is skipped, not a dead form."""
+    video = quote("/library/类型/视频/", safe="")
+    page = reader()
+    page.goto(served + "library/#" + hash_.format(video=video))
+    expect(page.locator(".kepu-filter__form")).to_be_visible()
+    expect(page.locator(".kepu-facet").first).to_be_hidden()
+    count = page.locator("[data-kepu-count]")
+    if "{video}" in hash_:
+        expect(count).to_have_text("筛选出 4 份资源（共 23 份）")
+        return
+    expect(count).to_have_text("共 23 份资源")
+    page.get_by_label("受众", exact=True).select_option(label="青少年（14）")
+    expect(count).to_have_text("筛选出 14 份资源（共 23 份）")
+
+
+def test_show_more_never_adds_cards_of_an_earlier_choice(served, failing_reader):
+    """While a new choice loads (or after it failed), 显示更多 is gone: pressed, it would add the cards of
+    the choice before."""
+    page = failing_reader
+    page.goto(served + "library/")
+    more = page.get_by_role("button", name="显示更多")
+    count = page.locator("[data-kepu-count]")
+    page.get_by_label("受众", exact=True).select_option(label="公众（15）")
+    expect(count).to_have_text("筛选出 15 份资源（共 23 份）")
+    expect(more).to_be_visible()
+
+    held = []
+    page.route("**/library/*/*/members.json", lambda route: held.append(route))  # the 视频 file does not come yet
+    page.get_by_label("类型", exact=True).select_option(label="视频（4）")
+    expect(page.locator(CARDS).first).to_be_visible()
+    page.wait_for_function("document.querySelector('.kepu-cards--library').getAttribute('aria-busy') === 'true'")
+    expect(more).to_be_hidden()
+    assert len(held) == 1
+    held[0].abort()  # and then it fails
+    expect(count).to_have_text("筛选结果没能载入，请稍后再选一次。")
+    expect(more).to_be_hidden()
+    page.unroute("**/library/*/*/members.json")
+
+    page.get_by_label("类型", exact=True).select_option(label="全部")  # the choice before: 公众
+    expect(count).to_have_text("筛选出 15 份资源（共 23 份）")
+    page.get_by_label("类型", exact=True).select_option(label="视频（4）")
+    expect(count).to_have_text("筛选出 2 份资源（共 23 份）")
+    assert sorted(titles(page)) == sorted(VIDEOS & FOR_THE_PUBLIC)
+    expect(more).to_be_hidden()

@@ -2,7 +2,9 @@
 own page and the older ones on archive pages of P, numbered from the oldest, so that growth does not touch
 them. Pure: documents built by hand, expectations worked out by hand (no database)."""
 
+import base64
 import datetime
+import hashlib
 import json
 from dataclasses import replace
 from zoneinfo import ZoneInfo
@@ -103,6 +105,16 @@ def site(pieces, **extra):
 def made(documents, size, memo=None, qr=False):
     return generate.generate(documents, site_name="科普", base_url=BASE, description="", now=NOW, page_size=size,
                              finished=memo, qr_code=(lambda url: b"<svg/>") if qr else None)
+
+
+def key(url):
+    """A library card's key: 24 bits of the SHA-256 of its URL, in base64url (4 characters)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(url.encode()).digest()[:3]).decode()
+
+
+def members(ordinals, *urls):
+    """members.json as written: the delta-encoded ordinals and the keys of their cards, in order."""
+    return json.dumps({"n": ordinals, "k": "".join(key(url) for url in urls)}, separators=(",", ":")).encode()
 
 
 def titles(items):
@@ -206,7 +218,8 @@ def test_unlisted_and_retracted_pieces_take_no_ordinal():
     assert [(i["title"], i["n"]) for i in out.listings["library/page/2.md"][0]["items"]] == [("s3", 1)]
     assert [(i["title"], i["n"]) for i in out.listings["library/page/1.md"][0]["items"]] == [("s1", 0)]
     assert "library/page/3.md" not in out.listings
-    assert out.attachments["library/受众/公众/members.json"] == b"[0,1,1]"
+    assert out.attachments["library/受众/公众/members.json"] == members([0, 1, 1], "/gezhi/s1/", "/gezhi/s3/",
+                                                                       "/gezhi/s5/")
     assert titles(out.listings["tags/航天/page/1.md"][0]["items"]) == ["s1"]
     (section,) = out.pages["gezhi/index.md"][0]["sections"]
     assert section["count"] == 3 and titles(section["items"]) == ["s5"]
@@ -223,7 +236,8 @@ def resources():
 def test_the_library_in_pages_of_two():
     out = made(site(resources()), 2, qr=True)
     library, _ = out.listings["library/index.md"]
-    assert [item["n"] for item in library["items"]] == [4, 3, 2]
+    assert [(item["n"], item["k"]) for item in library["items"]] == [
+        (4, key("/gezhi/s5/")), (3, key("/gezhi/s4/")), (2, key("/gezhi/s3/"))]
     assert library["count"] == 5 and library["archive"] == {"older": "/library/page/1/"}
     assert library["filter"] == {"size": 2, "archived": 1, "archive": "/library/page/"}
     assert "facet_urls" not in json.dumps(library)
@@ -233,11 +247,14 @@ def test_the_library_in_pages_of_two():
             {"title": "学生", "url": "/library/受众/学生/", "count": 2, "members": "/library/受众/学生/members.json"}]},
         {"name": "学科", "values": [
             {"title": "物理", "url": "/library/学科/物理/", "count": 5, "members": "/library/学科/物理/members.json"}]}]
-    assert out.attachments["library/受众/公众/members.json"] == b"[0,2,2]"
-    assert out.attachments["library/受众/学生/members.json"] == b"[1,2]"
-    assert out.attachments["library/学科/物理/members.json"] == b"[0,1,1,1,1]"
+    assert out.attachments["library/受众/公众/members.json"] == members([0, 2, 2], "/gezhi/s1/", "/gezhi/s3/",
+                                                                       "/gezhi/s5/")
+    assert out.attachments["library/受众/学生/members.json"] == members([1, 2], "/gezhi/s2/", "/gezhi/s4/")
+    assert json.loads(out.attachments["library/学科/物理/members.json"])["n"] == [0, 1, 1, 1, 1]
+    assert len(json.loads(out.attachments["library/学科/物理/members.json"])["k"]) == 5 * 4
     archive, _ = out.listings["library/page/1.md"]
-    assert [(i["title"], i["n"]) for i in archive["items"]] == [("s2", 1), ("s1", 0)]
+    assert [(i["title"], i["n"], i["k"]) for i in archive["items"]] == [("s2", 1, key("/gezhi/s2/")),
+                                                                        ("s1", 0, key("/gezhi/s1/"))]
     assert archive["library"] is True and "qr_code" not in archive
     facet, _ = out.listings["library/受众/公众.md"]
     assert titles(facet["items"]) == ["s5", "s3", "s1"] and facet["count"] == 3  # 3 < 2P: no archive
@@ -247,6 +264,20 @@ def test_the_library_in_pages_of_two():
     physics = out.listings["library/学科/物理/page/1.md"][0]
     assert titles(physics["items"]) == ["s2", "s1"] and physics["facet"] == {"name": "学科", "value": "物理"}
     assert physics["breadcrumbs"][-1] == {"title": "物理", "url": "/library/学科/物理/"}
+
+
+def test_after_a_removal_an_ordinal_names_another_card_and_its_key_says_so():
+    """Unpublishing the oldest (s1) moves every newer resource down one place: a reader whose /library/
+    came before it finds at place 1 (s3 then) s3's key no longer, but s4's."""
+    pieces = resources()
+    before = made(site(pieces), 2)
+    del pieces["gezhi/s1.md"]
+    after = made(site(pieces), 2)
+    assert after.attachments["library/受众/公众/members.json"] == members([1, 2], "/gezhi/s3/", "/gezhi/s5/")
+    assert after.attachments["library/受众/学生/members.json"] == members([0, 2], "/gezhi/s2/", "/gezhi/s4/")
+    was = {i["n"]: i["k"] for i in before.listings["library/index.md"][0]["items"]}
+    now = {i["n"]: i["k"] for i in after.listings["library/index.md"][0]["items"]}
+    assert was[3] == key("/gezhi/s4/") and now[3] == key("/gezhi/s5/")
 
 
 def test_generated_pages_on_one_path_are_refused():

@@ -257,6 +257,8 @@ def test_resource_library_facets_hold_exactly_the_right_resources(site):
     assert set(cards) == {site.url_of_page[r.pk] for r in resources}
     # Each card carries its place in the library (0 = the oldest), which the filter finds it by.
     resource_at = {int(card["data-n"]): url for url, card in cards.items()}
+    key_at = {int(card["data-n"]): card["data-k"] for card in cards.values()}
+    assert len(set(key_at.values())) == len(resources)  # (the sample's keys happen to differ)
     assert sorted(resource_at) == list(range(len(resources)))
     assert not index.select("[data-in]")  # no longer every facet on every card
 
@@ -273,12 +275,15 @@ def test_resource_library_facets_hold_exactly_the_right_resources(site):
             assert page.select_one('.kepu-facet a[aria-current="page"]').contents[0].strip() == value
             assert not page.select(".kepu-facet a span")  # counts only on /library/
             # The filter's membership: the value's members.json, ascending library places, each the
-            # difference from the one before ([0, 3, 1] is 0, 3, 4).
+            # difference from the one before ([0, 3, 1] is 0, 3, 4), and the keys of the cards at those
+            # places (4 characters each), by which the filter checks it shows the card meant.
             option = index.select_one(f'.kepu-filter__form option[value="{link["data-value"]}"]')
-            members = site.root / site_path("/library/", option["data-members"]).lstrip("/")
-            places = list(itertools.accumulate(json.loads(members.read_bytes())))
+            members = json.loads((site.root / site_path("/library/", option["data-members"]).lstrip("/")).read_bytes())
+            places = list(itertools.accumulate(members["n"]))
             assert places == sorted(set(places)), (facet, value)
             assert {resource_at[n] for n in places} == expected, (facet, value)
+            keys = [members["k"][i:i + 4] for i in range(0, len(members["k"]), 4)]
+            assert keys == [key_at[n] for n in places], (facet, value)
             seen_pages += 1
     assert seen_pages >= 4 + 4  # at least every kind and audience of the sample
 
