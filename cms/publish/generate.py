@@ -5,7 +5,7 @@ Generic: built only from documents' paths, front matter and the page tree, never
 Listings are plain data in front matter (``sections``, ``items``, ``facets`` …) for the templates
 to lay out, cut into pages of ``settings.KEPU_LISTING_PAGE_SIZE`` cards (listings.py says what each
 page holds: a section's ``key``, ``count`` and ``archive``, an archive page's ``pager``, a library
-card's ``n``, the library's ``filter`` and each facet value's ``members.json``). Archive pages are
+card's ``n`` and ``k``, the library's ``filter`` and each facet value's ``members.json``). Archive pages are
 generated listings (``kind: "archive"``) without a QR code, left out of sitemap.xml, and not in the
 site search (it indexes documents only). Keys a document may set for this:
 
