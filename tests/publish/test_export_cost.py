@@ -80,7 +80,7 @@ def test_files_written_as_they_are_are_not_read_back_and_a_damaged_one_is_writte
 SEED_TREE = {  # path: (parent, title, extra front matter)
     "index.md": (None, "科普", {}),
     "a/index.md": ("index.md", "格致论道", {"image": "a.png", "card": {"colour": "#c00"}}),
-    "b/index.md": ("index.md", "科学大院", {"children_sequence": True, "children_sort": "order"}),
+    "b/index.md": ("index.md", "科学大院", {"children_sequence": True, "children_sort": "-order"}),
     "c/index.md": ("index.md", "学风宣传月", {"container": True, "gathers": [1, 5, 9]}),
     "a/x/index.md": ("a/index.md", "名师专栏", {}),
 }
@@ -144,7 +144,7 @@ def _change(spec, rng):
     elif kind == "facets":
         extra["facets"] = {"学科": rng.sample(["物理", "化学", "数学"], 2)}
     elif kind == "sort":
-        extra["children_sort"] = rng.choice([None, "order", "-order"])
+        extra["children_sort"] = rng.choice([None, "-issue", "-order"])  # (paginated: never ascending)
     elif kind in ("add", "old") and kind == "old":  # an old piece inserted: every newer card moves by one
         new_parent = rng.choice(["a/index.md", "b/index.md", "a/x/index.md"])
         spec[f"{new_parent.rsplit('/', 1)[0]}/p{len(spec) + rng.randint(100, 999)}.md"] = [new_parent, "旧文章", {
@@ -234,8 +234,8 @@ def test_a_piece_added_makes_again_its_parent_and_ancestors_not_its_siblings_pag
     assert made_again(lambda: spec.update({"a/x/p9.md": ["a/x/index.md", "新文章", {}]})) == ([
         "a/index.md", "a/x/index.md", "a/x/p9.md", "index.md"], [])  # (a/index.md: 名师专栏's card counts it)
     # In sequence (children_sequence), the pieces link to the one before and after: they are made again.
-    # 科学大院 (b) lists by ``order``: p9 (order 9) comes last, the oldest place, and moves every card by one.
-    assert made_again(lambda: spec.update({"b/p9.md": ["b/index.md", "新文章", {"order": 9}]})) == ([
+    # 科学大院 (b) lists by ``-order``: p9 (order -1) comes last, the oldest place, and moves every card by one.
+    assert made_again(lambda: spec.update({"b/p9.md": ["b/index.md", "新文章", {"order": -1}]})) == ([
         "b/index.md", "b/p0.md", "b/p1.md", "b/p2.md", "b/p3.md", "b/p4.md", "b/p5.md", "b/p9.md", "index.md"],
         ["b/page/articles/1.md", "b/page/articles/2.md"])
     # The oldest piece removed: the others move by one too.
