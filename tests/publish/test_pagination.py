@@ -1,12 +1,14 @@
 """Paginated listings (docs/paginated-listings.md, §10): every listing keeps its newest P to 2P-1 cards on its
 own page and the older ones on archive pages of P, numbered from the oldest, so that growth does not touch
-them. Pure: documents built by hand, expectations worked out by hand (no database)."""
+them. Pure: documents built by hand, expectations worked out by hand (no database), but for the last test,
+which publishes (the theme over a facet value's archive page)."""
 
 import base64
 import datetime
 import hashlib
 import json
 from dataclasses import replace
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -353,3 +355,32 @@ def test_a_page_size_change_leaves_no_page_of_the_old_size(size):
     out = made(site(resources()), size, memo)
     fresh = made(site(resources()), size)
     assert out.listings == fresh.listings and out.pages == fresh.pages and out.attachments == fresh.attachments
+
+
+# The theme over a facet value's archive page (a real publish, pages of 2)
+
+
+@pytest.mark.django_db
+def test_a_facet_value_s_archive_page_marks_its_value_as_the_current_listing_not_page(folders, settings,
+                                                                                      programme, institute):
+    """Four videos in pages of 2: /library/类型/视频/ holds the newest two, …/page/1/ the oldest. On that archive
+    page the 视频 link leads to the value's first page, which is not this page: aria-current="true"
+    (the current listing), not "page". The value's own first page keeps "page"."""
+    from bs4 import BeautifulSoup
+
+    from cms.publish import swap
+    from cms.publish.pipeline import publish
+    from tests.moderation.conftest import make_resource
+
+    settings.KEPU_LISTING_PAGE_SIZE = 2
+    for number in range(1, 5):
+        make_resource(programme, institute, title=f"视频{number}", publish=True)
+    publish(full=True)
+    site = Path(swap.builds_dir()) / swap.live_build() / "site"
+
+    def current(path):
+        soup = BeautifulSoup((site / path / "index.html").read_text("utf-8"), "html.parser")
+        return [(a.get_text(strip=True), a["aria-current"]) for a in soup.select(".kepu-facet a[aria-current]")]
+
+    assert current("library/类型/视频/page/1") == [("视频", "true")]
+    assert current("library/类型/视频") == [("视频", "page")]
