@@ -36,8 +36,9 @@ added at the new end changes no archive page. Front matter:
   together. An ordinal is a place, not an identity: after a removal or an old piece inserted, the
   ordinals of newer cards move, so a reader whose pages come from two publishes checks each card's ``k``
   against the one members.json expects (themes/assets/kepu-library.js). A piece added at the new end
-  moves no ordinal: the other values' members.json stay byte for byte the same. Facet pages' ``facet_nav`` has no counts (nor
-  ``members``), its values in title order, so that they change only when a value comes or goes.
+  moves no ordinal: the other values' members.json stay byte for byte the same. Facet pages'
+  ``facet_nav`` has no counts (nor ``members``), its values in title order, so that they change only
+  when a value comes or goes.
 
 Archive pages are the same (meta, body) objects as at the last publish (``Finished.listings``) when
 their recipe (the listing's header, their number, whether they are the last, their members) is the
