@@ -6,17 +6,20 @@ Simplified site, in the same publish and the same build folder (docs/traditional
   converted (``convert_file``), written by ``write.write`` into a content folder of its own
   (``content-hant/`` beside ``content/``). Images and documents are hard links to ``content/``'s
   (exported once); the QR codes beside pages are made again for the mirror's URLs. A converted
-  document is reused while its Simplified source and the mirror's
-  fingerprint are unchanged (``Converted``), also by a new worker (saved with the render cache).
+  document is reused while its Simplified source and the mirror's fingerprint are unchanged and no
+  protected name that came, went or is written differently since it was converted occurs in its
+  source (``Converted``), also by a new worker (saved with the render cache).
 - **Build**: MkDocs with the mirror's config (``build.mkdocs_config(..., hant=True)``) into
   ``<stage>/site/<prefix>/`` (with a host of its own ``<stage>/site/_zh-hant/``, that host's web root:
   ``Mirror.folder``), so verification and the swap cover both sites at once. A change of
-  the fingerprint (a word pair, a name, the profile) or of the build inputs rebuilds the mirror in
-  full (its manifest's ``inputs``); otherwise it is as incremental as the Simplified build.
+  the fingerprint (a word pair, the profile) or of the build inputs (among them the names found in
+  the theme's templates: ``template_names``) rebuilds the mirror in full (its manifest's ``inputs``);
+  otherwise it is as incremental as the Simplified build: a name that comes or goes rebuilds the
+  pages whose documents it changed.
 - **Search**: its own index under ``<prefix>/search/`` from ``content-hant/``.
 
-The manifest of a build holds the mirror's as ``manifest["mirror"]`` (prefix, fingerprint, inputs,
-and its pages, generated files and attachments like the Simplified site's).
+The manifest of a build holds the mirror's as ``manifest["mirror"]`` (prefix, inputs with the
+fingerprint, and its pages, generated files and attachments like the Simplified site's).
 """
 
 import hashlib
@@ -303,16 +306,21 @@ def template_names(mirror):
         return []
     import material
 
-    roots = {Path(settings.KEPU_THEMES_DIR): set(), Path(material.__file__).parent / "templates": {".icons", "assets"}}
-    texts = [file.read_text("utf-8", "replace") for root, skip in roots.items() if root.is_dir()
-             for file in sorted(root.rglob("*")) if file.is_file() and file.suffix != ".pyc"
-             and file.relative_to(root).parts[0] not in skip]
-    found = set()
-    starts = re.compile(f"(?=({trie_pattern(mirror.names).pattern}))")
-    for text in texts:
-        for match in starts.finditer(text):
-            longest = match.group(1)
-            found.update(longest[:end] for end in range(1, len(longest) + 1) if longest[:end] in mirror.names)
+    roots = {Path(settings.KEPU_THEMES_DIR): set(),
+             Path(material.__file__).parent / "templates": {".icons", "assets", "__pycache__"}}
+    starts = re.compile("[" + "".join(re.escape(char) for char in sorted({name[0] for name in mirror.names})) + "]")
+    names, found = trie_pattern(mirror.names), set()
+    for root, skip in roots.items():
+        for folder, folders, files in os.walk(root):
+            if folder == str(root):
+                folders[:] = [name for name in folders if name not in skip]
+            for file in files:
+                text = Path(folder, file).read_text("utf-8", "replace")
+                for start in starts.finditer(text):  # each place a name may start, overlapping ones too
+                    longest = names.match(text, start.start())
+                    if longest:
+                        found.update(longest[0][:end] for end in range(1, len(longest[0]) + 1)
+                                     if longest[0][:end] in mirror.names)
     return [[name, mirror.names[name]] for name in sorted(found)]
 
 

@@ -139,3 +139,13 @@ def test_a_restarted_worker_converts_again_only_the_pages_a_changed_name_is_in(s
 
     warm = site_and_mirror_content(settings)
     assert the_cold_mirror(settings) == warm
+
+
+def test_a_name_among_the_themes_own_words_is_an_input_of_the_mirrors_build():
+    """The mirror's build reads the theme's templates through the mirror's conversion (相关故事 …): a
+    name found there changes every page, so its coming or going rebuilds the mirror in full (the
+    manifest's ``inputs``); a name found in no template leaves them as they were."""
+    assert mirror_site.template_names(Mirror.build("s2hk", names=["张钟"])) == []
+    assert mirror_site.template_names(Mirror.build("s2hk", names=["张钟", "相关"])) == [["相关", "相關"]]
+    # Names inside one another are each found (关故 inside 相关故事 too).
+    assert mirror_site.template_names(Mirror.build("s2hk", names=["相关", "关故"])) == [["关故", "關故"], ["相关", "相關"]]
