@@ -56,7 +56,7 @@ class Converted:
     cache (render_store.SavedMemo, memo "hant"), so a new worker reuses them on the same terms;
     without a NAMES row of the fingerprint no row is reused. A row converted while the mirror's
     names are not those of the NAMES row has a fourth item, a digest of the names it was converted
-    under (``_key``); once an export has been through every document and file (``prune``), the
+    under (``key``); once an export has been through every document and file (``prune``), the
     NAMES row holds the mirror's names and those rows lose it.
 
     A row is reused when its fingerprint and its source's sha256 are the mirror's and the source's,
