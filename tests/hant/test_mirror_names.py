@@ -136,3 +136,20 @@ def test_a_name_among_the_themes_own_words_is_an_input_of_the_mirrors_build():
     # Names inside one another are each found (关故 inside 相关故事 too).
     inside = Mirror.build("s2hk", names=["相关", "关故"])
     assert mirror_site.template_names(inside) == [["关故", "關故"], ["相关", "相關"]]
+
+
+def test_an_export_stopped_half_way_leaves_no_conversion_a_later_one_trusts_wrongly():
+    """A name comes, an export converts a page with it and stops (a failure) before it has been
+    through every page; the name goes again: that page is converted again, without the name."""
+    sources = [("a.md", {"title": "一次讨论"}, "会上张钟表示同意。", "sha-a"),
+               ("b.md", {"title": "华罗庚"}, "数学家。", "sha-b")]
+    without, named = Mirror.build("s2hk"), Mirror.build("s2hk", names=["张钟"])
+    converted = mirror_site.Converted()
+    converted.start(without)
+    assert converted.documents(without, sources)["a.md"] == ({"title": "一次討論"}, "會上張鐘錶示同意。")
+    converted.prune({"a.md", "b.md"}, set())
+
+    converted.start(named)
+    assert converted.documents(named, sources[:1])["a.md"] == ({"title": "一次討論"}, "會上張鍾表示同意。")
+    converted.start(without)  # (no prune: the export stopped)
+    assert converted.documents(without, sources)["a.md"] == ({"title": "一次討論"}, "會上張鐘錶示同意。")
