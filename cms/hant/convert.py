@@ -21,7 +21,7 @@ HAN = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\U00020000-\U0003ffff]
 _SEPARATOR = "\ue000"
 
 
-def _trie_pattern(words):
+def trie_pattern(words):
     """A regular expression that matches any of ``words``, the longest first, as a trie of groups
     (fast in Python's engine even for thousands of words, unlike a flat alternation)."""
     trie = {}
@@ -46,7 +46,7 @@ class TextConverter:
         self.profile = profile
         self.terms = {term: text for term, text in (terms or {}).items() if term}
         self._opencc = opencc_converter(profile)
-        self._terms = _trie_pattern(self.terms)
+        self._terms = trie_pattern(self.terms)
 
     def convert(self, text):
         return self.convert_many([text])[0]

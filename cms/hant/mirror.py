@@ -4,9 +4,13 @@
 and returns a ``Mirror`` (None when the mirror is off). A ``Mirror`` converts a document
 (``convert_document(meta, body)``), a generated file (``convert_file(path, data)``) or a string
 (``text``), says where the mirror lives (``base_url``, ``url``) and in which language (``language``),
-and has a ``fingerprint`` that changes whenever any conversion could change (profile, OpenCC
-version, pairs, names): a converted document may be reused while the source document's bytes and
-the fingerprint are both unchanged.
+has a ``fingerprint`` that changes whenever every conversion could change (profile, OpenCC version,
+the rules of this package, the editors' pairs), and ``names``, the protected names as it writes them
+({name: its form}). The names are left out of the fingerprint: a name (a fixed term, convert.py)
+changes the conversion of a text only if the text contains it, so a converted document may be
+reused while the source document's bytes and the fingerprint are unchanged and no name added,
+removed or written differently since it was converted occurs in the source (``changed_names``;
+mirror_site.Converted).
 """
 
 import hashlib
@@ -26,35 +30,46 @@ from .profiles import language, region
 CONVERTER_VERSION = "1"  # bump when the rules in this package change what a document becomes
 
 
-def fixed_terms(profile, *, pairs=(), names=()):
-    """{Simplified: Traditional} that OpenCC never sees: each protected name in its name form, then the
-    editors' pairs for all profiles, then those for the profile's region (later ones win)."""
-    terms = {name: name_form(name, profile) for name in names}
+def pair_terms(profile, pairs=()):
+    """{Simplified: Traditional} of the editors' pairs: those for all profiles, then those for the
+    profile's region (later ones win)."""
     wanted = region(profile)
-    terms.update({term: text for term, text, pair_region in pairs if not pair_region})
+    terms = {term: text for term, text, pair_region in pairs if not pair_region}
     terms.update({term: text for term, text, pair_region in pairs if pair_region == wanted})
     return terms
 
 
+def changed_names(old, new):
+    """The names added, removed or written differently between two ``Mirror.names``."""
+    return {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
+
+
 @dataclass
 class Mirror:
+    """``pairs``: the editors' fixed pairs ({term: text}, pair_terms); ``names``: the protected names
+    in their name form ({name: form}) but those an editors' pair also fixes (the pair wins). Both are
+    fixed terms that OpenCC never sees (convert.py)."""
+
     profile: str
     prefix: str = "zh-hant"  # the mirror's folder and URL prefix below the site's base URL ("" with a host)
     host: str = ""  # or the mirror's own base URL
-    terms: dict = field(default_factory=dict)
+    pairs: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        self.converter = TextConverter(self.profile, self.terms)
+        self.names = {name: form for name, form in self.names.items() if name and name not in self.pairs}
+        self.converter = TextConverter(self.profile, {**self.names, **self.pairs})
         self.language = language(self.profile)
         digest = hashlib.sha256(json.dumps(
-            [CONVERTER_VERSION, opencc.__version__, self.profile, sorted(self.terms.items())], ensure_ascii=False,
+            [CONVERTER_VERSION, opencc.__version__, self.profile, sorted(self.pairs.items())], ensure_ascii=False,
         ).encode())
         self.fingerprint = digest.hexdigest()
 
     @classmethod
     def build(cls, profile, *, pairs=(), names=(), prefix="zh-hant", host=""):
         """A mirror from explicit pairs ``[(term, conversion, region)]`` and names (tests, the bench)."""
-        return cls(profile, prefix=prefix, host=host, terms=fixed_terms(profile, pairs=pairs, names=names))
+        return cls(profile, prefix=prefix, host=host, pairs=pair_terms(profile, pairs),
+                   names={name: name_form(name, profile) for name in names})
 
     # Where ---------------------------------------------------------------------------------------
     @property

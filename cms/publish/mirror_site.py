@@ -6,21 +6,27 @@ Simplified site, in the same publish and the same build folder (docs/traditional
   converted (``convert_file``), written by ``write.write`` into a content folder of its own
   (``content-hant/`` beside ``content/``). Images and documents are hard links to ``content/``'s
   (exported once); the QR codes beside pages are made again for the mirror's URLs. A converted
-  document is reused while its Simplified source and the mirror's
-  fingerprint are unchanged (``Converted``), also by a new worker (saved with the render cache).
+  document is reused while its Simplified source and the mirror's fingerprint are unchanged and no
+  protected name that came, went or is written differently since it was converted occurs in its
+  source (``Converted``), also by a new worker (saved with the render cache).
 - **Build**: MkDocs with the mirror's config (``build.mkdocs_config(..., hant=True)``) into
   ``<stage>/site/<prefix>/`` (with a host of its own ``<stage>/site/_zh-hant/``, that host's web root:
   ``Mirror.folder``), so verification and the swap cover both sites at once. A change of
-  the fingerprint (a word pair, a name, the profile) or of the build inputs rebuilds the mirror in
-  full (its manifest's ``inputs``); otherwise it is as incremental as the Simplified build.
+  the fingerprint (a word pair, the profile) or of the build inputs (among them the names found in
+  the theme's templates: ``template_names``) rebuilds the mirror in full (its manifest's ``inputs``);
+  otherwise it is as incremental as the Simplified build: a name that comes or goes rebuilds the
+  pages whose documents it changed.
 - **Search**: its own index under ``<prefix>/search/`` from ``content-hant/``.
 
-The manifest of a build holds the mirror's as ``manifest["mirror"]`` (prefix, fingerprint, inputs,
-and its pages, generated files and attachments like the Simplified site's).
+The manifest of a build holds the mirror's as ``manifest["mirror"]`` (prefix, inputs with the
+fingerprint, and its pages, generated files and attachments like the Simplified site's).
 """
 
+import hashlib
+import json
 import os
 import posixpath
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,65 +34,135 @@ from urllib.parse import quote
 
 from django.conf import settings
 
+from cms.hant import mirror as hant_mirror
+from cms.hant.convert import trie_pattern
 from cms.sitesearch import index as search
 
 from . import build, forks, fsutil, generate, manifest, paths, render, render_store, write
 from .errors import ExportError
 
+NAMES = "names"
+"""The key of Converted's row of the names its rows were converted under."""
+
 
 @dataclass
 class Converted:
-    """Converted documents and files, reused while their source and the mirror's fingerprint are the same.
+    """Converted documents and files, reused while their source, the mirror's fingerprint and the
+    protected names found in the source are the same.
 
     ``rows``: {"d:" or "f:" + path: (fingerprint, the source's sha256, converted)} (a document's
-    converted (meta, body), a file's bytes), saved with the render cache (render_store.SavedMemo,
-    memo "hant"): a row is reused, by this worker or a new one, when the fingerprint and its source's
-    sha256 still match. A document's sha256 is the one the Simplified write took of its bytes
-    (WrittenFiles.sha: no hashing, no comparing); ``files``: the sources of the files converted by
-    this process ({path: bytes}), compared first (by equality: no hashing)."""
+    converted (meta, body), a file's bytes) and {NAMES: (fingerprint, names)}: every such row was
+    converted under the mirror's ``names`` ({name: form}) of the NAMES row. Saved with the render
+    cache (render_store.SavedMemo, memo "hant"), so a new worker reuses them on the same terms;
+    without a NAMES row of the fingerprint no row is reused. A row converted while the mirror's
+    names are not those of the NAMES row has a fourth item, a digest of the names it was converted
+    under (``key``); once an export has been through every document and file (``prune``), the
+    NAMES row holds the mirror's names and those rows lose it.
+
+    A row is reused when its fingerprint and its source's sha256 are the mirror's and the source's,
+    and: it names the mirror's names by their digest, or it has no fourth item and no name added,
+    removed or written differently since the NAMES row (``changed``) occurs in its source (a fixed
+    term that does not occur in a text does not change its conversion: convert.py, markdown.py
+    convert substrings of the source only). A document's sha256 is the one the Simplified write took
+    of its bytes (WrittenFiles.sha: no hashing, no comparing); ``files``: the sources of the files
+    converted by this process ({path: bytes}), compared first (by equality: no hashing)."""
 
     fingerprint: str = ""
     rows: dict = field(default_factory=render_store.SavedMemo)
     files: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)  # the mirror's names in this publish (``start``)
+    settled: bool = False  # rows without a names digest are good for them when ``changed`` is not in the source
+    changed: object = None  # a pattern of the names changed since the NAMES row, or None (none changed)
+    key: str = ""  # the digest of ``names`` when they are not the NAMES row's, else ""
 
     def start(self, mirror):
         if mirror.fingerprint != self.fingerprint:
             self.fingerprint, self.files = mirror.fingerprint, {}
+        self.names, self.changed, self.key = mirror.names, None, ""
+        held = self.rows.get(NAMES)
+        self.settled = (isinstance(held, tuple) and len(held) == 2 and held[0] == mirror.fingerprint
+                        and isinstance(held[1], dict))
+        if self.settled and held[1] == mirror.names:
+            return
+        if self.settled:
+            self.changed = _any_of(hant_mirror.changed_names(held[1], mirror.names))
+        self.key = hashlib.sha256(json.dumps(sorted(mirror.names.items()), ensure_ascii=False).encode()).hexdigest()
+
+    def _reusable(self, row, sha, texts):
+        """Whether ``row`` is good for a source of ``sha`` whose strings are ``texts()``."""
+        if row is None or row[0] != self.fingerprint or row[1] != sha:
+            return False
+        if len(row) == 4:
+            return row[3] == self.key
+        return self.settled and (self.changed is None or not any(map(self.changed.search, texts())))
+
+    def _row(self, sha, converted):
+        return (self.fingerprint, sha, converted, self.key) if self.key else (self.fingerprint, sha, converted)
 
     def documents(self, mirror, sources, *, processes=1):
         """{path: converted (meta, body)} of ``sources`` ([(path, meta, body, sha256 of its bytes)]):
-        a row's while its sha256 is the source's, else converted, the conversions shared out to up to
+        a row's while it is good for the source, else converted, the conversions shared out to up to
         ``processes`` forked processes when there are many (a full publish; ``shared_out``)."""
         found, todo = {}, []
         for path, meta, body, sha in sources:
             row = self.rows.get("d:" + path)
-            if row is not None and row[0] == self.fingerprint and row[1] == sha:
+            if self._reusable(row, sha, lambda meta=meta, body=body: [body, *_strings(meta)]):
                 found[path] = row[2]
             else:
                 todo.append((path, meta, body, sha))
         made = shared_out(lambda source: mirror.convert_document(source[1], source[2]), todo, processes)
         for (path, _meta, _body, sha), value in zip(todo, made, strict=True):
-            self.rows["d:" + path] = (self.fingerprint, sha, value)
+            self.rows["d:" + path] = self._row(sha, value)
             found[path] = value
         return found
 
-    def file(self, mirror, path, data, convert=None):
+    def file(self, mirror, path, data, convert=None, words=None):
+        """``data`` (a generated file's bytes) converted by ``convert`` (default ``mirror.convert_file``),
+        or a row's while it is good for ``data``. ``words()``: the text the conversion reads when it
+        is not ``data`` decoded (a QR code's drawing)."""
         key = "f:" + path
         row = self.rows.get(key)
-        if row is not None and row[0] == self.fingerprint and (self.files.get(path) == data
-                                                                or row[1] == write.sha256(data)):
+        same = self.files.get(path) == data
+        sha = row[1] if same and row is not None else write.sha256(data)
+        if self._reusable(row, sha, words or (lambda: [data.decode("utf-8", "replace")])):
             converted = row[2]
         else:
             converted = (convert or mirror.convert_file)(path, data)
-            self.rows[key] = (self.fingerprint, write.sha256(data), converted)
+            self.rows[key] = self._row(sha, converted)
         self.files[path] = data
         return converted
 
     def prune(self, documents, files):
-        """Forget what is not among ``documents`` and ``files`` (paths) of this publish."""
-        self.rows.prune({"d:" + path for path in documents} | {"f:" + path for path in files})
+        """Forget what is not among ``documents`` and ``files`` (paths) of this publish. Called once
+        every document and file of the publish has been through ``documents`` or ``file``: each row
+        kept is then good for the mirror's names, which the NAMES row takes."""
+        self.rows.prune({"d:" + path for path in documents} | {"f:" + path for path in files} | {NAMES})
         for path in self.files.keys() - files:
             del self.files[path]
+        if self.key:
+            self.rows[NAMES] = (self.fingerprint, self.names)
+            for path, row in self.rows.items():
+                if len(row) == 4:
+                    self.rows[path] = row[:3]
+            self.settled, self.changed, self.key = True, None, ""
+
+
+def _strings(value):
+    """Every string in front matter (keys and values, at any depth)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _any_of(names):
+    """A pattern that finds any of ``names`` in a text, or None without names."""
+    return trie_pattern(sorted(names)) if names else None
 
 
 PER_PROCESS = 200
@@ -164,7 +240,11 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
 
 def qr_codes(mirror, documents, listings, site, converted):
     """{path: bytes}: the QR code beside each page that has one (render.QR_NAME) and beside each
-    generated page (tags, library, 更正记录), of the mirror's URL."""
+    generated page (tags, library, 更正记录), of the mirror's URL.
+
+    The QR function's drawing holds the URL (percent-encoded: no Han character, so no name) and words
+    of its own that do not depend on the URL: the names in a code's drawing are those in a drawing of
+    the mirror's base URL, made once when a name has changed (``Converted.file``'s ``words``)."""
     make = render.qr_maker()
     if make is None:
         return {}
@@ -173,9 +253,20 @@ def qr_codes(mirror, documents, listings, site, converted):
               for path in document.attachments if posixpath.basename(path) == render.QR_NAME]
     beside += [(paths.attachment_path(path, render.QR_NAME), meta["canonical"])
                for path, (meta, _body) in listings.items() if meta.get("qr_code")]
-    return {path: converted.file(mirror, path, quote(base + canonical, safe=":/?&=#%").encode(),
-                                 lambda _path, url: mirror.convert_svg(make(url.decode())).encode("utf-8"))
-            for path, canonical in beside}
+    drawn = []
+
+    def words(url):
+        if not drawn:
+            drawn.append(make(base + "/"))
+        return [url, drawn[0]]
+
+    codes = {}
+    for path, canonical in beside:
+        url = quote(base + canonical, safe=":/?&=#%")
+        codes[path] = converted.file(mirror, path, url.encode(),
+                                     lambda _path, url: mirror.convert_svg(make(url.decode())).encode("utf-8"),
+                                     words=lambda url=url: words(url))
+    return codes
 
 
 def _link(source, target):
@@ -196,11 +287,41 @@ def config(mirror, *, site, content_dir, site_dir, nav):
 
 
 def manifest_of(mirror, written, config):
-    """The mirror's part of a build's manifest."""
+    """The mirror's part of a build's manifest. Its ``inputs``: the Simplified build's kinds (the
+    config holds the mirror's texts as converted: nav titles, site name …), the mirror's fingerprint,
+    and the protected names found in the theme's templates (``template_names``), which its build
+    reads through ``mirror.text``: a name that comes or goes elsewhere leaves the build incremental."""
     inputs = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
     inputs["fingerprint"] = mirror.fingerprint
+    inputs["names"] = template_names(mirror)
     return {**written.manifest, "prefix": mirror.folder, "host": mirror.host, "language": mirror.language,
             "inputs": inputs}
+
+
+def template_names(mirror):
+    """[[name, form]] of the mirror's names found in the templates its build converts (Kepu's theme,
+    Material's templates but its icons, SVG path data, and its assets, copied and not converted),
+    sorted: a name found inside another counts too."""
+    if not mirror.names:
+        return []
+    import material
+
+    roots = {Path(settings.KEPU_THEMES_DIR): set(),
+             Path(material.__file__).parent / "templates": {".icons", "assets", "__pycache__"}}
+    starts = re.compile("[" + "".join(re.escape(char) for char in sorted({name[0] for name in mirror.names})) + "]")
+    names, found = trie_pattern(mirror.names), set()
+    for root, skip in roots.items():
+        for folder, folders, files in os.walk(root):
+            if folder == str(root):
+                folders[:] = [name for name in folders if name not in skip]
+            for file in files:
+                text = Path(folder, file).read_text("utf-8", "replace")
+                for start in starts.finditer(text):  # each place a name may start, overlapping ones too
+                    longest = names.match(text, start.start())
+                    if longest:
+                        found.update(longest[0][:end] for end in range(1, len(longest[0]) + 1)
+                                     if longest[0][:end] in mirror.names)
+    return [[name, mirror.names[name]] for name in sorted(found)]
 
 
 def build_job(mirror, stage, config, *, live, new, incremental, keep_live_index):

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from cms.hant.mirror import Mirror
 from cms.hant.models import MirrorSettings, TermPair
 from cms.publish import swap, verify
 from cms.publish.pipeline import publish
@@ -35,20 +34,6 @@ def mirror_on(db):
     settings = MirrorSettings.load()
     settings.enabled, settings.profile, settings.prefix = True, "s2hk", "zh-hant"
     settings.save()
-
-
-@pytest.fixture
-def converted(monkeypatch):
-    """The paths of the documents the mirror converts, publish by publish."""
-    calls = []
-    original = Mirror.convert_document
-
-    def counting(self, meta, body):
-        calls.append(meta.get("canonical"))
-        return original(self, meta, body)
-
-    monkeypatch.setattr(Mirror, "convert_document", counting)
-    return calls
 
 
 def test_an_approval_updates_both_scripts_and_a_new_pair_rebuilds_the_mirror(mirror_on, programme, converted):
