@@ -1,6 +1,7 @@
 """The admin form every Kepu page type builds on."""
 
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 
 from .slugs import RESERVED_MESSAGE, is_automatic, is_reserved, pinyin_slug, unique_among_siblings
 
@@ -24,16 +25,14 @@ class KepuPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-def refusing_reserved_slugs(copy_form_class):
-    """Wagtail's copy form (``copy_form_class``, by default wagtail.admin.forms.pages.CopyForm) that
-    also refuses a reserved ``new_slug``, as KepuPageForm refuses it on the page form."""
+class KepuCopyForm(CopyForm):
+    """Wagtail's copy form (复制), which asks for the copy's slug itself (``new_slug``), refusing a reserved
+    one as KepuPageForm does: a copy named ``page`` would stop every publish (cms/publish/paths.py).
+    Every page type's ``copy_form_class`` (CoreConfig.ready)."""
 
-    class KepuCopyForm(copy_form_class):
-        def clean(self):
-            cleaned_data = super().clean()
-            slug = cleaned_data.get("new_slug")
-            if slug and is_reserved(slug):
-                self.add_error("new_slug", RESERVED_MESSAGE.format(slug=slug))
-            return cleaned_data
-
-    return KepuCopyForm
+    def clean(self):
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("new_slug")
+        if slug and is_reserved(slug):
+            self.add_error("new_slug", RESERVED_MESSAGE.format(slug=slug))
+        return cleaned_data
