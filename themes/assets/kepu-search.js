@@ -91,15 +91,15 @@ export function termHash(term) {
   return value;
 }
 
-// The listing (shards.json, asked for again each time it is read anew) names the index's folders by their
-// content; each file under them is fetched once per listing. A publish swaps in folders of other names
-// and removes the old ones: a file of the listing read before is then gone (a 404, error.gone), and
-// ``forget`` drops the listing and the files, so that the next read is of the new index whole. (Files
-// at hand of the old listing are still one consistent index, the one before the publish.)
+// The listing (shards.json, never taken from the browser's cache unchecked) names the index's folders,
+// each named by its content; a file under them is fetched once per listing. A publish swaps in folders
+// of other names and removes the old ones: a file of the listing read before is then gone (a 404:
+// error.gone), and ``forget`` drops the listing and the files, so that the next query reads the new
+// index whole. (The files at hand of an old listing are still one consistent index: the one before.)
 let listing = null;
 const files = new Map();
 
-export function forget() {
+function forget() {
   listing = null;
   files.clear();
 }
