@@ -29,6 +29,16 @@ def listed_folders(settings, prefix=""):
     return {listing["postings"]["dir"], *(shard["dir"] for shard in listing["shards"])}, search_dir
 
 
+def search_again(page, box_name, word, title, status):
+    """The reader types ``word`` in the page's search box: one result, ``title``, its excerpt holding it."""
+    box = page.get_by_role("searchbox", name=box_name).last
+    box.fill(word)
+    box.press("Enter")
+    expect(page.locator(".kepu-search__excerpt")).to_contain_text([word])  # (the excerpt before lacked it)
+    expect(page.locator(".kepu-search__result a")).to_have_text([title])
+    expect(page.locator(".kepu-search__status")).to_have_text(status)
+
+
 def test_a_search_page_open_across_a_publish_finds_the_new_text(settings, programme, browser):
     mirror = MirrorSettings.load()
     mirror.enabled, mirror.profile, mirror.prefix, mirror.host = True, "s2hk", "zh-hant", ""
@@ -66,20 +76,9 @@ def test_a_search_page_open_across_a_publish_finds_the_new_text(settings, progra
             assert not any((search_dir / folder).exists() for folder in folders)
 
         # The same pages, not reloaded: the new word is found, with the text as it is now.
-        box = page.get_by_role("searchbox", name="搜索全站内容").last
-        box.fill("测雨雷达")
-        box.press("Enter")
-        expect(page.locator(".kepu-search__excerpt")).to_contain_text(["测雨雷达"])
-        expect(page.locator(".kepu-search__result a")).to_have_text(["高山气象站"])
-        expect(page.locator(".kepu-search__status")).to_have_text("找到 1 个结果。")
+        search_again(page, "搜索全站内容", "测雨雷达", "高山气象站", "找到 1 个结果。")
         expect(page.locator(".kepu-search__results mark")).to_have_text(["测雨雷达"])
-
-        box = hant.get_by_role("searchbox", name="搜索全站內容").last
-        box.fill("測雨雷達")
-        box.press("Enter")
-        expect(hant.locator(".kepu-search__excerpt")).to_contain_text(["測雨雷達"])
-        expect(hant.locator(".kepu-search__result a")).to_have_text(["高山氣象站"])
-        expect(hant.locator(".kepu-search__status")).to_have_text("找到 1 個結果。")
+        search_again(hant, "搜索全站內容", "測雨雷達", "高山氣象站", "找到 1 個結果。")
 
         # The index's files keep failing (404) even with the listing read again: said, after one retry.
         page.route("**/search/p/**", lambda route: route.fulfill(status=404, body="没有这个文件"))
