@@ -389,3 +389,17 @@ def test_show_more_never_adds_cards_of_an_earlier_choice(served, failing_reader)
     expect(count).to_have_text("筛选出 2 份资源（共 23 份）")
     assert sorted(titles(page)) == sorted(VIDEOS & FOR_THE_PUBLIC)
     expect(more).to_be_hidden()
+
+
+def test_the_reload_link_of_an_updated_library_is_easy_to_tap(served, failing_reader):
+    """刷新 in the count line (the library was published again since the page loaded): a 44 px target on a
+    phone, like the pager's links, and the line still fits the screen."""
+    page = failing_reader
+    page.route("**/library/page/1/", lambda route: route.fulfill(status=404, body="没有这个页面"))
+    page.goto(served + "library/")
+    page.get_by_label("类型", exact=True).select_option(label="视频（4）")
+    count = page.locator("[data-kepu-count]")
+    expect(count).to_have_text("资源库刚刚更新过，筛选结果可能不全。 刷新")
+    box = count.get_by_role("link", name="刷新").bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

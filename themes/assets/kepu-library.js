@@ -162,6 +162,7 @@
       }
       count.textContent = say("stale") + " ";
       var reload = document.createElement("a");
+      reload.className = "kepu-count__reload";
       reload.href = location.href;
       reload.textContent = words.reload;
       reload.addEventListener("click", function (event) {

@@ -91,8 +91,18 @@ export function termHash(term) {
   return value;
 }
 
+// The listing (shards.json, never taken from the browser's cache unchecked) names the index's folders,
+// each named by its content; a file under them is fetched once per listing. A publish swaps in folders
+// of other names and removes the old ones: a file of the listing read before is then gone (a 404:
+// error.gone), and ``forget`` drops the listing and the files, so that the next query reads the new
+// index whole. (The files at hand of an old listing are still one consistent index: the one before.)
 let listing = null;
 const files = new Map();
+
+function forget() {
+  listing = null;
+  files.clear();
+}
 
 async function getListing() {
   if (!listing) {
@@ -152,7 +162,7 @@ function cached(url, read) {
   const key = url.href;
   if (!files.has(key)) {
     const loading = fetch(url).then(async (response) => {
-      if (!response.ok) throw new Error(`${url}: ${response.status}`);
+      if (!response.ok) throw Object.assign(new Error(`${url}: ${response.status}`), { gone: response.status === 404 });
       return read(response);
     });
     loading.catch(() => files.delete(key));
@@ -400,7 +410,8 @@ function searchPage(form) {
   const suggestBox = document.querySelector(".kepu-search__suggest") || document.createElement("div");
   let current = 0;
 
-  async function run(query) {
+  // ``again``: this run is the retry of one that met a file gone (see ``forget``).
+  async function run(query, again = false) {
     const mine = ++current;
     list.replaceChildren();
     suggestBox.replaceChildren();
@@ -412,6 +423,18 @@ function searchPage(form) {
       return;
     }
     status.textContent = say("searching");
+    // A load that failed: a file gone means the site was published since the listing was read, and
+    // the whole query runs once more on the new index; anything else, or a second time, is said.
+    const failed = (error, retry) => {
+      if (mine !== current) return;
+      if (error.gone && retry) {
+        forget();
+        run(query, true);
+        return;
+      }
+      status.textContent = say("broken");
+      console.error(error);
+    };
     let results;
     let text;
     try {
@@ -425,8 +448,7 @@ function searchPage(form) {
         return;
       }
     } catch (error) {
-      if (mine === current) status.textContent = say("broken");
-      console.error(error);
+      failed(error, !again);
       return;
     }
     if (mine !== current) return;
@@ -443,8 +465,9 @@ function searchPage(form) {
       status.textContent = say("found", { n: results.length });
       more.hidden = next >= results.length;
     };
-    more.onclick = () => showMore();
-    await showMore();
+    // (显示更多 later: a publish since then is a new failure, so the query runs again from its first page.)
+    more.onclick = () => showMore().catch((error) => failed(error, true));
+    await showMore().catch((error) => failed(error, !again));
   }
 
   let timer = null;

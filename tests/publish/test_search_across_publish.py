@@ -1,0 +1,93 @@
+"""A search page left open across a publish, in a real Chromium: the reader searched, an editor's change
+was approved and published (the index's folders under search/p/ and search/s/ are named by their
+content, so the new build has other names and the old ones are gone), and the reader searches again in
+the same page, without reloading. themes/assets/kepu-search.js reads the listing (search/shards.json)
+again and runs the query once more on the new index; if that fails too, the reader is told."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from wagtail.models import Page
+
+from cms.hant.models import MirrorSettings
+from cms.publish.pipeline import publish
+from tests.browser import block_outside_requests, serve_folder
+from tests.conftest import make_story
+
+pytestmark = pytest.mark.usefixtures("folders")
+
+BROKEN = "搜索暂时无法使用，请稍后再试。"
+
+
+def listed_folders(settings, prefix=""):
+    """The index folders the live build's listing names (relative to its search/)."""
+    search_dir = Path(os.path.realpath(settings.KEPU_SITE_DIR)) / prefix / "search"
+    listing = json.loads((search_dir / "shards.json").read_text("utf-8"))
+    return {listing["postings"]["dir"], *(shard["dir"] for shard in listing["shards"])}, search_dir
+
+
+def search_again(page, box_name, word, title, status):
+    """The reader types ``word`` in the page's search box: one result, ``title``, its excerpt holding it."""
+    box = page.get_by_role("searchbox", name=box_name).last
+    box.fill(word)
+    box.press("Enter")
+    expect(page.locator(".kepu-search__excerpt")).to_contain_text([word])  # (the excerpt before lacked it)
+    expect(page.locator(".kepu-search__result a")).to_have_text([title])
+    expect(page.locator(".kepu-search__status")).to_have_text(status)
+
+
+def test_a_search_page_open_across_a_publish_finds_the_new_text(settings, programme, browser):
+    mirror = MirrorSettings.load()
+    mirror.enabled, mirror.profile, mirror.prefix, mirror.host = True, "s2hk", "zh-hant", ""
+    mirror.save()
+    story = make_story(programme, title="高山气象站", slug="qixiangzhan",
+                       body=[("paragraph", "<p>观测员每天清晨记录风向和气温。</p>")])
+    publish()
+    before = {prefix: listed_folders(settings, prefix)[0] for prefix in ("", "zh-hant")}
+
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN")
+    blocked, errors, listings = [], [], []
+    block_outside_requests(context, blocked)
+    context.on("request", lambda request: listings.append(request.url)
+               if request.url.endswith("/search/shards.json") else None)
+    # The site/ link itself: the server follows it on every request, so a publish swaps what it serves.
+    with serve_folder(settings.KEPU_SITE_DIR) as base:
+        # A reader on the search page, and one on the mirror's: each has searched and read the listing.
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "search/?q=风向")
+        expect(page.locator(".kepu-search__result a")).to_have_text(["高山气象站"])
+        hant = context.new_page()
+        hant.on("pageerror", lambda error: errors.append(str(error)))
+        hant.goto(base + "zh-hant/search/?q=風向")
+        expect(hant.locator(".kepu-search__result a")).to_have_text(["高山氣象站"])
+
+        # An editor's change to the story's text is approved and published meanwhile.
+        story = Page.objects.get(pk=story.pk).specific
+        story.body = [("paragraph", "<p>观测员每天清晨记录风向和气温。气象站新添了一台测雨雷达。</p>")]
+        story.save_revision().publish()
+        publish()
+        for prefix, folders in before.items():
+            now, search_dir = listed_folders(settings, prefix)
+            assert not folders & now  # other names: the listing the pages read names only folders now gone
+            assert not any((search_dir / folder).exists() for folder in folders)
+
+        # The same pages, not reloaded: the new word is found, with the text as it is now.
+        search_again(page, "搜索全站内容", "测雨雷达", "高山气象站", "找到 1 个结果。")
+        expect(page.locator(".kepu-search__results mark")).to_have_text(["测雨雷达"])
+        search_again(hant, "搜索全站內容", "測雨雷達", "高山氣象站", "找到 1 個結果。")
+
+        # The index's files keep failing (404) even with the listing read again: said, after one retry.
+        page.route("**/search/p/**", lambda route: route.fulfill(status=404, body="没有这个文件"))
+        read = len(listings)
+        box = page.get_by_role("searchbox", name="搜索全站内容").last
+        box.fill("观测员")
+        box.press("Enter")
+        expect(page.locator(".kepu-search__status")).to_have_text(BROKEN)
+        expect(page.locator(".kepu-search__result")).to_have_count(0)
+        assert len(listings) == read + 1
+    context.close()
+    assert blocked == [] and errors == []
