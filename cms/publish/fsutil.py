@@ -195,40 +195,71 @@ def link_tree(source, target):
                     os.link(entry.path, made)
 
 
-def relink_tree(source, target):
+def relink_tree(source, target, *, similar=None, checkpoint=None):
     """Bring ``target``, an older copy of ``source`` made by ``link_tree``, in line with it: the same
     names, every file a hard link to ``source``'s file of that name, nothing else. A file still linked
     to the same one (same device and inode) is left alone, so the cost is a stat per file and a link
-    per file that changed, not a link per file. Returns the number of files linked."""
+    per file that changed, not a link per file. Returns the number of files linked.
+
+    ``similar(rel, stale)``: for a folder of ``source`` (``rel``, its path relative to ``source``,
+    with "/") that ``target`` lacks, the name of one of ``stale`` (the folders beside it in
+    ``target`` that ``source`` lacks: real folders, never files, symlinks or hidden names such as
+    ``.tmp-*``) holding much the same files, or None. That folder is renamed to the new name and
+    brought in line (a folder named by a digest of its content, renamed whenever a file in it
+    changes, so costs a stat per file rather than a link per file). Without it, or when it returns
+    None or a name not among ``stale``, the folder is made and every file in it linked, and the
+    stale folder removed. ``checkpoint("relink-renamed")`` is called after each such rename (tests
+    stop the process there: a target left half in line is a staging folder, never promoted)."""
     linked = 0
-    stack = [(os.fspath(source), os.fspath(target))]
+    root = os.fspath(source)
+    stack = [(root, os.fspath(target))]
     while stack:
         here, out = stack.pop()
         with os.scandir(out) as entries:
             old = {entry.name: entry for entry in entries}
         with os.scandir(here) as entries:
-            for entry in entries:
-                made = out + os.sep + entry.name
-                have = old.pop(entry.name, None)
-                if entry.is_dir(follow_symlinks=False):
-                    if have is not None and not have.is_dir(follow_symlinks=False):
-                        os.unlink(made)
-                        have = None
-                    if have is None:
-                        os.mkdir(made, DIR_MODE)
-                        os.chmod(made, DIR_MODE)
-                    stack.append((entry.path, made))
+            entries = list(entries)
+        stale = None
+        for entry in entries:
+            made = out + os.sep + entry.name
+            have = old.pop(entry.name, None)
+            if entry.is_dir(follow_symlinks=False):
+                if have is not None and not have.is_dir(follow_symlinks=False):
+                    os.unlink(made)
+                    have = None
+                if have is None and similar is not None:
+                    if stale is None:
+                        stale = _stale_folders(entries, old)
+                    like = similar(entry.path[len(root) + 1:].replace(os.sep, "/"), list(stale)) if stale else None
+                    if like is not None and like in stale:
+                        os.rename(stale.pop(like).path, made)
+                        del old[like]
+                        have = True
+                        if checkpoint is not None:
+                            checkpoint("relink-renamed")
+                if have is None:
+                    os.mkdir(made, DIR_MODE)
+                    os.chmod(made, DIR_MODE)
+                stack.append((entry.path, made))
+                continue
+            if have is not None:
+                mine, theirs = have.stat(follow_symlinks=False), entry.stat(follow_symlinks=False)
+                if (mine.st_ino, mine.st_dev) == (theirs.st_ino, theirs.st_dev):
                     continue
-                if have is not None:
-                    mine, theirs = have.stat(follow_symlinks=False), entry.stat(follow_symlinks=False)
-                    if (mine.st_ino, mine.st_dev) == (theirs.st_ino, theirs.st_dev):
-                        continue
-                    _remove(have)
-                os.link(entry.path, made)
-                linked += 1
+                _remove(have)
+            os.link(entry.path, made)
+            linked += 1
         for entry in old.values():  # not in source
             _remove(entry)
     return linked
+
+
+def _stale_folders(entries, old):
+    """{name: entry} of the real folders in ``old`` (a target folder's entries) whose names none of
+    ``entries`` (the source folder's) has, hidden ones (``.tmp-*``) left out, by name."""
+    names = {entry.name for entry in entries}
+    return {name: entry for name, entry in sorted(old.items())
+            if name not in names and not name.startswith(".") and entry.is_dir(follow_symlinks=False)}
 
 
 def _remove(entry):

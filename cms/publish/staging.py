@@ -8,11 +8,12 @@ from cms.sitesearch import index as search
 from . import fsutil, manifest, swap
 
 
-def prepare(build_id, *, live, new, incremental, keep_live_index):
+def prepare(build_id, *, live, new, incremental, keep_live_index, checkpoint=None):
     """A staging folder for a build of manifest ``new``: empty for a full build; for an incremental
     one, the live build (``live``, a swap.Build) minus the outputs of what changed, so MkDocs
     renders only those. ``keep_live_index``: this build keeps the live search index (its own
-    follows in a second build). Returns the folder."""
+    follows in a second build). ``checkpoint``: the pipeline's, for fsutil.relink_tree. Returns
+    the folder."""
     staging = swap.staging_dir(build_id)
     if not incremental:
         staging.mkdir(parents=True)
@@ -26,27 +27,30 @@ def prepare(build_id, *, live, new, incremental, keep_live_index):
         return staging
     if spare is not None:
         swap.discard(staging)
-    _linked_copy(live, staging)
+    _linked_copy(live, staging, checkpoint)
     fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(live.manifest, new))
     return staging
 
 
-def prepare_index(build_id, live):
+def prepare_index(build_id, live, *, checkpoint=None):
     """A staging folder for the second build of a publish: the live build's files (hard links),
-    whose search index the build then replaces. Returns the folder."""
+    whose search index the build then replaces (``checkpoint``: as ``prepare``'s). Returns the
+    folder."""
     staging = swap.staging_dir(build_id)
-    _linked_copy(live, staging)
+    _linked_copy(live, staging, checkpoint)
     shutil.copyfile(live.dir / "mkdocs.yml", staging / "mkdocs.yml")  # (not a link: a spare's is rewritten)
     return staging
 
 
-def _linked_copy(live, staging):
+def _linked_copy(live, staging, checkpoint=None):
     """``staging/site``: the live build's files as hard links. The oldest build the cleanup would
     delete next is brought in line in place when there is one (swap.take_expiring; a stat per file
-    and a link per file changed since: at 10,000 pieces with the mirror 0.9 CPU s against 3.5-4.5 s
-    for linking all ~120,000 files), else the live build is linked whole."""
+    and a link per file changed since, not a link per file), else the live build is linked whole. The search index's
+    folders named by their content (a shard, the bucket files) take a new name whenever a file in
+    them changes: the expiring build's folder is renamed to it (search.similar), so that only the
+    files that changed are linked, not the whole folder."""
     if swap.take_expiring(staging):
-        fsutil.relink_tree(live.dir / "site", staging / "site")
+        fsutil.relink_tree(live.dir / "site", staging / "site", similar=search.similar, checkpoint=checkpoint)
     else:
         staging.mkdir(parents=True)
         fsutil.link_tree(live.dir / "site", staging / "site")

@@ -177,49 +177,49 @@ def _in_place(folder, own, earlier, work):
 
 
 def mirror(source, target):
-    """Make the search folder ``target`` hold exactly the index in ``source``, sharing its files
-    (shard folders are named by their content: a folder of the same name is the same shard).
+    """Make the search folder ``target`` hold exactly the index in ``source`` (its shard folders,
+    bucket files and shards.json; ``target``'s index.html is left alone), sharing its files (shard
+    folders are named by their content: a folder of the same name is the same shard).
 
     ``target`` is usually an older copy of the same index (a spare build's, a build or two behind):
     a folder of ``source`` it lacks is made from one it holds that ``source`` does not (the bucket
-    files of another build, a shard of the same number) brought in line with ``fsutil.relink_tree``
-    (a stat per file, a link per file that differs) rather than linked whole."""
+    files of another build, a shard of the same number: ``similar``), renamed and brought in line
+    by ``fsutil.relink_tree`` (a stat per file, a link per file that differs) rather than linked whole."""
     source, target = Path(source), Path(target)
     for folder in FOLDERS:
-        wanted = {path.name for path in (source / folder).iterdir()} if (source / folder).is_dir() else set()
         fsutil.make_dir(target / folder, exist_ok=True)
-        stale = sorted(path for path in (target / folder).iterdir() if path.name not in wanted)
-        for name in sorted(wanted):
-            here = target / folder / name
-            if here.is_dir():
-                continue
-            like = _like(name, stale)
-            if like is None:
-                _place(here, None, source / folder / name)
-                continue
-            stale.remove(like)
-            tmp = _take(like)
-            try:
-                fsutil.relink_tree(source / folder / name, tmp)
-                os.rename(tmp, here)
-            finally:
-                if tmp.exists():
-                    shutil.rmtree(tmp, ignore_errors=True)
-        for path in stale:
-            _remove(path)
+        if (source / folder).is_dir():
+            fsutil.relink_tree(source / folder, target / folder,
+                               similar=lambda rel, names, folder=folder: similar(f"{SEARCH_DIR}/{folder}/{rel}", names))
+        else:
+            for path in (target / folder).iterdir():
+                _remove(path)
     (target / SHARDS_FILE).unlink(missing_ok=True)
     if (source / SHARDS_FILE).is_file():
         os.link(source / SHARDS_FILE, target / SHARDS_FILE)
 
 
-def _like(name, folders):
-    """The folder of ``folders`` most like the one named ``name``: of the same kind (a shard of the
-    same number, the t2s table; any bucket files' folder), or None."""
-    kind = name.split("-")[0] if "-" in name else None
-    for path in folders:
-        if path.is_dir() and not path.is_symlink() and not path.name.startswith(".tmp-") and (
-                kind is None or path.name.split("-")[0] == kind):
-            return path
+def similar(rel, names):
+    """For ``fsutil.relink_tree``: of ``names`` (stale folders beside the folder ``rel``, a path
+    relative to a site folder, the mirror's prefix folder allowed before search/), the one whose
+    files are most like ``rel``'s, or None. Only folders named by their content are paired: under
+    ``[<prefix>/]search/s/`` a shard with the shard of the same number (``nnn-``) and the t2s table
+    with the t2s table; under ``[<prefix>/]search/p/`` any bucket files' folder. Never a hidden
+    (``.tmp-``) one."""
+    parts = rel.split("/")
+    if len(parts) not in (3, 4) or parts[-3] != SEARCH_DIR or parts[-2] not in FOLDERS:
+        return None
+    name = parts[-1]
+    if parts[-2] == "s":
+        kind, dash, _digest = name.partition("-")
+        if not dash or not (kind == "t2s" or (len(kind) == 3 and kind.isdigit())):
+            return None
+        kind += "-"
+    else:
+        kind = ""
+    for candidate in sorted(names):
+        if candidate.startswith(kind) and not candidate.startswith("."):
+            return candidate
     return None
 
 

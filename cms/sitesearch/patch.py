@@ -113,9 +113,10 @@ def patch_shard(folder, old_folder, old_notes, entries, buckets, *, record_of, c
     ``old_counts_of(digest)``: the kept counts of an earlier record, or None.
 
     ``folder`` may be ``old_folder`` itself (a build's own copy of the last shard, renamed to a
-    temporary name, index.py): then it is patched in place, its changed files replaced (unlinked,
-    then written: never written into, as they may be hard links into the live build), the records
-    of slots left empty removed and the others left as they are.
+    temporary name, index.py): then it is patched in place, the files whose bytes change replaced
+    (unlinked, then written: never written into, as they may be hard links into the live build), the
+    records of slots left empty removed and the other files left as they are (the same files, with
+    the same inodes: pages.json, names.json or a segment file whose bytes did not change too).
 
     Returns (the shard's notes, ({gram buckets}, {char buckets}) whose segments changed), or None,
     having written nothing, when the shard is better made again or cannot be patched (more than
@@ -153,17 +154,31 @@ def patch_shard(folder, old_folder, old_notes, entries, buckets, *, record_of, c
     in_place = folder == Path(old_folder)
     fsutil.make_dir(folder / "d", exist_ok=in_place)
     for kind, name in enumerate(SEGMENTS.values()):
-        fsutil.write_file(folder / name, pack_segments(segments[kind]))
+        _write_changed(folder / name, pack_segments(segments[kind]))
     for slot, (_path, url, _digest) in entries.items():
         if slot not in kept:
-            fsutil.write_file(folder / "d" / f"{slot}.json", page_file(url, record_of(slot)))
+            _write_changed(folder / "d" / f"{slot}.json", page_file(url, record_of(slot)))
         elif not in_place:
             os.link(Path(old_folder) / "d" / f"{slot}.json", folder / "d" / f"{slot}.json")
     if in_place:
         for slot in old.keys() - entries.keys():
             (folder / "d" / f"{slot}.json").unlink(missing_ok=True)
-    fsutil.write_file(folder / PAGES_FILE, pages_json({slot: url for slot, (_path, url, _digest) in entries.items()}))
+    _write_changed(folder / PAGES_FILE, pages_json({slot: url for slot, (_path, url, _digest) in entries.items()}))
     names = names_of(note.names for note in new.values())
-    fsutil.write_file(folder / NAMES_FILE, json.dumps(names, ensure_ascii=False))
+    _write_changed(folder / NAMES_FILE, json.dumps(names, ensure_ascii=False))
     return list(new.values()), tuple(touched)
+
+
+def _write_changed(path, data):
+    """Write ``data`` to ``path`` (fsutil.write_file: a new file) unless the file there already holds
+    these very bytes: then it stays the same file (a hard link shared with earlier builds), which
+    copies of the build that compare by inode (fsutil.relink_tree, rsync) need not copy again."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        if os.stat(path).st_size == len(data) and Path(path).read_bytes() == data:
+            return
+    except OSError:
+        pass  # (not there: written)
+    fsutil.write_file(path, data)
 

@@ -104,3 +104,71 @@ def test_a_worker_killed_after_its_index_gave_way_leaves_the_index_to_the_next_w
     assert indexed(d.site, "让路后被杀的正文") and "search_pending" not in live_manifest(d.site)
     assert rows[-2][:2] == ("第一次终审", "merged") and rows[-2][2].startswith("发布进程意外终止"), rows
     assert rows[-1][0].startswith("第二次终审") and rows[-1][2] == "", rows
+
+
+# Publishes keeping two builds, so that the index build of an approval starts from the oldest build
+# (staging: fsutil.relink_tree, whose stale search folders are renamed to their successors' names).
+# The pipeline gives staging its checkpoint here, so that the process can stop after such a rename.
+KEEPING_TWO = """
+from django.conf import settings
+from django.core.management import call_command
+from cms.publish import pipeline, staging
+from cms.stories.models import StoryPage
+settings.KEPU_KEEP_BUILDS = 2
+prepare_index = staging.prepare_index
+
+def with_checkpoint(*args, **kwargs):
+    kwargs.setdefault("checkpoint", pipeline.checkpoint)
+    return prepare_index(*args, **kwargs)
+
+staging.prepare_index = with_checkpoint
+text = "{text}"
+if text:
+    story = StoryPage.objects.get(slug="story-2")
+    story.body = [("paragraph", f"<p>{{text}}</p>")]
+    story.save(update_fields=["body"])
+call_command("publish_site", "--no-progress", *{args})
+"""
+
+
+def site_files(site):
+    """{path: sha256} of the live site (following the site/ link)."""
+    import hashlib
+
+    real = Path(os.path.realpath(site))
+    return {p.relative_to(real).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(real.rglob("*")) if p.is_file()}
+
+
+def test_kill_between_rename_and_relink(deployment):
+    """Killed while the index build's staging folder is brought in line, right after a stale search
+    folder was renamed to the live one's name (its files not yet relinked): the pages build stays live
+    and whole, its index pending; the next publish removes the half-made folder, builds the index, and
+    the site is byte for byte what a full build makes."""
+    d = deployment
+    d.manage("shell", "-c", SEED)
+    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=[]))
+    d.manage("shell", "-c", KEEPING_TWO.format(text="第一次修改的正文", args=[]))
+
+    stop = d.folder / "stopped"
+    killed = d.start_manage("shell", "-c", KEEPING_TWO.format(text="改名后被杀的正文", args=[]), name="killed",
+                            KEPU_PUBLISH_STOP_AT="relink-renamed", KEPU_PUBLISH_STOP_FILE=str(stop))
+    wait_for(stop.exists, "the publish to stop after a rename in relink_tree", process=killed)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    manifest = live_manifest(d.site)
+    assert manifest["search_pending"] is True
+    assert "改名后被杀的正文" in (d.site / "gezhi-lundao" / "story-2" / "index.html").read_text()
+    assert not indexed(d.site, "改名后被杀的正文")
+    listing = json.loads((d.site / "search" / "shards.json").read_text("utf-8"))
+    named = [shard["dir"] for shard in listing["shards"]] + [listing["postings"]["dir"]]  # (all renamed since)
+    (half,) = (d.folder / "builds").glob(".staging-*")
+    renamed = [folder for folder in named if (half / "site" / "search" / folder).is_dir()]
+    assert 0 < len(renamed) < len(named)  # stopped after a rename, before the next one
+
+    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=[]))
+    assert not list((d.folder / "builds").glob(".staging-*"))
+    assert indexed(d.site, "改名后被杀的正文") and "search_pending" not in live_manifest(d.site)
+    incremental = site_files(d.site)
+    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=["--full"]))
+    assert site_files(d.site) == incremental
