@@ -141,7 +141,8 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         index_later = kept is not None
         built = kept or new  # the manifest this build is verified against and written with
         progress("copy")
-        stage = staging.prepare(build_id, live=live, new=new, incremental=incremental, keep_live_index=index_later)
+        stage = staging.prepare(build_id, live=live, new=new, incremental=incremental, keep_live_index=index_later,
+                                checkpoint=checkpoint)
         checkpoint("copied")
         build.write_config(stage / "mkdocs.yml", config)
         progress("build")
@@ -235,7 +236,7 @@ def publish_index(live, new, state, *, progress, yield_to=None):
         checkpoint("search-deferred")
         return None
     build_id = swap.new_build_id()
-    stage = staging.prepare_index(build_id, live)
+    stage = staging.prepare_index(build_id, live, checkpoint=checkpoint)
     step = progress if yield_to is None else _giving_way(progress, yield_to)
     try:
         search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,

@@ -108,20 +108,11 @@ def test_a_worker_killed_after_its_index_gave_way_leaves_the_index_to_the_next_w
 
 # Publishes keeping two builds, so that the index build of an approval starts from the oldest build
 # (staging: fsutil.relink_tree, whose stale search folders are renamed to their successors' names).
-# The pipeline gives staging its checkpoint here, so that the process can stop after such a rename.
 KEEPING_TWO = """
 from django.conf import settings
 from django.core.management import call_command
-from cms.publish import pipeline, staging
 from cms.stories.models import StoryPage
 settings.KEPU_KEEP_BUILDS = 2
-prepare_index = staging.prepare_index
-
-def with_checkpoint(*args, **kwargs):
-    kwargs.setdefault("checkpoint", pipeline.checkpoint)
-    return prepare_index(*args, **kwargs)
-
-staging.prepare_index = with_checkpoint
 text = "{text}"
 if text:
     story = StoryPage.objects.get(slug="story-2")
