@@ -102,15 +102,15 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
     followed through symbolic links as a web server would). ``unlisted``: relative paths of folders
     whose files are checked for readability but not listed.
 
-    ``known``: {relative path: inode} (a previous survey's ``inodes``, as far as its caller knows
-    those inodes are not free to be taken by new files) of files found readable then: a file at such
-    a path that is not a symbolic link and has that very inode (its directory entry says, no stat)
-    is the file found then, and is not stat'ed again. Its mode is taken to be the one found then: a
-    ``chmod`` of that file since is not seen (a survey without ``known`` sees it). Folders, keyed
-    files and symbolic links are stat'ed whatever ``known`` holds."""
+    ``known``: inodes (a set) of files of the same file system found readable by an earlier survey
+    and, as far as the caller knows, still linked there since (so not free to be taken by a new
+    file): a file that is not a symbolic link and has one of them (its directory entry says, no
+    stat) is a file found then, at whatever path, and is not stat'ed again. Its mode is taken to be
+    the one found then: a ``chmod`` of that file since is not seen (a survey without ``known`` sees
+    it). Folders, keyed files and symbolic links are stat'ed whatever ``known`` holds."""
     root = os.fspath(root)
     files, keys, found, inodes = set(), {}, [], {}
-    known = known or {}
+    known = known or frozenset()
     stats = 0
     stack = [(root, "", False)]
     while stack:
@@ -118,11 +118,11 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
         with os.scandir(folder) as entries:
             for entry in entries:
                 path = rel + entry.name
-                if known.get(path) == entry.inode() and entry.is_file(follow_symlinks=False) and (
+                if entry.inode() in known and entry.is_file(follow_symlinks=False) and (
                         keyed is None or not path.endswith(keyed)):
                     if not hidden:
                         files.add(path)
-                    inodes[path] = known[path]
+                    inodes[path] = entry.inode()
                     continue
                 info = entry.stat(follow_symlinks=True)
                 stats += 1

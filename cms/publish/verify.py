@@ -375,12 +375,10 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
     the pages link to; without it every link is checked). Everything else is checked whole on every
     build: one walk lists every file and folder and stats every folder and page (readable by others;
     a page's size and time), every page is matched with the manifest and every manifest entry with a
-    page. The build's other files are stat'ed too (readable by others) but for those that are the
-    very files ``previous``'s build held at that path, found readable then (the same inode, read
-    from the folder without a stat: ``Scans.inodes``, fsutil.survey's ``known``; below a search index
-    folder, which a second build replaced, only those the live build also holds there: ``_still_held``):
-    those files are still linked from the live build, so no new file can have their inode, and the
-    pipeline never changes a file's mode.
+    page. The build's other files are stat'ed too (readable by others) but for those that are
+    files ``previous``'s verification found readable (the same inode, read from the folder without a
+    stat: ``Scans.inodes``, fsutil.survey's ``known``) and the live build still links
+    (``_still_held``): no new file can have their inode, and the pipeline never changes a file's mode.
     A ``chmod`` of such a file behind Kepu's back is seen by the next verification that stats every
     file: one in ``FULL_SURVEY_EVERY`` verifications, and every one without ``previous`` (a full
     build, the first publish of a worker).
@@ -463,25 +461,23 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
 
 
 def _still_held(previous, search_dirs):
-    """The files of ``previous.inodes`` whose inodes cannot have been freed and taken by a new file:
-    those the build of ``previous`` (the live build) still links. That build holds every file its
-    verification found but for its search index folders (``search_dirs``), which a second build may
-    have replaced: there, only the files its site/ (``previous.site``; none when not known) still
-    holds at the same path with the same inode (read from the folders, no stat)."""
-    held = {}
+    """The inodes of ``previous.inodes`` that cannot have been freed and taken by a new file: those
+    the build of ``previous`` (the live build, in the same builds folder) still links. That build
+    holds every file its verification found but for its search index folders (``search_dirs``),
+    which a second build may have replaced: there, only the inodes its site/ (``previous.site``; none
+    when not known) holds in those folders, at any path (read from the folders, no stat)."""
+    held = set()
     for folder in search_dirs if previous.site else ():
-        stack = [(os.path.join(previous.site, folder), folder + "/")]
+        stack = [os.path.join(previous.site, folder)]
         while stack:
-            here, rel = stack.pop()
-            with contextlib.suppress(OSError), os.scandir(here) as entries:
+            with contextlib.suppress(OSError), os.scandir(stack.pop()) as entries:
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
-                        stack.append((entry.path, rel + entry.name + "/"))
+                        stack.append(entry.path)
                     else:
-                        held[rel + entry.name] = entry.inode()
+                        held.add(entry.inode())
     below = tuple(folder + "/" for folder in search_dirs)
-    return {path: inode for path, inode in previous.inodes.items()
-            if not path.startswith(below) or held.get(path) == inode}
+    return {inode for path, inode in previous.inodes.items() if not path.startswith(below) or inode in held}
 
 
 def _link_counts(previous, scans, fresh):

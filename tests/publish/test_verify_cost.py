@@ -347,10 +347,10 @@ def test_a_new_file_made_unreadable_is_reported_and_a_chmod_behind_kepus_back_at
     assert unreadable(verify.verify(copy, manifest)) == sorted([new, linked])
 
 
-def test_a_search_index_file_is_taken_as_verified_only_while_the_live_build_holds_it_there(small_site,
-                                                                                           tmp_path, surveys):
-    """A search index file the live build no longer holds may have been freed, and its inode taken by a
-    new file: such a file is stat'ed, though its inode is the one verified."""
+def test_a_search_index_file_is_taken_as_verified_only_while_the_live_build_holds_it(small_site, tmp_path,
+                                                                                      surveys):
+    """A search index file the live build no longer holds (anywhere in its index) may have been freed,
+    and its inode taken by a new file: such a file is stat'ed, though its inode is the one verified."""
     site_dir, manifest = small_site
     previous = held_scans(site_dir, manifest)
     copy = staged(site_dir, tmp_path)
