@@ -91,24 +91,42 @@ class Survey:
     files: set  # relative paths ("a/b.html") of the files listed
     keys: dict  # {relative path: [inode, size, mtime_ns]} of the files listed whose name ends with ``keyed``
     unreadable: list  # as ``unreadable``: sorted, folders with a trailing "/"
+    inodes: dict = None  # {relative path: inode} of the files (listed or not, not keyed, no links) found readable
+    stats: int = 0  # how many entries were stat'ed
 
 
-def survey(root, *, keyed=None, unlisted=frozenset()):
+def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
     """Walk ``root`` once, a ``stat`` per entry (``os.scandir``): every file's relative path, the
     identity of those whose name ends with ``keyed`` (inode, size, mtime: the same file, as a hard
     link, has the same), and what a web server running as another user could not read (everything,
     followed through symbolic links as a web server would). ``unlisted``: relative paths of folders
-    whose files are checked for readability but not listed."""
+    whose files are checked for readability but not listed.
+
+    ``known``: inodes (a set) of files of the same file system found readable by an earlier survey
+    and, as far as the caller knows, still linked there since (so not free to be taken by a new
+    file): a file that is not a symbolic link and has one of them (its directory entry says, no
+    stat) is a file found then, at whatever path, and is not stat'ed again. Its mode is taken to be
+    the one found then: a ``chmod`` of that file since is not seen (a survey without ``known`` sees
+    it). Folders, keyed files and symbolic links are stat'ed whatever ``known`` holds."""
     root = os.fspath(root)
-    files, keys, found = set(), {}, []
+    files, keys, found, inodes = set(), {}, [], {}
+    known = known or frozenset()
+    stats = 0
     stack = [(root, "", False)]
     while stack:
         folder, rel, hidden = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
-                info = entry.stat(follow_symlinks=True)
-                mode = info.st_mode
                 path = rel + entry.name
+                if entry.inode() in known and entry.is_file(follow_symlinks=False) and (
+                        keyed is None or not path.endswith(keyed)):
+                    if not hidden:
+                        files.add(path)
+                    inodes[path] = entry.inode()
+                    continue
+                info = entry.stat(follow_symlinks=True)
+                stats += 1
+                mode = info.st_mode
                 if stat.S_ISDIR(mode):
                     if mode & 0o005 != 0o005:
                         found.append(path + "/")
@@ -117,13 +135,15 @@ def survey(root, *, keyed=None, unlisted=frozenset()):
                     continue
                 if not mode & 0o004:
                     found.append(path)
+                elif not entry.is_symlink() and (keyed is None or not path.endswith(keyed)):
+                    inodes[path] = info.st_ino
                 if not hidden:
                     files.add(path)
                     if keyed is not None and path.endswith(keyed):
                         keys[path] = [info.st_ino, info.st_size, info.st_mtime_ns]
     if os.path.isdir(root) and os.stat(root).st_mode & 0o005 != 0o005:
         found.append("./")
-    return Survey(files, keys, sorted(found))
+    return Survey(files, keys, sorted(found), inodes, stats)
 
 
 def atomic_write(target, data):

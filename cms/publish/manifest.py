@@ -15,9 +15,50 @@ from . import fsutil
 from .paths import output_path
 
 
-def dumps(manifest):
+class Section(dict):
+    """A part of a manifest as ``make`` makes it ({path: entry}): never changed once made (changing
+    it raises TypeError; its entries are not changed either), so its JSON text is made once however
+    many manifests hold it (``dumps``: a publish writes content/'s manifest and the build's, which
+    share their sections)."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._text = None
+
+    def _frozen(self, *args, **kwargs):
+        raise TypeError("a manifest section is not changed once made")
+
+    __setitem__ = __delitem__ = __ior__ = pop = popitem = clear = update = setdefault = _frozen
+
+    def __reduce__(self):
+        return Section, (dict(self),)
+
+    def text(self):
+        """Its JSON text, as ``json.dumps(self, ensure_ascii=False, sort_keys=True)`` gives it."""
+        if self._text is None:
+            self._text = _encode(dict(self))
+        return self._text
+
+
+def _encode(value):
     # No indent: with one, json falls back from its C encoder to Python (bench/README, "Measurements").
-    return (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _text(value):
+    """``_encode(value)``, each Section in it (as a value of a dict, at any depth of dicts) encoded once."""
+    if isinstance(value, Section):
+        return value.text()
+    if type(value) is dict and all(type(key) is str for key in value):
+        return "{" + ", ".join(f"{_encode(key)}: {_text(value[key])}" for key in sorted(value)) + "}"
+    return _encode(value)
+
+
+def dumps(manifest):
+    """A manifest's bytes: JSON, keys sorted, not ASCII-escaped, one line and a newline."""
+    return (_text(manifest) + "\n").encode("utf-8")
 
 
 def write_manifest(path, manifest):
@@ -30,12 +71,13 @@ def write_manifest(path, manifest):
 def make(documents, *, pages, generated, assets, nav, attachments=None):
     """The manifest of what content/ holds: ``pages``, ``generated`` and ``attachments`` (files
     beside documents) are {path: sha256}, ``documents``
-    {path: Document} (for the page and revision ids), ``assets`` the asset paths, ``nav`` the navigation."""
+    {path: Document} (for the page and revision ids), ``assets`` the asset paths, ``nav`` the navigation.
+    Its pages, generated files and attachments are Sections (not changed once made)."""
     return {
         "version": 1,
-        "pages": {path: _page_entry(documents[path], digest) for path, digest in sorted(pages.items())},
-        "generated": {path: {"sha256": digest} for path, digest in sorted(generated.items())},
-        "attachments": {path: {"sha256": digest} for path, digest in sorted((attachments or {}).items())},
+        "pages": Section({path: _page_entry(documents[path], digest) for path, digest in sorted(pages.items())}),
+        "generated": Section({path: {"sha256": digest} for path, digest in sorted(generated.items())}),
+        "attachments": Section({path: {"sha256": digest} for path, digest in sorted((attachments or {}).items())}),
         "assets": sorted(assets),
         "nav": nav,
     }

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -65,7 +66,7 @@ def public_rows(root=None, *, fields=ROW_FIELDS):
         return None, []
     at = {name: index for index, name in enumerate(fields)}
     kept, kept_paths = [], set()
-    for row in public_pages(root).order_by("path").values_list(*fields):
+    for row in _raw_rows(public_pages(root).order_by("path").values_list(*fields)):
         pk, path = row[at["id"]], row[at["path"]]
         if pk != root.pk and path[: -Page.steplen] not in kept_paths:
             continue  # an ancestor is not public (draft, private, expired, unpublishable): neither is this
@@ -78,6 +79,17 @@ def public_rows(root=None, *, fields=ROW_FIELDS):
         kept.append(PageRow(pk, path, row[at["slug"]], cls, row[at["live_revision_id"]], signature))
         kept_paths.add(path)
     return root, kept
+
+
+def _raw_rows(queryset):
+    """The rows of a ``values_list`` queryset as the database driver gives them (tuples), without
+    Django's conversions (on SQLite, each of a page row's six dates parsed from its text and its
+    flags made booleans): the fields read from a row are ids and text, and ``signature`` needs only
+    that a row read twice gives the same tuple and a changed row another."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def live_revisions(ids):

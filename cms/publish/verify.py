@@ -227,11 +227,16 @@ class Scans(dict):
     reused only for the very same file), ``meta`` (its ``kepu:`` tags), ``targets`` ((url, target
     relative to site/) of every internal link), ``safe`` (the theme it was checked against) and
     ``scripts``. ``counts``: {target: how many pages link to it} over every entry, or None (not
-    known: the next verification checks every page's links and counts them)."""
+    known: the next verification checks every page's links and counts them). ``inodes``: the
+    survey's {path: inode} of the build's other files found readable (fsutil.Survey.inodes), or None
+    (not known: the next verification stats every file); ``partial``: how many verifications since
+    the last that stat'ed every file (``FULL_SURVEY_EVERY``); ``site``: the site/ folder of the
+    build they are the scans of, when known (ScanStore.get). ScanStore keeps ``inodes`` and
+    ``partial`` in memory only (a new worker's first verification stats every file)."""
 
-    def __init__(self, entries=(), counts=None):
+    def __init__(self, entries=(), counts=None, inodes=None, partial=0):
         super().__init__(entries)
-        self.counts = counts
+        self.counts, self.inodes, self.partial, self.site = counts, inodes, partial, None
 
 
 class ScanStore:
@@ -260,6 +265,7 @@ class ScanStore:
         ``verify`` reuses for the very same files only (empty if none were saved)."""
         build_dir = os.fspath(Path(build_dir).absolute())
         if self.build == build_dir:
+            self.scans.site = os.path.join(build_dir, "site")
             return self.scans
         try:
             with contextlib.closing(self._connect(Path(build_dir).parent, create=False)) as db:
@@ -350,6 +356,8 @@ class Verification:
 
 
 PAGES_PER_PROCESS = 100  # a verification shares its pages out to other processes only from this many a process
+FULL_SURVEY_EVERY = 10
+"""Every so many verifications of builds made one from another, one stats every file (``verify``)."""
 
 
 def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
@@ -365,8 +373,15 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
     time) checked against the same theme is not parsed again: its tags are checked against this
     manifest, and its links only if a file it links to is gone (``Scans.counts`` says which files
     the pages link to; without it every link is checked). Everything else is checked whole on every
-    build: one walk stats every file and folder (readable by others), every page is matched with
-    the manifest and every manifest entry with a page.
+    build: one walk lists every file and folder and stats every folder and page (readable by others;
+    a page's size and time), every page is matched with the manifest and every manifest entry with a
+    page. The build's other files are stat'ed too (readable by others) but for those that are
+    files ``previous``'s verification found readable (the same inode, read from the folder without a
+    stat: ``Scans.inodes``, fsutil.survey's ``known``) and the live build still links
+    (``_still_held``): no new file can have their inode, and the pipeline never changes a file's mode.
+    A ``chmod`` of such a file behind Kepu's back is seen by the next verification that stats every
+    file: one in ``FULL_SURVEY_EVERY`` verifications, and every one without ``previous`` (a full
+    build, the first publish of a worker).
 
     The pages to parse are shared out to ``processes`` processes (default ``KEPU_BUILD_PROCESSES``;
     forked, ``PAGES_PER_PROCESS`` pages a process at least): the result is the one of one process.
@@ -388,8 +403,10 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
     sites = _sites(site_url, allowed, mirror)
 
     # The index's own files: search.verify checks them; no page links into them.
+    partial = previous.inodes is not None and previous.partial + 1 < FULL_SURVEY_EVERY
     tree = fsutil.survey(site_dir, keyed=".html",
-                         unlisted={f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS})
+                         unlisted={f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS},
+                         known=_still_held(previous, search_dirs) if partial else None)
     problems = [f"网页服务器读不到：{p}（文件应为 0644、文件夹 0755）" for p in tree.unreadable]
     files = tree.files
     built = sorted(tree.keys)
@@ -397,7 +414,8 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
              or entry.get("safe") != safe_key]
     fresh = _scan_pages(site_dir, stale, tree.keys, sites, safe_key,
                         settings.KEPU_BUILD_PROCESSES if processes is None else processes)
-    scans = Scans({rel: fresh[rel][0] if rel in fresh else previous[rel] for rel in built})
+    scans = Scans({rel: fresh[rel][0] if rel in fresh else previous[rel] for rel in built},
+                  inodes=tree.inodes, partial=previous.partial + 1 if partial else 0)
 
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
@@ -440,6 +458,26 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
     problems.extend(mirror_search_problems(site_dir, manifest))
     problems.extend(_live_problems(manifest))
     return Verification(problems, scans)
+
+
+def _still_held(previous, search_dirs):
+    """The inodes of ``previous.inodes`` that cannot have been freed and taken by a new file: those
+    the build of ``previous`` (the live build, in the same builds folder) still links. That build
+    holds every file its verification found but for its search index folders (``search_dirs``),
+    which a second build may have replaced: there, only the inodes its site/ (``previous.site``; none
+    when not known) holds in those folders, at any path (read from the folders, no stat)."""
+    held = set()
+    for folder in search_dirs if previous.site else ():
+        stack = [os.path.join(previous.site, folder)]
+        while stack:
+            with contextlib.suppress(OSError), os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        held.add(entry.inode())
+    below = tuple(folder + "/" for folder in search_dirs)
+    return {inode for path, inode in previous.inodes.items() if not path.startswith(below) or inode in held}
 
 
 def _link_counts(previous, scans, fresh):

@@ -18,7 +18,8 @@ from pathlib import Path
 from . import fsutil, manifest, render_store
 
 MANIFEST_NAME = ".manifest.json"
-KEEP = {"README.md", MANIFEST_NAME}
+WRITING = ".writing"  # there while a write is under way: a write killed leaves it (``write``)
+KEEP = {"README.md", MANIFEST_NAME, WRITING}
 _NOT_YAML_SAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
@@ -57,15 +58,28 @@ class WrittenFiles:
     saved with the render cache (render_store.SavedMemo, memo "written" / "written-hant") and, in a new
     process, taken for a document whose ``key`` is the same (no serialising). A row is trusted only
     while its file is still there with that size and mtime (``write``); otherwise the document is
-    serialised and compared with the file's bytes."""
+    serialised and compared with the file's bytes.
+
+    ``left``: (content folder, identity of the manifest file written, frozenset of the paths)
+    of the last write of this process that finished, or None: what ``write`` takes the stale files
+    from instead of walking the folder (``left_as_written``)."""
 
     def __init__(self):
-        self.dir, self.files, self.rows = None, {}, render_store.SavedMemo()
+        self.dir, self.files, self.rows, self.left = None, {}, render_store.SavedMemo(), None
 
     def clear(self):
-        self.dir = None
+        self.dir, self.left = None, None
         self.files.clear()
         self.rows.clear()
+
+    def left_as_written(self, content_dir, key):
+        """The paths the folder holds (frozenset) when it is as the last write of this process left
+        it, else None: that write finished here (``left``), no write began since in any process (none
+        left the marker WRITING, which a write makes before it changes anything and removes once its
+        manifest is written), and the manifest file is the very one it wrote (inode, size, times)."""
+        if self.left is None or self.left[0] != key or os.path.lexists(os.path.join(content_dir, WRITING)):
+            return None
+        return self.left[2] if _identity(os.path.join(content_dir, MANIFEST_NAME)) == self.left[1] else None
 
     def serialised(self, content_dir, path, meta, body):
         """(sha256, bytes or None) of a document: None when the last publish wrote exactly this there."""
@@ -124,11 +138,24 @@ class WrittenFiles:
         if row is not None:
             self.rows[path] = (*row[:3], os.stat(os.path.join(content_dir, path)).st_mtime_ns)
 
+    def finished(self, content_dir, key, paths):
+        """A write left the folder holding ``paths`` and its manifest (``left_as_written``)."""
+        self.left = (key, _identity(os.path.join(content_dir, MANIFEST_NAME)), frozenset(paths))
+
     def prune(self, paths):
         """Forget the documents not among ``paths`` (deleted from the folder)."""
         self.rows.prune(paths)
         for path in self.files.keys() - paths:
             del self.files[path]
+
+
+def _identity(path):
+    """What tells one file from another at ``path``, and from itself once changed, or None."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 @dataclass
@@ -143,7 +170,13 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     """Write the documents (``generated.pages``), the generated listings and files, the files beside
     documents (``generated.attachments``), and the assets
     (``{path: writer}``) into ``content_dir``, remembering in ``memo`` (WrittenFiles) what was written.
-    Files not among them are deleted. Calls ``checkpoint("export-write")`` after each file written."""
+    Files not among them are deleted. Calls ``checkpoint("export-write")`` after each file written.
+
+    The files to delete: when the folder is as the last write of this process left it
+    (``WrittenFiles.left_as_written``), those that write left and this one does not (their folders
+    go too once empty); otherwise every file found walking the folder that is not among them (and
+    every empty folder): the first write of a process, after a write that failed or was killed (in
+    any process), or when the manifest file was changed by anyone else."""
     checkpoint = checkpoint or (lambda name: None)
     progress = progress or (lambda stage, done=None, total=None: None)
     content_dir = Path(content_dir)
@@ -160,6 +193,9 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
         return generated.files[path] if path in generated.files else generated.attachments[path]
 
     fsutil.make_dir(content_dir, exist_ok=True)
+    left = memo.left_as_written(content_dir, key)
+    memo.left = None
+    (content_dir / WRITING).touch()  # (removed once the manifest is written: a write killed leaves it)
     written, deleted = [], []
     total = len(every) + len(assets)
     for done, (path, (_digest, data)) in enumerate(sorted(every.items()), 1):
@@ -184,6 +220,27 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
 
     memo.prune(every.keys())
     expected = set(every) | set(assets) | KEEP
+    if left is not None:
+        deleted = sorted(left - expected)
+        fsutil.remove_and_prune(content_dir, deleted)
+    else:
+        deleted = _walk_out(content_dir, expected)
+
+    made_manifest = manifest.make(
+        documents, pages={path: digest for path, (digest, _data) in files.items()},
+        generated={path: digest for path, (digest, _data) in made.items()}, assets=assets, nav=generated.nav,
+        attachments={path: digest for path, (digest, _data) in beside.items()},
+    )
+    manifest.write_manifest(content_dir / MANIFEST_NAME, made_manifest)
+    memo.finished(content_dir, key, expected - KEEP)
+    os.unlink(content_dir / WRITING)
+    return Written(manifest=made_manifest, written=written, deleted=sorted(deleted))
+
+
+def _walk_out(content_dir, expected):
+    """Delete every file under ``content_dir`` whose relative path is not in ``expected``, and every
+    folder left empty. Returns the paths deleted."""
+    deleted = []
     top = len(str(content_dir)) + 1
     for folder, _dirs, names in os.walk(content_dir, topdown=False):
         base = folder[top:].replace(os.sep, "/") or "."  # (os.walk joins onto content_dir as given)
@@ -194,11 +251,4 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
                 deleted.append(rel.replace(os.sep, "/"))
         if base != "." and not os.listdir(folder):
             os.rmdir(folder)
-
-    made_manifest = manifest.make(
-        documents, pages={path: digest for path, (digest, _data) in files.items()},
-        generated={path: digest for path, (digest, _data) in made.items()}, assets=assets, nav=generated.nav,
-        attachments={path: digest for path, (digest, _data) in beside.items()},
-    )
-    manifest.write_manifest(content_dir / MANIFEST_NAME, made_manifest)
-    return Written(manifest=made_manifest, written=written, deleted=sorted(deleted))
+    return deleted

@@ -273,3 +273,91 @@ def test_a_damaged_store_costs_a_verification_of_every_page_and_is_written_anew(
     result = publish()
     assert not result.unfinished
     assert len({below_site(path) for path in parsed}) == len(rows(settings)) > 0  # every page parsed, all saved
+
+
+# The survey: a file of the new build that is the very file the last verified build held (its inode,
+# read from the folder) is not stat'ed again; every other file is.
+
+@pytest.fixture
+def surveys(monkeypatch):
+    """The surveys verification makes (fsutil.Survey), in this process."""
+    made, survey = [], fsutil.survey
+    monkeypatch.setattr(fsutil, "survey", lambda *args, **kwargs: made.append(survey(*args, **kwargs)) or made[-1])
+    return made
+
+
+def entries(root):
+    """(folders, pages, other files) under ``root``: {relative path: inode}, as a walk by hand finds them."""
+    found = ({}, {}, {})
+    for folder, names, files in os.walk(root):
+        rel = Path(folder).relative_to(root)
+        for name in names:
+            found[0][(rel / name).as_posix()] = os.stat(Path(folder, name)).st_ino
+        for name in files:
+            path = (rel / name).as_posix()
+            found[1 if name.endswith(".html") else 2][path] = os.lstat(Path(folder, name)).st_ino
+    return found
+
+
+def held_scans(site_dir, manifest):
+    """The scans of a verification of ``site_dir``, as the store gives them for the live build."""
+    scans = verify.verify(site_dir, manifest).scans
+    scans.site = os.fspath(site_dir)
+    return scans
+
+
+def test_an_approval_stats_the_folders_the_pages_and_only_the_other_files_that_are_new(small_site, tmp_path,
+                                                                                       surveys):
+    site_dir, manifest = small_site
+    previous = held_scans(site_dir, manifest)
+    assert surveys[-1].stats == sum(map(len, entries(site_dir)))  # (no previous: everything stat'ed)
+    copy = staged(site_dir, tmp_path)
+    picture = next(path for path in sorted(entries(copy)[2]) if path.endswith((".png", ".jpg", ".webp")))
+    replace_file(copy / picture, (copy / picture).read_bytes())  # a new file (a new inode), readable
+    index_file = next(path for path in sorted(entries(copy)[2]) if path.startswith("search/"))
+    replace_file(copy / index_file, (copy / index_file).read_bytes())
+
+    result = verify.verify(copy, manifest, previous=previous)
+    assert result.ok, result.problems
+    folders, pages, others = entries(copy)
+    # Stat'ed: every folder, every page, the two new files; not the files the live build still holds.
+    assert surveys[-1].stats == len(folders) + len(pages) + 2 < sum(map(len, entries(copy)))
+    assert result.scans.inodes == others and result.scans.partial == 1
+
+
+def test_a_new_file_made_unreadable_is_reported_and_a_chmod_behind_kepus_back_at_the_next_full_survey(
+        small_site, tmp_path, surveys, monkeypatch):
+    site_dir, manifest = small_site
+    previous = held_scans(site_dir, manifest)
+    copy = staged(site_dir, tmp_path)
+    others = sorted(entries(copy)[2])
+    new = next(path for path in others if path.endswith((".png", ".jpg", ".webp")))
+    linked = next(path for path in others if path.endswith(".css"))
+    replace_file(copy / new, (copy / new).read_bytes())
+    os.chmod(copy / new, 0o600)
+    os.chmod(copy / linked, 0o600)  # (the live build's very file)
+
+    def unreadable(result):
+        return sorted(p.split("：")[1].split("（")[0] for p in result.problems if p.startswith("网页服务器读不到"))
+
+    assert unreadable(verify.verify(copy, manifest, previous=previous)) == [new]
+    monkeypatch.setattr(verify, "FULL_SURVEY_EVERY", 3)
+    previous.partial = 2  # (its third since the last full one: a full one)
+    assert unreadable(verify.verify(copy, manifest, previous=previous)) == sorted([new, linked])
+    assert unreadable(verify.verify(copy, manifest)) == sorted([new, linked])
+
+
+def test_a_search_index_file_is_taken_as_verified_only_while_the_live_build_holds_it(small_site, tmp_path,
+                                                                                      surveys):
+    """A search index file the live build no longer holds (anywhere in its index) may have been freed,
+    and its inode taken by a new file: such a file is stat'ed, though its inode is the one verified."""
+    site_dir, manifest = small_site
+    previous = held_scans(site_dir, manifest)
+    copy = staged(site_dir, tmp_path)
+    index_file = next(path for path in sorted(entries(copy)[2]) if path.startswith("search/"))
+    live = tmp_path / "live"
+    shutil.copytree(site_dir, live)  # the live build, its index file at that path another file now
+    previous.site = os.fspath(live)
+    os.chmod(copy / index_file, 0o600)
+    problems = verify.verify(copy, manifest, previous=previous).problems
+    assert f"网页服务器读不到：{index_file}（文件应为 0644、文件夹 0755）" in problems
