@@ -7,6 +7,7 @@ makes. A file that is corrupt, written under another SECRET_KEY, tampered with o
 code is not used, and the log says so.
 """
 
+import gc
 import pickle
 import sqlite3
 
@@ -225,3 +226,88 @@ def test_a_save_killed_mid_way_leaves_the_file_as_the_save_before(settings, stor
     state = PublishState()
     assert len(render_store.load()[0]) == count and not journal.exists()
     assert rendered_pages(state) == 0  # nothing changed: the restored renders are all used
+
+
+def passes_between_reading_and_freezing(restore):
+    """Call ``restore()``; return the passes of the cyclic garbage collector (the generation each
+    started on) from the moment the render store is first read until ``gc.freeze()``. The collector
+    runs meanwhile at every allocation of a container (threshold 1) unless it is paused."""
+    passes, reading, thresholds = [], [False], gc.get_threshold()
+    load, freeze = render_store.load, gc.freeze
+
+    def loading():
+        reading[0] = True
+        return load()
+
+    def freezing():
+        reading[0] = False
+        freeze()
+
+    def note(phase, info):
+        if phase == "start" and reading[0]:
+            passes.append(info["generation"])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render_store, "load", loading)
+        patch.setattr(gc, "freeze", freezing)
+        gc.callbacks.append(note)
+        gc.set_threshold(1)
+        try:
+            restore()
+        finally:
+            gc.set_threshold(*thresholds)
+            gc.callbacks.remove(note)
+    return passes
+
+
+@pytest.mark.django_db
+def test_a_restarted_worker_reads_back_before_its_first_plan_with_the_collector_out_of_the_way(
+        settings, stories, monkeypatch):
+    """What a new worker reads back at its start (db_worker: PublishState.restore): the saved rows,
+    and the live build's verification scans, so that its first approval reads neither. The rows
+    are millions of containers at 10,000 pieces: no pass of the cyclic collector walks them as they
+    are read, and they are frozen out of its way before it runs again."""
+    from cms.publish import verify
+
+    publish(state=PublishState())
+    live = swap.builds_dir() / swap.live_build()
+    pages = {str(path.relative_to(live / "site")) for path in (live / "site").rglob("*.html")}
+    first, second = stories
+    second.body = [("paragraph", "<p>数学家，自学成才。</p>")]
+    second.save_revision().publish()
+
+    restarted = PublishState()
+    assert passes_between_reading_and_freezing(restarted.restore) == [] and gc.isenabled()
+    assert len(restarted.renders.entries) > 3 and restarted.scans.build == str(live.absolute())
+    assert set(restarted.scans.scans) == pages  # every page of the live build, as verification read it
+
+    read = []
+    monkeypatch.setattr(verify, "_read_entry", lambda entry: read.append(entry))
+    assert rendered_pages(restarted) == 1
+    assert read == []  # (the scans were read at its start)
+    assert "数学家，自学成才" in (swap.site_link() / "gezhi-lundao" / "hua-luogeng" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.django_db
+def test_a_worker_that_read_the_scans_before_another_published_verifies_against_the_new_build(settings, stories):
+    """The scans read at a worker's start are of the build then live: after another worker's
+    publish, its next publish reads those of the build live now, and makes the site a cold worker
+    makes."""
+    first, second = stories
+    publish(state=PublishState())
+    waiting = PublishState()
+    waiting.restore()
+    read_at_start = waiting.scans.build
+    second.body = [("paragraph", "<p>另一个进程发布的正文。</p>")]
+    second.save_revision().publish()
+    publish(state=PublishState())  # another worker
+    first.title = "李四光（地质学家）"
+    first.save_revision().publish()
+    assert rendered_pages(waiting) >= 1
+    assert waiting.scans.build != read_at_start
+    warm = site_and_content(settings)
+
+    cold = PublishState()
+    cold.forget()
+    publish(state=cold, full=True)
+    assert site_and_content(settings) == warm
