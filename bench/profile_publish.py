@@ -8,10 +8,9 @@
 changed through a revision, each timed; the last profiled. ``cold``: one such approval published
 by a restarted worker (a new PublishState: only what the last one saved on disk; this process's
 imports and caches stay warm). Prints wall and CPU seconds, peak RSS and the profile (cumulative,
-then own time; in this process's CPU seconds with ``cpu=True``, steadier under load: ``main('cold',
-70, cpu=True)``). ``memory``: a full publish as ``full``, not profiled, the memory of this process and
-its forked build processes (summed PSS, bench/procs.py) sampled every 0.2 s and printed as the peak of
-each stage the publish reports, with the stage's wall time. Run it under ``nice -n 19`` and
+then own time). ``memory``: a full publish as ``full``, not profiled, the memory of this process
+and its forked build processes (summed PSS, bench/procs.py) sampled every 0.2 s and printed as the
+peak of each stage the publish reports, with the stage's wall time. Run it under ``nice -n 19`` and
 quote the load (``uptime``).
 """
 
@@ -33,18 +32,14 @@ def _timed(label, call, profile=None):
     return result
 
 
-def main(kind="approval", lines=60, cpu=False):
+def main(kind="approval", lines=60):
     from cms.publish import pipeline
     from cms.publish.state import PublishState
     from cms.stories.models import StoryPage
 
     if kind == "memory":
         return _memory_by_stage(pipeline, PublishState)
-
-    def profiler():
-        return cProfile.Profile(time.process_time) if cpu else cProfile.Profile()
-
-    profile = profiler()
+    profile = cProfile.Profile()
     if kind == "full":
         _timed("full publish", lambda: pipeline.publish(full=True, state=PublishState(restored=True)), profile)
     else:
@@ -53,7 +48,7 @@ def main(kind="approval", lines=60, cpu=False):
         for number in range(1 if kind == "cold" else 3):
             story.title = story.title.rstrip("0123456789") + str(number)
             story.save_revision().publish()
-            profile = profiler()
+            profile = cProfile.Profile()
             state = PublishState() if kind == "cold" else None  # a restarted worker's: what it saved on disk
             _timed(f"approval {number + 1}", lambda state=state: pipeline.publish(state=state), profile)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
