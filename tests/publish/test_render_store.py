@@ -228,45 +228,54 @@ def test_a_save_killed_mid_way_leaves_the_file_as_the_save_before(settings, stor
     assert rendered_pages(state) == 0  # nothing changed: the restored renders are all used
 
 
-def passes_between_reading_and_freezing(restore):
-    """Call ``restore()``; return the passes of the cyclic garbage collector (the generation each
-    started on) from the moment the render store is first read until ``gc.freeze()``. The collector
-    runs meanwhile at every allocation of a container (threshold 1) unless it is paused."""
+def passes_while_reading(prepare):
+    """Call ``prepare()``; return the passes of the cyclic garbage collector (the generation each
+    started on) while it reads the render store or the verification scans. The collector runs
+    meanwhile at every allocation of a container (threshold 1) unless it is paused."""
+    from cms.publish import verify
+
     passes, reading, thresholds = [], [False], gc.get_threshold()
-    load, freeze = render_store.load, gc.freeze
-
-    def loading():
-        reading[0] = True
-        return load()
-
-    def freezing():
-        reading[0] = False
-        freeze()
 
     def note(phase, info):
         if phase == "start" and reading[0]:
             passes.append(info["generation"])
 
+    def reads(function):
+        def read(*args):
+            reading[0] = True
+            try:
+                return function(*args)
+            finally:
+                reading[0] = False
+
+        return read
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(render_store, "load", loading)
-        patch.setattr(gc, "freeze", freezing)
+        patch.setattr(render_store, "load", reads(render_store.load))
+        patch.setattr(verify.ScanStore, "get", reads(verify.ScanStore.get))
         gc.callbacks.append(note)
         gc.set_threshold(1)
         try:
-            restore()
+            prepare()
         finally:
             gc.set_threshold(*thresholds)
             gc.callbacks.remove(note)
     return passes
 
 
+def tracked(*objects):
+    """Those of ``objects`` the cyclic collector still walks (not frozen out of its way)."""
+    ids = {id(obj) for obj in objects}
+    return [obj for obj in gc.get_objects() if id(obj) in ids]
+
+
 @pytest.mark.django_db
-def test_a_restarted_worker_reads_back_before_its_first_plan_with_the_collector_out_of_the_way(
+def test_a_restarted_worker_reads_back_before_its_first_job_with_the_collector_out_of_the_way(
         settings, stories, monkeypatch):
-    """What a new worker reads back at its start (db_worker: PublishState.restore): the saved rows,
-    and the live build's verification scans, so that its first approval reads neither. The rows
-    are millions of containers at 10,000 pieces: no pass of the cyclic collector walks them as they
-    are read, and they are frozen out of its way before it runs again."""
+    """What a new worker reads back at its start (db_worker: PublishState.prepare): the saved rows,
+    and the live build's verification scans, so that its first approval reads neither. They are
+    millions of containers at 10,000 pieces: no pass of the cyclic collector walks them as they are
+    read, and they are frozen out of its way."""
     from cms.publish import verify
 
     publish(state=PublishState())
@@ -277,9 +286,11 @@ def test_a_restarted_worker_reads_back_before_its_first_plan_with_the_collector_
     second.save_revision().publish()
 
     restarted = PublishState()
-    assert passes_between_reading_and_freezing(restarted.restore) == [] and gc.isenabled()
+    assert passes_while_reading(restarted.prepare) == [] and gc.isenabled()
     assert len(restarted.renders.entries) > 3 and restarted.scans.build == str(live.absolute())
     assert set(restarted.scans.scans) == pages  # every page of the live build, as verification read it
+    entry, scan = next(iter(restarted.renders.entries.values())), next(iter(restarted.scans.scans.values()))
+    assert tracked(entry, entry.meta, scan, scan["targets"]) == []
 
     read = []
     monkeypatch.setattr(verify, "_read_entry", lambda entry: read.append(entry))
@@ -296,7 +307,7 @@ def test_a_worker_that_read_the_scans_before_another_published_verifies_against_
     first, second = stories
     publish(state=PublishState())
     waiting = PublishState()
-    waiting.restore()
+    waiting.prepare()
     read_at_start = waiting.scans.build
     second.body = [("paragraph", "<p>另一个进程发布的正文。</p>")]
     second.save_revision().publish()
