@@ -11,8 +11,7 @@ reads it at its start, timed; this process's imports and caches stay warm). Prin
 seconds, peak RSS and the profile (cumulative, then own time). ``memory``: a full publish as
 ``full``, not profiled, the memory of this process and its forked build processes (summed PSS,
 bench/procs.py) sampled every 0.2 s and printed as the peak of each stage the publish reports, with
-the stage's wall time. Run it under ``nice -n 19`` and
-quote the load (``uptime``).
+the stage's wall time. Run it under ``nice -n 19`` and quote the load (``uptime``).
 """
 
 import cProfile
