@@ -5,13 +5,13 @@
 
 ``full``: a full publish with nothing kept (as ``publish_site --full`` in a new process).
 ``approval``: a warm worker (one untimed publish first), then three approvals of one story's title
-changed through a revision, each timed; the last profiled. ``cold``: one such approval published
-by a restarted worker (a new PublishState: only what the last one saved on disk; this process's
-imports and caches stay warm). Prints wall and CPU seconds, peak RSS and the profile (cumulative,
-then own time). ``memory``: a full publish as ``full``, not profiled, the memory of this process
-and its forked build processes (summed PSS, bench/procs.py) sampled every 0.2 s and printed as the
-peak of each stage the publish reports, with the stage's wall time. Run it under ``nice -n 19`` and
-quote the load (``uptime``).
+changed through a revision, each timed; the last profiled. ``cold``: one such approval published by
+a restarted worker (a new PublishState: only what the last one saved on disk, read as db_worker
+reads it at its start, timed; this process's imports and caches stay warm). Prints wall and CPU
+seconds, peak RSS and the profile (cumulative, then own time). ``memory``: a full publish as
+``full``, not profiled, the memory of this process and its forked build processes (summed PSS,
+bench/procs.py) sampled every 0.2 s and printed as the peak of each stage the publish reports, with
+the stage's wall time. Run it under ``nice -n 19`` and quote the load (``uptime``).
 """
 
 import cProfile
@@ -50,7 +50,13 @@ def main(kind="approval", lines=60):
             story.save_revision().publish()
             profile = cProfile.Profile()
             state = PublishState() if kind == "cold" else None  # a restarted worker's: what it saved on disk
-            _timed(f"approval {number + 1}", lambda state=state: pipeline.publish(state=state), profile)
+
+            def approve(state=state):
+                if state is not None:
+                    state.prepare()  # (as db_worker at its start: the approval came with it)
+                return pipeline.publish(state=state)
+
+            _timed(f"approval {number + 1}", approve, profile)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
     for order in ("cumulative", "tottime"):
         out = io.StringIO()

@@ -28,6 +28,7 @@ owner prunes its memo as it publishes). The header's ``last_save`` says how many
 """
 
 import errno
+import gc
 import hashlib
 import hmac
 import importlib.metadata
@@ -36,15 +37,14 @@ import logging
 import os
 import pickle
 import sqlite3
-import zlib
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from django.conf import settings
 
 import cms
 
-FORMAT = "3"
+FORMAT = "4"
 NAME = "render.sqlite3"
 LIBRARIES = ("Django", "wagtail", "beautifulsoup4", "markdownify", "bleach", "nh3", "lxml", "Pillow", "segno", "opencc")
 
@@ -87,7 +87,7 @@ def code_digest():
 def _signer(code):
     """The rows' HMAC: of (page id, sha256) of a rendered row, of (kind, key) of a memo's, and the blob."""
     key = hashlib.sha256(f"kepu.publish.render_store\0{settings.SECRET_KEY}\0{code}".encode()).digest()
-    return lambda name, digest, blob: hmac.new(key, f"{name}\0{digest}\0".encode() + blob, hashlib.sha256).digest()
+    return lambda name, digest, blob: hmac.digest(key, f"{name}\0{digest}\0".encode() + blob, "sha256")
 
 
 def _mac(code, name, digest, blob):
@@ -154,6 +154,19 @@ def _current(header, code):
     return header.get("format") == FORMAT and header.get("code") == code
 
 
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector off for the block (as it was after): what is read back is millions
+    of new containers, none garbage, over which each of its full passes would walk again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load():
     """({page id: render.Entry}, {kind: {key: value}}) from the file, each row checked (see the module
     docstring); ({}, {}) without one. The second holds the other memos a worker keeps (``save``'s ``memos``)."""
@@ -165,21 +178,21 @@ def load():
     try:
         # Read-write (under the publish lock): SQLite rolls back what a save killed mid-way left in
         # its journal, which a read-only connection cannot; the file is then as the save before.
-        with closing(sqlite3.connect(file)) as db:
+        with closing(sqlite3.connect(file)) as db, collector_paused():
             if not _current(dict(db.execute("SELECT name, value FROM header")), code):
                 discard("它由另一版本的代码写成")
                 return {}, {}
             for page_id, sha, blob, mac in db.execute("SELECT page_id, doc_sha, entry, mac FROM rendered"):
                 if hmac.compare_digest(mac, sign(page_id, sha, blob)) and _blob_sha(blob) == sha:
-                    entries[page_id] = pickle.loads(zlib.decompress(blob))
+                    entries[page_id] = pickle.loads(blob)
                 else:
                     dropped += 1
             for kind, key, blob, mac in db.execute("SELECT kind, key, value, mac FROM memo"):
                 if hmac.compare_digest(mac, sign(kind, key, blob)):
-                    memos.setdefault(kind, {})[key] = pickle.loads(zlib.decompress(blob))
+                    memos.setdefault(kind, {})[key] = pickle.loads(blob)
                 else:
                     dropped += 1
-    except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as error:
+    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as error:
         discard(f"文件无法读取（{error}）")
         return {}, {}
     if dropped:
@@ -256,7 +269,9 @@ def _raise_as_os_error(error, file):
 
 
 def _blob(value):
-    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+    """A row's bytes: the value pickled, not compressed (a new worker reads every row back: decompressing
+    would cost it more than reading twice the bytes)."""
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
 def _save(db, code, take, replace):

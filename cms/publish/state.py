@@ -9,7 +9,7 @@ disk (render_store.py, checked before use), and serialises and verifies everythi
 import gc
 from dataclasses import dataclass, field
 
-from . import generate, mirror_site, paths, render, render_store
+from . import generate, mirror_site, paths, render, render_store, swap
 from .render import RenderCache
 from .render_store import SavedMemo
 from .verify import ScanStore
@@ -35,12 +35,15 @@ class PublishState:
                 **mirror_site.saved_memos(self)}
 
     def restore(self):
-        """Once: take what the last worker saved (render_store), before the first plan. Each
-        document is an entry like one rendered here, reused only if the plan's checks find nothing
-        changed, its page's own fields included (render.RenderCache.check_restored); each memo row
-        is checked by its owner when used (write.WrittenFiles, mirror_site.Converted)."""
-        if not self.restored:
-            self.restored = True
+        """Once: take what the last worker saved (render_store), before the first plan. Each document
+        is an entry like one rendered here, reused only if the plan's checks find nothing changed, its
+        page's own fields included (render.RenderCache.check_restored); each memo row is checked by its
+        owner when used (write.WrittenFiles, mirror_site.Converted). Read with the cyclic garbage
+        collector paused, then frozen out of its way."""
+        if self.restored:
+            return
+        self.restored = True
+        with render_store.collector_paused():  # (frozen before it runs again: it never walks what was read)
             entries, self.stored = render_store.load()
             self.renders.restore(entries)
             self.qr.restore(self.stored.pop("qr", {}))
@@ -48,6 +51,18 @@ class PublishState:
             self.records.restore({key: value for key, value in self.stored.pop("records", {}).items()
                                   if isinstance(value, str)})
             gc.freeze()  # what was read lives long: out of the cyclic collector's full passes (as settle())
+
+    def prepare(self):
+        """What a worker reads once at its start, before its first job (db_worker): ``restore``, and the
+        live build's verification scans (verify.ScanStore; each serves only the very file it was read
+        from), which its first incremental publish starts from. Not for a one-off publish (the
+        ``publish_site`` command), which may verify nothing or everything."""
+        self.restore()
+        live = swap.live_build()
+        if live is not None:
+            with render_store.collector_paused():
+                self.scans.get(swap.builds_dir() / live)
+                gc.freeze()
 
     def save(self):
         """After a swap: write the documents rendered and the memo rows changed since the last save,

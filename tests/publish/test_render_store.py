@@ -7,9 +7,9 @@ makes. A file that is corrupt, written under another SECRET_KEY, tampered with o
 code is not used, and the log says so.
 """
 
+import gc
 import pickle
 import sqlite3
-import zlib
 
 import pytest
 
@@ -132,9 +132,9 @@ def test_a_corrupt_foreign_tampered_or_outdated_file_is_not_used(settings, stori
     # A row changed and signed again over its old sha256 is refused by that sha256.
     with sqlite3.connect(file) as db:
         page_id, doc_sha, blob = db.execute("SELECT page_id, doc_sha, entry FROM rendered LIMIT 1").fetchone()
-        entry = pickle.loads(zlib.decompress(blob))
+        entry = pickle.loads(blob)
         entry.body += "\n\n<script>alert(1)</script>"
-        forged = zlib.compress(pickle.dumps(entry))
+        forged = pickle.dumps(entry)
         code = render_store.code_digest()
         db.execute("UPDATE rendered SET entry = ?, mac = ? WHERE page_id = ?",
                    (forged, render_store._mac(code, page_id, doc_sha, forged), page_id))
@@ -226,3 +226,99 @@ def test_a_save_killed_mid_way_leaves_the_file_as_the_save_before(settings, stor
     state = PublishState()
     assert len(render_store.load()[0]) == count and not journal.exists()
     assert rendered_pages(state) == 0  # nothing changed: the restored renders are all used
+
+
+def passes_while_reading(prepare):
+    """Call ``prepare()``; return the passes of the cyclic garbage collector (the generation each
+    started on) while it reads the render store or the verification scans. The collector runs
+    meanwhile at every allocation of a container (threshold 1) unless it is paused."""
+    from cms.publish import verify
+
+    passes, reading, thresholds = [], [False], gc.get_threshold()
+
+    def note(phase, info):
+        if phase == "start" and reading[0]:
+            passes.append(info["generation"])
+
+    def reads(function):
+        def read(*args):
+            reading[0] = True
+            try:
+                return function(*args)
+            finally:
+                reading[0] = False
+
+        return read
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render_store, "load", reads(render_store.load))
+        patch.setattr(verify.ScanStore, "get", reads(verify.ScanStore.get))
+        gc.callbacks.append(note)
+        gc.set_threshold(1)
+        try:
+            prepare()
+        finally:
+            gc.set_threshold(*thresholds)
+            gc.callbacks.remove(note)
+    return passes
+
+
+def tracked(*objects):
+    """Those of ``objects`` the cyclic collector still walks (not frozen out of its way)."""
+    ids = {id(obj) for obj in objects}
+    return [obj for obj in gc.get_objects() if id(obj) in ids]
+
+
+@pytest.mark.django_db
+def test_a_restarted_worker_reads_back_before_its_first_job_with_the_collector_out_of_the_way(
+        settings, stories, monkeypatch):
+    """What a new worker reads back at its start (db_worker: PublishState.prepare): the saved rows,
+    and the live build's verification scans, so that its first approval reads neither. They are
+    millions of containers at 10,000 pieces: no pass of the cyclic collector walks them as they are
+    read, and they are frozen out of its way."""
+    from cms.publish import verify
+
+    publish(state=PublishState())
+    live = swap.builds_dir() / swap.live_build()
+    pages = {str(path.relative_to(live / "site")) for path in (live / "site").rglob("*.html")}
+    first, second = stories
+    second.body = [("paragraph", "<p>数学家，自学成才。</p>")]
+    second.save_revision().publish()
+
+    restarted = PublishState()
+    assert passes_while_reading(restarted.prepare) == [] and gc.isenabled()
+    assert len(restarted.renders.entries) > 3 and restarted.scans.build == str(live.absolute())
+    assert set(restarted.scans.scans) == pages  # every page of the live build, as verification read it
+    entry, scan = next(iter(restarted.renders.entries.values())), next(iter(restarted.scans.scans.values()))
+    assert tracked(entry, entry.meta, scan, scan["targets"]) == []
+
+    read = []
+    monkeypatch.setattr(verify, "_read_entry", lambda entry: read.append(entry))
+    assert rendered_pages(restarted) == 1
+    assert read == []  # (the scans were read at its start)
+    assert "数学家，自学成才" in (swap.site_link() / "gezhi-lundao" / "hua-luogeng" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.django_db
+def test_a_worker_that_read_the_scans_before_another_published_verifies_against_the_new_build(settings, stories):
+    """The scans read at a worker's start are of the build then live: after another worker's
+    publish, its next publish reads those of the build live now, and makes the site a cold worker
+    makes."""
+    first, second = stories
+    publish(state=PublishState())
+    waiting = PublishState()
+    waiting.prepare()
+    read_at_start = waiting.scans.build
+    second.body = [("paragraph", "<p>另一个进程发布的正文。</p>")]
+    second.save_revision().publish()
+    publish(state=PublishState())  # another worker
+    first.title = "李四光（地质学家）"
+    first.save_revision().publish()
+    assert rendered_pages(waiting) >= 1
+    assert waiting.scans.build != read_at_start
+    warm = site_and_content(settings)
+
+    cold = PublishState()
+    cold.forget()
+    publish(state=cold, full=True)
+    assert site_and_content(settings) == warm

@@ -1,7 +1,8 @@
 """django-tasks' ``db_worker``, which a publish worker first catches up with what a killed worker left
-(``tasks.worker_started``) and reads the documents the last worker saved (``PublishState.restore``,
-render_store.py) before its first job: run as before, ``python manage.py db_worker --backend publish …``.
-Not with ``--batch`` (run what is ready, then exit: the tests' stand-in for a worker already running)."""
+(``tasks.worker_started``) and reads the documents the last worker saved (render_store.py) and the live
+build's verification scans (``PublishState.prepare``) before its first job: run as before, ``python
+manage.py db_worker --backend publish …``. Not with ``--batch`` (run what is ready, then exit: the
+tests' stand-in for a worker already running)."""
 
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
@@ -12,6 +13,6 @@ class Command(DBWorkerCommand):
             from cms.publish.state import current
             from cms.publish.tasks import worker_started
 
-            current().restore()  # before the first approval, not during it
+            current().prepare()  # before the first approval, not during it
             worker_started()
         return super().handle(*args, backend_name=backend_name, **options)
