@@ -83,10 +83,11 @@ def public_rows(root=None, *, fields=ROW_FIELDS):
 
 def _raw_rows(queryset):
     """The rows of a ``values_list`` queryset as the database driver gives them (tuples), without
-    Django's conversions (on SQLite, each of a page row's six dates parsed from its text and its
-    flags made booleans): the fields read from a row are ids and text, and ``signature`` needs only
-    that a row read twice gives the same tuple and a changed row another."""
-    sql, params = queryset.query.sql_with_params()
+    Django's own pass over each row (on SQLite: each of a page row's dates made timezone-aware, its
+    flags made booleans; the driver still parses what Django registered with it): the fields read
+    from a row are ids and text, and ``signature`` needs only that a row read twice gives the same
+    tuple and a changed row another."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

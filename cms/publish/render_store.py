@@ -176,7 +176,7 @@ def load():
     code, entries, memos, dropped = code_digest(), {}, {}, 0
     sign = _signer(code)
     try:
-        # Read-write (under the publish lock): SQLite rolls back what a save killed mid-way left in
+        # Read-write: SQLite rolls back what a save killed mid-way left in
         # its journal, which a read-only connection cannot; the file is then as the save before.
         with closing(sqlite3.connect(file)) as db, collector_paused():
             if not _current(dict(db.execute("SELECT name, value FROM header")), code):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cms.core.models import SiteSettings
-from cms.publish import write
-from cms.publish.pipeline import export
+from cms.publish import swap, write
+from cms.publish.pipeline import export, publish
 from cms.publish.state import PublishState
 from tests.conftest import make_story
 from tests.publish.trees import folders, snapshot  # noqa: F401 (a fixture)
@@ -94,15 +94,24 @@ def test_a_manifest_rewritten_by_another_process_makes_the_next_write_walk(setti
     assert snapshot(content) == cold(settings, tmp_path)
 
 
-def test_a_file_put_into_content_by_hand_goes_at_the_next_walk_only(settings, stories, walks, tmp_path):
+def test_a_file_put_into_content_by_hand_goes_at_the_next_walk_and_is_never_built(settings, stories, walks, tmp_path):
     """What the shortcut leaves: a file another hand put there while the folder is as this process's
-    last write left it (a build takes the manifest's files only; a new process's first write removes it)."""
+    last write left it stays until the next walk (a new process's first write removes it); no build
+    takes it meanwhile, not even a full one (the plugin builds only the manifest's files)."""
     state = PublishState(restored=True)
     exported(settings, state)
     content = Path(settings.KEPU_CONTENT_DIR)
     (content / "by-hand.txt").write_text("手放的")
+    (content / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    (content / "gezhi-lundao" / "stray.md").write_text("---\n{}\n---\n\n别处写的\n")
     exported(settings, state)
     assert (content / "by-hand.txt").exists() and len(walks) == 1
+    publish(state=state, full=True)  # (a theme or settings change: a full build in the same worker)
+    live = Path(os.path.realpath(swap.site_link()))
+    assert (live / "gezhi-lundao" / "li-siguang" / "index.html").is_file()
+    assert not [path for path in ("by-hand.txt", "evil.svg", "gezhi-lundao/stray/index.html",
+                                  "gezhi-lundao/stray.md") if (live / path).exists()]
+    assert (content / "evil.svg").exists()  # (still there: no walk yet)
     out = exported(settings, PublishState(restored=True))  # a new worker
-    assert out.deleted == ["by-hand.txt"] and len(walks) == 2
+    assert sorted(out.deleted) == ["by-hand.txt", "evil.svg", "gezhi-lundao/stray.md"]
     assert snapshot(content) == cold(settings, tmp_path)

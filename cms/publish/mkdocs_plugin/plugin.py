@@ -181,6 +181,8 @@ class KepuPlugin(BasePlugin[KepuConfig]):
             self.on_build_error(error=None)
             config.docs_dir = self.docs_dir
             files = self._listed(files, config)
+        elif self.sources is not None:
+            files = self._only_sources(files, config)
         if self.dirty:
             in_nav = set(_nav_paths(config.nav))
             for file in files.documentation_pages():
@@ -192,6 +194,15 @@ class KepuPlugin(BasePlugin[KepuConfig]):
         if self._empty is not None:
             os.rmdir(self._empty)
             self._empty = None
+
+    def _only_sources(self, files, config):
+        """A full build takes of docs_dir's files only those of ``sources`` (the manifest's): a file
+        another hand put into the content folder is never built or copied into the site."""
+        listed, docs = set(self.sources), os.path.join(os.path.abspath(config.docs_dir), "")
+        for file in list(files):
+            if file.src_uri not in listed and os.path.abspath(file.abs_src_path or "").startswith(docs):
+                files.remove(file)
+        return files
 
     def _listed(self, theme_files, config):
         """ListedFiles of ``sources`` and the theme's files (``theme_files``: what MkDocs listed in the
