@@ -10,19 +10,16 @@ import os
 from cms.publish import fsutil
 from cms.sitesearch import index as search
 from cms.sitesearch.termcache import rule
+from tests.publish.test_site_search import write_documents
 
 TARGET = 8  # 40 pages in 8 shards: (512, 128) buckets, 8 groups of 64 gram and 16 char files
 
 
-def write_documents(content_dir, count, word="统筹法"):
-    """``count`` pages sharing the word 统筹法, except page 3, which holds ``word``."""
-    pages = {}
-    for i in range(count):
-        data = f"---\ntitle: 第{i}篇\n---\n\n第{i}篇正文，共同的词：{word if i == 3 else '统筹法'}。\n".encode()
-        path = f"p/page-{i:02d}.md"
-        (content_dir / path).parent.mkdir(parents=True, exist_ok=True)
-        (content_dir / path).write_bytes(data)
-        pages[path] = {"sha256": hashlib.sha256(data).hexdigest()}
+def with_word(content_dir, manifest, path, word):
+    """``manifest`` (write_documents') with page ``path``'s 统筹法 replaced by ``word``."""
+    data = (content_dir / path).read_bytes().replace("统筹法".encode(), word.encode())
+    (content_dir / path).write_bytes(data)
+    pages = {**manifest["pages"], path: {"sha256": hashlib.sha256(data).hexdigest()}}
     return {"pages": pages}
 
 
@@ -77,12 +74,13 @@ def test_a_one_page_change_renames_only_the_groups_of_the_buckets_it_touched(tmp
     """200 pages in 32 shards: (2048, 512) buckets in 32 groups. Page 3's 统筹法 becomes 优选法 (its length
     the same: no other page's levels move)."""
     content, cache = tmp_path / "content", tmp_path / "cache"
-    search.build_index(tmp_path / "one", content, write_documents(content, 200), cache_dir=cache, target=TARGET)
+    manifest = write_documents(content, 200)
+    search.build_index(tmp_path / "one", content, manifest, cache_dir=cache, target=TARGET)
     before = {path.name for path in (tmp_path / "one/search/p").iterdir()}
     assert len(before) == 32
     # The next build: a linked copy of the last, as staging makes it, then one page's text changed.
     fsutil.link_tree(tmp_path / "one", tmp_path / "two")
-    changed = write_documents(content, 200, word="优选法")
+    changed = with_word(content, manifest, "p/page-03.md", "优选法")
     search.build_index(tmp_path / "two", content, changed, previous=tmp_path / "one/search", cache_dir=cache,
                        target=TARGET)
     after = {path.name for path in (tmp_path / "two/search/p").iterdir()}
