@@ -92,7 +92,7 @@ def _kepu_matches(search_dir, text, *, every=False):
     pages = None
     for kind, term, weight in search.query_terms(text):
         count = merged["chars"] if kind == "c" else merged["grams"]
-        path = search_dir / merged["dir"] / kind / f"{search.term_hash(term) % count:x}.bin"
+        path = search_dir / search.bucket_path(listing, kind, search.term_hash(term) % count)
         files.append(path)
         if every and weight != 1:
             continue

@@ -28,6 +28,7 @@ from urllib.parse import quote
 import pytest
 
 from bench.load import AdminClient, prepare, run_load, story_form
+from cms.sitesearch import index as search
 from tests.deploy import ROOT, Deployment, free_port, postgres_url, wait_for
 
 pytestmark = pytest.mark.skipif(
@@ -235,7 +236,10 @@ def test_nginx_serves_the_site_and_the_cms(server, nginx):
         response, body = fetch(public, f"/{prefix}search/shards.json", host)
         assert response.status == 200 and response.getheader("Cache-Control") == "no-cache"
         entry = json.loads(body)
-        named = [next((index / entry["postings"]["dir"] / "g").iterdir()),
+        groups = search.group_folders(entry)  # p/<gg>-<digest>/: each group folder of bucket files
+        assert [path.name for path in sorted((index / "p").iterdir())] == groups
+        last = entry["postings"]["chars"] - 1
+        named = [index / search.bucket_path(entry, "g", 0), index / search.bucket_path(entry, "c", last),
                  index / entry["shards"][0]["dir"] / "pages.json", next((index / entry["fold"]["dir"]).iterdir())]
         for file in named:
             response, body = fetch(public, "/" + file.relative_to(site).as_posix(), host)

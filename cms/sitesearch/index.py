@@ -17,7 +17,10 @@ terms, so a term costs one file whatever the number of shards (a file per shard,
 other terms of its bucket, was most of a query's bytes at 10,000 pages). A shard is what a build
 makes: memory stays bounded by a shard while building, and a publish rebuilds only the shards whose
 pages changed (each shard's folder is named by a digest of its pages' search records; unchanged
-ones are kept or hard-linked from the live build), then writes the bucket files into a new folder.
+ones are kept or hard-linked from the live build), then writes the bucket files that changed: they
+are split into group folders, each named by a digest of its own files, so a publish renames only the
+groups of the buckets it touched and a reader's cached bucket files (or a copy on another server)
+stay valid for the rest.
 Records are cached by their document's content hash (records.py), a page's term counts by its
 record's digest and a shard's notes by its name (termcache.py). A page's number in its shard is a
 slot that a page added or removed leaves the others in (notes.py), so a shard of which a few pages
@@ -38,9 +41,12 @@ the live build, so new folders are written under a temporary name and renamed in
 are 0644 and folders 0755 whatever the umask, for a web server running as another user)::
 
     shards.json                    {"version", "docs", "shards": [{"dir", "docs"}],
-                                    "postings": {"dir", "grams", "chars"}, "fold": {"dir", "buckets"}}
-    p/<digest>/g/<hex>.bin         every shard's postings of the pairs and words in that bucket
-    p/<digest>/c/<hex>.bin         every shard's postings of the single characters in that bucket
+                                    "postings": {"grams", "chars", "rule", "groups": [<digest>]},
+                                    "fold": {"dir", "buckets"}}
+    p/<gg>-<digest>/g/<hex>.bin    every shard's postings of the pairs and words in that bucket
+    p/<gg>-<digest>/c/<hex>.bin    every shard's postings of the single characters in that bucket
+                                   (bucket b of either kind is in group gg = b % len(groups), in hex;
+                                   a group folder is named by its files: ``group_digest``)
     s/<shard>-<digest>/d/<n>.json  page n of the shard (its slot, notes.py): url, title, names, programme, date, text
     s/<shard>-<digest>/pages.json  the shard's page URLs by number, null for an empty slot (verification, tests)
     s/<shard>-<digest>/names.json  tags and programmes its pages name (suggested when nothing is found)
@@ -83,8 +89,14 @@ STATIC_TEMPLATES = ["search/index.html"]
 EXTRA_HTML = {"search/index.html"}
 # Pages per shard the shard count aims at (a power of two: each shard holds half of it up to all).
 SHARD_TARGET = 2000
-# Bump when the layout of search/ changes: every shard is built again (4: pages numbered by slot, notes.py).
-LAYOUT = 4
+# Bump when the layout of search/ changes: every shard is built again (4: pages numbered by slot, notes.py;
+# 5: the bucket files in group folders, each named by its own files).
+LAYOUT = 5
+# Gram buckets per group folder under p/ (and chars/grams as many char buckets: 8 at 1 char bucket
+# per 8 gram buckets, shard.bucket_counts).
+GROUP_GRAMS = 64
+# Hex digits of a group folder's digest in its name.
+GROUP_DIGEST = 12
 # The folders under search/ whose entries are named by their content (kept, linked or built).
 FOLDERS = ("s", "p")
 
@@ -204,19 +216,18 @@ def similar(rel, names):
     relative to a site folder, the mirror's prefix folder allowed before search/), the one whose
     files are most like ``rel``'s, or None. Only folders named by their content are paired: under
     ``[<prefix>/]search/s/`` a shard with the shard of the same number (``nnn-``) and the t2s table
-    with the t2s table; under ``[<prefix>/]search/p/`` any bucket files' folder. Never a hidden
-    (``.tmp-``) one."""
+    with the t2s table; under ``[<prefix>/]search/p/`` a group of bucket files with the group of the
+    same number (``gg-``). Never a hidden (``.tmp-``) one."""
     parts = rel.split("/")
     if len(parts) not in (3, 4) or parts[-3] != SEARCH_DIR or parts[-2] not in FOLDERS:
         return None
-    name = parts[-1]
+    kind, dash, _digest = parts[-1].partition("-")
     if parts[-2] == "s":
-        kind, dash, _digest = name.partition("-")
         if not dash or not (kind == "t2s" or (len(kind) == 3 and kind.isdigit())):
             return None
-        kind += "-"
-    else:
-        kind = ""
+    elif not dash or len(kind) not in (2, 3) or kind.strip("0123456789abcdef"):
+        return None
+    kind += "-"
     for candidate in sorted(names):
         if candidate.startswith(kind) and not candidate.startswith("."):
             return candidate
@@ -239,58 +250,124 @@ def _remove(path):
         path.unlink(missing_ok=True)
 
 
-def postings_name(shards, buckets):
-    """The bucket files' folder under p/: named by the shards they are made of."""
-    key = json.dumps([LAYOUT, buckets, [shard["dir"] for shard in shards]])
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+def group_count(buckets):
+    """How many group folders the bucket files of ``buckets`` ((grams, chars)) are split into: one
+    per ``GROUP_GRAMS`` gram buckets. Gram bucket b and char bucket b are in group b % count."""
+    return max(1, buckets[0] // GROUP_GRAMS)
 
 
-def write_postings(folder, shard_dirs, buckets, earlier=None, changed=None):
-    """Write the bucket files into the empty ``folder`` from the segments of the shards in
-    ``shard_dirs`` (in the order of shards.json, their positions in the files). A file the same as
-    in the folder ``earlier`` (an earlier build's bucket files) is a hard link to it: a publish that
-    changed a page writes only the buckets of its terms. ``changed``: ({gram buckets}, {char
-    buckets}) outside which every shard's segments are those ``earlier``'s files were made of (the
-    same shards at the same positions, or shards patched in those buckets only): the other files
-    are linked without reading any segment."""
-    for (kind, name), count, touched in zip(SEGMENTS.items(), buckets, changed or (None, None), strict=True):
-        fsutil.make_dir(folder / kind)
-        files = None
-        for number in range(count):
-            path = folder / kind / f"{number:x}.bin"
-            old = earlier / kind / path.name if earlier is not None else None
-            if touched is not None and number not in touched:
+def group_label(number, count):
+    """The hex number a group folder's name starts with (``<label>-<digest>``): as wide as the
+    highest of ``count`` groups needs, at least two digits."""
+    return f"{number:0{max(2, len(f'{count - 1:x}'))}x}"
+
+
+def group_members(number, buckets):
+    """[(kind, bucket)] of the bucket files in group ``number`` of an index of ``buckets``."""
+    count = group_count(buckets)
+    return [(kind, bucket) for kind, total in zip(SEGMENTS, buckets, strict=True)
+            for bucket in range(number, total, count)]
+
+
+def group_folders(listing):
+    """[folder name under p/] of the groups a listing (shards.json) names, by group number."""
+    groups = listing["postings"]["groups"]
+    return [f"{group_label(number, len(groups))}-{digest}" for number, digest in enumerate(groups)]
+
+
+def bucket_path(listing, kind, number):
+    """The path, relative to search/, of bucket file ``number`` of ``kind`` ("g" or "c"), as the
+    script builds it (kepu-search.js ``postings``)."""
+    groups = listing["postings"]["groups"]
+    group = number % len(groups)
+    return f"p/{group_label(group, len(groups))}-{groups[group]}/{kind}/{number:x}.bin"
+
+
+def group_digest(folder, number, buckets):
+    """A group folder's digest: of the layout and rule (as a shard's name: a new one renames every
+    folder), the bucket counts, its number and the names and bytes of its files (read: a folder is
+    renamed only if what it holds changed, whatever made it)."""
+    digest = hashlib.sha256(f"{LAYOUT} {rule()} {buckets[0]} {buckets[1]} {number}".encode())
+    for kind, bucket in group_members(number, buckets):
+        data = (folder / kind / f"{bucket:x}.bin").read_bytes()
+        digest.update(f"\0{kind}/{bucket:x}.bin {len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:GROUP_DIGEST]
+
+
+def make_group(folder, number, buckets, maps, earlier=None, touched=None):
+    """Bring ``folder`` in line with the segments mapped in ``maps`` ({kind: [the shards' segment
+    files, in the order of shards.json]}) for group ``number``'s buckets. ``folder`` is empty or
+    this build's own copy of the group's earlier folder (its files hard links: a file that differs
+    is unlinked and written, never written into). ``touched``: ({gram buckets}, {char buckets})
+    outside which the earlier files are right (None: every bucket may differ); such a file missing
+    from ``folder`` is linked from ``earlier`` (the group's folder in an earlier build) without
+    reading a segment. A file made the same as ``earlier``'s is a link to it."""
+    for (kind, bucket) in group_members(number, buckets):
+        fsutil.make_dir(folder / kind, exist_ok=True)
+        name = f"{bucket:x}.bin"
+        path, old = folder / kind / name, earlier / kind / name if earlier is not None else None
+        if touched is not None and bucket not in touched[list(SEGMENTS).index(kind)]:
+            if path.is_file():
+                continue
+            if old is not None:
                 try:
                     os.link(old, path)
                     continue
                 except OSError:
                     pass  # not there: made from the segments as below
-            if files is None:
-                files = [(shard / name).read_bytes() for shard in shard_dirs]
-            data = bucket_file((position, segment_at(mine, number)) for position, mine in enumerate(files))
-            if old is not None and _same(old, data):
-                os.link(old, path)
+        data = bucket_file((position, _segment(mine, bucket)) for position, mine in enumerate(maps[kind]))
+        if path.is_file():
+            if not _same(path, data):
+                fsutil.write_file(path, data)  # (a new file: the linked one is not written into)
+        elif old is not None and _same(old, data):
+            os.link(old, path)
+        else:
+            fsutil.write_file(path, data)
+
+
+def write_groups(search_dir, shard_dirs, buckets, old_names, base, changed):
+    """The group folders of the bucket files under ``search_dir/p/``; returns their digests by group
+    number. ``old_names``: the folder names of the groups in the earlier listing (of ``base``, the
+    previous build's search folder or ``search_dir`` itself), or None. ``changed``: ({gram buckets},
+    {char buckets}) outside which every shard's segments are those the earlier files were made of,
+    or None. A group none of whose buckets changed keeps its folder and name (kept, or linked from
+    ``base``), without a file read; a changed group's folder is this build's copy of the earlier one,
+    taken under a temporary name, its changed files made again, and named by its content."""
+    count = group_count(buckets)
+    touched = None if changed is None or old_names is None else {bucket % count for kind in changed for bucket in kind}
+    digests = []
+    with contextlib.ExitStack() as stack:
+        maps = None
+        for number in range(count):
+            old = old_names[number] if old_names is not None else None
+            earlier = base / "p" / old if old is not None and (base / "p" / old).is_dir() else None
+            own = search_dir / "p" / old if old is not None else None
+            if touched is not None and number not in touched and (own.is_dir() or earlier is not None):
+                _place(own, None, earlier)
+                digests.append(old.partition("-")[2])
+                continue
+            if maps is None:
+                maps = {kind: stack.enter_context(_mapped([shard / name for shard in shard_dirs]))
+                        for kind, name in SEGMENTS.items()}
+            fsutil.make_dir(search_dir / "p", exist_ok=True)
+            mine = touched is not None and number in touched
+            if own is not None and own.is_dir():
+                tmp = _take(own)
+                earlier = None if base == search_dir else earlier
             else:
-                fsutil.write_file(path, data)
-
-
-def update_postings(folder, shard_dirs, buckets, changed=None):
-    """Bring ``folder``, a copy of an earlier build's bucket files (this build's own, its files hard
-    links, renamed to a temporary name), in line with the segments of the shards in ``shard_dirs``:
-    only the files of the buckets in ``changed`` (({gram buckets}, {char buckets}), as
-    ``write_postings``; None: every bucket) are made, and those that differ replaced (unlinked, then
-    written: never written into). Only those buckets' segments are read (the shards' segment
-    files mapped, not read whole)."""
-    for (kind, name), count, touched in zip(SEGMENTS.items(), buckets, changed or (None, None), strict=True):
-        numbers = sorted(touched) if touched is not None else range(count)
-        if not numbers:
-            continue
-        with _mapped([shard / name for shard in shard_dirs]) as files:
-            for number in numbers:
-                data = bucket_file((position, _segment(mine, number)) for position, mine in enumerate(files))
-                path = folder / kind / f"{number:x}.bin"
-                if not _same(path, data):
-                    fsutil.write_file(path, data)  # (a new file: the linked one is not written into)
+                tmp = fsutil.make_temp_dir(search_dir / "p", ".tmp-")
+            try:
+                make_group(tmp, number, buckets, maps, earlier, changed if mine else None)
+                digest = group_digest(tmp, number, buckets)
+                folder = search_dir / "p" / f"{group_label(number, count)}-{digest}"
+                if not folder.is_dir():
+                    os.rename(tmp, folder)
+            finally:
+                if tmp.exists():
+                    shutil.rmtree(tmp, ignore_errors=True)
+            digests.append(digest)
+    return digests
 
 
 @contextlib.contextmanager
@@ -317,6 +394,11 @@ def _same(path, data):
         return False
 
 
+def sweep_of(listing):
+    """Which of the caches' 256 folders a build of ``listing`` looks through (by its bucket files)."""
+    return hashlib.sha256(" ".join(listing["postings"]["groups"]).encode()).hexdigest()[:2]
+
+
 def _listing(search_dir, buckets):
     """The shards.json of ``search_dir`` if it is of this layout and its buckets are ``buckets``, else None."""
     try:
@@ -328,13 +410,21 @@ def _listing(search_dir, buckets):
         return None
 
 
-def _listed_postings(search_dir, listing):
-    """The bucket files' folder ``listing`` names, if it is there."""
+def rule_key():
+    """The rule (termcache.rule) the group folders' names were made under, as shards.json says it:
+    a group's folder is renamed when it changes, even if its files did not."""
+    return hashlib.sha256(rule().encode()).hexdigest()[:8]
+
+
+def _listed_groups(listing, buckets):
+    """The group folder names ``listing`` names, if they are ``buckets``' groups made under this
+    rule, else None."""
     try:
-        folder = search_dir / listing["postings"]["dir"]
-        return folder if folder.is_dir() else None
+        names = group_folders(listing)
+        same = listing["postings"]["rule"] == rule_key()
     except (KeyError, TypeError):
         return None
+    return names if same and len(names) == group_count(buckets) else None
 
 
 def _listed_shards(search_dir, listing):
@@ -472,21 +562,16 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
             changed = None  # a shard of another build at this position: its segments are unknown
         shards.append({"dir": f"s/{name}/", "docs": len(entries)})
 
-    merged = postings_name(shards, buckets)
     progress("search", len(plan), len(plan))
-    earlier = _listed_postings(base, listing) if listing else None
     shard_dirs = [search_dir / shard["dir"] for shard in shards]
-    folder = search_dir / "p" / merged
-    own = search_dir / "p" / earlier.name if earlier is not None else None
-    linked = previous / "p" / merged if previous else None
-    if not _in_place(folder, own, linked, lambda tmp: update_postings(tmp, shard_dirs, buckets, changed)):
-        _place(folder, lambda tmp: write_postings(tmp, shard_dirs, buckets, earlier,
-                                                  changed if earlier is not None else None), linked)
+    groups = write_groups(search_dir, shard_dirs, buckets, _listed_groups(listing, buckets) if listing else None,
+                          base, changed)
 
     fold = fold_name()
     _place(search_dir / "s" / fold, write_fold, previous / "s" / fold if previous else None)
     listing = {"version": LAYOUT, "docs": len(pages), "shards": shards,
-               "postings": {"dir": f"p/{merged}/", "grams": buckets[0], "chars": buckets[1]},
+               "postings": {"grams": buckets[0], "chars": buckets[1], "rule": rule_key(),
+                            "groups": groups},
                "fold": {"dir": f"s/{fold}/", "buckets": FOLD_BUCKETS}}
     data = (json.dumps(listing, ensure_ascii=False) + "\n").encode("utf-8")
     listing_file = search_dir / SHARDS_FILE
@@ -494,7 +579,7 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
         fsutil.atomic_write(listing_file, data)
 
     # Whatever an earlier build left here that this one does not list.
-    for folder, keep in (("s", {*plan, fold}), ("p", {merged})):
+    for folder, keep in (("s", {*plan, fold}), ("p", set(group_folders(listing)))):
         for path in (search_dir / folder).iterdir():
             if path.name not in keep:
                 _remove(path)
@@ -504,7 +589,7 @@ def build_index(site_dir, content_dir, manifest, progress=None, *, previous=None
     # With a long-lived caller's memo, what left goes as it leaves, and one of the caches' 256 folders
     # (which one: by this build's bucket files) is looked through for what a killed process wrote and
     # no memo remembers; without one, every file is listed.
-    sweep = merged[:2] if digests is not None else None
+    sweep = sweep_of(listing) if digests is not None else None
     cache.prune(sweep=sweep)
     indexed = functools.cache(lambda: {digest for entries in plan.values() for _, _, digest in entries})
     terms.prune(lambda digest: digest in indexed(), set(plan), departed=departed, sweep=sweep)
@@ -556,11 +641,7 @@ def verify(site_dir, page_urls):
         if len(urls) != shard.get("docs") or counts != wanted:
             problems.append(f"搜索索引分片 {label} 不完整：应有 {wanted}，实有 {counts}")
         indexed.extend(urls)
-    merged = listing.get("postings") or {}
-    counts = {kind: sum(1 for _ in (search_dir / merged.get("dir", "-") / kind).glob("*.bin")) for kind in SEGMENTS}
-    wanted = {"g": merged.get("grams"), "c": merged.get("chars")}
-    if not merged.get("dir") or counts != wanted:
-        problems.append(f"搜索索引的词表文件不完整：{SEARCH_DIR}/{merged.get('dir', '')}应有 {wanted}，实有 {counts}")
+    problems.extend(_verify_groups(search_dir, listing.get("postings")))
     fold = listing.get("fold") or {}
     fold_files = sum(1 for _ in (search_dir / fold.get("dir", "-")).glob("*.txt")) if fold.get("dir") else 0
     wanted_fold = fold.get("buckets", FOLD_BUCKETS)
@@ -579,4 +660,25 @@ def verify(site_dir, page_urls):
         problems.append(f"搜索索引包含 {len(stale)} 个已不公开的页面（{shown}…）")
     if len(indexed) != len(set(indexed)):
         problems.append("搜索索引中有重复的页面")
+    return problems
+
+
+def _verify_groups(search_dir, merged):
+    """Problems with the bucket files' group folders: as many as the bucket counts make, each
+    holding its buckets' files (counted, not read: a group's digest is not computed again)."""
+    try:
+        buckets = (int(merged["grams"]), int(merged["chars"]))
+        names = group_folders({"postings": merged})
+    except (KeyError, TypeError, ValueError) as error:
+        return [f"搜索索引的词表文件清单无法解析：{SEARCH_DIR}/{SHARDS_FILE}（{error}）"]
+    count = group_count(buckets)
+    if len(names) != count:
+        return [f"搜索索引的词表文件应分为 {count} 组，清单中有 {len(names)} 组"]
+    problems = []
+    for number, name in enumerate(names):
+        folder = search_dir / "p" / name
+        wanted = {kind: len(range(number, total, count)) for kind, total in zip(SEGMENTS, buckets, strict=True)}
+        counts = {kind: sum(1 for _ in (folder / kind).glob("*.bin")) for kind in SEGMENTS}
+        if counts != wanted:
+            problems.append(f"搜索索引的词表文件不完整：{SEARCH_DIR}/p/{name}/ 应有 {wanted}，实有 {counts}")
     return problems

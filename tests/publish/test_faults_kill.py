@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cms.sitesearch import index as search
 from tests.deploy import wait_for
 from tests.publish.scenarios import SEED
 
@@ -152,7 +153,8 @@ def test_kill_between_rename_and_relink(deployment):
     assert "改名后被杀的正文" in (d.site / "gezhi-lundao" / "story-2" / "index.html").read_text()
     assert not indexed(d.site, "改名后被杀的正文")
     listing = json.loads((d.site / "search" / "shards.json").read_text("utf-8"))
-    named = [shard["dir"] for shard in listing["shards"]] + [listing["postings"]["dir"]]  # (all renamed since)
+    groups = [f"p/{name}/" for name in search.group_folders(listing)]
+    named = [shard["dir"] for shard in listing["shards"]] + groups  # (all renamed since)
     (half,) = (d.folder / "builds").glob(".staging-*")
     renamed = [folder for folder in named if (half / "site" / "search" / folder).is_dir()]
     assert 0 < len(renamed) < len(named)  # stopped after a rename, before the next one

@@ -30,19 +30,19 @@ def folder_modes(root):
 
 
 def buckets_moved(tmp_path):
-    """site/ whose bucket files' folder is search/p/bbb/ (100 files, two of them new since), and an
-    older copy, target/, in which the same files are linked under search/p/aaa/, as the build before."""
+    """site/ whose bucket files' folder is search/p/03-bbbbbbbbbbbb/ (100 files, two of them new since), and an
+    older copy, target/, in which the same files are linked under search/p/03-aaaaaaaaaaaa/, as the build before."""
     source, target = tmp_path / "site", tmp_path / "target"
     for number in range(100):
-        write(source / "search/p/bbb/g" / f"{number:x}.bin", f"bucket {number}")
+        write(source / "search/p/03-bbbbbbbbbbbb/g" / f"{number:x}.bin", f"bucket {number}")
     write(source / "index.html", "首页")
-    (target / "search/p/aaa/g").mkdir(parents=True)
+    (target / "search/p/03-aaaaaaaaaaaa/g").mkdir(parents=True)
     for number in range(100):
-        old = target / "search/p/aaa/g" / f"{number:x}.bin"
+        old = target / "search/p/03-aaaaaaaaaaaa/g" / f"{number:x}.bin"
         if number in (31, 50):
             old.write_text(f"bucket {number}, the earlier one")  # changed since: a file of its own
         else:
-            os.link(source / "search/p/bbb/g" / f"{number:x}.bin", old)
+            os.link(source / "search/p/03-bbbbbbbbbbbb/g" / f"{number:x}.bin", old)
     os.link(source / "index.html", target / "index.html")
     for folder in (source, target):
         for here, dirs, _ in os.walk(folder):
@@ -53,7 +53,7 @@ def buckets_moved(tmp_path):
 
 def test_relink_similar(tmp_path):
     source, target = buckets_moved(tmp_path)
-    stale = os.stat(target / "search/p/aaa").st_ino
+    stale = os.stat(target / "search/p/03-aaaaaaaaaaaa").st_ino
     asked = []
 
     def similar(rel, names):
@@ -61,9 +61,9 @@ def test_relink_similar(tmp_path):
         return search.similar(rel, names)
 
     assert fsutil.relink_tree(source, target, similar=similar) == 2
-    assert asked == [("search/p/bbb", ["aaa"])]
-    assert not (target / "search/p/aaa").exists()
-    assert os.stat(target / "search/p/bbb").st_ino == stale  # renamed, not made
+    assert asked == [("search/p/03-bbbbbbbbbbbb", ["03-aaaaaaaaaaaa"])]
+    assert not (target / "search/p/03-aaaaaaaaaaaa").exists()
+    assert os.stat(target / "search/p/03-bbbbbbbbbbbb").st_ino == stale  # renamed, not made
     assert files(target) == files(source)  # the same names, the very same files, nothing else
     assert set(folder_modes(target).values()) == {0o755}
 
@@ -71,10 +71,10 @@ def test_relink_similar(tmp_path):
 def test_relink_without_similar_links_the_whole_folder(tmp_path):
     """Without ``similar`` (as before): the renamed folder is made anew and each of its files linked."""
     source, target = buckets_moved(tmp_path)
-    stale = os.stat(target / "search/p/aaa").st_ino
+    stale = os.stat(target / "search/p/03-aaaaaaaaaaaa").st_ino
     assert fsutil.relink_tree(source, target) == 100
-    assert not (target / "search/p/aaa").exists()
-    assert os.stat(target / "search/p/bbb").st_ino != stale
+    assert not (target / "search/p/03-aaaaaaaaaaaa").exists()
+    assert os.stat(target / "search/p/03-bbbbbbbbbbbb").st_ino != stale
     assert files(target) == files(source)
     assert set(folder_modes(target).values()) == {0o755}
 
@@ -157,10 +157,11 @@ def test_relink_similar_pairs_a_shard_with_its_own_number_only(tmp_path):
 
 
 def test_similar_pairs_only_folders_named_by_their_content():
-    assert search.similar("search/p/new", ["old"]) == "old"
-    assert search.similar("zh-hant/search/p/new", ["old"]) == "old"
-    assert search.similar("_zh-hant/search/p/new", [".tmp-x", "old"]) == "old"
-    assert search.similar("search/p/new", [".tmp-x"]) is None
+    assert search.similar("search/p/03-new", ["02-old", "03-old"]) == "03-old"  # a group of bucket files
+    assert search.similar("zh-hant/search/p/1ff-new", ["1ff-old"]) == "1ff-old"
+    assert search.similar("_zh-hant/search/p/03-new", [".tmp-x", "03-old"]) == "03-old"
+    assert search.similar("search/p/03-new", [".tmp-x", "04-old", "old"]) is None
+    assert search.similar("search/p/new", ["old"]) is None  # (the layout before groups)
     assert search.similar("search/s/002-new", ["001-old", "003-old", "t2s-old", ".tmp-002"]) is None
     assert search.similar("search/s/002-new", ["001-old", "002-old"]) == "002-old"
     assert search.similar("search/s/t2s-new", ["002-old", "t2s-old"]) == "t2s-old"
@@ -168,6 +169,6 @@ def test_similar_pairs_only_folders_named_by_their_content():
     # Not a content-named folder: a page's, a folder inside a shard, search/ itself.
     assert search.similar("gezhi-lundao/story-2", ["story-1"]) is None
     assert search.similar("search/s/002-new/d", ["e"]) is None
-    assert search.similar("search/p/new/g", ["c"]) is None
+    assert search.similar("search/p/03-new/g", ["c"]) is None
     assert search.similar("search", ["find"]) is None
-    assert search.similar("a/b/search/p/new", ["old"]) is None
+    assert search.similar("a/b/search/p/03-new", ["03-old"]) is None

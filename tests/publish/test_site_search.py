@@ -35,9 +35,9 @@ def pages_with(site_dir, word):
     wanted = [("c" if len(t) == 1 else "g", t) for t in search.text_terms(word)] or [("c", word)]
     merged = listing["postings"]
     counts = {"g": merged["grams"], "c": merged["chars"]}
-    folder = search_dir / merged["dir"]
     tables = {
-        (kind, term): search.read_bucket(folder / kind / f"{search.term_hash(term) % counts[kind]:x}.bin")
+        (kind, term): search.read_bucket(
+            search_dir / search.bucket_path(listing, kind, search.term_hash(term) % counts[kind]))
         for kind, term in wanted
     }
     found = set()
@@ -107,13 +107,17 @@ def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_
     assert pages_with(tmp_path / "two", "优选法") == {"p/page-03/"}
     assert tree(tmp_path / "one") == before  # hard links, never written through
     # The bucket files: those the new words fall in are new, most are the first build's (hard links).
-    one, two = (next((tmp_path / name / "search/p").iterdir()) for name in ("one", "two"))
-    assert one.name != two.name
-    buckets = json.loads((tmp_path / "two/search/shards.json").read_text("utf-8"))["postings"]["grams"]
-    new = two / "g" / f"{search.term_hash('优选') % buckets:x}.bin"
-    assert not new.samefile(one / "g" / new.name)
-    shared = [path for path in two.rglob("*.bin") if path.samefile(one / path.relative_to(two))]
-    assert len(shared) > len(list(two.rglob("*.bin"))) / 2
+    one, two = (json.loads((tmp_path / name / "search/shards.json").read_text("utf-8")) for name in ("one", "two"))
+    buckets = two["postings"]["grams"]
+    bucket = search.term_hash("优选") % buckets
+    new = tmp_path / "two/search" / search.bucket_path(two, "g", bucket)
+    assert not new.samefile(tmp_path / "one/search" / search.bucket_path(one, "g", bucket))
+    assert new.parent.parent.name not in search.group_folders(one)  # its group folder renamed
+    files = {(kind, number): [tmp_path / name / "search" / search.bucket_path(listed, kind, number)
+                              for name, listed in (("one", one), ("two", two))]
+             for kind in ("g", "c") for number in range(two["postings"]["grams" if kind == "g" else "chars"])}
+    shared = [bucket for bucket, (old, path) in files.items() if path.samefile(old)]
+    assert len(shared) > len(files) / 2
 
     # The same folder built again (e.g. an incremental build that hard-linked the last one in): kept.
     third = search.build_index(tmp_path / "two", content, changed, cache_dir=cache, target=8)
@@ -136,7 +140,8 @@ def test_one_changed_page_rebuilds_one_shard_and_never_writes_into_the_previous_
     assert sorted(p.name for p in (tmp_path / "two/search").iterdir()) == ["p", "s", "shards.json"]
     folders = sorted(p.name for p in (tmp_path / "two/search/s").iterdir())
     assert len(folders) == 9 and folders[-1].startswith("t2s-")  # 8 shards and the Traditional → Simplified table
-    assert len(list((tmp_path / "two/search/p").iterdir())) == 1  # the bucket files of this build only
+    groups = search.group_folders(json.loads((tmp_path / "two/search/shards.json").read_text("utf-8")))
+    assert sorted(p.name for p in (tmp_path / "two/search/p").iterdir()) == groups  # this build's bucket files only
 
     # Staging a build copies the index, bucket files and shards alike (hard links), and nothing else.
     (tmp_path / "staged/search/p/stale").mkdir(parents=True)

@@ -33,9 +33,16 @@ def counting_links(monkeypatch):
     return made
 
 
-def postings(build):
-    listing = json.loads((build / "search/shards.json").read_bytes())
-    return build / "search" / listing["postings"]["dir"]
+def listing_of(build):
+    return json.loads((build / "search/shards.json").read_bytes())
+
+
+def bucket_files(build):
+    """{(kind, bucket): path} of a build's bucket files, in whichever group folder its listing puts them."""
+    listing = listing_of(build)
+    counts = {"g": listing["postings"]["grams"], "c": listing["postings"]["chars"]}
+    return {(kind, number): build / "search" / search.bucket_path(listing, kind, number)
+            for kind, count in counts.items() for number in range(count)}
 
 
 def shard_folder(build, number):
@@ -75,20 +82,25 @@ class Builds:
 
 
 def assert_only_changed_buckets_written(new, old):
-    """Each bucket file of ``new`` is the same file as ``old``'s of that name (a hard link) if it
-    holds the same bytes, and a new one if not."""
-    new_folder, old_folder = postings(new), postings(old)
-    assert new_folder.name != old_folder.name
+    """Each bucket file of ``new`` is the same file as ``old``'s of that bucket (a hard link) if it
+    holds the same bytes, and a new one if not; a group folder holding a new one has a new name, the
+    others keep theirs."""
+    new_files, old_files = bucket_files(new), bucket_files(old)
+    assert new_files.keys() == old_files.keys()
     same = written = 0
-    for path in new_folder.rglob("*.bin"):
-        old_path = old_folder / path.relative_to(new_folder)
+    renamed = set()
+    for bucket, path in new_files.items():
+        old_path = old_files[bucket]
         if old_path.read_bytes() == path.read_bytes():
             assert path.samefile(old_path), path
             same += 1
         else:
             assert not path.samefile(old_path), path
             written += 1
+            renamed.add(path.parent.parent.name)
     assert written and same > written
+    groups = {path.parent.parent.name for path in new_files.values()}
+    assert groups - {path.parent.parent.name for path in old_files.values()} == renamed
 
 
 def test_an_update_in_a_linked_copy_writes_only_what_changed_and_equals_a_build_from_scratch(tmp_path, monkeypatch):
@@ -210,5 +222,5 @@ def test_the_caches_lose_what_left_the_site_without_being_listed_whole(tmp_path,
                                                                                  and p.suffix == ".json"}
     assert not old_digests & counts and builds.digests[f"{FORMAT}:{pages[changed]['sha256']}"] in counts
     assert builds.digests.keys() == {f"{FORMAT}:{entry['sha256']}" for entry in pages.values()}
-    swept = postings(tmp_path / "b1").name[:2]
+    swept = search.sweep_of(listing_of(tmp_path / "b1"))
     assert [path for path in strays if not path.exists()] == [path for path in strays if path.parent.name == swept]

@@ -173,11 +173,20 @@ function cached(url, read) {
 
 const NONE = { pages: new Uint32Array(0), levels: new Uint8Array(0) };
 
+// cms.sitesearch.index.bucket_path: bucket b of either kind is in group folder b % groups, named
+// `<group in hex, at least two digits>-<its digest>` (the listing's digests, by group number).
+function bucketPath(listed, kind, bucket) {
+  const count = listed.groups.length;
+  const group = bucket % count;
+  const label = group.toString(16).padStart(Math.max(2, (count - 1).toString(16).length), "0");
+  return `p/${label}-${listed.groups[group]}/${kind}/${bucket.toString(16)}.bin`;
+}
+
 // A term's postings in every shard: [shard position → {pages, levels}].
 async function postings(listed, shards, { kind, term }) {
   const buckets = kind === "c" ? listed.chars : listed.grams;
-  const name = (termHash(term) % buckets).toString(16);
-  const found = await cached(new URL(`${listed.dir}${kind}/${name}.bin`, base), async (r) => decode(await r.arrayBuffer()));
+  const bucket = termHash(term) % buckets;
+  const found = await cached(new URL(bucketPath(listed, kind, bucket), base), async (r) => decode(await r.arrayBuffer()));
   return shards.map((_, s) => found[s]?.get(term) || NONE);
 }
 
