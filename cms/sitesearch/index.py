@@ -95,7 +95,8 @@ LAYOUT = 5
 # Gram buckets per group folder under p/ (and chars/grams as many char buckets: 8 at 1 char bucket
 # per 8 gram buckets, shard.bucket_counts).
 GROUP_GRAMS = 64
-# Hex digits of a group folder's digest in its name.
+# Hex digits of a group folder's digest in its name (a change needs a new LAYOUT: names of both
+# lengths would otherwise stand side by side, the kept groups' read back from the last listing).
 GROUP_DIGEST = 12
 # The folders under search/ whose entries are named by their content (kept, linked or built).
 FOLDERS = ("s", "p")
@@ -225,7 +226,7 @@ def similar(rel, names):
     if parts[-2] == "s":
         if not dash or not (kind == "t2s" or (len(kind) == 3 and kind.isdigit())):
             return None
-    elif not dash or len(kind) not in (2, 3) or kind.strip("0123456789abcdef"):
+    elif not dash or len(kind) < 2 or kind.strip("0123456789abcdef"):
         return None
     kind += "-"
     for candidate in sorted(names):

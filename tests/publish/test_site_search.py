@@ -253,6 +253,21 @@ def check_sample_site_search(public_site, base, browser):
         assert url in found and holding <= found, (word, url, found)
     assert story_url[1:] in pages_with(site, words[story_url][0])
 
+    # The bucket file the script asks for is the one the index wrote, and nginx caches it for good, at
+    # any number of group folders (one here; 256 at 10,000 pieces, 512 at 30,000: three hex digits).
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
+    forever = re.search(r'location ~ "(\^[^"]*/search/[^"]+)"\s*{\s*expires max;', conf).group(1)
+    for count, labels in [(1, {"00"}), (16, {"00", "0f"}), (256, {"00", "ff"}), (512, {"000", "1ff"}),
+                          (4096, {"000", "fff"}), (4097, {"0000", "1000"})]:
+        listed = {"grams": count * 64, "chars": count * 8, "groups": [f"{n:012x}" for n in range(count)]}
+        seen = set()
+        for kind, bucket in [("g", 0), ("g", count - 1), ("c", count * 8 - 1), ("g", count * 64 - 1), ("c", 1)]:
+            path = page.evaluate("([l, k, b]) => window.kepuSearch.bucketPath(l, k, b)", [listed, kind, bucket])
+            assert path == search.bucket_path({"postings": listed}, kind, bucket), (count, kind, bucket)
+            assert re.search(forever, "/search/" + path), path
+            seen.add(path.split("/")[1].split("-")[0])
+        assert labels <= seen, (count, seen)
+
     assert not blocked and not errors
     context.close()
 

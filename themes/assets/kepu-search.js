@@ -175,7 +175,7 @@ const NONE = { pages: new Uint32Array(0), levels: new Uint8Array(0) };
 
 // cms.sitesearch.index.bucket_path: bucket b of either kind is in group folder b % groups, named
 // `<group in hex, at least two digits>-<its digest>` (the listing's digests, by group number).
-function bucketPath(listed, kind, bucket) {
+export function bucketPath(listed, kind, bucket) {
   const count = listed.groups.length;
   const group = bucket % count;
   const label = group.toString(16).padStart(Math.max(2, (count - 1).toString(16).length), "0");
@@ -500,4 +500,6 @@ function searchPage(form) {
 
 const form = document.querySelector("form.kepu-search");
 if (form) searchPage(form);
-window.kepuSearch = { hanBigrams, normalise, termsOf, queryTerms, termHash, search, searchUrls, searchMany, suggest };
+window.kepuSearch = {
+  hanBigrams, normalise, termsOf, queryTerms, termHash, bucketPath, search, searchUrls, searchMany, suggest,
+};
