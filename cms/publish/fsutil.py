@@ -66,6 +66,14 @@ def write_file(path, data):
         handle.write(data)
 
 
+def holds(path, data):
+    """Whether the file at ``path`` holds exactly ``data`` (bytes; False when it is not there)."""
+    try:
+        return os.stat(path).st_size == len(data) and Path(path).read_bytes() == data
+    except OSError:
+        return False
+
+
 @contextmanager
 def naming(path):
     """Give an OSError raised on an open file (a write or close failing with ENOSPC, say, which the

@@ -319,9 +319,9 @@ def make_group(folder, number, buckets, maps, earlier=None, touched=None):
                     pass  # not there: made from the segments as below
         data = bucket_file((position, _segment(mine, bucket)) for position, mine in enumerate(maps[kind]))
         if path.is_file():
-            if not _same(path, data):
+            if not fsutil.holds(path, data):
                 fsutil.write_file(path, data)  # (a new file: the linked one is not written into)
-        elif old is not None and _same(old, data):
+        elif old is not None and fsutil.holds(old, data):
             os.link(old, path)
         else:
             fsutil.write_file(path, data)
@@ -386,13 +386,6 @@ def _segment(data, number):
     """The bytes of bucket ``number``'s segment in a mapped ``pack_segments`` file."""
     start, end = struct.unpack_from("<2I", data, 4 * number)
     return data[start:end]
-
-
-def _same(path, data):
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def sweep_of(listing):

@@ -175,10 +175,6 @@ def _write_changed(path, data):
     copies of the build that compare by inode (fsutil.relink_tree, rsync) need not copy again."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    try:
-        if os.stat(path).st_size == len(data) and Path(path).read_bytes() == data:
-            return
-    except OSError:
-        pass  # (not there: written)
-    fsutil.write_file(path, data)
+    if not fsutil.holds(path, data):
+        fsutil.write_file(path, data)
 
