@@ -93,3 +93,67 @@ def test_a_search_page_open_across_a_publish_finds_the_new_text(settings, progra
         assert len(listings) == read + 1
     context.close()
     assert blocked == [] and errors == []
+
+
+def test_more_results_after_a_file_is_gone_retries_only_when_the_site_was_published(settings, programme, browser):
+    """显示更多 meets a record file that 404s. The listing unchanged (no publish since): the index at hand is
+    broken, said once, the first results kept (before, every click ran the query again from its first page
+    and the reader never learnt why nothing more came). The listing changed (a publish since): the query
+    runs again on the new index, from its first page."""
+    stations = ["高山", "海岛", "草原", "沙漠", "冰川", "峡谷", "湖泊", "森林", "平原", "丘陵", "湿地", "雪山"]
+    for number, place in enumerate(stations):
+        make_story(programme, title=f"{place}气象站", slug=f"qixiang-{number}",
+                   body=[("paragraph", f"<p>{place}的观测员每天记录风向。</p>")])
+    publish()
+
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN")
+    blocked, errors, listings, records = [], [], [], set()
+    block_outside_requests(context, blocked)
+
+    def seen(request):
+        if request.url.endswith("/search/shards.json"):
+            listings.append(request.url)
+        elif "/search/s/" in request.url and "/d/" in request.url:
+            records.add(request.url)
+
+    context.on("request", seen)
+    with serve_folder(settings.KEPU_SITE_DIR) as base:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "search/?q=观测员")
+        results, status = page.locator(".kepu-search__result a"), page.locator(".kepu-search__status")
+        more = page.get_by_role("button", name="显示更多结果")
+        expect(results).to_have_count(10)
+        expect(status).to_have_text("找到 12 个结果。")
+        first = results.all_inner_texts()
+
+        # The records of the first ten load; any other record is gone, the listing unchanged.
+        shown = set(records)
+        page.route("**/search/s/**/d/*.json",
+                   lambda route: route.continue_() if route.request.url in shown else
+                   route.fulfill(status=404, body="没有这个文件"))
+        read = len(listings)
+        more.click()
+        expect(status).to_have_text(BROKEN)
+        expect(results).to_have_text(first)  # what was shown stays, the query did not run again
+        assert len(listings) == read + 1  # the listing read once to compare
+        more.click()  # 显示更多 stays, for later; the same again
+        expect(status).to_have_text(BROKEN)
+        expect(results).to_have_text(first)
+        expect(more).to_be_visible()
+        assert len(listings) == read + 2
+        page.unroute("**/search/s/**/d/*.json")
+
+        # A publish since: the shard's folder has another name; 显示更多 runs the query on the new index.
+        story = Page.objects.get(slug="qixiang-0").specific
+        story.body = [("paragraph", "<p>高山的观测员每天记录风向和气温。</p>")]
+        story.save_revision().publish()
+        publish()
+        more.click()
+        expect(status).to_have_text("找到 12 个结果。")
+        expect(results).to_have_count(10)
+        more.click()
+        expect(results).to_have_count(12)
+        expect(more).to_be_hidden()
+    context.close()
+    assert blocked == [] and errors == []

@@ -104,6 +104,17 @@ function forget() {
   files.clear();
 }
 
+// Whether shards.json, read again now, differs from ``read`` (a listing as JSON text); unreadable counts
+// as not changed.
+async function listingChanged(read) {
+  try {
+    const response = await fetch(new URL("shards.json", base), { cache: "no-cache" });
+    return response.ok && JSON.stringify(await response.json()) !== read;
+  } catch {
+    return false;
+  }
+}
+
 async function getListing() {
   if (!listing) {
     listing = fetch(new URL("shards.json", base), { cache: "no-cache" }).then((response) => {
@@ -465,17 +476,24 @@ function searchPage(form) {
     const showMore = async () => {
       more.hidden = true;
       const batch = results.slice(next, next + PAGE_SIZE);
-      next += batch.length;
       const pages = await Promise.all(batch.map((r) => r.data()));
       if (mine !== current) return;
+      next += batch.length;  // only now: a batch that failed to load is the one 显示更多 tries again
       // Within what is shown, the pages holding the query's words as typed come first.
       const ranked = pages.map((page, i) => [phraseRank(page, text), i, page]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
       for (const [, , page] of ranked) list.append(resultItem(page, text));
       status.textContent = say("found", { n: results.length });
       more.hidden = next >= results.length;
     };
-    // (显示更多 later: a publish since then is a new failure, so the query runs again from its first page.)
-    more.onclick = () => showMore().catch((error) => failed(error, true));
+    // 显示更多 later meeting a file gone: if the listing changed meanwhile (a publish), the query runs again
+    // from its first page on the new index; the same listing means the index at hand is broken, and that is
+    // said, the results shown and 显示更多 staying.
+    const read = JSON.stringify(await getListing());
+    more.onclick = () => showMore().catch(async (error) => {
+      const retry = error.gone && (await listingChanged(read));
+      if (!retry && mine === current) more.hidden = false;
+      failed(error, retry);
+    });
     await showMore().catch((error) => failed(error, !again));
   }
 
