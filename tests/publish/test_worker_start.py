@@ -20,7 +20,7 @@ STARTED = """
 import json, sys
 import django
 django.setup()
-from django.core.management import call_command
+from django.core.management import execute_from_command_line
 from django_tasks_db.management.commands import db_worker
 
 def report(worker):
@@ -29,7 +29,8 @@ def report(worker):
                       "startup_delay": worker.startup_delay}), flush=True)
 
 db_worker.Worker.run = report
-call_command("db_worker", "--backend", "publish", "--queue-name", "publish", "--no-reload", verbosity=0)
+execute_from_command_line(["manage.py", "db_worker", "--backend", "publish", "--queue-name", "publish", "--no-reload",
+                           "--verbosity", "0"])
 """
 
 # What a first publish would load in its course, from here (a campaign's documents, the build and the
