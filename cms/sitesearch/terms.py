@@ -50,6 +50,12 @@ def pinyin_terms(run):
     return [term for term in (full, initials) if term]
 
 
+def load_pinyin():
+    """Load pypinyin and its dictionaries now rather than at the first title or name indexed (a
+    publish worker calls this at its start, ``db_worker.warm``)."""
+    pinyin_terms.__wrapped__("汉字")
+
+
 def text_terms(text, *, normalised=False):
     """Terms of body text: Han pairs (a one-character run as itself) and other words."""
     text = text if normalised else normalise(text)
