@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from .errors import ExportError
 from .listings import (
+    TagMemo,
     Tree,
     correction_text,
     corrections_page,
@@ -101,10 +102,13 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
         finished.size = size
     tree = Tree(documents)
     old = finished.listings if finished is not None else {}  # (finish_documents replaces it)
+    before = finished.tree.documents if finished is not None else {}  # (and this)
     pages, archives = finish_documents(documents, tree, now=now, memo=finished, size=size)
     todo = finished.todo if finished is not None else None
     qr = qr_code is not None
-    tags, tag_archives = tag_pages(documents, tree, size, old=old, todo=todo, qr=qr)
+    tags, tag_archives = tag_pages(documents, tree, size, old=old, todo=todo, qr=qr,
+                                   memo=finished and finished.tags, changed=finished and finished.changed,
+                                   before=before)
     library, library_archives, members = library_pages(documents, tree, size, old=old, todo=todo, qr=qr)
     archives.update(tag_archives)
     archives.update(library_archives)
@@ -211,6 +215,7 @@ class Finished:
         self.changed = None  # the paths whose document differs from the call before's, new or gone (None: all)
         self.generation = 0  # calls of ``reach`` so far: what ``files`` was made at
         self.files = {}  # {base URL: SiteFiles}: the feeds and the sitemap site_files made last
+        self.tags = TagMemo()  # what tag_pages found last
 
     def reach(self, documents, tree):
         """The paths of the pages to make again: those whose document differs from the last one given
