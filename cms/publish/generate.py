@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from .errors import ExportError
 from .listings import (
+    LibraryMemo,
     TagMemo,
     Tree,
     correction_text,
@@ -106,10 +107,14 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
     pages, archives = finish_documents(documents, tree, now=now, memo=finished, size=size)
     todo = finished.todo if finished is not None else None
     qr = qr_code is not None
+    # The changes since the publish before, when the listings' memos were made at it (else made anew).
+    changed = finished.changed if finished is not None and finished.listed == finished.generation - 1 else None
     tags, tag_archives = tag_pages(documents, tree, size, old=old, todo=todo, qr=qr,
-                                   memo=finished and finished.tags, changed=finished and finished.changed,
-                                   before=before)
-    library, library_archives, members = library_pages(documents, tree, size, old=old, todo=todo, qr=qr)
+                                   memo=finished and finished.tags, changed=changed, before=before)
+    library, library_archives, members = library_pages(documents, tree, size, old=old, todo=todo, qr=qr,
+                                                       memo=finished and finished.library, changed=changed)
+    if finished is not None:
+        finished.listed = finished.generation
     archives.update(tag_archives)
     archives.update(library_archives)
     if finished is not None:
@@ -216,6 +221,8 @@ class Finished:
         self.generation = 0  # calls of ``reach`` so far: what ``files`` was made at
         self.files = {}  # {base URL: SiteFiles}: the feeds and the sitemap site_files made last
         self.tags = TagMemo()  # what tag_pages found last
+        self.listed = None  # the generation the tags' and the library's memos were made at
+        self.library = LibraryMemo()  # what library_pages gave last
 
     def reach(self, documents, tree):
         """The paths of the pages to make again: those whose document differs from the last one given

@@ -461,12 +461,23 @@ def library_title(members):
     return min(d.meta.get("library") or "资源库" for d in members)
 
 
-def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=False):
+def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=False, memo=None, changed=None):
     """({path: (front matter, body)} of the library (every document with ``facets``) and one page per
     facet value, {listing path: {path: (recipe, page)}} (its archive pages and itself), {path: bytes}:
-    each value's ``members.json``). ``old``, ``todo``, ``size`` and ``qr`` as ``tag_pages``."""
+    each value's ``members.json``). ``old``, ``todo``, ``size`` and ``qr`` as ``tag_pages``.
+
+    ``memo`` (a ``LibraryMemo`` kept between calls) and ``changed`` (generate.Finished.changed): when no
+    changed document is or was in the library, none of its members is in ``todo`` and the home page's
+    crumbs, ``qr`` and ``size`` are the same, the last call's result is given again, unmade."""
+    recipe = (_home_crumbs(documents), qr, size)
+    if memo is not None and memo.result is not None and changed is not None and memo.recipe == recipe and not any(
+            path in memo.members or _in_library(documents.get(path)) for path in changed) and not any(
+            path in memo.members for path in todo or ()):
+        return memo.result
     tree = tree or Tree(documents)
-    members = in_order(d for d in documents.values() if d.meta.get("facets") and listed(d))
+    members = in_order(d for d in documents.values() if _in_library(d))
+    if memo is not None:
+        memo.recipe, memo.members, memo.result = recipe, {d.path for d in members}, ({}, {}, {})
     if not members:
         return {}, {}, {}
     count = len(members)
@@ -542,4 +553,19 @@ def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=Fa
         keys = "".join(card_key(canonical_of(document.path)) for _ordinal, document in ascending)
         members_file = {"n": deltas(ordinal for ordinal, _document in ascending), "k": keys}
         files[attachment_path(path, MEMBERS_FILE)] = json.dumps(members_file, separators=(",", ":")).encode()
+    if memo is not None:
+        memo.result = (pages, archives, files)
     return pages, archives, files
+
+
+def _in_library(document):
+    return document is not None and bool(document.meta.get("facets")) and listed(document)
+
+
+class LibraryMemo:
+    """What ``library_pages`` gave at its last call, and the members it was made of."""
+
+    def __init__(self):
+        self.recipe = None  # (the home crumbs, qr, size)
+        self.members = set()  # the paths of its members
+        self.result = None  # (pages, archives, files)
