@@ -142,6 +142,14 @@ class RenderContext:
             self._query_states[label] = hashlib.sha1(repr(rows).encode()).hexdigest()
         return self._query_states[label]
 
+    def query_states(self):
+        """{label: state} of the queries read so far this publish."""
+        return dict(self._query_states)
+
+    def known_query_state(self, label, state):
+        """Take ``state`` as the query's today (the render cache knows none of its rows changed)."""
+        self._query_states[label] = state
+
     def record_query(self, label):
         """Record that the current document lists pages of a type, or objects of a model, by a query."""
         self.uses.reads[("query", label)] = self.query_state(label)

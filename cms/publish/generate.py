@@ -33,7 +33,7 @@ site search (it indexes documents only). Keys a document may set for this:
 """
 
 import posixpath
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from email.utils import format_datetime
 from urllib.parse import quote
@@ -44,6 +44,8 @@ from django.utils import timezone
 
 from .errors import ExportError
 from .listings import (
+    LibraryMemo,
+    TagMemo,
     Tree,
     correction_text,
     corrections_page,
@@ -54,6 +56,7 @@ from .listings import (
     link,
     listed,
     newest,
+    newest_first,
     section_info,
     tag_pages,
 )
@@ -100,11 +103,18 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
         finished.size = size
     tree = Tree(documents)
     old = finished.listings if finished is not None else {}  # (finish_documents replaces it)
+    before = finished.tree.documents if finished is not None else {}  # (and this)
     pages, archives = finish_documents(documents, tree, now=now, memo=finished, size=size)
     todo = finished.todo if finished is not None else None
     qr = qr_code is not None
-    tags, tag_archives = tag_pages(documents, tree, size, old=old, todo=todo, qr=qr)
-    library, library_archives, members = library_pages(documents, tree, size, old=old, todo=todo, qr=qr)
+    # The changes since the publish before, when the listings' memos were made at it (else made anew).
+    changed = finished.changed if finished is not None and finished.listed == finished.generation - 1 else None
+    tags, tag_archives = tag_pages(documents, tree, size, old=old, todo=todo, qr=qr,
+                                   memo=finished and finished.tags, changed=changed, before=before)
+    library, library_archives, members = library_pages(documents, tree, size, old=old, todo=todo, qr=qr,
+                                                       memo=finished and finished.library, changed=changed)
+    if finished is not None:
+        finished.listed = finished.generation
     archives.update(tag_archives)
     archives.update(library_archives)
     if finished is not None:
@@ -182,6 +192,7 @@ def finish_documents(documents, tree=None, now=None, memo=None, size=None):
             archives[path] = made
     if memo is not None:
         memo.tree, memo.pages, memo.todo, memo.listings = tree, rendered, todo, archives
+        tree.finished = memo  # (site_files reuses the feeds and the sitemap it made from the last tree)
     return rendered, archives
 
 
@@ -206,6 +217,12 @@ class Finished:
         self.tree, self.pages = Tree({}), {}  # the last publish's tree (its documents) and pages
         self.listings = {}  # {listing page path: {archive path: (recipe, (meta, body))}}
         self.todo = None  # the paths of the pages the last call made again (None: every one)
+        self.changed = None  # the paths whose document differs from the call before's, new or gone (None: all)
+        self.generation = 0  # calls of ``reach`` so far: what ``files`` was made at
+        self.files = {}  # {base URL: SiteFiles}: the feeds and the sitemap site_files made last
+        self.tags = TagMemo()  # what tag_pages found last
+        self.listed = None  # the generation the tags' and the library's memos were made at
+        self.library = LibraryMemo()  # what library_pages gave last
 
     def reach(self, documents, tree):
         """The paths of the pages to make again: those whose document differs from the last one given
@@ -213,8 +230,11 @@ class Finished:
         new, and those such a document, or one gone since, reaches (see the class docstring), by the
         tree of then and of now."""
         old = self.tree.documents
-        changed = {path for path, document in documents.items() if old.get(path) != document}
+        changed = {path for path, document in documents.items()
+                   if old.get(path) is not document and old.get(path) != document}
         changed |= old.keys() - documents.keys()
+        self.changed = changed
+        self.generation += 1
         todo = {"index.md"} & documents.keys()
         if not changed:
             return todo
@@ -315,13 +335,54 @@ def _sequences(documents):
 
 def site_files(documents, listings, *, site_name, base_url, description, tree=None):
     """{path: bytes}: the feeds and the sitemap, the only generated output that holds the site's base URL
-    (the Traditional mirror makes its own with its base URL from the same documents)."""
+    (the Traditional mirror makes its own with its base URL from the same documents). With ``tree`` from a
+    ``finish_documents`` given a memo (``Finished``), a feed none of whose inputs changed since that memo's
+    last call with this base URL, in the publish before, is the very bytes made then, and so is the sitemap."""
     if not documents:
         return {}
-    files = feeds(documents, tree=tree or Tree(documents), site_name=site_name, base_url=base_url,
-                  description=description)
-    files["sitemap.xml"] = sitemap(documents, listings, base_url=base_url)
+    tree = tree or Tree(documents)
+    memo = getattr(tree, "finished", None)
+    if memo is None or memo.changed is None:
+        made = None
+    else:
+        made = memo.files.get(base_url)
+        if made is not None and made.generation != memo.generation - 1:
+            made = None
+    now = SiteFiles(generation=memo.generation if memo is not None else 0)
+    files = feeds(documents, tree=tree, site_name=site_name, base_url=base_url, description=description,
+                  made=made, now=now, changed=memo.changed if made is not None else None)
+    entries = _listing_entries(listings)
+    if made is not None and made.sitemap is not None and entries == made.entries and all(
+            _sitemap_entry(made.documents.get(path)) == _sitemap_entry(documents.get(path)) for path in memo.changed):
+        files["sitemap.xml"] = made.sitemap
+    else:
+        files["sitemap.xml"] = sitemap(documents, listings, base_url=base_url)
+    now.sitemap, now.entries, now.documents = files["sitemap.xml"], entries, documents
+    if memo is not None:
+        memo.files[base_url] = now
     return files
+
+
+@dataclass
+class SiteFiles:
+    """What ``site_files`` made for one base URL at one publish (Finished.files)."""
+
+    generation: int  # Finished.generation then
+    feeds: dict = field(default_factory=dict)  # feed path → (what it was made of: ``_feed_inputs``, bytes)
+    sitemap: bytes = None
+    entries: list = None  # the generated pages' sitemap entries (``_listing_entries``)
+    documents: dict = None  # the documents then
+
+
+def _sitemap_entry(document):
+    """What sitemap.xml says of a document (None: nothing)."""
+    if document is None or document.meta.get("retracted"):
+        return None
+    return document.meta["canonical"], document.meta.get("updated")
+
+
+def _listing_entries(listings):
+    return [path for path, (meta, _body) in listings.items() if path.endswith(".md") and "pager" not in meta]
 
 
 def navigation(documents, generated):
@@ -339,31 +400,70 @@ def navigation(documents, generated):
     return nav
 
 
-def feeds(documents, *, tree=None, site_name, base_url, description):
+def feeds(documents, *, tree=None, site_name, base_url, description, made=None, now=None, changed=None):
     """{path: bytes}: the site's RSS feed, one per top-level section (programme) and one per
-    campaign (what it gathers)."""
+    campaign (what it gathers). ``made``, ``now`` and ``changed`` (site_files): the feeds of the last
+    publish (SiteFiles), this one's (filled here), the paths of the documents changed since; a feed
+    none of whose items, nor any document that could now be one, is among ``changed``, is taken again."""
     tree = tree or Tree(documents)
-    result = {"feed.xml": feed(tree.leaves(), title=site_name, base_url=base_url, link="/", self_path="/feed.xml",
-                               description=description or site_name)}
     home = documents.get("index.md")
     top = home.children if home else []
+    wanted = [("feed.xml", None, site_name, "/", description or site_name)]
     for path in [*top, *(p for p in tree.members if p not in top)]:
         section = documents[path]
-        items = tree.members[path] if path in tree.members else tree.leaves(path)
         self_path = feed_path(path)
         if self_path is None:
             continue
-        result[self_path.lstrip("/")] = feed(
-            items, title=f"{section.meta['title']} - {site_name}", base_url=base_url, link=canonical_of(path),
-            self_path=self_path, description=section.meta.get("description") or section.meta["title"],
-        )
+        wanted.append((self_path.lstrip("/"), path, f"{section.meta['title']} - {site_name}", canonical_of(path),
+                       section.meta.get("description") or section.meta["title"]))
+    result = {}
+    for name, path, title, home_link, about in wanted:
+        recipe = (path, title, home_link, about, base_url)
+        was = made.feeds.get(name) if made is not None else None
+        if was is not None and was[0][0] == recipe and not _feed_touched(was[0], path, changed, documents, tree):
+            result[name] = was[1]
+            if now is not None:
+                now.feeds[name] = was
+            continue
+        items = (tree.members[path] if path in tree.members else tree.leaves(path)) if path else tree.leaves()
+        shown = newest(items, FEED_LENGTH)
+        result[name] = feed(shown, title=title, base_url=base_url, link=home_link, self_path="/" + name,
+                            description=about, shown=True)
+        if now is not None:
+            now.feeds[name] = ((recipe, [d.path for d in shown], newest_first(shown[-1]) if shown else None,
+                                path in tree.members if path else False), result[name])
     return result
 
 
-def feed(documents, *, title, base_url, link, self_path, description):
-    """An RSS 2.0 feed of the latest items. Dates come from the content, never from the clock."""
+def _feed_touched(inputs, path, changed, documents, tree):
+    """Whether a document changed since (``changed``) may change a feed made from ``inputs``
+    (``feeds``: its recipe, its items' paths, the oldest item's place, whether it is a campaign's): one of
+    its items, one of the campaign's members, or a piece under its section that could now be an item."""
+    (_recipe, shown, oldest, campaign) = inputs
+    if changed is None or path in changed:
+        return True
+    if campaign or path in tree.members:
+        return bool(changed & ({*shown, *(d.path for d in tree.members.get(path, ()))}))
+    prefix = posixpath.dirname(path) + "/" if path else ""
+    shown = set(shown)
+    for changed_path in changed:
+        if changed_path in shown:
+            return True
+        document = documents.get(changed_path)
+        if document is None or not changed_path.startswith(prefix) or changed_path == path:
+            continue
+        if document.children or document.path == "index.md" or document.meta.get("container") or not listed(document):
+            continue  # not an item of any feed
+        if len(shown) < FEED_LENGTH or newest_first(document) > oldest:
+            return True
+    return False
+
+
+def feed(documents, *, title, base_url, link, self_path, description, shown=False):
+    """An RSS 2.0 feed of the latest items. Dates come from the content, never from the clock.
+    ``shown``: ``documents`` are the items already (``newest`` of them)."""
     base = base_url.rstrip("/")
-    items = newest(documents, FEED_LENGTH)
+    items = documents if shown else newest(documents, FEED_LENGTH)
 
     def rfc822(document):
         """When it went live (``published``), or midnight of its ``date`` (documents from before)."""

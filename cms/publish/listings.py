@@ -344,25 +344,60 @@ def _home_crumbs(documents):
 
 
 
-def tag_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=False):
+def tag_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=False, memo=None, changed=None,
+              before=None):
     """({path: (front matter, body)} for tags/index.md and one page per tag, {tag page path: {path:
     (recipe, page)}}: its archive pages and itself). ``old``: that of the last publish ({listing path:
     {path: (recipe, page)}}), taken again as ``paged`` says; ``size`` None: no archive pages. ``qr``:
     the pages will get a QR code (generate.listing_qr_codes: a page made with one is not taken again
-    without, and the other way round)."""
+    without, and the other way round).
+
+    ``memo`` (a ``TagMemo`` kept between calls), ``changed`` (the paths of the documents changed since the
+    last call: generate.Finished.changed) and ``before`` (the last call's documents): the tags are found from
+    the last call's by the changed documents alone, and a tag none of whose members, then or now, is
+    changed or in ``todo`` keeps its pages as they were (``old``), not paged again."""
     tree = tree or Tree(documents)
-    by_tag = {}
-    for document in documents.values():
-        for tag in document.meta.get("tags", []) if listed(document) else ():
-            by_tag.setdefault(tag_path(tag), (tag, []))[1].append(document)
+    crumbs = _home_crumbs(documents)
+    recipe = (crumbs, qr, size)
+    touched = None  # the tag page paths to make again (None: every one)
+    if memo is not None and memo.by_tag is not None and changed is not None and memo.recipe == recipe:
+        by_tag, touched = dict(memo.by_tag), set()
+        for path in changed:
+            for document, adding in ((before.get(path), False), (documents.get(path), True)):
+                for tag in _tags_of(document):
+                    key = tag_path(tag)
+                    members = dict(by_tag[key][1]) if key in by_tag and key not in touched else (
+                        by_tag[key][1] if key in by_tag else {})
+                    if adding:
+                        members[path] = document
+                    else:
+                        members.pop(path, None)
+                    by_tag[key] = (tag, members)
+                    touched.add(key)
+        for key in [key for key in touched if not by_tag[key][1]]:
+            del by_tag[key]
+        for path in todo or ():
+            touched.update(tag_path(tag) for tag in _tags_of(documents.get(path)))
+    else:
+        by_tag = {}
+        for document in documents.values():
+            for tag in _tags_of(document):
+                by_tag.setdefault(tag_path(tag), (tag, {}))[1][document.path] = document
+    if memo is not None:
+        memo.by_tag, memo.recipe = by_tag, recipe
     if not by_tag:
         return {}, {}
     pages, archives = {}, {}
     cloud = []
-    crumbs = _home_crumbs(documents)
     index_crumbs = crumbs + [{"title": "标签", "url": canonical_of("tags/index.md")}]
-    for path, (tag, tagged) in sorted(by_tag.items()):
+    for path, (tag, members) in sorted(by_tag.items()):
         title, url = f"标签：{tag}", canonical_of(path)
+        cloud.append({"title": tag, "url": url, "count": len(members)})
+        if touched is not None and path not in touched and path in (old or {}):
+            archives[path] = old[path]
+            pages[path] = old[path][path][1]
+            continue
+        tagged = list(members.values())
         header = Header(path, None, f"标有“{tag}”的内容", (f"{title} · ", ""), {"title": title, "url": url},
                         {"breadcrumbs": index_crumbs + [{"title": tag, "url": url}]})
 
@@ -374,12 +409,30 @@ def tag_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=False)
                                         old=(old or {}).get(path), todo=todo, first=(qr, tag_page))
         pages[path] = made[path][1]
         archives[path] = made  # (with the tag page itself: the next publish may take it again)
-        cloud.append({"title": tag, "url": url, "count": len(tagged)})
-    meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
-            "canonical": canonical_of("tags/index.md"), "generated": True, "breadcrumbs": crumbs,
-            "tag_cloud": cloud}
-    pages["tags/index.md"] = (meta, md_text(meta["description"]))
+    if memo is not None and memo.index is not None and memo.index[0] == (recipe, cloud):
+        pages["tags/index.md"] = memo.index[1]
+    else:
+        meta = {"title": "标签", "description": "按标签浏览全部内容", "kind": "tags",
+                "canonical": canonical_of("tags/index.md"), "generated": True, "breadcrumbs": crumbs,
+                "tag_cloud": cloud}
+        pages["tags/index.md"] = (meta, md_text(meta["description"]))
+    if memo is not None:
+        memo.index = ((recipe, cloud), pages["tags/index.md"])
     return pages, archives
+
+
+def _tags_of(document):
+    """The tags a document is listed under (none when it is unlisted or None)."""
+    return document.meta.get("tags", []) if document is not None and listed(document) else ()
+
+
+class TagMemo:
+    """What ``tag_pages`` found at its last call: each tag's members, and the tags index page."""
+
+    def __init__(self):
+        self.by_tag = None  # {tag page path: (tag, {document path: Document})}
+        self.recipe = None  # (the home crumbs, qr, size) the tag pages were made with
+        self.index = None  # ((recipe, tag cloud), (meta, body) of tags/index.md)
 
 
 def correction_text(correction):
@@ -408,12 +461,23 @@ def library_title(members):
     return min(d.meta.get("library") or "资源库" for d in members)
 
 
-def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=False):
+def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=False, memo=None, changed=None):
     """({path: (front matter, body)} of the library (every document with ``facets``) and one page per
     facet value, {listing path: {path: (recipe, page)}} (its archive pages and itself), {path: bytes}:
-    each value's ``members.json``). ``old``, ``todo``, ``size`` and ``qr`` as ``tag_pages``."""
+    each value's ``members.json``). ``old``, ``todo``, ``size`` and ``qr`` as ``tag_pages``.
+
+    ``memo`` (a ``LibraryMemo`` kept between calls) and ``changed`` (generate.Finished.changed): when no
+    changed document is or was in the library, none of its members is in ``todo`` and the home page's
+    crumbs, ``qr`` and ``size`` are the same, the last call's result is given again, unmade."""
+    recipe = (_home_crumbs(documents), qr, size)
+    if memo is not None and memo.result is not None and changed is not None and memo.recipe == recipe and not any(
+            path in memo.members or _in_library(documents.get(path)) for path in changed) and not any(
+            path in memo.members for path in todo or ()):
+        return memo.result
     tree = tree or Tree(documents)
-    members = in_order(d for d in documents.values() if d.meta.get("facets") and listed(d))
+    members = in_order(d for d in documents.values() if _in_library(d))
+    if memo is not None:
+        memo.recipe, memo.members, memo.result = recipe, {d.path for d in members}, ({}, {}, {})
     if not members:
         return {}, {}, {}
     count = len(members)
@@ -489,4 +553,19 @@ def library_pages(documents, tree=None, size=None, *, old=None, todo=None, qr=Fa
         keys = "".join(card_key(canonical_of(document.path)) for _ordinal, document in ascending)
         members_file = {"n": deltas(ordinal for ordinal, _document in ascending), "k": keys}
         files[attachment_path(path, MEMBERS_FILE)] = json.dumps(members_file, separators=(",", ":")).encode()
+    if memo is not None:
+        memo.result = (pages, archives, files)
     return pages, archives, files
+
+
+def _in_library(document):
+    return document is not None and bool(document.meta.get("facets")) and listed(document)
+
+
+class LibraryMemo:
+    """What ``library_pages`` gave at its last call, and the members it was made of."""
+
+    def __init__(self):
+        self.recipe = None  # (the home crumbs, qr, size)
+        self.members = set()  # the paths of its members
+        self.result = None  # (pages, archives, files)

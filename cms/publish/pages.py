@@ -54,31 +54,70 @@ def public_pages(root, *, at=None):
             .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=at)))
 
 
-def public_rows(root=None, *, fields=ROW_FIELDS):
+def public_rows(root=None, *, fields=ROW_FIELDS, memo=None):
     """(root page, [PageRow]) of the public pages (see the module docstring), in tree order. One
     query, no specific fields. ``fields`` narrows the row (and so what ``signature`` covers).
 
     Only pages with a live revision count (what an approver published); the site root is the
     exception, so that a home page created by a migration still gives the site its front page.
+
+    ``memo`` (a ``RowMemo``, kept by the caller between calls with the same ``fields``): a row read
+    exactly as at the last call gives the very PageRow it gave then, not signed again; so an
+    unchanged page's PageRow is the same object from one call to the next, and a changed one's new.
     """
     root = root or site_root()
     if root is None:
         return None, []
     at = {name: index for index, name in enumerate(fields)}
-    kept, kept_paths = [], set()
+    known = memo.rows if memo is not None else {}
+    seen = {}
+    kept = []
+    for row, cls in _kept(root, fields, at):
+        found = known.get(row)
+        if found is None:
+            found = PageRow(row[at["id"]], row[at["path"]], row[at["slug"]], cls, row[at["live_revision_id"]],
+                            sign(row))
+        seen[row] = found
+        kept.append(found)
+    if memo is not None:
+        memo.rows = seen
+    return root, kept
+
+
+class RowMemo:
+    """What ``public_rows`` made of each row at its last call: {raw row tuple: PageRow}."""
+
+    def __init__(self):
+        self.rows = {}
+
+    def clear(self):
+        self.rows = {}
+
+
+def sign(row):
+    """A row's signature: the digest of the whole row as the driver gives it."""
+    return hashlib.sha1(repr(row).encode()).hexdigest()
+
+
+def _kept(root, fields, at):
+    """(raw row, page class) of each public page at or below ``root``, in tree order (public_rows)."""
+    kept_paths = set()
+    classes = {}  # content type id → page class, or None (not Publishable)
     for row in _raw_rows(public_pages(root).order_by("path").values_list(*fields)):
         pk, path = row[at["id"]], row[at["path"]]
         if pk != root.pk and path[: -Page.steplen] not in kept_paths:
             continue  # an ancestor is not public (draft, private, expired, unpublishable): neither is this
-        cls = ContentType.objects.get_for_id(row[at["content_type_id"]]).model_class()
-        if cls is None or not issubclass(cls, Publishable):
+        type_id = row[at["content_type_id"]]
+        if type_id not in classes:
+            cls = ContentType.objects.get_for_id(type_id).model_class()
+            classes[type_id] = cls if cls is not None and issubclass(cls, Publishable) else None
+        cls = classes[type_id]
+        if cls is None:
             continue
         if row[at["live_revision_id"]] is None and pk != root.pk:
             continue  # live but never published through a revision (made in code): nothing approved to show
-        signature = hashlib.sha1(repr(row).encode()).hexdigest()
-        kept.append(PageRow(pk, path, row[at["slug"]], cls, row[at["live_revision_id"]], signature))
         kept_paths.add(path)
-    return root, kept
+        yield row, cls
 
 
 def _raw_rows(queryset):
@@ -94,9 +133,13 @@ def _raw_rows(queryset):
 
 
 def live_revisions(ids):
-    """{page id: live revision id} of those of ``ids`` that are public now (a narrow query)."""
+    """{page id: live revision id} of those of ``ids`` that are public now (a narrow query, no row signed)."""
+    root = site_root()
+    if root is None:
+        return {}
     ids = set(ids)
-    return {row.pk: row.live_revision_id for row in public_rows(fields=_NARROW)[1] if row.pk in ids}
+    at = {name: index for index, name in enumerate(_NARROW)}
+    return {row[at["id"]]: row[at["live_revision_id"]] for row, _cls in _kept(root, _NARROW, at) if row[0] in ids}
 
 
 def document_paths(rows, root):

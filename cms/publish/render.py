@@ -20,7 +20,7 @@ taken when it was rendered.
 """
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.apps import apps
@@ -35,7 +35,7 @@ from wagtail.models import Page
 from . import render_store
 from .context import asset_writer, fingerprint
 from .errors import ExportError
-from .pages import PREFETCH_SLICE, load_pages
+from .pages import PREFETCH_SLICE, RowMemo, load_pages
 from .paths import attachment_path
 from .protocol import Document
 
@@ -61,16 +61,35 @@ def valid_until(meta, now):
     return moment if moment > now else None
 
 
+@dataclass
+class Checked:
+    """What the last ``render`` was given and made (RenderCache.last), so that the next plan takes an
+    unchanged page's document as it is, without comparing each of its reads again (``unchanged``)."""
+
+    rows: dict  # page id → PageRow (pages.public_rows gives an unchanged row's very object again)
+    paths: dict  # page id → document path
+    entries: dict  # page id → the Entry its document was made or taken from
+    documents: dict  # page id → its assembled Document (handed out: never changed afterwards)
+    queries: dict  # query label → state (RenderContext.query_state)
+    sites: dict  # site attribute → value (("site", name) reads)
+    objects: dict  # (model label, pk) → (fingerprint, object) of the objects the entries read
+    assets: dict  # content path → writer, of every document
+
+
 class RenderCache:
     """{page id: Entry}: the documents rendered before, and what each was made from."""
 
     def __init__(self):
         self.entries = render_store.SavedMemo()  # saved to disk after each swap: what changed since the last save
         self.unchecked = set()  # page ids of entries read from disk, not yet compared with their page's fields
+        self.rows = RowMemo()  # pages.public_rows' memo: an unchanged row's PageRow is the same object
+        self.last = None  # Checked: what the last render was given and made, or None
 
     def clear(self):
         self.entries.clear()
         self.unchecked.clear()
+        self.rows.clear()
+        self.last = None
 
     def restore(self, entries):
         """Take ``entries`` ({page id: Entry}, from disk) where nothing newer is held. Until
@@ -117,6 +136,53 @@ class RenderCache:
                 found = model.objects.in_bulk(ordered[start : start + PREFETCH_SLICE])
                 current.update({(label, pk): (fingerprint(obj), obj) for pk, obj in found.items()})
         return current
+
+    def changes(self, context, current):
+        """The reads (Entry.reads keys) whose value today differs from the one the last render saw: the
+        pages whose row or path changed or that are gone, the queries, site settings and objects that
+        changed, and the objects it did not look at; None when there was no last render. ``context``:
+        today's (its rows and paths filled), ``current``: ``current_objects``. A query over page types
+        none of whose rows changed keeps its state, unread."""
+        last = self.last
+        if last is None:
+            return None
+        keys = set()
+        touched = set()  # the classes of the pages changed, added or gone
+        for pk, row in context.rows.items():
+            if last.rows.get(pk) is not row:
+                keys.add(("page", pk))
+                touched.add(row.specific_class)
+        for pk in last.rows.keys() - context.rows.keys():
+            keys.add(("page", pk))
+            touched.add(last.rows[pk].specific_class)
+        if context.paths != last.paths:
+            keys.update(("page", pk) for pk, path in context.paths.items() if last.paths.get(pk) != path)
+        for label, state in last.queries.items():
+            model = apps.get_model(label)
+            if issubclass(model, Page) and not any(issubclass(cls, model) for cls in touched):
+                context.known_query_state(label, state)
+            elif context.query_state(label) != state:
+                keys.add(("query", label))
+        keys.update(("site", name) for name, value in last.sites.items() if getattr(context, name) != value)
+        keys.update(key for key, (value, _obj) in last.objects.items() if current.get(key, (None,))[0] != value)
+        keys.update(current.keys() - last.objects.keys())  # (read first by a page the last render rendered)
+        return keys
+
+    def unchanged(self, row, context, changed):
+        """The page's document as the last render handed it out, when nothing it was made from has
+        changed since (``changed``: from ``changes``; its row the same object, its path and entry the
+        same, none of its reads among ``changed``), else None (``lookup`` decides). Its assets are
+        registered with ``context`` as then."""
+        last, entry = self.last, self.entries.get(row.pk)
+        if (changed is None or entry is None or last.rows.get(row.pk) is not row
+                or last.entries.get(row.pk) is not entry or last.paths.get(row.pk) != context.current_path
+                or row.pk in self.unchecked                or getattr(row.specific_class, "export_always", False)
+                or (entry.valid_until is not None and context.now >= entry.valid_until)
+                or any(key in entry.reads for key in changed)):
+            return None
+        for path in entry.assets:
+            context.assets[path] = last.assets[path]
+        return last.documents[row.pk]
 
     def lookup(self, row, context, current):
         """The page's document from the cache if nothing it was made from has changed, else None.
@@ -305,7 +371,8 @@ def render(plan, cache, *, progress=None):
 
     The stale pages are loaded a slice at a time (``PREFETCH_SLICE``, with what their types read
     prefetched) and let go once rendered, so memory follows the slice, not the site; the ancestors
-    their types read (programme, column: ``context.parent``/``ancestor``) are loaded first and kept."""
+    their types read (programme, column: ``context.parent``/``ancestor``) are loaded first and kept.
+    What it was given and made is kept for the next plan (``cache.last``)."""
     context, documents, stale = plan.context, dict(plan.reused), plan.stale
     sources = source_digests(stale)  # before loading: a save in between makes the digest older, not newer
     ancestors = {row.path[:end] for row in stale for end in range(Page.steplen, len(row.path), Page.steplen)}
@@ -322,15 +389,46 @@ def render(plan, cache, *, progress=None):
         for row in chunk:
             if row.pk not in kept:
                 del context.pages[row.pk]
-    return Rendered(_assemble(plan, documents), dict(context.assets))
+    last, cache.last = cache.last, None  # (while assembling: a failure leaves no half-made memo)
+    by_path = _assemble(plan, documents, last)
+    cache.last = Checked(
+        rows={row.pk: row for row in plan.rows}, paths=dict(plan.paths),
+        entries={row.pk: cache.entries.get(row.pk) for row in plan.rows},
+        documents={document.page_id: document for document in by_path.values()},
+        queries=context.query_states(), sites={"base_url": context.base_url},
+        objects=plan.current or {}, assets=dict(context.assets))
+    return Rendered(by_path, dict(context.assets))
 
 
-def _assemble(plan, documents):
-    """{path: Document} with each document's page, revision, type group and children filled in."""
+def _same_tree(plan, last):
+    """Whether the page tree is the one the last render assembled (the same pages at the same paths,
+    of the same types: each document's children the same)."""
+    if last is None or plan.paths != last.paths:
+        return False
+    for row in plan.rows:
+        before = last.rows.get(row.pk)
+        if before is not row and (before is None or before.path != row.path
+                                  or before.specific_class is not row.specific_class):
+            return False
+    return True
+
+
+def _assemble(plan, documents, last=None):
+    """{path: Document} with each document's page, revision, type group and children filled in.
+    ``last``: what the last render made (Checked) or None. A document it handed out (``unchanged``) is
+    never changed: taken as it is when the tree is the same, else copied; when the tree is the same the
+    others get the children their page had then, else each its children anew."""
     root, by_tree_path = plan.root, plan.context.by_tree_path
+    before = last.documents if last is not None else {}
+    same = _same_tree(plan, last)
     by_path = {}
     for row in plan.rows:
         document = documents[row.pk]
+        if before.get(row.pk) is document:
+            if same:
+                by_path[document.path] = document
+                continue
+            document = replace(document, meta=dict(document.meta), children=[])
         if document.path != plan.paths[row.pk]:
             raise ExportError(f"{row.specific_class.__name__} 导出到了意外的路径 {document.path}")
         document.page_id = row.pk
@@ -343,10 +441,13 @@ def _assemble(plan, documents):
         if row.pk != root.pk:
             document.group_order = _group_order(row, parent)
         by_path[document.path] = document
-        if row.pk != root.pk:
+        if same:
+            document.children = list(before[row.pk].children)
+        elif row.pk != root.pk:
             by_path[plan.paths[parent.pk]].children.append(document.path)
-    for document in by_path.values():
-        document.children.sort()
+    if not same:
+        for document in by_path.values():
+            document.children.sort()
     return by_path
 
 

@@ -163,13 +163,15 @@ def _change(spec, rng):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_pages_made_again_only_where_a_change_reaches_equal_pages_made_from_nothing(seed):
+def test_pages_made_again_only_where_a_change_reaches_equal_pages_made_from_nothing(seed, monkeypatch):
     import datetime
     import random
     from zoneinfo import ZoneInfo
 
     from cms.publish import generate
 
+    if seed % 2:  # feeds shorter than their sections: a change below a feed's oldest item leaves it as it was
+        monkeypatch.setattr(generate, "FEED_LENGTH", 3)
     rng = random.Random(seed)
     spec = _tree(rng)
     memo = generate.Finished()
