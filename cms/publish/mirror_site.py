@@ -82,6 +82,7 @@ class Converted:
     key: str = ""  # the digest of ``names`` when they are not the NAMES row's, else ""
     made: dict = field(default_factory=dict)  # {"d:" path: (meta, body, converted)}, {"f:" path: (bytes, converted)}
     made_under: tuple = None  # (fingerprint, names) of ``made``: the mirror's in every publish since it was emptied
+    urls: dict = field(default_factory=dict)  # {absolute URL: (percent-encoded, its bytes)} of the last QR codes
 
     def start(self, mirror):
         if (mirror.fingerprint, mirror.names) != self.made_under:
@@ -304,12 +305,18 @@ def qr_codes(mirror, documents, listings, site, converted):
             drawn.append(make(base + "/"))
         return [url, drawn[0]]
 
-    codes = {}
+    codes, urls, quoted = {}, converted.urls, {}
     for path, canonical in beside:
-        url = quote(base + canonical, safe=":/?&=#%")
-        codes[path] = converted.file(mirror, path, url.encode(),
+        absolute = base + canonical
+        url = urls.get(absolute)
+        if url is None:
+            url = quote(absolute, safe=":/?&=#%")
+            url = (url, url.encode())
+        quoted[absolute] = url
+        codes[path] = converted.file(mirror, path, url[1],
                                      lambda _path, url: mirror.convert_svg(make(url.decode())).encode("utf-8"),
-                                     words=lambda url=url: words(url))
+                                     words=lambda url=url[0]: words(url))
+    converted.urls = quoted
     return codes
 
 
