@@ -19,13 +19,14 @@ class Section(dict):
     """A part of a manifest as ``make`` makes it ({path: entry}): never changed once made (changing
     it raises TypeError; its entries are not changed either), so its JSON text is made once however
     many manifests hold it (``dumps``: a publish writes content/'s manifest and the build's, which
-    share their sections)."""
+    share their sections), and a section made after it (``make``'s ``previous``) takes the text of
+    each entry it shares with it (the very entry object) instead of encoding it again."""
 
-    __slots__ = ("_text",)
+    __slots__ = ("_text", "_parts", "_before")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, before=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._text = None
+        self._text, self._parts, self._before = None, None, before
 
     def _frozen(self, *args, **kwargs):
         raise TypeError("a manifest section is not changed once made")
@@ -38,8 +39,27 @@ class Section(dict):
     def text(self):
         """Its JSON text, as ``json.dumps(self, ensure_ascii=False, sort_keys=True)`` gives it."""
         if self._text is None:
-            self._text = _encode(dict(self))
+            self._text = "{" + ", ".join(self.parts().values()) + "}"
         return self._text
+
+    def parts(self):
+        """{key: its entry's text, ``"key": entry`` as json.dumps writes it in the section}, keys sorted."""
+        if self._parts is None:
+            before = self._before
+            old = before.parts() if before is not None and before._parts is not None else {}
+            self._parts = {}
+            for key in sorted(self):
+                value = self[key]
+                if key in old and before[key] is value:
+                    self._parts[key] = old[key]
+                else:
+                    self._parts[key] = f"{_encode(key)}: {_encode(value)}"
+            self._before = None
+        return self._parts
+
+
+SECTIONS = ("pages", "generated", "attachments")
+"""A manifest's Sections (``make``)."""
 
 
 def _encode(value):
@@ -68,19 +88,43 @@ def write_manifest(path, manifest):
         fsutil.atomic_write(path, data)
 
 
-def make(documents, *, pages, generated, assets, nav, attachments=None):
+def make(documents, *, pages, generated, assets, nav, attachments=None, previous=None):
     """The manifest of what content/ holds: ``pages``, ``generated`` and ``attachments`` (files
     beside documents) are {path: sha256}, ``documents``
     {path: Document} (for the page and revision ids), ``assets`` the asset paths, ``nav`` the navigation.
-    Its pages, generated files and attachments are Sections (not changed once made)."""
+    Its pages, generated files and attachments are Sections (not changed once made). ``previous``:
+    {name: Section} of an earlier manifest of the same folder (SECTIONS), whose entries equal to
+    this one's are taken as they are (the very objects, and their text when it was made)."""
+    previous = previous or {}
     return {
         "version": 1,
-        "pages": Section({path: _page_entry(documents[path], digest) for path, digest in sorted(pages.items())}),
-        "generated": Section({path: {"sha256": digest} for path, digest in sorted(generated.items())}),
-        "attachments": Section({path: {"sha256": digest} for path, digest in sorted((attachments or {}).items())}),
+        "pages": _section(previous.get("pages"),
+                          ((path, _page_entry(documents[path], digest)) for path, digest in sorted(pages.items()))),
+        "generated": _section(previous.get("generated"),
+                              ((path, {"sha256": digest}) for path, digest in sorted(generated.items()))),
+        "attachments": _section(previous.get("attachments"),
+                                ((path, {"sha256": digest}) for path, digest in sorted((attachments or {}).items()))),
         "assets": sorted(assets),
         "nav": nav,
     }
+
+
+def _section(before, entries):
+    """A Section of ``entries`` ((key, entry) pairs), each entry equal to ``before``'s of its key
+    taken from ``before`` (a Section or None), and ``before`` itself when every entry is."""
+    if before is None:
+        return Section(entries)
+    made, same = {}, True
+    for key, entry in entries:
+        old = before.get(key)
+        if old == entry:
+            entry = old
+        else:
+            same = False
+        made[key] = entry
+    if same and len(made) == len(before):
+        return before
+    return Section(made, before=before if before._parts is not None else None)  # (no chain of sections)
 
 
 def _page_entry(document, digest):

@@ -65,7 +65,13 @@ class Converted:
     term that does not occur in a text does not change its conversion: convert.py, markdown.py
     convert substrings of the source only). A document's sha256 is the one the Simplified write took
     of its bytes (WrittenFiles.sha: no hashing, no comparing); ``files``: the sources of the files
-    converted by this process ({path: bytes}), compared first (by equality: no hashing)."""
+    converted by this process ({path: bytes}), compared first (by equality: no hashing).
+
+    ``made``: what this process converted or reused at each path (the source objects and their
+    conversion), taken at the cost of a lookup for a document whose meta and body are the very
+    objects (``known``) or a file of equal bytes, while the mirror's fingerprint and names are those
+    it had when ``made`` was emptied (``made_under``): a name that comes, goes or is written
+    differently empties it, and the rows above decide again which pages hold it."""
 
     fingerprint: str = ""
     rows: dict = field(default_factory=render_store.SavedMemo)
@@ -74,8 +80,13 @@ class Converted:
     settled: bool = False  # rows without a names digest are good for them when ``changed`` is not in the source
     changed: object = None  # a pattern of the names changed since the NAMES row, or None (none changed)
     key: str = ""  # the digest of ``names`` when they are not the NAMES row's, else ""
+    made: dict = field(default_factory=dict)  # {"d:" path: (meta, body, converted)}, {"f:" path: (bytes, converted)}
+    made_under: tuple = None  # (fingerprint, names) of ``made``: the mirror's in every publish since it was emptied
+    urls: dict = field(default_factory=dict)  # {absolute URL: (percent-encoded, its bytes)} of the last QR codes
 
     def start(self, mirror):
+        if (mirror.fingerprint, mirror.names) != self.made_under:
+            self.made, self.made_under = {}, (mirror.fingerprint, dict(mirror.names))
         if mirror.fingerprint != self.fingerprint:
             self.fingerprint, self.files = mirror.fingerprint, {}
         self.names, self.changed, self.key = mirror.names, None, ""
@@ -99,10 +110,31 @@ class Converted:
     def _row(self, sha, converted):
         return (self.fingerprint, sha, converted, self.key) if self.key else (self.fingerprint, sha, converted)
 
+    def known(self, part):
+        """({path: converted (meta, body)}, {path: (meta, body)} of the rest) of ``part`` ({path: (meta,
+        body)}): converted are the documents whose meta and body are the very objects this process
+        converted or reused there (``documents``) under the mirror's fingerprint and names of this
+        publish, which the mirror has had ever since (``made_under``: a name come, gone or changed
+        empties ``made``)."""
+        found, rest, made = {}, {}, self.made
+        for path, page in part.items():
+            seen = made.get("d:" + path)
+            if seen is not None and seen[0] is page[0] and seen[1] is page[1]:
+                found[path] = seen[2]
+            else:
+                rest[path] = page
+        return found, rest
+
     def documents(self, mirror, sources, *, processes=1):
         """{path: converted (meta, body)} of ``sources`` ([(path, meta, body, sha256 of its bytes)]):
         a row's while it is good for the source, else converted, the conversions shared out to up to
         ``processes`` forked processes when there are many (a full publish; ``shared_out``)."""
+        found = self._documents(mirror, sources, processes)
+        for path, meta, body, _sha in sources:
+            self.made["d:" + path] = (meta, body, found[path])
+        return found
+
+    def _documents(self, mirror, sources, processes):
         found, todo = {}, []
         for path, meta, body, sha in sources:
             row = self.rows.get("d:" + path)
@@ -121,6 +153,10 @@ class Converted:
         or a row's while it is good for ``data``. ``words()``: the text the conversion reads when it
         is not ``data`` decoded (a QR code's drawing)."""
         key = "f:" + path
+        seen = self.made.get(key)
+        if seen is not None and (seen[0] is data or seen[0] == data):  # (``made``: converted under these names)
+            self.files[path] = data
+            return seen[1]
         row = self.rows.get(key)
         same = self.files.get(path) == data
         sha = row[1] if same and row is not None else write.sha256(data)
@@ -130,6 +166,7 @@ class Converted:
             converted = (convert or mirror.convert_file)(path, data)
             self.rows[key] = self._row(sha, converted)
         self.files[path] = data
+        self.made[key] = (data, converted)
         return converted
 
     def prune(self, documents, files):
@@ -139,6 +176,9 @@ class Converted:
         self.rows.prune({"d:" + path for path in documents} | {"f:" + path for path in files} | {NAMES})
         for path in self.files.keys() - files:
             del self.files[path]
+        kept = {"d:" + path for path in documents} | {"f:" + path for path in files}
+        for key in self.made.keys() - kept:
+            del self.made[key]
         if self.key:
             self.rows[NAMES] = (self.fingerprint, self.names)
             for path, row in self.rows.items():
@@ -221,9 +261,14 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
         return [(path, meta, body, sha(path, meta, body) or write.sha256(write.serialise(meta, body)))
                 for path, (meta, body) in part.items()]
 
+    def convert(part, processes=1):
+        found, rest = converted.known(part)
+        found.update(converted.documents(mirror, sources(rest), processes=processes))
+        return found
+
     progress("export", 0, len(generated.pages) + len(generated.listings))
-    pages = converted.documents(mirror, sources(generated.pages), processes=settings.KEPU_BUILD_PROCESSES)
-    listings = converted.documents(mirror, sources(generated.listings))
+    pages = convert(generated.pages, settings.KEPU_BUILD_PROCESSES)
+    listings = convert(generated.listings)
     pages = {path: pages[path] for path in generated.pages}  # (the Simplified order)
     listings = {path: listings[path] for path in generated.listings}
     made = generate.site_files(documents, generated.listings, site_name=site.site_name, tree=generated.tree,
@@ -260,12 +305,18 @@ def qr_codes(mirror, documents, listings, site, converted):
             drawn.append(make(base + "/"))
         return [url, drawn[0]]
 
-    codes = {}
+    codes, urls, quoted = {}, converted.urls, {}
     for path, canonical in beside:
-        url = quote(base + canonical, safe=":/?&=#%")
-        codes[path] = converted.file(mirror, path, url.encode(),
+        absolute = base + canonical
+        url = urls.get(absolute)
+        if url is None:
+            url = quote(absolute, safe=":/?&=#%")
+            url = (url, url.encode())
+        quoted[absolute] = url
+        codes[path] = converted.file(mirror, path, url[1],
                                      lambda _path, url: mirror.convert_svg(make(url.decode())).encode("utf-8"),
-                                     words=lambda url=url: words(url))
+                                     words=lambda url=url[0]: words(url))
+    converted.urls = quoted
     return codes
 
 

@@ -14,6 +14,7 @@ import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from . import fsutil, manifest, render_store
 
@@ -62,15 +63,52 @@ class WrittenFiles:
 
     ``left``: (content folder, identity of the manifest file written, frozenset of the paths)
     of the last write of this process that finished, or None: what ``write`` takes the stale files
-    from instead of walking the folder (``left_as_written``)."""
+    from instead of walking the folder (``left_as_written``). ``entries``: the manifest's sections
+    the last write made ({name: manifest.Section}), whose entries and their text the next one
+    takes where they are the same (``manifest.make``).
+
+    A document or file whose objects are the very ones this process last wrote at its path costs a
+    lookup (``documents``, ``raws``) and one ``lstat`` (``moved``): its file is written again only
+    when it is no longer there as written."""
 
     def __init__(self):
         self.dir, self.files, self.rows, self.left = None, {}, render_store.SavedMemo(), None
+        self.entries = {}  # the manifest's sections of the last write ({name: manifest.Section}: ``manifest.make``)
 
     def clear(self):
         self.dir, self.left = None, None
         self.files.clear()
         self.rows.clear()
+        self.entries = {}
+
+    def _enter(self, content_dir):
+        if self.dir != content_dir:
+            self.dir, self.files, self.entries = content_dir, {}, {}
+
+    def documents(self, content_dir, pages):
+        """{path: (sha256, bytes or None)} of ``pages`` ({path: (meta, body)}), as ``serialised`` gives
+        each: a page whose meta and body are the very objects this process last wrote there is taken
+        from its row at the cost of a lookup."""
+        self._enter(content_dir)
+        files, rows, out = self.files, self.rows, {}
+        for path, page in pages.items():
+            last = files.get(path)
+            if last is not None and last[0] is page[0] and last[1] is page[1]:
+                out[path] = (rows[path][1], None)
+            else:
+                out[path] = self.serialised(content_dir, path, *page)
+        return out
+
+    def raws(self, content_dir, files):
+        """{path: (sha256, bytes or None)} of ``files`` ({path: bytes}), as ``raw`` gives each."""
+        self._enter(content_dir)
+        last_of, rows, out = self.files, self.rows, {}
+        for path, data in files.items():
+            if last_of.get(path) is data:
+                out[path] = (rows[path][1], None)
+            else:
+                out[path] = self.raw(content_dir, path, data)
+        return out
 
     def left_as_written(self, content_dir, key):
         """The paths the folder holds (frozenset) when it is as the last write of this process left
@@ -103,8 +141,7 @@ class WrittenFiles:
         """(sha256, bytes or None) of a file's ``data`` (a feed, a QR code beside a page): None when
         the last publish wrote these bytes there (the same object or equal bytes in this process; in
         a new one, a row of the same sha256). As ``serialised``, trusted only while the file is in place."""
-        if self.dir != content_dir:
-            self.dir, self.files = content_dir, {}
+        self._enter(content_dir)
         last, row = self.files.get(path), self.rows.get(path)
         self.files[path] = data
         if row is not None and last is not None and (last is data or last == data):
@@ -125,12 +162,23 @@ class WrittenFiles:
 
     def in_place(self, content_dir, path):
         """Whether the file the last publish wrote for ``path`` is still there as written (size, mtime)."""
-        row = self.rows[path]
-        try:
-            info = os.stat(os.path.join(content_dir, path))
-        except FileNotFoundError:
-            return False
-        return (info.st_size, info.st_mtime_ns) == (row[2], row[3])
+        return not self.moved(content_dir, [path])
+
+    def moved(self, content_dir, paths):
+        """Those of ``paths`` whose file is no longer there as the last publish wrote it: gone, of
+        another size or mtime, or no longer a regular file of its own (a symbolic link put in its
+        place: ``lstat``). One ``lstat`` a path."""
+        rows, lstat, base, out = self.rows, os.lstat, os.path.join(content_dir, ""), []
+        for path in paths:
+            row = rows[path]
+            try:
+                info = lstat(base + path)
+            except OSError:
+                out.append(path)
+                continue
+            if info.st_size != row[2] or info.st_mtime_ns != row[3] or not S_ISREG(info.st_mode):
+                out.append(path)
+        return out
 
     def placed(self, content_dir, path):
         """The file of ``path`` now holds the document (``write``): note its mtime."""
@@ -181,10 +229,10 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     progress = progress or (lambda stage, done=None, total=None: None)
     content_dir = Path(content_dir)
     key = str(content_dir.resolve())
-    files = {path: memo.serialised(key, path, *page) for path, page in generated.pages.items()}
-    made = {path: memo.raw(key, path, data) for path, data in generated.files.items()}
-    made.update({path: memo.serialised(key, path, *page) for path, page in generated.listings.items()})
-    beside = {path: memo.raw(key, path, data) for path, data in (generated.attachments or {}).items()}
+    files = memo.documents(key, generated.pages)
+    made = memo.raws(key, generated.files)
+    made.update(memo.documents(key, generated.listings))
+    beside = memo.raws(key, generated.attachments or {})
     every = {**files, **made, **beside}
 
     def data_of(path):
@@ -198,25 +246,26 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     (content_dir / WRITING).touch()  # (removed once the manifest is written: a write killed leaves it)
     written, deleted = [], []
     total = len(every) + len(assets)
-    for done, (path, (_digest, data)) in enumerate(sorted(every.items()), 1):
-        if data is None:  # what the last publish wrote here: write it only if it is no longer there
-            if memo.in_place(content_dir, path):
-                continue
+    # What the last publish wrote here is written again only if it is no longer there as written.
+    todo = {path: data for path, (_digest, data) in every.items() if data is not None}
+    todo.update((path, None) for path in memo.moved(key, [path for path, (_d, data) in every.items() if data is None]))
+    for done, path in enumerate(sorted(todo), 1):
+        data = todo[path]
+        if data is None:
             data = data_of(path)
         target = content_dir / path
         progress("write", done, total)
-        if not target.is_file() or target.read_bytes() != data:
+        if target.is_symlink() or not fsutil.holds(target, data):  # (a link is replaced, whatever it leads to)
             fsutil.atomic_write(target, data)
             written.append(path)
             checkpoint("export-write")
         memo.placed(content_dir, path)
-    for done, (path, writer) in enumerate(sorted(assets.items()), len(every) + 1):
-        target = content_dir / path
-        if not target.is_file():
-            progress("write", done, total)
-            writer(target)
-            written.append(path)
-            checkpoint("export-write")
+    base = os.path.join(key, "")
+    for done, path in enumerate(sorted(path for path in assets if not os.path.isfile(base + path)), len(todo) + 1):
+        progress("write", done, total)
+        assets[path](content_dir / path)
+        written.append(path)
+        checkpoint("export-write")
 
     memo.prune(every.keys())
     expected = set(every) | set(assets) | KEEP
@@ -229,8 +278,9 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     made_manifest = manifest.make(
         documents, pages={path: digest for path, (digest, _data) in files.items()},
         generated={path: digest for path, (digest, _data) in made.items()}, assets=assets, nav=generated.nav,
-        attachments={path: digest for path, (digest, _data) in beside.items()},
+        attachments={path: digest for path, (digest, _data) in beside.items()}, previous=memo.entries,
     )
+    memo.entries = {name: made_manifest[name] for name in manifest.SECTIONS}
     manifest.write_manifest(content_dir / MANIFEST_NAME, made_manifest)
     memo.finished(content_dir, key, expected - KEEP)
     os.unlink(content_dir / WRITING)

@@ -32,7 +32,8 @@ def test_a_manifest_and_its_copies_are_the_bytes_of_json_written_by_hand():
         made["pages"]["c.md"] = {}
 
 
-def test_an_approval_encodes_its_pages_once_for_every_manifest_it_writes(settings, programme, monkeypatch):
+def test_an_approval_encodes_the_entry_of_the_page_it_changed_once_for_every_manifest_it_writes(
+        settings, programme, monkeypatch):
     stories = [make_story(programme, title=title, slug=slug) for title, slug in [("李四光", "li-siguang"),
                                                                                  ("华罗庚", "hua-luogeng")]]
     publish()
@@ -40,17 +41,36 @@ def test_an_approval_encodes_its_pages_once_for_every_manifest_it_writes(setting
     stories[0].save_revision().publish()
     encoded = []
 
-    def dumps(value, **kwargs):
-        if isinstance(value, dict) and any(isinstance(entry, dict) and "revision" in entry
-                                           for entry in value.get("pages", value).values()):
-            encoded.append(sorted(value.get("pages", value)))
+    def dumps(value, **kwargs):  # the page entries encoded: one alone, or a section of them
+        if isinstance(value, dict):
+            entries = value.get("pages", value)
+            if "revision" in entries:
+                encoded.append(entries["page"])
+            else:
+                encoded.extend(entry["page"] for entry in entries.values()
+                               if isinstance(entry, dict) and "revision" in entry)
         return json.dumps(value, **kwargs)
 
     monkeypatch.setattr(manifest, "json", types.SimpleNamespace(dumps=dumps, loads=json.loads))
+    before = json.loads((swap.live().dir / "manifest.json").read_text("utf-8"))
     result = publish()
     assert result.incremental and not result.search_pending
-    assert len(encoded) == 1  # content/'s manifest, the pages build's and the index build's: one encoding
     live = json.loads((swap.live().dir / "manifest.json").read_text("utf-8"))
-    assert encoded[0] == sorted(live["pages"]) and any(path.endswith("li-siguang.md") for path in live["pages"])
+    # content/'s manifest, the pages build's and the index build's: the entries of the pages changed
+    # (the story, the pages that list its title), each once; the other pages' entries are the text
+    # the last publish made of them.
+    changed = manifest.diff(before, live).changed
+    assert sorted(encoded) == sorted(live["pages"][path]["page"] for path in changed)
+    assert stories[0].pk in encoded and stories[1].pk not in encoded and len(changed) < len(live["pages"])
     content = json.loads((settings.KEPU_CONTENT_DIR / ".manifest.json").read_text("utf-8"))
     assert content["pages"] == live["pages"]
+    stories[1].title = "华罗庚（数学家）"
+    stories[1].save_revision().publish()
+    encoded.clear()
+    publish()
+    before, live = live, json.loads((swap.live().dir / "manifest.json").read_text("utf-8"))
+    assert sorted(encoded) == sorted(live["pages"][path]["page"] for path in manifest.diff(before, live).changed)
+    assert stories[1].pk in encoded and stories[0].pk not in encoded
+    assert live == json.loads(json.dumps(live, ensure_ascii=False, sort_keys=True))
+    assert (swap.live().dir / "manifest.json").read_bytes() == (
+        json.dumps(live, ensure_ascii=False, sort_keys=True) + "\n").encode()
