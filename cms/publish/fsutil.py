@@ -478,10 +478,11 @@ def tree_differences(source, target):
 def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset()):
     """``survey(root, keyed=…, unlisted=…)`` worked out from ``previous`` (a Survey of the build
     ``root`` was made from, with its ``inodes``) and what changed since (``files``, ``trees``: the
-    journals' relative paths, swap.journal_since): only those paths and the folders above them are
-    stat'ed (a tree walked whole); every other file is taken to be the very file ``previous`` found,
-    at the same path, with the same mode. A file changed behind the journal's back (written by
-    another hand, a ``chmod``) is not seen: a full ``survey`` sees it."""
+    journals' relative paths, swap.journal_since): only those paths, the folders above them and the
+    files ending with ``keyed`` (the pages: their identity and mode, whoever changed them) are
+    stat'ed, a tree walked whole; no folder is listed. Every other file is taken to be the very file
+    ``previous`` found, at the same path, with the same mode: a file other than a page added, removed
+    or ``chmod``-ed behind the journal's back (by another hand) is not seen; a full ``survey`` sees it."""
     root = os.fspath(root)
     hidden_under = tuple(folder + "/" for folder in unlisted)
     touched = set(trees) | set(files)
@@ -490,9 +491,10 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset()):
     keys = {rel: key for rel, key in previous.keys.items() if rel not in touched and not rel.startswith(below)}
     inodes = {rel: ino for rel, ino in previous.inodes.items() if rel not in touched and not rel.startswith(below)}
     found = [rel for rel in previous.unreadable
-             if rel.rstrip("/") not in touched and not rel.startswith(below)]
+             if rel.rstrip("/") not in touched and not rel.startswith(below) and rel not in keys]
     stats = 0
     folders = set()
+    fresh = set()  # keyed files stat'ed below
     for rel in sorted(touched):
         if rel.startswith(below):
             continue
@@ -524,6 +526,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset()):
             if not hidden:
                 listed.update(prefix + each for each in inner.files)
                 keys.update((prefix + each, key) for each, key in inner.keys.items())
+                fresh.update(prefix + each for each in inner.keys)
             continue
         if not info.st_mode & 0o004:
             found.append(rel)
@@ -533,6 +536,18 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset()):
             listed.add(rel)
             if keyed is not None and rel.endswith(keyed):
                 keys[rel] = [info.st_ino, info.st_size, info.st_mtime_ns]
+                fresh.add(rel)
+    for rel in [rel for rel in keys if rel not in fresh]:  # every page, whoever changed it
+        try:
+            info = os.stat(os.path.join(root, rel))
+        except (FileNotFoundError, NotADirectoryError):
+            listed.discard(rel)
+            del keys[rel]
+            continue
+        stats += 1
+        if not info.st_mode & 0o004:
+            found.append(rel)
+        keys[rel] = [info.st_ino, info.st_size, info.st_mtime_ns]
     for folder in folders:
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             if os.stat(os.path.join(root, folder)).st_mode & 0o005 != 0o005:
