@@ -475,14 +475,15 @@ def tree_differences(source, target):
     return sorted(rel for rel in mine.keys() | theirs.keys() if mine.get(rel, 0) != theirs.get(rel, 0))
 
 
-def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset()):
+def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), known=None):
     """``survey(root, keyed=…, unlisted=…)`` worked out from ``previous`` (a Survey of the build
     ``root`` was made from, with its ``inodes``) and what changed since (``files``, ``trees``: the
     journals' relative paths, swap.journal_since): only those paths, the folders above them and the
     files ending with ``keyed`` (the pages: their identity and mode, whoever changed them) are
     stat'ed, a tree walked whole; no folder is listed. Every other file is taken to be the very file
     ``previous`` found, at the same path, with the same mode: a file other than a page added, removed
-    or ``chmod``-ed behind the journal's back (by another hand) is not seen; a full ``survey`` sees it."""
+    or ``chmod``-ed behind the journal's back (by another hand) is not seen; a full ``survey`` sees it.
+    ``known``: as ``survey``'s, for the trees' walks."""
     root = os.fspath(root)
     hidden_under = tuple(folder + "/" for folder in unlisted)
     touched = set(trees) | set(files)
@@ -515,7 +516,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset()):
                 if info.st_mode & 0o005 != 0o005:
                     found.append(rel + "/")
                 continue
-            inner = survey(path, keyed=keyed, unlisted={
+            inner = survey(path, keyed=keyed, known=known, unlisted={
                 u[len(rel) + 1:] for u in unlisted if u.startswith(rel + "/")})
             stats += inner.stats
             prefix = rel + "/"

@@ -422,7 +422,8 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     partial = previous.inodes is not None and previous.partial + 1 < FULL_SURVEY_EVERY
     unlisted = {f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS}
     if partial and changed is not None and previous.files is not None:
-        tree = fsutil.resurvey(site_dir, _survey_of(previous), *changed, keyed=".html", unlisted=unlisted)
+        tree = fsutil.resurvey(site_dir, _survey_of(previous), *changed, keyed=".html", unlisted=unlisted,
+                               known=_still_held(previous, search_dirs) if changed[1] else None)
         if fsutil.journal_check():
             _check_survey(tree, fsutil.survey(site_dir, keyed=".html", unlisted=unlisted))
     else:
