@@ -377,9 +377,9 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     time) checked against the same theme is not parsed again: its tags are checked against this
     manifest, and its links only if a file it links to is gone (``Scans.counts`` says which files
     the pages link to; without it every link is checked). Everything else is checked whole on every
-    build: one walk lists every file and folder and stats every folder and page (readable by others;
-    a page's size and time), every page is matched with the manifest and every manifest entry with a
-    page. The build's other files are stat'ed too (readable by others) but for those that are
+    build: every page is stat'ed (readable by others; its size and time), every page is matched with
+    the manifest and every manifest entry with a page. Without ``changed`` (below), one walk lists
+    every file and folder and stats every folder. The build's other files are stat'ed too (readable by others) but for those that are
     files ``previous``'s verification found readable (the same inode, read from the folder without a
     stat: ``Scans.inodes``, fsutil.survey's ``known``) and the live build still links
     (``_still_held``): no new file can have their inode, and the pipeline never changes a file's mode.
