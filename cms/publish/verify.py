@@ -379,13 +379,13 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     the pages link to; without it every link is checked). Everything else is checked whole on every
     build: every page is stat'ed (readable by others; its size and time), every page is matched with
     the manifest and every manifest entry with a page. Without ``changed`` (below), one walk lists
-    every file and folder and stats every folder. The build's other files are stat'ed too (readable by others) but for those that are
-    files ``previous``'s verification found readable (the same inode, read from the folder without a
-    stat: ``Scans.inodes``, fsutil.survey's ``known``) and the live build still links
-    (``_still_held``): no new file can have their inode, and the pipeline never changes a file's mode.
-    A ``chmod`` of such a file behind Kepu's back is seen by the next verification that stats every
-    file: one in ``FULL_SURVEY_EVERY`` verifications, and every one without ``previous`` (a full
-    build, the first publish of a worker).
+    every file and folder and stats every folder. The build's other files are stat'ed too (readable
+    by others) but for those that are files ``previous``'s verification found readable (the same
+    inode, read from the folder without a stat: ``Scans.inodes``, fsutil.survey's ``known``) and the
+    live build still links (``_still_held``): no new file can have their inode, and the pipeline
+    never changes a file's mode. A ``chmod`` of such a file behind Kepu's back is seen by the next
+    verification that stats every file: one in ``FULL_SURVEY_EVERY`` verifications, and every one
+    without ``previous`` (a full build, the first publish of a worker).
 
     ``changed``: (files, trees), what may differ between the build ``previous`` surveyed
     (``previous.surveyed``) and this one, by the journals (swap.journal_since plus this build's own).
