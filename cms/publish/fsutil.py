@@ -52,10 +52,70 @@ def make_temp_dir(parent, prefix):
     return folder
 
 
+JOURNAL_FILE, JOURNAL_ROOT = "KEPU_JOURNAL_FILE", "KEPU_JOURNAL_ROOT"
+
+
+@contextmanager
+def journal(root, spool):
+    """Meanwhile, what this process and the processes it forks write, replace or remove under ``root``
+    (a build's site/ folder) through ``write_file``, ``atomic_write``, ``remove_and_prune`` and ``record``
+    is noted in ``spool`` (a file, a line appended per path: ``recorded`` reads it). Kept in the
+    environment, so a forked process (a shard of a build, the mirror's build) notes into the same file.
+    Whatever changes a file under ``root`` otherwise (``os.link``, ``os.rename``) must ``record`` it."""
+    saved = {name: os.environ.get(name) for name in (JOURNAL_FILE, JOURNAL_ROOT)}
+    os.environ[JOURNAL_FILE], os.environ[JOURNAL_ROOT] = os.fspath(spool), os.path.abspath(root)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def journal_check():
+    """Whether every journal-driven step is checked against the full walk (``KEPU_JOURNAL_CHECK=1`` in
+    the environment: the tests' settings set it); a difference raises JournalMismatch."""
+    return os.environ.get("KEPU_JOURNAL_CHECK") == "1"
+
+
+class JournalMismatch(AssertionError):
+    """What the journals said differs from what the full walk found (a writer that notes nothing)."""
+
+
+def record(paths, *, tree=False, base=None):
+    """Note ``paths`` (files, or with ``tree`` folders whose whole content may have changed; relative
+    to ``base`` if given) in the open ``journal``, those under its root; nothing if none is open."""
+    spool = os.environ.get(JOURNAL_FILE)
+    if not spool:
+        return
+    root = os.environ[JOURNAL_ROOT] + os.sep
+    lines = []
+    for path in [paths] if isinstance(paths, str | os.PathLike) else paths:
+        path = os.path.abspath(os.path.join(base, path) if base is not None else path)
+        if path.startswith(root):
+            lines.append(("t " if tree else "f ") + path[len(root):].replace(os.sep, "/") + "\n")
+    if lines:
+        with open(spool, "a", encoding="utf-8") as handle:  # (O_APPEND: whole lines from any process)
+            handle.write("".join(lines))
+
+
+def recorded(spool):
+    """(files, trees): the relative paths noted in ``spool`` by ``record`` (sets; empty if none)."""
+    files, trees = set(), set()
+    with contextlib.suppress(FileNotFoundError), open(spool, encoding="utf-8") as handle:
+        for line in handle:
+            kind, _, rel = line.rstrip("\n").partition(" ")
+            (trees if kind == "t" else files).add(rel)
+    return files, trees
+
+
 def write_file(path, data):
     """Write a new file (bytes or text in UTF-8), 0644 whatever the umask. A file already at ``path``
     is unlinked first, never written into: in a build folder it may be a hard link shared with the
     live build or an older one."""
+    record(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
     with contextlib.suppress(FileNotFoundError):
@@ -160,6 +220,7 @@ def atomic_write(target, data):
     Never truncates the existing file in place, so a hard link to the old file keeps its content.
     """
     target = Path(target)
+    record(target)
     make_dir(target.parent, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
@@ -301,6 +362,8 @@ def remove_and_prune(root, rel_paths):
     """Delete files under ``root`` and then any folders the deletions left empty."""
     root = Path(root)
     parents = set()
+    rel_paths = list(rel_paths)
+    record(rel_paths, base=root)
     for rel in rel_paths:
         path = root / rel
         if path.is_file() or path.is_symlink():
@@ -310,3 +373,187 @@ def remove_and_prune(root, rel_paths):
         while folder != root and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
+
+
+def relink_paths(source, target, files, trees, *, similar=None, checkpoint=None):
+    """``relink_tree`` of only what may differ: ``target``, a copy of an older ``source`` (made by
+    ``link_tree``/``relink_tree``), brought in line with it where ``files`` (relative paths) and
+    ``trees`` (relative folders, whole) may differ, the rest taken to be the same already (the journals
+    of the builds between them say so: swap.journal_since). A path ``source`` lacks is removed from
+    ``target`` with the folders that leaves empty and ``source`` lacks; a file is hard-linked unless
+    it is already the same file; a folder (a tree, or a file become a folder) is brought in line by
+    ``relink_tree`` (``similar`` given paths relative to ``source``). Returns the number of paths
+    looked at (a stat each, at most a link each)."""
+    source, target = os.fspath(source), os.fspath(target)
+    done = 0
+    for rel in sorted(trees):
+        _relink_path(source, target, rel, similar, checkpoint)
+        done += 1
+    under = tuple(rel + "/" for rel in trees)
+    for rel in sorted(files):
+        if not rel.startswith(under):
+            _relink_path(source, target, rel, similar, checkpoint)
+            done += 1
+    return done
+
+
+def _relink_path(source, target, rel, similar, checkpoint):
+    mine, made = os.path.join(source, rel), os.path.join(target, rel)
+    try:
+        info = os.lstat(mine)
+    except FileNotFoundError:
+        info = None
+    try:
+        have = os.lstat(made)
+    except FileNotFoundError:
+        have = None
+    except NotADirectoryError:  # (a parent is a file in target)
+        have = None
+    if info is None:
+        if have is not None:
+            shutil.rmtree(made) if stat.S_ISDIR(have.st_mode) else os.unlink(made)
+        folder = os.path.dirname(made)
+        while len(folder) > len(target) and os.path.isdir(folder) and not os.listdir(folder) \
+                and not os.path.lexists(os.path.join(source, os.path.relpath(folder, target))):
+            os.rmdir(folder)
+            folder = os.path.dirname(folder)
+        return
+    _make_parents(target, rel)
+    if stat.S_ISDIR(info.st_mode):
+        if have is not None and not stat.S_ISDIR(have.st_mode):
+            os.unlink(made)
+            have = None
+        if have is None:
+            os.mkdir(made, DIR_MODE)
+            os.chmod(made, DIR_MODE)
+        prefix = rel + "/"
+        relink_tree(mine, made, checkpoint=checkpoint,
+                    similar=None if similar is None else lambda sub, stale: similar(prefix + sub, stale))
+        return
+    if have is not None:
+        if (have.st_ino, have.st_dev) == (info.st_ino, info.st_dev):
+            return
+        shutil.rmtree(made) if stat.S_ISDIR(have.st_mode) else os.unlink(made)
+    os.link(mine, made)
+
+
+def _make_parents(target, rel):
+    """The folders of ``rel`` under ``target`` (0755), a file in their way removed."""
+    folder = target
+    for part in rel.split("/")[:-1]:
+        folder = os.path.join(folder, part)
+        try:
+            if stat.S_ISDIR(os.lstat(folder).st_mode):
+                continue
+            os.unlink(folder)
+        except FileNotFoundError:
+            pass
+        os.mkdir(folder, DIR_MODE)
+        os.chmod(folder, DIR_MODE)
+
+
+def tree_differences(source, target):
+    """Relative paths (sorted; folders with a trailing "/") where ``target`` is not a copy of
+    ``source`` made of hard links: a name one has and the other lacks, a folder against a file, a
+    file that is not the same file (device and inode). Changes nothing (the journal's check)."""
+
+    def walk(root):
+        found, stack = {}, [(os.fspath(root), "")]
+        while stack:
+            folder, rel = stack.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        found[rel + entry.name + "/"] = None
+                        stack.append((entry.path, rel + entry.name + "/"))
+                    else:
+                        info = entry.stat(follow_symlinks=False)
+                        found[rel + entry.name] = (info.st_ino, info.st_dev)
+        return found
+
+    mine, theirs = walk(source), walk(target)
+    return sorted(rel for rel in mine.keys() | theirs.keys() if mine.get(rel, 0) != theirs.get(rel, 0))
+
+
+def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), known=None):
+    """``survey(root, keyed=…, unlisted=…)`` worked out from ``previous`` (a Survey of the build
+    ``root`` was made from, with its ``inodes``) and what changed since (``files``, ``trees``: the
+    journals' relative paths, swap.journal_since): only those paths, the folders above them and the
+    files ending with ``keyed`` (the pages: their identity and mode, whoever changed them) are
+    stat'ed, a tree walked whole; no folder is listed. Every other file is taken to be the very file
+    ``previous`` found, at the same path, with the same mode: a file other than a page added, removed
+    or ``chmod``-ed behind the journal's back (by another hand) is not seen; a full ``survey`` sees it.
+    ``known``: as ``survey``'s, for the trees' walks."""
+    root = os.fspath(root)
+    hidden_under = tuple(folder + "/" for folder in unlisted)
+    touched = set(trees) | set(files)
+    below = tuple(rel + "/" for rel in trees)
+    listed = {rel for rel in previous.files if rel not in touched and not rel.startswith(below)}
+    keys = {rel: key for rel, key in previous.keys.items() if rel not in touched and not rel.startswith(below)}
+    inodes = {rel: ino for rel, ino in previous.inodes.items() if rel not in touched and not rel.startswith(below)}
+    found = [rel for rel in previous.unreadable
+             if rel.rstrip("/") not in touched and not rel.startswith(below) and rel not in keys]
+    stats = 0
+    folders = set()
+    fresh = set()  # keyed files stat'ed below
+    for rel in sorted(touched):
+        if rel.startswith(below):
+            continue
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+        path = os.path.join(root, rel)
+        try:
+            info = os.stat(path)
+            link = os.path.islink(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        stats += 1
+        hidden = rel.startswith(hidden_under)
+        if stat.S_ISDIR(info.st_mode):
+            if link:
+                if info.st_mode & 0o005 != 0o005:
+                    found.append(rel + "/")
+                continue
+            inner = survey(path, keyed=keyed, known=known, unlisted={
+                u[len(rel) + 1:] for u in unlisted if u.startswith(rel + "/")})
+            stats += inner.stats
+            prefix = rel + "/"
+            if info.st_mode & 0o005 != 0o005:
+                found.append(prefix)
+            found.extend(prefix + each for each in inner.unreadable if each != "./")
+            inodes.update((prefix + each, ino) for each, ino in inner.inodes.items())
+            if not hidden:
+                listed.update(prefix + each for each in inner.files)
+                keys.update((prefix + each, key) for each, key in inner.keys.items())
+                fresh.update(prefix + each for each in inner.keys)
+            continue
+        if not info.st_mode & 0o004:
+            found.append(rel)
+        elif not link and (keyed is None or not rel.endswith(keyed)):
+            inodes[rel] = info.st_ino
+        if not hidden:
+            listed.add(rel)
+            if keyed is not None and rel.endswith(keyed):
+                keys[rel] = [info.st_ino, info.st_size, info.st_mtime_ns]
+                fresh.add(rel)
+    for rel in [rel for rel in keys if rel not in fresh]:  # every page, whoever changed it
+        try:
+            info = os.stat(os.path.join(root, rel))
+        except (FileNotFoundError, NotADirectoryError):
+            listed.discard(rel)
+            del keys[rel]
+            continue
+        stats += 1
+        if not info.st_mode & 0o004:
+            found.append(rel)
+        keys[rel] = [info.st_ino, info.st_size, info.st_mtime_ns]
+    for folder in folders:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            if os.stat(os.path.join(root, folder)).st_mode & 0o005 != 0o005:
+                found.append(folder + "/")
+            stats += 1
+    if os.stat(root).st_mode & 0o005 != 0o005:
+        found.append("./")
+    return Survey(listed, keys, sorted(set(found)), inodes, stats)

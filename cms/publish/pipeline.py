@@ -141,26 +141,37 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         index_later = kept is not None
         built = kept or new  # the manifest this build is verified against and written with
         progress("copy")
-        stage = staging.prepare(build_id, live=live, new=new, incremental=incremental, keep_live_index=index_later,
-                                checkpoint=checkpoint)
-        checkpoint("copied")
-        build.write_config(stage / "mkdocs.yml", config)
-        progress("build")
-        jobs = [build.Job(stage / "mkdocs.yml", dirty=incremental, sources=build.sources_of(new),
-                          template_cache=swap.builds_dir() / ".template-cache")]
-        if mirror is not None:  # (side by side with 2 build processes or more)
-            jobs.append(mirror_site.build_job(mirror, stage, mirror_config, live=live, new=new, incremental=incremental,
-                                              keep_live_index=index_later))
-        warnings = build.run_jobs(jobs)
-        if not index_later:
-            search.build_index(stage / "site", content_dir, new, progress=progress, digests=state.records,
-                               previous=live and live.search_dir)
-            mirror_site.build_index(stage / "site", content_dir, new, state=state, live=live, progress=progress)
+        spool = swap.journal_spool(build_id)
+        with _journal(site_dir, spool, incremental):  # what this build changes against the live build
+            stage = staging.prepare(build_id, live=live, new=new, incremental=incremental,
+                                    keep_live_index=index_later, checkpoint=checkpoint)
+            checkpoint("copied")
+            build.write_config(stage / "mkdocs.yml", config)
+            progress("build")
+            jobs = [build.Job(stage / "mkdocs.yml", dirty=incremental, sources=build.sources_of(new),
+                              template_cache=swap.builds_dir() / ".template-cache")]
+            if mirror is not None:  # (side by side with 2 build processes or more)
+                jobs.append(mirror_site.build_job(mirror, stage, mirror_config, live=live, new=new,
+                                                  incremental=incremental, keep_live_index=index_later))
+                # The mirror's folder is built again in full when its inputs changed (mirror_site.build_job);
+                # its search index is built or brought in line with the live one either way.
+                before = (live.manifest.get("mirror") if live else None) or {}
+                dirty = incremental and before.get("inputs") == new["mirror"]["inputs"]
+                fsutil.record(site_dir / mirror.folder / (search.SEARCH_DIR if dirty else ""), tree=True)
+            warnings = build.run_jobs(jobs)
+            if not index_later:
+                fsutil.record(site_dir / search.SEARCH_DIR, tree=True)  # (its folders are renamed, not written)
+                search.build_index(stage / "site", content_dir, new, progress=progress, digests=state.records,
+                                   previous=live and live.search_dir)
+                mirror_site.build_index(stage / "site", content_dir, new, state=state, live=live, progress=progress)
         checkpoint("built")
 
         progress("verify")
-        checked = verify.verify(stage / "site", built, site_url=site.base_url,
-                                previous=state.scans.get(live.dir) if incremental else None)
+        previous = state.scans.get(live.dir) if incremental else None
+        own = fsutil.recorded(spool)
+        since = previous is not None and swap.journal_since(previous.surveyed, live.id)
+        checked = verify.verify(stage / "site", built, site_url=site.base_url, previous=previous,
+                                changed=(since[0] | own[0], since[1] | own[1]) if since else None)
         if not checked.ok:
             swap.discard(stage)
             raise VerificationError(checked.problems)
@@ -168,6 +179,9 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         checkpoint("verified")
 
         progress("swap")
+        swap.write_journal(build_id, parent=live and live.id, files=own[0], trees=own[1], full=not incremental)
+        checkpoint("journaled")
+        checked.scans.surveyed = build_id
         swap.promote(stage, build_id)
         checkpoint("promoted")
         swap.activate(build_id)
@@ -238,11 +252,16 @@ def publish_index(live, new, state, *, progress, yield_to=None):
     build_id = swap.new_build_id()
     stage = staging.prepare_index(build_id, live, checkpoint=checkpoint)
     step = progress if yield_to is None else _giving_way(progress, yield_to)
+    spool = swap.journal_spool(build_id)
     try:
-        search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
-                           progress=step, digests=state.records)
-        mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, state=state, live=live,
-                                progress=step)
+        with fsutil.journal(stage / "site", spool):
+            fsutil.record(stage / "site" / search.SEARCH_DIR, tree=True)  # (its folders are renamed, not written)
+            search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
+                               progress=step, digests=state.records)
+            if new.get("mirror"):
+                fsutil.record(stage / "site" / new["mirror"]["prefix"] / search.SEARCH_DIR, tree=True)
+            mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, state=state, live=live,
+                                    progress=step)
     except GaveWay:
         swap.discard(stage)
         checkpoint("search-deferred")
@@ -254,12 +273,20 @@ def publish_index(live, new, state, *, progress, yield_to=None):
         swap.discard(stage)
         raise VerificationError(problems)
     manifest.write_manifest(stage / "manifest.json", new)
+    files, trees = fsutil.recorded(spool)
+    swap.write_journal(build_id, parent=live.id, files=files, trees=trees)
+    checkpoint("search-journaled")
     swap.promote(stage, build_id)
     state.scans.share(swap.builds_dir() / build_id, live.dir)  # the pages are the very same files (never fails)
     swap.activate(build_id)
     checkpoint("search-swapped")
     swap.retire(live.id)  # the pages' build was a step of this publish, not one to roll back to
     return build_id
+
+
+def _journal(site_dir, spool, incremental):
+    """The build's journal (fsutil.journal) for an incremental build; a full build notes nothing."""
+    return fsutil.journal(site_dir, spool) if incremental else contextlib.nullcontext()
 
 
 def _giving_way(progress, yield_to):

@@ -12,22 +12,16 @@ def prepare(build_id, *, live, new, incremental, keep_live_index, checkpoint=Non
     """A staging folder for a build of manifest ``new``: empty for a full build; for an incremental
     one, the live build (``live``, a swap.Build) minus the outputs of what changed, so MkDocs
     renders only those. ``keep_live_index``: this build keeps the live search index (its own
-    follows in a second build). ``checkpoint``: the pipeline's, for fsutil.relink_tree. Returns
-    the folder."""
+    follows in a second build): the live build's, as every other file. ``checkpoint``: the
+    pipeline's, for fsutil.relink_tree. Returns the folder.
+
+    Called inside the build's journal (fsutil.journal): the outputs removed are noted there, the
+    copy of the live build is not (it is the journal's parent)."""
     staging = swap.staging_dir(build_id)
     if not incremental:
         staging.mkdir(parents=True)
         return staging
-    spare = swap.take_spare(staging)
-    if spare is not None and spare.get("inputs") == new["inputs"]:
-        # The spare build (the pages build of an earlier publish) brought up to date in place: no copy.
-        fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(spare, new))
-        if keep_live_index:  # not the spare's index
-            search.mirror(live.search_dir, staging / "site" / search.SEARCH_DIR)
-        return staging
-    if spare is not None:
-        swap.discard(staging)
-    _linked_copy(live, staging, checkpoint)
+    _linked_copy(live, staging, checkpoint, spare=True)
     fsutil.remove_and_prune(staging / "site", manifest.stale_outputs(live.manifest, new))
     return staging
 
@@ -42,15 +36,36 @@ def prepare_index(build_id, live, *, checkpoint=None):
     return staging
 
 
-def _linked_copy(live, staging, checkpoint=None):
-    """``staging/site``: the live build's files as hard links. The oldest build the cleanup would
-    delete next is brought in line in place when there is one (swap.take_expiring; a stat per file
-    and a link per file changed since, not a link per file), else the live build is linked whole. The search index's
-    folders named by their content (a shard, the bucket files) take a new name whenever a file in
-    them changes: the expiring build's folder is renamed to it (search.similar), so that only the
-    files that changed are linked, not the whole folder."""
-    if swap.take_expiring(staging):
-        fsutil.relink_tree(live.dir / "site", staging / "site", similar=search.similar, checkpoint=checkpoint)
+def _linked_copy(live, staging, checkpoint=None, *, spare=False):
+    """``staging/site``: the live build's files as hard links. An older build is brought in line in
+    place when there is one: with ``spare``, the spare build (swap.take_spare: the pages build of an
+    earlier publish), else the oldest build the cleanup would delete next (swap.take_expiring); else
+    the live build is linked whole.
+
+    The older build is brought in line by the journals of the builds since (swap.journal_since): a
+    stat and at most a link per path they name (fsutil.relink_paths), the search index's folders
+    walked whole. Without a whole chain of journals (none, a kill before one was written, a full
+    build, a rollback, too many builds between), by the full walk: a stat per file and a link per
+    file changed since (fsutil.relink_tree), the index's folders named by their content renamed to
+    their successor (search.similar) so that only the files that changed are linked. With
+    ``fsutil.journal_check()``, a journal-driven copy is then compared with the live build file by
+    file and any difference raises fsutil.JournalMismatch."""
+    base = swap.take_spare(staging) if spare else None
+    if base is not None:
+        checkpoint = None  # (the kill tests stop at a rename in the copy of an expiring build)
     else:
+        base = swap.take_expiring(staging)
+    if base is None:
         staging.mkdir(parents=True)
         fsutil.link_tree(live.dir / "site", staging / "site")
+        return
+    changed = swap.journal_since(base, live.id)
+    if changed is None:
+        fsutil.relink_tree(live.dir / "site", staging / "site", similar=search.similar, checkpoint=checkpoint)
+        return
+    fsutil.relink_paths(live.dir / "site", staging / "site", *changed, similar=search.similar, checkpoint=checkpoint)
+    if fsutil.journal_check():
+        differences = fsutil.tree_differences(live.dir / "site", staging / "site")
+        if differences:
+            raise fsutil.JournalMismatch(f"the journals since {base} missed {len(differences)} paths: "
+                                         f"{differences[:20]}")

@@ -11,6 +11,7 @@ The deleting itself (tens of thousands of folders at 10,000 pieces) is done by a
 after the rename, so that neither the publish that retired the build nor the next one waits for it.
 """
 
+import json
 import os
 import secrets
 import shutil
@@ -146,12 +147,14 @@ def retire(build_id):
 
 
 def take_spare(staging):
-    """Move the spare build (if any) to ``staging``. Returns its manifest, or None."""
+    """Move the spare build (if any) to ``staging``, with nothing but its ``site/`` left in it (as
+    ``take_expiring``). Returns its id, or None."""
     for path in sorted(builds_dir().glob(f"{SPARE}*"), reverse=True):
         os.rename(path, staging)
         found = manifest.read_manifest(staging / "manifest.json")
         if found is not None and (staging / "site").is_dir():
-            return found
+            _strip(staging)
+            return path.name[len(SPARE):]
         _delete(staging)
     return None
 
@@ -160,18 +163,22 @@ def take_expiring(staging, keep=None):
     """Move to ``staging`` the oldest complete build that the cleanup after one more build would
     delete (beyond the newest ``keep``, never the live one), with nothing but its ``site/`` left in it:
     a build to bring up to date in place (fsutil.relink_tree) instead of linking a whole new copy.
-    Returns whether there was one."""
+    Returns its id, or None."""
     keep = settings.KEPU_KEEP_BUILDS if keep is None else keep
     live = live_build()
     others = [b for b in list_builds() if b != live]
     expiring = others[: max(0, len(others) - max(0, keep - 1))]
     if not expiring:
-        return False
+        return None
     os.rename(builds_dir() / expiring[0], staging)
+    _strip(staging)
+    return expiring[0]
+
+
+def _strip(staging):
     for path in Path(staging).iterdir():
         if path.name != "site":
             _delete(path) if path.is_dir() else path.unlink()
-    return True
 
 
 def cleanup(keep=None, *, spare=True):
@@ -195,6 +202,10 @@ def cleanup(keep=None, *, spare=True):
     for build_id in complete[: max(0, len(complete) - keep)]:
         if build_id != live:
             _delete(builds / build_id)
+    held = {path.name[len(SPARE):] if path.name.startswith(SPARE) else path.name for path in builds.iterdir()}
+    for path in journal_dir().iterdir():  # (a spool left by a killed publish; the journals of builds gone)
+        if path.suffix != ".json" or path.stem not in held:
+            path.unlink(missing_ok=True)
 
 
 DELETING = ".deleting-"
@@ -273,3 +284,75 @@ def previous_build(before=None):
     before = before or live_build()
     older = [b for b in list_builds() if before is None or b < before]
     return older[-1] if older else None
+
+
+# The journal: what each build changed under site/ against the build it was made from (its parent,
+# the live build then), so that a copy of an older build is brought in line with the live one (and a
+# build's files surveyed) by looking at those paths only (staging.py, verify.py). One file per build,
+# ``<builds>/.journal/<id>.json``: outside the builds, so that ``retire``, ``take_spare`` and
+# ``take_expiring`` (which rename builds and strip all but site/) keep it. Written whole (atomic_write)
+# before the build is promoted: a kill before that leaves none, and a build without one breaks the
+# chain (the full walk, fsutil.relink_tree / fsutil.survey).
+
+JOURNALS = ".journal"
+
+
+def journal_dir():
+    path = builds_dir() / JOURNALS
+    fsutil.make_dir(path, exist_ok=True)
+    return path
+
+
+def journal_spool(build_id):
+    """The file a build's writers note their paths in while it is made (fsutil.journal)."""
+    return journal_dir() / f"{build_id}.spool"
+
+
+def write_journal(build_id, *, parent, files=(), trees=(), full=False):
+    """Save a build's journal: ``parent``, the build it was made from (None for a full build, which
+    breaks the chain), and the relative paths under site/ it wrote, replaced or removed (``files``) or
+    whose whole folder may differ (``trees``). ``complete`` comes last."""
+    data = {"parent": None if full else parent, "full": full, "files": sorted(files), "trees": sorted(trees),
+            "complete": True}
+    fsutil.atomic_write(journal_dir() / f"{build_id}.json", json.dumps(data, ensure_ascii=False).encode())
+    journal_spool(build_id).unlink(missing_ok=True)
+
+
+def read_journal(build_id):
+    """A build's journal (as ``write_journal`` saved it), or None (none, damaged or not complete)."""
+    try:
+        data = json.loads((builds_dir() / JOURNALS / f"{build_id}.json").read_bytes())
+        if data.get("complete") is not True or not isinstance(data["files"], list) \
+                or not isinstance(data["trees"], list):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return data
+
+
+def journal_since(base, head):
+    """(files, trees): what may differ between build ``base``'s site/ and build ``head``'s, the union
+    of the journals from ``head`` back through their parents to ``base``; None when that chain is not
+    there whole: a journal missing or incomplete, a full build in between, ``base`` not reached within
+    ``KEPU_KEEP_BUILDS + 2`` journals, or ``head`` not the newest build (a rollback made an older build
+    live: its journals say nothing of the newer builds). ``base == head``: nothing."""
+    if base is None or head is None:
+        return None
+    files, trees = set(), set()
+    if base == head:
+        return files, trees
+    builds = list_builds()
+    if not builds or builds[-1] != head:
+        return None
+    at = head
+    for _ in range(settings.KEPU_KEEP_BUILDS + 2):
+        found = read_journal(at)
+        if found is None or found.get("full") or not found.get("parent"):
+            return None
+        files.update(found["files"])
+        trees.update(found["trees"])
+        if found["parent"] == base:
+            return files, trees
+        at = found["parent"]
+    return None
+

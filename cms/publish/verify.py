@@ -231,12 +231,16 @@ class Scans(dict):
     survey's {path: inode} of the build's other files found readable (fsutil.Survey.inodes), or None
     (not known: the next verification stats every file); ``partial``: how many verifications since
     the last that stat'ed every file (``FULL_SURVEY_EVERY``); ``site``: the site/ folder of the
-    build they are the scans of, when known (ScanStore.get). ScanStore keeps ``inodes`` and
-    ``partial`` in memory only (a new worker's first verification stats every file)."""
+    build they are the scans of, when known (ScanStore.get). ``files``: the survey's listed files
+    (fsutil.Survey.files), or None; ``surveyed``: the id of the build whose site/ the survey
+    describes (set by the pipeline once it is a build; a build of its search index shares the scans
+    of its pages' build, not its survey), or None. ScanStore keeps ``inodes``, ``partial``, ``files``
+    and ``surveyed`` in memory only (a new worker's first verification stats every file)."""
 
-    def __init__(self, entries=(), counts=None, inodes=None, partial=0):
+    def __init__(self, entries=(), counts=None, inodes=None, partial=0, files=None):
         super().__init__(entries)
         self.counts, self.inodes, self.partial, self.site = counts, inodes, partial, None
+        self.files, self.surveyed = files, None
 
 
 class ScanStore:
@@ -360,7 +364,7 @@ FULL_SURVEY_EVERY = 10
 """Every so many verifications of builds made one from another, one stats every file (``verify``)."""
 
 
-def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
+def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, changed=None):
     """Check a build against its manifest and the public pages now: a ``Verification``.
 
     The search index must hold the pages ``manifest.search_pages`` names: the manifest's, or, for
@@ -373,15 +377,27 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
     time) checked against the same theme is not parsed again: its tags are checked against this
     manifest, and its links only if a file it links to is gone (``Scans.counts`` says which files
     the pages link to; without it every link is checked). Everything else is checked whole on every
-    build: one walk lists every file and folder and stats every folder and page (readable by others;
-    a page's size and time), every page is matched with the manifest and every manifest entry with a
-    page. The build's other files are stat'ed too (readable by others) but for those that are
-    files ``previous``'s verification found readable (the same inode, read from the folder without a
-    stat: ``Scans.inodes``, fsutil.survey's ``known``) and the live build still links
-    (``_still_held``): no new file can have their inode, and the pipeline never changes a file's mode.
-    A ``chmod`` of such a file behind Kepu's back is seen by the next verification that stats every
-    file: one in ``FULL_SURVEY_EVERY`` verifications, and every one without ``previous`` (a full
-    build, the first publish of a worker).
+    build: every page is stat'ed (readable by others; its size and time), every page is matched with
+    the manifest and every manifest entry with a page. Without ``changed`` (below), one walk lists
+    every file and folder and stats every folder. The build's other files are stat'ed too (readable
+    by others) but for those that are files ``previous``'s verification found readable (the same
+    inode, read from the folder without a stat: ``Scans.inodes``, fsutil.survey's ``known``) and the
+    live build still links (``_still_held``): no new file can have their inode, and the pipeline
+    never changes a file's mode. A ``chmod`` of such a file behind Kepu's back is seen by the next
+    verification that stats every file: one in ``FULL_SURVEY_EVERY`` verifications, and every one
+    without ``previous`` (a full build, the first publish of a worker).
+
+    ``changed``: (files, trees), what may differ between the build ``previous`` surveyed
+    (``previous.surveyed``) and this one, by the journals (swap.journal_since plus this build's own).
+    Given it, and ``previous``'s survey (``files``, ``inodes``) in a verification that need not stat
+    every file, the walk itself is left out (fsutil.resurvey): only those paths (trees whole) and
+    the folders above them are stat'ed, every other file is ``previous``'s, unchanged. So a file
+    written or removed under site/ behind Kepu's back (not by a writer that notes it in the journal)
+    is not seen by the verifications between two that stat every file (the blind spot a full walk
+    closes, one in ``FULL_SURVEY_EVERY``). Every page's ``kepu:source`` and ``kepu:revision`` are
+    still compared with the manifest, and every manifest entry with a page. With
+    ``fsutil.journal_check()``, the full walk is made as well and any difference raises
+    fsutil.JournalMismatch.
 
     The pages to parse are shared out to ``processes`` processes (default ``KEPU_BUILD_PROCESSES``;
     forked, ``PAGES_PER_PROCESS`` pages a process at least): the result is the one of one process.
@@ -404,9 +420,15 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
 
     # The index's own files: search.verify checks them; no page links into them.
     partial = previous.inodes is not None and previous.partial + 1 < FULL_SURVEY_EVERY
-    tree = fsutil.survey(site_dir, keyed=".html",
-                         unlisted={f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS},
-                         known=_still_held(previous, search_dirs) if partial else None)
+    unlisted = {f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS}
+    if partial and changed is not None and previous.files is not None:
+        tree = fsutil.resurvey(site_dir, _survey_of(previous), *changed, keyed=".html", unlisted=unlisted,
+                               known=_still_held(previous, search_dirs) if changed[1] else None)
+        if fsutil.journal_check():
+            _check_survey(tree, fsutil.survey(site_dir, keyed=".html", unlisted=unlisted))
+    else:
+        tree = fsutil.survey(site_dir, keyed=".html", unlisted=unlisted,
+                             known=_still_held(previous, search_dirs) if partial else None)
     problems = [f"网页服务器读不到：{p}（文件应为 0644、文件夹 0755）" for p in tree.unreadable]
     files = tree.files
     built = sorted(tree.keys)
@@ -415,7 +437,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
     fresh = _scan_pages(site_dir, stale, tree.keys, sites, safe_key,
                         settings.KEPU_BUILD_PROCESSES if processes is None else processes)
     scans = Scans({rel: fresh[rel][0] if rel in fresh else previous[rel] for rel in built},
-                  inodes=tree.inodes, partial=previous.partial + 1 if partial else 0)
+                  inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files)
 
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
@@ -458,6 +480,24 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None):
     problems.extend(mirror_search_problems(site_dir, manifest))
     problems.extend(_live_problems(manifest))
     return Verification(problems, scans)
+
+
+def _survey_of(previous):
+    """fsutil.Survey of the build ``previous`` (Scans with ``files`` and ``inodes``) was verified with."""
+    return fsutil.Survey(previous.files, {rel: entry["file"] for rel, entry in previous.items()}, [],
+                         previous.inodes)
+
+
+def _check_survey(derived, walked):
+    """Raise fsutil.JournalMismatch unless the journal-derived survey is the full walk's."""
+    differences = [f"{name}: {sorted(mine ^ theirs)[:20]}" for name, mine, theirs in (
+        ("files", derived.files, walked.files),
+        ("keys", {(rel, tuple(key)) for rel, key in derived.keys.items()},
+         {(rel, tuple(key)) for rel, key in walked.keys.items()}),
+        ("inodes", set(derived.inodes.items()), set(walked.inodes.items())),
+        ("unreadable", set(derived.unreadable), set(walked.unreadable))) if mine != theirs]
+    if differences:
+        raise fsutil.JournalMismatch("the journal-derived survey differs from the full walk: " + "; ".join(differences))
 
 
 def _still_held(previous, search_dirs):

@@ -34,6 +34,10 @@ STATIC_ROOT = _TMP / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # the admin's static files straight from the apps, no collectstatic
 
+# Every journal-driven staging and survey checked against the full walk (cms/publish/fsutil.journal_check),
+# in this process and in the publishes it starts.
+os.environ.setdefault("KEPU_JOURNAL_CHECK", "1")
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -22,7 +22,7 @@ from tests.publish.scenarios import EDIT, SEED
 
 ROOT = Path(__file__).resolve().parents[2]
 
-STAGES = ["start", "export-write", "exported", "copied", "built", "verified", "promoted"]
+STAGES = ["start", "export-write", "exported", "copied", "built", "verified", "journaled", "promoted"]
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,7 @@ def tree(folder):
 
 def kill_at(env, folder, stage):
     marker = folder / f"stopped-{stage}"
+    marker.unlink(missing_ok=True)  # (left by an earlier kill at the same stage)
     process = subprocess.Popen(
         [sys.executable, "manage.py", "publish_site", "--no-progress"], cwd=ROOT,
         env={**env, "KEPU_PUBLISH_STOP_AT": stage, "KEPU_PUBLISH_STOP_FILE": str(marker)},
@@ -143,6 +144,40 @@ def test_sigkill_between_the_pages_build_and_the_index_build_loses_nothing(world
         assert "search_pending" not in live_manifest(folder)
         assert indexed(folder, text)
         assert not list((folder / "builds").glob(".staging-*"))
+    incremental = tree(folder)[1]
+    manage(env, "publish_site", "--full", "--no-progress")
+    assert tree(folder)[1] == incremental
+
+
+def test_sigkill_between_a_builds_journal_and_its_promotion_leaves_a_journal_no_chain_follows(world):
+    """Killed once a build's journal is written (docs/search-index-cost.md §3) but before the build is
+    promoted, the pages build's or the index build's: the site is whole, and the journal names a
+    build that is not there. The next publish removes it with the staging folder; its copy of an older
+    build follows only the journals of builds that exist (the tests' KEPU_JOURNAL_CHECK compares it
+    with the full walk); the site is then byte for byte what a full build makes."""
+    folder, env = world
+    builds = folder / "builds"
+    manage(env, "publish_site", "--no-progress")
+    for stage in ["journaled", "search-journaled"]:
+        before = tree(folder)
+        text = f"停在{stage}之后的正文"
+        manage(env, "shell", "-c", EDIT_ONLY.format(text=text))
+        kill_at(env, folder, stage)
+        (staged,) = builds.glob(".staging-*")  # the killed build, its journal written
+        orphan = builds / ".journal" / f"{staged.name.removeprefix('.staging-')}.json"
+        assert json.loads(orphan.read_text())["complete"] is True
+        if stage == "journaled":
+            assert tree(folder) == before
+        else:
+            assert live_manifest(folder)["search_pending"] is True
+
+        manage(env, "publish_site", "--no-progress")
+        assert not orphan.exists()
+        assert all((builds / path.stem).is_dir() or (builds / f".spare-{path.stem}").is_dir()
+                   for path in (builds / ".journal").iterdir()), "a journal of a build that is not there"
+        assert indexed(folder, text) and "search_pending" not in live_manifest(folder)
+        assert text in (folder / "site" / "gezhi-lundao" / "story-2" / "index.html").read_text()
+        assert not list(builds.glob(".staging-*"))
     incremental = tree(folder)[1]
     manage(env, "publish_site", "--full", "--no-progress")
     assert tree(folder)[1] == incremental

@@ -300,6 +300,13 @@ class KepuPlugin(BasePlugin[KepuConfig]):
             self.written.append(template_name)
         return html.valid_checkboxes(output_content)
 
+    def on_pre_build(self, *, config):
+        self._site_dir = config.site_dir  # (for on_shutdown)
+
+    def on_shutdown(self):
+        """What this process wrote (``written``), noted in the publish's journal if one is open (fsutil.record)."""
+        fsutil.record(self.written, base=getattr(self, "_site_dir", None) or ".")
+
     def on_post_build(self, *, config):
         """Material's bundle as the site ships it (``theme_scripts.rewrite_bundle``), and the theme's
         fingerprinted files (``kepu_asset``). Written as new files: in an incremental build the old
