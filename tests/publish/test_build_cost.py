@@ -17,7 +17,10 @@ import mkdocs.utils
 
 from cms.publish import build, fsutil, paths
 from cms.publish.mkdocs_plugin import plugin as kepu_plugin
+from tests.publish import test_build_processes
 from tests.publish.trees import snapshot
+
+forks, reaped = test_build_processes.forks, test_build_processes.reaped  # (forks: a fixture)
 
 SITE = SimpleNamespace(site_name="测试", base_url="https://kepu.example.org/", description="", copyright="")
 NAV = [{"title": "格致论道", "path": "gezhi/index.md"}]
@@ -169,17 +172,8 @@ def test_an_approvals_build_does_the_same_work_in_a_site_ten_times_larger(settin
     assert not any(Path(top).is_relative_to(os.path.dirname(material.__file__)) for top in large_walked)
 
 
-def test_an_approvals_builds_run_in_this_process_and_full_ones_side_by_side(settings, tmp_path, monkeypatch):
+def test_an_approvals_builds_run_in_this_process_and_full_ones_side_by_side(settings, tmp_path, forks):
     settings.KEPU_BUILD_PROCESSES = 2
-    forked, fork = [], os.fork
-
-    def recorded():
-        pid = fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recorded)
     files = site_files(3)
     for name in ("a", "b"):
         write(tmp_path / name / "docs", files)
@@ -194,12 +188,12 @@ def test_an_approvals_builds_run_in_this_process_and_full_ones_side_by_side(sett
         return made
 
     build.run_jobs(jobs(dirty=False))
-    assert len(forked) == 1  # the second build beside the first
+    assert len(forks) == 1 and reaped(forks[0])  # the second build beside the first
     for name in ("a", "b"):
         fsutil.link_tree(tmp_path / name / "live" / "site", tmp_path / name / "next" / "site")
         write(tmp_path / name / "docs", {"gezhi/s1.md": page("第1讲", "改过。")})
         (tmp_path / name / "next" / "site" / paths.output_path("gezhi/s1.md")).unlink()
-    build.run_jobs(jobs(dirty=True))
-    assert len(forked) == 1
+    build.run_jobs(jobs(dirty=True))  # (one page each: not shared out either)
+    assert len(forks) == 1
     for name in ("a", "b"):
         assert "改过。" in (tmp_path / name / "next" / "site" / "gezhi" / "s1" / "index.html").read_text("utf-8")
