@@ -10,8 +10,9 @@ would index only the rebuilt pages.
 
 The pages of a build are shared out to ``KEPU_BUILD_PROCESSES`` processes (mkdocs_plugin/shards.py):
 the build process forks the others once the navigation is made, and gathers their warnings. The two
-builds of a publish with the Traditional mirror (``run_jobs``) run side by side when there are two
-processes or more: the mirror's in a forked process, the processes shared between them.
+full builds of a publish with the Traditional mirror (``run_jobs``) run side by side when there are
+two processes or more: the mirror's in a forked process, the processes shared between them; its
+incremental builds (an approval's few pages) one after the other in the publishing process.
 """
 
 import logging

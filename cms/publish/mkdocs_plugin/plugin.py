@@ -25,7 +25,12 @@
   Markdown are left out of the build altogether (``on_files``), not only skipped one by one. Given
   the paths docs_dir holds (``sources``: the manifest's), the build does not walk docs_dir at all:
   MkDocs' file list holds the files whose output is missing and the pages of the navigation, and
-  finds any other file of ``sources`` when a page links to it (``ListedFiles``).
+  finds any other file of ``sources`` when a page links to it (``ListedFiles``). Given besides the
+  paths whose output may be missing (``missing``), only their outputs are looked for. The theme's
+  static templates (404.html, the search page, robots.txt) are made from the build's inputs only,
+  the previous build's: such a build writes them only if missing.
+- The theme's files listed without walking the installed packages' theme folders (Material's
+  icons) each build: their names are kept in the template cache folder (theme_files.py).
 - The pages to build split across processes (``on_nav``, shards.py): each process reads and writes
   its share only; the build process alone copies the static files, writes the static templates
   and runs ``on_post_build``.
@@ -46,9 +51,10 @@ from pymdownx.slugs import slugify
 
 from cms.publish import fsutil, paths, theme_scripts
 
-from . import html, theme_files
+from . import html
 from .config import KepuConfig
 from .shards import Shards
+from .theme_files import listing as theme_listing
 
 FINGERPRINTED = ("assets/*.css", "assets/*.js")  # the theme's own files the templates link to
 
@@ -182,7 +188,7 @@ class KepuPlugin(BasePlugin[KepuConfig]):
 
         def get_env():
             env = make_env()
-            env.list_templates = theme_files.listing(env, config, self.config.template_cache)
+            env.list_templates = theme_listing(env, config, self.config.template_cache)
             return env
 
         theme.get_env = get_env
