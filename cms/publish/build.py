@@ -10,8 +10,9 @@ would index only the rebuilt pages.
 
 The pages of a build are shared out to ``KEPU_BUILD_PROCESSES`` processes (mkdocs_plugin/shards.py):
 the build process forks the others once the navigation is made, and gathers their warnings. The two
-builds of a publish with the Traditional mirror (``run_jobs``) run side by side when there are two
-processes or more: the mirror's in a forked process, the processes shared between them.
+full builds of a publish with the Traditional mirror (``run_jobs``) run side by side when there are
+two processes or more: the mirror's in a forked process, the processes shared between them; its
+incremental builds (an approval's few pages) one after the other in the publishing process.
 """
 
 import logging
@@ -123,14 +124,16 @@ class _Collect(logging.Handler):
 
 
 def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache="", text=None, processes=None,
-               parent=None, sources=None):
+               parent=None, sources=None, missing=None):
     """Run ``mkdocs build`` in-process (``--dirty`` when asked) with Kepu's plugin, its pages shared out
     to ``processes`` processes (default ``KEPU_BUILD_PROCESSES``). Returns the warnings logged (by every
     process). ``template_cache``: a folder for Jinja's compiled templates ("" for none). ``text``: the
     Traditional mirror's conversion of the theme's own words (its build only). ``parent``: in a build
     run beside another (``run_jobs``), the pid of the process that started it: it stops if that ends.
     ``sources``: the paths docs_dir holds (``sources_of`` a manifest): an incremental build lists those
-    instead of walking docs_dir (the plugin's ``on_files``)."""
+    instead of walking docs_dir (the plugin's ``on_files``). ``missing``: with ``sources``, in an
+    incremental build, the paths whose output site_dir may lack (a superset will do: any other path's
+    output must be there), so that only their outputs are looked for; None: every path's is."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -144,7 +147,7 @@ def run_mkdocs(config_file, *, source_date_epoch, dirty=False, template_cache=""
     plugin = None
     try:
         config = load_config(config_file=str(config_file))
-        plugin = KepuPlugin(text=text, shards=shards, sources=sources)
+        plugin = KepuPlugin(text=text, shards=shards, sources=sources, missing=missing)
         errors, _warnings = plugin.load_config({"template_cache": str(template_cache)})
         assert not errors, errors
         config.plugins["kepu"] = plugin  # registers its events
@@ -187,10 +190,12 @@ class Job:
     text: Callable | None = None
     sources: list | None = None
     after: Callable | None = None
+    missing: object = None  # (run_mkdocs's; ``missing_of`` a staging folder's start and its manifest)
 
     def run(self, processes, parent=None):
         return run_mkdocs(self.config_file, source_date_epoch=0, dirty=self.dirty, template_cache=self.template_cache,
-                          text=self.text, processes=processes, parent=parent, sources=self.sources)
+                          text=self.text, processes=processes, parent=parent, sources=self.sources,
+                          missing=self.missing)
 
 
 def sources_of(part):
@@ -199,10 +204,27 @@ def sources_of(part):
     return [*part["pages"], *part["generated"], *part["attachments"], *part["assets"]]
 
 
+def missing_of(before, part):
+    """The paths of ``part`` (a manifest, or its mirror's) whose output a staging folder made from the
+    build of ``before`` (its manifest, or its mirror's) lacks once the outputs of what changed are
+    removed (staging.prepare: manifest.stale_outputs): what ``part`` adds or changes (``run_mkdocs``'s
+    ``missing``)."""
+    missing = set()
+    for section in ("pages", "generated", "attachments"):
+        old = before.get(section, {})
+        missing.update(path for path, entry in part[section].items()
+                       if old.get(path, {}).get("sha256") != entry["sha256"])
+    missing.update(set(part["assets"]) - set(before.get("assets", [])))
+    return missing
+
+
 def run_jobs(jobs):
     """Run the builds of a publish (``jobs``: Job); returns their warnings, in the order of ``jobs``.
 
-    With ``KEPU_BUILD_PROCESSES`` of 2 or more, the builds run side by side, the first in this process
+    Incremental builds (``dirty``, all of them) run one after the other in this process, each with
+    every process for its own pages (shards.py: only when they are many): what an approval builds is
+    a few pages, for which a forked process would cost more than it saves. Otherwise, with
+    ``KEPU_BUILD_PROCESSES`` of 2 or more, the builds run side by side, the first in this process
     and the others in forked ones (forks.map), the processes shared among them (the first the larger
     share), so that what MkDocs does in one process (the file list, the navigation, the static files,
     the templates) runs side by side too; with 1, one after the other. A build in a forked process
@@ -211,6 +233,18 @@ def run_jobs(jobs):
     mirror's full build is made beside ``site/``, mirror_site.build_job). Raises BuildError once every
     forked process is reaped."""
     processes = max(1, int(settings.KEPU_BUILD_PROCESSES))
+    if all(job.dirty for job in jobs):
+        done = [job.run(processes) for job in jobs]  # (each shares its own pages out if they are many)
+    else:
+        done = _side_by_side(jobs, processes)
+    for job in jobs:
+        if job.after is not None:
+            job.after()
+    return [warning for warnings in done for warning in warnings]
+
+
+def _side_by_side(jobs, processes):
+    """The warnings of each of ``jobs`` run side by side (run_jobs), in their order."""
     shares = [max(1, processes // len(jobs) + (number < processes % len(jobs))) for number in range(len(jobs))]
     parent = os.getpid()
 
@@ -219,10 +253,6 @@ def run_jobs(jobs):
         return job.run(share, None if os.getpid() == parent else parent)
 
     try:
-        done = forks.map(run, list(zip(jobs, shares, strict=True)), processes, per_process=1)
+        return forks.map(run, list(zip(jobs, shares, strict=True)), processes, per_process=1)
     except forks.ForkFailed as error:
         raise BuildError(f"mkdocs 构建失败：构建{error}" if error.died else str(error)) from None
-    for job in jobs:
-        if job.after is not None:
-            job.after()
-    return [warning for warnings in done for warning in warnings]

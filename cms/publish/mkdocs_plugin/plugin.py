@@ -25,7 +25,12 @@
   Markdown are left out of the build altogether (``on_files``), not only skipped one by one. Given
   the paths docs_dir holds (``sources``: the manifest's), the build does not walk docs_dir at all:
   MkDocs' file list holds the files whose output is missing and the pages of the navigation, and
-  finds any other file of ``sources`` when a page links to it (``ListedFiles``).
+  finds any other file of ``sources`` when a page links to it (``ListedFiles``). Given besides the
+  paths whose output may be missing (``missing``), only their outputs are looked for. The theme's
+  static templates (404.html, the search page, robots.txt) are made from the build's inputs only,
+  the previous build's: such a build writes them only if missing.
+- The theme's files listed without walking the installed packages' theme folders (Material's
+  icons) each build: their names are kept in the template cache folder (theme_files.py).
 - The pages to build split across processes (``on_nav``, shards.py): each process reads and writes
   its share only; the build process alone copies the static files, writes the static templates
   and runs ``on_post_build``.
@@ -49,6 +54,7 @@ from cms.publish import fsutil, paths, theme_scripts
 from . import html
 from .config import KepuConfig
 from .shards import Shards
+from .theme_files import listing as theme_listing
 
 FINGERPRINTED = ("assets/*.css", "assets/*.js")  # the theme's own files the templates link to
 
@@ -145,10 +151,13 @@ def _listed_file(uri, config):
 
 
 class KepuPlugin(BasePlugin[KepuConfig]):
-    def __init__(self, text=None, shards=None, sources=None):
+    def __init__(self, text=None, shards=None, sources=None, missing=None):
         self.text = text  # the mirror's conversion, in its build only
         self.shards = shards or Shards()  # the processes the pages are shared out to (shards.py)
         self.sources = sources  # the paths docs_dir holds, if known (an incremental build uses them)
+        # With ``sources``, in an incremental build: the paths whose output site_dir may lack (any
+        # other's output is there), if known; else each output is looked for (a stat each).
+        self.missing = missing
         self.dirty = False
         self.written = []  # site-relative paths MkDocs wrote in this build
         self._sources = {}  # src_uri → (meta, body) read as JSON
@@ -164,10 +173,25 @@ class KepuPlugin(BasePlugin[KepuConfig]):
         for name in ("site_name", "site_description", "copyright"):
             if isinstance(config[name], str):
                 config[name] = escape(config[name])
+        if self.config.template_cache:  # the theme's files listed without walking Material's folders
+            self._list_theme_files_from(config.theme, config)
         if self.dirty and self.sources is not None:  # MkDocs lists an empty folder: on_files lists docs_dir
             self._empty = tempfile.mkdtemp(prefix="kepu-docs-")
             self.docs_dir, config.docs_dir = config.docs_dir, self._empty
         return config
+
+    def _list_theme_files_from(self, theme, config):
+        """The theme's Jinja environment, as made for this build, lists its files through
+        theme_files.listing (what ``Files.add_files_from_theme`` calls), its package folders' names
+        kept in the template cache folder."""
+        make_env = theme.get_env
+
+        def get_env():
+            env = make_env()
+            env.list_templates = theme_listing(env, config, self.config.template_cache)
+            return env
+
+        theme.get_env = get_env
 
     def on_files(self, files, *, config):
         """An incremental build starts from the previous build without the outputs of what changed,
@@ -176,7 +200,8 @@ class KepuPlugin(BasePlugin[KepuConfig]):
         written as usual). Pages in the navigation stay: every page lists them.
 
         With ``sources``, such files are not even listed (ListedFiles): the list holds the pages of
-        the navigation, the files whose output is missing (a stat each) and the theme's files."""
+        the navigation, the files whose output is missing (of ``missing`` when given, else of every
+        source: a stat each) and the theme's files."""
         if self._empty is not None:
             self.on_build_error(error=None)
             config.docs_dir = self.docs_dir
@@ -210,7 +235,8 @@ class KepuPlugin(BasePlugin[KepuConfig]):
         listed = set(self.sources)
         site_dir = config.site_dir
         wanted = listed & set(_nav_paths(config.nav))
-        wanted.update(uri for uri in listed if not os.path.exists(os.path.join(site_dir, paths.output_path(uri))))
+        candidates = listed if self.missing is None else listed.intersection(self.missing)
+        wanted.update(uri for uri in candidates if not os.path.exists(os.path.join(site_dir, paths.output_path(uri))))
         files = sorted((_listed_file(uri, config) for uri in wanted), key=file_sort_key)
         set_exclusions(files, config)
         files += [file for file in theme_files if file.src_uri not in listed]  # docs_dir's files come first
@@ -233,6 +259,10 @@ class KepuPlugin(BasePlugin[KepuConfig]):
                 if not file.is_documentation_page():
                     file.inclusion = InclusionLevel.EXCLUDED
             config.theme.static_templates.clear()
+        elif self.dirty and self.sources is not None:  # (made from the inputs only: the previous build's)
+            for name in list(config.theme.static_templates):
+                if os.path.exists(os.path.join(config.site_dir, name)):
+                    config.theme.static_templates.discard(name)
         # The static files MkDocs copies next (Files.copy_static_files: all of them, or in a dirty
         # build those whose source is newer).
         for file in files:
