@@ -400,7 +400,8 @@ def build_job(mirror, stage, config, *, live, new, incremental, keep_live_index)
             search.mirror(live.dir / "site" / mirror.folder / search.SEARCH_DIR, target / search.SEARCH_DIR)
 
     return build.Job(config_file, dirty=dirty, text=mirror.text, after=after, sources=build.sources_of(new["mirror"]),
-                     template_cache=Path(settings.KEPU_BUILDS_DIR) / ".template-cache-hant")
+                     template_cache=Path(settings.KEPU_BUILDS_DIR) / ".template-cache-hant",
+                     missing=build.missing_of(previous, new["mirror"]) if dirty else None)
 
 
 def build_index(site_dir, content_dir, new, *, state, live=None, progress=None):

@@ -148,8 +148,11 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
             checkpoint("copied")
             build.write_config(stage / "mkdocs.yml", config)
             progress("build")
+            # An incremental staging folder is the live build minus the outputs of what changed
+            # (staging.prepare): MkDocs looks only for those (``missing``), not for every page's output.
             jobs = [build.Job(stage / "mkdocs.yml", dirty=incremental, sources=build.sources_of(new),
-                              template_cache=swap.builds_dir() / ".template-cache")]
+                              template_cache=swap.builds_dir() / ".template-cache",
+                              missing=build.missing_of(live.manifest, new) if incremental else None)]
             if mirror is not None:  # (side by side with 2 build processes or more)
                 jobs.append(mirror_site.build_job(mirror, stage, mirror_config, live=live, new=new,
                                                   incremental=incremental, keep_live_index=index_later))
