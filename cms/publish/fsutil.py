@@ -383,8 +383,14 @@ def relink_paths(source, target, files, trees, *, similar=None, checkpoint=None)
     ``target`` with the folders that leaves empty and ``source`` lacks; a file is hard-linked unless
     it is already the same file; a folder (a tree, or a file become a folder) is brought in line by
     ``relink_tree`` (``similar`` given paths relative to ``source``). Returns the number of paths
-    looked at (a stat each, at most a link each)."""
+    looked at (a stat each, at most a link each).
+
+    A tree ``target`` lacks is made, as in ``relink_tree``, from a tree beside it that ``source``
+    lacks when ``similar`` pairs them (the index's folders named by their content: renamed, then
+    brought in line, rather than linked whole and the other removed)."""
     source, target = os.fspath(source), os.fspath(target)
+    if similar is not None:
+        _rename_similar(source, target, trees, similar, checkpoint)
     done = 0
     for rel in sorted(trees):
         _relink_path(source, target, rel, similar, checkpoint)
@@ -395,6 +401,29 @@ def relink_paths(source, target, files, trees, *, similar=None, checkpoint=None)
             _relink_path(source, target, rel, similar, checkpoint)
             done += 1
     return done
+
+
+def _rename_similar(source, target, trees, similar, checkpoint):
+    def real_dir(path):
+        return os.path.isdir(path) and not os.path.islink(path)
+
+    gone = {}  # {parent: [names]}: trees target holds and source does not
+    for rel in sorted(trees):
+        if real_dir(os.path.join(target, rel)) and not os.path.lexists(os.path.join(source, rel)):
+            parent, _, name = rel.rpartition("/")
+            if not name.startswith("."):
+                gone.setdefault(parent, []).append(name)
+    for rel in sorted(trees):
+        parent, _, name = rel.rpartition("/")
+        names = gone.get(parent)
+        if not names or not real_dir(os.path.join(source, rel)) or os.path.lexists(os.path.join(target, rel)):
+            continue
+        like = similar(rel, list(names))
+        if like in names:
+            names.remove(like)
+            os.rename(os.path.join(target, parent, like), os.path.join(target, rel))
+            if checkpoint is not None:
+                checkpoint("relink-renamed")
 
 
 def _relink_path(source, target, rel, similar, checkpoint):
@@ -481,8 +510,9 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     journals' relative paths, swap.journal_since): only those paths, the folders above them and the
     files ending with ``keyed`` (the pages: their identity and mode, whoever changed them) are
     stat'ed, a tree walked whole; no folder is listed. Every other file is taken to be the very file
-    ``previous`` found, at the same path, with the same mode: a file other than a page added, removed
-    or ``chmod``-ed behind the journal's back (by another hand) is not seen; a full ``survey`` sees it.
+    ``previous`` found, at the same path, with the same mode: a file (a page too) added, or a file
+    other than a page removed or ``chmod``-ed, behind the journal's back (by another hand) is not
+    seen; a full ``survey`` sees it.
     ``known``: as ``survey``'s, for the trees' walks."""
     root = os.fspath(root)
     hidden_under = tuple(folder + "/" for folder in unlisted)

@@ -396,7 +396,7 @@ def build_job(mirror, stage, config, *, live, new, incremental, keep_live_index)
         if built != target:
             fsutil.make_dir(target.parent, exist_ok=True)
             os.rename(built, target)
-        if keep_live_index and live is not None:
+        if keep_live_index and live is not None and built != target:  # (a dirty build's is the live one's)
             search.mirror(live.dir / "site" / mirror.folder / search.SEARCH_DIR, target / search.SEARCH_DIR)
 
     return build.Job(config_file, dirty=dirty, text=mirror.text, after=after, sources=build.sources_of(new["mirror"]),

@@ -156,17 +156,16 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
             if mirror is not None:  # (side by side with 2 build processes or more)
                 jobs.append(mirror_site.build_job(mirror, stage, mirror_config, live=live, new=new,
                                                   incremental=incremental, keep_live_index=index_later))
-                # The mirror's folder is built again in full when its inputs changed (mirror_site.build_job);
-                # its search index is built or brought in line with the live one either way.
+                # The mirror's folder is built again in full when its inputs changed (mirror_site.build_job).
                 before = (live.manifest.get("mirror") if live else None) or {}
-                dirty = incremental and before.get("inputs") == new["mirror"]["inputs"]
-                fsutil.record(site_dir / mirror.folder / (search.SEARCH_DIR if dirty else ""), tree=True)
+                if not (incremental and before.get("inputs") == new["mirror"]["inputs"]):
+                    fsutil.record(site_dir / mirror.folder, tree=True)
             warnings = build.run_jobs(jobs)
             if not index_later:
-                fsutil.record(site_dir / search.SEARCH_DIR, tree=True)  # (its folders are renamed, not written)
                 search.build_index(stage / "site", content_dir, new, progress=progress, digests=state.records,
                                    previous=live and live.search_dir)
                 mirror_site.build_index(stage / "site", content_dir, new, state=state, live=live, progress=progress)
+                _note_index(live, stage / "site", new)
         checkpoint("built")
 
         progress("verify")
@@ -258,13 +257,11 @@ def publish_index(live, new, state, *, progress, yield_to=None):
     spool = swap.journal_spool(build_id)
     try:
         with fsutil.journal(stage / "site", spool):
-            fsutil.record(stage / "site" / search.SEARCH_DIR, tree=True)  # (its folders are renamed, not written)
             search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
                                progress=step, digests=state.records)
-            if new.get("mirror"):
-                fsutil.record(stage / "site" / new["mirror"]["prefix"] / search.SEARCH_DIR, tree=True)
             mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, state=state, live=live,
                                     progress=step)
+            _note_index(live, stage / "site", new)
     except GaveWay:
         swap.discard(stage)
         checkpoint("search-deferred")
@@ -285,6 +282,20 @@ def publish_index(live, new, state, *, progress, yield_to=None):
     checkpoint("search-swapped")
     swap.retire(live.id)  # the pages' build was a step of this publish, not one to roll back to
     return build_id
+
+
+def _note_index(live, site_dir, new):
+    """Note in the open journal what an index build in ``site_dir`` (a staging folder made from the
+    live build ``live``) changed under each search folder, the mirror's too (search.changes: the
+    listing and the folders named by their content that came or went): the next staging and
+    verification look at those alone, not at every bucket and record file of the index."""
+    if live is None:
+        return
+    for prefix in ("", *([new["mirror"]["prefix"]] if new.get("mirror") else [])):
+        rel = Path(prefix) / search.SEARCH_DIR
+        files, trees = search.changes(live.dir / "site" / rel, site_dir / rel)
+        fsutil.record(files, base=site_dir / rel)
+        fsutil.record(trees, tree=True, base=site_dir / rel)
 
 
 def _journal(site_dir, spool, incremental):

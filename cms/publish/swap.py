@@ -202,10 +202,28 @@ def cleanup(keep=None, *, spare=True):
     for build_id in complete[: max(0, len(complete) - keep)]:
         if build_id != live:
             _delete(builds / build_id)
-    held = {path.name[len(SPARE):] if path.name.startswith(SPARE) else path.name for path in builds.iterdir()}
-    for path in journal_dir().iterdir():  # (a spool left by a killed publish; the journals of builds gone)
-        if path.suffix != ".json" or path.stem not in held:
+    wanted = _journals_wanted()
+    for path in journal_dir().iterdir():  # (a spool left by a killed publish; journals no chain needs)
+        if path.suffix != ".json" or path.stem not in wanted:
             path.unlink(missing_ok=True)
+
+
+def _journals_wanted():
+    """The ids whose journals a chain from a build still held (complete, or the spare) back to the
+    oldest held one may pass through: each held build's and its parents', down to the oldest held id
+    (ids sort by time). A build taken as the spare, then made into the next build, is gone from the
+    folder but its journal links that build to the older ones; a killed build's is on no chain."""
+    held = set(list_builds()) | {path.name[len(SPARE):] for path in builds_dir().glob(f"{SPARE}*")}
+    if not held:
+        return set()
+    oldest, wanted = min(held), set()
+    for build_id in held:
+        at = build_id
+        while at and at >= oldest and at not in wanted:
+            wanted.add(at)
+            found = read_journal(at)
+            at = found and found.get("parent")
+    return wanted
 
 
 DELETING = ".deleting-"
@@ -334,8 +352,8 @@ def journal_since(base, head):
     """(files, trees): what may differ between build ``base``'s site/ and build ``head``'s, the union
     of the journals from ``head`` back through their parents to ``base``; None when that chain is not
     there whole: a journal missing or incomplete, a full build in between, ``base`` not reached within
-    ``KEPU_KEEP_BUILDS + 2`` journals, or ``head`` not the newest build (a rollback made an older build
-    live: its journals say nothing of the newer builds). ``base == head``: nothing."""
+    ``2 × KEPU_KEEP_BUILDS + 4`` journals or passed (ids sort by time), or ``head`` not the newest build
+    (a rollback made an older build live: its journals say nothing of the newer builds). ``base == head``: nothing."""
     if base is None or head is None:
         return None
     files, trees = set(), set()
@@ -345,9 +363,9 @@ def journal_since(base, head):
     if not builds or builds[-1] != head:
         return None
     at = head
-    for _ in range(settings.KEPU_KEEP_BUILDS + 2):
+    for _ in range(2 * settings.KEPU_KEEP_BUILDS + 4):  # (two builds a publish whose index follows its pages)
         found = read_journal(at)
-        if found is None or found.get("full") or not found.get("parent"):
+        if found is None or found.get("full") or not found.get("parent") or found["parent"] < base:
             return None
         files.update(found["files"])
         trees.update(found["trees"])

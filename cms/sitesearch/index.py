@@ -212,6 +212,29 @@ def mirror(source, target):
         os.link(source / SHARDS_FILE, target / SHARDS_FILE)
 
 
+def changes(before, after):
+    """(files, trees): what differs between the search folder ``before`` (the build a staging folder
+    was made from) and ``after`` (that staging folder's, once its index is built), relative to them,
+    for the build's journal (fsutil.record): the listing, and under ``s/`` and ``p/`` the folders one
+    of them holds and the other does not — those are named by their content (a shard by its pages'
+    records, a group by its files, both with LAYOUT and the rule), so a folder held by both under the
+    same name holds the same files and is not looked into. Anything else at the top (not written by
+    the index: a kill's leftovers, a later layout) is a tree, whole; ``index.html`` is MkDocs' own."""
+    before, after = Path(before), Path(after)
+    trees = []
+    for folder in FOLDERS:
+        trees += [f"{folder}/{name}" for name in sorted(_names(before / folder) ^ _names(after / folder))]
+    trees += sorted((_names(before) | _names(after)) - {*FOLDERS, SHARDS_FILE, "index.html"})
+    return [SHARDS_FILE], trees
+
+
+def _names(folder):
+    try:
+        return set(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+
+
 def similar(rel, names):
     """For ``fsutil.relink_tree``: of ``names`` (stale folders beside the folder ``rel``, a path
     relative to a site folder, the mirror's prefix folder allowed before search/), the one whose

@@ -106,3 +106,27 @@ def test_a_patched_shard_keeps_the_files_whose_bytes_did_not_change(tmp_path, mo
         assert (new / name).samefile(old / name), name
     for name in ("g.seg", "c.seg"):  # the same file exactly when the same bytes
         assert (new / name).samefile(old / name) == ((new / name).read_bytes() == (old / name).read_bytes())
+
+
+def test_at_the_default_number_of_builds_every_staging_follows_the_journals(programme, settings, monkeypatch):
+    """KEPU_KEEP_BUILDS = 5 (the default): once five builds are kept, each approval's two stagings (its
+    pages from the spare or the oldest build, its index from the oldest build) follow the chain of
+    journals back to the build they start from, never the walk of the whole site — also through
+    spares taken and made into later builds (their journals stay while a chain needs them)."""
+    settings.KEPU_KEEP_BUILDS = 5
+    walks, followed = [], []
+    relink_tree, relink_paths = staging.fsutil.relink_tree, staging.fsutil.relink_paths
+    monkeypatch.setattr(staging.fsutil, "relink_tree",  # (a tree a journal names is walked alone: not counted)
+                        lambda *a, **k: (str(a[0]).endswith("/site") and walks.append(a[0])) or relink_tree(*a, **k))
+    monkeypatch.setattr(staging.fsutil, "relink_paths",
+                        lambda *a, **k: followed.append(a[0]) or relink_paths(*a, **k))
+    stories = [make_story(programme, title=f"科学家{n}", slug=f"story-{n}",
+                          body=[("paragraph", f"<p>第{n}位科学家的故事。</p>")]) for n in range(8)]
+    publish(full=True)
+    for story in stories:  # eight approvals: one story's title each
+        story.title = f"{story.title}：新版"
+        story.save_revision().publish()
+        assert publish().incremental
+    assert len(swap.list_builds()) == 5
+    assert walks == []  # (before: every index staging walked the whole site, its chain cut short)
+    assert len(followed) >= 8

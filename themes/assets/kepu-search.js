@@ -104,12 +104,12 @@ function forget() {
   files.clear();
 }
 
-// Whether shards.json, read again now, differs from ``read`` (a listing as JSON text); unreadable counts
-// as not changed.
+// Whether shards.json, read again now, differs from ``read`` (a listing as JSON text, or null: not known,
+// which counts as changed); unreadable now counts as not changed.
 async function listingChanged(read) {
   try {
     const response = await fetch(new URL("shards.json", base), { cache: "no-cache" });
-    return response.ok && JSON.stringify(await response.json()) !== read;
+    return response.ok && (read === null || JSON.stringify(await response.json()) !== read);
   } catch {
     return false;
   }
@@ -488,7 +488,7 @@ function searchPage(form) {
     // 显示更多 later meeting a file gone: if the listing changed meanwhile (a publish), the query runs again
     // from its first page on the new index; the same listing means the index at hand is broken, and that is
     // said, the results shown and 显示更多 staying.
-    const read = JSON.stringify(await getListing());
+    const read = await getListing().then((found) => JSON.stringify(found), () => null);
     more.onclick = () => showMore().catch(async (error) => {
       const retry = error.gone && (await listingChanged(read));
       if (!retry && mine === current) more.hidden = false;

@@ -10,6 +10,7 @@ the package's version, and what MkDocs' filter depends on (MkDocs' version, the 
 Markdown extensions), so that any change of those lists the folder again.
 """
 
+import importlib.metadata
 import json
 import os
 
@@ -21,16 +22,21 @@ from mkdocs import utils
 from cms.publish import fsutil
 
 CACHE_NAME = "theme-files.json"  # in the template cache folder
-PACKAGES = {os.path.dirname(material.__file__): material.__version__,
-            os.path.dirname(mkdocs.__file__): mkdocs.__version__}  # (read only)
+PACKAGES = {os.path.dirname(material.__file__): "mkdocs-material",
+            os.path.dirname(mkdocs.__file__): "mkdocs"}  # (read only) {folder: distribution}
 
 
 def _package_version(folder):
-    """The version of the installed package ``folder`` is part of, or None."""
+    """The version of the installed package ``folder`` is part of, as installed now (its metadata,
+    read each time: a package upgraded under a running worker, as manifest.inputs reads it), with the
+    folder's own mtime (a file added to or removed from it in place), or None."""
     folder = os.path.abspath(folder)
-    for root, version in PACKAGES.items():
+    for root, distribution in PACKAGES.items():
         if folder == root or folder.startswith(root + os.sep):
-            return version
+            try:
+                return f"{importlib.metadata.version(distribution)} {os.stat(folder).st_mtime_ns}"
+            except (importlib.metadata.PackageNotFoundError, OSError):
+                return None
     return None
 
 
