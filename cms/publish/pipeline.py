@@ -156,9 +156,7 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
             if mirror is not None:  # (side by side with 2 build processes or more)
                 jobs.append(mirror_site.build_job(mirror, stage, mirror_config, live=live, new=new,
                                                   incremental=incremental, keep_live_index=index_later))
-                # The mirror's folder is built again in full when its inputs changed (mirror_site.build_job).
-                before = (live.manifest.get("mirror") if live else None) or {}
-                if not (incremental and before.get("inputs") == new["mirror"]["inputs"]):
+                if not jobs[-1].dirty:  # the mirror's folder built again in full (its inputs changed)
                     fsutil.record(site_dir / mirror.folder, tree=True)
             warnings = build.run_jobs(jobs)
             if not index_later:

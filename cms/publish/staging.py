@@ -43,11 +43,11 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False):
     the live build is linked whole.
 
     The older build is brought in line by the journals of the builds since (swap.journal_since): a
-    stat and at most a link per path they name (fsutil.relink_paths), the search index's folders
-    walked whole. Without a whole chain of journals (none, a kill before one was written, a full
-    build, a rollback, too many builds between), by the full walk: a stat per file and a link per
-    file changed since (fsutil.relink_tree), the index's folders named by their content renamed to
-    their successor (search.similar) so that only the files that changed are linked. With
+    stat and at most a link per path they name (fsutil.relink_paths; a folder of the search index
+    named by its content that came is made from the one that went, search.similar). Without a whole
+    chain of journals (none, a kill before one was written, a full build, a rollback, too many
+    builds between), by the full walk: a stat per file and a link per file changed since
+    (fsutil.relink_tree, with the same pairing of the index's folders). With
     ``fsutil.journal_check()``, a journal-driven copy is then compared with the live build file by
     file and any difference raises fsutil.JournalMismatch."""
     base = swap.take_spare(staging) if spare else None
