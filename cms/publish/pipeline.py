@@ -14,6 +14,7 @@ all its pages. The named checkpoints are where the SIGKILL tests stop a publish
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -120,8 +121,8 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         if not full and live and live.manifest.get("search_pending") and manifest.with_own_index(live.manifest) == new:
             # Only the live build's index is behind (an earlier publish gave way, failed or was killed
             # before it was built): that second build alone.
-            state.save()
             build_id = publish_index(live, new, state, progress=progress)
+            state.save()  # (what was rendered again to find nothing changed, and the index's record digests)
             with contextlib.suppress(OSError):
                 swap.cleanup()
             state.settle()
@@ -201,6 +202,9 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
                 build_id = indexed or build_id
             if deferred:
                 notes.append(INDEX_DEFERRED)
+            # Saved again once the index is built: the record digests it made (only the rows changed).
+            with unfinished.step("state", "渲染缓存未保存到磁盘，重启后的第一次发布会重新渲染"):
+                state.save()
         with unfinished.step("cleanup", "旧构建未清理"):
             swap.cleanup(spare=incremental)
         post_publish_error = after_publish(build_id)
@@ -242,9 +246,10 @@ def publish_index(live, new, state, *, progress, yield_to=None):
     publish builds the index.
 
     ``yield_to``: asked before the index build and at each step of it (its progress callback);
-    when it says another publish is waiting, the build stops, its staging folder is removed and
-    None is returned: the live build stays ``search_pending``, and the waiting publish (whose own
-    pages go live first) builds the index of all its pages."""
+    when it says another publish is waiting, the build stops, its staging folder is kept as the spare
+    (``_keep_as_spare``: the waiting publish starts from it) and None is returned: the live build stays
+    ``search_pending``, and the waiting publish (whose own pages go live first) builds the index of all
+    its pages."""
     progress("search")
     if yield_to is not None and yield_to():
         checkpoint("search-deferred")
@@ -253,15 +258,20 @@ def publish_index(live, new, state, *, progress, yield_to=None):
     stage = staging.prepare_index(build_id, live, checkpoint=checkpoint)
     step = progress if yield_to is None else _giving_way(progress, yield_to)
     spool = swap.journal_spool(build_id)
-    try:
-        with fsutil.journal(stage / "site", spool):
+    gave_way = False
+    with fsutil.journal(stage / "site", spool):
+        try:
+            if yield_to is not None and yield_to():  # (the staging took a while: asked again before building)
+                raise GaveWay
             search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
                                progress=step, digests=state.records)
             mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, state=state, live=live,
                                     progress=step)
-            _note_index(live, stage / "site", new)
-    except GaveWay:
-        swap.discard(stage)
+        except GaveWay:
+            gave_way = True
+        _note_index(live, stage / "site", new)
+    if gave_way:
+        _keep_as_spare(live, stage, build_id, spool)
         checkpoint("search-deferred")
         return None
     checkpoint("search-built")
@@ -280,6 +290,19 @@ def publish_index(live, new, state, *, progress, yield_to=None):
     checkpoint("search-swapped")
     swap.retire(live.id)  # the pages' build was a step of this publish, not one to roll back to
     return build_id
+
+
+def _keep_as_spare(live, stage, build_id, spool):
+    """An index build that gave way: its staging folder is the live build's files but for the search
+    folders it had begun to change, which the journal notes (``_note_index``). Kept as the spare
+    (swap.keep_spare) with a journal whose parent is the live build, so the waiting publish brings it
+    in line by those paths (swap.journal_since) instead of linking the whole live build. A kill before
+    the rename leaves a staging folder and a journal that no chain needs: the next cleanup removes both."""
+    shutil.copyfile(live.dir / "manifest.json", stage / "manifest.json")  # (what makes it a spare: swap.take_spare)
+    files, trees = fsutil.recorded(spool)
+    swap.write_journal(build_id, parent=live.id, files=files, trees=trees)
+    checkpoint("search-spare-journaled")
+    swap.keep_spare(stage, build_id)
 
 
 def _note_index(live, site_dir, new):
@@ -329,10 +352,15 @@ def index_left_behind(content_dir, state, *, progress):
     if not all(manifest.holds(folder, part["pages"]) for folder, part in parts):
         return None
     try:
-        return publish_index(live, own, state, progress=progress)
+        build_id = publish_index(live, own, state, progress=progress)
     except Exception:  # (the publish's own error is what its caller sees)
         logger.exception("补建上线构建 %s 的搜索索引失败", live.id)
         return None
+    try:
+        state.save()  # (the index's record digests)
+    except Exception:
+        logger.exception("渲染缓存未保存到磁盘")
+    return build_id
 
 
 def after_publish(build_id):

@@ -146,6 +146,14 @@ def retire(build_id):
         os.rename(builds_dir() / build_id, builds_dir() / f"{SPARE}{build_id}")
 
 
+def keep_spare(staging, build_id):
+    """Keep a staging folder that will not go live but holds the live build's files but for what its
+    journal (``write_journal``, parent: the live build) names, as the spare, in place of any other."""
+    for path in builds_dir().glob(f"{SPARE}*"):
+        _delete(path)
+    os.rename(staging, builds_dir() / f"{SPARE}{build_id}")
+
+
 def take_spare(staging):
     """Move the spare build (if any) to ``staging``, with nothing but its ``site/`` left in it (as
     ``take_expiring``). Returns its id, or None."""
@@ -353,7 +361,8 @@ def journal_since(base, head):
     of the journals from ``head`` back through their parents to ``base``; None when that chain is not
     there whole: a journal missing or incomplete, a full build in between, ``base`` not reached within
     ``2 × KEPU_KEEP_BUILDS + 4`` journals or passed (ids sort by time), or ``head`` not the newest build
-    (a rollback made an older build live: its journals say nothing of the newer builds). ``base == head``: nothing."""
+    (a rollback made an older build live: its journals say nothing of the newer builds). ``base == head``: nothing.
+    A ``base`` made from ``head`` (an index build kept as the spare, never promoted): its own journal."""
     if base is None or head is None:
         return None
     files, trees = set(), set()
@@ -362,6 +371,9 @@ def journal_since(base, head):
     builds = list_builds()
     if not builds or builds[-1] != head:
         return None
+    own = read_journal(base)  # a spare made from ``head`` (pipeline._keep_as_spare): its own journal alone
+    if own is not None and not own.get("full") and own.get("parent") == head:
+        return set(own["files"]), set(own["trees"])
     at = head
     for _ in range(2 * settings.KEPU_KEEP_BUILDS + 4):  # (two builds a publish whose index follows its pages)
         found = read_journal(at)

@@ -165,3 +165,63 @@ def test_kill_between_rename_and_relink(deployment):
     incremental = site_files(d.site)
     d.manage("shell", "-c", KEEPING_TWO.format(text="", args=["--full"]))
     assert site_files(d.site) == incremental
+
+
+# As GAVE_WAY, but the second approval comes after the index's first shard: the index build gives way
+# with its staging folder made, which it keeps as the spare (pipeline._keep_as_spare).
+GAVE_WAY_DURING = """
+from cms.stories.models import StoryPage
+from cms.publish.models import PublishJob
+story = StoryPage.objects.get(slug="story-2")
+story.body = [("paragraph", "<p>留作备用时被杀的正文</p>")]
+story.save(update_fields=["body"])
+PublishJob.pending().delete()
+first = PublishJob.objects.create(reason="第一次终审")
+
+def progress(stage, done=None, total=None):
+    if stage == "search" and done is not None and not PublishJob.pending().exists():
+        PublishJob.objects.create(reason="第二次终审")
+
+first.run(progress=progress)
+"""
+
+
+def test_kill_between_the_spares_journal_and_its_rename(deployment):
+    """A worker's index build gives way after its first shard and is killed once the journal of its
+    staging folder (kept as the spare) is written, before the rename: the pages build stays live and
+    whole, its index pending; the next worker runs the waiting job, removes the half-kept folder and its
+    journal, builds the index, and the site is byte for byte what a full build makes."""
+    d = deployment
+    d.manage("shell", "-c", SEED)
+    d.manage("publish_site", "--no-progress")
+
+    stop = d.folder / "stopped"
+    killed = d.start_manage("shell", "-c", GAVE_WAY_DURING, name="killed",
+                            KEPU_PUBLISH_STOP_AT="search-spare-journaled", KEPU_PUBLISH_STOP_FILE=str(stop))
+    wait_for(stop.exists, "the index build to give way and journal its folder", process=killed)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    builds = d.folder / "builds"
+    manifest = live_manifest(d.site)
+    assert manifest["search_pending"] is True
+    assert "留作备用时被杀的正文" in (d.site / "gezhi-lundao" / "story-2" / "index.html").read_text()
+    assert not indexed(d.site, "留作备用时被杀的正文")
+    (half,) = builds.glob(".staging-*")
+    journal = builds / ".journal" / f"{half.name.removeprefix('.staging-')}.json"
+    assert json.loads(journal.read_text())["parent"] == Path(os.path.realpath(d.site)).parent.name
+    assert not list(builds.glob(".spare-*"))
+
+    worker = d.start_worker(name="worker")
+
+    def caught_up():
+        rows = d.query("SELECT reason, status FROM publish_publishjob WHERE trigger = 'page_change' ORDER BY id")
+        return rows if rows[-1][1] == "published" else None
+
+    wait_for(caught_up, "the waiting job to build the index", timeout=60, process=worker)
+    worker.send_signal(signal.SIGTERM)
+    worker.wait()
+    assert indexed(d.site, "留作备用时被杀的正文") and "search_pending" not in live_manifest(d.site)
+    assert not half.exists() and not journal.exists()
+    incremental = site_files(d.site)
+    d.manage("publish_site", "--full", "--no-progress")
+    assert site_files(d.site) == incremental

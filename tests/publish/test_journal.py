@@ -112,6 +112,26 @@ def test_after_a_rollback_the_whole_tree_is_walked(chain, settings, work):
     assert files(stage / "site") == files(live.dir / "site")
 
 
+def test_a_spare_made_from_the_live_build_is_brought_in_line_by_its_own_journal(chain, work):
+    """An index build that gave way is kept as the spare: C's files but for what it changed, its
+    journal's parent C. The next staging takes it and puts back just those paths."""
+    spare = swap.builds_dir() / ".spare-20260101T000000.000000004-dddd"
+    fsutil.link_tree(chain.dir / "site", spare / "site")
+    fsutil.write_file(spare / "site" / "search" / "s" / "000-aa" / "d.json", '{"half": "built"}')
+    (spare / "site" / "search" / "s" / "001-bb").mkdir()
+    (spare / "site" / "search" / "s" / "001-bb" / "d.json").write_text("{}")
+    (spare / "manifest.json").write_text("{}")
+    swap.write_journal("20260101T000000.000000004-dddd", parent=C, files=["search/s/000-aa/d.json"],
+                       trees=["search/s/001-bb"])
+    work.update(link=0, scandir=0)
+
+    stage = staging.prepare("20260101T000000.000000005-eeee", live=chain, new={}, incremental=True,
+                            keep_live_index=True)
+    assert not spare.exists()  # taken
+    assert work["link"] == 1 and work["scandir"] <= 2  # d.json linked back, 001-bb listed to remove it: no walk
+    assert files(stage / "site") == files(chain.dir / "site")
+
+
 def test_a_journal_that_missed_a_write_is_caught_by_the_check(chain, monkeypatch):
     monkeypatch.setenv("KEPU_JOURNAL_CHECK", "1")
     site = chain.dir / "site"
