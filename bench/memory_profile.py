@@ -10,9 +10,10 @@ One full publish in this process with nothing kept (as ``publish_site --full`` i
 calls (plan.plan, render.render, generate.generate, write.write, mirror_site.export, build.run_jobs,
 the two index builds, verify.verify, PublishState.save and .settle); what runs between them
 (staging, writing the manifest, saving the verification scans, the swap) is counted as "between
-steps". For each step: wall and CPU seconds, the peak resident size of this process during the step (the kernel's VmHWM, reset as the step starts through /proc/self/clear_refs)
-and its size at the end, and the largest resident size of the forked processes (the mirror's MkDocs
-build, verification's shares: their RSS counts the pages they share with this process).
+steps". For each step: wall and CPU seconds, the peak resident size of this process during the step
+(the kernel's VmHWM, reset as the step starts through /proc/self/clear_refs) and its size at the end,
+and the largest resident size of the forked processes (the mirror's MkDocs build, verification's
+shares: their RSS counts the pages they share with this process).
 
 ``trace`` adds tracemalloc (one frame): Python's own allocations at the end of each step (what the
 step left held) and their peak during it, the largest holders at the end of each step grouped by
