@@ -430,3 +430,27 @@ def scan_sharing():
     print(f"{len(scans)} pages scanned: {total / MB:.1f} MB walked; targets {_deep([targets], set())[0] / MB:.1f} MB "
           f"({len(pairs)} pairs, {len(distinct)} distinct); with each pair held once {interned / MB:.1f} MB; "
           f"as 4-byte numbers into one table {(len(pairs) * 4 + _deep([list(distinct)], set())[0]) / MB:.1f} MB")
+
+
+def restart(out=None, top=20):
+    """What a restarted worker holds before its first job (``PublishState.prepare``: the render cache
+    and memos saved on disk, the live build's verification scans), walked as ``main`` walks the kept
+    state, with this process's RSS before and after; written as JSON to ``out``."""
+    from cms.publish.state import PublishState
+
+    state = PublishState()
+    before, started, cpu = _status("self", "VmRSS:"), time.monotonic(), time.process_time()
+    state.prepare()
+    result = {"rss_before": before, "rss_after": _status("self", "VmRSS:"), "wall": time.monotonic() - started,
+              "cpu": time.process_time() - cpu, "load": os.getloadavg(), "pages": len(state.renders.entries)}
+    result["kept"] = _kept(state, False, top)
+    print(f"prepare: {result['pages']} entries, {result['wall']:.1f} s wall, {result['cpu']:.1f} CPU s, "
+          f"RSS {before // MB} → {result['rss_after'] // MB} MB, load {result['load'][0]:.2f}")
+    for row in result["kept"]:
+        if row["objects"]:
+            types_ = ", ".join(f"{kind} {size / MB:.1f}/{count}" for kind, size, count in row["types"][:5])
+            print(f"  {row['bytes'] / MB:8.1f} {row['objects']:9}  {row['part']}  [{types_}]")
+    if out:
+        with open(out, "w") as file:
+            json.dump(result, file, ensure_ascii=False, indent=1)
+    return result
