@@ -274,7 +274,8 @@ def _kept(state, trace, top):
         gc.collect()
         before = tracemalloc.get_traced_memory()[0]
         by_name = {row["part"]: row for row in out}
-        for name, _roots, drop in _kept_parts(state):
+        drops = [(name, drop) for name, _roots, drop in _kept_parts(state)]  # (the roots not held meanwhile)
+        for name, drop in drops:
             drop()
             gc.collect()
             now = tracemalloc.get_traced_memory()[0]
