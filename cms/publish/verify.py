@@ -237,10 +237,10 @@ class Scans(dict):
     of its pages' build, not its survey), or None. ScanStore keeps ``inodes``, ``partial``, ``files``
     and ``surveyed`` in memory only (a new worker's first verification stats every file)."""
 
-    def __init__(self, entries=(), counts=None, inodes=None, partial=0, files=None):
+    def __init__(self, entries=(), counts=None, inodes=None, partial=0, files=None, folders=None):
         super().__init__(entries)
         self.counts, self.inodes, self.partial, self.site = counts, inodes, partial, None
-        self.files, self.surveyed = files, None
+        self.files, self.surveyed, self.folders = files, None, folders
 
 
 class ScanStore:
@@ -421,7 +421,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     # The index's own files: search.verify checks them; no page links into them.
     partial = previous.inodes is not None and previous.partial + 1 < FULL_SURVEY_EVERY
     unlisted = {f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS}
-    if partial and changed is not None and previous.files is not None:
+    if partial and changed is not None and previous.files is not None and previous.folders is not None:
         tree = fsutil.resurvey(site_dir, _survey_of(previous), *changed, keyed=".html", unlisted=unlisted,
                                known=_still_held(previous, search_dirs) if changed[1] else None)
         if fsutil.journal_check():
@@ -437,7 +437,8 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     fresh = _scan_pages(site_dir, stale, tree.keys, sites, safe_key,
                         settings.KEPU_BUILD_PROCESSES if processes is None else processes)
     scans = Scans({rel: fresh[rel][0] if rel in fresh else previous[rel] for rel in built},
-                  inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files)
+                  inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files,
+                  folders=tree.folders)
 
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
@@ -485,7 +486,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
 def _survey_of(previous):
     """fsutil.Survey of the build ``previous`` (Scans with ``files`` and ``inodes``) was verified with."""
     return fsutil.Survey(previous.files, {rel: entry["file"] for rel, entry in previous.items()}, [],
-                         previous.inodes)
+                         previous.inodes, folders=previous.folders)
 
 
 def _check_survey(derived, walked):
@@ -495,6 +496,7 @@ def _check_survey(derived, walked):
         ("keys", {(rel, tuple(key)) for rel, key in derived.keys.items()},
          {(rel, tuple(key)) for rel, key in walked.keys.items()}),
         ("inodes", set(derived.inodes.items()), set(walked.inodes.items())),
+        ("folders", set(derived.folders.items()), set(walked.folders.items())),
         ("unreadable", set(derived.unreadable), set(walked.unreadable))) if mine != theirs]
     if differences:
         raise fsutil.JournalMismatch("the journal-derived survey differs from the full walk: " + "; ".join(differences))
