@@ -536,9 +536,17 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     def kept(rel):  # a path the journals do not name
         return rel not in touched and not rel.startswith(below)
 
-    listed = {rel for rel in previous.files if kept(rel)}
-    keys = {rel: key for rel, key in previous.keys.items() if kept(rel)}
-    inodes = {rel: ino for rel, ino in previous.inodes.items() if kept(rel)}
+    # (set and dict operations in C: these hold every file of the site)
+    listed = previous.files - touched
+    keys = previous.keys.copy()
+    inodes = previous.inodes.copy()
+    for rel in touched:
+        keys.pop(rel, None)
+        inodes.pop(rel, None)
+    if below:
+        listed = {rel for rel in listed if not rel.startswith(below)}
+        keys = {rel: key for rel, key in keys.items() if not rel.startswith(below)}
+        inodes = {rel: ino for rel, ino in inodes.items() if not rel.startswith(below)}
     found = [rel for rel in previous.unreadable
              if not rel.endswith("/") and kept(rel) and rel not in keys]
     folders = {}  # {folder: (inode, ctime_ns, names)} of this tree
@@ -591,7 +599,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
                 fresh.add(rel)
     for rel in [rel for rel in keys if rel not in fresh]:  # every page, whoever changed it
         try:
-            info = os.stat(os.path.join(root, rel))
+            info = os.stat(root + "/" + rel)
         except (FileNotFoundError, NotADirectoryError):
             listed.discard(rel)
             del keys[rel]
@@ -602,9 +610,12 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
         keys[rel] = [info.st_ino, info.st_size, info.st_mtime_ns]
     # Every folder: stat'ed; listed when it changed or holds a path the journals name.
     changed = []
-    for folder in sorted({rel for rel in previous.folders if kept(rel)} | above):
+    candidates = previous.folders.keys() - touched
+    if below:
+        candidates = {rel for rel in candidates if not rel.startswith(below)}
+    for folder in candidates | above:
         try:
-            info = os.lstat(os.path.join(root, folder) if folder else root)
+            info = os.lstat(root + "/" + folder if folder else root)
         except (FileNotFoundError, NotADirectoryError):
             if folder in previous.folders and folder not in above:
                 return survey(root, keyed=keyed, unlisted=unlisted, known=known)  # gone behind the journals' back
