@@ -523,7 +523,8 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     no one can set it back). A listed folder's names must be the ones ``previous`` found, each the very
     file it found (its inode, from the folder) but for the paths the journals name and the folders made
     for them; anything else (a page or file added, removed or replaced behind the journals' back) and the
-    whole tree is walked instead: the result is ``survey``'s. Not seen (as by a ``survey`` with
+    whole tree is walked instead: the result is ``survey``'s (with ``journal_check()``, JournalMismatch
+    is raised instead: in the tests, a writer of Kepu's that notes nothing). Not seen (as by a ``survey`` with
     ``known``): the mode of a file other than a page ``chmod``-ed since, or a file other than a page
     written into in place."""
     if previous.folders is None:
@@ -535,6 +536,11 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
 
     def kept(rel):  # a path the journals do not name
         return rel not in touched and not rel.startswith(below)
+
+    def walk_instead(folder):
+        if journal_check():
+            raise JournalMismatch(f"folder {folder or '.'!r} holds names the journals do not explain")
+        return survey(root, keyed=keyed, unlisted=unlisted, known=known)
 
     # (set and dict operations in C: these hold every file of the site)
     listed = previous.files - touched
@@ -618,13 +624,13 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
             info = os.lstat(root + "/" + folder if folder else root)
         except (FileNotFoundError, NotADirectoryError):
             if folder in previous.folders and folder not in above:
-                return survey(root, keyed=keyed, unlisted=unlisted, known=known)  # gone behind the journals' back
+                return walk_instead(folder)  # gone behind the journals' back
             parent = folder.rpartition("/")[0]  # (emptied of what the journals name, and pruned)
             named[parent] = named.get(parent, 0) + (folder in previous.folders)
             continue
         stats += 1
         if not stat.S_ISDIR(info.st_mode):
-            return survey(root, keyed=keyed, unlisted=unlisted, known=known)
+            return walk_instead(folder)
         if info.st_mode & 0o005 != 0o005:
             found.append(folder + "/" if folder else "./")
         was = previous.folders.get(folder)
@@ -636,7 +642,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
         others = _names_kept(root, folder, previous, touched, above)
         expected = (previous.folders[folder][2] if folder in previous.folders else 0) - named.get(folder, 0)
         if others is None or others[0] != expected:
-            return survey(root, keyed=keyed, unlisted=unlisted, known=known)
+            return walk_instead(folder)
         folders[folder] = (info.st_ino, info.st_ctime_ns, others[1])
     return Survey(listed, keys, sorted(set(found)), inodes, stats, folders)
 
