@@ -244,6 +244,7 @@ class Scans(dict):
         self.counts, self.inodes, self.partial, self.site = counts, inodes, partial, None
         self.files, self.surveyed, self.folders = files, None, folders
         self.expected = None
+        self.identities = None  # the survey's keys: {page: entry["file"]} (memory only)
 
 
 class ScanStore:
@@ -445,6 +446,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     scans = Scans({rel: fresh[rel][0] if rel in fresh else previous[rel] for rel in built},
                   inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files,
                   folders=tree.folders)
+    scans.identities = tree.keys
 
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
@@ -502,8 +504,10 @@ def _page_problems(rel, meta, expected, extra_html):
 
 def _survey_of(previous):
     """fsutil.Survey of the build ``previous`` (Scans with ``files`` and ``inodes``) was verified with."""
-    return fsutil.Survey(previous.files, {rel: entry["file"] for rel, entry in previous.items()}, [],
-                         previous.inodes, folders=previous.folders)
+    keys = previous.identities
+    if keys is None:
+        keys = {rel: entry["file"] for rel, entry in previous.items()}
+    return fsutil.Survey(previous.files, keys, [], previous.inodes, folders=previous.folders)
 
 
 def _check_survey(derived, walked):
