@@ -161,14 +161,17 @@ class Survey:
     unreadable: list  # as ``unreadable``: sorted, folders with a trailing "/"
     inodes: dict = None  # {relative path: inode} of the files (listed or not, not keyed, no links) found readable
     stats: int = 0  # how many entries were stat'ed
+    # {relative path ("" for the root): (inode, ctime_ns, number of entries)} of every folder walked (not
+    # a symbolic link to one): a folder whose inode and ctime are the same later holds the same names
+    folders: dict = None
 
 
 def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
     """Walk ``root`` once, a ``stat`` per entry (``os.scandir``): every file's relative path, the
     identity of those whose name ends with ``keyed`` (inode, size, mtime: the same file, as a hard
-    link, has the same), and what a web server running as another user could not read (everything,
-    followed through symbolic links as a web server would). ``unlisted``: relative paths of folders
-    whose files are checked for readability but not listed.
+    link, has the same), what a web server running as another user could not read (everything,
+    followed through symbolic links as a web server would) and each folder's identity (``folders``).
+    ``unlisted``: relative paths of folders whose files are checked for readability but not listed.
 
     ``known``: inodes (a set) of files of the same file system found readable by an earlier survey
     and, as far as the caller knows, still linked there since (so not free to be taken by a new
@@ -177,14 +180,17 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
     the one found then: a ``chmod`` of that file since is not seen (a survey without ``known`` sees
     it). Folders, keyed files and symbolic links are stat'ed whatever ``known`` holds."""
     root = os.fspath(root)
-    files, keys, found, inodes = set(), {}, [], {}
+    files, keys, found, inodes, folders = set(), {}, [], {}, {}
     known = known or frozenset()
     stats = 0
-    stack = [(root, "", False)]
+    top = os.stat(root)
+    stack = [(root, "", False, (top.st_ino, top.st_ctime_ns))]
     while stack:
-        folder, rel, hidden = stack.pop()
+        folder, rel, hidden, identity = stack.pop()
+        count = 0
         with os.scandir(folder) as entries:
             for entry in entries:
+                count += 1
                 path = rel + entry.name
                 if entry.inode() in known and entry.is_file(follow_symlinks=False) and (
                         keyed is None or not path.endswith(keyed)):
@@ -199,7 +205,8 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
                     if mode & 0o005 != 0o005:
                         found.append(path + "/")
                     if not entry.is_symlink():
-                        stack.append((entry.path, path + "/", hidden or path in unlisted))
+                        stack.append((entry.path, path + "/", hidden or path in unlisted,
+                                      (info.st_ino, info.st_ctime_ns)))
                     continue
                 if not mode & 0o004:
                     found.append(path)
@@ -209,9 +216,10 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
                     files.add(path)
                     if keyed is not None and path.endswith(keyed):
                         keys[path] = [info.st_ino, info.st_size, info.st_mtime_ns]
-    if os.path.isdir(root) and os.stat(root).st_mode & 0o005 != 0o005:
+        folders[rel[:-1]] = (*identity, count)
+    if top.st_mode & 0o005 != 0o005:
         found.append("./")
-    return Survey(files, keys, sorted(found), inodes, stats)
+    return Survey(files, keys, sorted(found), inodes, stats, folders)
 
 
 def atomic_write(target, data):
@@ -506,32 +514,60 @@ def tree_differences(source, target):
 
 def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), known=None):
     """``survey(root, keyed=…, unlisted=…)`` worked out from ``previous`` (a Survey of the build
-    ``root`` was made from, with its ``inodes``) and what changed since (``files``, ``trees``: the
-    journals' relative paths, swap.journal_since): only those paths, the folders above them and the
-    files ending with ``keyed`` (the pages: their identity and mode, whoever changed them) are
-    stat'ed, a tree walked whole; no folder is listed. Every other file is taken to be the very file
-    ``previous`` found, at the same path, with the same mode: a file (a page too) added, or a file
-    other than a page removed or ``chmod``-ed, behind the journal's back (by another hand) is not
-    seen; a full ``survey`` sees it.
-    ``known``: as ``survey``'s, for the trees' walks."""
+    ``root`` was made from, with its ``inodes`` and ``folders``) and what changed since (``files``,
+    ``trees``: the journals' relative paths, swap.journal_since): those paths are stat'ed (trees walked
+    whole, with ``known`` as ``survey``'s), and so is every file ending with ``keyed`` (the pages: their
+    identity and mode, whoever changed them) and every folder. A folder is listed (its names, no stat
+    per name) when it holds a path the journals name or its inode or ctime is not the one ``previous``
+    found (a name added, removed or replaced in it since, by any hand: the system sets a folder's ctime,
+    no one can set it back). A listed folder's names must be the ones ``previous`` found, each the very
+    file it found (its inode, from the folder) but for the paths the journals name and the folders made
+    for them; anything else (a page or file added, removed or replaced behind the journals' back) and the
+    whole tree is walked instead: the result is ``survey``'s (with ``journal_check()``, JournalMismatch
+    is raised instead: in the tests, a writer of Kepu's that notes nothing). Not seen (as by a ``survey`` with
+    ``known``): the mode of a file other than a page ``chmod``-ed since, or a file other than a page
+    written into in place."""
+    if previous.folders is None:
+        return survey(root, keyed=keyed, unlisted=unlisted, known=known)
     root = os.fspath(root)
     hidden_under = tuple(folder + "/" for folder in unlisted)
     touched = set(trees) | set(files)
     below = tuple(rel + "/" for rel in trees)
-    listed = {rel for rel in previous.files if rel not in touched and not rel.startswith(below)}
-    keys = {rel: key for rel, key in previous.keys.items() if rel not in touched and not rel.startswith(below)}
-    inodes = {rel: ino for rel, ino in previous.inodes.items() if rel not in touched and not rel.startswith(below)}
+
+    def kept(rel):  # a path the journals do not name
+        return rel not in touched and not rel.startswith(below)
+
+    def walk_instead(folder):
+        if journal_check():
+            raise JournalMismatch(f"folder {folder or '.'!r} holds names the journals do not explain")
+        return survey(root, keyed=keyed, unlisted=unlisted, known=known)
+
+    # (set and dict operations in C: these hold every file of the site)
+    listed = previous.files - touched
+    keys = previous.keys.copy()
+    inodes = previous.inodes.copy()
+    for rel in touched:
+        keys.pop(rel, None)
+        inodes.pop(rel, None)
+    if below:
+        listed = {rel for rel in listed if not rel.startswith(below)}
+        keys = {rel: key for rel, key in keys.items() if not rel.startswith(below)}
+        inodes = {rel: ino for rel, ino in inodes.items() if not rel.startswith(below)}
     found = [rel for rel in previous.unreadable
-             if rel.rstrip("/") not in touched and not rel.startswith(below) and rel not in keys]
+             if not rel.endswith("/") and kept(rel) and rel not in keys]
+    folders = {}  # {folder: (inode, ctime_ns, names)} of this tree
     stats = 0
-    folders = set()
+    above = {""} if touched else set()  # the folders holding a path the journals name
     fresh = set()  # keyed files stat'ed below
+    named = {}  # {folder: how many of the names previous found in it the journals name}
     for rel in sorted(touched):
         if rel.startswith(below):
             continue
         parent = rel.rpartition("/")[0]
-        while parent and parent not in folders:
-            folders.add(parent)
+        if rel in previous.folders or rel in previous.files or rel in previous.inodes:
+            named[parent] = named.get(parent, 0) + 1
+        while parent and parent not in above:
+            above.add(parent)
             parent = parent.rpartition("/")[0]
         path = os.path.join(root, rel)
         try:
@@ -550,10 +586,9 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
                 u[len(rel) + 1:] for u in unlisted if u.startswith(rel + "/")})
             stats += inner.stats
             prefix = rel + "/"
-            if info.st_mode & 0o005 != 0o005:
-                found.append(prefix)
             found.extend(prefix + each for each in inner.unreadable if each != "./")
             inodes.update((prefix + each, ino) for each, ino in inner.inodes.items())
+            folders.update(((prefix + each).rstrip("/"), identity) for each, identity in inner.folders.items())
             if not hidden:
                 listed.update(prefix + each for each in inner.files)
                 keys.update((prefix + each, key) for each, key in inner.keys.items())
@@ -570,7 +605,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
                 fresh.add(rel)
     for rel in [rel for rel in keys if rel not in fresh]:  # every page, whoever changed it
         try:
-            info = os.stat(os.path.join(root, rel))
+            info = os.stat(root + "/" + rel)
         except (FileNotFoundError, NotADirectoryError):
             listed.discard(rel)
             del keys[rel]
@@ -579,11 +614,63 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
         if not info.st_mode & 0o004:
             found.append(rel)
         keys[rel] = [info.st_ino, info.st_size, info.st_mtime_ns]
-    for folder in folders:
-        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-            if os.stat(os.path.join(root, folder)).st_mode & 0o005 != 0o005:
-                found.append(folder + "/")
-            stats += 1
-    if os.stat(root).st_mode & 0o005 != 0o005:
-        found.append("./")
-    return Survey(listed, keys, sorted(set(found)), inodes, stats)
+    # Every folder: stat'ed; listed when it changed or holds a path the journals name.
+    changed = []
+    candidates = previous.folders.keys() - touched
+    if below:
+        candidates = {rel for rel in candidates if not rel.startswith(below)}
+    for folder in candidates | above:
+        try:
+            info = os.lstat(root + "/" + folder if folder else root)
+        except (FileNotFoundError, NotADirectoryError):
+            if folder in previous.folders and folder not in above:
+                return walk_instead(folder)  # gone behind the journals' back
+            parent = folder.rpartition("/")[0]  # (emptied of what the journals name, and pruned)
+            named[parent] = named.get(parent, 0) + (folder in previous.folders)
+            continue
+        stats += 1
+        if not stat.S_ISDIR(info.st_mode):
+            return walk_instead(folder)
+        if info.st_mode & 0o005 != 0o005:
+            found.append(folder + "/" if folder else "./")
+        was = previous.folders.get(folder)
+        if folder in above or was is None or was[:2] != (info.st_ino, info.st_ctime_ns):
+            changed.append((folder, info))
+        else:
+            folders[folder] = was
+    for folder, info in changed:
+        others = _names_kept(root, folder, previous, touched, above)
+        expected = (previous.folders[folder][2] if folder in previous.folders else 0) - named.get(folder, 0)
+        if others is None or others[0] != expected:
+            return walk_instead(folder)
+        folders[folder] = (info.st_ino, info.st_ctime_ns, others[1])
+    return Survey(listed, keys, sorted(set(found)), inodes, stats, folders)
+
+
+def _names_kept(root, folder, previous, touched, above):
+    """(how many of ``folder``'s names are ones ``previous`` found there and the journals do not name,
+    how many names it holds), or None if one is neither such a name, still the very file or folder
+    found then, nor one the journals name (``touched``) or a folder made for one (``above``)."""
+    prefix = folder + "/" if folder else ""
+    kept = count = 0
+    with os.scandir(os.path.join(root, folder) if folder else root) as entries:
+        for entry in entries:
+            count += 1
+            rel = prefix + entry.name
+            if rel in touched:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if rel in previous.folders:
+                    kept += 1  # (stat'ed, and listed if changed, in its own right)
+                elif rel not in above:
+                    return None
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                return None  # a symbolic link, or anything else
+            if rel in previous.keys:
+                kept += 1  # (a page: stat'ed in any case)
+            elif previous.inodes.get(rel) == entry.inode():
+                kept += 1
+            else:
+                return None
+    return kept, count

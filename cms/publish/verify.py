@@ -234,13 +234,17 @@ class Scans(dict):
     build they are the scans of, when known (ScanStore.get). ``files``: the survey's listed files
     (fsutil.Survey.files), or None; ``surveyed``: the id of the build whose site/ the survey
     describes (set by the pipeline once it is a build; a build of its search index shares the scans
-    of its pages' build, not its survey), or None. ScanStore keeps ``inodes``, ``partial``, ``files``
-    and ``surveyed`` in memory only (a new worker's first verification stats every file)."""
+    of its pages' build, not its survey), or None; ``folders``: the survey's folders (fsutil.Survey.
+    folders), or None. ScanStore keeps ``inodes``, ``partial``, ``files``, ``surveyed`` and ``folders``
+    in memory only (a new worker's first verification stats every file), and ``expected`` (what
+    the verification held each page to: ``_expected``; None: every page's tags are compared)."""
 
-    def __init__(self, entries=(), counts=None, inodes=None, partial=0, files=None):
+    def __init__(self, entries=(), counts=None, inodes=None, partial=0, files=None, folders=None):
         super().__init__(entries)
         self.counts, self.inodes, self.partial, self.site = counts, inodes, partial, None
-        self.files, self.surveyed = files, None
+        self.files, self.surveyed, self.folders = files, None, folders
+        self.expected = None
+        self.identities = None  # the survey's keys: {page: entry["file"]} (memory only)
 
 
 class ScanStore:
@@ -389,13 +393,16 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
 
     ``changed``: (files, trees), what may differ between the build ``previous`` surveyed
     (``previous.surveyed``) and this one, by the journals (swap.journal_since plus this build's own).
-    Given it, and ``previous``'s survey (``files``, ``inodes``) in a verification that need not stat
-    every file, the walk itself is left out (fsutil.resurvey): only those paths (trees whole) and
-    the folders above them are stat'ed, every other file is ``previous``'s, unchanged. So a file
-    written or removed under site/ behind Kepu's back (not by a writer that notes it in the journal)
-    is not seen by the verifications between two that stat every file (the blind spot a full walk
-    closes, one in ``FULL_SURVEY_EVERY``). Every page's ``kepu:source`` and ``kepu:revision`` are
-    still compared with the manifest, and every manifest entry with a page. With
+    Given it, and ``previous``'s survey (``files``, ``inodes``, ``folders``) in a verification that
+    need not stat every file, the walk itself is left out (fsutil.resurvey): those paths (trees whole),
+    the pages and the folders are stat'ed, and only the folders that hold a path the journals name or
+    changed since (inode, ctime) are listed, every other file is ``previous``'s, unchanged. A file or
+    page added, removed or replaced under site/ behind Kepu's back (in the live build, the spare or a
+    build the staging brings in line: not by a writer that notes it in the journal) changes its folder,
+    and the tree is then walked whole: it is seen at once. Not seen until a verification that stats
+    every file (one in ``FULL_SURVEY_EVERY``): a ``chmod`` of a file other than a page, or such a file
+    written into in place. Every page's ``kepu:source`` and ``kepu:revision`` are still compared with
+    the manifest, and every manifest entry with a page. With
     ``fsutil.journal_check()``, the full walk is made as well and any difference raises
     fsutil.JournalMismatch.
 
@@ -421,7 +428,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     # The index's own files: search.verify checks them; no page links into them.
     partial = previous.inodes is not None and previous.partial + 1 < FULL_SURVEY_EVERY
     unlisted = {f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS}
-    if partial and changed is not None and previous.files is not None:
+    if partial and changed is not None and previous.files is not None and previous.folders is not None:
         tree = fsutil.resurvey(site_dir, _survey_of(previous), *changed, keyed=".html", unlisted=unlisted,
                                known=_still_held(previous, search_dirs) if changed[1] else None)
         if fsutil.journal_check():
@@ -437,7 +444,9 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     fresh = _scan_pages(site_dir, stale, tree.keys, sites, safe_key,
                         settings.KEPU_BUILD_PROCESSES if processes is None else processes)
     scans = Scans({rel: fresh[rel][0] if rel in fresh else previous[rel] for rel in built},
-                  inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files)
+                  inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files,
+                  folders=tree.folders)
+    scans.identities = tree.keys
 
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
@@ -446,21 +455,21 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     # A page reused passed with the files of its build: its links can break only if a file it links to
     # is gone (a set difference in C first: most targets are files).
     every_link = counts is None or not all(found(target) for target in counts.keys() - files)
-    scripts = set()
-    for rel in built:
+    scripts = set().union(*(entry.get("scripts", ()) for entry in scans.values()))
+    prior = previous.expected
+    if every_link or prior is None:
+        checked = built
+    else:
+        # A page reused passed against what ``prior`` expected of it: checked again only when that
+        # changed (set operations in C), with the pages parsed now and those no manifest entry names.
+        again = {rel for rel, _source in expected.items() - prior.items()} | (prior.keys() - expected.keys())
+        checked = sorted((fresh.keys() | again | (tree.keys.keys() - expected.keys())) & tree.keys.keys())
+    scans.expected = expected
+    for rel in checked:
         entry = scans[rel]
-        scripts.update(entry.get("scripts", ()))
         if rel in fresh:
             problems.extend(fresh[rel][1])
-        meta = entry["meta"]
-        if rel in expected:
-            source, revision = expected[rel]
-            if meta.get("kepu:source") != source:
-                problems.append(f"{rel} 无法追溯到清单条目 {source}")
-            elif revision is not None and meta.get("kepu:revision") != str(revision):
-                problems.append(f"{rel} 的修订版本与清单不符")
-        elif rel not in extra_html:
-            problems.append(f"{rel} 不对应清单中的任何在线页面")
+        problems.extend(_page_problems(rel, entry["meta"], expected, extra_html))
         if every_link or rel in fresh:
             problems.extend(f"{rel} 中的链接 {url} 指向不存在的文件" for url, target in entry["targets"]
                             if not found(target))
@@ -471,8 +480,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     missing = sorted(set(expected) - set(built))
     problems.extend(f"{'繁体站' if mirror and rel.startswith(prefix) else ''}清单中的 {expected[rel][0]} 没有生成页面"
                     for rel in missing)
-    problems.extend(f"清单中的附件 {path} 没有生成" for path in sorted(manifest.get("attachments", {}))
-                    if path not in files)
+    problems.extend(f"清单中的附件 {path} 没有生成" for path in sorted(manifest.get("attachments", {}).keys() - files))
     if mirror:
         problems.extend(f"清单中的附件 {prefix}{path} 没有生成" for path in sorted(mirror.get("attachments", {}))
                         if f"{prefix}{path}" not in files)
@@ -482,10 +490,24 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     return Verification(problems, scans)
 
 
+def _page_problems(rel, meta, expected, extra_html):
+    """Why page ``rel`` (its ``kepu:`` tags ``meta``) does not match what the manifest expects of it."""
+    if rel in expected:
+        source, revision = expected[rel]
+        if meta.get("kepu:source") != source:
+            return [f"{rel} 无法追溯到清单条目 {source}"]
+        if revision is not None and meta.get("kepu:revision") != str(revision):
+            return [f"{rel} 的修订版本与清单不符"]
+        return []
+    return [] if rel in extra_html else [f"{rel} 不对应清单中的任何在线页面"]
+
+
 def _survey_of(previous):
     """fsutil.Survey of the build ``previous`` (Scans with ``files`` and ``inodes``) was verified with."""
-    return fsutil.Survey(previous.files, {rel: entry["file"] for rel, entry in previous.items()}, [],
-                         previous.inodes)
+    keys = previous.identities
+    if keys is None:
+        keys = {rel: entry["file"] for rel, entry in previous.items()}
+    return fsutil.Survey(previous.files, keys, [], previous.inodes, folders=previous.folders)
 
 
 def _check_survey(derived, walked):
@@ -495,6 +517,7 @@ def _check_survey(derived, walked):
         ("keys", {(rel, tuple(key)) for rel, key in derived.keys.items()},
          {(rel, tuple(key)) for rel, key in walked.keys.items()}),
         ("inodes", set(derived.inodes.items()), set(walked.inodes.items())),
+        ("folders", set(derived.folders.items()), set(walked.folders.items())),
         ("unreadable", set(derived.unreadable), set(walked.unreadable))) if mine != theirs]
     if differences:
         raise fsutil.JournalMismatch("the journal-derived survey differs from the full walk: " + "; ".join(differences))
@@ -527,12 +550,17 @@ def _link_counts(previous, scans, fresh):
     if getattr(previous, "counts", None) is None:
         return None
     counts = previous.counts.copy()
-    for rel, entry in previous.items():
-        if scans.get(rel) is not entry:
-            counts.subtract(target for _url, target in entry["targets"])
+    touched = set()
+    for rel in previous.keys() - scans.keys() | fresh.keys() & previous.keys():  # (gone, or parsed again)
+        targets = [target for _url, target in previous[rel]["targets"]]
+        counts.subtract(targets)
+        touched.update(targets)
     for entry, _problems in fresh.values():
         counts.update(target for _url, target in entry["targets"])
-    return collections.Counter({target: number for target, number in counts.items() if number > 0})
+    for target in touched:
+        if counts[target] <= 0:
+            del counts[target]
+    return counts
 
 
 def _scan_page(site_dir, rel, key, sites, safe_key):
