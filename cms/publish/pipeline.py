@@ -255,7 +255,8 @@ def publish_index(live, new, state, *, progress, yield_to=None):
         checkpoint("search-deferred")
         return None
     build_id = swap.new_build_id()
-    stage = staging.prepare_index(build_id, live, checkpoint=checkpoint)
+    surveyed = state.scans.get(live.dir)
+    stage = staging.prepare_index(build_id, live, folders=surveyed and surveyed.folders, checkpoint=checkpoint)
     step = progress if yield_to is None else _giving_way(progress, yield_to)
     spool = swap.journal_spool(build_id)
     gave_way = False

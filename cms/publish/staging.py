@@ -1,6 +1,7 @@
 """The folder a build starts from: ``<builds>/.staging-<id>/``, promoted to ``<builds>/<id>/``
 once verified (swap.py). A killed publish leaves at most this folder, which the next removes."""
 
+import os
 import shutil
 
 from cms.sitesearch import index as search
@@ -26,17 +27,26 @@ def prepare(build_id, *, live, new, incremental, keep_live_index, checkpoint=Non
     return staging
 
 
-def prepare_index(build_id, live, *, checkpoint=None):
+def prepare_index(build_id, live, *, folders, checkpoint=None):
     """A staging folder for the second build of a publish: the live build's files (hard links),
     whose search index the build then replaces (``checkpoint``: as ``prepare``'s). Returns the
-    folder."""
+    folder.
+
+    ``folders``: the relative paths of the live build's folders (its verification's survey,
+    fsutil.Survey.folders), or None if not known. This build is not verified page by page as the
+    pages build is, so an expiring build taken as its base must be as its journal left it: if one
+    of those folders there changed since (a name added, removed or replaced by another hand), or
+    ``folders`` is None, the base is brought in line by the full walk, not by the journals."""
     staging = swap.staging_dir(build_id)
-    _linked_copy(live, staging, checkpoint)
+    _linked_copy(live, staging, checkpoint, folders=folders)
     shutil.copyfile(live.dir / "mkdocs.yml", staging / "mkdocs.yml")  # (not a link: a spare's is rewritten)
     return staging
 
 
-def _linked_copy(live, staging, checkpoint=None, *, spare=False):
+_UNCHECKED = object()
+
+
+def _linked_copy(live, staging, checkpoint=None, *, spare=False, folders=_UNCHECKED):
     """``staging/site``: the live build's files as hard links. An older build is brought in line in
     place when there is one: with ``spare``, the spare build (swap.take_spare: the pages build of an
     earlier publish), else the oldest build the cleanup would delete next (swap.take_expiring); else
@@ -49,8 +59,10 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False):
     builds between), by the full walk: a stat per file and a link per file changed since
     (fsutil.relink_tree, with the same pairing of the index's folders). With
     ``fsutil.journal_check()``, a journal-driven copy is then compared with the live build file by
-    file and any difference raises fsutil.JournalMismatch."""
+    file and any difference raises fsutil.JournalMismatch. ``folders``: as ``prepare_index``'s (not
+    given: the caller's verification sees what another hand changed in the base)."""
     base = swap.take_spare(staging) if spare else None
+    expiring = base is None
     if base is not None:
         checkpoint = None  # (the kill tests stop at a rename in the copy of an expiring build)
     else:
@@ -60,6 +72,9 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False):
         fsutil.link_tree(live.dir / "site", staging / "site")
         return
     changed = swap.journal_since(base, live.id)
+    if changed is not None and expiring and folders is not _UNCHECKED \
+            and _changed_since_journal(base, staging / "site", folders):
+        changed = None
     if changed is None:
         fsutil.relink_tree(live.dir / "site", staging / "site", similar=search.similar, checkpoint=checkpoint)
         return
@@ -69,3 +84,20 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False):
         if differences:
             raise fsutil.JournalMismatch(f"the journals since {base} missed {len(differences)} paths: "
                                          f"{differences[:20]}")
+
+
+def _changed_since_journal(base, site_dir, folders):
+    """Whether one of ``folders`` (relative paths; None: not known) of ``site_dir``, build ``base``'s
+    site/, changed after ``base``'s journal was written (a folder's ctime moves whenever a name in it is
+    added, removed or replaced, and cannot be set back), or that is not known."""
+    written = swap.journal_written(base)
+    if folders is None or written is None:
+        return True
+    root = os.fspath(site_dir)
+    for rel in folders:
+        try:
+            if os.lstat(os.path.join(root, rel)).st_ctime_ns > written:
+                return True
+        except FileNotFoundError:  # (a folder the journals bring)
+            continue
+    return False

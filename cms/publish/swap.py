@@ -344,6 +344,15 @@ def write_journal(build_id, *, parent, files=(), trees=(), full=False):
     journal_spool(build_id).unlink(missing_ok=True)
 
 
+def journal_written(build_id):
+    """When build ``build_id``'s journal was written (``st_mtime_ns``), or None: Kepu changes nothing
+    under a build's site/ after that, so a folder there changed later was changed by another hand."""
+    try:
+        return os.stat(builds_dir() / JOURNALS / f"{build_id}.json").st_mtime_ns
+    except OSError:
+        return None
+
+
 def read_journal(build_id):
     """A build's journal (as ``write_journal`` saved it), or None (none, damaged or not complete)."""
     try:

@@ -116,12 +116,9 @@ def test_a_page_put_into_the_live_site_is_seen_when_the_live_build_is_linked_who
     assert f"{PAGE} 不对应清单中的任何在线页面" in refused.value.problems
 
 
-@pytest.mark.xfail(strict=True, reason="not closed: the index build (pipeline.publish_index) is not checked by "
-                                       "verify.verify, and its staging takes the expiring build as it is")
 def test_a_page_put_into_the_expiring_build_does_not_reach_the_live_site(steady):
+    """The index build is not verified page by page: its staging sees that a folder of the expiring
+    build changed after that build's journal and walks it whole, dropping the page."""
     put(expiring_site(), PAGE, SCRIPTED)
-    try:
-        approve(steady, "next")
-    except VerificationError as refused:
-        assert f"{PAGE} 不对应清单中的任何在线页面" in refused.problems
+    approve(steady, "next")
     assert not (live_site() / PAGE).exists()

@@ -41,8 +41,7 @@ def make_build(build_id, parent=None, write=None, remove=()):
     fsutil.remove_and_prune(site, remove)
     (folder / "manifest.json").write_text("{}")
     (folder / "mkdocs.yml").write_text("")
-    if parent is not None:
-        swap.write_journal(build_id, parent=parent, files=[*write, *remove])
+    swap.write_journal(build_id, parent=parent, files=[*write, *remove], full=parent is None)  # (as a publish's)
     swap.activate(build_id)
     return swap.live()
 
@@ -74,13 +73,22 @@ def work(monkeypatch):
     return done
 
 
+def surveyed(live, work=None):
+    """The live build's folders as its verification's survey lists them (prepare_index's ``folders``);
+    the walk not counted in ``work``."""
+    found = fsutil.survey(live.dir / "site").folders
+    if work is not None:
+        work.update(link=0, scandir=0)
+    return found
+
+
 def files(root):
     root = Path(root)
     return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
 
 
 def test_a_chain_of_journals_brings_the_oldest_build_in_line_path_by_path(chain, work):
-    stage = staging.prepare_index("20260101T000000.000000004-dddd", chain)
+    stage = staging.prepare_index("20260101T000000.000000004-dddd", chain, folders=surveyed(chain, work))
     # p01, p03 and new/index.html linked; nothing listed (no folder walked).
     assert work == {"link": 3, "scandir": 0}
     assert files(stage / "site") == files(chain.dir / "site")  # the live build's very files
@@ -89,7 +97,7 @@ def test_a_chain_of_journals_brings_the_oldest_build_in_line_path_by_path(chain,
 
 def test_without_the_live_builds_journal_the_whole_tree_is_walked(chain, work):
     (swap.builds_dir() / ".journal" / f"{C}.json").unlink()
-    stage = staging.prepare_index("20260101T000000.000000004-dddd", chain)
+    stage = staging.prepare_index("20260101T000000.000000004-dddd", chain, folders=surveyed(chain, work))
     assert work["link"] == 3 and work["scandir"] > 2 * PAGES  # both trees, every folder
     assert files(stage / "site") == files(chain.dir / "site")
 
@@ -97,7 +105,7 @@ def test_without_the_live_builds_journal_the_whole_tree_is_walked(chain, work):
 def test_an_incomplete_journal_is_no_journal(chain, work):
     path = swap.builds_dir() / ".journal" / f"{B}.json"
     path.write_text(path.read_text().replace('"complete": true', '"complete": false'))
-    stage = staging.prepare_index("20260101T000000.000000004-dddd", chain)
+    stage = staging.prepare_index("20260101T000000.000000004-dddd", chain, folders=surveyed(chain, work))
     assert work["scandir"] > 2 * PAGES
     assert files(stage / "site") == files(chain.dir / "site")
 
@@ -107,7 +115,7 @@ def test_after_a_rollback_the_whole_tree_is_walked(chain, settings, work):
     make_build("20260101T000000.000000004-dddd", C, write={"p04/index.html": "page 4, second"})
     swap.activate(C)  # rolled back: C's journals say nothing of D, the build the cleanup would delete next is A
     live = swap.live()
-    stage = staging.prepare_index("20260101T000000.000000005-eeee", live)
+    stage = staging.prepare_index("20260101T000000.000000005-eeee", live, folders=surveyed(live, work))
     assert work["scandir"] > 2 * PAGES
     assert files(stage / "site") == files(live.dir / "site")
 
@@ -132,13 +140,29 @@ def test_a_spare_made_from_the_live_build_is_brought_in_line_by_its_own_journal(
     assert files(stage / "site") == files(chain.dir / "site")
 
 
+def test_a_name_put_into_the_oldest_build_after_its_journal_makes_it_a_whole_walk(chain, work):
+    """Another hand adds a page to build A once A was journaled: A's folder changed after its journal,
+    so the journals cannot be trusted to say what differs, and the whole tree is walked (the page goes)."""
+    extra = swap.builds_dir() / A / "site" / "p07" / "extra.html"
+    extra.write_text("<script>alert(1)</script>")
+    stage = staging.prepare_index("20260101T000000.000000004-dddd", chain, folders=surveyed(chain, work))
+    assert work["scandir"] > 2 * PAGES
+    assert files(stage / "site") == files(chain.dir / "site")
+
+
+def test_without_the_live_builds_folders_the_oldest_build_is_walked_whole(chain, work):
+    stage = staging.prepare_index("20260101T000000.000000004-dddd", chain, folders=None)
+    assert work["scandir"] > 2 * PAGES
+    assert files(stage / "site") == files(chain.dir / "site")
+
+
 def test_a_journal_that_missed_a_write_is_caught_by_the_check(chain, monkeypatch):
     monkeypatch.setenv("KEPU_JOURNAL_CHECK", "1")
     site = chain.dir / "site"
     os.unlink(site / "p05" / "pic.svg")  # written behind the journal's back
     (site / "p05" / "pic.svg").write_text("<svg>other</svg>")
     with pytest.raises(fsutil.JournalMismatch, match="p05/pic.svg"):
-        staging.prepare_index("20260101T000000.000000004-dddd", chain)
+        staging.prepare_index("20260101T000000.000000004-dddd", chain, folders=surveyed(chain))
 
 
 def test_the_journal_notes_what_fsutils_writers_change_below_its_root_and_nothing_else(tmp_path):
