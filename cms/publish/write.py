@@ -12,15 +12,19 @@ import json
 import os
 import pickle
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 from . import fsutil, manifest, render_store
 
 MANIFEST_NAME = ".manifest.json"
 WRITING = ".writing"  # there while a write is under way: a write killed leaves it (``write``)
 KEEP = {"README.md", MANIFEST_NAME, WRITING}
+FULL_CHECK_EVERY = 10
+"""One write in this many (per folder and process) checks every file it did not write against what
+the last write left there (``WrittenFiles.check_due``); the others look only at what they write."""
 _NOT_YAML_SAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
@@ -68,18 +72,31 @@ class WrittenFiles:
     takes where they are the same (``manifest.make``).
 
     A document or file whose objects are the very ones this process last wrote at its path costs a
-    lookup (``documents``, ``raws``) and one ``lstat`` (``moved``): its file is written again only
-    when it is no longer there as written."""
+    lookup (``documents``, ``raws``): its file is not looked at, except by a write that checks every
+    file (``check_due``: one ``lstat`` a file, ``moved``), which writes again each one no longer there
+    as written. ``assets``: the asset paths the last write of this process left in the folder (a
+    write that does not check every file looks only at the assets not among them).
+
+    ``writes``: the writes of this process into the folder since the last that checked every file."""
 
     def __init__(self):
         self.dir, self.files, self.rows, self.left = None, {}, render_store.SavedMemo(), None
         self.entries = {}  # the manifest's sections of the last write ({name: manifest.Section}: ``manifest.make``)
+        self.assets, self.writes = frozenset(), None
 
     def clear(self):
         self.dir, self.left = None, None
         self.files.clear()
         self.rows.clear()
         self.entries = {}
+        self.assets, self.writes = frozenset(), None
+
+    def check_due(self, left):
+        """Whether this write checks every file in the folder (``moved``) and every asset: the first
+        write of this process (or since ``clear``), one in ``FULL_CHECK_EVERY``, and any write into a
+        folder that is not as the last write of this process left it (``left`` is None: a write failed
+        or was killed, in any process, or its manifest file was changed by anyone else)."""
+        return left is None or self.writes is None or self.writes + 1 >= FULL_CHECK_EVERY
 
     def _enter(self, content_dir):
         if self.dir != content_dir:
@@ -186,9 +203,12 @@ class WrittenFiles:
         if row is not None:
             self.rows[path] = (*row[:3], os.stat(os.path.join(content_dir, path)).st_mtime_ns)
 
-    def finished(self, content_dir, key, paths):
-        """A write left the folder holding ``paths`` and its manifest (``left_as_written``)."""
+    def finished(self, content_dir, key, paths, assets, checked):
+        """A write left the folder holding ``paths`` and its manifest (``left_as_written``), and the
+        asset paths ``assets``; ``checked``: it checked every file (``check_due``)."""
         self.left = (key, _identity(os.path.join(content_dir, MANIFEST_NAME)), frozenset(paths))
+        self.assets = frozenset(assets)
+        self.writes = 0 if checked else self.writes + 1
 
     def prune(self, paths):
         """Forget the documents not among ``paths`` (deleted from the folder)."""
@@ -212,6 +232,7 @@ class Written:
     written: list  # content paths written
     deleted: list  # content paths deleted
     mirror: object = None  # the Traditional mirror's Written (content-hant/), when it is on
+    checked: bool = True  # every file in the folder was checked, not only what changed (``WrittenFiles.check_due``)
 
 
 def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, progress=None):
@@ -219,6 +240,14 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     documents (``generated.attachments``), and the assets
     (``{path: writer}``) into ``content_dir``, remembering in ``memo`` (WrittenFiles) what was written.
     Files not among them are deleted. Calls ``checkpoint("export-write")`` after each file written.
+
+    What changed since the last write of this process is compared with the file there and written
+    when it differs or is not a regular file of its own (a symbolic link is replaced, whatever it
+    leads to). What did not change is looked at only by a write that checks every file
+    (``WrittenFiles.check_due``): a file gone, of another size or mtime, or no longer a regular file
+    of its own is then written again. An asset is made by its writer when its path holds no regular
+    file of its own (``lstat``: a link or a folder there is removed first); a write that does not
+    check every file looks only at the assets the last one did not leave.
 
     The files to delete: when the folder is as the last write of this process left it
     (``WrittenFiles.left_as_written``), those that write left and this one does not (their folders
@@ -242,13 +271,15 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
 
     fsutil.make_dir(content_dir, exist_ok=True)
     left = memo.left_as_written(content_dir, key)
+    checked = memo.check_due(left)
     memo.left = None
     (content_dir / WRITING).touch()  # (removed once the manifest is written: a write killed leaves it)
     written, deleted = [], []
     total = len(every) + len(assets)
-    # What the last publish wrote here is written again only if it is no longer there as written.
     todo = {path: data for path, (_digest, data) in every.items() if data is not None}
-    todo.update((path, None) for path in memo.moved(key, [path for path, (_d, data) in every.items() if data is None]))
+    if checked:  # what the last publish wrote here, written again if it is no longer there as written
+        todo.update((path, None) for path in memo.moved(key, [path for path, (_d, data) in every.items()
+                                                               if data is None]))
     for done, path in enumerate(sorted(todo), 1):
         data = todo[path]
         if data is None:
@@ -260,8 +291,8 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
             written.append(path)
             checkpoint("export-write")
         memo.placed(content_dir, path)
-    base = os.path.join(key, "")
-    for done, path in enumerate(sorted(path for path in assets if not os.path.isfile(base + path)), len(todo) + 1):
+    looked_at = assets if checked else assets.keys() - memo.assets
+    for done, path in enumerate(sorted(path for path in looked_at if not _regular(key, path)), len(todo) + 1):
         progress("write", done, total)
         assets[path](content_dir / path)
         written.append(path)
@@ -282,9 +313,26 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     )
     memo.entries = {name: made_manifest[name] for name in manifest.SECTIONS}
     manifest.write_manifest(content_dir / MANIFEST_NAME, made_manifest)
-    memo.finished(content_dir, key, expected - KEEP)
+    memo.finished(content_dir, key, expected - KEEP, assets, checked)
     os.unlink(content_dir / WRITING)
-    return Written(manifest=made_manifest, written=written, deleted=sorted(deleted))
+    return Written(manifest=made_manifest, written=written, deleted=sorted(deleted), checked=checked)
+
+
+def _regular(content_dir, path):
+    """Whether ``path`` in ``content_dir`` is a regular file of its own (not a link to one); what else
+    is there (a link, a folder) is removed."""
+    target = os.path.join(content_dir, path)
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return False
+    if S_ISREG(mode):
+        return True
+    if S_ISDIR(mode):
+        shutil.rmtree(target)
+    else:
+        os.unlink(target)
+    return False
 
 
 def _walk_out(content_dir, expected):
