@@ -102,29 +102,33 @@ class WrittenFiles:
         if self.dir != content_dir:
             self.dir, self.files, self.entries = content_dir, {}, {}
 
-    def documents(self, content_dir, pages):
-        """{path: (sha256, bytes or None)} of ``pages`` ({path: (meta, body)}), as ``serialised`` gives
-        each: a page whose meta and body are the very objects this process last wrote there is taken
-        from its row at the cost of a lookup."""
+    def documents(self, content_dir, pages, todo):
+        """{path: sha256} of ``pages`` ({path: (meta, body)}), as ``serialised`` gives each, the bytes
+        of those to write put in ``todo`` ({path: bytes}): a page whose meta and body are the very
+        objects this process last wrote there is taken from its row at the cost of a lookup."""
         self._enter(content_dir)
         files, rows, out = self.files, self.rows, {}
         for path, page in pages.items():
             last = files.get(path)
             if last is not None and last[0] is page[0] and last[1] is page[1]:
-                out[path] = (rows[path][1], None)
+                out[path] = rows[path][1]
             else:
-                out[path] = self.serialised(content_dir, path, *page)
+                out[path], data = self.serialised(content_dir, path, *page)
+                if data is not None:
+                    todo[path] = data
         return out
 
-    def raws(self, content_dir, files):
-        """{path: (sha256, bytes or None)} of ``files`` ({path: bytes}), as ``raw`` gives each."""
+    def raws(self, content_dir, files, todo):
+        """{path: sha256} of ``files`` ({path: bytes}), as ``raw`` gives each, those to write put in ``todo``."""
         self._enter(content_dir)
         last_of, rows, out = self.files, self.rows, {}
         for path, data in files.items():
             if last_of.get(path) is data:
-                out[path] = (rows[path][1], None)
+                out[path] = rows[path][1]
             else:
-                out[path] = self.raw(content_dir, path, data)
+                out[path], data = self.raw(content_dir, path, data)
+                if data is not None:
+                    todo[path] = data
         return out
 
     def left_as_written(self, content_dir, key):
@@ -258,11 +262,12 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     progress = progress or (lambda stage, done=None, total=None: None)
     content_dir = Path(content_dir)
     key = str(content_dir.resolve())
-    files = memo.documents(key, generated.pages)
-    made = memo.raws(key, generated.files)
-    made.update(memo.documents(key, generated.listings))
-    beside = memo.raws(key, generated.attachments or {})
-    every = {**files, **made, **beside}
+    todo = {}  # {path: the bytes to write there, or None: those the last publish wrote}
+    files = memo.documents(key, generated.pages, todo)
+    made = memo.raws(key, generated.files, todo)
+    made.update(memo.documents(key, generated.listings, todo))
+    beside = memo.raws(key, generated.attachments or {}, todo)
+    every = {**files, **made, **beside}  # {path: sha256}
 
     def data_of(path):
         if path in generated.pages or path in generated.listings:
@@ -276,10 +281,8 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     (content_dir / WRITING).touch()  # (removed once the manifest is written: a write killed leaves it)
     written, deleted = [], []
     total = len(every) + len(assets)
-    todo = {path: data for path, (_digest, data) in every.items() if data is not None}
     if checked:  # what the last publish wrote here, written again if it is no longer there as written
-        todo.update((path, None) for path in memo.moved(key, [path for path, (_d, data) in every.items()
-                                                               if data is None]))
+        todo.update((path, None) for path in memo.moved(key, [path for path in every if path not in todo]))
     for done, path in enumerate(sorted(todo), 1):
         data = todo[path]
         if data is None:
@@ -306,11 +309,8 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     else:
         deleted = _walk_out(content_dir, expected)
 
-    made_manifest = manifest.make(
-        documents, pages={path: digest for path, (digest, _data) in files.items()},
-        generated={path: digest for path, (digest, _data) in made.items()}, assets=assets, nav=generated.nav,
-        attachments={path: digest for path, (digest, _data) in beside.items()}, previous=memo.entries,
-    )
+    made_manifest = manifest.make(documents, pages=files, generated=made, assets=assets, nav=generated.nav,
+                                  attachments=beside, previous=memo.entries)
     memo.entries = {name: made_manifest[name] for name in manifest.SECTIONS}
     manifest.write_manifest(content_dir / MANIFEST_NAME, made_manifest)
     memo.finished(content_dir, key, expected - KEEP, assets, checked)
