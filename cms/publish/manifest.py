@@ -6,6 +6,7 @@ built from (builds/<id>/manifest.json), which is what verification and change su
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version
@@ -40,8 +41,12 @@ class Section(dict):
 
     def text(self):
         """Its JSON text, as ``json.dumps(self, ensure_ascii=False, sort_keys=True)`` gives it."""
+        return self.data().decode()
+
+    def data(self):
+        """Its JSON text (``text``) in UTF-8."""
         if self._text is None:
-            self._text = "{" + ", ".join(self.parts().values()) + "}"
+            self._text = ("{" + ", ".join(self.parts().values()) + "}").encode()
         return self._text
 
     def parts(self):
@@ -74,24 +79,29 @@ def _encode(value):
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _text(value):
-    """``_encode(value)``, each Section in it (as a value of a dict, at any depth of dicts) encoded once."""
+def _bytes(value):
+    """``_encode(value)`` in UTF-8, each Section in it (as a value of a dict, at any depth of dicts)
+    encoded once (``Section.data``)."""
     if isinstance(value, Section):
-        return value.text()
+        return value.data()
     if type(value) is dict and all(type(key) is str for key in value):
-        return "{" + ", ".join(f"{_encode(key)}: {_text(value[key])}" for key in sorted(value)) + "}"
-    return _encode(value)
+        return b"{" + b", ".join(_encode(key).encode() + b": " + _bytes(value[key]) for key in sorted(value)) + b"}"
+    return _encode(value).encode()
 
 
 def dumps(manifest):
     """A manifest's bytes: JSON, keys sorted, not ASCII-escaped, one line and a newline."""
-    return (_text(manifest) + "\n").encode("utf-8")
+    return b"".join((_bytes(manifest), b"\n"))
 
 
 def write_manifest(path, manifest):
     data = dumps(manifest)
     path = Path(path)
-    if not path.is_file() or path.read_bytes() != data:
+    try:
+        same = os.lstat(path).st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        same = False
+    if not same or path.is_symlink():
         fsutil.atomic_write(path, data)
 
 
