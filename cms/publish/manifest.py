@@ -6,6 +6,7 @@ built from (builds/<id>/manifest.json), which is what verification and change su
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version
@@ -20,13 +21,15 @@ class Section(dict):
     it raises TypeError; its entries are not changed either), so its JSON text is made once however
     many manifests hold it (``dumps``: a publish writes content/'s manifest and the build's, which
     share their sections), and a section made after it (``make``'s ``previous``) takes the text of
-    each entry it shares with it (the very entry object) instead of encoding it again."""
+    each entry it shares with it (the very entry object) instead of encoding it again: when both
+    have the same keys and the new one says which entries it does not share (``changed``), only
+    those are looked at. ``sources``: {path: Document} the page entries were made of (``make``)."""
 
-    __slots__ = ("_text", "_parts", "_before")
+    __slots__ = ("_text", "_parts", "_before", "_changed", "sources")
 
-    def __init__(self, *args, before=None, **kwargs):
+    def __init__(self, *args, before=None, changed=None, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._text, self._parts, self._before = None, None, before
+        self._text, self._parts, self._before, self._changed, self.sources = None, None, before, changed, sources
 
     def _frozen(self, *args, **kwargs):
         raise TypeError("a manifest section is not changed once made")
@@ -38,8 +41,12 @@ class Section(dict):
 
     def text(self):
         """Its JSON text, as ``json.dumps(self, ensure_ascii=False, sort_keys=True)`` gives it."""
+        return self.data().decode()
+
+    def data(self):
+        """Its JSON text (``text``) in UTF-8."""
         if self._text is None:
-            self._text = "{" + ", ".join(self.parts().values()) + "}"
+            self._text = ("{" + ", ".join(self.parts().values()) + "}").encode()
         return self._text
 
     def parts(self):
@@ -47,14 +54,19 @@ class Section(dict):
         if self._parts is None:
             before = self._before
             old = before.parts() if before is not None and before._parts is not None else {}
-            self._parts = {}
-            for key in sorted(self):
-                value = self[key]
-                if key in old and before[key] is value:
-                    self._parts[key] = old[key]
-                else:
-                    self._parts[key] = f"{_encode(key)}: {_encode(value)}"
-            self._before = None
+            if old and self._changed is not None and len(old) == len(self) and old.keys() == self.keys():
+                self._parts = dict(old)  # (the same keys, sorted as they are)
+                for key in self._changed:
+                    self._parts[key] = f"{_encode(key)}: {_encode(self[key])}"
+            else:
+                self._parts = {}
+                for key in sorted(self):
+                    value = self[key]
+                    if key in old and before[key] is value:
+                        self._parts[key] = old[key]
+                    else:
+                        self._parts[key] = f"{_encode(key)}: {_encode(value)}"
+            self._before = self._changed = None
         return self._parts
 
 
@@ -67,24 +79,29 @@ def _encode(value):
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _text(value):
-    """``_encode(value)``, each Section in it (as a value of a dict, at any depth of dicts) encoded once."""
+def _bytes(value):
+    """``_encode(value)`` in UTF-8, each Section in it (as a value of a dict, at any depth of dicts)
+    encoded once (``Section.data``)."""
     if isinstance(value, Section):
-        return value.text()
+        return value.data()
     if type(value) is dict and all(type(key) is str for key in value):
-        return "{" + ", ".join(f"{_encode(key)}: {_text(value[key])}" for key in sorted(value)) + "}"
-    return _encode(value)
+        return b"{" + b", ".join(_encode(key).encode() + b": " + _bytes(value[key]) for key in sorted(value)) + b"}"
+    return _encode(value).encode()
 
 
 def dumps(manifest):
     """A manifest's bytes: JSON, keys sorted, not ASCII-escaped, one line and a newline."""
-    return (_text(manifest) + "\n").encode("utf-8")
+    return b"".join((_bytes(manifest), b"\n"))
 
 
 def write_manifest(path, manifest):
     data = dumps(manifest)
     path = Path(path)
-    if not path.is_file() or path.read_bytes() != data:
+    try:
+        same = os.lstat(path).st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        same = False
+    if not same or path.is_symlink():
         fsutil.atomic_write(path, data)
 
 
@@ -94,37 +111,70 @@ def make(documents, *, pages, generated, assets, nav, attachments=None, previous
     {path: Document} (for the page and revision ids), ``assets`` the asset paths, ``nav`` the navigation.
     Its pages, generated files and attachments are Sections (not changed once made). ``previous``:
     {name: Section} of an earlier manifest of the same folder (SECTIONS), whose entries equal to
-    this one's are taken as they are (the very objects, and their text when it was made)."""
+    this one's are taken as they are (the very objects, and their text when it was made); a page
+    entry of the same sha256 made of the very Document at that path is taken without being made
+    again (a Document is not changed once rendered)."""
     previous = previous or {}
     return {
         "version": 1,
-        "pages": _section(previous.get("pages"),
-                          ((path, _page_entry(documents[path], digest)) for path, digest in sorted(pages.items()))),
-        "generated": _section(previous.get("generated"),
-                              ((path, {"sha256": digest}) for path, digest in sorted(generated.items()))),
-        "attachments": _section(previous.get("attachments"),
-                                ((path, {"sha256": digest}) for path, digest in sorted((attachments or {}).items()))),
+        "pages": _pages_section(previous.get("pages"), documents, pages),
+        "generated": _digest_section(previous.get("generated"), generated),
+        "attachments": _digest_section(previous.get("attachments"), attachments or {}),
         "assets": sorted(assets),
         "nav": nav,
     }
 
 
-def _section(before, entries):
-    """A Section of ``entries`` ((key, entry) pairs), each entry equal to ``before``'s of its key
-    taken from ``before`` (a Section or None), and ``before`` itself when every entry is."""
+def _pages_section(before, documents, pages):
+    """The pages' Section: {path: _page_entry} of ``pages`` ({path: sha256}) and ``documents``."""
+    made_of = {path: documents[path] for path in sorted(pages)}
     if before is None:
-        return Section(entries)
-    made, same = {}, True
-    for key, entry in entries:
-        old = before.get(key)
-        if old == entry:
-            entry = old
+        return Section(((path, _page_entry(document, pages[path])) for path, document in made_of.items()),
+                       sources=made_of)
+    sources, changed, made = before.sources or {}, [], {}
+    for path, document in made_of.items():
+        digest, old = pages[path], before.get(path)
+        if old is not None and old["sha256"] == digest and (
+                sources.get(path) is document or _same_entry(old, document)):
+            made[path] = old
         else:
-            same = False
-        made[key] = entry
-    if same and len(made) == len(before):
+            made[path] = _page_entry(document, digest)
+            changed.append(path)
+    return _section(before, made, changed, made_of)
+
+
+def _same_entry(entry, document):
+    """Whether ``entry`` is what ``_page_entry`` makes of ``document`` (its sha256 aside)."""
+    return (entry["page"] == document.page_id and entry["revision"] == document.revision_id
+            and entry.get("valid_until") == (document.valid_until or None)
+            and ("noindex" in entry) == bool(document.meta.get("retracted")) and len(entry) == 3 + (
+                "valid_until" in entry) + ("noindex" in entry))
+
+
+def _digest_section(before, digests):
+    """A Section of {path: {"sha256": digest}} of ``digests``, entries of the same sha256 taken from ``before``."""
+    if before is None:
+        return Section((path, {"sha256": digests[path]}) for path in sorted(digests))
+    changed, made = [], {}
+    for path in sorted(digests):
+        old, digest = before.get(path), digests[path]
+        if old is not None and old["sha256"] == digest:
+            made[path] = old
+        else:
+            made[path] = {"sha256": digest}
+            changed.append(path)
+    return _section(before, made, changed)
+
+
+def _section(before, made, changed, sources=None):
+    """``before`` itself when ``made`` holds its very entries (none ``changed``), else a Section of
+    ``made`` that takes the text of the entries it shares with ``before``."""
+    if not changed and len(made) == len(before):
+        if sources is not None:
+            before.sources = sources  # (the same entries, of these Documents)
         return before
-    return Section(made, before=before if before._parts is not None else None)  # (no chain of sections)
+    return Section(made, before=before if before._parts is not None else None,  # (no chain of sections)
+                   changed=changed, sources=sources)
 
 
 def _page_entry(document, digest):

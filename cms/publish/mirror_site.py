@@ -83,6 +83,8 @@ class Converted:
     made: dict = field(default_factory=dict)  # {"d:" path: (meta, body, converted)}, {"f:" path: (bytes, converted)}
     made_under: tuple = None  # (fingerprint, names) of ``made``: the mirror's in every publish since it was emptied
     urls: dict = field(default_factory=dict)  # {absolute URL: (percent-encoded, its bytes)} of the last QR codes
+    beside: dict = field(default_factory=dict)  # {document path: (Document, [(QR code path, canonical URL)])}
+    pruned: tuple = None  # (documents, files) of the last ``prune``
 
     def start(self, mirror):
         if (mirror.fingerprint, mirror.names) != self.made_under:
@@ -172,7 +174,12 @@ class Converted:
     def prune(self, documents, files):
         """Forget what is not among ``documents`` and ``files`` (paths) of this publish. Called once
         every document and file of the publish has been through ``documents`` or ``file``: each row
-        kept is then good for the mirror's names, which the NAMES row takes."""
+        kept is then good for the mirror's names, which the NAMES row takes. The same paths as the
+        last prune's, with the NAMES row the mirror's names, leave nothing to do."""
+        paths = (frozenset(documents), frozenset(files))
+        if not self.key and paths == self.pruned:
+            return
+        self.pruned = paths
         self.rows.prune({"d:" + path for path in documents} | {"f:" + path for path in files} | {NAMES})
         for path in self.files.keys() - files:
             del self.files[path]
@@ -294,8 +301,15 @@ def qr_codes(mirror, documents, listings, site, converted):
     if make is None:
         return {}
     base = mirror.base_url(site.base_url).rstrip("/")
-    beside = [(path, document.meta["canonical"]) for document in documents.values()
-              for path in document.attachments if posixpath.basename(path) == render.QR_NAME]
+    beside, known, found = [], converted.beside, {}
+    for key, document in documents.items():  # (a Document is not changed once rendered)
+        seen = known.get(key)
+        if seen is None or seen[0] is not document:
+            seen = (document, [(path, document.meta["canonical"]) for path in document.attachments
+                               if posixpath.basename(path) == render.QR_NAME])
+        found[key] = seen
+        beside += seen[1]
+    converted.beside = found
     beside += [(paths.attachment_path(path, render.QR_NAME), meta["canonical"])
                for path, (meta, _body) in listings.items() if meta.get("qr_code")]
     drawn = []
@@ -305,7 +319,7 @@ def qr_codes(mirror, documents, listings, site, converted):
             drawn.append(make(base + "/"))
         return [url, drawn[0]]
 
-    codes, urls, quoted = {}, converted.urls, {}
+    codes, urls, quoted, made = {}, converted.urls, {}, converted.made
     for path, canonical in beside:
         absolute = base + canonical
         url = urls.get(absolute)
@@ -313,6 +327,10 @@ def qr_codes(mirror, documents, listings, site, converted):
             url = quote(absolute, safe=":/?&=#%")
             url = (url, url.encode())
         quoted[absolute] = url
+        seen = made.get("f:" + path)
+        if seen is not None and seen[0] is url[1]:  # (``Converted.file`` of the very bytes it converted there)
+            codes[path] = seen[1]
+            continue
         codes[path] = converted.file(mirror, path, url[1],
                                      lambda _path, url: mirror.convert_svg(make(url.decode())).encode("utf-8"),
                                      words=lambda url=url[0]: words(url))

@@ -12,15 +12,19 @@ import json
 import os
 import pickle
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 from . import fsutil, manifest, render_store
 
 MANIFEST_NAME = ".manifest.json"
 WRITING = ".writing"  # there while a write is under way: a write killed leaves it (``write``)
 KEEP = {"README.md", MANIFEST_NAME, WRITING}
+FULL_CHECK_EVERY = 10
+"""One write in this many (per folder and process) checks every file it did not write against what
+the last write left there (``WrittenFiles.check_due``); the others look only at what they write."""
 _NOT_YAML_SAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
@@ -68,46 +72,63 @@ class WrittenFiles:
     takes where they are the same (``manifest.make``).
 
     A document or file whose objects are the very ones this process last wrote at its path costs a
-    lookup (``documents``, ``raws``) and one ``lstat`` (``moved``): its file is written again only
-    when it is no longer there as written."""
+    lookup (``documents``, ``raws``): its file is not looked at, except by a write that checks every
+    file (``check_due``: one ``lstat`` a file, ``moved``), which writes again each one no longer there
+    as written. ``assets``: the asset paths the last write of this process left in the folder (a
+    write that does not check every file looks only at the assets not among them).
+
+    ``writes``: the writes of this process into the folder since the last that checked every file."""
 
     def __init__(self):
         self.dir, self.files, self.rows, self.left = None, {}, render_store.SavedMemo(), None
         self.entries = {}  # the manifest's sections of the last write ({name: manifest.Section}: ``manifest.make``)
+        self.assets, self.writes = frozenset(), None
 
     def clear(self):
         self.dir, self.left = None, None
         self.files.clear()
         self.rows.clear()
         self.entries = {}
+        self.assets, self.writes = frozenset(), None
+
+    def check_due(self, left):
+        """Whether this write checks every file in the folder (``moved``) and every asset: the first
+        write of this process (or since ``clear``), one in ``FULL_CHECK_EVERY``, and any write into a
+        folder that is not as the last write of this process left it (``left`` is None: a write failed
+        or was killed, in any process, or its manifest file was changed by anyone else)."""
+        return left is None or self.writes is None or self.writes + 1 >= FULL_CHECK_EVERY
 
     def _enter(self, content_dir):
         if self.dir != content_dir:
             self.dir, self.files, self.entries = content_dir, {}, {}
 
-    def documents(self, content_dir, pages):
-        """{path: (sha256, bytes or None)} of ``pages`` ({path: (meta, body)}), as ``serialised`` gives
-        each: a page whose meta and body are the very objects this process last wrote there is taken
-        from its row at the cost of a lookup."""
+    def documents(self, content_dir, pages, todo):
+        """{path: sha256} of ``pages`` ({path: (meta, body)}), as ``serialised`` gives each, the bytes
+        of those to write put in ``todo`` ({path: bytes}): a page whose meta and body are the very
+        objects this process last wrote there is taken from its row at the cost of a lookup."""
         self._enter(content_dir)
         files, rows, out = self.files, self.rows, {}
         for path, page in pages.items():
             last = files.get(path)
             if last is not None and last[0] is page[0] and last[1] is page[1]:
-                out[path] = (rows[path][1], None)
+                out[path] = rows[path][1]
             else:
-                out[path] = self.serialised(content_dir, path, *page)
+                out[path], data = self.serialised(content_dir, path, *page)
+                if data is not None:
+                    todo[path] = data
         return out
 
-    def raws(self, content_dir, files):
-        """{path: (sha256, bytes or None)} of ``files`` ({path: bytes}), as ``raw`` gives each."""
+    def raws(self, content_dir, files, todo):
+        """{path: sha256} of ``files`` ({path: bytes}), as ``raw`` gives each, those to write put in ``todo``."""
         self._enter(content_dir)
         last_of, rows, out = self.files, self.rows, {}
         for path, data in files.items():
             if last_of.get(path) is data:
-                out[path] = (rows[path][1], None)
+                out[path] = rows[path][1]
             else:
-                out[path] = self.raw(content_dir, path, data)
+                out[path], data = self.raw(content_dir, path, data)
+                if data is not None:
+                    todo[path] = data
         return out
 
     def left_as_written(self, content_dir, key):
@@ -186,9 +207,12 @@ class WrittenFiles:
         if row is not None:
             self.rows[path] = (*row[:3], os.stat(os.path.join(content_dir, path)).st_mtime_ns)
 
-    def finished(self, content_dir, key, paths):
-        """A write left the folder holding ``paths`` and its manifest (``left_as_written``)."""
+    def finished(self, content_dir, key, paths, assets, checked):
+        """A write left the folder holding ``paths`` and its manifest (``left_as_written``), and the
+        asset paths ``assets``; ``checked``: it checked every file (``check_due``)."""
         self.left = (key, _identity(os.path.join(content_dir, MANIFEST_NAME)), frozenset(paths))
+        self.assets = frozenset(assets)
+        self.writes = 0 if checked else self.writes + 1
 
     def prune(self, paths):
         """Forget the documents not among ``paths`` (deleted from the folder)."""
@@ -212,6 +236,7 @@ class Written:
     written: list  # content paths written
     deleted: list  # content paths deleted
     mirror: object = None  # the Traditional mirror's Written (content-hant/), when it is on
+    checked: bool = True  # every file in the folder was checked, not only what changed (``WrittenFiles.check_due``)
 
 
 def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, progress=None):
@@ -219,6 +244,14 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     documents (``generated.attachments``), and the assets
     (``{path: writer}``) into ``content_dir``, remembering in ``memo`` (WrittenFiles) what was written.
     Files not among them are deleted. Calls ``checkpoint("export-write")`` after each file written.
+
+    What changed since the last write of this process is compared with the file there and written
+    when it differs or is not a regular file of its own (a symbolic link is replaced, whatever it
+    leads to). What did not change is looked at only by a write that checks every file
+    (``WrittenFiles.check_due``): a file gone, of another size or mtime, or no longer a regular file
+    of its own is then written again. An asset is made by its writer when its path holds no regular
+    file of its own (``lstat``: a link or a folder there is removed first); a write that does not
+    check every file looks only at the assets the last one did not leave.
 
     The files to delete: when the folder is as the last write of this process left it
     (``WrittenFiles.left_as_written``), those that write left and this one does not (their folders
@@ -229,11 +262,12 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     progress = progress or (lambda stage, done=None, total=None: None)
     content_dir = Path(content_dir)
     key = str(content_dir.resolve())
-    files = memo.documents(key, generated.pages)
-    made = memo.raws(key, generated.files)
-    made.update(memo.documents(key, generated.listings))
-    beside = memo.raws(key, generated.attachments or {})
-    every = {**files, **made, **beside}
+    todo = {}  # {path: the bytes to write there, or None: those the last publish wrote}
+    files = memo.documents(key, generated.pages, todo)
+    made = memo.raws(key, generated.files, todo)
+    made.update(memo.documents(key, generated.listings, todo))
+    beside = memo.raws(key, generated.attachments or {}, todo)
+    every = {**files, **made, **beside}  # {path: sha256}
 
     def data_of(path):
         if path in generated.pages or path in generated.listings:
@@ -242,13 +276,13 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
 
     fsutil.make_dir(content_dir, exist_ok=True)
     left = memo.left_as_written(content_dir, key)
+    checked = memo.check_due(left)
     memo.left = None
     (content_dir / WRITING).touch()  # (removed once the manifest is written: a write killed leaves it)
     written, deleted = [], []
     total = len(every) + len(assets)
-    # What the last publish wrote here is written again only if it is no longer there as written.
-    todo = {path: data for path, (_digest, data) in every.items() if data is not None}
-    todo.update((path, None) for path in memo.moved(key, [path for path, (_d, data) in every.items() if data is None]))
+    if checked:  # what the last publish wrote here, written again if it is no longer there as written
+        todo.update((path, None) for path in memo.moved(key, [path for path in every if path not in todo]))
     for done, path in enumerate(sorted(todo), 1):
         data = todo[path]
         if data is None:
@@ -260,8 +294,8 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
             written.append(path)
             checkpoint("export-write")
         memo.placed(content_dir, path)
-    base = os.path.join(key, "")
-    for done, path in enumerate(sorted(path for path in assets if not os.path.isfile(base + path)), len(todo) + 1):
+    looked_at = assets if checked else assets.keys() - memo.assets
+    for done, path in enumerate(sorted(path for path in looked_at if not _regular(key, path)), len(todo) + 1):
         progress("write", done, total)
         assets[path](content_dir / path)
         written.append(path)
@@ -275,16 +309,30 @@ def write(content_dir, documents, generated, assets, memo, *, checkpoint=None, p
     else:
         deleted = _walk_out(content_dir, expected)
 
-    made_manifest = manifest.make(
-        documents, pages={path: digest for path, (digest, _data) in files.items()},
-        generated={path: digest for path, (digest, _data) in made.items()}, assets=assets, nav=generated.nav,
-        attachments={path: digest for path, (digest, _data) in beside.items()}, previous=memo.entries,
-    )
+    made_manifest = manifest.make(documents, pages=files, generated=made, assets=assets, nav=generated.nav,
+                                  attachments=beside, previous=memo.entries)
     memo.entries = {name: made_manifest[name] for name in manifest.SECTIONS}
     manifest.write_manifest(content_dir / MANIFEST_NAME, made_manifest)
-    memo.finished(content_dir, key, expected - KEEP)
+    memo.finished(content_dir, key, expected - KEEP, assets, checked)
     os.unlink(content_dir / WRITING)
-    return Written(manifest=made_manifest, written=written, deleted=sorted(deleted))
+    return Written(manifest=made_manifest, written=written, deleted=sorted(deleted), checked=checked)
+
+
+def _regular(content_dir, path):
+    """Whether ``path`` in ``content_dir`` is a regular file of its own (not a link to one); what else
+    is there (a link, a folder) is removed."""
+    target = os.path.join(content_dir, path)
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return False
+    if S_ISREG(mode):
+        return True
+    if S_ISDIR(mode):
+        shutil.rmtree(target)
+    else:
+        os.unlink(target)
+    return False
 
 
 def _walk_out(content_dir, expected):

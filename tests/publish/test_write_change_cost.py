@@ -19,7 +19,7 @@ from cms.hant.models import MirrorSettings
 from cms.publish import fsutil, manifest, mirror_site, write
 from cms.publish.pipeline import export
 from cms.publish.state import PublishState
-from tests.conftest import make_story
+from tests.conftest import make_image, make_story
 from tests.publish.trees import folders, snapshot  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("folders")]
@@ -62,6 +62,23 @@ class Counting:
             return encode(value, **kwargs)
 
         monkeypatch.setattr(manifest, "json", type("json", (), {"dumps": staticmethod(dumps), "loads": json.loads}))
+        self.wrap(monkeypatch, manifest, "_page_entry")
+        self.wrap(monkeypatch, mirror_site.Converted, "file")
+        for name in ("lstat", "stat"):
+            self.look(monkeypatch, os, name)
+        self.look(monkeypatch, os.path, "isfile")
+        self.look(monkeypatch, os.path, "lexists")
+
+    def look(self, monkeypatch, owner, name):
+        """A look at a file in a content folder (content/ or content-hant/) by ``owner.name``."""
+        call = getattr(owner, name)
+
+        def looked(path, *args, **kwargs):
+            if self.on and "/content" in os.fspath(path):
+                self.seen[f"{name} in a content folder"] += 1
+            return call(path, *args, **kwargs)
+
+        monkeypatch.setattr(owner, name, looked)
 
     def wrap(self, monkeypatch, owner, name):
         call = getattr(owner, name)
@@ -103,34 +120,51 @@ def test_a_one_story_approval_does_as_much_at_three_pages_as_at_eight(settings, 
     shutil.rmtree(mirror_site.content_dir_of(settings.KEPU_CONTENT_DIR))
     large, out, _changed = one_approval(programme, monkeypatch, Path(settings.KEPU_CONTENT_DIR), 8)
     assert small == large and len(out.manifest["pages"]) > 8
+    assert small["lstat in a content folder"] + small["stat in a content folder"] > 0  # (what it wrote)
     assert small["convert_document"] >= 1 and small["atomic_write"] >= 2  # (the story, in both scripts)
     # The entries of the pages changed (the story, the listings that show its title), in content/'s
     # manifest and content-hant/'s: the others' are the text the last write made of them.
     assert small["page entry encoded"] == len(changed) and any(path.endswith("story-0.md") for path in changed)
 
 
-def test_files_changed_behind_kepus_back_are_written_again_by_the_next_approval(settings, programme, mirror_on,
-                                                                                  tmp_path):
-    stories = [make_story(programme, title=f"{name}的故事", slug=f"story-{number}", scientist_name=name)
+def test_files_changed_behind_kepus_back_are_written_again_by_the_next_write_that_checks_every_file(
+        settings, programme, mirror_on, monkeypatch, tmp_path):
+    monkeypatch.setattr(write, "FULL_CHECK_EVERY", 3)
+    stories = [make_story(programme, title=f"{name}的故事", slug=f"story-{number}", scientist_name=name,
+                          portrait=make_image(f"{name}肖像") if number == 1 else None, portrait_alt="肖像")
                for number, name in enumerate(NAMES[:3])]
     content = Path(settings.KEPU_CONTENT_DIR)
     hant = mirror_site.content_dir_of(content)
     state = PublishState(restored=True)
-    exported(content, state)
+    first = exported(content, state)
+    assert first.checked and first.mirror.checked  # (the first write of a process checks every file)
     edited = {}
     for folder in (content, hant):
         pages = sorted(path for path in snapshot(folder) if path.endswith(".md") and "story-" in path)
-        same_size, linked = pages[1], pages[2]  # (not story-0's, which the approval changes)
+        same_size, linked = pages[1], pages[2]  # (not story-0's, which the approvals change)
         target = folder / same_size  # edited in place: the same size, another mtime
         target.write_bytes(target.read_bytes().replace("的故事".encode(), "的故亊".encode()))
         aside = tmp_path / f"{folder.name}-copy"  # a link to a copy of the very bytes and mtime
         shutil.copy2(folder / linked, aside)
         os.unlink(folder / linked)
         os.symlink(aside, folder / linked)
-        edited[folder] = {same_size, linked}
+        image = next(path for path in first.manifest["assets"])  # an asset: a link to a copy of it
+        shutil.copy2(folder / image, tmp_path / f"{folder.name}-image")
+        os.unlink(folder / image)
+        os.symlink(tmp_path / f"{folder.name}-image", folder / image)
+        edited[folder] = {same_size, linked, image}
+    # The approvals between two checks look only at what they write (the story, its listings)…
+    for number in (1, 2):
+        stories[0].title = f"李四光：地质学家{number}"
+        stories[0].save_revision().publish()
+        out = exported(content, state)
+        assert not (out.checked or out.mirror.checked)
+        assert not edited[content] & set(out.written) and not edited[hant] & set(out.mirror.written)
+    # … and every third write checks every file: what is no longer as written is written again.
     stories[0].title = "李四光：地质学家"
     stories[0].save_revision().publish()
     out = exported(content, state)
+    assert out.checked and out.mirror.checked
     for folder, written in ((content, out.written), (hant, out.mirror.written)):
         assert edited[folder] <= set(written), folder
         assert not any((folder / path).is_symlink() for path in edited[folder])
@@ -138,6 +172,31 @@ def test_files_changed_behind_kepus_back_are_written_again_by_the_next_approval(
     exported(cold, PublishState(restored=True))
     assert snapshot(content) == snapshot(cold)
     assert snapshot(hant) == snapshot(mirror_site.content_dir_of(cold))
+
+
+def test_an_asset_is_made_again_when_a_link_stands_in_its_place(settings, programme, mirror_on, monkeypatch,
+                                                                tmp_path):
+    monkeypatch.setattr(write, "FULL_CHECK_EVERY", 1)  # (every write checks every file)
+    story = make_story(programme, title="李四光的故事", slug="story-0", scientist_name="李四光",
+                       portrait=make_image("李四光肖像"), portrait_alt="肖像")
+    content = Path(settings.KEPU_CONTENT_DIR)
+    hant = mirror_site.content_dir_of(content)
+    state = PublishState(restored=True)
+    image = exported(content, state).manifest["assets"][0]
+    held = (content / image).read_bytes()
+    shutil.copy2(content / image, tmp_path / "same-bytes")  # content/: a link to a copy of its very bytes
+    os.unlink(content / image)
+    os.symlink(tmp_path / "same-bytes", content / image)
+    (tmp_path / "elsewhere").write_bytes(b"not the image")  # content-hant/: a link to other bytes
+    os.unlink(hant / image)
+    os.symlink(tmp_path / "elsewhere", hant / image)
+    story.title = "李四光：地质学家"
+    story.save_revision().publish()
+    out = exported(content, state)
+    for folder, written in ((content, out.written), (hant, out.mirror.written)):
+        assert image in written, folder
+        assert not (folder / image).is_symlink() and (folder / image).read_bytes() == held, folder
+    assert os.path.samefile(content / image, hant / image)  # (the mirror's assets: links to content/'s)
 
 
 def test_approvals_in_a_warm_worker_leave_both_folders_as_a_cold_export_makes_them(settings, programme, mirror_on,
