@@ -84,12 +84,15 @@ class RenderCache:
         self.unchecked = set()  # page ids of entries read from disk, not yet compared with their page's fields
         self.rows = RowMemo()  # pages.public_rows' memo: an unchanged row's PageRow is the same object
         self.last = None  # Checked: what the last render was given and made, or None
+        self.indexed = {}  # page id → the entry ``objects_read`` last looked at
+        self.readers = {}  # (model label, pk) of an object → {page id of an entry reading it}
 
     def clear(self):
         self.entries.clear()
         self.unchecked.clear()
         self.rows.clear()
         self.last = None
+        self.indexed, self.readers = {}, {}
 
     def restore(self, entries):
         """Take ``entries`` ({page id: Entry}, from disk) where nothing newer is held. Until
@@ -121,13 +124,12 @@ class RenderCache:
         self.unchecked.clear()
 
     def current_objects(self, rows):
-        """{(model label, pk): (fingerprint, object)} today, of every object a cached document used."""
+        """{(model label, pk): (fingerprint, object)} today, of every object a cached document used (of
+        one of ``rows``: the entries of the other pages are pruned first, ``prune``), found by
+        ``objects_read`` (which looks again only at the entries that changed since its last call)."""
         wanted = {}
-        for row in rows:
-            entry = self.entries.get(row.pk)
-            for kind, pk in entry.reads if entry else ():
-                if kind not in ("page", "query", "site"):
-                    wanted.setdefault(kind, set()).add(pk)
+        for kind, pk in self.objects_read() if rows else ():
+            wanted.setdefault(kind, set()).add(pk)
         current = {}
         for label, pks in wanted.items():
             model = apps.get_model(label)
@@ -136,6 +138,32 @@ class RenderCache:
                 found = model.objects.in_bulk(ordered[start : start + PREFETCH_SLICE])
                 current.update({(label, pk): (fingerprint(obj), obj) for pk, obj in found.items()})
         return current
+
+    def objects_read(self):
+        """The (model label, pk) of every object (not a page, query or site setting) an entry read. Kept
+        between calls ({object: the pages reading it}), updated for the entries that are not the very
+        objects of the last call."""
+        indexed, readers = self.indexed, self.readers
+        for page_id in indexed.keys() - self.entries.keys():
+            self._unindex(page_id, indexed.pop(page_id))
+        for page_id, entry in self.entries.items():
+            before = indexed.get(page_id)
+            if before is not entry:
+                if before is not None:
+                    self._unindex(page_id, before)
+                indexed[page_id] = entry
+                for key in entry.reads:
+                    if key[0] not in ("page", "query", "site"):
+                        readers.setdefault(key, set()).add(page_id)
+        return list(readers)
+
+    def _unindex(self, page_id, entry):
+        for key in entry.reads:
+            reading = self.readers.get(key)
+            if reading is not None:
+                reading.discard(page_id)
+                if not reading:
+                    del self.readers[key]
 
     def changes(self, context, current):
         """What differs today from what the last render saw (a ``Changes``), or None when there was no
