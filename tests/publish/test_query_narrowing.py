@@ -9,14 +9,12 @@ import pytest
 from taggit.models import Tag
 
 from cms.events.models import CampaignPage
-from cms.factcheck import sample
 from cms.factcheck.models import Expert
-from cms.moderation.roles import ensure_roles
-from cms.programmes.models import ProgrammePage
 from cms.publish import plan, render
 from cms.publish.state import PublishState
 from cms.stories.models import StoryPage
 from tests.conftest import make_story
+from tests.publish.test_query_dependencies import trust  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +25,10 @@ OTHER_EXPERT = "yingji-kepu/zhuanjia/zhou-mingche.md"  # 周明澈（示例）
 
 
 @pytest.fixture
-def site(home):
-    """The trust sample (hub, experts and their pages, an urgent story) and a campaign gathering the
-    pieces tagged 学风 (none yet)."""
-    ensure_roles()
-    programme = ProgrammePage(title="科学大院", slug=sample.PROGRAMME, tagline="科普文章",
-                              introduction="<p>科普文章。</p>", home_order=1)
-    home.add_child(instance=programme)
-    programme.save_revision().publish()
-    sample.load(home, {sample.PROGRAMME: programme})
+def site(request, home):
+    """The trust sample (hub, experts and their pages, an urgent story: test_query_dependencies) and a
+    campaign gathering the pieces tagged 学风 (none yet)."""
+    programme = request.getfixturevalue("trust")
     campaign = CampaignPage(title="学风建设宣传月", slug="xuanchuanyue", theme="弘扬科学家精神", lead="宣传月的作品。",
                             start_date=datetime.date(2020, 11, 1), end_date=datetime.date(2020, 12, 31),
                             rule_within_window=False)
