@@ -22,9 +22,10 @@ def hand_picked(campaign):
     return [item.piece.specific for item in campaign.pieces.all() if item.piece is not None]
 
 
-def rule_matches(campaign):
+def rule_matches(campaign, among=None):
     """Pages matching the campaign's tag, type and programme rule ([] when it has none); pages never
-    published yet (scheduled ones) are candidates whatever the window: they go live in it or later."""
+    published yet (scheduled ones) are candidates whatever the window: they go live in it or later.
+    ``among`` ((model, ids)): only those pages of that page type (and its subclasses) are looked at."""
     from .models import EventPage
 
     tags = list(campaign.rule_tags.all())
@@ -35,6 +36,10 @@ def rule_matches(campaign):
     found = []
     for model in [m for m in (types or piece_models()) if m is not None]:
         pages = model.objects.live()
+        if among is not None:
+            if not (issubclass(model, among[0]) or issubclass(among[0], model)):
+                continue
+            pages = pages.filter(pk__in=among[1])
         if tags:
             pages = pages.filter(tags__in=tags)
         if programmes:
@@ -66,6 +71,20 @@ def members(campaign, *, waves=True):
                 seen.add(page.pk)
                 found.append(page)
     return found
+
+
+def gathering(model, ids):
+    """The ids of the live campaigns whose members (``members``: their waves' too) include one of the
+    pages ``ids`` of the page type ``model``: a query per campaign and rule type, over those pages only."""
+    from .models import CampaignPage
+
+    ids = set(ids)
+    campaigns = list(CampaignPage.objects.live().order_by("path").specific().prefetch_related(
+        "pieces", "rule_tags", "rule_types", "rule_programmes"))
+    direct = [campaign for campaign in campaigns
+              if any(item.piece_id in ids for item in campaign.pieces.all())
+              or rule_matches(campaign, among=(model, ids))]
+    return {campaign.pk for campaign in campaigns if any(found.path.startswith(campaign.path) for found in direct)}
 
 
 def campaigns_of(page):

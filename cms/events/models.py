@@ -8,6 +8,7 @@ a campaign may hold waves, campaigns of their own inside its window.
 """
 
 from django import forms
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -415,6 +416,16 @@ class CampaignPage(Publishable, ChineseSearchMixin, Page):
 
     export_prefetch = ("organisers", "banner", "pieces__piece", "rule_tags", "rule_types", "rule_programmes")
     export_depends_on = (*PIECE_TYPES, "events.CampaignPage")  # its rule and waves are queries
+
+    @classmethod
+    def export_returning(cls, label, ids):
+        """The campaigns that gather one of the pieces ``ids`` (a piece type's label), by hand or by their
+        rule, or whose waves do (cms.publish.render.Changes); None for the campaigns themselves."""
+        from .gathering import gathering
+
+        if label == "events.CampaignPage":
+            return None
+        return gathering(apps.get_model(label), ids)
 
     def to_document(self, context):
         from .documents import campaign_document

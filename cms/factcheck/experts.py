@@ -83,6 +83,28 @@ def talks(expert):
     return _newest_first(EventPage.objects.filter(speakers__expert=expert).distinct(), lambda p: p.start_date)
 
 
+def expert_pages_returning(model, ids):
+    """The ids of the expert pages whose lists (``written_pieces``, ``reviewed_debunks``, ``talks``) may
+    hold one of the pages ``ids`` of the page type ``model`` (cms.publish.render.Changes): those of the
+    experts who wrote, reviewed or spoke at one of them; None for a type they do not list."""
+    from cms.columns.models import ColumnArticlePage
+    from cms.events.models import EventPage
+    from cms.stories.models import StoryPage
+
+    from .models import DebunkPage, ExpertPage
+
+    lookups = [lookup for lookup, types in (("expert_authors", (StoryPage, ColumnArticlePage, DebunkPage)),
+                                            ("reviewers__expert", DebunkPage), ("speakers__expert", EventPage))
+               if issubclass(model, types)]
+    if not lookups:
+        return None
+    experts = set()
+    for lookup in lookups:
+        experts.update(model._base_manager.filter(pk__in=ids, **{f"{lookup}__isnull": False})
+                       .values_list(lookup, flat=True))
+    return set(ExpertPage.objects.filter(expert__in=experts).values_list("pk", flat=True)) if experts else set()
+
+
 def person(card):
     """schema.org Person of a public expert (name, job title, affiliation, fields, short bio)."""
     data = {"@type": "Person", "name": card["name"], "jobTitle": card["title"],

@@ -1,6 +1,7 @@
 """Debunks (辟谣) with their reviewers from the expert directory (应急科普专家库), the 应急科普 hub
 and the emergency flag a chief editor sets."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -253,6 +254,18 @@ class EmergencyHubPage(HubPage):
     export_depends_on = ("factcheck.DebunkPage", "factcheck.DebunkIndexPage", "factcheck.DebunkListingPage",
                          "factcheck.ExpertDirectoryPage", "stories.StoryPage")
 
+    @classmethod
+    def export_returning(cls, label, ids):
+        """Of the stories ``ids``, the hub lists those approved through 应急科普: every hub when one of
+        them was (cms.publish.render.Changes); None for the other types it lists."""
+        from cms.stories.models import StoryPage
+
+        if apps.get_model(label) is not StoryPage:
+            return None
+        if not StoryPage._base_manager.filter(pk__in=ids, through_urgent_path=True).exists():
+            return set()
+        return set(cls.objects.values_list("pk", flat=True))
+
     def to_document(self, context):
         return emergency_hub_document(self, context)
 
@@ -297,6 +310,14 @@ class ExpertPage(Publishable, Page):
     # lists what the expert wrote, reviewed or spoke at by a query (cms.publish.protocol)
     export_depends_on = ("factcheck.DebunkPage", "events.EventPage", "factcheck.Expert", "stories.StoryPage",
                          "columns.ColumnArticlePage")
+
+    @classmethod
+    def export_returning(cls, label, ids):
+        """The pages of the experts who wrote, reviewed or spoke at one of the pages ``ids``
+        (cms.publish.render.Changes); None for the directory itself (``factcheck.Expert``)."""
+        from .experts import expert_pages_returning
+
+        return expert_pages_returning(apps.get_model(label), ids)
 
     def to_document(self, context):
         return expert_document(self, context)

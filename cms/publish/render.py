@@ -20,7 +20,7 @@ taken when it was rendered.
 """
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.apps import apps
@@ -72,7 +72,7 @@ class Checked:
     documents: dict  # page id → its assembled Document (handed out: never changed afterwards)
     queries: dict  # query label → state (RenderContext.query_state)
     sites: dict  # site attribute → value (("site", name) reads)
-    objects: dict  # (model label, pk) → (fingerprint, object) of the objects the entries read
+    objects: dict  # (model label, pk) → (fingerprint, object or None) of the objects the entries read
     assets: dict  # content path → writer, of every document
 
 
@@ -84,12 +84,15 @@ class RenderCache:
         self.unchecked = set()  # page ids of entries read from disk, not yet compared with their page's fields
         self.rows = RowMemo()  # pages.public_rows' memo: an unchanged row's PageRow is the same object
         self.last = None  # Checked: what the last render was given and made, or None
+        self.indexed = {}  # page id → the entry ``objects_read`` last looked at
+        self.readers = {}  # (model label, pk) of an object → {page id of an entry reading it}
 
     def clear(self):
         self.entries.clear()
         self.unchecked.clear()
         self.rows.clear()
         self.last = None
+        self.indexed, self.readers = {}, {}
 
     def restore(self, entries):
         """Take ``entries`` ({page id: Entry}, from disk) where nothing newer is held. Until
@@ -121,13 +124,12 @@ class RenderCache:
         self.unchecked.clear()
 
     def current_objects(self, rows):
-        """{(model label, pk): (fingerprint, object)} today, of every object a cached document used."""
+        """{(model label, pk): (fingerprint, object)} today, of every object a cached document used (of
+        one of ``rows``: the entries of the other pages are pruned first, ``prune``), found by
+        ``objects_read`` (which looks again only at the entries that changed since its last call)."""
         wanted = {}
-        for row in rows:
-            entry = self.entries.get(row.pk)
-            for kind, pk in entry.reads if entry else ():
-                if kind not in ("page", "query", "site"):
-                    wanted.setdefault(kind, set()).add(pk)
+        for kind, pk in self.objects_read() if rows else ():
+            wanted.setdefault(kind, set()).add(pk)
         current = {}
         for label, pks in wanted.items():
             model = apps.get_model(label)
@@ -137,49 +139,94 @@ class RenderCache:
                 current.update({(label, pk): (fingerprint(obj), obj) for pk, obj in found.items()})
         return current
 
+    def objects_read(self):
+        """The (model label, pk) of every object (not a page, query or site setting) an entry read. Kept
+        between calls ({object: the pages reading it}), updated for the entries that are not the very
+        objects of the last call."""
+        indexed, readers = self.indexed, self.readers
+        for page_id in indexed.keys() - self.entries.keys():
+            self._unindex(page_id, indexed.pop(page_id))
+        for page_id, entry in self.entries.items():
+            before = indexed.get(page_id)
+            if before is not entry:
+                if before is not None:
+                    self._unindex(page_id, before)
+                indexed[page_id] = entry
+                for key in entry.reads:
+                    if key[0] not in ("page", "query", "site"):
+                        readers.setdefault(key, set()).add(page_id)
+        return list(readers)
+
+    def _unindex(self, page_id, entry):
+        for key in entry.reads:
+            reading = self.readers.get(key)
+            if reading is not None:
+                reading.discard(page_id)
+                if not reading:
+                    del self.readers[key]
+
     def changes(self, context, current):
-        """The reads (Entry.reads keys) whose value today differs from the one the last render saw: the
-        pages whose row or path changed or that are gone, the queries, site settings and objects that
-        changed, and the objects it did not look at; None when there was no last render. ``context``:
-        today's (its rows and paths filled), ``current``: ``current_objects``. A query over page types
-        none of whose rows changed keeps its state, unread."""
+        """What differs today from what the last render saw (a ``Changes``), or None when there was no
+        last render. ``context``: today's (its rows and paths filled), ``current``: ``current_objects``.
+
+        Its keys are the reads (Entry.reads keys) whose value changed: the pages whose row or path
+        changed or that are gone, the queries, site settings and objects that changed, and the objects
+        the last render did not look at. A query over page types none of whose rows changed keeps its
+        state, unread. Where a page type says which of its pages a query over a page type returns
+        (``export_returning``, see ``Changes``), those pages are asked of the pages changed or added
+        since, once per type and query."""
         last = self.last
         if last is None:
             return None
         keys = set()
         touched = set()  # the classes of the pages changed, added or gone
+        rows = []  # the rows changed or added
         for pk, row in context.rows.items():
             if last.rows.get(pk) is not row:
                 keys.add(("page", pk))
                 touched.add(row.specific_class)
+                rows.append(row)
         for pk in last.rows.keys() - context.rows.keys():
             keys.add(("page", pk))
             touched.add(last.rows[pk].specific_class)
         if context.paths != last.paths:
             keys.update(("page", pk) for pk, path in context.paths.items() if last.paths.get(pk) != path)
+        queries = {}
         for label, state in last.queries.items():
             model = apps.get_model(label)
             if issubclass(model, Page) and not any(issubclass(cls, model) for cls in touched):
                 context.known_query_state(label, state)
             elif context.query_state(label) != state:
                 keys.add(("query", label))
+                if issubclass(model, Page):
+                    queries[label] = [row.pk for row in rows if issubclass(row.specific_class, model)]
         keys.update(("site", name) for name, value in last.sites.items() if getattr(context, name) != value)
         keys.update(key for key, (value, _obj) in last.objects.items() if current.get(key, (None,))[0] != value)
         keys.update(current.keys() - last.objects.keys())  # (read first by a page the last render rendered)
-        return keys
+        return Changes(keys, _returning(queries, {row.specific_class for row in context.rows.values()}))
 
     def unchanged(self, row, context, changed):
         """The page's document as the last render handed it out, when nothing it was made from has
-        changed since (``changed``: from ``changes``; its row the same object, its path and entry the
-        same, none of its reads among ``changed``), else None (``lookup`` decides). Its assets are
-        registered with ``context`` as then."""
+        changed since (``changed``: a ``Changes``; its row the same object, its path and entry the
+        same, none of its reads among ``changed``, or only queries that return none of the pages
+        changed), else None (``lookup`` decides). Its assets are registered with ``context`` as then.
+        A page kept although a query it read changed has that read set to the query's state today
+        (its entry replaced: saved again), so that ``lookup`` takes it too."""
         last, entry = self.last, self.entries.get(row.pk)
         if (changed is None or entry is None or last.rows.get(row.pk) is not row
                 or last.entries.get(row.pk) is not entry or last.paths.get(row.pk) != context.current_path
-                or row.pk in self.unchecked                or getattr(row.specific_class, "export_always", False)
-                or (entry.valid_until is not None and context.now >= entry.valid_until)
-                or any(key in entry.reads for key in changed)):
+                or row.pk in self.unchecked or getattr(row.specific_class, "export_always", False)
+                or (entry.valid_until is not None and context.now >= entry.valid_until)):
             return None
+        queries = []
+        for key in changed.keys:
+            if key in entry.reads:
+                if key[0] != "query" or not changed.spares(row, key[1]):
+                    return None
+                queries.append(key[1])
+        if queries:
+            self.entries[row.pk] = replace(entry, reads={
+                **entry.reads, **{("query", label): context.query_state(label) for label in queries}})
         for path in entry.assets:
             context.assets[path] = last.assets[path]
         return last.documents[row.pk]
@@ -328,6 +375,47 @@ def _reads_any(key, pages):
     return False
 
 
+@dataclass
+class Changes:
+    """What changed since the last render (RenderCache.changes).
+
+    ``returning``: {(page class, query label): ids of the pages of that class whose query returns
+    one of the pages of the label's type changed or added since}, for the classes that say so
+    (``export_returning``, a classmethod of a page type declaring the label in ``export_depends_on``:
+    given the label and those pages' ids, the ids of its pages whose query over the label returns
+    any of them today, more will do; None: it cannot say). Such a page type records (``context.url``)
+    every page its query returned, so that a page that changes, goes or leaves the query is a read of
+    its own; a page of it not among the ids is kept although the query's state changed."""
+
+    keys: set  # the Entry.reads keys whose value changed
+    returning: dict = field(default_factory=dict)
+
+    def spares(self, row, label):
+        """Whether the page of ``row`` is kept though the query ``label`` changed: its type said which
+        of its pages the query returns a changed page to, and it is not among them."""
+        found = self.returning.get((row.specific_class, label))
+        return found is not None and row.pk not in found
+
+
+MANY_CHANGED = PREFETCH_SLICE  # more pages changed than this: every page that read the query renders again
+
+
+def _returning(queries, classes):
+    """Changes.returning, of the page types among ``classes`` that declare each query of ``queries``
+    ({label: ids of the pages of its type changed or added})."""
+    found = {}
+    for label, ids in queries.items():
+        if len(ids) > MANY_CHANGED:
+            continue
+        for cls in classes:
+            returning = getattr(cls, "export_returning", None)
+            if returning is not None and label in getattr(cls, "export_depends_on", ()):
+                pages = returning(label, ids)
+                if pages is not None:
+                    found[(cls, label)] = set(pages)
+    return found
+
+
 def own_fields(cls):
     """The columns of a page type that wagtailcore_page does not hold (its table, and any concrete
     parent's between it and Page): what ``page.save()`` changes without a revision."""
@@ -344,8 +432,8 @@ def source_digests(rows):
     for cls, ids in by_class.items():
         separator = Cast(Value("\x1f"), TextField())
         parts = [separator]  # (a type may add no field)
-        for field in own_fields(cls):  # flat: SQLite's parser refuses Concat's nesting over many fields
-            parts += [Coalesce(Cast(F(field.attname), TextField()), Value("\x1e")), separator]
+        for column in own_fields(cls):  # flat: SQLite's parser refuses Concat's nesting over many fields
+            parts += [Coalesce(Cast(F(column.attname), TextField()), Value("\x1e")), separator]
         digest = MD5(Func(*parts, template="(%(expressions)s)", arg_joiner=" || ", output_field=TextField()))
         if len(ids) <= FEW_IDS:  # (an approval's pages)
             found.update(cls._base_manager.filter(pk__in=ids).annotate(kepu_source=digest)
@@ -396,8 +484,19 @@ def render(plan, cache, *, progress=None):
         entries={row.pk: cache.entries.get(row.pk) for row in plan.rows},
         documents={document.page_id: document for document in by_path.values()},
         queries=context.query_states(), sites={"base_url": context.base_url},
-        objects=plan.current or {}, assets=dict(context.assets))
+        objects=_objects_read(plan, cache), assets=dict(context.assets))
     return Rendered(by_path, dict(context.assets))
+
+
+def _objects_read(plan, cache):
+    """Checked.objects: the objects the plan found the cached documents read (``plan.current``) and
+    those the documents rendered now read first, as they read them (today's)."""
+    objects = dict(plan.current or {})
+    for row in plan.stale:
+        for key, value in cache.entries[row.pk].reads.items():
+            if key[0] not in ("page", "query", "site") and key not in objects:
+                objects[key] = (value, None)
+    return objects
 
 
 def _same_tree(plan, last):

@@ -3,11 +3,14 @@ the export step (plan → render → generate → write) signs, checks read by r
 many pages whether the site holds a few stories or twice as many, and its content/ is byte for byte what
 a cold export of the same pages writes."""
 
+import datetime
 import hashlib
+import itertools
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from cms.core.models import SiteSettings
 from cms.publish import generate, listings, pages, render
@@ -16,7 +19,17 @@ from cms.publish.state import PublishState
 from tests.conftest import make_story
 from tests.publish.trees import folders, snapshot  # noqa: F401 (a fixture)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("folders")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("folders", "one_day")]
+
+
+@pytest.fixture
+def one_day(monkeypatch):
+    """The whole test happens within one afternoon (Asia/Shanghai), whatever the clock says: an approval
+    on the next day would change the story's 更新日期 (its sitemap.xml ``lastmod``) and rightly make a
+    new sitemap. Each reading of the clock is a millisecond after the one before."""
+    start = datetime.datetime(2026, 6, 1, 14, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    ticks = itertools.count()
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(milliseconds=next(ticks)))
 
 
 @pytest.fixture

@@ -1,15 +1,18 @@
 """The public pages' query (pages.public_rows, read by the plan and again by verification) takes its
 rows as the database driver gives them: Django's own pass over each row (on SQLite: each of a page
 row's dates made timezone-aware, its flags made booleans) is not run, and each row's signature still
-changes when its row changes and only then."""
+changes when its row changes and only then. A warm worker's plan looks again only at what the
+documents rendered since its last plan read (the objects they name)."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from cms.publish import pages
+from cms.publish import pages, plan, render
+from cms.publish.state import PublishState
 from tests.conftest import make_story
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +57,62 @@ def test_public_rows_convert_no_row_and_sign_each_row_by_what_it_holds(programme
     assert after[li.pk] != again[li.pk] and after[hua.pk] != again[hua.pk]
     assert {pk: sig for pk, sig in after.items() if pk not in (li.pk, hua.pk)} == {
         pk: sig for pk, sig in again.items() if pk not in (li.pk, hua.pk)}
+
+
+class WalkedReads(dict):
+    """An entry's reads, counting the times they are walked through (each key looked at)."""
+
+    walked = 0
+
+    def __iter__(self):
+        WalkedReads.walked += 1
+        return super().__iter__()
+
+    def items(self):
+        WalkedReads.walked += 1
+        return super().items()
+
+
+@pytest.fixture
+def walked(monkeypatch):
+    """Entries whose reads count their walks (``WalkedReads.walked``)."""
+
+    @dataclass
+    class Walked(render.Entry):
+        def __post_init__(self):
+            self.reads = WalkedReads(self.reads)
+
+    monkeypatch.setattr(render, "Entry", Walked)
+    monkeypatch.setattr(WalkedReads, "walked", 0)
+    return WalkedReads
+
+
+def plan_after_edit(worker, story, title, walked):
+    """The entries' reads walked by a warm worker's plan after ``story``'s title is changed through a revision."""
+    story.title = title
+    story.save_revision().publish()
+    walked.walked = 0
+    todo = plan.plan(worker.renders)
+    counted = walked.walked
+    render.render(todo, worker.renders)
+    return counted
+
+
+def test_a_warm_plan_walks_the_reads_of_the_pages_rendered_since_alone(programme, image, walked):
+    for number in range(1, 5):
+        make_story(programme, title=f"故事{number}", slug=f"s{number}", portrait=image, portrait_alt="肖像")
+    story = programme.get_children().specific().get(slug="s1")
+    worker = PublishState()
+    render.render(plan.plan(worker.renders), worker.renders)
+    plan_after_edit(worker, story, "故事一", walked)
+
+    small = plan_after_edit(worker, story, "故事壹", walked)
+    for number in range(5, 13):
+        make_story(programme, title=f"故事{number}", slug=f"s{number}", portrait=image, portrait_alt="肖像")
+    render.render(plan.plan(worker.renders), worker.renders)
+    plan_after_edit(worker, story, "故事一", walked)
+    large = plan_after_edit(worker, story, "故事壹", walked)
+
+    # The story's entries: the one rendered at the publish before (its reads looked at for the objects they
+    # name) and the one it replaced (those objects no longer read by it).
+    assert small == large == 2
