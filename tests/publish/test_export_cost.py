@@ -51,7 +51,9 @@ def reads(monkeypatch, settings):
     return seen
 
 
-def test_files_written_as_they_are_are_not_read_back_and_a_damaged_one_is_written_again(settings, stories, reads):
+def test_files_written_as_they_are_are_not_read_back_and_a_damaged_one_is_written_again(settings, stories, reads,
+                                                                                         monkeypatch):
+    monkeypatch.setattr(write, "FULL_CHECK_EVERY", 1)  # (every write checks every file: write.WrittenFiles.check_due)
     state = PublishState(restored=True)
     exported(settings, state)
     content = Path(settings.KEPU_CONTENT_DIR)
