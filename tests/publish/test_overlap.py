@@ -91,7 +91,8 @@ def test_an_approval_due_while_the_index_builds_goes_first(programme, when):
     assert live.manifest["search_pages"] == before  # what the kept index holds, not the new story
     assert "数论专家" in page_text("gezhi-lundao", "hua-luogeng")
     assert "数论专家" not in indexed_text(live.dir / "site")
-    assert not list(swap.builds_dir().glob(".staging-*"))  # no staging folder is left (one that gave way mid-build is kept as the spare)
+    # No staging folder is left (an index build that gave way mid-build is kept as the spare).
+    assert not list(swap.builds_dir().glob(".staging-*"))
     assert verify.verify(live.dir / "site", live.manifest).ok  # its index checked against search_pages
 
     # The worker runs the due job next: its pages go live first, keeping the live index, then the
