@@ -54,7 +54,12 @@ class Publishable:
     names declares what the query reads: ``export_depends_on``, model labels (``"events.EventPage"``:
     rendered again when any public page of that type, or of a subclass, is added, changed, moved
     or removed; a snippet model: when any of its rows changes). ``export_always = True``: rendered
-    at every publish (a document whose query no label describes).
+    at every publish (a document whose query no label describes). A type may narrow that with a
+    classmethod ``export_returning(label, ids)``: given a label it declares and the ids of the pages
+    of that type changed or added, the ids of its own pages whose query returns any of them today
+    (more will do; None: it cannot say). Its pages then render again only when among those, or when
+    a page their query returned (each read through ``context.url``) changes or goes
+    (render.Changes).
 
     ``attachments(context)`` returns files to write beside the document, ``{file name: bytes}``
     (an event's ``.ics``): in the folder of the page's URL, so the page links to each by its name
