@@ -91,27 +91,34 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         checkpoint("start")
         site = SiteSettings.load()
         mirror = hant.load()  # the Traditional mirror (繁体站) or None: built beside, swapped together
-        try:
-            out = export(content_dir, site, state, progress=progress,
-                         mirror=mirror)  # ✂ export-write, after each file written
-        except ExportError:  # (raised before anything is written)
-            behind = index_left_behind(content_dir, state, progress=progress)
-            if behind:
-                after_publish(behind)  # (logged if it fails: the publish's own error is what is said)
-            raise
-        checkpoint("exported")
-        new = out.manifest
-
         build_id = swap.new_build_id()
         site_dir = swap.staging_dir(build_id) / "site"
-        config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(), site_dir=site_dir, nav=new["nav"],
-                                     mirror=mirror)
-        new["inputs"] = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
-        if mirror is not None:
-            mirror_config = mirror_site.config(mirror, site=site, content_dir=content_dir, site_dir=site_dir,
-                                               nav=new["nav"])
-            new["mirror"] = mirror_site.manifest_of(mirror, out.mirror, mirror_config)
         live = swap.live()
+        for again in (False, True):
+            try:
+                out = export(content_dir, site, state, progress=progress,
+                             mirror=mirror)  # ✂ export-write, after each file written
+            except ExportError:  # (raised before anything is written)
+                behind = index_left_behind(content_dir, state, progress=progress)
+                if behind:
+                    after_publish(behind)  # (logged if it fails: the publish's own error is what is said)
+                raise
+            checkpoint("exported")
+            new = out.manifest
+            config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(), site_dir=site_dir,
+                                         nav=new["nav"], mirror=mirror)
+            new["inputs"] = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
+            if mirror is not None:
+                mirror_config = mirror_site.config(mirror, site=site, content_dir=content_dir, site_dir=site_dir,
+                                                   nav=new["nav"])
+                new["mirror"] = mirror_site.manifest_of(mirror, out.mirror, mirror_config)
+            whole = full or live is None or live.manifest.get("inputs") != new["inputs"] or (
+                mirror is not None and (live.manifest.get("mirror") or {}).get("inputs") != new["mirror"]["inputs"])
+            if again or not whole or _checked_every_file(out):
+                break
+            # A full build reads every file the write left: one that looked only at what changed is done
+            # again, checking every file (write.WrittenFiles.check_due), as a worker's first write does.
+            _check_every_file_next(state)
         notes = [] if live else [note for note in [swap.live_damage()] if note]  # → a full build
         changes = manifest.diff(live and live.manifest, new)
         if not full and live and live.manifest == new:
@@ -215,6 +222,17 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
                              notes=notes, index_deferred=deferred)
 
 
+def _checked_every_file(out):
+    """Whether the write of ``out`` (write.Written) checked every file, the mirror's too."""
+    return out.checked and (out.mirror is None or out.mirror.checked)
+
+
+def _check_every_file_next(state):
+    state.written.check_next()
+    if state.mirror:
+        state.mirror["written"].check_next()
+
+
 def export(content_dir, site, state, *, progress=None, mirror=None):
     """plan → render → generate → write: the public pages as files in ``content_dir``; returns
     write.Written (the content manifest, what was written and deleted), with the Traditional
@@ -256,7 +274,8 @@ def publish_index(live, new, state, *, progress, yield_to=None):
         return None
     build_id = swap.new_build_id()
     surveyed = state.scans.get(live.dir)
-    stage = staging.prepare_index(build_id, live, folders=surveyed and surveyed.folders, checkpoint=checkpoint)
+    stage = staging.prepare_index(build_id, live, folders=surveyed.folders if surveyed is not None else None,
+                                  checkpoint=checkpoint)
     step = progress if yield_to is None else _giving_way(progress, yield_to)
     spool = swap.journal_spool(build_id)
     gave_way = False

@@ -1,7 +1,9 @@
 """The folder a build starts from: ``<builds>/.staging-<id>/``, promoted to ``<builds>/<id>/``
 once verified (swap.py). A killed publish leaves at most this folder, which the next removes."""
 
+import itertools
 import os
+import posixpath
 import shutil
 
 from cms.sitesearch import index as search
@@ -73,7 +75,7 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False, folders=_UNCHEC
         return
     changed = swap.journal_since(base, live.id)
     if changed is not None and expiring and folders is not _UNCHECKED \
-            and _changed_since_journal(base, staging / "site", folders):
+            and _changed_since_journal(base, staging / "site", folders, changed):
         changed = None
     if changed is None:
         fsutil.relink_tree(live.dir / "site", staging / "site", similar=search.similar, checkpoint=checkpoint)
@@ -86,18 +88,30 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False, folders=_UNCHEC
                                          f"{differences[:20]}")
 
 
-def _changed_since_journal(base, site_dir, folders):
-    """Whether one of ``folders`` (relative paths; None: not known) of ``site_dir``, build ``base``'s
-    site/, changed after ``base``'s journal was written (a folder's ctime moves whenever a name in it is
-    added, removed or replaced, and cannot be set back), or that is not known."""
+def _changed_since_journal(base, site_dir, folders, changed):
+    """Whether a folder of ``site_dir``, build ``base``'s site/, changed after ``base``'s journal was
+    written (a folder's ctime moves whenever a name in it is added, removed or replaced), or that is not
+    known (``folders`` None, no journal). The folders looked at: ``folders`` (relative paths: the live
+    build's) and those above each path the journals name (``changed``: (files, trees); a folder the
+    live build no longer has, that the journals empty). A change within the same tick of the file
+    system's clock as the journal's write is not seen (a coarse clock: a few milliseconds)."""
     written = swap.journal_written(base)
     if folders is None or written is None:
         return True
+    above = set()
+    for named in changed:
+        for path in named:
+            folder = posixpath.dirname(path.rstrip("/"))
+            while folder not in above:
+                above.add(folder)
+                if not folder:
+                    break
+                folder = posixpath.dirname(folder)
     root = os.fspath(site_dir)
-    for rel in folders:
+    for rel in itertools.chain(folders, above):
         try:
             if os.lstat(os.path.join(root, rel)).st_ctime_ns > written:
                 return True
-        except FileNotFoundError:  # (a folder the journals bring)
+        except (FileNotFoundError, NotADirectoryError):  # (a folder the journals bring or change into a file)
             continue
     return False

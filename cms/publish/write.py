@@ -91,6 +91,10 @@ class WrittenFiles:
         self.entries = {}
         self.assets, self.writes = frozenset(), None
 
+    def check_next(self):
+        """Make the next write check every file (``check_due``), whatever the count says."""
+        self.writes = None
+
     def check_due(self, left):
         """Whether this write checks every file in the folder (``moved``) and every asset: the first
         write of this process (or since ``clear``), one in ``FULL_CHECK_EVERY``, and any write into a

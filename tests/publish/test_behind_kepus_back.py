@@ -16,6 +16,7 @@ import pytest
 from cms.publish import swap
 from cms.publish.errors import VerificationError
 from cms.publish.pipeline import publish
+from cms.stories.models import StoryPage
 from tests.conftest import make_story
 from tests.publish import test_verify_cost
 
@@ -122,3 +123,16 @@ def test_a_page_put_into_the_expiring_build_does_not_reach_the_live_site(steady)
     put(expiring_site(), PAGE, SCRIPTED)
     approve(steady, "next")
     assert not (live_site() / PAGE).exists()
+
+
+def test_a_page_put_into_a_folder_only_the_expiring_build_still_has_does_not_reach_the_live_site(steady):
+    """story-1 unpublished: its folder leaves the live build, the expiring build still has it, and the
+    journals name only its files. A page put under it must not survive the index build's staging."""
+    StoryPage.objects.get(slug="story-1").unpublish()
+    publish()
+    rel = "gezhi-lundao/story-1/evil/index.html"
+    folder = Path("gezhi-lundao", "story-1")
+    assert (expiring_site() / folder).is_dir() and not (live_site() / folder).exists()
+    put(expiring_site(), rel, SCRIPTED)
+    approve(steady, "next")
+    assert not (live_site() / rel).exists()
