@@ -521,9 +521,9 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     per name) when it holds a path the journals name or its inode or ctime is not the one ``previous``
     found (a name added, removed or replaced in it since, by any hand: the system sets a folder's ctime,
     no one can set it back; but a coarse file-system clock, before Linux 6.13, can give a change within
-    the same few milliseconds as the previous one the same ctime). A listed folder's names must be the ones ``previous`` found, each the very
-    file it found (its inode, from the folder) but for the paths the journals name and the folders made
-    for them; anything else (a page or file added, removed or replaced behind the journals' back) and the
+    the same few milliseconds as the previous one the same ctime). A listed folder's names must be the
+    ones ``previous`` found, each the very file it found (its inode, from the folder) but for the paths
+    the journals name and the folders made for them; anything else (a page or file added, removed or replaced behind the journals' back) and the
     whole tree is walked instead: the result is ``survey``'s (with ``journal_check()``, JournalMismatch
     is raised instead: in the tests, a writer of Kepu's that notes nothing). Not seen (as by a ``survey`` with
     ``known``): the mode of a file other than a page ``chmod``-ed since, or a file other than a page

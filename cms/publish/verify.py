@@ -402,10 +402,10 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     and the tree is then walked whole: it is seen at once. Not seen until a verification that stats
     every file (one in ``FULL_SURVEY_EVERY``): a ``chmod`` of a file other than a page, or such a file
     written into in place, or a name added within the same tick of a coarse file-system clock as the
-    last change to its folder before the previous survey (the folder's ctime unchanged). Every page's ``kepu:source`` and ``kepu:revision`` are still compared with
-    the manifest, and every manifest entry with a page. With
-    ``fsutil.journal_check()``, the full walk is made as well and any difference raises
-    fsutil.JournalMismatch.
+    last change to its folder before the previous survey (the folder's ctime unchanged). Every page's
+    ``kepu:source`` and ``kepu:revision`` are still compared with the manifest, and every manifest entry
+    with a page. With ``fsutil.journal_check()``, the full walk is made as well and any difference
+    raises fsutil.JournalMismatch.
 
     The pages to parse are shared out to ``processes`` processes (default ``KEPU_BUILD_PROCESSES``;
     forked, ``PAGES_PER_PROCESS`` pages a process at least): the result is the one of one process.

@@ -47,7 +47,8 @@ def test_a_full_build_of_the_mirror_alone_checks_the_mirrors_files_first(setting
     publish()
     make_story(programme, title="华罗庚", slug="hua-luogeng")
     publish()
-    [source] = [path for path in mirror_site.content_dir_of(Path(settings.KEPU_CONTENT_DIR)).rglob("*.md") if "li-siguang" in str(path)]
+    hant = mirror_site.content_dir_of(Path(settings.KEPU_CONTENT_DIR))
+    [source] = [path for path in hant.rglob("*.md") if "li-siguang" in str(path)]
     source.write_text(source.read_text("utf-8").replace("李四光", "被篡改的標題"), "utf-8")  # behind Kepu's back
     TermPair.objects.create(term="地质学家", conversion="地質學家")
 
