@@ -523,10 +523,10 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     no one can set it back; but a coarse file-system clock, before Linux 6.13, can give a change within
     the same few milliseconds as the previous one the same ctime). A listed folder's names must be the
     ones ``previous`` found, each the very file it found (its inode, from the folder) but for the paths
-    the journals name and the folders made for them; anything else (a page or file added, removed or replaced behind the journals' back) and the
-    whole tree is walked instead: the result is ``survey``'s (with ``journal_check()``, JournalMismatch
-    is raised instead: in the tests, a writer of Kepu's that notes nothing). Not seen (as by a ``survey`` with
-    ``known``): the mode of a file other than a page ``chmod``-ed since, or a file other than a page
+    the journals name and the folders made for them; anything else (a page or file added, removed or
+    replaced behind the journals' back) and the whole tree is walked instead: the result is
+    ``survey``'s (with ``journal_check()``, JournalMismatch is raised instead: in the tests, a writer
+    of Kepu's that notes nothing). Not seen (as by a ``survey`` with ``known``): the mode of a file other than a page ``chmod``-ed since, or a file other than a page
     written into in place."""
     if previous.folders is None:
         return survey(root, keyed=keyed, unlisted=unlisted, known=known)
