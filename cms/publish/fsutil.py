@@ -526,8 +526,8 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     the journals name and the folders made for them; anything else (a page or file added, removed or
     replaced behind the journals' back) and the whole tree is walked instead: the result is
     ``survey``'s (with ``journal_check()``, JournalMismatch is raised instead: in the tests, a writer
-    of Kepu's that notes nothing). Not seen (as by a ``survey`` with ``known``): the mode of a file other than a page ``chmod``-ed since, or a file other than a page
-    written into in place."""
+    of Kepu's that notes nothing). Not seen (as by a ``survey`` with ``known``): the mode of a file
+    other than a page ``chmod``-ed since, or a file other than a page written into in place."""
     if previous.folders is None:
         return survey(root, keyed=keyed, unlisted=unlisted, known=known)
     root = os.fspath(root)
