@@ -245,6 +245,8 @@ class Scans(dict):
         self.files, self.surveyed, self.folders = files, None, folders
         self.expected = None
         self.identities = None  # the survey's keys: {page: entry["file"]} (memory only)
+        # {search folder: names of the group folders under its p/ found complete} (memory only), or None
+        self.groups = None
 
 
 class ScanStore:
@@ -484,8 +486,14 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     if mirror:
         problems.extend(f"清单中的附件 {prefix}{path} 没有生成" for path in sorted(mirror.get("attachments", {}))
                         if f"{prefix}{path}" not in files)
-    problems.extend(search.verify(site_dir, [page_url(path) for path in _indexed(manifest)]))
-    problems.extend(mirror_search_problems(site_dir, manifest))
+    # Group folders found complete by the last verification are only looked for, but in one that
+    # stats every file (their names are digests of their files: a folder of that name holds them).
+    known = previous.groups if partial and previous.groups is not None else {}
+    scans.groups = {folder: set() for folder in search_dirs}
+    problems.extend(search.verify(site_dir, [page_url(path) for path in _indexed(manifest)],
+                                  known=known.get(search.SEARCH_DIR, frozenset()),
+                                  found=scans.groups[search.SEARCH_DIR]))
+    problems.extend(mirror_search_problems(site_dir, manifest, known=known, found=scans.groups))
     problems.extend(_live_problems(manifest))
     return Verification(problems, scans)
 
@@ -601,15 +609,18 @@ def _indexed(manifest):
     return sorted(manifest.get("pages", {})) if found is None else found
 
 
-def mirror_search_problems(site_dir, manifest):
+def mirror_search_problems(site_dir, manifest, known=None, found=None):
     """Problems with the Traditional mirror's search index (``<prefix>/search/``): as ``search.verify``,
-    in the mirror's folder, against the pages its manifest part says it holds."""
+    in the mirror's folder, against the pages its manifest part says it holds. ``known`` and ``found``:
+    {search folder relative to site/: group names} as ``Scans.groups``."""
     mirror = manifest.get("mirror")
     if not mirror:
         return []
     indexed = _indexed({**mirror, "search_pending": manifest.get("search_pending")})
-    return [f"繁体站：{problem}" for problem in search.verify(Path(site_dir) / mirror["prefix"],
-                                                         [page_url(path) for path in indexed])]
+    folder = f"{mirror['prefix']}/{search.SEARCH_DIR}"
+    return [f"繁体站：{problem}" for problem in search.verify(
+        Path(site_dir) / mirror["prefix"], [page_url(path) for path in indexed],
+        known=(known or {}).get(folder, frozenset()), found=(found or {}).get(folder))]
 
 
 @dataclass(frozen=True)
