@@ -73,6 +73,7 @@ class Allowed:
     root: str = "/"  # the site root's path
     # SHA-256 of each script file a page loads, read once per verification (every page loads the bundle)
     seen: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    theme: tuple = field(default=(), compare=False, hash=False, repr=False)  # theme_identity, when known
 
     def file_digest(self, path):
         if path not in self.seen:
@@ -80,13 +81,32 @@ class Allowed:
         return self.seen[path]
 
     @classmethod
-    def for_site(cls, site_url):
+    def for_site(cls, site_url, known=None):
+        """What the theme lets the pages of ``site_url`` run. ``known``: an earlier result (its
+        ``theme`` names the theme files it was worked out from: ``theme_identity``), reused (with a
+        ``seen`` of its own) while those files are the very same (path, inode, size, times)."""
+        theme = theme_identity(site_url)
+        if known is not None and known.theme == theme:
+            return dataclasses.replace(known, seen={})
         root = theme_scripts.scope_of(site_url)
         return cls(frozenset(theme_scripts.script_file_hashes()),
-                   frozenset(theme_scripts.inline_script_hashes(root)), root)
+                   frozenset(theme_scripts.inline_script_hashes(root)), root, theme=theme)
 
     def digest(self):
         return hashlib.sha256(repr(sorted(self.files) + sorted(self.inline)).encode()).hexdigest()[:16]
+
+
+def theme_identity(site_url):
+    """(site_url, every script and template file of the theme folders with its inode, size and
+    times): what ``Allowed.for_site`` is worked out from; any file added, removed or written changes it."""
+    files = []
+    for folder in theme_scripts.theme_dirs():
+        for parent, _folders, names in os.walk(folder):
+            for name in names:
+                if name.endswith((".js", ".html")):
+                    stat = os.stat(os.path.join(parent, name))
+                    files.append((parent, name, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return site_url, tuple(sorted(files))
 
 
 def _describe(element):
@@ -247,6 +267,7 @@ class Scans(dict):
         self.identities = None  # the survey's keys: {page: entry["file"]} (memory only)
         # {search folder: names of the group folders under its p/ found complete} (memory only), or None
         self.groups = None
+        self.allowed = None  # the Allowed the verification used (memory only), or None
 
 
 class ScanStore:
@@ -413,7 +434,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     """
     site_dir = Path(site_dir)
     previous = previous if previous is not None else Scans()
-    allowed = Allowed.for_site(site_url)
+    allowed = Allowed.for_site(site_url, getattr(previous, "allowed", None))
     safe_key = allowed.digest()  # a saved scan counts only if it was checked against the same theme
     expected = _expected(manifest)
     mirror = manifest.get("mirror") or {}
@@ -449,6 +470,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
                   inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files,
                   folders=tree.folders)
     scans.identities = tree.keys
+    scans.allowed = allowed
 
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
