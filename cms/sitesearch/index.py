@@ -656,7 +656,7 @@ def verify(site_dir, page_urls, *, known=frozenset(), found=None):
         except (OSError, ValueError) as error:
             problems.append(f"搜索索引分片损坏：{label}（{error}）")
             continue
-        counts = {"d": sum(1 for _ in (folder / "d").glob("*.json")),
+        counts = {"d": _count_files(folder / "d", ".json"),
                   **{kind: int((folder / name).is_file()) for kind, name in SEGMENTS.items()}}
         wanted = {"d": shard.get("docs"), **{kind: 1 for kind in SEGMENTS}}
         urls = [url for url in urls if url is not None] if isinstance(urls, list) else []
@@ -665,7 +665,7 @@ def verify(site_dir, page_urls, *, known=frozenset(), found=None):
         indexed.extend(urls)
     problems.extend(_verify_groups(search_dir, listing.get("postings"), known, found))
     fold = listing.get("fold") or {}
-    fold_files = sum(1 for _ in (search_dir / fold.get("dir", "-")).glob("*.txt")) if fold.get("dir") else 0
+    fold_files = _count_files(search_dir / fold["dir"], ".txt") if fold.get("dir") else 0
     wanted_fold = fold.get("buckets", FOLD_BUCKETS)
     if fold_files != wanted_fold:
         problems.append(f"搜索索引的繁简对照表不完整：应有 {wanted_fold} 个文件，实有 {fold_files}")
