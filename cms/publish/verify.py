@@ -73,6 +73,7 @@ class Allowed:
     root: str = "/"  # the site root's path
     # SHA-256 of each script file a page loads, read once per verification (every page loads the bundle)
     seen: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    theme: tuple = field(default=(), compare=False, hash=False, repr=False)  # theme_identity, when known
 
     def file_digest(self, path):
         if path not in self.seen:
@@ -80,13 +81,32 @@ class Allowed:
         return self.seen[path]
 
     @classmethod
-    def for_site(cls, site_url):
+    def for_site(cls, site_url, known=None):
+        """What the theme lets the pages of ``site_url`` run. ``known``: an earlier result (its
+        ``theme`` names the theme files it was worked out from: ``theme_identity``), reused (with a
+        ``seen`` of its own) while those files are the very same (path, inode, size, times)."""
+        theme = theme_identity(site_url)
+        if known is not None and known.theme == theme:
+            return dataclasses.replace(known, seen={})
         root = theme_scripts.scope_of(site_url)
         return cls(frozenset(theme_scripts.script_file_hashes()),
-                   frozenset(theme_scripts.inline_script_hashes(root)), root)
+                   frozenset(theme_scripts.inline_script_hashes(root)), root, theme=theme)
 
     def digest(self):
         return hashlib.sha256(repr(sorted(self.files) + sorted(self.inline)).encode()).hexdigest()[:16]
+
+
+def theme_identity(site_url):
+    """(site_url, every script and template file of the theme folders with its inode, size and
+    times): what ``Allowed.for_site`` is worked out from; any file added, removed or written changes it."""
+    files = []
+    for folder in theme_scripts.theme_dirs():
+        for parent, _folders, names in os.walk(folder):
+            for name in names:
+                if name.endswith((".js", ".html")):
+                    stat = os.stat(os.path.join(parent, name))
+                    files.append((parent, name, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return site_url, tuple(sorted(files))
 
 
 def _describe(element):
@@ -245,6 +265,9 @@ class Scans(dict):
         self.files, self.surveyed, self.folders = files, None, folders
         self.expected = None
         self.identities = None  # the survey's keys: {page: entry["file"]} (memory only)
+        # {search folder: names of the group folders under its p/ found complete} (memory only), or None
+        self.groups = None
+        self.allowed = None  # the Allowed the verification used (memory only), or None
 
 
 class ScanStore:
@@ -412,7 +435,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     """
     site_dir = Path(site_dir)
     previous = previous if previous is not None else Scans()
-    allowed = Allowed.for_site(site_url)
+    allowed = Allowed.for_site(site_url, getattr(previous, "allowed", None))
     safe_key = allowed.digest()  # a saved scan counts only if it was checked against the same theme
     expected = _expected(manifest)
     mirror = manifest.get("mirror") or {}
@@ -448,6 +471,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
                   inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files,
                   folders=tree.folders)
     scans.identities = tree.keys
+    scans.allowed = allowed
 
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
@@ -485,8 +509,14 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     if mirror:
         problems.extend(f"清单中的附件 {prefix}{path} 没有生成" for path in sorted(mirror.get("attachments", {}))
                         if f"{prefix}{path}" not in files)
-    problems.extend(search.verify(site_dir, [page_url(path) for path in _indexed(manifest)]))
-    problems.extend(mirror_search_problems(site_dir, manifest))
+    # Group folders found complete by the last verification are only looked for, but in one that
+    # stats every file (their names are digests of their files: a folder of that name holds them).
+    known = previous.groups if partial and previous.groups is not None else {}
+    scans.groups = {folder: set() for folder in search_dirs}
+    problems.extend(search.verify(site_dir, [page_url(path) for path in _indexed(manifest)],
+                                  known=known.get(search.SEARCH_DIR, frozenset()),
+                                  found=scans.groups[search.SEARCH_DIR]))
+    problems.extend(mirror_search_problems(site_dir, manifest, known=known, found=scans.groups))
     problems.extend(_live_problems(manifest))
     return Verification(problems, scans)
 
@@ -602,15 +632,18 @@ def _indexed(manifest):
     return sorted(manifest.get("pages", {})) if found is None else found
 
 
-def mirror_search_problems(site_dir, manifest):
+def mirror_search_problems(site_dir, manifest, known=None, found=None):
     """Problems with the Traditional mirror's search index (``<prefix>/search/``): as ``search.verify``,
-    in the mirror's folder, against the pages its manifest part says it holds."""
+    in the mirror's folder, against the pages its manifest part says it holds. ``known`` and ``found``:
+    {search folder relative to site/: group names} as ``Scans.groups``."""
     mirror = manifest.get("mirror")
     if not mirror:
         return []
     indexed = _indexed({**mirror, "search_pending": manifest.get("search_pending")})
-    return [f"繁体站：{problem}" for problem in search.verify(Path(site_dir) / mirror["prefix"],
-                                                         [page_url(path) for path in indexed])]
+    folder = f"{mirror['prefix']}/{search.SEARCH_DIR}"
+    return [f"繁体站：{problem}" for problem in search.verify(
+        Path(site_dir) / mirror["prefix"], [page_url(path) for path in indexed],
+        known=(known or {}).get(folder, frozenset()), found=(found or {}).get(folder))]
 
 
 @dataclass(frozen=True)

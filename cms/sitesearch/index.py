@@ -631,8 +631,13 @@ def _holds_another(search_dir, previous):
 # Verification -------------------------------------------------------------------------------------
 
 
-def verify(site_dir, page_urls):
-    """Problems with the search index: broken, missing a page, or holding a page no longer published."""
+def verify(site_dir, page_urls, *, known=frozenset(), found=None):
+    """Problems with the search index: broken, missing a page, or holding a page no longer published.
+
+    ``known``: names of group folders under p/ found complete by an earlier verification (a group's
+    name is the digest of its files' names and bytes, so a folder of that name holds those files):
+    such a group is only checked to be there (p/ is listed once), its files are not counted again.
+    ``found``: a set to which the names of the group folders found complete (or known) are added."""
     search_dir = Path(site_dir) / SEARCH_DIR
     try:
         listing = json.loads((search_dir / SHARDS_FILE).read_text("utf-8"))
@@ -651,16 +656,16 @@ def verify(site_dir, page_urls):
         except (OSError, ValueError) as error:
             problems.append(f"搜索索引分片损坏：{label}（{error}）")
             continue
-        counts = {"d": sum(1 for _ in (folder / "d").glob("*.json")),
+        counts = {"d": _count_files(folder / "d", ".json"),
                   **{kind: int((folder / name).is_file()) for kind, name in SEGMENTS.items()}}
         wanted = {"d": shard.get("docs"), **{kind: 1 for kind in SEGMENTS}}
         urls = [url for url in urls if url is not None] if isinstance(urls, list) else []
         if len(urls) != shard.get("docs") or counts != wanted:
             problems.append(f"搜索索引分片 {label} 不完整：应有 {wanted}，实有 {counts}")
         indexed.extend(urls)
-    problems.extend(_verify_groups(search_dir, listing.get("postings")))
+    problems.extend(_verify_groups(search_dir, listing.get("postings"), known, found))
     fold = listing.get("fold") or {}
-    fold_files = sum(1 for _ in (search_dir / fold.get("dir", "-")).glob("*.txt")) if fold.get("dir") else 0
+    fold_files = _count_files(search_dir / fold["dir"], ".txt") if fold.get("dir") else 0
     wanted_fold = fold.get("buckets", FOLD_BUCKETS)
     if fold_files != wanted_fold:
         problems.append(f"搜索索引的繁简对照表不完整：应有 {wanted_fold} 个文件，实有 {fold_files}")
@@ -680,9 +685,11 @@ def verify(site_dir, page_urls):
     return problems
 
 
-def _verify_groups(search_dir, merged):
+def _verify_groups(search_dir, merged, known=frozenset(), found=None):
     """Problems with the bucket files' group folders: as many as the bucket counts make, each
-    holding its buckets' files (counted, not read: a group's digest is not computed again)."""
+    there and holding its buckets' files (counted, not read: a group's digest is not computed again;
+    not counted for a group named in ``known``). The names of the groups found complete are added
+    to ``found`` (a set) when given."""
     try:
         buckets = (int(merged["grams"]), int(merged["chars"]))
         names = group_folders({"postings": merged})
@@ -691,11 +698,30 @@ def _verify_groups(search_dir, merged):
     count = group_count(buckets)
     if len(names) != count:
         return [f"搜索索引的词表文件应分为 {count} 组，清单中有 {len(names)} 组"]
+    try:
+        present = set(os.listdir(search_dir / "p"))
+    except OSError:
+        present = set()
     problems = []
     for number, name in enumerate(names):
-        folder = search_dir / "p" / name
         wanted = {kind: len(range(number, total, count)) for kind, total in zip(SEGMENTS, buckets, strict=True)}
-        counts = {kind: sum(1 for _ in (folder / kind).glob("*.bin")) for kind in SEGMENTS}
+        if name in present and name in known:
+            counts = wanted
+        elif name in present:
+            counts = {kind: _count_files(search_dir / "p" / name / kind, ".bin") for kind in SEGMENTS}
+        else:
+            counts = dict.fromkeys(SEGMENTS, 0)
         if counts != wanted:
             problems.append(f"搜索索引的词表文件不完整：{SEARCH_DIR}/p/{name}/ 应有 {wanted}，实有 {counts}")
+        elif found is not None:
+            found.add(name)
     return problems
+
+
+def _count_files(folder, suffix):
+    """How many entries of ``folder`` (0 if it cannot be listed) not hidden have names ending in ``suffix``
+    (as the glob ``*<suffix>``)."""
+    try:
+        return sum(1 for name in os.listdir(folder) if name.endswith(suffix) and not name.startswith("."))
+    except OSError:
+        return 0
