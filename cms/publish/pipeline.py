@@ -211,7 +211,7 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
                 notes.append(INDEX_DEFERRED)
             # Saved again once the index is built: the record digests it made (only the rows changed).
             with unfinished.step("state", "渲染缓存未保存到磁盘，重启后的第一次发布会重新渲染"):
-                state.save()
+                state.save(more=True)
         with unfinished.step("cleanup", "旧构建未清理"):
             swap.cleanup(spare=incremental)
         post_publish_error = after_publish(build_id)

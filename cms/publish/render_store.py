@@ -230,12 +230,14 @@ SCHEMA = (
 )
 
 
-def save(take, *, replace=False):
+def save(take, *, replace=False, more=False):
     """Write the rows that changed since the last save, in one transaction. ``take(everything)`` gives
     them: ({page id: render.Entry, or None to delete}, {kind: {key: value, or None to delete}})
     (SavedMemo.take_unsaved; each memo value plain data its owner checks before use); with
     ``everything`` (``replace``, or the file is missing, unreadable or written by other code) every
-    row there is, and nothing else is kept. Records what it wrote in the header (``last_save``)."""
+    row there is, and nothing else is kept. Records what it wrote in the header (``last_save``);
+    ``more``: a further save of the same publish (after its index build), whose counts are added to
+    the last save's, so that ``last_save`` says what the publish wrote."""
     file = path()
     file.parent.mkdir(parents=True, exist_ok=True)
     code = code_digest()
@@ -246,13 +248,22 @@ def save(take, *, replace=False):
         db = sqlite3.connect(file)
     with closing(db):
         try:
-            _save(db, code, take, replace)
+            _save(db, code, take, replace, more)
         except sqlite3.DatabaseError as error:
             _raise_as_os_error(error, file)  # a full or read-only disk: said as such, the file kept
             db.close()
             discard(f"文件无法写入（{error}）")
             with closing(sqlite3.connect(file)) as fresh:
                 _save(fresh, code, take, True)
+
+
+def _added(before, stats):
+    """Two saves' ``last_save`` counts, added."""
+    memo = dict(before.get("memo", {}))
+    for kind, count in stats["memo"].items():
+        memo[kind] = memo.get(kind, 0) + count
+    return {"rendered": before.get("rendered", 0) + stats["rendered"],
+            "deleted": before.get("deleted", 0) + stats["deleted"], "memo": memo}
 
 
 # SQLite's result codes for a disk that refuses writes, and what the system would have said (errors.explain)
@@ -274,12 +285,13 @@ def _blob(value):
     return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
-def _save(db, code, take, replace):
+def _save(db, code, take, replace, more=False):
     sign = _signer(code)
     with db:
         for statement in SCHEMA:
             db.execute(statement)
-        replace = replace or not _current(dict(db.execute("SELECT name, value FROM header")), code)
+        header = dict(db.execute("SELECT name, value FROM header"))
+        replace = replace or not _current(header, code)
         rendered, memos = take(replace)
         if replace:
             for table in ("rendered", "memo", "header"):
@@ -306,4 +318,6 @@ def _save(db, code, take, replace):
                            [(kind, key) for key, value in values.items() if value is None])
             if values:
                 stats["memo"][kind] = len(values)
+        if more and not replace and "last_save" in header:
+            stats = _added(json.loads(header["last_save"]), stats)
         db.execute("INSERT OR REPLACE INTO header VALUES ('last_save', ?)", (json.dumps(stats),))

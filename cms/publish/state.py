@@ -64,9 +64,10 @@ class PublishState:
                 self.scans.get(swap.builds_dir() / live)
                 gc.freeze()
 
-    def save(self):
+    def save(self, *, more=False):
         """After a swap: write the documents rendered and the memo rows changed since the last save,
-        and delete those of what the site no longer has (pruned by their owners as they publish)."""
+        and delete those of what the site no longer has (pruned by their owners as they publish).
+        ``more``: a further save of the same publish (render_store.save)."""
         self.qr.prune()
         memos = self.memos()
 
@@ -74,7 +75,7 @@ class PublishState:
             return self.renders.entries.take_unsaved(everything), {
                 kind: memo.take_unsaved(everything) if memo is not None else None for kind, memo in memos.items()}
 
-        render_store.save(take, replace=self.rewrite)
+        render_store.save(take, replace=self.rewrite, more=more)
         self.rewrite = False
         self.stored = {}
 

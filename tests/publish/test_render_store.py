@@ -322,3 +322,18 @@ def test_a_worker_that_read_the_scans_before_another_published_verifies_against_
     cold.forget()
     publish(state=cold, full=True)
     assert site_and_content(settings) == warm
+
+
+@pytest.mark.django_db
+def test_the_last_save_says_what_the_whole_publish_wrote_its_index_included(settings, stories):
+    """An approval's pages go live first and its search index follows, each followed by a save: the
+    header's ``last_save`` adds the two (the story rendered, then its search record)."""
+    first, _second = stories
+    state = PublishState()
+    publish(state=state)
+    first.title = "李四光：地质学家"
+    first.save_revision().publish()
+    rendered = rendered_pages(state)  # (the story and the pages that show its title)
+    saved = render_store.last_save()
+    assert rendered >= 1 and saved["rendered"] == rendered and saved["deleted"] == 0
+    assert saved["memo"]["records"] >= 1  # search records (the story's among them), saved after the index build
