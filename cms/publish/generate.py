@@ -42,6 +42,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.conf import settings
 from django.utils import timezone
 
+from . import render_store
 from .errors import ExportError
 from .listings import (
     LibraryMemo,
@@ -70,6 +71,7 @@ from .paths import (
     feed_path,
     tag_path,
 )
+from .protocol import Document
 
 QR_FILE = "qr.svg"  # (render.QR_NAME) the QR code of the page's URL, when the site makes them
 RECENT_ON_HOME = 12
@@ -192,6 +194,7 @@ def finish_documents(documents, tree=None, now=None, memo=None, size=None):
             archives[path] = made
     if memo is not None:
         memo.tree, memo.pages, memo.todo, memo.listings = tree, rendered, todo, archives
+        memo.keep(documents, rendered, archives, todo)
         tree.finished = memo  # (site_files reuses the feeds and the sitemap it made from the last tree)
     return rendered, archives
 
@@ -211,9 +214,13 @@ class Finished:
 
     def __init__(self):
         self.size = None  # the listing page size the memo was made with (generate: another empties it)
+        # Saved with the render cache (PublishState.memos, kind "finished"): {document path: (the document
+        # as reach compares it, its (meta, body) made, its sections' archive pages)}, and SIZE_KEY: size.
+        self.saved = render_store.SavedMemo()
         self.clear()
 
     def clear(self):
+        self.saved.clear()  # (the next save deletes the rows on disk)
         self.tree, self.pages = Tree({}), {}  # the last publish's tree (its documents) and pages
         self.listings = {}  # {listing page path: {archive path: (recipe, (meta, body))}}
         self.todo = None  # the paths of the pages the last call made again (None: every one)
@@ -231,7 +238,7 @@ class Finished:
         tree of then and of now."""
         old = self.tree.documents
         changed = {path for path, document in documents.items()
-                   if old.get(path) is not document and old.get(path) != document}
+                   if old.get(path) is not document and _differs(old.get(path), document)}
         changed |= old.keys() - documents.keys()
         self.changed = changed
         self.generation += 1
@@ -259,11 +266,70 @@ class Finished:
                 todo.update(member.path for member in known.members.get(path, ()))
         return todo & documents.keys()
 
+    def keep(self, documents, rendered, archives, todo):
+        """Bring ``saved`` up to the pages just made (``finish_documents``): a row for each page made
+        again (``todo``), none for a document gone; the other rows are kept as they are (their objects
+        the same: not saved again)."""
+        saved = self.saved
+        if saved.get(SIZE_KEY) != self.size:
+            saved[SIZE_KEY] = self.size
+        for path in [path for path in self.changed if path not in documents and path in saved]:
+            del saved[path]  # (gone: a path of the tree before, so among ``changed``)
+        for path in todo:
+            saved[path] = (_as_saved(documents[path]), rendered[path], archives.get(path, {}))
+
+    def restore(self, rows):
+        """Take what a worker saved (``saved``'s rows, read back by render_store: each row's HMAC checked),
+        when this memo holds nothing yet. Only the rows of the form ``keep`` writes are taken, and none
+        without the page size they were made at. Checked when used: a page is taken again only while its
+        document is the same as the row's (``reach``: a row missing counts as a document added)."""
+        if self.tree.documents or not isinstance(rows.get(SIZE_KEY), int):
+            return
+        taken = {path: row for path, row in rows.items() if _saved_row(path, row)}
+        self.size = rows[SIZE_KEY]
+        self.saved.restore(rows)
+        for path in rows.keys() - taken.keys() - {SIZE_KEY}:
+            del self.saved[path]  # (the next save deletes it)
+        self.tree = Tree({path: row[0] for path, row in taken.items()})
+        self.pages = {path: row[1] for path, row in taken.items()}
+        self.listings = {path: row[2] for path, row in taken.items() if row[2]}
+
+
+def _saved_row(path, row):
+    """Whether a row read back is of the form ``Finished.keep`` writes for the document at ``path``."""
+    return (isinstance(row, tuple) and len(row) == 3 and isinstance(row[0], Document) and row[0].path == path
+            and isinstance(row[1], tuple) and len(row[1]) == 2 and isinstance(row[1][0], dict)
+            and isinstance(row[1][1], str) and isinstance(row[2], dict))
+
 
 def _children_alone(old, new):
     """Whether two documents of a path differ in their ``children`` only."""
     return old is not None and new is not None and old.children != new.children and (
-        replace(old, children=new.children) == new)
+        not _differs(replace(old, children=new.children), new))
+
+
+def _shape(document):
+    """What the pages generate makes read of a document: all of it but its attachments' bytes (their
+    names only: the QR code's; the files themselves are taken from today's documents at each publish)."""
+    return (document.path, document.meta, document.body, document.page_id, document.revision_id,
+            document.children, document.group, document.group_order, document.group_key, document.valid_until,
+            document.attachments.keys())
+
+
+def _differs(old, new):
+    """Whether the pages made from document ``old`` may differ from those made from ``new`` (either None:
+    a document new or gone)."""
+    if old is new:
+        return False
+    return old is None or new is None or _shape(old) != _shape(new)
+
+
+def _as_saved(document):
+    """The document as a saved row keeps it: its attachments' names, without their bytes (``_shape``)."""
+    return replace(document, attachments=dict.fromkeys(document.attachments, b""))
+
+
+SIZE_KEY = ":size"  # (a row of Finished.saved: no document path starts with a colon)
 
 
 def _finish(document, documents, tree, sequences, now, size, *, old=None, todo=None):

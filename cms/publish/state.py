@@ -32,14 +32,14 @@ class PublishState:
     def memos(self):
         """{kind: SavedMemo, or None (rows of that kind are to go)}: what is saved beside the documents."""
         return {"qr": self.qr.codes, "written": self.written.rows, "records": self.records,
-                **mirror_site.saved_memos(self)}
+                "finished": self.finished.saved, **mirror_site.saved_memos(self)}
 
     def restore(self):
         """Once: take what the last worker saved (render_store), before the first plan. Each document
         is an entry like one rendered here, reused only if the plan's checks find nothing changed, its
         page's own fields included (render.RenderCache.check_restored); each memo row is checked by its
-        owner when used (write.WrittenFiles, mirror_site.Converted). Read with the cyclic garbage
-        collector paused, then frozen out of its way."""
+        owner when used (write.WrittenFiles, mirror_site.Converted, generate.Finished). Read with the
+        cyclic garbage collector paused, then frozen out of its way."""
         if self.restored:
             return
         self.restored = True
@@ -47,6 +47,7 @@ class PublishState:
             entries, self.stored = render_store.load()
             self.renders.restore(entries)
             self.qr.restore(self.stored.pop("qr", {}))
+            self.finished.restore(self.stored.pop("finished", {}))
             self.written.rows.restore(self.stored.pop("written", {}))
             self.records.restore({key: value for key, value in self.stored.pop("records", {}).items()
                                   if isinstance(value, str)})
