@@ -51,6 +51,11 @@ def fingerprint(obj):
     return digest.hexdigest()
 
 
+def query_digest(rows):
+    """The digest of a query's rows (RenderContext.query_state)."""
+    return hashlib.sha1(repr(rows).encode()).hexdigest()
+
+
 def asset_writer(obj, spec):
     """A callable writing an asset's bytes to a path: an image rendition (``spec``) or a document."""
     def write(target):
@@ -97,6 +102,7 @@ class RenderContext:
         self.current_path = ""
         self.uses = Uses()
         self._query_states = {}  # model label → digest, made once per publish
+        self._query_rows = {}  # page type label → its query_rows, made once per publish
         self._once = {}
 
     @functools.cached_property
@@ -131,16 +137,29 @@ class RenderContext:
 
     def query_state(self, label):
         """A digest of every public page of a page type (``app.Model``, its subclasses too), or of
-        every row of another model (a snippet): what a document built from a query over them read."""
+        every row of another model (a snippet): what a document built from a query over them read
+        (``query_digest`` of ``query_rows``, for a page type)."""
         if label not in self._query_states:
             model = apps.get_model(label)
             if issubclass(model, Page):
-                rows = sorted((row.pk, row.path, row.signature) for row in self.rows.values()
-                              if issubclass(row.specific_class, model))
+                rows = self.query_rows(label)
             else:
                 rows = [fingerprint(obj) for obj in model._default_manager.order_by("pk")]
-            self._query_states[label] = hashlib.sha1(repr(rows).encode()).hexdigest()
+            self._query_states[label] = query_digest(rows)
         return self._query_states[label]
+
+    def query_rows(self, label):
+        """[(page id, tree path, row signature)] of every public page of a page type (its subclasses
+        too), sorted: what its ``query_state`` is the digest of. Made once per publish."""
+        if label not in self._query_rows:
+            model = apps.get_model(label)
+            self._query_rows[label] = sorted((row.pk, row.path, row.signature) for row in self.rows.values()
+                                             if issubclass(row.specific_class, model))
+        return self._query_rows[label]
+
+    def query_rows_made(self):
+        """{label: query_rows} of the page types whose rows were read this publish."""
+        return dict(self._query_rows)
 
     def query_states(self):
         """{label: state} of the queries read so far this publish."""

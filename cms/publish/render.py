@@ -33,7 +33,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.models import Page
 
 from . import render_store
-from .context import asset_writer, fingerprint
+from .context import asset_writer, fingerprint, query_digest
 from .errors import ExportError
 from .pages import PREFETCH_SLICE, RowMemo, load_pages
 from .paths import attachment_path
@@ -86,9 +86,14 @@ class RenderCache:
         self.last = None  # Checked: what the last render was given and made, or None
         self.indexed = {}  # page id → the entry ``objects_read`` last looked at
         self.readers = {}  # (model label, pk) of an object → {page id of an entry reading it}
+        # {page type label: its RenderContext.query_rows when last read}, of the queries a page type narrows
+        # (``export_returning``): saved to disk too, so that ``lookup`` in a new worker can say which pages
+        # of the type changed since an entry read the query (``_spared``)
+        self.queries = render_store.SavedMemo()
 
     def clear(self):
         self.entries.clear()
+        self.queries.clear()
         self.unchecked.clear()
         self.rows.clear()
         self.last = None
@@ -108,13 +113,22 @@ class RenderCache:
     def check_restored(self, rows):
         """Drop the entries read from disk that a save without a revision may have made stale: of a
         page not among ``rows`` (today's public pages), of a page whose own fields differ from those
-        it was rendered from, or that read such a page (directly or by a query over its type); a page
-        without an entry counts as changed. Their pages are rendered again."""
+        it was rendered from, or that read such a page (directly or by a query over its type), unless
+        that page's row differs too from the one its entry was rendered from (a new revision, a move:
+        what reads it sees that, as in a worker that kept running); a page without an entry counts as
+        changed. Their pages are rendered again."""
         if not self.unchecked:
             return
         today = source_digests(rows)
-        changed = {row.pk: row.specific_class for row in rows
-                   if getattr(self.entries.get(row.pk), "source", None) != today.get(row.pk)}
+        changed = {}
+        for row in rows:
+            entry = self.entries.get(row.pk)
+            if entry is None or entry.source != today.get(row.pk):
+                if entry is None or entry.key[1] == row.signature or row.pk not in self.unchecked:
+                    changed[row.pk] = row.specific_class
+                else:
+                    del self.entries[row.pk]  # (its own row changed: rendered again in any case)
+                    self.unchecked.discard(row.pk)
         public = {row.pk for row in rows}
         for page_id in list(self.unchecked):
             entry = self.entries[page_id]
@@ -241,6 +255,7 @@ class RenderCache:
             return None
         if entry.valid_until is not None and context.now >= entry.valid_until:
             return None
+        spared = []
         for (kind, pk), value in entry.reads.items():
             if kind == "page":
                 now = context.page_state(pk)
@@ -251,12 +266,57 @@ class RenderCache:
             else:
                 now = current.get((kind, pk), (None,))[0]
             if now != value:
+                if kind == "query" and self._spared(row, pk, value, context):
+                    spared.append(pk)
+                    continue
                 return None
+        if spared:  # (its reads as today's: the entry is saved again, and the next plan takes it as it is)
+            self.entries[row.pk] = entry = replace(entry, reads={
+                **entry.reads, **{("query", label): context.query_state(label) for label in spared}})
         for path, (label, pk, spec) in entry.assets.items():
             context.assets[path] = asset_writer(current[(label, pk)][1], spec)  # the writer reads today's file
         return Document(path=context.current_path, meta=dict(entry.meta), body=entry.body,
                         valid_until=entry.valid_until and entry.valid_until.isoformat(),
                         attachments=dict(entry.attachments or {}))
+
+    def _spared(self, row, label, state, context):
+        """Whether the page of ``row`` is kept although the query ``label`` it read at ``state`` is not
+        as it was: its type says which of its pages the query returns one of the pages of the label's
+        type changed or added since (``export_returning``, as ``Changes``), and it is not among them.
+        Those pages are known from the query's rows saved (``queries``) when their digest is ``state``;
+        else it is not kept."""
+        cls = row.specific_class
+        if getattr(cls, "export_returning", None) is None or label not in getattr(cls, "export_depends_on", ()):
+            return False
+        found = context.once(("returning since", cls, label, state),
+                             lambda: self._returning_since(cls, label, state, context))
+        return found is not None and row.pk not in found
+
+    def _returning_since(self, cls, label, state, context):
+        """The ids of the pages of ``cls`` whose query ``label`` returns a page changed or added since the
+        query was at ``state`` (``_spared``), or None when that is not known."""
+        saved = self.queries.get(label)
+        if not isinstance(saved, list) or query_digest(saved) != state:
+            return None
+        before = set(saved)
+        ids = [pk for pk, path, signature in context.query_rows(label) if (pk, path, signature) not in before]
+        if len(ids) > MANY_CHANGED:
+            return None
+        pages = cls.export_returning(label, ids)
+        return None if pages is None else set(pages)
+
+    def keep_queries(self, context, rows):
+        """After a render: ``queries`` takes the rows read this publish of each query a page type among
+        ``rows`` narrows (``export_returning``), and forgets the others."""
+        narrowed = {label for cls in {row.specific_class for row in rows}
+                    if getattr(cls, "export_returning", None) is not None
+                    for label in getattr(cls, "export_depends_on", ())
+                    if issubclass(apps.get_model(label), Page)}
+        for label in self.queries.keys() - narrowed:
+            del self.queries[label]
+        for label, found in context.query_rows_made().items():
+            if label in narrowed and self.queries.get(label) != found:
+                self.queries[label] = found
 
     def render(self, page, row, context, *, source=None):
         """Render ``page`` at ``context.current_path`` and keep the document (``source``: the digest
@@ -485,6 +545,7 @@ def render(plan, cache, *, progress=None):
         documents={document.page_id: document for document in by_path.values()},
         queries=context.query_states(), sites={"base_url": context.base_url},
         objects=_objects_read(plan, cache), assets=dict(context.assets))
+    cache.keep_queries(context, plan.rows)
     return Rendered(by_path, dict(context.assets))
 
 

@@ -32,7 +32,7 @@ class PublishState:
     def memos(self):
         """{kind: SavedMemo, or None (rows of that kind are to go)}: what is saved beside the documents."""
         return {"qr": self.qr.codes, "written": self.written.rows, "records": self.records,
-                "finished": self.finished.saved, **mirror_site.saved_memos(self)}
+                "finished": self.finished.saved, "queries": self.renders.queries, **mirror_site.saved_memos(self)}
 
     def restore(self):
         """Once: take what the last worker saved (render_store), before the first plan. Each document
@@ -46,6 +46,7 @@ class PublishState:
         with render_store.collector_paused():  # (frozen before it runs again: it never walks what was read)
             entries, self.stored = render_store.load()
             self.renders.restore(entries)
+            self.renders.queries.restore(self.stored.pop("queries", {}))
             self.qr.restore(self.stored.pop("qr", {}))
             self.finished.restore(self.stored.pop("finished", {}))
             self.written.rows.restore(self.stored.pop("written", {}))
