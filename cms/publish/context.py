@@ -35,7 +35,7 @@ IMAGE_WIDTHS = (480, 960, 1440)
 class Uses:
     """What one document read through the context."""
 
-    # {("page", pk): (path, row signature)} and {(model label, pk): fingerprint}
+    # {("page", pk): (path, row content signature)} and {(model label, pk): fingerprint}
     reads: dict = field(default_factory=dict)
     # {asset path: (model label, pk, rendition spec or None)}
     assets: dict = field(default_factory=dict)
@@ -127,9 +127,10 @@ class RenderContext:
         return self.uses
 
     def page_state(self, page_id):
-        """(path, row signature) of a page as published now; (None, None) for a page that is not."""
+        """(path, row content signature) of a page as published now; (None, None) for a page that is not.
+        (PageRow.content: a draft saved or a child added does not change it.)"""
         row = self.rows.get(page_id)
-        return (self.paths.get(page_id), row.signature if row else None)
+        return (self.paths.get(page_id), row.content if row else None)
 
     def record_page(self, page_id):
         """Record that the current document depends on another page: its path and its content."""

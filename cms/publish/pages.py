@@ -32,8 +32,17 @@ class PageRow:
     specific_class: type
     live_revision_id: int | None
     signature: str  # digest of the whole row: a new revision, a move or a rename changes it
+    # digest of the row but its DRAFT_COLUMNS: what another page reading this one depends on (a draft saved,
+    # a child added or the page locked changes the page's own row, not what is published of it)
+    content: str = ""
 
     steplen = Page.steplen
+
+
+# Columns a draft saved (a revision not published), a child added or removed, or a lock change: none is
+# what is published of the page (its live revision, title, slug, dates … are).
+DRAFT_COLUMNS = ("numchild", "latest_revision_id", "has_unpublished_changes", "draft_title",
+                 "latest_revision_created_at", "locked", "locked_at", "locked_by_id")
 
 
 ROW_FIELDS = tuple(model_field.attname for model_field in Page._meta.concrete_fields)
@@ -58,6 +67,8 @@ def public_rows(root=None, *, fields=ROW_FIELDS, memo=None):
     """(root page, [PageRow]) of the public pages (see the module docstring), in tree order. One
     query, no specific fields. ``fields`` narrows the row (and so what ``signature`` covers).
 
+    Each row is signed whole (``signature``) and without its DRAFT_COLUMNS (``content``).
+
     Only pages with a live revision count (what an approver published); the site root is the
     exception, so that a home page created by a migration still gives the site its front page.
 
@@ -69,6 +80,7 @@ def public_rows(root=None, *, fields=ROW_FIELDS, memo=None):
     if root is None:
         return None, []
     at = {name: index for index, name in enumerate(fields)}
+    published = [index for name, index in at.items() if name not in DRAFT_COLUMNS]
     known = memo.rows if memo is not None else {}
     seen = {}
     kept = []
@@ -76,7 +88,7 @@ def public_rows(root=None, *, fields=ROW_FIELDS, memo=None):
         found = known.get(row)
         if found is None:
             found = PageRow(row[at["id"]], row[at["path"]], row[at["slug"]], cls, row[at["live_revision_id"]],
-                            sign(row))
+                            sign(row), sign(tuple(row[index] for index in published)))
         seen[row] = found
         kept.append(found)
     if memo is not None:

@@ -196,8 +196,10 @@ class RenderCache:
         touched = set()  # the classes of the pages changed, added or gone
         rows = []  # the rows changed or added
         for pk, row in context.rows.items():
-            if last.rows.get(pk) is not row:
-                keys.add(("page", pk))
+            before = last.rows.get(pk)
+            if before is not row:
+                if before is None or before.content != row.content:  # (what a page reading it read: page_state)
+                    keys.add(("page", pk))
                 touched.add(row.specific_class)
                 rows.append(row)
         for pk in last.rows.keys() - context.rows.keys():
