@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q, TextField, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -115,7 +116,7 @@ def _kept(root, fields, at):
     """(raw row, page class) of each public page at or below ``root``, in tree order (public_rows)."""
     kept_paths = set()
     classes = {}  # content type id → page class, or None (not Publishable)
-    for row in _raw_rows(public_pages(root).order_by("path").values_list(*fields)):
+    for row in _raw_rows(_as_read(public_pages(root).order_by("path"), fields)):
         pk, path = row[at["id"]], row[at["path"]]
         if pk != root.pk and path[: -Page.steplen] not in kept_paths:
             continue  # an ancestor is not public (draft, private, expired, unpublishable): neither is this
@@ -130,6 +131,17 @@ def _kept(root, fields, at):
             continue  # live but never published through a revision (made in code): nothing approved to show
         kept_paths.add(path)
         yield row, cls
+
+
+def _as_read(queryset, fields):
+    """``queryset.values_list(*fields)``, its date and time columns read as the text the database holds
+    (SQLite's driver would otherwise parse each into a datetime in Python: a row signature needs only text
+    that changes when the value does)."""
+    dates = {f.attname for f in Page._meta.concrete_fields if f.get_internal_type() == "DateTimeField"} & set(fields)
+    if not dates:
+        return queryset.values_list(*fields)
+    queryset = queryset.annotate(**{f"kepu_text_{name}": Cast(name, TextField()) for name in dates})
+    return queryset.values_list(*(f"kepu_text_{name}" if name in dates else name for name in fields))
 
 
 def _raw_rows(queryset):

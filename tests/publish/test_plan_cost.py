@@ -116,3 +116,31 @@ def test_a_warm_plan_walks_the_reads_of_the_pages_rendered_since_alone(programme
     # The story's entries: the one rendered at the publish before (its reads looked at for the objects they
     # name) and the one it replaced (those objects no longer read by it).
     assert small == large == 2
+
+
+def test_public_rows_read_dates_as_text_not_parsed_by_the_driver(programme, monkeypatch):
+    """SQLite's driver parses a column declared as a date and time in Python, one call per value (Django
+    registers the parser): the public rows' query reads those columns as the text they hold."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the driver's converters are SQLite's")
+    import sqlite3
+
+    parsed = []
+    for name in ("datetime", "timestamp"):
+        converter = sqlite3.converters.get(name.upper())
+        if converter is not None:
+            monkeypatch.setitem(sqlite3.converters, name.upper(),
+                                lambda value, convert=converter: (parsed.append(value), convert(value))[1])
+    story = make_story(programme, title="李四光", slug="li-siguang")
+    parsed.clear()
+    _root, rows = pages.public_rows()
+    assert parsed == [] and story.pk in {row.pk for row in rows}
+    before = {row.pk: row.signature for row in rows}
+    story.refresh_from_db()
+    story.go_live_at = timezone.now() - timedelta(days=1)
+    story.save(update_fields=["go_live_at"])
+    parsed.clear()
+    after = {row.pk: row.signature for row in pages.public_rows()[1]}
+    assert after[story.pk] != before[story.pk] and parsed == []
