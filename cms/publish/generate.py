@@ -52,8 +52,8 @@ from .listings import (
     corrections_page,
     document_sections,
     in_order,
+    is_piece,
     library_pages,
-    library_title,
     link,
     listed,
     newest,
@@ -121,7 +121,7 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
     archives.update(library_archives)
     if finished is not None:
         finished.listings = archives
-    parts = [tags, library, corrections_page(documents)]
+    parts = [tags, library, _corrections(documents, finished, before, qr)]
     parts += [{path: page for path, (_recipe, page) in made.items() if path != listing}  # (its own page: above)
               for listing, made in archives.items()]
     listings = {}
@@ -142,6 +142,27 @@ def generate(documents, *, site_name, base_url, description, now=None, qr_code=N
     if clashes:
         raise ExportError(f"页面路径与发布系统生成的页面冲突：{'、'.join(clashes)}")
     return Generated(pages, listings, files, navigation(documents, listings), attachments, tree)
+
+
+def _correcting(document):
+    return document is not None and bool(document.meta.get("corrections"))
+
+
+def _corrections(documents, finished, before, qr):
+    """corrections_page(documents), or what it gave at the publish before (``finished``: a Finished, its
+    ``changed`` of this call; ``before``: the documents then) when no document changed since has or had
+    corrections and the home page (its crumbs) did not change."""
+    changed = finished.changed if finished is not None else None
+    last = finished.corrections if finished is not None else None
+    if (changed is not None and last is not None and last[:2] == (finished.generation - 1, qr)
+            and "index.md" not in changed
+            and not any(_correcting(before.get(path)) or _correcting(documents.get(path)) for path in changed)):
+        made = last[2]
+    else:
+        made = corrections_page(documents)
+    if finished is not None:
+        finished.corrections = (finished.generation, qr, made)
+    return made
 
 
 def listing_qr_codes(listings, base_url, qr_code):
@@ -182,12 +203,13 @@ def finish_documents(documents, tree=None, now=None, memo=None, size=None):
     size = size or settings.KEPU_LISTING_PAGE_SIZE
     sequences = _sequences(documents)
     todo = documents.keys() if memo is None else memo.reach(documents, tree)
+    latest = _latest(tree, memo)
     old = memo.listings if memo is not None else {}
     rendered, archives = {}, {}
     for path in sorted(documents):
         if path in todo:
             rendered[path], made = _finish(documents[path], documents, tree, sequences, now, size,
-                                           old=old.get(path), todo=None if memo is None else todo)
+                                           old=old.get(path), todo=None if memo is None else todo, latest=latest)
         else:
             rendered[path], made = memo.pages[path], old.get(path, {})
         if made:
@@ -230,6 +252,8 @@ class Finished:
         self.tags = TagMemo()  # what tag_pages found last
         self.listed = None  # the generation the tags' and the library's memos were made at
         self.library = LibraryMemo()  # what library_pages gave last
+        self.latest = None  # (generation, [paths]): the home page's 最新内容 made then (_latest)
+        self.corrections = None  # (generation, qr, corrections_page made then) (_corrections)
 
     def reach(self, documents, tree):
         """The paths of the pages to make again: those whose document differs from the last one given
@@ -332,9 +356,26 @@ def _as_saved(document):
 SIZE_KEY = ":size"  # (a row of Finished.saved: no document path starts with a colon)
 
 
-def _finish(document, documents, tree, sequences, now, size, *, old=None, todo=None):
+def _latest(tree, memo):
+    """The RECENT_ON_HOME newest pieces (最新内容) of ``tree``: from those of the last call (``memo``, a
+    Finished, or None) and the documents changed since, when none of those is among them (a piece not
+    changed is a piece as then, as new as then), else from every piece."""
+    changed, last = (memo.changed, memo.latest) if memo is not None else (None, None)
+    if changed is not None and last is not None and last[0] == memo.generation - 1 and not changed & set(last[1]):
+        candidates = [tree.documents[path] for path in last[1]]
+        candidates += [tree.documents[path] for path in changed if path in tree.documents
+                       and is_piece(tree.documents[path])]
+        found = newest(candidates, RECENT_ON_HOME)
+    else:
+        found = newest(tree.leaves(), RECENT_ON_HOME)
+    if memo is not None:
+        memo.latest = (memo.generation, [document.path for document in found])
+    return found
+
+
+def _finish(document, documents, tree, sequences, now, size, *, old=None, todo=None, latest=()):
     """((front matter, body), its sections' archive pages) of one page document (``finish_documents``;
-    ``old`` and ``todo``: listings.paged)."""
+    ``old`` and ``todo``: listings.paged; ``latest``: the home page's 最新内容, ``_latest``)."""
     path = document.path
     meta = dict(document.meta)
     ancestors = tree.ancestors(path)
@@ -369,7 +410,6 @@ def _finish(document, documents, tree, sequences, now, size, *, old=None, todo=N
         featured = _featured(tree, now)
         if featured:
             meta["featured_campaigns"] = featured
-        latest = newest(tree.leaves(), RECENT_ON_HOME)
         if latest:
             meta.setdefault("sections", []).append(
                 {"title": "最新内容", "key": "latest", "count": len(latest), "items": [tree.card(d) for d in latest]})
@@ -458,9 +498,8 @@ def navigation(documents, generated):
     top = [documents[path] for path in (home.children if home else []) if listed(documents[path])]
     top.sort(key=lambda d: (d.meta.get("order", 1000), d.path))
     nav = [{"title": d.meta["title"], "path": d.path} for d in top]
-    if f"{LIBRARY_DIR}/index.md" in generated:
-        members = [d for d in documents.values() if d.meta.get("facets") and listed(d)]
-        nav.append({"title": library_title(members), "path": f"{LIBRARY_DIR}/index.md"})
+    if f"{LIBRARY_DIR}/index.md" in generated:  # (its title: library_title of its members)
+        nav.append({"title": generated[f"{LIBRARY_DIR}/index.md"][0]["title"], "path": f"{LIBRARY_DIR}/index.md"})
     if "tags/index.md" in generated:
         nav.append({"title": "标签", "path": "tags/index.md"})
     return nav

@@ -143,8 +143,7 @@ class Tree:
         under ``path``."""
         if path not in self._leaves:
             found = self.documents.values() if path is None else self.descendants(path)
-            self._leaves[path] = [d for d in found if not d.children and d.path != "index.md"
-                                  and not d.meta.get("container") and listed(d)]
+            self._leaves[path] = [d for d in found if is_piece(d)]
         return self._leaves[path]
 
     def descendants(self, path):
@@ -153,6 +152,13 @@ class Tree:
             found.append(self.documents[child])
             found.extend(self.descendants(child))
         return found
+
+
+def is_piece(document):
+    """Whether a document is a piece of content (Tree.leaves): no children, not the home page, not a
+    container, listed."""
+    return (not document.children and document.path != "index.md" and not document.meta.get("container")
+            and listed(document))
 
 
 def _gathered(documents):

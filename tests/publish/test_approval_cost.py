@@ -98,7 +98,7 @@ def test_a_title_edit_costs_as_much_at_twice_the_pages_and_exports_what_a_cold_e
     large = approval_work(settings, state, story, work, "故事壹")
 
     assert large == small
-    assert small["rows signed"] == 1  # the story's row: the others read as they were
+    assert small["rows signed"] == 2  # the story's row (whole, and its content): the others read as they were
     assert small["documents assembled"] <= 2  # the story's, and its programme's (which lists it)
     assert "sitemaps made" not in small, small  # a title is not in sitemap.xml: the last one's bytes serve
 
