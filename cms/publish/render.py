@@ -6,7 +6,9 @@ publish. A page's document is a function of its live revision, of the other page
 other objects it reads (images, documents, snippets, tags). A new revision, a move or a rename
 changes the page's row in wagtailcore_page, so the plan first reads only those rows (one query),
 and the objects cached documents used (one query per model), and only the pages whose own row,
-or any page or object they read, differs from what the cache recorded are loaded and rendered.
+or any page or object they read, differs from what the cache recorded are loaded and rendered (a
+page read by another is compared by its row without the columns a draft, a child or a lock
+changes: pages.PageRow.content).
 Objects that belong to a page (inline panels: honours, sources …) change only with its revision.
 
 The rule for code: change a live page's content by publishing a revision, as the admin does. A
@@ -183,12 +185,13 @@ class RenderCache:
         """What differs today from what the last render saw (a ``Changes``), or None when there was no
         last render. ``context``: today's (its rows and paths filled), ``current``: ``current_objects``.
 
-        Its keys are the reads (Entry.reads keys) whose value changed: the pages whose row or path
-        changed or that are gone, the queries, site settings and objects that changed, and the objects
-        the last render did not look at. A query over page types none of whose rows changed keeps its
-        state, unread. Where a page type says which of its pages a query over a page type returns
-        (``export_returning``, see ``Changes``), those pages are asked of the pages changed or added
-        since, once per type and query."""
+        Its keys are the reads (Entry.reads keys) whose value changed: the pages whose content
+        (PageRow.content: not a draft or a child added) or path changed or that are gone, the queries,
+        site settings and objects that changed, and the objects the last render did not look at. A
+        query over page types none of whose rows changed keeps its state, unread. Where a page type
+        says which of its pages a query over a page type returns (``export_returning``, see
+        ``Changes``), those pages are asked of the pages changed or added since, once per type and
+        query."""
         last = self.last
         if last is None:
             return None
