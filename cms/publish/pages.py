@@ -35,9 +35,13 @@ class PageRow:
     signature: str  # digest of the whole row: a new revision, a move or a rename changes it
     # digest of the row but its DRAFT_COLUMNS: what another page reading this one depends on (a draft saved,
     # a child added or the page locked changes the page's own row, not what is published of it)
-    content: str = ""
+    content: str = ""  # (not given: the signature)
 
     steplen = Page.steplen
+
+    def __post_init__(self):
+        if not self.content:
+            object.__setattr__(self, "content", self.signature)
 
 
 # Columns a draft saved (a revision not published), a child added or removed, or a lock change: none is
