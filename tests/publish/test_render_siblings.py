@@ -5,45 +5,16 @@ makes stays what a new worker makes."""
 
 import pytest
 
-from cms.publish import plan, render
 from cms.publish.state import PublishState
 from tests.conftest import make_story
+from tests.publish.test_query_narrowing import as_read, publish, rendered_after
+from tests.publish.test_query_narrowing import rendered as rendered_paths  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def rendered(monkeypatch):
-    """The paths of the documents rendered (not taken from the cache)."""
-    paths, original = [], render.RenderCache.render
-
-    def counted(self, page, row, context, **kwargs):
-        paths.append(context.current_path)
-        return original(self, page, row, context, **kwargs)
-
-    monkeypatch.setattr(render.RenderCache, "render", counted)
-    return paths
-
-
-def publish(worker):
-    return render.render(plan.plan(worker.renders), worker.renders).documents
-
-
-def as_read(documents):
-    return {path: (document.meta, document.body) for path, document in documents.items()}
-
-
-def rendered_after(worker, rendered, change):
-    """{path} ``worker`` renders after ``change()``; its documents are a new worker's."""
-    change()
-    rendered.clear()
-    documents = publish(worker)
-    paths = set(rendered)
-    assert as_read(documents) == as_read(publish(PublishState()))
-    return paths
-
-
-def test_a_story_added_renders_it_and_its_programme_not_its_siblings(programme, rendered):
+def test_a_story_added_renders_it_and_its_programme_not_its_siblings(programme, request):
+    rendered = request.getfixturevalue("rendered_paths")
     for number in range(1, 4):
         make_story(programme, title=f"故事{number}", slug=f"s{number}")
     worker = PublishState()
@@ -52,7 +23,8 @@ def test_a_story_added_renders_it_and_its_programme_not_its_siblings(programme, 
     assert added == {"gezhi-lundao/s4.md", "gezhi-lundao/index.md"}
 
 
-def test_a_programme_draft_saved_renders_the_programme_alone(programme, rendered):
+def test_a_programme_draft_saved_renders_the_programme_alone(programme, request):
+    rendered = request.getfixturevalue("rendered_paths")
     for number in range(1, 4):
         make_story(programme, title=f"故事{number}", slug=f"s{number}")
     worker = PublishState()
