@@ -243,6 +243,13 @@ def _memo(state):
     return state.mirror
 
 
+def restore(state):
+    """Take the mirror's memos from what the last worker saved (``state.stored``) now, not at the first
+    export: at a worker's start (PublishState.restore), where what it wrote into content-hant/ is
+    checked against the disk as it is read back (write.WrittenRows)."""
+    _memo(state)
+
+
 def saved_memos(state):
     """{kind: SavedMemo, or None (the mirror is off: its rows go)} of the mirror, for PublishState.save."""
     if not state.mirror:
@@ -263,10 +270,17 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
     converted = memo["converted"]
     converted.start(mirror)
     sha = state.written.sha  # the Simplified documents' sha256, taken as content/ was written
+    target = content_dir_of(content_dir)
+    keys = {}  # {path: what determines its converted document's bytes (write.WrittenFiles.serialised)}
+    under = hashlib.sha256(json.dumps([str(target.resolve()), mirror.fingerprint, sorted(mirror.names.items())],
+                                      ensure_ascii=False).encode()).digest()
 
     def sources(part):
-        return [(path, meta, body, sha(path, meta, body) or write.sha256(write.serialise(meta, body)))
-                for path, (meta, body) in part.items()]
+        found = [(path, meta, body, sha(path, meta, body) or write.sha256(write.serialise(meta, body)))
+                 for path, (meta, body) in part.items()]
+        for path, _meta, _body, digest in found:
+            keys[path] = hashlib.sha256(b"hant\0" + under + digest.encode()).digest()[:16]
+        return found
 
     def convert(part, processes=1):
         found, rest = converted.known(part)
@@ -287,7 +301,7 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
     out = generate.Generated(pages, listings, files, generated.nav, attachments)
     source = Path(content_dir)
     linked = {path: (lambda target, path=path: _link(source / path, target)) for path in assets}
-    return write.write(content_dir_of(content_dir), documents, out, linked, memo["written"])
+    return write.write(target, documents, out, linked, memo["written"], keys=keys)
 
 
 def qr_codes(mirror, documents, listings, site, converted):
