@@ -25,6 +25,7 @@ fingerprint, and its pages, generated files and attachments like the Simplified 
 import hashlib
 import json
 import os
+import pickle
 import posixpath
 import re
 import shutil
@@ -43,6 +44,47 @@ from .errors import ExportError
 
 NAMES = "names"
 """The key of Converted's row of the names its rows were converted under."""
+
+
+class Stored:
+    """A converted document's (meta, body) as ``Converted.rows`` keeps it: pickled by itself, so that
+    what a new worker reads back of the mirror's memo (render_store: the row's HMAC checked, the
+    whole row unpickled) holds its bytes and is unpickled only when something reads it — not for a
+    page whose converted file the write finds as written (write.WrittenFiles.documents: its key is
+    the same). Reads as the tuple (``meta, body = stored``, ``stored[1]``); made of a tuple, it is
+    pickled when saved."""
+
+    __slots__ = ("_data", "_value")
+
+    def __init__(self, data=None, value=None):
+        self._data, self._value = data, value
+
+    def value(self):
+        if self._value is None:
+            self._value = pickle.loads(self._data)  # (bytes of a row render_store checked)
+        return self._value
+
+    def __iter__(self):
+        return iter(self.value())
+
+    def __getitem__(self, index):
+        return self.value()[index]
+
+    def __len__(self):
+        return 2
+
+    def __bool__(self):
+        return True
+
+    def __eq__(self, other):
+        return tuple(self.value()) == (tuple(other) if isinstance(other, Stored | tuple | list) else other)
+
+    __hash__ = None
+
+    def __reduce__(self):
+        if self._data is None:
+            self._data = pickle.dumps(self._value, pickle.HIGHEST_PROTOCOL)
+        return Stored, (self._data,)
 
 
 @dataclass
@@ -110,6 +152,9 @@ class Converted:
         return self.settled and (self.changed is None or not any(map(self.changed.search, texts())))
 
     def _row(self, sha, converted):
+        """A row of a document's or file's conversion (a document's kept as ``Stored``)."""
+        if isinstance(converted, tuple):
+            converted = Stored(value=converted)
         return (self.fingerprint, sha, converted, self.key) if self.key else (self.fingerprint, sha, converted)
 
     def known(self, part):

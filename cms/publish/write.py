@@ -191,17 +191,23 @@ class WrittenFiles:
         """{path: sha256} of ``pages`` ({path: (meta, body)}), as ``serialised`` gives each, the bytes
         of those to write put in ``todo`` ({path: bytes}): a page whose meta and body are the very
         objects this process last wrote there is taken from its row at the cost of a lookup. ``keys``:
-        {path: the page's key} where its maker knows one (``serialised``)."""
+        {path: the page's key} where its maker knows one (``serialised``): a page of the key of its
+        row is taken from it without being read (a page may be a sequence that reads itself back
+        only when indexed: mirror_site.Stored), and kept as the very object at its path."""
         self._enter(content_dir)
         files, rows, out, keys = self.files, self.rows, {}, keys or {}
         for path, page in pages.items():
             last = files.get(path)
-            if last is not None and last[0] is page[0] and last[1] is page[1]:
+            if last is not None and (last is page or last[0] is page[0] and last[1] is page[1]):
                 out[path] = rows[path][1]
-            else:
-                out[path], data = self.serialised(content_dir, path, *page, key=keys.get(path))
-                if data is not None:
-                    todo[path] = data
+                continue
+            key, row = keys.get(path), rows.get(path)
+            if last is None and key is not None and row is not None and row[0] == key:  # (``page`` not read)
+                files[path], out[path] = page, row[1]
+                continue
+            out[path], data = self.serialised(content_dir, path, *page, key=key)
+            if data is not None:
+                todo[path] = data
         return out
 
     def raws(self, content_dir, files, todo):

@@ -3,8 +3,9 @@ back with the render cache and checked against the disk as it is read (one ``lst
 worker's start: write.WrittenRows), so its first approval looks only at what it writes, as a warm
 worker's does, however many pages the site has; a file changed, removed or replaced by a link while
 no worker ran is written again by that approval all the same, and both folders end as a cold export
-makes them. The navigation's pages, which an incremental build makes again whenever their file is
-newer than their output, are looked at by every write."""
+makes them. The mirror's converted documents read back stay pickled unless written again. The
+navigation's pages, which an incremental build makes again whenever their file is newer than their
+output, are looked at by every write."""
 
 import os
 import shutil
@@ -38,6 +39,14 @@ def first_approval_after_restart(programme, monkeypatch, content, count):
     stories = [make_story(programme, title=f"{name}的故事", slug=f"story-{number}", scientist_name=name)
                for number, name in enumerate(NAMES[:count])]
     counting = Counting(monkeypatch)
+    value = mirror_site.Stored.value
+
+    def read(stored):  # a converted document read back from the memo's bytes
+        if counting.on and stored._value is None:
+            counting.seen["converted document unpickled"] += 1
+        return value(stored)
+
+    monkeypatch.setattr(mirror_site.Stored, "value", read)
     state = PublishState(restored=True)
     exported(content, state)
     stories[0].title = "李四光：地质学家"
@@ -46,7 +55,7 @@ def first_approval_after_restart(programme, monkeypatch, content, count):
     counting.on = True
     out = exported(content, fresh)
     counting.on = False
-    return {name: counting.seen[name] for name in LOOKS}, out
+    return {name: counting.seen[name] for name in (*LOOKS, "converted document unpickled")}, out
 
 
 def test_a_restarted_workers_first_write_looks_at_as_much_at_three_pages_as_at_eight(
@@ -62,6 +71,7 @@ def test_a_restarted_workers_first_write_looks_at_as_much_at_three_pages_as_at_e
     large, out = first_approval_after_restart(programme, monkeypatch, Path(settings.KEPU_CONTENT_DIR), 8)
     assert small == large and len(out.manifest["pages"]) > 8
     assert small["convert_document"] >= 1 and small["atomic_write"] >= 2  # (the story, in both scripts)
+    assert small["converted document unpickled"] == 0  # (those not written again are not read back)
 
 
 def damage(folder, manifest, tmp_path):
