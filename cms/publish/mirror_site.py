@@ -60,8 +60,8 @@ class Stored:
         self._data, self._value = data, value
 
     def value(self):
-        if self._value is None:
-            self._value = pickle.loads(self._data)  # (bytes of a row render_store checked)
+        if self._value is None:  # (bytes of a row render_store checked; pickled again if saved again)
+            self._value, self._data = pickle.loads(self._data), None
         return self._value
 
     def __iter__(self):
