@@ -15,8 +15,8 @@ import pytest
 
 from cms.publish import mirror_site, write
 from cms.publish.state import PublishState
-from tests.conftest import make_image, make_story
-from tests.publish.test_write_change_cost import NAMES, Counting, exported, mirror_on  # noqa: F401 (a fixture)
+from tests.conftest import make_story
+from tests.publish.test_write_change_cost import NAMES, Counting, at_three_and_eight, exported, mirror_on, stories_of  # noqa: F401 (a fixture)
 from tests.publish.trees import folders, snapshot  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("folders", "mirror_on")]
@@ -60,16 +60,13 @@ def first_approval_after_restart(programme, monkeypatch, content, count):
 
 def test_a_restarted_workers_first_write_looks_at_as_much_at_three_pages_as_at_eight(
         settings, programme, monkeypatch):
-    small, out = first_approval_after_restart(programme, monkeypatch, Path(settings.KEPU_CONTENT_DIR), 3)
+    (small, out), (large, large_out) = at_three_and_eight(
+        settings, programme,
+        lambda count: first_approval_after_restart(programme, monkeypatch, Path(settings.KEPU_CONTENT_DIR), count))
     assert not (out.checked or out.mirror.checked)  # (the rows read back were checked: the folders are as left)
     assert any(path.endswith("story-0.md") for path in out.written)
     assert any(path.endswith("story-0.md") for path in out.mirror.written)
-    for page in programme.get_children():
-        page.delete()
-    shutil.rmtree(settings.KEPU_CONTENT_DIR)
-    shutil.rmtree(mirror_site.content_dir_of(settings.KEPU_CONTENT_DIR))
-    large, out = first_approval_after_restart(programme, monkeypatch, Path(settings.KEPU_CONTENT_DIR), 8)
-    assert small == large and len(out.manifest["pages"]) > 8
+    assert small == large and len(large_out.manifest["pages"]) > 8
     assert small["convert_document"] >= 1 and small["atomic_write"] >= 2  # (the story, in both scripts)
     assert small["converted document unpickled"] == 0  # (those not written again are not read back)
 
@@ -93,9 +90,7 @@ def damage(folder, manifest, tmp_path):
 
 def test_damage_made_while_no_worker_ran_is_written_again_by_the_first_approval(settings, programme,
                                                                                  tmp_path):
-    stories = [make_story(programme, title=f"{name}的故事", slug=f"story-{number}", scientist_name=name,
-                          portrait=make_image(f"{name}肖像") if number == 1 else None, portrait_alt="肖像")
-               for number, name in enumerate(NAMES[:5])]
+    stories = stories_of(programme, 5, portrait=1)
     content = Path(settings.KEPU_CONTENT_DIR)
     hant = mirror_site.content_dir_of(content)
     state = PublishState(restored=True)
