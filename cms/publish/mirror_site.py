@@ -81,10 +81,8 @@ class Stored:
 
     __hash__ = None
 
-    def __reduce__(self):
-        if self._data is None:
-            self._data = pickle.dumps(self._value, pickle.HIGHEST_PROTOCOL)
-        return Stored, (self._data,)
+    def __reduce__(self):  # (bytes made for the save are not kept: the value is)
+        return Stored, (self._data if self._data is not None else pickle.dumps(self._value, pickle.HIGHEST_PROTOCOL),)
 
 
 @dataclass
