@@ -57,7 +57,7 @@ class Section(dict):
             if old and self._changed is not None and len(old) == len(self) and old.keys() == self.keys():
                 self._parts = dict(old)  # (the same keys, sorted as they are)
                 for key in self._changed:
-                    self._parts[key] = f"{_encode(key)}: {_encode(self[key])}"
+                    self._parts[key] = _part(key, self[key])
             else:
                 self._parts = {}
                 for key in sorted(self):
@@ -65,7 +65,7 @@ class Section(dict):
                     if key in old and before[key] is value:
                         self._parts[key] = old[key]
                     else:
-                        self._parts[key] = f"{_encode(key)}: {_encode(value)}"
+                        self._parts[key] = _part(key, value)
             self._before = self._changed = None
         return self._parts
 
@@ -77,6 +77,34 @@ SECTIONS = ("pages", "generated", "attachments")
 def _encode(value):
     # No indent: with one, json falls back from its C encoder to Python (bench/README, "Measurements").
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+_string = json.encoder.encode_basestring  # (json's own: ``_encode`` of a str, not ASCII-escaped)
+_LITERALS = {True: "true", False: "false", None: "null"}
+
+
+def _part(key, value):
+    """``"key": value`` as ``_encode`` writes a key and its value in a dict, made without json's encoder
+    for an entry of a section (a dict of str keys whose values are str, int, true, false or null):
+    json.dumps's call costs more than the entry's few items (a new worker's first manifest encodes
+    every entry)."""
+    if type(key) is not str or type(value) is not dict:
+        return f"{_encode(key)}: {_encode(value)}"
+    items = []
+    for name in sorted(value):
+        item = value[name]
+        kind = type(item)
+        if type(name) is not str:
+            return f"{_encode(key)}: {_encode(value)}"
+        if kind is str:
+            items.append(f"{_string(name)}: {_string(item)}")
+        elif kind is int:
+            items.append(f"{_string(name)}: {int.__repr__(item)}")
+        elif item is True or item is False or item is None:
+            items.append(f"{_string(name)}: {_LITERALS[item]}")
+        else:
+            return f"{_encode(key)}: {_encode(value)}"
+    return f"{_string(key)}: {{{', '.join(items)}}}"
 
 
 def _bytes(value):

@@ -25,6 +25,7 @@ fingerprint, and its pages, generated files and attachments like the Simplified 
 import hashlib
 import json
 import os
+import pickle
 import posixpath
 import re
 import shutil
@@ -43,6 +44,45 @@ from .errors import ExportError
 
 NAMES = "names"
 """The key of Converted's row of the names its rows were converted under."""
+
+
+class Stored:
+    """A converted document's (meta, body) as ``Converted.rows`` keeps it: pickled by itself, so that
+    what a new worker reads back of the mirror's memo (render_store: the row's HMAC checked, the
+    whole row unpickled) holds its bytes and is unpickled only when something reads it — not for a
+    page whose converted file the write finds as written (write.WrittenFiles.documents: its key is
+    the same). Reads as the tuple (``meta, body = stored``, ``stored[1]``); made of a tuple, it is
+    pickled when saved."""
+
+    __slots__ = ("_data", "_value")
+
+    def __init__(self, data=None, value=None):
+        self._data, self._value = data, value
+
+    def value(self):
+        if self._value is None:  # (bytes of a row render_store checked; pickled again if saved again)
+            self._value, self._data = pickle.loads(self._data), None
+        return self._value
+
+    def __iter__(self):
+        return iter(self.value())
+
+    def __getitem__(self, index):
+        return self.value()[index]
+
+    def __len__(self):
+        return 2
+
+    def __bool__(self):
+        return True
+
+    def __eq__(self, other):
+        return tuple(self.value()) == (tuple(other) if isinstance(other, Stored | tuple | list) else other)
+
+    __hash__ = None
+
+    def __reduce__(self):  # (bytes made for the save are not kept: the value is)
+        return Stored, (self._data if self._data is not None else pickle.dumps(self._value, pickle.HIGHEST_PROTOCOL),)
 
 
 @dataclass
@@ -110,6 +150,9 @@ class Converted:
         return self.settled and (self.changed is None or not any(map(self.changed.search, texts())))
 
     def _row(self, sha, converted):
+        """A row of a document's or file's conversion (a document's kept as ``Stored``)."""
+        if isinstance(converted, tuple):
+            converted = Stored(value=converted)
         return (self.fingerprint, sha, converted, self.key) if self.key else (self.fingerprint, sha, converted)
 
     def known(self, part):
@@ -243,6 +286,13 @@ def _memo(state):
     return state.mirror
 
 
+def restore(state):
+    """Take the mirror's memos from what the last worker saved (``state.stored``) now, not at the first
+    export: at a worker's start (PublishState.restore), where what it wrote into content-hant/ is
+    checked against the disk as it is read back (write.WrittenRows)."""
+    _memo(state)
+
+
 def saved_memos(state):
     """{kind: SavedMemo, or None (the mirror is off: its rows go)} of the mirror, for PublishState.save."""
     if not state.mirror:
@@ -263,10 +313,17 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
     converted = memo["converted"]
     converted.start(mirror)
     sha = state.written.sha  # the Simplified documents' sha256, taken as content/ was written
+    target = content_dir_of(content_dir)
+    keys = {}  # {path: what determines its converted document's bytes (write.WrittenFiles.serialised)}
+    under = hashlib.sha256(json.dumps([str(target.resolve()), mirror.fingerprint, sorted(mirror.names.items())],
+                                      ensure_ascii=False).encode()).digest()
 
     def sources(part):
-        return [(path, meta, body, sha(path, meta, body) or write.sha256(write.serialise(meta, body)))
-                for path, (meta, body) in part.items()]
+        found = [(path, meta, body, sha(path, meta, body) or write.sha256(write.serialise(meta, body)))
+                 for path, (meta, body) in part.items()]
+        for path, _meta, _body, digest in found:
+            keys[path] = hashlib.sha256(b"hant\0" + under + digest.encode()).digest()[:16]
+        return found
 
     def convert(part, processes=1):
         found, rest = converted.known(part)
@@ -287,7 +344,7 @@ def export(mirror, content_dir, documents, generated, assets, *, site, state, pr
     out = generate.Generated(pages, listings, files, generated.nav, attachments)
     source = Path(content_dir)
     linked = {path: (lambda target, path=path: _link(source / path, target)) for path in assets}
-    return write.write(content_dir_of(content_dir), documents, out, linked, memo["written"])
+    return write.write(target, documents, out, linked, memo["written"], keys=keys)
 
 
 def qr_codes(mirror, documents, listings, site, converted):

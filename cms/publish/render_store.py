@@ -15,11 +15,13 @@ Beside the documents, the file keeps a worker's other memos (table ``memo``: kin
 value, its HMAC), each checked by its owner before use (PublishState.memos):
 
 - ``written`` / ``written-hant``: what was written into content/ and content-hant/ (write.WrittenFiles:
-  a digest of the document, its sha256, the file's size and mtime; trusted while the file has them);
+  a digest of the document, its sha256, the file's size and mtime, and what the last write left;
+  checked against the disk as they are read back: write.WrittenRows);
 - ``records`` / ``records-hant``: search record digests by document sha256 (cms/sitesearch: a
   function of the document's bytes and the code, which the header names);
 - ``hant``: the Traditional mirror's converted documents and files (mirror_site.Converted, each
-  with the mirror's fingerprint and its source's sha256);
+  with the mirror's fingerprint and its source's sha256; a document pickled by itself, unpickled
+  when read: mirror_site.Stored);
 - ``qr``: the generated pages' QR codes (render.QRCodes, by QR function and URL).
 
 Written after the swap, in one transaction: the rows that changed since the last save, found by

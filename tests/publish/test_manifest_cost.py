@@ -52,6 +52,14 @@ def test_an_approval_encodes_the_entry_of_the_page_it_changed_once_for_every_man
         return json.dumps(value, **kwargs)
 
     monkeypatch.setattr(manifest, "json", types.SimpleNamespace(dumps=dumps, loads=json.loads))
+    part = manifest._part
+
+    def entry_part(key, value):  # a page entry's text made without json.dumps
+        if isinstance(value, dict) and "revision" in value:
+            encoded.append(value["page"])
+        return part(key, value)
+
+    monkeypatch.setattr(manifest, "_part", entry_part)
     before = json.loads((swap.live().dir / "manifest.json").read_text("utf-8"))
     result = publish()
     assert result.incremental and not result.search_pending
@@ -74,3 +82,22 @@ def test_an_approval_encodes_the_entry_of_the_page_it_changed_once_for_every_man
     assert live == json.loads(json.dumps(live, ensure_ascii=False, sort_keys=True))
     assert (swap.live().dir / "manifest.json").read_bytes() == (
         json.dumps(live, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def test_a_sections_entries_are_written_as_json_writes_them_without_its_encoder():
+    """A section's text is made entry by entry without json.dumps (manifest._part) where an entry is a
+    flat dict of strings, numbers, true, false and null, else by json.dumps: the bytes are the same."""
+    entries = {
+        "a/b.md": {"page": 7, "revision": 3, "sha256": "d1"},
+        "程序/故事 1.md": {"sha256": "e2", "valid_until": "2026-12-31T00:00:00+08:00", "page": 8, "revision": 9,
+                        "noindex": True},
+        'q"uo\\te/\x01\u2028\U0001f600.md': {"sha256": 'x"\\\n\t\x7f', "flag": False, "none": None, "big": 10**30},
+        "negative.md": {"page": -1, "revision": 0},
+        "nested.md": {"sha256": "f", "more": {"a": [1, 2]}},  # (json.dumps: not a flat entry)
+        "float.md": {"sha256": "f", "ratio": 0.5},
+        "list.md": ["not", "a", "dict"],
+        "empty.md": {},
+    }
+    section = manifest.Section(entries)
+    assert section.text() == json.dumps(entries, ensure_ascii=False, sort_keys=True)
+    assert json.loads(section.text()) == entries
