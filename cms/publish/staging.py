@@ -59,12 +59,16 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False, folders=None):
     builds between), by the full walk: a stat per file and a link per file changed since
     (fsutil.relink_tree, with the same pairing of the index's folders). With
     ``fsutil.journal_check()``, a journal-driven copy is then compared with the live build file by
-    file and any difference raises fsutil.JournalMismatch. ``folders``: as ``prepare_index``'s (not
-    given: the caller's verification sees what another hand changed in the base)."""
+    file and any difference raises fsutil.JournalMismatch.
+
+    Without ``spare`` (the index build's staging, which is not verified page by page), the expiring
+    build is first checked against ``folders`` as ``prepare_index`` says; with it (the pages build's),
+    not: that build's verification sees what another hand changed in its base, spare or expiring
+    build alike. ``checkpoint``: fsutil's points in the copy of the spare are named "spare-…"."""
     base = swap.take_spare(staging) if spare else None
-    if base is not None:
-        checkpoint = None  # (the kill tests stop at a rename in the copy of an expiring build)
-    else:
+    if base is not None and checkpoint is not None:
+        checkpoint = _spares(checkpoint)
+    elif base is None:
         base = swap.take_expiring(staging)
     if base is None:
         staging.mkdir(parents=True)
@@ -82,6 +86,16 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False, folders=None):
         if differences:
             raise fsutil.JournalMismatch(f"the journals since {base} missed {len(differences)} paths: "
                                          f"{differences[:20]}")
+
+
+def _spares(checkpoint):
+    """``checkpoint`` with the points of the copy of the spare named apart ("spare-relink-renamed"):
+    the kill tests stop in either copy."""
+
+    def named(name):
+        checkpoint(f"spare-{name}")
+
+    return named
 
 
 def _changed_since_journal(base, site_dir, folders, changed):

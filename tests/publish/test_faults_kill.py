@@ -225,3 +225,38 @@ def test_kill_between_the_spares_journal_and_its_rename(deployment):
     incremental = site_files(d.site)
     d.manage("publish_site", "--full", "--no-progress")
     assert site_files(d.site) == incremental
+
+
+def test_kill_inside_the_spares_relink(deployment):
+    """Killed while the pages build's staging brings the spare in line, right after a stale search
+    folder of the spare was renamed to the live one's name (its files not yet relinked): the live build
+    is untouched (the edit not live, its index not pending), the spare is gone (it was the staging
+    folder); the next publish removes the half-made folder, starts from another build, and the site is
+    byte for byte what a full build makes."""
+    d = deployment
+    d.manage("shell", "-c", SEED)
+    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=[]))
+    d.manage("shell", "-c", KEEPING_TWO.format(text="第一次修改的正文", args=[]))
+    builds = d.folder / "builds"
+    assert list(builds.glob(".spare-*"))  # (the pages build of the last approval, kept)
+    before = site_files(d.site)
+
+    stop = d.folder / "stopped"
+    killed = d.start_manage("shell", "-c", KEEPING_TWO.format(text="备用构建改名后被杀的正文", args=[]), name="killed",
+                            KEPU_PUBLISH_STOP_AT="spare-relink-renamed", KEPU_PUBLISH_STOP_FILE=str(stop))
+    wait_for(stop.exists, "the publish to stop after a rename in the spare's relink", process=killed)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert site_files(d.site) == before
+    assert "search_pending" not in live_manifest(d.site)
+    assert not list(builds.glob(".spare-*"))
+    (half,) = builds.glob(".staging-*")
+    assert (half / "site" / "search").is_dir() and not (half / "manifest.json").exists()
+
+    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=[]))
+    assert not list(builds.glob(".staging-*"))
+    assert "备用构建改名后被杀的正文" in (d.site / "gezhi-lundao" / "story-2" / "index.html").read_text()
+    assert indexed(d.site, "备用构建改名后被杀的正文") and "search_pending" not in live_manifest(d.site)
+    incremental = site_files(d.site)
+    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=["--full"]))
+    assert site_files(d.site) == incremental
