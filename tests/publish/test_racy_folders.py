@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from cms.publish import staging, swap
-from tests.publish.test_behind_kepus_back import PAGE, SCRIPTED, approve, expiring_site, live_site, put, steady
-from tests.publish.test_behind_kepus_back import small_site  # noqa: F401 (fixtures)
+from tests.publish import test_behind_kepus_back as behind
+from tests.publish.test_behind_kepus_back import PAGE, SCRIPTED, approve, expiring_site, live_site, put
+
+steady, small_site = behind.steady, behind.small_site  # (fixtures)
 
 pytestmark = pytest.mark.usefixtures("folders")
 
