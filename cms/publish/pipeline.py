@@ -190,7 +190,7 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         swap.write_journal(build_id, parent=live and live.id, files=own[0], trees=own[1], full=not incremental)
         checkpoint("journaled")
         checked.scans.surveyed = build_id
-        swap.promote(stage, build_id)
+        promoted = swap.Build(build_id, swap.promote(stage, build_id), built)  # (its manifest.json: ``built``)
         checkpoint("promoted")
         swap.activate(build_id)
         checkpoint("swapped")  # the pages are live; with index_later, their index is not yet
@@ -204,7 +204,7 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         if index_later:
             with unfinished.step("search", "搜索索引未更新（仍是上一次的索引）"):
                 may_yield = yield_to if built.get("search_behind", 0) < MAX_BEHIND else None
-                indexed = publish_index(swap.live(), new, state, progress=progress, yield_to=may_yield)
+                indexed = publish_index(promoted, new, state, progress=progress, yield_to=may_yield)
                 deferred = indexed is None
                 build_id = indexed or build_id
             if deferred:

@@ -5,6 +5,7 @@ import itertools
 import os
 import posixpath
 import shutil
+import time
 
 from cms.sitesearch import index as search
 
@@ -45,10 +46,7 @@ def prepare_index(build_id, live, *, folders, checkpoint=None):
     return staging
 
 
-_UNCHECKED = object()
-
-
-def _linked_copy(live, staging, checkpoint=None, *, spare=False, folders=_UNCHECKED):
+def _linked_copy(live, staging, checkpoint=None, *, spare=False, folders=None):
     """``staging/site``: the live build's files as hard links. An older build is brought in line in
     place when there is one: with ``spare``, the spare build (swap.take_spare: the pages build of an
     earlier publish), else the oldest build the cleanup would delete next (swap.take_expiring); else
@@ -61,21 +59,23 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False, folders=_UNCHEC
     builds between), by the full walk: a stat per file and a link per file changed since
     (fsutil.relink_tree, with the same pairing of the index's folders). With
     ``fsutil.journal_check()``, a journal-driven copy is then compared with the live build file by
-    file and any difference raises fsutil.JournalMismatch. ``folders``: as ``prepare_index``'s (not
-    given: the caller's verification sees what another hand changed in the base)."""
+    file and any difference raises fsutil.JournalMismatch.
+
+    Without ``spare`` (the index build's staging, which is not verified page by page), the expiring
+    build is first checked against ``folders`` as ``prepare_index`` says; with it (the pages build's),
+    not: that build's verification sees what another hand changed in its base, spare or expiring
+    build alike. ``checkpoint``: fsutil's points in the copy of the spare are named "spare-…"."""
     base = swap.take_spare(staging) if spare else None
-    expiring = base is None
-    if base is not None:
-        checkpoint = None  # (the kill tests stop at a rename in the copy of an expiring build)
-    else:
+    if base is not None and checkpoint is not None:
+        checkpoint = _spares(checkpoint)
+    elif base is None:
         base = swap.take_expiring(staging)
     if base is None:
         staging.mkdir(parents=True)
         fsutil.link_tree(live.dir / "site", staging / "site")
         return
     changed = swap.journal_since(base, live.id)
-    if changed is not None and expiring and folders is not _UNCHECKED \
-            and _changed_since_journal(base, staging / "site", folders, changed):
+    if changed is not None and not spare and _changed_since_journal(base, staging / "site", folders, changed):
         changed = None
     if changed is None:
         fsutil.relink_tree(live.dir / "site", staging / "site", similar=search.similar, checkpoint=checkpoint)
@@ -88,16 +88,32 @@ def _linked_copy(live, staging, checkpoint=None, *, spare=False, folders=_UNCHEC
                                          f"{differences[:20]}")
 
 
+def _spares(checkpoint):
+    """``checkpoint`` with the points of the copy of the spare named apart ("spare-relink-renamed"):
+    the kill tests stop in either copy."""
+
+    def named(name):
+        checkpoint(f"spare-{name}")
+
+    return named
+
+
 def _changed_since_journal(base, site_dir, folders, changed):
     """Whether a folder of ``site_dir``, build ``base``'s site/, changed after ``base``'s journal was
     written (a folder's ctime moves whenever a name in it is added, removed or replaced), or that is not
     known (``folders`` None, no journal). The folders looked at: ``folders`` (relative paths: the live
     build's) and those above each path the journals name (``changed``: (files, trees); a folder the
-    live build no longer has, that the journals empty). A change within the same tick of the file
-    system's clock as the journal's write is not seen (a coarse clock: a few milliseconds)."""
+    live build no longer has, that the journals empty).
+
+    A file system's clock may be coarse (file times in steps of the kernel's tick before Linux 6.13):
+    a name put there within the same step as the journal's write leaves the folder's ctime no later
+    than the journal's time. So, as git does with its "racy" entries, a folder whose ctime is within
+    one step of that time (``CLOCK_STEP_NS``), before or after, counts as changed: such a build is
+    brought in line by the full walk."""
     written = swap.journal_written(base)
     if folders is None or written is None:
         return True
+    trusted = written - CLOCK_STEP_NS  # a ctime later than this may hide a change after the journal
     above = set()
     for named in changed:
         for path in named:
@@ -108,10 +124,25 @@ def _changed_since_journal(base, site_dir, folders, changed):
                     break
                 folder = posixpath.dirname(folder)
     root = os.fspath(site_dir)
+    prefix = root + "/"
+    lstat = os.lstat
     for rel in itertools.chain(folders, above):
         try:
-            if os.lstat(os.path.join(root, rel)).st_ctime_ns > written:
+            if lstat(prefix + rel if rel else root).st_ctime_ns > trusted:
                 return True
         except (FileNotFoundError, NotADirectoryError):  # (a folder the journals bring or change into a file)
             continue
     return False
+
+
+def _clock_step_ns():
+    """The step of the clock the kernel dates files by (its coarse real-time clock: the tick), in ns;
+    10 ms where it cannot be read (no such clock)."""
+    try:
+        return max(1, int(time.clock_getres(_CLOCK_REALTIME_COARSE) * 1_000_000_000))
+    except (AttributeError, OSError):
+        return 10_000_000
+
+
+_CLOCK_REALTIME_COARSE = 5  # (Linux's clock id; Python names no constant for it)
+CLOCK_STEP_NS = _clock_step_ns()

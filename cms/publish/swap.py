@@ -156,11 +156,12 @@ def keep_spare(staging, build_id):
 
 def take_spare(staging):
     """Move the spare build (if any) to ``staging``, with nothing but its ``site/`` left in it (as
-    ``take_expiring``). Returns its id, or None."""
+    ``take_expiring``). Returns its id, or None. A spare is a folder with a manifest.json file and a
+    site/ folder (``retire`` and ``keep_spare`` rename it into place whole); its manifest is not read:
+    what is taken from it is its site/, which the caller brings in line and verifies."""
     for path in sorted(builds_dir().glob(f"{SPARE}*"), reverse=True):
         os.rename(path, staging)
-        found = manifest.read_manifest(staging / "manifest.json")
-        if found is not None and (staging / "site").is_dir():
+        if (staging / "manifest.json").is_file() and (staging / "site").is_dir():
             _strip(staging)
             return path.name[len(SPARE):]
         _delete(staging)

@@ -111,7 +111,14 @@ def shard_count(pages, target=SHARD_TARGET):
 
 
 def shard_of(path, count):
-    return int.from_bytes(hashlib.sha1(path.encode("utf-8")).digest()[:4], "big") % count
+    return _path_hash(path) % count
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _path_hash(path):
+    """The first four bytes of the sha1 of a document path, as a number: what places a page in a shard
+    (each build of the index asks for every page's: remembered, a process's pages a few MB at most)."""
+    return int.from_bytes(hashlib.sha1(path.encode("utf-8")).digest()[:4], "big")
 
 
 def index_buckets(pages, target=SHARD_TARGET):

@@ -132,22 +132,31 @@ def site_files(site):
             for p in sorted(real.rglob("*")) if p.is_file()}
 
 
+def killed_keeping_two(d, text, *, at):
+    """The first publish and an approval keeping two builds (the spare kept: the pages build of that
+    approval), then an approval of ``text`` in story-2 SIGKILLed at checkpoint ``at``. Returns the
+    live site's files ({path: sha256}) as they were before the killed publish."""
+    d.manage("shell", "-c", SEED)
+    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=[]))
+    d.manage("shell", "-c", KEEPING_TWO.format(text="第一次修改的正文", args=[]))
+    assert list((d.folder / "builds").glob(".spare-*"))
+    before = site_files(d.site)
+    stop = d.folder / "stopped"
+    killed = d.start_manage("shell", "-c", KEEPING_TWO.format(text=text, args=[]), name="killed",
+                            KEPU_PUBLISH_STOP_AT=at, KEPU_PUBLISH_STOP_FILE=str(stop))
+    wait_for(stop.exists, f"the publish to stop at {at}", process=killed)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    return before
+
+
 def test_kill_between_rename_and_relink(deployment):
     """Killed while the index build's staging folder is brought in line, right after a stale search
     folder was renamed to the live one's name (its files not yet relinked): the pages build stays live
     and whole, its index pending; the next publish removes the half-made folder, builds the index, and
     the site is byte for byte what a full build makes."""
     d = deployment
-    d.manage("shell", "-c", SEED)
-    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=[]))
-    d.manage("shell", "-c", KEEPING_TWO.format(text="第一次修改的正文", args=[]))
-
-    stop = d.folder / "stopped"
-    killed = d.start_manage("shell", "-c", KEEPING_TWO.format(text="改名后被杀的正文", args=[]), name="killed",
-                            KEPU_PUBLISH_STOP_AT="relink-renamed", KEPU_PUBLISH_STOP_FILE=str(stop))
-    wait_for(stop.exists, "the publish to stop after a rename in relink_tree", process=killed)
-    killed.send_signal(signal.SIGKILL)
-    killed.wait()
+    killed_keeping_two(d, "改名后被杀的正文", at="relink-renamed")
     manifest = live_manifest(d.site)
     assert manifest["search_pending"] is True
     assert "改名后被杀的正文" in (d.site / "gezhi-lundao" / "story-2" / "index.html").read_text()
@@ -224,4 +233,28 @@ def test_kill_between_the_spares_journal_and_its_rename(deployment):
     assert not half.exists() and not journal.exists()
     incremental = site_files(d.site)
     d.manage("publish_site", "--full", "--no-progress")
+    assert site_files(d.site) == incremental
+
+
+def test_kill_inside_the_spares_relink(deployment):
+    """Killed while the pages build's staging brings the spare in line, right after a stale search
+    folder of the spare was renamed to the live one's name (its files not yet relinked): the live build
+    is untouched (the edit not live, its index not pending), the spare is gone (it was the staging
+    folder); the next publish removes the half-made folder, starts from another build, and the site is
+    byte for byte what a full build makes."""
+    d = deployment
+    builds = d.folder / "builds"
+    before = killed_keeping_two(d, "备用构建改名后被杀的正文", at="spare-relink-renamed")
+    assert site_files(d.site) == before
+    assert "search_pending" not in live_manifest(d.site)
+    assert not list(builds.glob(".spare-*"))
+    (half,) = builds.glob(".staging-*")
+    assert (half / "site" / "search").is_dir() and not (half / "manifest.json").exists()
+
+    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=[]))
+    assert not list(builds.glob(".staging-*"))
+    assert "备用构建改名后被杀的正文" in (d.site / "gezhi-lundao" / "story-2" / "index.html").read_text()
+    assert indexed(d.site, "备用构建改名后被杀的正文") and "search_pending" not in live_manifest(d.site)
+    incremental = site_files(d.site)
+    d.manage("shell", "-c", KEEPING_TWO.format(text="", args=["--full"]))
     assert site_files(d.site) == incremental
