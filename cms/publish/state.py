@@ -52,6 +52,7 @@ class PublishState:
             self.written.rows.restore(self.stored.pop("written", {}))
             self.records.restore({key: value for key, value in self.stored.pop("records", {}).items()
                                   if isinstance(value, str)})
+            mirror_site.restore(self)  # (the mirror off: its first export forgets them)
             gc.freeze()  # what was read lives long: out of the cyclic collector's full passes (as settle())
 
     def prepare(self):

@@ -181,7 +181,8 @@ def test_the_file_forgets_what_the_site_no_longer_has(settings, stories):
     publish(state=state)
     after_delete = render_store.counts()
     assert {kind: before[kind] - after_delete[kind] for kind in before} == {
-        "rendered": 1, "written": 2, "records": 1, "hant": 2, "written-hant": 2, "records-hant": 1, "qr": 0}
+        "rendered": 1, "written": 2, "records": 1, "hant": 2, "written-hant": 2, "records-hant": 1, "qr": 0,
+        "finished": 1}
     # (written: its document and the QR code beside it; hant: its converted document and QR code)
 
     first.tags.clear()  # no tag left: the tag pages (地质's and the tag index) and their QR codes go
@@ -190,7 +191,8 @@ def test_the_file_forgets_what_the_site_no_longer_has(settings, stories):
     after_untag = render_store.counts()
     # (the search records of the edited story follow the pages: its index is built after the save)
     assert {kind: after_delete[kind] - after_untag.get(kind, 0) for kind in before} == {
-        "rendered": 0, "written": 4, "records": 0, "hant": 4, "written-hant": 4, "records-hant": 0, "qr": 2}
+        "rendered": 0, "written": 4, "records": 0, "hant": 4, "written-hant": 4, "records-hant": 0, "qr": 2,
+        "finished": 0}
 
     cold = PublishState()
     cold.forget()  # nothing from disk: its save rewrites the file with what it rendered
