@@ -85,7 +85,7 @@ class Allowed:
         """What the theme lets the pages of ``site_url`` run. ``known``: an earlier result (its
         ``theme`` names the theme files it was worked out from: ``theme_identity``), reused (with a
         ``seen`` of its own) while those files are the very same (path, inode, size, times)."""
-        theme = theme_identity(site_url)
+        theme = theme_identity(site_url, known.theme if known is not None else None)
         if known is not None and known.theme == theme:
             return dataclasses.replace(known, seen={})
         root = theme_scripts.scope_of(site_url)
@@ -96,17 +96,45 @@ class Allowed:
         return hashlib.sha256(repr(sorted(self.files) + sorted(self.inline)).encode()).hexdigest()[:16]
 
 
-def theme_identity(site_url):
+def theme_identity(site_url, known=None):
     """(site_url, every script and template file of the theme folders with its inode, size and
-    times): what ``Allowed.for_site`` is worked out from; any file added, removed or written changes it."""
-    files = []
+    times, every folder of them with its inode and times): what ``Allowed.for_site`` is worked out
+    from; any file added, removed or written changes it.
+
+    ``known``: an earlier result. When every folder and file it names still has that identity (a
+    stat each, no listing: a name added, removed or replaced in a folder changes the folder's times,
+    a file written changes its own), ``known`` is returned as it is; else the folders are walked."""
+    if known is not None and len(known) == 3 and known[0] == site_url and _same_theme(known):
+        return known
+    files, folders = [], []
     for folder in theme_scripts.theme_dirs():
         for parent, _folders, names in os.walk(folder):
+            stat = os.stat(parent)
+            folders.append((parent, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns))
             for name in names:
                 if name.endswith((".js", ".html")):
                     stat = os.stat(os.path.join(parent, name))
                     files.append((parent, name, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
-    return site_url, tuple(sorted(files))
+    return site_url, tuple(sorted(files)), tuple(sorted(folders))
+
+
+def _same_theme(known):
+    """Whether the folders and files of ``theme_identity``'s result ``known`` are all still the very same."""
+    _site_url, files, folders = known
+    if {os.fspath(folder) for folder in theme_scripts.theme_dirs()} - {parent for parent, *_rest in folders}:
+        return False  # (the theme folders themselves are others)
+    try:
+        for parent, *identity in folders:
+            stat = os.stat(parent)
+            if [stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns] != identity:
+                return False
+        for parent, name, *identity in files:
+            stat = os.stat(os.path.join(parent, name))
+            if [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] != identity:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _describe(element):
