@@ -164,6 +164,7 @@ class Survey:
     # {relative path ("" for the root): (inode, ctime_ns, number of entries)} of every folder walked (not
     # a symbolic link to one): a folder whose inode and ctime are the same later holds the same names
     folders: dict = None
+    names: dict = None  # {relative path of a folder in ``folders``: tuple of the names it holds}
 
 
 def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
@@ -180,7 +181,7 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
     the one found then: a ``chmod`` of that file since is not seen (a survey without ``known`` sees
     it). Folders, keyed files and symbolic links are stat'ed whatever ``known`` holds."""
     root = os.fspath(root)
-    files, keys, found, inodes, folders = set(), {}, [], {}, {}
+    files, keys, found, inodes, folders, names = set(), {}, [], {}, {}, {}
     known = known or frozenset()
     stats = 0
     top = os.stat(root)
@@ -188,9 +189,11 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
     while stack:
         folder, rel, hidden, identity = stack.pop()
         count = 0
+        here = []
         with os.scandir(folder) as entries:
             for entry in entries:
                 count += 1
+                here.append(entry.name)
                 path = rel + entry.name
                 if entry.inode() in known and entry.is_file(follow_symlinks=False) and (
                         keyed is None or not path.endswith(keyed)):
@@ -217,9 +220,10 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
                     if keyed is not None and path.endswith(keyed):
                         keys[path] = [info.st_ino, info.st_size, info.st_mtime_ns]
         folders[rel[:-1]] = (*identity, count)
+        names[rel[:-1]] = tuple(here)
     if top.st_mode & 0o005 != 0o005:
         found.append("./")
-    return Survey(files, keys, sorted(found), inodes, stats, folders)
+    return Survey(files, keys, sorted(found), inodes, stats, folders, names)
 
 
 def atomic_write(target, data):
@@ -528,7 +532,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     ``survey``'s (with ``journal_check()``, JournalMismatch is raised instead: in the tests, a writer
     of Kepu's that notes nothing). Not seen (as by a ``survey`` with ``known``): the mode of a file
     other than a page ``chmod``-ed since, or a file other than a page written into in place."""
-    if previous.folders is None:
+    if previous.folders is None or previous.names is None:
         return survey(root, keyed=keyed, unlisted=unlisted, known=known)
     root = os.fspath(root)
     hidden_under = tuple(folder + "/" for folder in unlisted)
@@ -557,6 +561,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     found = [rel for rel in previous.unreadable
              if not rel.endswith("/") and kept(rel) and rel not in keys]
     folders = {}  # {folder: (inode, ctime_ns, names)} of this tree
+    names = {}  # {folder: its names}
     stats = 0
     above = {""} if touched else set()  # the folders holding a path the journals name
     fresh = set()  # keyed files stat'ed below
@@ -590,6 +595,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
             found.extend(prefix + each for each in inner.unreadable if each != "./")
             inodes.update((prefix + each, ino) for each, ino in inner.inodes.items())
             folders.update(((prefix + each).rstrip("/"), identity) for each, identity in inner.folders.items())
+            names.update(((prefix + each).rstrip("/"), held) for each, held in inner.names.items())
             if not hidden:
                 listed.update(prefix + each for each in inner.files)
                 keys.update((prefix + each, key) for each, key in inner.keys.items())
@@ -639,24 +645,27 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
             changed.append((folder, info))
         else:
             folders[folder] = was
+            names[folder] = previous.names[folder]
     for folder, info in changed:
         others = _names_kept(root, folder, previous, touched, above)
         expected = (previous.folders[folder][2] if folder in previous.folders else 0) - named.get(folder, 0)
         if others is None or others[0] != expected:
             return walk_instead(folder)
-        folders[folder] = (info.st_ino, info.st_ctime_ns, others[1])
-    return Survey(listed, keys, sorted(set(found)), inodes, stats, folders)
+        folders[folder] = (info.st_ino, info.st_ctime_ns, len(others[1]))
+        names[folder] = others[1]
+    return Survey(listed, keys, sorted(set(found)), inodes, stats, folders, names)
 
 
 def _names_kept(root, folder, previous, touched, above):
     """(how many of ``folder``'s names are ones ``previous`` found there and the journals do not name,
-    how many names it holds), or None if one is neither such a name, still the very file or folder
+    the names it holds), or None if one is neither such a name, still the very file or folder
     found then, nor one the journals name (``touched``) or a folder made for one (``above``)."""
     prefix = folder + "/" if folder else ""
-    kept = count = 0
+    kept = 0
+    here = []
     with os.scandir(os.path.join(root, folder) if folder else root) as entries:
         for entry in entries:
-            count += 1
+            here.append(entry.name)
             rel = prefix + entry.name
             if rel in touched:
                 continue
@@ -674,4 +683,4 @@ def _names_kept(root, folder, previous, touched, above):
                 kept += 1
             else:
                 return None
-    return kept, count
+    return kept, tuple(here)

@@ -283,19 +283,24 @@ class Scans(dict):
     (fsutil.Survey.files), or None; ``surveyed``: the id of the build whose site/ the survey
     describes (set by the pipeline once it is a build; a build of its search index shares the scans
     of its pages' build, not its survey), or None; ``folders``: the survey's folders (fsutil.Survey.
-    folders), or None. ScanStore keeps ``inodes``, ``partial``, ``files``, ``surveyed`` and ``folders``
-    in memory only (a new worker's first verification stats every file), and ``expected`` (what
-    the verification held each page to: ``_expected``; None: every page's tags are compared)."""
+    folders), or None; ``names``: the survey's {folder: its names} (fsutil.Survey.names), or None.
+    ScanStore saves the survey (``files``, ``inodes``, ``folders``, ``names``, ``surveyed``,
+    ``partial``: a row per folder, written where a folder changed) with the rows, and a new worker
+    reads it back with them (``ScanStore.get``): its first verification stats the folders and pages
+    against it rather than walking the site (fsutil.resurvey: anything else there and the site is
+    walked). ``expected`` (what the verification held each page to: ``_expected``; None: every page's
+    tags are compared) is kept in memory only."""
 
-    def __init__(self, entries=(), counts=None, inodes=None, partial=0, files=None, folders=None):
+    def __init__(self, entries=(), counts=None, inodes=None, partial=0, files=None, folders=None, names=None):
         super().__init__(entries)
         self.counts, self.inodes, self.partial, self.site = counts, inodes, partial, None
-        self.files, self.surveyed, self.folders = files, None, folders
+        self.files, self.surveyed, self.folders, self.names = files, None, folders, names
         self.expected = None
         self.identities = None  # the survey's keys: {page: entry["file"]} (memory only)
         # {search folder: names of the group folders under its p/ found complete} (memory only), or None
         self.groups = None
         self.allowed = None  # the Allowed the verification used (memory only), or None
+        self.pairs = None  # {(url, target): that very pair}: each link pair the entries hold, held once
 
 
 class ScanStore:
@@ -330,10 +335,16 @@ class ScanStore:
             with contextlib.closing(self._connect(Path(build_dir).parent, create=False)) as db:
                 described = _described(db)
                 rows = db.execute("SELECT rel, entry FROM scans").fetchall()
-            scans = Scans((rel, _read_entry(entry)) for rel, entry in rows)
+                survey = _read_survey(db) if described == build_dir else None
+            pairs = {}
+            scans = Scans((rel, _read_entry(entry, pairs)) for rel, entry in rows)
         except (sqlite3.Error, ValueError, KeyError, TypeError):  # (no store yet, or a damaged one or row:
             # every page verified, all rows rewritten)
             return Scans()
+        scans.pairs = pairs
+        if survey is not None and survey[1].keys() == scans.keys():
+            _take_survey(scans, survey)
+            scans.site = os.path.join(build_dir, "site")
         self.build, self.scans = described, scans  # what the file holds, to write only what changes
         return scans
 
@@ -363,6 +374,7 @@ class ScanStore:
             db.executemany("INSERT OR REPLACE INTO scans (rel, entry) VALUES (?, ?)",
                            [(rel, json.dumps(entry, ensure_ascii=False, sort_keys=True))
                             for rel, entry in scans.items() if held.get(rel) is not entry])
+            _write_survey(db, scans, held if isinstance(held, Scans) else None)
             db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('build', ?)", (os.fspath(build_dir),))
             db.execute("COMMIT")
 
@@ -385,17 +397,102 @@ class ScanStore:
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("CREATE TABLE IF NOT EXISTS scans (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS folders (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
         return db
 
 
-def _read_entry(entry):
+def _read_entry(entry, pairs=None):
     """A scan entry read back from JSON (text or decoded): its targets as tuples again, as ``_scan_page``
-    makes them (a pair in a list costs 16 bytes more, and a page has tens of links). KeyError or
-    TypeError: not an entry (a damaged row)."""
+    makes them (a pair in a list costs 16 bytes more, and a page has tens of links), each pair the one
+    ``pairs`` (a dict, filled here) holds when given: the same links on every page held once. KeyError
+    or TypeError: not an entry (a damaged row)."""
     entry = json.loads(entry) if isinstance(entry, str) else entry
-    entry["targets"] = [tuple(pair) for pair in entry["targets"]]
+    if pairs is None:
+        entry["targets"] = [tuple(pair) for pair in entry["targets"]]
+    else:
+        held = pairs.setdefault
+        entry["targets"] = [held(pair, pair) for pair in map(tuple, entry["targets"])]
     entry["file"], entry["safe"]  # noqa: B018 (what verify reads of every entry: there, or the row is damaged)
     return entry
+
+
+def _intern_targets(entry, pairs):
+    """``entry``'s targets, each (url, target) pair the one ``pairs`` holds (added if new)."""
+    held = pairs.setdefault
+    entry["targets"] = [held(pair, pair) for pair in entry["targets"]]
+
+
+# The survey as saved: a row per folder, [inode, ctime_ns, [[name, code], …]]; a name's code says what
+# the survey held of it: an inode > 0, a listed file in ``inodes``; < 0 (minus the inode), a file of an
+# unlisted folder in ``inodes``; 0, a listed file not in ``inodes`` (a page, a symbolic link); None,
+# anything else (a folder, a symbolic link to one).
+def _write_survey(db, scans, held):
+    """Bring the saved survey in line with ``scans``' (only the folders that changed since ``held``,
+    the Scans the rows were last written from, when it has a survey saved), or remove it (no survey)."""
+    if scans.folders is None or scans.names is None or scans.surveyed is None:
+        db.execute("DELETE FROM folders")
+        db.execute("DELETE FROM meta WHERE name = 'survey'")
+        return
+    saved = db.execute("SELECT value FROM meta WHERE name = 'survey'").fetchone()
+    if held is not None and saved is not None and held.folders is not None and held.names is not None:
+        # (a folder of the same identity holds the same names: fsutil.Survey.folders)
+        changed = {rel for rel, _identity in scans.folders.items() - held.folders.items()}
+        gone = held.folders.keys() - scans.folders.keys()
+        db.executemany("DELETE FROM folders WHERE rel = ?", [(rel,) for rel in gone])
+    else:
+        changed = scans.folders.keys()
+        db.execute("DELETE FROM folders")
+    files, inodes = scans.files, scans.inodes
+    rows = []
+    for rel in changed:
+        prefix = rel + "/" if rel else ""
+        codes = []
+        for name in scans.names[rel]:
+            path = prefix + name
+            inode = inodes.get(path)
+            listed = path in files
+            codes.append([name, (inode if listed else -inode) if inode is not None else (0 if listed else None)])
+        inode, ctime, _count = scans.folders[rel]
+        rows.append((rel, json.dumps([inode, ctime, codes], ensure_ascii=False)))
+    db.executemany("INSERT OR REPLACE INTO folders (rel, entry) VALUES (?, ?)", rows)
+    db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('survey', ?)",
+               (json.dumps({"surveyed": scans.surveyed, "partial": scans.partial}),))
+
+
+def _read_survey(db):
+    """(surveyed, {page: None} of the pages the survey lists, files, inodes, folders, names) of the
+    survey saved with the rows, or None if none is. ValueError, KeyError or TypeError: a damaged one."""
+    saved = db.execute("SELECT value FROM meta WHERE name = 'survey'").fetchone()
+    if saved is None:
+        return None
+    about = json.loads(saved[0])
+    files, inodes, folders, names, pages = set(), {}, {}, {}, {}
+    for rel, entry in db.execute("SELECT rel, entry FROM folders"):
+        inode, ctime, codes = json.loads(entry)
+        folders[rel] = (int(inode), int(ctime), len(codes))
+        names[rel] = tuple(name for name, _code in codes)
+        prefix = rel + "/" if rel else ""
+        for name, code in codes:
+            if code is None:
+                continue
+            path = prefix + name
+            if code >= 0:
+                files.add(path)
+                if code:
+                    inodes[path] = int(code)
+                elif path.endswith(".html"):
+                    pages[path] = None
+            else:
+                inodes[path] = -int(code)
+    if "" not in folders:
+        raise ValueError("no root folder")
+    return (str(about["surveyed"]), int(about["partial"])), pages, files, inodes, folders, names
+
+
+def _take_survey(scans, survey):
+    """Give Scans read back from the store the survey saved with them (``_read_survey``)."""
+    (scans.surveyed, scans.partial), _pages, scans.files, scans.inodes, scans.folders, scans.names = survey
+    scans.counts = collections.Counter(target for entry in scans.values() for _url, target in entry["targets"])
 
 
 def _described(db):
@@ -495,9 +592,14 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
              or entry.get("safe") != safe_key]
     fresh = _scan_pages(site_dir, stale, tree.keys, sites, safe_key,
                         settings.KEPU_BUILD_PROCESSES if processes is None else processes)
+    pairs = getattr(previous, "pairs", None) if partial else None
+    pairs = {} if pairs is None else pairs
+    for entry, _problems in fresh.values():
+        _intern_targets(entry, pairs)
     scans = Scans({rel: fresh[rel][0] if rel in fresh else previous[rel] for rel in built},
                   inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files,
-                  folders=tree.folders)
+                  folders=tree.folders, names=tree.names)
+    scans.pairs = pairs
     scans.identities = tree.keys
     scans.allowed = allowed
 
@@ -566,7 +668,7 @@ def _survey_of(previous):
     keys = previous.identities
     if keys is None:
         keys = {rel: entry["file"] for rel, entry in previous.items()}
-    return fsutil.Survey(previous.files, keys, [], previous.inodes, folders=previous.folders)
+    return fsutil.Survey(previous.files, keys, [], previous.inodes, folders=previous.folders, names=previous.names)
 
 
 def _check_survey(derived, walked):
@@ -577,6 +679,8 @@ def _check_survey(derived, walked):
          {(rel, tuple(key)) for rel, key in walked.keys.items()}),
         ("inodes", set(derived.inodes.items()), set(walked.inodes.items())),
         ("folders", set(derived.folders.items()), set(walked.folders.items())),
+        ("names", {(rel, tuple(sorted(names))) for rel, names in derived.names.items()},
+         {(rel, tuple(sorted(names))) for rel, names in walked.names.items()}),
         ("unreadable", set(derived.unreadable), set(walked.unreadable))) if mine != theirs]
     if differences:
         raise fsutil.JournalMismatch("the journal-derived survey differs from the full walk: " + "; ".join(differences))
