@@ -579,7 +579,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     unlisted = {f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS}
     if partial and changed is not None and previous.files is not None and previous.folders is not None:
         tree = fsutil.resurvey(site_dir, _survey_of(previous), *changed, keyed=".html", unlisted=unlisted,
-                               known=_still_held(previous, search_dirs) if changed[1] else None)
+                               known=lambda: _still_held(previous, search_dirs))  # (for a walk only)
         if fsutil.journal_check():
             _check_survey(tree, fsutil.survey(site_dir, keyed=".html", unlisted=unlisted))
     else:
