@@ -202,12 +202,24 @@ def _script_problem(rel, base, element, allowed, site_dir):
     return None, None
 
 
-def script_host_problems(site_dir, scripts):
-    """Scripts the pages load that could fetch from another host at run time."""
+def script_host_problems(site_dir, scripts, known=None):
+    """Scripts the pages load that could fetch from another host at run time. ``known``: {script:
+    (its file's inode, size and times, the SHA-256 of its bytes, the URLs found in it)}, a memo filled
+    here: a script that is the very same file is not read again, one with the same bytes not searched."""
     problems = []
+    known = {} if known is None else known
     for target in sorted(scripts):
-        for url in theme_scripts.outside_urls((Path(site_dir) / target).read_bytes()):
-            problems.append(f"脚本 {target} 运行时会从其他主机加载 {url}")
+        path = os.path.join(site_dir, target)
+        info = os.stat(path)
+        identity = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        seen = known.get(target)
+        if seen is None or seen[0] != identity:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            digest = hashlib.sha256(data).digest()
+            urls = seen[2] if seen is not None and seen[1] == digest else theme_scripts.outside_urls(data)
+            seen = known[target] = (identity, digest, urls)
+        problems.extend(f"脚本 {target} 运行时会从其他主机加载 {url}" for url in seen[2])
     return problems
 
 
@@ -301,6 +313,8 @@ class Scans(dict):
         self.groups = None
         self.allowed = None  # the Allowed the verification used (memory only), or None
         self.pairs = None  # {(url, target): that very pair}: each link pair the entries hold, held once
+        self.outputs = None  # {prefix: {document path: output path}}: a memo of _expected's (memory only)
+        self.hosts = None  # script_host_problems' memo (memory only)
 
 
 class ScanStore:
@@ -562,12 +576,13 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     previous = previous if previous is not None else Scans()
     allowed = Allowed.for_site(site_url, getattr(previous, "allowed", None))
     safe_key = allowed.digest()  # a saved scan counts only if it was checked against the same theme
-    expected = _expected(manifest)
+    outputs = getattr(previous, "outputs", None) or {}
+    expected = _expected(manifest, outputs)
     mirror = manifest.get("mirror") or {}
     extra_html = set(ALLOWED_EXTRA_HTML)
     if mirror:
         prefix = mirror["prefix"] + "/"
-        expected.update({prefix + rel: source for rel, source in _expected(mirror).items()})
+        expected.update(_expected(mirror, outputs, prefix))
         extra_html.update(prefix + rel for rel in ALLOWED_EXTRA_HTML)
         search_dirs = {search.SEARCH_DIR, prefix + search.SEARCH_DIR}
     else:
@@ -602,6 +617,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     scans.pairs = pairs
     scans.identities = tree.keys
     scans.allowed = allowed
+    scans.outputs = outputs if partial else None  # (a verification that walks starts the memo again)
 
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
@@ -631,7 +647,9 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     if counts is None:
         counts = collections.Counter(target for entry in scans.values() for _url, target in entry["targets"])
     scans.counts = counts
-    problems.extend(script_host_problems(site_dir, scripts))
+    hosts = getattr(previous, "hosts", None) or {}
+    problems.extend(script_host_problems(site_dir, scripts, hosts))
+    scans.hosts = {target: hosts[target] for target in scripts}
     missing = sorted(set(expected) - set(built))
     problems.extend(f"{'繁体站' if mirror and rel.startswith(prefix) else ''}清单中的 {expected[rel][0]} 没有生成页面"
                     for rel in missing)
@@ -751,10 +769,17 @@ def _scan_pages(site_dir, rels, keys, sites, safe_key, processes):
     return dict(zip(rels, scanned, strict=True))
 
 
-def _expected(manifest):
-    """{output path: (document path, revision or None)}: the pages a build of ``manifest`` must hold."""
-    expected = {output_path(path): (path, entry.get("revision")) for path, entry in manifest.get("pages", {}).items()}
-    expected.update({output_path(path): (path, None) for path in manifest.get("generated", {}) if path.endswith(".md")})
+def _expected(manifest, outputs=None, prefix=""):
+    """{output path: (document path, revision or None)}: the pages a build of ``manifest`` must hold,
+    their output paths below ``prefix`` (a folder and "/", or ""). ``outputs``: {prefix: {document
+    path: its output path}} (``prefix`` + paths.output_path), filled here, as a memo."""
+    outputs = ({} if outputs is None else outputs).setdefault(prefix, {})
+    pages = manifest.get("pages", {})
+    generated = [path for path in manifest.get("generated", {}) if path.endswith(".md")]
+    for path in (pages.keys() | generated) - outputs.keys():
+        outputs[path] = prefix + output_path(path)
+    expected = {outputs[path]: (path, entry.get("revision")) for path, entry in pages.items()}
+    expected.update({outputs[path]: (path, None) for path in generated})
     return expected
 
 
