@@ -334,9 +334,10 @@ class ScanStore:
 
     def __init__(self):
         self.build, self.scans = None, None  # (the build's folder, as a string; its Scans)
+        self.ids = None  # {(url, target): its number in the store's ``pairs`` table}, when known
 
     def clear(self):
-        self.build, self.scans = None, None
+        self.build, self.scans, self.ids = None, None, None
 
     def get(self, build_dir):
         """The scans to start a verification of a build made from ``build_dir`` from: Scans, whose rows
@@ -349,13 +350,15 @@ class ScanStore:
             with contextlib.closing(self._connect(Path(build_dir).parent, create=False)) as db:
                 described = _described(db)
                 rows = db.execute("SELECT rel, entry FROM scans").fetchall()
+                table = _read_pairs(db)
                 survey = _read_survey(db) if described == build_dir else None
-            pairs = {}
-            scans = Scans((rel, _read_entry(entry, pairs)) for rel, entry in rows)
-        except (sqlite3.Error, ValueError, KeyError, TypeError):  # (no store yet, or a damaged one or row:
-            # every page verified, all rows rewritten)
+            pairs = {pair: pair for pair in table.values()}
+            scans = Scans((rel, _read_entry(entry, pairs, table)) for rel, entry in rows)
+        except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError):  # (no store yet, or a damaged
+            # one or row: every page verified, all rows rewritten)
             return Scans()
         scans.pairs = pairs
+        self.ids = {pair: number for number, pair in table.items()}
         if survey is not None and survey[1].keys() == scans.keys():
             _take_survey(scans, survey)
             scans.site = os.path.join(build_dir, "site")
@@ -382,15 +385,30 @@ class ScanStore:
             if self.scans is not None and self.build == _described(db):
                 held = self.scans
                 db.executemany("DELETE FROM scans WHERE rel = ?", [(rel,) for rel in held if rel not in scans])
+                ids = self.ids if self.ids is not None else {pair: n for n, pair in _read_pairs(db).items()}
             else:
-                held = {}
+                held, ids = {}, {}
                 db.execute("DELETE FROM scans")
-            db.executemany("INSERT OR REPLACE INTO scans (rel, entry) VALUES (?, ?)",
-                           [(rel, json.dumps(entry, ensure_ascii=False, sort_keys=True))
-                            for rel, entry in scans.items() if held.get(rel) is not entry])
+                db.execute("DELETE FROM pairs")
+            self.ids = None  # (until committed)
+            added = []
+
+            def number(pair):
+                found = ids.get(pair)
+                if found is None:
+                    found = ids[pair] = len(ids) + 1
+                    added.append((found, *pair))
+                return found
+
+            rows = [(rel, json.dumps({**entry, "targets": [number(pair) for pair in entry["targets"]]},
+                                     ensure_ascii=False, sort_keys=True))
+                    for rel, entry in scans.items() if held.get(rel) is not entry]
+            db.executemany("INSERT INTO pairs (id, url, target) VALUES (?, ?, ?)", added)
+            db.executemany("INSERT OR REPLACE INTO scans (rel, entry) VALUES (?, ?)", rows)
             _write_survey(db, scans, held if isinstance(held, Scans) else None)
             db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('build', ?)", (os.fspath(build_dir),))
             db.execute("COMMIT")
+            self.ids = ids
 
     def share(self, build_dir, from_build_dir):
         """A build whose pages are the very files of another build (hard links) has its scans too."""
@@ -412,22 +430,32 @@ class ScanStore:
         db.execute("CREATE TABLE IF NOT EXISTS scans (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS folders (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS pairs (id INTEGER PRIMARY KEY, url TEXT NOT NULL, target TEXT NOT NULL)")
         return db
 
 
-def _read_entry(entry, pairs=None):
+def _read_entry(entry, pairs=None, table=None):
     """A scan entry read back from JSON (text or decoded): its targets as tuples again, as ``_scan_page``
     makes them (a pair in a list costs 16 bytes more, and a page has tens of links), each pair the one
-    ``pairs`` (a dict, filled here) holds when given: the same links on every page held once. KeyError
-    or TypeError: not an entry (a damaged row)."""
+    ``pairs`` (a dict, filled here) holds when given: the same links on every page held once. A target
+    saved as a number is the pair ``table`` ({number: pair}, ``_read_pairs``) holds. KeyError or
+    TypeError: not an entry (a damaged row)."""
     entry = json.loads(entry) if isinstance(entry, str) else entry
-    if pairs is None:
-        entry["targets"] = [tuple(pair) for pair in entry["targets"]]
+    targets = entry["targets"]
+    if table is not None and targets and type(targets[0]) is int:
+        entry["targets"] = list(map(table.__getitem__, targets))  # (a pair there in a list: TypeError)
+    elif pairs is None:
+        entry["targets"] = [tuple(pair) for pair in targets]
     else:
         held = pairs.setdefault
-        entry["targets"] = [held(pair, pair) for pair in map(tuple, entry["targets"])]
+        entry["targets"] = [held(pair, pair) for pair in map(tuple, targets)]
     entry["file"], entry["safe"]  # noqa: B018 (what verify reads of every entry: there, or the row is damaged)
     return entry
+
+
+def _read_pairs(db):
+    """{number: (url, target)}: the link pairs the store's rows name by number (each saved once)."""
+    return {number: (url, target) for number, url, target in db.execute("SELECT id, url, target FROM pairs")}
 
 
 def _intern_targets(entry, pairs):

@@ -118,3 +118,16 @@ def test_the_scans_read_back_hold_each_link_pair_once(steady):
     pairs = [pair for entry in scans.values() for pair in entry["targets"]]
     assert len({id(pair) for pair in pairs}) == len(set(pairs)) < len(pairs)
     assert scans.counts == collections.Counter(target for _url, target in pairs)
+
+
+def test_the_store_holds_each_link_pair_once(steady):
+    """On disk too: a table of (url, target) pairs, each row's targets numbers into it."""
+    store = swap.builds_dir() / verify.ScanStore.STORE
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        pairs = db.execute("SELECT url, target FROM pairs").fetchall()
+        entries = [verify.json.loads(entry) for (entry,) in db.execute("SELECT entry FROM scans")]
+    assert len(pairs) == len(set(pairs)) > 0
+    numbers = [number for entry in entries for number in entry["targets"]]
+    assert all(type(number) is int for number in numbers) and len(numbers) > len(pairs)
+    scans = verify.ScanStore().get(swap.live().dir)
+    assert {pair for entry in scans.values() for pair in entry["targets"]} == set(pairs)
