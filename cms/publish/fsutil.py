@@ -164,6 +164,7 @@ class Survey:
     # {relative path ("" for the root): (inode, ctime_ns, number of entries)} of every folder walked (not
     # a symbolic link to one): a folder whose inode and ctime are the same later holds the same names
     folders: dict = None
+    names: dict = None  # {relative path of a folder in ``folders``: tuple of the names it holds}
 
 
 def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
@@ -180,7 +181,7 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
     the one found then: a ``chmod`` of that file since is not seen (a survey without ``known`` sees
     it). Folders, keyed files and symbolic links are stat'ed whatever ``known`` holds."""
     root = os.fspath(root)
-    files, keys, found, inodes, folders = set(), {}, [], {}, {}
+    files, keys, found, inodes, folders, names = set(), {}, [], {}, {}, {}
     known = known or frozenset()
     stats = 0
     top = os.stat(root)
@@ -188,9 +189,11 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
     while stack:
         folder, rel, hidden, identity = stack.pop()
         count = 0
+        here = []
         with os.scandir(folder) as entries:
             for entry in entries:
                 count += 1
+                here.append(entry.name)
                 path = rel + entry.name
                 if entry.inode() in known and entry.is_file(follow_symlinks=False) and (
                         keyed is None or not path.endswith(keyed)):
@@ -217,9 +220,10 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
                     if keyed is not None and path.endswith(keyed):
                         keys[path] = [info.st_ino, info.st_size, info.st_mtime_ns]
         folders[rel[:-1]] = (*identity, count)
+        names[rel[:-1]] = tuple(here)
     if top.st_mode & 0o005 != 0o005:
         found.append("./")
-    return Survey(files, keys, sorted(found), inodes, stats, folders)
+    return Survey(files, keys, sorted(found), inodes, stats, folders, names)
 
 
 def atomic_write(target, data):
@@ -527,9 +531,14 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     replaced behind the journals' back) and the whole tree is walked instead: the result is
     ``survey``'s (with ``journal_check()``, JournalMismatch is raised instead: in the tests, a writer
     of Kepu's that notes nothing). Not seen (as by a ``survey`` with ``known``): the mode of a file
-    other than a page ``chmod``-ed since, or a file other than a page written into in place."""
-    if previous.folders is None:
-        return survey(root, keyed=keyed, unlisted=unlisted, known=known)
+    other than a page ``chmod``-ed since, or a file other than a page written into in place.
+
+    A tree the journals name is brought in line the same way, the journals saying nothing of what is
+    in it: each of its folders stat'ed, those whose identity changed (or that are new) listed and each
+    of their names stat'ed, the others' names and files taken from ``previous``. ``known`` (a set, or a
+    callable returning one) serves only the walk made instead."""
+    if previous.folders is None or previous.names is None:
+        return survey(root, keyed=keyed, unlisted=unlisted, known=known() if callable(known) else known)
     root = os.fspath(root)
     hidden_under = tuple(folder + "/" for folder in unlisted)
     touched = set(trees) | set(files)
@@ -541,7 +550,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     def walk_instead(folder):
         if journal_check():
             raise JournalMismatch(f"folder {folder or '.'!r} holds names the journals do not explain")
-        return survey(root, keyed=keyed, unlisted=unlisted, known=known)
+        return survey(root, keyed=keyed, unlisted=unlisted, known=known() if callable(known) else known)
 
     # (set and dict operations in C: these hold every file of the site)
     listed = previous.files - touched
@@ -550,17 +559,136 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     for rel in touched:
         keys.pop(rel, None)
         inodes.pop(rel, None)
-    if below:
-        listed = {rel for rel in listed if not rel.startswith(below)}
-        keys = {rel: key for rel, key in keys.items() if not rel.startswith(below)}
-        inodes = {rel: ino for rel, ino in inodes.items() if not rel.startswith(below)}
     found = [rel for rel in previous.unreadable
              if not rel.endswith("/") and kept(rel) and rel not in keys]
     folders = {}  # {folder: (inode, ctime_ns, names)} of this tree
+    names = {}  # {folder: its names}
     stats = 0
     above = {""} if touched else set()  # the folders holding a path the journals name
     fresh = set()  # keyed files stat'ed below
     named = {}  # {folder: how many of the names previous found in it the journals name}
+    in_trees = set()  # the folders previous found in the trees
+    moved = None  # {(inode, ctime_ns): folder} of the folders previous found in the trees (made when needed)
+
+    def tree_folders(rel):  # the folders previous found at and below ``rel`` (from its names, top down)
+        found_here, stack = [], [rel] if rel in previous.folders else []
+        while stack:
+            folder = stack.pop()
+            found_here.append(folder)
+            stack.extend(sub for sub in (folder + "/" + name for name in previous.names[folder])
+                         if sub in previous.folders)
+        return found_here
+
+    def forget(before, same=frozenset()):  # drop what previous found in ``before``'s folders, but ``same``'s
+        for folder in before:
+            if folder not in same:
+                for name in previous.names[folder]:
+                    path = folder + "/" + name
+                    listed.discard(path)
+                    keys.pop(path, None)
+                    inodes.pop(path, None)
+
+    def tree(rel, info):
+        """Bring the survey in line with tree ``rel`` (a real folder: ``info``), the journals saying
+        nothing of what is in it: every folder stat'ed, one whose identity is the one previous found
+        holds the names it found (the very files: a name replaced changes its folder's ctime); any
+        other folder listed and each of its names stat'ed but for a file that is the very one
+        previous found at that path (its inode, from the folder). Returns the stats made, or None (walk)."""
+        before = tree_folders(rel)
+        in_trees.update(before)
+        inside = set()  # folders holding a path the journals name (listed)
+        for path in touched:
+            if path.startswith(rel + "/"):
+                parent = path.rpartition("/")[0]
+                while len(parent) > len(rel) and parent not in inside:
+                    inside.add(parent)
+                    parent = parent.rpartition("/")[0]
+                inside.add(rel)
+        nonlocal moved
+        if moved is None:
+            moved = {previous.folders[folder][:2]: folder for tree_rel in trees for folder in tree_folders(tree_rel)}
+        made = 0
+        same, add_listed, add_keys, add_inodes, add_found = set(), set(), {}, {}, []
+        stack = [(rel, info)]
+        while stack:
+            folder, info = stack.pop()
+            if info.st_mode & 0o005 != 0o005:
+                add_found.append(folder + "/")
+            was = previous.folders.get(folder)
+            prefix = folder + "/"
+            if was is not None and was[:2] == (info.st_ino, info.st_ctime_ns) and folder not in inside:
+                same.add(folder)
+                source = folder
+            else:
+                # A folder renamed whole (the index's folders are named by their content): the same
+                # folder (inode) whose names did not change (ctime) holds what previous found in it.
+                source = moved.get((info.st_ino, info.st_ctime_ns)) if folder not in inside else None
+                if source is not None and (source == folder or folder.startswith(hidden_under) !=
+                                           source.startswith(hidden_under) or any(
+                                               each.startswith(source + "/") for each in previous.unreadable)):
+                    source = None
+            if source is not None:
+                was = previous.folders[source]
+                folders[folder], names[folder] = (info.st_ino, info.st_ctime_ns, was[2]), previous.names[source]
+                for name in previous.names[source]:
+                    old, path = source + "/" + name, prefix + name
+                    if old in previous.folders:
+                        try:
+                            sub = os.lstat(root + "/" + path)
+                        except OSError:
+                            return None  # (gone from a folder whose names did not change: not a survey's)
+                        made += 1
+                        if not stat.S_ISDIR(sub.st_mode):
+                            return None
+                        stack.append((path, sub))
+                    elif source != folder:
+                        if old in previous.keys or (old not in previous.inodes and old not in previous.files):
+                            return None  # (a page or a symbolic link: not moved here unseen)
+                        if old in previous.inodes:
+                            add_inodes[path] = previous.inodes[old]
+                        if old in previous.files:
+                            add_listed.add(path)
+                continue
+            here = []
+            with os.scandir(root + "/" + folder) as entries:
+                for entry in entries:
+                    here.append(entry.name)
+                    path = prefix + entry.name
+                    if (inode := previous.inodes.get(path)) is not None and inode == entry.inode() and \
+                            entry.is_file(follow_symlinks=False) and (keyed is None or not path.endswith(keyed)):
+                        add_inodes[path] = inode  # (the very file found there, as ``_names_kept`` takes it)
+                        if not path.startswith(hidden_under):
+                            add_listed.add(path)
+                        continue
+                    found_info = entry.stat(follow_symlinks=True)
+                    made += 1
+                    mode = found_info.st_mode
+                    if stat.S_ISDIR(mode):
+                        if entry.is_symlink():
+                            if mode & 0o005 != 0o005:
+                                add_found.append(path + "/")
+                        else:
+                            stack.append((path, found_info))
+                        continue
+                    if not mode & 0o004:
+                        add_found.append(path)
+                    elif not entry.is_symlink() and (keyed is None or not path.endswith(keyed)):
+                        add_inodes[path] = found_info.st_ino
+                    if not path.startswith(hidden_under):
+                        add_listed.add(path)
+                        if keyed is not None and path.endswith(keyed):
+                            add_keys[path] = [found_info.st_ino, found_info.st_size, found_info.st_mtime_ns]
+            folders[folder], names[folder] = (info.st_ino, info.st_ctime_ns, len(here)), tuple(here)
+        forget(before, same)
+        found.extend(each for each in previous.unreadable if not each.endswith("/")
+                     and each.rpartition("/")[0] in same and each not in touched)
+        listed.update(add_listed)
+        keys.update(add_keys)
+        fresh.update(add_keys)
+        inodes.update(add_inodes)
+        found.extend(add_found)
+        return made
+
     for rel in sorted(touched):
         if rel.startswith(below):
             continue
@@ -575,6 +703,12 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
             info = os.stat(path)
             link = os.path.islink(path)
         except (FileNotFoundError, NotADirectoryError):
+            info = None
+        if (info is None or link or not stat.S_ISDIR(info.st_mode)) and rel in trees:
+            gone = tree_folders(rel)  # (what previous found in it is no longer there)
+            in_trees.update(gone)
+            forget(gone)
+        if info is None:
             continue
         stats += 1
         hidden = rel.startswith(hidden_under)
@@ -583,17 +717,10 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
                 if info.st_mode & 0o005 != 0o005:
                     found.append(rel + "/")
                 continue
-            inner = survey(path, keyed=keyed, known=known, unlisted={
-                u[len(rel) + 1:] for u in unlisted if u.startswith(rel + "/")})
-            stats += inner.stats
-            prefix = rel + "/"
-            found.extend(prefix + each for each in inner.unreadable if each != "./")
-            inodes.update((prefix + each, ino) for each, ino in inner.inodes.items())
-            folders.update(((prefix + each).rstrip("/"), identity) for each, identity in inner.folders.items())
-            if not hidden:
-                listed.update(prefix + each for each in inner.files)
-                keys.update((prefix + each, key) for each, key in inner.keys.items())
-                fresh.update(prefix + each for each in inner.keys)
+            made = tree(rel, info)
+            if made is None:
+                return walk_instead(rel)
+            stats += made
             continue
         if not info.st_mode & 0o004:
             found.append(rel)
@@ -617,9 +744,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
         keys[rel] = [info.st_ino, info.st_size, info.st_mtime_ns]
     # Every folder: stat'ed; listed when it changed or holds a path the journals name.
     changed = []
-    candidates = previous.folders.keys() - touched
-    if below:
-        candidates = {rel for rel in candidates if not rel.startswith(below)}
+    candidates = previous.folders.keys() - touched - in_trees
     for folder in candidates | above:
         try:
             info = os.lstat(root + "/" + folder if folder else root)
@@ -639,24 +764,27 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
             changed.append((folder, info))
         else:
             folders[folder] = was
+            names[folder] = previous.names[folder]
     for folder, info in changed:
         others = _names_kept(root, folder, previous, touched, above)
         expected = (previous.folders[folder][2] if folder in previous.folders else 0) - named.get(folder, 0)
         if others is None or others[0] != expected:
             return walk_instead(folder)
-        folders[folder] = (info.st_ino, info.st_ctime_ns, others[1])
-    return Survey(listed, keys, sorted(set(found)), inodes, stats, folders)
+        folders[folder] = (info.st_ino, info.st_ctime_ns, len(others[1]))
+        names[folder] = others[1]
+    return Survey(listed, keys, sorted(set(found)), inodes, stats, folders, names)
 
 
 def _names_kept(root, folder, previous, touched, above):
     """(how many of ``folder``'s names are ones ``previous`` found there and the journals do not name,
-    how many names it holds), or None if one is neither such a name, still the very file or folder
+    the names it holds), or None if one is neither such a name, still the very file or folder
     found then, nor one the journals name (``touched``) or a folder made for one (``above``)."""
     prefix = folder + "/" if folder else ""
-    kept = count = 0
+    kept = 0
+    here = []
     with os.scandir(os.path.join(root, folder) if folder else root) as entries:
         for entry in entries:
-            count += 1
+            here.append(entry.name)
             rel = prefix + entry.name
             if rel in touched:
                 continue
@@ -674,4 +802,4 @@ def _names_kept(root, folder, previous, touched, above):
                 kept += 1
             else:
                 return None
-    return kept, count
+    return kept, tuple(here)

@@ -85,7 +85,7 @@ class Allowed:
         """What the theme lets the pages of ``site_url`` run. ``known``: an earlier result (its
         ``theme`` names the theme files it was worked out from: ``theme_identity``), reused (with a
         ``seen`` of its own) while those files are the very same (path, inode, size, times)."""
-        theme = theme_identity(site_url)
+        theme = theme_identity(site_url, known.theme if known is not None else None)
         if known is not None and known.theme == theme:
             return dataclasses.replace(known, seen={})
         root = theme_scripts.scope_of(site_url)
@@ -96,17 +96,45 @@ class Allowed:
         return hashlib.sha256(repr(sorted(self.files) + sorted(self.inline)).encode()).hexdigest()[:16]
 
 
-def theme_identity(site_url):
+def theme_identity(site_url, known=None):
     """(site_url, every script and template file of the theme folders with its inode, size and
-    times): what ``Allowed.for_site`` is worked out from; any file added, removed or written changes it."""
-    files = []
+    times, every folder of them with its inode and times): what ``Allowed.for_site`` is worked out
+    from; any file added, removed or written changes it.
+
+    ``known``: an earlier result. When every folder and file it names still has that identity (a
+    stat each, no listing: a name added, removed or replaced in a folder changes the folder's times,
+    a file written changes its own), ``known`` is returned as it is; else the folders are walked."""
+    if known is not None and len(known) == 3 and known[0] == site_url and _same_theme(known):
+        return known
+    files, folders = [], []
     for folder in theme_scripts.theme_dirs():
         for parent, _folders, names in os.walk(folder):
+            stat = os.stat(parent)
+            folders.append((parent, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns))
             for name in names:
                 if name.endswith((".js", ".html")):
                     stat = os.stat(os.path.join(parent, name))
                     files.append((parent, name, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
-    return site_url, tuple(sorted(files))
+    return site_url, tuple(sorted(files)), tuple(sorted(folders))
+
+
+def _same_theme(known):
+    """Whether the folders and files of ``theme_identity``'s result ``known`` are all still the very same."""
+    _site_url, files, folders = known
+    if {os.fspath(folder) for folder in theme_scripts.theme_dirs()} - {parent for parent, *_rest in folders}:
+        return False  # (the theme folders themselves are others)
+    try:
+        for parent, *identity in folders:
+            stat = os.stat(parent)
+            if [stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns] != identity:
+                return False
+        for parent, name, *identity in files:
+            stat = os.stat(os.path.join(parent, name))
+            if [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] != identity:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _describe(element):
@@ -174,12 +202,24 @@ def _script_problem(rel, base, element, allowed, site_dir):
     return None, None
 
 
-def script_host_problems(site_dir, scripts):
-    """Scripts the pages load that could fetch from another host at run time."""
+def script_host_problems(site_dir, scripts, known=None):
+    """Scripts the pages load that could fetch from another host at run time. ``known``: {script:
+    (its file's inode, size and times, the SHA-256 of its bytes, the URLs found in it)}, a memo filled
+    here: a script that is the very same file is not read again, one with the same bytes not searched."""
     problems = []
+    known = {} if known is None else known
     for target in sorted(scripts):
-        for url in theme_scripts.outside_urls((Path(site_dir) / target).read_bytes()):
-            problems.append(f"脚本 {target} 运行时会从其他主机加载 {url}")
+        path = os.path.join(site_dir, target)
+        info = os.stat(path)
+        identity = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        seen = known.get(target)
+        if seen is None or seen[0] != identity:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            digest = hashlib.sha256(data).digest()
+            urls = seen[2] if seen is not None and seen[1] == digest else theme_scripts.outside_urls(data)
+            seen = known[target] = (identity, digest, urls)
+        problems.extend(f"脚本 {target} 运行时会从其他主机加载 {url}" for url in seen[2])
     return problems
 
 
@@ -255,19 +295,26 @@ class Scans(dict):
     (fsutil.Survey.files), or None; ``surveyed``: the id of the build whose site/ the survey
     describes (set by the pipeline once it is a build; a build of its search index shares the scans
     of its pages' build, not its survey), or None; ``folders``: the survey's folders (fsutil.Survey.
-    folders), or None. ScanStore keeps ``inodes``, ``partial``, ``files``, ``surveyed`` and ``folders``
-    in memory only (a new worker's first verification stats every file), and ``expected`` (what
-    the verification held each page to: ``_expected``; None: every page's tags are compared)."""
+    folders), or None; ``names``: the survey's {folder: its names} (fsutil.Survey.names), or None.
+    ScanStore saves the survey (``files``, ``inodes``, ``folders``, ``names``, ``surveyed``,
+    ``partial``: a row per folder, written where a folder changed) with the rows, and a new worker
+    reads it back with them (``ScanStore.get``): its first verification stats the folders and pages
+    against it rather than walking the site (fsutil.resurvey: anything else there and the site is
+    walked). ``expected`` (what the verification held each page to: ``_expected``; None: every page's
+    tags are compared) is kept in memory only."""
 
-    def __init__(self, entries=(), counts=None, inodes=None, partial=0, files=None, folders=None):
+    def __init__(self, entries=(), counts=None, inodes=None, partial=0, files=None, folders=None, names=None):
         super().__init__(entries)
         self.counts, self.inodes, self.partial, self.site = counts, inodes, partial, None
-        self.files, self.surveyed, self.folders = files, None, folders
+        self.files, self.surveyed, self.folders, self.names = files, None, folders, names
         self.expected = None
         self.identities = None  # the survey's keys: {page: entry["file"]} (memory only)
         # {search folder: names of the group folders under its p/ found complete} (memory only), or None
         self.groups = None
         self.allowed = None  # the Allowed the verification used (memory only), or None
+        self.pairs = None  # {(url, target): that very pair}: each link pair the entries hold, held once
+        self.outputs = None  # {prefix: {document path: output path}}: a memo of _expected's (memory only)
+        self.hosts = None  # script_host_problems' memo (memory only)
 
 
 class ScanStore:
@@ -287,9 +334,10 @@ class ScanStore:
 
     def __init__(self):
         self.build, self.scans = None, None  # (the build's folder, as a string; its Scans)
+        self.ids = None  # {(url, target): its number in the store's ``pairs`` table}, when known
 
     def clear(self):
-        self.build, self.scans = None, None
+        self.build, self.scans, self.ids = None, None, None
 
     def get(self, build_dir):
         """The scans to start a verification of a build made from ``build_dir`` from: Scans, whose rows
@@ -302,10 +350,18 @@ class ScanStore:
             with contextlib.closing(self._connect(Path(build_dir).parent, create=False)) as db:
                 described = _described(db)
                 rows = db.execute("SELECT rel, entry FROM scans").fetchall()
-            scans = Scans((rel, _read_entry(entry)) for rel, entry in rows)
-        except (sqlite3.Error, ValueError, KeyError, TypeError):  # (no store yet, or a damaged one or row:
-            # every page verified, all rows rewritten)
+                table = _read_pairs(db)
+                survey = _read_survey(db) if described == build_dir else None
+            pairs = {pair: pair for pair in table.values()}
+            scans = Scans((rel, _read_entry(entry, pairs, table)) for rel, entry in rows)
+        except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError):  # (no store yet, or a damaged
+            # one or row: every page verified, all rows rewritten)
             return Scans()
+        scans.pairs = pairs
+        self.ids = {pair: number for number, pair in table.items()}
+        if survey is not None and survey[1].keys() == scans.keys():
+            _take_survey(scans, survey)
+            scans.site = os.path.join(build_dir, "site")
         self.build, self.scans = described, scans  # what the file holds, to write only what changes
         return scans
 
@@ -329,14 +385,30 @@ class ScanStore:
             if self.scans is not None and self.build == _described(db):
                 held = self.scans
                 db.executemany("DELETE FROM scans WHERE rel = ?", [(rel,) for rel in held if rel not in scans])
+                ids = self.ids if self.ids is not None else {pair: n for n, pair in _read_pairs(db).items()}
             else:
-                held = {}
+                held, ids = {}, {}
                 db.execute("DELETE FROM scans")
-            db.executemany("INSERT OR REPLACE INTO scans (rel, entry) VALUES (?, ?)",
-                           [(rel, json.dumps(entry, ensure_ascii=False, sort_keys=True))
-                            for rel, entry in scans.items() if held.get(rel) is not entry])
+                db.execute("DELETE FROM pairs")
+            self.ids = None  # (until committed)
+            added = []
+
+            def number(pair):
+                found = ids.get(pair)
+                if found is None:
+                    found = ids[pair] = len(ids) + 1
+                    added.append((found, *pair))
+                return found
+
+            rows = [(rel, json.dumps({**entry, "targets": [number(pair) for pair in entry["targets"]]},
+                                     ensure_ascii=False, sort_keys=True))
+                    for rel, entry in scans.items() if held.get(rel) is not entry]
+            db.executemany("INSERT INTO pairs (id, url, target) VALUES (?, ?, ?)", added)
+            db.executemany("INSERT OR REPLACE INTO scans (rel, entry) VALUES (?, ?)", rows)
+            _write_survey(db, scans, held if isinstance(held, Scans) else None)
             db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('build', ?)", (os.fspath(build_dir),))
             db.execute("COMMIT")
+            self.ids = ids
 
     def share(self, build_dir, from_build_dir):
         """A build whose pages are the very files of another build (hard links) has its scans too."""
@@ -357,17 +429,112 @@ class ScanStore:
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("CREATE TABLE IF NOT EXISTS scans (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS folders (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS pairs (id INTEGER PRIMARY KEY, url TEXT NOT NULL, target TEXT NOT NULL)")
         return db
 
 
-def _read_entry(entry):
+def _read_entry(entry, pairs=None, table=None):
     """A scan entry read back from JSON (text or decoded): its targets as tuples again, as ``_scan_page``
-    makes them (a pair in a list costs 16 bytes more, and a page has tens of links). KeyError or
+    makes them (a pair in a list costs 16 bytes more, and a page has tens of links), each pair the one
+    ``pairs`` (a dict, filled here) holds when given: the same links on every page held once. A target
+    saved as a number is the pair ``table`` ({number: pair}, ``_read_pairs``) holds. KeyError or
     TypeError: not an entry (a damaged row)."""
     entry = json.loads(entry) if isinstance(entry, str) else entry
-    entry["targets"] = [tuple(pair) for pair in entry["targets"]]
+    targets = entry["targets"]
+    if table is not None and targets and type(targets[0]) is int:
+        entry["targets"] = list(map(table.__getitem__, targets))  # (a pair there in a list: TypeError)
+    elif pairs is None:
+        entry["targets"] = [tuple(pair) for pair in targets]
+    else:
+        held = pairs.setdefault
+        entry["targets"] = [held(pair, pair) for pair in map(tuple, targets)]
     entry["file"], entry["safe"]  # noqa: B018 (what verify reads of every entry: there, or the row is damaged)
     return entry
+
+
+def _read_pairs(db):
+    """{number: (url, target)}: the link pairs the store's rows name by number (each saved once)."""
+    return {number: (url, target) for number, url, target in db.execute("SELECT id, url, target FROM pairs")}
+
+
+def _intern_targets(entry, pairs):
+    """``entry``'s targets, each (url, target) pair the one ``pairs`` holds (added if new)."""
+    held = pairs.setdefault
+    entry["targets"] = [held(pair, pair) for pair in entry["targets"]]
+
+
+# The survey as saved: a row per folder, [inode, ctime_ns, [[name, code], …]]; a name's code says what
+# the survey held of it: an inode > 0, a listed file in ``inodes``; < 0 (minus the inode), a file of an
+# unlisted folder in ``inodes``; 0, a listed file not in ``inodes`` (a page, a symbolic link); None,
+# anything else (a folder, a symbolic link to one).
+def _write_survey(db, scans, held):
+    """Bring the saved survey in line with ``scans``' (only the folders that changed since ``held``,
+    the Scans the rows were last written from, when it has a survey saved), or remove it (no survey)."""
+    if scans.folders is None or scans.names is None or scans.surveyed is None:
+        db.execute("DELETE FROM folders")
+        db.execute("DELETE FROM meta WHERE name = 'survey'")
+        return
+    saved = db.execute("SELECT value FROM meta WHERE name = 'survey'").fetchone()
+    if held is not None and saved is not None and held.folders is not None and held.names is not None:
+        # (a folder of the same identity holds the same names: fsutil.Survey.folders)
+        changed = {rel for rel, _identity in scans.folders.items() - held.folders.items()}
+        gone = held.folders.keys() - scans.folders.keys()
+        db.executemany("DELETE FROM folders WHERE rel = ?", [(rel,) for rel in gone])
+    else:
+        changed = scans.folders.keys()
+        db.execute("DELETE FROM folders")
+    files, inodes = scans.files, scans.inodes
+    rows = []
+    for rel in changed:
+        prefix = rel + "/" if rel else ""
+        codes = []
+        for name in scans.names[rel]:
+            path = prefix + name
+            inode = inodes.get(path)
+            listed = path in files
+            codes.append([name, (inode if listed else -inode) if inode is not None else (0 if listed else None)])
+        inode, ctime, _count = scans.folders[rel]
+        rows.append((rel, json.dumps([inode, ctime, codes], ensure_ascii=False)))
+    db.executemany("INSERT OR REPLACE INTO folders (rel, entry) VALUES (?, ?)", rows)
+    db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('survey', ?)",
+               (json.dumps({"surveyed": scans.surveyed, "partial": scans.partial}),))
+
+
+def _read_survey(db):
+    """(surveyed, {page: None} of the pages the survey lists, files, inodes, folders, names) of the
+    survey saved with the rows, or None if none is. ValueError, KeyError or TypeError: a damaged one."""
+    saved = db.execute("SELECT value FROM meta WHERE name = 'survey'").fetchone()
+    if saved is None:
+        return None
+    about = json.loads(saved[0])
+    files, inodes, folders, names, pages = set(), {}, {}, {}, {}
+    for rel, entry in db.execute("SELECT rel, entry FROM folders"):
+        inode, ctime, codes = json.loads(entry)
+        folders[rel] = (int(inode), int(ctime), len(codes))
+        names[rel] = tuple(name for name, _code in codes)
+        prefix = rel + "/" if rel else ""
+        for name, code in codes:
+            if code is None:
+                continue
+            path = prefix + name
+            if code >= 0:
+                files.add(path)
+                if code:
+                    inodes[path] = int(code)
+                elif path.endswith(".html"):
+                    pages[path] = None
+            else:
+                inodes[path] = -int(code)
+    if "" not in folders:
+        raise ValueError("no root folder")
+    return (str(about["surveyed"]), int(about["partial"])), pages, files, inodes, folders, names
+
+
+def _take_survey(scans, survey):
+    """Give Scans read back from the store the survey saved with them (``_read_survey``)."""
+    (scans.surveyed, scans.partial), _pages, scans.files, scans.inodes, scans.folders, scans.names = survey
+    scans.counts = collections.Counter(target for entry in scans.values() for _url, target in entry["targets"])
 
 
 def _described(db):
@@ -437,12 +604,13 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     previous = previous if previous is not None else Scans()
     allowed = Allowed.for_site(site_url, getattr(previous, "allowed", None))
     safe_key = allowed.digest()  # a saved scan counts only if it was checked against the same theme
-    expected = _expected(manifest)
+    outputs = getattr(previous, "outputs", None) or {}
+    expected = _expected(manifest, outputs)
     mirror = manifest.get("mirror") or {}
     extra_html = set(ALLOWED_EXTRA_HTML)
     if mirror:
         prefix = mirror["prefix"] + "/"
-        expected.update({prefix + rel: source for rel, source in _expected(mirror).items()})
+        expected.update(_expected(mirror, outputs, prefix))
         extra_html.update(prefix + rel for rel in ALLOWED_EXTRA_HTML)
         search_dirs = {search.SEARCH_DIR, prefix + search.SEARCH_DIR}
     else:
@@ -454,7 +622,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     unlisted = {f"{folder}/{name}" for folder in search_dirs for name in search.FOLDERS}
     if partial and changed is not None and previous.files is not None and previous.folders is not None:
         tree = fsutil.resurvey(site_dir, _survey_of(previous), *changed, keyed=".html", unlisted=unlisted,
-                               known=_still_held(previous, search_dirs) if changed[1] else None)
+                               known=lambda: _still_held(previous, search_dirs))  # (for a walk only)
         if fsutil.journal_check():
             _check_survey(tree, fsutil.survey(site_dir, keyed=".html", unlisted=unlisted))
     else:
@@ -467,11 +635,17 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
              or entry.get("safe") != safe_key]
     fresh = _scan_pages(site_dir, stale, tree.keys, sites, safe_key,
                         settings.KEPU_BUILD_PROCESSES if processes is None else processes)
+    pairs = getattr(previous, "pairs", None) if partial else None
+    pairs = {} if pairs is None else pairs
+    for entry, _problems in fresh.values():
+        _intern_targets(entry, pairs)
     scans = Scans({rel: fresh[rel][0] if rel in fresh else previous[rel] for rel in built},
                   inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files,
-                  folders=tree.folders)
+                  folders=tree.folders, names=tree.names)
+    scans.pairs = pairs
     scans.identities = tree.keys
     scans.allowed = allowed
+    scans.outputs = outputs if partial else None  # (a verification that walks starts the memo again)
 
     def found(target):
         return target in files or f"{target}/index.html".lstrip("/") in files
@@ -501,7 +675,9 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     if counts is None:
         counts = collections.Counter(target for entry in scans.values() for _url, target in entry["targets"])
     scans.counts = counts
-    problems.extend(script_host_problems(site_dir, scripts))
+    hosts = getattr(previous, "hosts", None) or {}
+    problems.extend(script_host_problems(site_dir, scripts, hosts))
+    scans.hosts = {target: hosts[target] for target in scripts}
     missing = sorted(set(expected) - set(built))
     problems.extend(f"{'繁体站' if mirror and rel.startswith(prefix) else ''}清单中的 {expected[rel][0]} 没有生成页面"
                     for rel in missing)
@@ -538,7 +714,7 @@ def _survey_of(previous):
     keys = previous.identities
     if keys is None:
         keys = {rel: entry["file"] for rel, entry in previous.items()}
-    return fsutil.Survey(previous.files, keys, [], previous.inodes, folders=previous.folders)
+    return fsutil.Survey(previous.files, keys, [], previous.inodes, folders=previous.folders, names=previous.names)
 
 
 def _check_survey(derived, walked):
@@ -549,6 +725,8 @@ def _check_survey(derived, walked):
          {(rel, tuple(key)) for rel, key in walked.keys.items()}),
         ("inodes", set(derived.inodes.items()), set(walked.inodes.items())),
         ("folders", set(derived.folders.items()), set(walked.folders.items())),
+        ("names", {(rel, tuple(sorted(names))) for rel, names in derived.names.items()},
+         {(rel, tuple(sorted(names))) for rel, names in walked.names.items()}),
         ("unreadable", set(derived.unreadable), set(walked.unreadable))) if mine != theirs]
     if differences:
         raise fsutil.JournalMismatch("the journal-derived survey differs from the full walk: " + "; ".join(differences))
@@ -619,10 +797,17 @@ def _scan_pages(site_dir, rels, keys, sites, safe_key, processes):
     return dict(zip(rels, scanned, strict=True))
 
 
-def _expected(manifest):
-    """{output path: (document path, revision or None)}: the pages a build of ``manifest`` must hold."""
-    expected = {output_path(path): (path, entry.get("revision")) for path, entry in manifest.get("pages", {}).items()}
-    expected.update({output_path(path): (path, None) for path in manifest.get("generated", {}) if path.endswith(".md")})
+def _expected(manifest, outputs=None, prefix=""):
+    """{output path: (document path, revision or None)}: the pages a build of ``manifest`` must hold,
+    their output paths below ``prefix`` (a folder and "/", or ""). ``outputs``: {prefix: {document
+    path: its output path}} (``prefix`` + paths.output_path), filled here, as a memo."""
+    outputs = ({} if outputs is None else outputs).setdefault(prefix, {})
+    pages = manifest.get("pages", {})
+    generated = [path for path in manifest.get("generated", {}) if path.endswith(".md")]
+    for path in (pages.keys() | generated) - outputs.keys():
+        outputs[path] = prefix + output_path(path)
+    expected = {outputs[path]: (path, entry.get("revision")) for path, entry in pages.items()}
+    expected.update({outputs[path]: (path, None) for path in generated})
     return expected
 
 

@@ -1,13 +1,14 @@
 """An approval's verification costs the change, not the site: at 4 and at 12 stories a title edit's
 verification lists the same number of folders, parses the same pages and compares the same pages' tags
-with the manifest (every page is still stat'ed: its identity and mode). The pages that are the very
+with the manifest (every page is still stat'ed: its identity and mode), works out no page's output path
+and reads no script again. The pages that are the very
 same files with the same manifest entry passed the last verification and are not compared again."""
 
 import collections
 
 import pytest
 
-from cms.publish import fsutil, verify
+from cms.publish import fsutil, theme_scripts, verify
 from cms.publish.pipeline import publish
 from tests.conftest import make_story
 
@@ -26,6 +27,8 @@ def counted(monkeypatch):
     counting(fsutil, "_names_kept", "folders listed")
     counting(verify, "_scan_file", "pages parsed")
     counting(verify, "_page_problems", "pages compared")
+    counting(verify, "output_path", "output paths worked out")
+    counting(theme_scripts, "outside_urls", "scripts read")
     return done
 
 
@@ -59,3 +62,6 @@ def test_a_title_edit_is_verified_at_the_same_cost_at_three_times_the_pages(prog
     # The story's page and its programme's listing (which shows the title), the home page and the
     # mirror's if any: a handful, whatever the number of pages.
     assert 0 < small["pages compared"] <= 8 and small["pages parsed"] <= small["pages compared"], small
+    # The pages' output paths are worked out for the documents new to the manifest only (none: a title
+    # edit), and the theme's scripts, the very same files, are not read again for the hosts they load.
+    assert "output paths worked out" not in small and "scripts read" not in small, small
