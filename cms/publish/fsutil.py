@@ -12,6 +12,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +153,28 @@ def unreadable(root):
     return survey(root).unreadable
 
 
+def _clock_step_ns():
+    """The step of the clock the kernel dates files by (its coarse real-time clock: the tick), in ns;
+    10 ms where it cannot be read (no such clock)."""
+    try:
+        return max(1, int(time.clock_getres(_CLOCK_REALTIME_COARSE) * 1_000_000_000))
+    except (AttributeError, OSError):
+        return 10_000_000
+
+
+_CLOCK_REALTIME_COARSE = 5  # (Linux's clock id; Python names no constant for it)
+# A file system's clock may be coarse (file times in steps of the kernel's tick before Linux 6.13): a
+# name added to a folder within the same step as its last change leaves the folder's ctime as it was.
+CLOCK_STEP_NS = _clock_step_ns()
+
+
+def _folder_identity(info, trusted):
+    """(inode, ctime_ns) of a folder as a survey records it; ctime None when later than ``trusted``
+    (the survey's start less one clock step): a name added in the same step as the last change found
+    would not move it (git's "racy" entries), so such a folder is listed again by the next resurvey."""
+    return info.st_ino, info.st_ctime_ns if info.st_ctime_ns <= trusted else None
+
+
 @dataclass
 class Survey:
     """What one walk of a tree found (``survey``)."""
@@ -163,6 +186,7 @@ class Survey:
     stats: int = 0  # how many entries were stat'ed
     # {relative path ("" for the root): (inode, ctime_ns, number of entries)} of every folder walked (not
     # a symbolic link to one): a folder whose inode and ctime are the same later holds the same names
+    # (ctime None: changed too close to the survey to tell, _folder_identity)
     folders: dict = None
     names: dict = None  # {relative path of a folder in ``folders``: tuple of the names it holds}
 
@@ -184,8 +208,9 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
     files, keys, found, inodes, folders, names = set(), {}, [], {}, {}, {}
     known = known or frozenset()
     stats = 0
+    trusted = time.time_ns() - CLOCK_STEP_NS
     top = os.stat(root)
-    stack = [(root, "", False, (top.st_ino, top.st_ctime_ns))]
+    stack = [(root, "", False, _folder_identity(top, trusted))]
     while stack:
         folder, rel, hidden, identity = stack.pop()
         count = 0
@@ -209,7 +234,7 @@ def survey(root, *, keyed=None, unlisted=frozenset(), known=None):
                         found.append(path + "/")
                     if not entry.is_symlink():
                         stack.append((entry.path, path + "/", hidden or path in unlisted,
-                                      (info.st_ino, info.st_ctime_ns)))
+                                      _folder_identity(info, trusted)))
                     continue
                 if not mode & 0o004:
                     found.append(path)
@@ -540,6 +565,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
     if previous.folders is None or previous.names is None:
         return survey(root, keyed=keyed, unlisted=unlisted, known=known() if callable(known) else known)
     root = os.fspath(root)
+    trusted = time.time_ns() - CLOCK_STEP_NS
     hidden_under = tuple(folder + "/" for folder in unlisted)
     touched = set(trees) | set(files)
     below = tuple(rel + "/" for rel in trees)
@@ -629,7 +655,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
                     source = None
             if source is not None:
                 was = previous.folders[source]
-                folders[folder], names[folder] = (info.st_ino, info.st_ctime_ns, was[2]), previous.names[source]
+                folders[folder], names[folder] = (*_folder_identity(info, trusted), was[2]), previous.names[source]
                 for name in previous.names[source]:
                     old, path = source + "/" + name, prefix + name
                     if old in previous.folders:
@@ -678,7 +704,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
                         add_listed.add(path)
                         if keyed is not None and path.endswith(keyed):
                             add_keys[path] = [found_info.st_ino, found_info.st_size, found_info.st_mtime_ns]
-            folders[folder], names[folder] = (info.st_ino, info.st_ctime_ns, len(here)), tuple(here)
+            folders[folder], names[folder] = (*_folder_identity(info, trusted), len(here)), tuple(here)
         forget(before, same)
         found.extend(each for each in previous.unreadable if not each.endswith("/")
                      and each.rpartition("/")[0] in same and each not in touched)
@@ -770,7 +796,7 @@ def resurvey(root, previous, files, trees, *, keyed=None, unlisted=frozenset(), 
         expected = (previous.folders[folder][2] if folder in previous.folders else 0) - named.get(folder, 0)
         if others is None or others[0] != expected:
             return walk_instead(folder)
-        folders[folder] = (info.st_ino, info.st_ctime_ns, len(others[1]))
+        folders[folder] = (*_folder_identity(info, trusted), len(others[1]))
         names[folder] = others[1]
     return Survey(listed, keys, sorted(set(found)), inodes, stats, folders, names)
 

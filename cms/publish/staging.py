@@ -5,7 +5,6 @@ import itertools
 import os
 import posixpath
 import shutil
-import time
 
 from cms.sitesearch import index as search
 
@@ -108,12 +107,12 @@ def _changed_since_journal(base, site_dir, folders, changed):
     A file system's clock may be coarse (file times in steps of the kernel's tick before Linux 6.13):
     a name put there within the same step as the journal's write leaves the folder's ctime no later
     than the journal's time. So, as git does with its "racy" entries, a folder whose ctime is within
-    one step of that time (``CLOCK_STEP_NS``), before or after, counts as changed: such a build is
+    one step of that time (``fsutil.CLOCK_STEP_NS``), before or after, counts as changed: such a build is
     brought in line by the full walk."""
     written = swap.journal_written(base)
     if folders is None or written is None:
         return True
-    trusted = written - CLOCK_STEP_NS  # a ctime later than this may hide a change after the journal
+    trusted = written - fsutil.CLOCK_STEP_NS  # a ctime later than this may hide a change after the journal
     above = set()
     for named in changed:
         for path in named:
@@ -133,16 +132,3 @@ def _changed_since_journal(base, site_dir, folders, changed):
         except (FileNotFoundError, NotADirectoryError):  # (a folder the journals bring or change into a file)
             continue
     return False
-
-
-def _clock_step_ns():
-    """The step of the clock the kernel dates files by (its coarse real-time clock: the tick), in ns;
-    10 ms where it cannot be read (no such clock)."""
-    try:
-        return max(1, int(time.clock_getres(_CLOCK_REALTIME_COARSE) * 1_000_000_000))
-    except (AttributeError, OSError):
-        return 10_000_000
-
-
-_CLOCK_REALTIME_COARSE = 5  # (Linux's clock id; Python names no constant for it)
-CLOCK_STEP_NS = _clock_step_ns()

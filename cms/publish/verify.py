@@ -511,7 +511,7 @@ def _read_survey(db):
     files, inodes, folders, names, pages = set(), {}, {}, {}, {}
     for rel, entry in db.execute("SELECT rel, entry FROM folders"):
         inode, ctime, codes = json.loads(entry)
-        folders[rel] = (int(inode), int(ctime), len(codes))
+        folders[rel] = (int(inode), None if ctime is None else int(ctime), len(codes))
         names[rel] = tuple(name for name, _code in codes)
         prefix = rel + "/" if rel else ""
         for name, code in codes:

@@ -52,7 +52,7 @@ def chain(settings, monkeypatch):
     milliseconds, each journal within the file system's clock step of its build's last change, so
     the step is taken to be nil here (the racy rule: test_racy_folders.py)."""
     settings.KEPU_KEEP_BUILDS = 2
-    monkeypatch.setattr(staging, "CLOCK_STEP_NS", 0)
+    monkeypatch.setattr(fsutil, "CLOCK_STEP_NS", 0)
     make_build(A)
     make_build(B, A, write={"p01/index.html": "page 1, second", "new/index.html": "new"}, remove=["p02/index.html",
                                                                                                   "p02/pic.svg"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cms.publish import staging, swap
+from cms.publish import fsutil, staging, swap
 from tests.publish import test_behind_kepus_back as behind
 from tests.publish.test_behind_kepus_back import PAGE, SCRIPTED, approve, expiring_site, live_site, put
 
@@ -18,7 +18,7 @@ steady, small_site = behind.steady, behind.small_site  # (fixtures)
 
 pytestmark = pytest.mark.usefixtures("folders")
 
-STEP = staging.CLOCK_STEP_NS
+STEP = fsutil.CLOCK_STEP_NS
 
 
 def _journal_time(monkeypatch, written):
