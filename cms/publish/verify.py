@@ -479,6 +479,8 @@ def _write_survey(db, scans, held):
     if held is not None and saved is not None and held.folders is not None and held.names is not None:
         # (a folder of the same identity holds the same names: fsutil.Survey.folders)
         changed = {rel for rel, _identity in scans.folders.items() - held.folders.items()}
+        # (a folder recorded without its ctime, fsutil's racy rule, may hold other names all the same)
+        changed.update(rel for rel, (_inode, ctime, _count) in scans.folders.items() if ctime is None)
         gone = held.folders.keys() - scans.folders.keys()
         db.executemany("DELETE FROM folders WHERE rel = ?", [(rel,) for rel in gone])
     else:
@@ -719,12 +721,18 @@ def _survey_of(previous):
 
 def _check_survey(derived, walked):
     """Raise fsutil.JournalMismatch unless the journal-derived survey is the full walk's."""
-    differences = [f"{name}: {sorted(mine ^ theirs)[:20]}" for name, mine, theirs in (
+    def ctimes(survey, other):  # (a ctime one survey leaves out, fsutil's racy rule, is not compared)
+        return {(rel, ctime) for rel, (_inode, ctime, _count) in survey.folders.items()
+                if ctime is not None and (other.folders.get(rel) or (None, None))[1] is not None}
+
+    differences = [f"{name}: {sorted(mine ^ theirs, key=repr)[:20]}" for name, mine, theirs in (
         ("files", derived.files, walked.files),
         ("keys", {(rel, tuple(key)) for rel, key in derived.keys.items()},
          {(rel, tuple(key)) for rel, key in walked.keys.items()}),
         ("inodes", set(derived.inodes.items()), set(walked.inodes.items())),
-        ("folders", set(derived.folders.items()), set(walked.folders.items())),
+        ("folders", {(rel, inode, count) for rel, (inode, _ctime, count) in derived.folders.items()},
+         {(rel, inode, count) for rel, (inode, _ctime, count) in walked.folders.items()}),
+        ("folder ctimes", ctimes(derived, walked), ctimes(walked, derived)),
         ("names", {(rel, tuple(sorted(names))) for rel, names in derived.names.items()},
          {(rel, tuple(sorted(names))) for rel, names in walked.names.items()}),
         ("unreadable", set(derived.unreadable), set(walked.unreadable))) if mine != theirs]

@@ -42,3 +42,18 @@ def test_the_next_resurvey_lists_such_a_folder_and_finds_a_name_added_in_that_st
     before.folders["new"] = (info.st_ino, None, count)
     with pytest.raises(fsutil.JournalMismatch, match="'new'"):
         fsutil.resurvey(tmp_path, before, set(), set(), keyed=".html")
+
+
+def test_the_guard_modes_check_compares_a_folders_ctime_only_where_both_surveys_vouch_for_it(tmp_path, monkeypatch):
+    from cms.publish import verify
+
+    _tree(tmp_path)
+    monkeypatch.setattr(fsutil, "CLOCK_STEP_NS", 3600 * 10**9)
+    racy = fsutil.survey(tmp_path, keyed=".html")
+    monkeypatch.setattr(fsutil, "CLOCK_STEP_NS", -3600 * 10**9)
+    settled = fsutil.survey(tmp_path, keyed=".html")
+    verify._check_survey(racy, settled)  # the same tree: no difference
+    settled.folders["new"] = (settled.folders["new"][0], settled.folders["new"][1] + 1, settled.folders["new"][2])
+    verify._check_survey(racy, settled)  # (racy holds no ctime for it)
+    with pytest.raises(fsutil.JournalMismatch, match="folder ctimes"):
+        verify._check_survey(fsutil.survey(tmp_path, keyed=".html"), settled)
