@@ -23,11 +23,13 @@ def _clock():
     return time.monotonic(), time.process_time()
 
 
-def main(approvals=3):
+def instrument(steps):
+    """Time each of ``steps`` ((module under cms.publish, function or "Class.method")) in place, and
+    note when the pipeline first passes each checkpoint: ({label: [wall, CPU, calls]}, {checkpoint:
+    (wall, CPU)}), both filled as the pipeline runs (clear them between runs)."""
     import importlib
 
     from cms.publish import pipeline
-    from cms.stories.models import StoryPage
 
     spent, marks = defaultdict(lambda: [0.0, 0.0, 0]), {}
 
@@ -43,9 +45,12 @@ def main(approvals=3):
                 entry[2] += 1
         return step
 
-    for module_name, name in STEPS:
+    for module_name, name in steps:
         module = importlib.import_module(f"cms.publish.{module_name}")
-        setattr(module, name, timed(f"{module_name}.{name}", getattr(module, name)))
+        owner, _, attr = name.rpartition(".")
+        target = getattr(module, owner) if owner else module
+        if hasattr(target, attr):
+            setattr(target, attr, timed(f"{module_name}.{name}", getattr(target, attr)))
     checkpoint = pipeline.checkpoint
 
     def marking(name):
@@ -53,6 +58,14 @@ def main(approvals=3):
         checkpoint(name)
 
     pipeline.checkpoint = marking
+    return spent, marks
+
+
+def main(approvals=3):
+    from cms.publish import pipeline
+    from cms.stories.models import StoryPage
+
+    spent, marks = instrument(STEPS)
     wall, cpu = _clock()
     pipeline.publish()
     print(f"warm-up: {time.monotonic() - wall:.2f} s wall, {time.process_time() - cpu:.2f} CPU s", flush=True)

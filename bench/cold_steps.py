@@ -8,13 +8,11 @@ publish with nothing changed by another new PublishState (as the ``publish_site`
 
 Quote the load.
 """
-import importlib
 import os
 import sys
 import time
-from collections import defaultdict
 
-from bench.approval_steps import STEPS, _clock
+from bench.approval_steps import STEPS, _clock, instrument
 
 EXTRA = [("state", "PublishState.prepare"), ("state", "PublishState.restore"), ("state", "PublishState.save"),
          ("render_store", "load"), ("verify", "ScanStore.get"), ("generate", "finish_documents"),
@@ -26,33 +24,7 @@ def main(which=("cold", "unchanged")):
     from cms.publish.state import PublishState
     from cms.stories.models import StoryPage
 
-    spent, marks = defaultdict(lambda: [0.0, 0.0, 0]), {}
-
-    def timed(label, call):
-        def step(*args, **kwargs):
-            wall, cpu = _clock()
-            try:
-                return call(*args, **kwargs)
-            finally:
-                entry = spent[label]
-                entry[0] += time.monotonic() - wall
-                entry[1] += time.process_time() - cpu
-                entry[2] += 1
-        return step
-
-    for module_name, name in STEPS + EXTRA:
-        module = importlib.import_module(f"cms.publish.{module_name}")
-        owner, _, attr = name.rpartition(".")
-        target = getattr(module, owner) if owner else module
-        if hasattr(target, attr):
-            setattr(target, attr, timed(f"{module_name}.{name}", getattr(target, attr)))
-    checkpoint = pipeline.checkpoint
-
-    def marking(name):
-        marks.setdefault(name, _clock())
-        checkpoint(name)
-
-    pipeline.checkpoint = marking
+    spent, marks = instrument(STEPS + EXTRA)
     wall, cpu = _clock()
     pipeline.publish()
     print(f"warm-up: {time.monotonic() - wall:.2f} s wall, {time.process_time() - cpu:.2f} CPU s", flush=True)

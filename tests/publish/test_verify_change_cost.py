@@ -12,15 +12,7 @@ from cms.publish import fsutil, theme_scripts, verify
 from cms.publish.pipeline import publish
 from tests.conftest import make_story
 
-pytestmark = pytest.mark.usefixtures("folders")
-
-
-@pytest.fixture(autouse=True)
-def settled_clock(monkeypatch):
-    """The trees here are surveyed within microseconds of being made: within the file clock's step,
-    where a survey vouches for no folder (the racy rule: test_racy_survey.py). Counted here as on a
-    fine clock, where a survey made after a change vouches for the folder."""
-    monkeypatch.setattr(fsutil, "CLOCK_STEP_NS", -10**9)
+pytestmark = pytest.mark.usefixtures("folders", "settled_clock")  # (settled_clock: counted as on a fine clock)
 
 
 @pytest.fixture

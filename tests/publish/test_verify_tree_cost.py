@@ -20,12 +20,7 @@ def build(root, groups=20, files=10):
             (folder / f"{number}.txt").write_text(f"{group} {number}")
 
 
-@pytest.fixture(autouse=True)
-def settled_clock(monkeypatch):
-    """The trees here are surveyed within microseconds of being made: within the file clock's step,
-    where a survey vouches for no folder (the racy rule: test_racy_survey.py). Counted here as on a
-    fine clock, where a survey made after a change vouches for the folder."""
-    monkeypatch.setattr(fsutil, "CLOCK_STEP_NS", -10**9)
+pytestmark = pytest.mark.usefixtures("settled_clock")  # (conftest: counted as on a fine clock)
 
 
 @pytest.fixture
