@@ -302,13 +302,17 @@ class Finished:
         for path in todo:
             saved[path] = (_as_saved(documents[path]), rendered[path], archives.get(path, {}))
 
-    def restore(self, rows):
+    def restore(self, rows, shared=None):
         """Take what a worker saved (``saved``'s rows, read back by render_store: each row's HMAC checked),
         when this memo holds nothing yet. Only the rows of the form ``keep`` writes are taken, and none
         without the page size they were made at. Checked when used: a page is taken again only while its
-        document is the same as the row's (``reach``: a row missing counts as a document added)."""
+        document is the same as the row's (``reach``: a row missing counts as a document added).
+        ``shared``: {document path: render.Entry} read back beside them: a row's text equal to its
+        entry's is taken as the entry's very object (``_sharing``), held once as in a running worker."""
         if self.tree.documents or not isinstance(rows.get(SIZE_KEY), int):
             return
+        shared = shared or {}
+        rows = {path: _sharing(row, shared.get(path)) if _saved_row(path, row) else row for path, row in rows.items()}
         taken = {path: row for path, row in rows.items() if _saved_row(path, row)}
         self.size = rows[SIZE_KEY]
         self.saved.restore(rows)
@@ -317,6 +321,20 @@ class Finished:
         self.tree = Tree({path: row[0] for path, row in taken.items()})
         self.pages = {path: row[1] for path, row in taken.items()}
         self.listings = {path: row[2] for path, row in taken.items() if row[2]}
+
+
+def _sharing(row, entry):
+    """A saved row (``Finished.keep``) whose document's meta and body, and its page's body, are the
+    render cache's entry's (``entry``, or None) very objects where equal to them: a worker that kept
+    running holds them once (a page's body is its document's, stripped)."""
+    if entry is None:
+        return row
+    document, (meta, body), archives = row
+    same = {name: value for name, value in (("meta", entry.meta), ("body", entry.body))
+            if getattr(document, name) == value}
+    stripped = entry.body.strip()  # (the very string when nothing is stripped, as in _finish)
+    return (replace(document, **same) if same else document, (meta, stripped if body == stripped else body),
+            archives)
 
 
 def _saved_row(path, row):

@@ -48,7 +48,8 @@ class PublishState:
             self.renders.restore(entries)
             self.renders.queries.restore(self.stored.pop("queries", {}))
             self.qr.restore(self.stored.pop("qr", {}))
-            self.finished.restore(self.stored.pop("finished", {}))
+            self.finished.restore(self.stored.pop("finished", {}),
+                                  shared={entry.key[0]: entry for entry in self.renders.entries.values()})
             self.written.rows.restore(self.stored.pop("written", {}))
             self.records.restore({key: value for key, value in self.stored.pop("records", {}).items()
                                   if isinstance(value, str)})

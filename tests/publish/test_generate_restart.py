@@ -125,3 +125,26 @@ def test_a_row_of_another_document_is_not_used(settings, stories, made):
     page = (swap.site_link() / "gezhi-lundao" / "zhu-kezhen" / "index.html").read_text("utf-8")
     assert "篡改的标题" not in page
     assert cold_site(settings) == site_and_content(settings)
+
+
+def test_a_restarted_worker_holds_each_pages_text_once(stories):
+    """A worker that kept running holds a page's body once: its rendered document's, which generate's
+    page takes as it is. A restarted one reads both back from disk, as two copies, unless restoring
+    takes the rendered entry's very text for generate's saved row where they are equal."""
+    def held_twice(state):
+        entries = {entry.key[0]: entry for entry in state.renders.entries.values()}
+        return sorted(path for path, (_meta, body) in state.finished.pages.items()
+                      if path in entries and body == entries[path].body and body is not entries[path].body)
+
+    warm = PublishState()
+    publish(state=warm)
+    assert held_twice(warm) == []
+    restarted = PublishState()
+    restarted.restore()
+    story_paths = {entry.key[0] for entry in restarted.renders.entries.values() if "li-siguang" in entry.key[0]}
+    assert story_paths and story_paths <= restarted.finished.pages.keys()  # (the story's page is among them)
+    assert held_twice(restarted) == []
+    assert all(restarted.finished.tree.documents[path].body is entry.body
+               for entry in restarted.renders.entries.values()
+               if (path := entry.key[0]) in restarted.finished.tree.documents
+               and restarted.finished.tree.documents[path].body == entry.body)
