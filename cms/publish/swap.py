@@ -338,7 +338,12 @@ def journal_spool(build_id):
 def write_journal(build_id, *, parent, files=(), trees=(), full=False):
     """Save a build's journal: ``parent``, the build it was made from (None for a full build, which
     breaks the chain), and the relative paths under site/ it wrote, replaced or removed (``files``) or
-    whose whole folder may differ (``trees``). ``complete`` comes last."""
+    whose whole folder may differ (``trees``). ``complete`` comes last.
+
+    Written two steps of the file clock (fsutil.CLOCK_STEP_NS) after this call began, so that its time
+    (``journal_written``) is at least one step later than every change the build made: the index
+    staging's racy rule (staging._changed_since_journal) then takes none of them for another hand's."""
+    time.sleep(max(0, 2 * fsutil.CLOCK_STEP_NS) / 1e9)
     data = {"parent": None if full else parent, "full": full, "files": sorted(files), "trees": sorted(trees),
             "complete": True}
     fsutil.atomic_write(journal_dir() / f"{build_id}.json", json.dumps(data, ensure_ascii=False).encode())
