@@ -150,7 +150,7 @@ def convert_svg(converter, text):
     """An SVG drawing (a page's QR code): the text between its tags (``<title>``, ``<desc>``, ``<text>``)
     and its TEXT_ATTRIBUTES converted; tags, path data and every other attribute kept. Unlike
     ``convert_markup`` (which keeps an ``<svg>`` inside a body whole), and without passing the path
-    data through OpenCC: ~0.2 ms a QR code instead of ~3 (bench/README)."""
+    data through OpenCC, which costs the most there (bench/README, "Measurements behind the code")."""
     batch, parts, start = _Batch(), [], 0
     for match in _SVG_TAG.finditer(text):
         if match.start() > start:

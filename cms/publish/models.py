@@ -207,7 +207,7 @@ class PublishJob(models.Model):
         try:
             result = pipeline.publish(full=full, progress=progress, wait=wait, yield_to=yield_to)
         except BaseException as error:
-            state.current().written.clear()  # content/ may be half rewritten: compare every file next time
+            state.current().check_content_next()  # content/ may be half rewritten
             self._failed(error, was=self.Status.RUNNING)
             raise
         self.status = self.Status.UNCHANGED if result.up_to_date else self.Status.PUBLISHED

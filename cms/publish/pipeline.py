@@ -118,7 +118,7 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
                 break
             # A full build reads every file the write left: one that looked only at what changed is done
             # again, checking every file (write.WrittenFiles.check_due), as a worker's first write does.
-            _check_every_file_next(state)
+            state.check_content_next()
         notes = [] if live else [note for note in [swap.live_damage()] if note]  # → a full build
         changes = manifest.diff(live and live.manifest, new)
         if not full and live and live.manifest == new:
@@ -225,12 +225,6 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
 def _checked_every_file(out):
     """Whether the write of ``out`` (write.Written) checked every file, the mirror's too."""
     return out.checked and (out.mirror is None or out.mirror.checked)
-
-
-def _check_every_file_next(state):
-    state.written.check_next()
-    if state.mirror:
-        state.mirror["written"].check_next()
 
 
 def export(content_dir, site, state, *, progress=None, mirror=None):

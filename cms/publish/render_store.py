@@ -75,7 +75,7 @@ def _code_digest(root):
     return digest.hexdigest()
 
 
-# Read when this module is imported (~15 ms): the code this process runs, not what a deploy later puts on disk.
+# Read when this module is imported: the code this process runs, not what a deploy later puts on disk.
 CODE = _code_digest(Path(cms.__file__).parent)
 
 

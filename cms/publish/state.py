@@ -83,6 +83,13 @@ class PublishState:
         self.rewrite = False
         self.stored = {}
 
+    def check_content_next(self):
+        """content/ (and the mirror's content-hant/) may not be as the last write left them (a publish
+        failed or was killed): the next write of each checks every file (write.WrittenFiles.check_next)."""
+        self.written.check_next()
+        if self.mirror:
+            self.mirror["written"].check_next()
+
     def forget(self):
         """Drop everything: the next publish renders, serialises and verifies every page again (and
         does not read the render cache on disk, which its save then rewrites)."""

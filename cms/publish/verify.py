@@ -55,8 +55,8 @@ _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster"
 _LINKABLE = {"", "http", "https", "mailto"}
 _HTTP_EQUIV = {"content-type", "content-security-policy", "x-ua-compatible", "content-language"}
 _CHECKED_ATTRIBUTES = "|".join(("srcdoc", "formaction", "srcset", "imagesrcset", *_URL_ATTRIBUTES))
-# One name() per attribute looked up in a list, not compared 27 times (3.8× faster over the pages
-# of a 10,000-piece site). An attribute whose name holds "|" may be looked at needlessly, never missed.
+# One name() per attribute looked up in a list, not compared 27 times (bench/README, "Measurements
+# behind the code"). An attribute whose name holds "|" may be looked at needlessly, never missed.
 _SUSPECT = etree.XPath(
     "//script | " + " | ".join(f"//{tag}" for tag in _FORBIDDEN)
     + " | //meta[@http-equiv] | //@*[starts-with(name(), 'on')"
@@ -226,9 +226,9 @@ def script_host_problems(site_dir, scripts, known=None):
 class _PageScan:
     """What verification reads from a page: its ``kepu:`` meta tags and every URL in it.
 
-    Parsed with lxml (libxml2's HTML parser, in C), the elements picked by XPath: on the 10,195
-    pages of a 10,000-piece site 7.5 s instead of html.parser's 23.4 s, with the very same result
-    for every page."""
+    Parsed with lxml (libxml2's HTML parser, in C), the elements picked by XPath: a third of
+    html.parser's time, with the very same result for every page (bench/README, "Measurements behind
+    the code")."""
 
     def __init__(self, data, rel="", allowed=None, site_dir=None):
         self.meta = {}

@@ -44,10 +44,11 @@ def sha256(data):
 
 
 def document_key(content_dir, meta, body):
-    """A digest of a document's front matter and body in a content folder, ~4x cheaper than
-    ``serialise`` + sha256: pickle without its memo, so equal values give equal bytes however they
-    share objects (values that differ only in sharing or interning still match; any other difference
-    gives another digest, and the document is serialised again, never wrongly kept)."""
+    """A digest of a document's front matter and body in a content folder, cheaper than ``serialise``
+    + sha256 (bench/README, "Measurements behind the code"): pickle without its memo, so equal values
+    give equal bytes however they share objects (values that differ only in sharing or interning still
+    match; any other difference gives another digest, and the document is serialised again, never
+    wrongly kept)."""
     out = io.BytesIO()
     pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
     pickler.fast = True

@@ -12,8 +12,8 @@ import segno
 def qr_svg(url, *, title="扫码阅读本页", scale=4):
     """An SVG document (with its xmlns, no XML declaration, no class) encoding ``url``; dark modules on
     white with the standard four-module quiet zone, so it scans in dark mode and in print too."""
-    # One fixed mask pattern (0): choosing the best of the eight costs ~5× the time (every page of
-    # the site gets a code at publish) and any mask scans (tests/reach/test_qr.py decodes with zbar).
+    # One fixed mask pattern (0): choosing the best of the eight costs several times as much (every
+    # page of the site gets a code at publish) and any mask scans (tests/reach/test_qr.py decodes with zbar).
     code = segno.make(url, error="m", micro=False, mask=0)
     out = io.BytesIO()
     code.save(out, kind="svg", scale=scale, border=4, xmldecl=False, svgns=True, svgclass=None, lineclass=None,

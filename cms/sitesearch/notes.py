@@ -5,8 +5,8 @@ A page's number in its shard is its slot, not its rank: slots are a table of ``s
 filled by linear probing from a hash of each page's path, pages taken in path order. The table is a
 function of the shard's paths alone (a build from scratch gives the same numbers as any history of
 updates), and a page added or removed moves no other page except the few probing past its slot, so
-that a shard changed by one page is patched rather than made again (an addition used to renumber
-every later page). The cost is a sparser numbering: page gaps in the postings grow by the table's
+that a shard changed by one page is patched rather than made again (numbering in path order would
+renumber every later page). The cost is a sparser numbering: page gaps in the postings grow by the table's
 spare room (``SPREAD``), and a slot left empty has no record (``pages.json`` lists it as null).
 """
 

@@ -4,7 +4,7 @@ changed one page tokenises that page only:
 - a page's term counts (``shard.page_terms`` of its record), by the record's digest: a page whose
   text did not change is never tokenised again (``terms/c/<xx>/<digest>.bin``: each kind's terms,
   sorted, one a line, then their counts as unsigned integers of the width the largest needs, the
-  whole compressed; about 6 KB a page, a third of the JSON it replaced);
+  whole compressed; a few KB a page);
 - a shard's notes, by its folder name: its pages' slots, paths and record digests, weighted lengths,
   distinct counts and the tags and programmes they name (notes.Note), what patching the shard
   instead of building it again needs (patch.py) (``terms/s/<folder>.z``: JSON, compressed).

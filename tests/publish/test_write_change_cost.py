@@ -16,7 +16,9 @@ import pytest
 from cms.core.models import SiteSettings
 from cms.hant import mirror as hant_mirror
 from cms.hant.models import MirrorSettings
-from cms.publish import fsutil, manifest, mirror_site, write
+from cms.publish import fsutil, manifest, mirror_site, pipeline, write
+from cms.publish import state as state_module
+from cms.publish.models import PublishJob
 from cms.publish.pipeline import export
 from cms.publish.state import PublishState
 from tests.conftest import make_image, make_story
@@ -240,3 +242,29 @@ def test_approvals_in_a_warm_worker_leave_both_folders_as_a_cold_export_makes_th
         assert snapshot(mirror_site.content_dir_of(content)) == snapshot(mirror_site.content_dir_of(cold)), number
         assert json.loads((content / write.MANIFEST_NAME).read_text("utf-8")) == json.loads(
             (cold / write.MANIFEST_NAME).read_text("utf-8"))
+
+
+def test_after_a_failed_publish_the_next_write_of_both_folders_checks_every_file(
+        settings, programme, mirror_on, monkeypatch):
+    monkeypatch.setattr(write, "FULL_CHECK_EVERY", 100)
+    stories = stories_of(programme, 2)
+    content = Path(settings.KEPU_CONTENT_DIR)
+    state = PublishState(restored=True)
+    monkeypatch.setattr(state_module, "_CURRENT", state)
+    exported(content, state)
+    stories[0].title = "李四光：地质学家1"
+    stories[0].save_revision().publish()
+    out = exported(content, state)
+    assert not (out.checked or out.mirror.checked)  # (a warm write looks only at what it writes)
+
+    def fails(**kwargs):  # a publish that wrote both folders and then failed (its build, say)
+        raise RuntimeError("构建失败")
+
+    monkeypatch.setattr(pipeline, "publish", fails)
+    with pytest.raises(RuntimeError):
+        PublishJob.run_command()
+    assert PublishJob.objects.get().status == "failed"
+    stories[0].title = "李四光：地质学家2"
+    stories[0].save_revision().publish()
+    out = exported(content, state)
+    assert out.checked and out.mirror.checked  # content/ and content-hant/: every file looked at again

@@ -53,7 +53,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, full=False, no_wait=False, no_progress=False, verbosity=1, **options):
         progress = Progress(sys.stderr, enabled=verbosity > 0 and not no_progress)
-        if full:  # a cold publish, as a new process was before the render cache was kept on disk
+        if full:  # a cold publish: nothing kept (in memory or on disk) is used
             current().forget()
         try:
             job, result = PublishJob.run_command(full=full, progress=progress, wait=not no_wait)
