@@ -122,7 +122,8 @@ def test_sigkill_between_the_pages_build_and_the_index_build_loses_nothing(world
     """An edit goes live in two builds: its pages first, then the search index. Killed between them
     (after the pages' swap, or with the index built but not swapped), the pages build stays live and
     whole, says its index is pending, and the next publish (a new process) brings the index up to
-    date: the site is then byte for byte what a full build makes."""
+    date; killed once the index build is live, before the pages build is retired, nothing is left to do.
+    The site is then byte for byte what a full build makes."""
     folder, env = world
     manage(env, "publish_site", "--no-progress")
     for stage in ["swapped", "search-built"]:
@@ -144,6 +145,18 @@ def test_sigkill_between_the_pages_build_and_the_index_build_loses_nothing(world
         assert "search_pending" not in live_manifest(folder)
         assert indexed(folder, text)
         assert not list((folder / "builds").glob(".staging-*"))
+    # Killed once the index build is live, before the pages build it followed is kept as the spare
+    # (``search-swapped``): the live site has the edit in its pages and its index and says nothing is
+    # pending; the next publish (a new process) finds nothing to publish.
+    text = "停在索引上线之后的正文"
+    manage(env, "shell", "-c", EDIT_ONLY.format(text=text))
+    kill_at(env, folder, "search-swapped")
+    assert "search_pending" not in live_manifest(folder)
+    assert text in (folder / "site" / "gezhi-lundao" / "story-2" / "index.html").read_text()
+    assert indexed(folder, text)
+    before = tree(folder)
+    done = manage(env, "publish_site", "--no-progress")
+    assert "已发布构建" not in done.stdout and tree(folder) == before, done.stdout
     incremental = tree(folder)[1]
     manage(env, "publish_site", "--full", "--no-progress")
     assert tree(folder)[1] == incremental
