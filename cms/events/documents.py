@@ -199,7 +199,7 @@ def event_filter(found, here):
     """The list's filter form for the events' facets ``found`` ({pk: facets.Facets}) and the theme
     script that runs it (right after it, so the form is shown before the list below is laid out), or
     nothing for an empty list."""
-    from cms.publish.mkdocs_plugin.plugin import kepu_asset
+    from cms.publish.theme_scripts import kepu_asset
 
     from .models import EventPage
 

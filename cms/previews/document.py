@@ -1,9 +1,10 @@
 """One page's latest revision as the public site's export would render it, among today's public pages.
 
 Only the publish package's public steps are used: ``plan.plan`` reads the public pages, the revision
-is rendered through the same ``RenderContext`` (``Publishable.to_document``), ``render.render``
-assembles it into the page tree (breadcrumbs, section, listings of its children, 上一篇/下一篇) and
-``generate.generate`` adds what the generator derives. The draft takes the place of its live
+is placed among them (``context.Recorder.place_draft``) and rendered through the same ``RenderContext``
+(``Publishable.to_document``), ``render.render`` assembles it into the page tree (breadcrumbs,
+section, listings of its children, 上一篇/下一篇) and ``generate.generate`` adds what the generator
+derives. The draft takes the place of its live
 version (or joins the tree under its parent): a ``PageRow`` whose ``live_revision_id`` is the
 draft's revision, so the document carries that revision as the live page will.
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from cms.publish import generate, pages, plan, render
+from cms.publish.context import recorder
 from cms.publish.errors import ExportError
 from cms.publish.pages import PageRow
 from cms.publish.protocol import Publishable
@@ -67,14 +69,9 @@ def render_draft(page):
         placed = pages.document_paths(rows, found.root)
         path = placed[row.pk]
         context = found.context
-        context.rows[row.pk] = row
-        context.by_tree_path[row.path] = row
-        context.paths.clear()
-        context.paths.update(placed)
-        context.pages[row.pk] = draft
         # Rendered as the render step renders a page (its files beside it, the QR code, too); kept
         # in the previews' own cache under the draft's revision, never the publish step's.
-        context.current_path = path
+        recorder(context).place_draft(row, draft, placed)
         document = CACHE.render(draft, row, context)
         if document.path != path:
             raise ExportError(f"{type(draft).__name__} 导出到了意外的路径 {document.path}")

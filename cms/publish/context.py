@@ -1,9 +1,12 @@
 """The API page types render themselves through: ``Publishable.to_document(context)``.
 
-A ``RenderContext`` is made once per publish. For each page the render step calls ``begin(path)``
-and then the page type's ``to_document``, which may call only the public methods below (paths,
-links, rich text, images, files, front matter). Everything a document reads through them is
-recorded in a ``Uses``, so the render cache knows when to render it again.
+A ``RenderContext`` is made once per publish. Its public methods are the page types' API, exactly
+those ``Publishable`` lists (paths, links, rich text, images, files, front matter, and ``once`` and
+``record_object`` for what a document reads other than through them); everything a document reads
+through them is recorded in a ``Uses``, so the render cache knows when to render it again. The
+render step's own bookkeeping is a ``Recorder`` (``recorder(context)``), which page types never
+see: for each page it calls ``begin(path)`` and then the page type's ``to_document``, records the
+queries the type declares, and gives the render cache the states of pages and queries it compares.
 """
 
 import functools
@@ -52,7 +55,7 @@ def fingerprint(obj):
 
 
 def query_digest(rows):
-    """The digest of a query's rows (RenderContext.query_state)."""
+    """The digest of a query's rows (Recorder.query_state)."""
     return hashlib.sha1(repr(rows).encode()).hexdigest()
 
 
@@ -87,7 +90,12 @@ def local_time(value):
 
 
 class RenderContext:
-    """What a page type gets to render itself: paths, links, rich text, images, files."""
+    """What a page type gets to render itself: paths, links, rich text, images, files.
+
+    Its public methods are the page types' API, exactly those ``Publishable`` lists. Its data
+    attributes other than ``now`` and ``base_url`` (the public pages' ``rows`` and ``paths``, the
+    ``pages`` loaded, the ``assets``, the ``current_path`` and the ``uses`` of the document being
+    rendered) are the render step's: it fills them, and a page type reads none of them."""
 
     def __init__(self, *, root, paths, rows, pages=None, now=None):
         self.root = root
@@ -101,9 +109,8 @@ class RenderContext:
         self.assets = {}  # content path → writer, for every document of this publish
         self.current_path = ""
         self.uses = Uses()
-        self._query_states = {}  # model label → digest, made once per publish
-        self._query_rows = {}  # page type label → its query_rows, made once per publish
         self._once = {}
+        self._recorder = Recorder(self)
 
     @functools.cached_property
     def base_url(self):
@@ -120,62 +127,9 @@ class RenderContext:
             self._once[key] = read()
         return self._once[key]
 
-    # For the render step ------------------------------------------------------------------------
-    def begin(self, path):
-        """Start the document at ``path``: what it reads from now on is recorded afresh."""
-        self.current_path, self.uses = path, Uses()
-        return self.uses
-
-    def page_state(self, page_id):
-        """(path, row content signature) of a page as published now; (None, None) for a page that is not.
-        (PageRow.content: a draft saved or a child added does not change it.)"""
-        row = self.rows.get(page_id)
-        return (self.paths.get(page_id), row.content if row else None)
-
-    def record_page(self, page_id):
-        """Record that the current document depends on another page: its path and its content."""
-        self.uses.reads[("page", page_id)] = self.page_state(page_id)
-
-    def query_state(self, label):
-        """A digest of every public page of a page type (``app.Model``, its subclasses too), or of
-        every row of another model (a snippet): what a document built from a query over them read
-        (``query_digest`` of ``query_rows``, for a page type)."""
-        if label not in self._query_states:
-            model = apps.get_model(label)
-            if issubclass(model, Page):
-                rows = self.query_rows(label)
-            else:
-                rows = [fingerprint(obj) for obj in model._default_manager.order_by("pk")]
-            self._query_states[label] = query_digest(rows)
-        return self._query_states[label]
-
-    def query_rows(self, label):
-        """[(page id, tree path, row signature)] of every public page of a page type (its subclasses
-        too), sorted: what its ``query_state`` is the digest of. Made once per publish."""
-        if label not in self._query_rows:
-            model = apps.get_model(label)
-            self._query_rows[label] = sorted((row.pk, row.path, row.signature) for row in self.rows.values()
-                                             if issubclass(row.specific_class, model))
-        return self._query_rows[label]
-
-    def query_rows_made(self):
-        """{label: query_rows} of the page types whose rows were read this publish."""
-        return dict(self._query_rows)
-
-    def query_states(self):
-        """{label: state} of the queries read so far this publish."""
-        return dict(self._query_states)
-
-    def known_query_state(self, label, state):
-        """Take ``state`` as the query's today (the render cache knows none of its rows changed)."""
-        self._query_states[label] = state
-
-    def record_query(self, label):
-        """Record that the current document lists pages of a type, or objects of a model, by a query."""
-        self.uses.reads[("query", label)] = self.query_state(label)
-
     def record_object(self, obj):
-        """Record that the current document depends on an object (an image, a snippet …)."""
+        """Record that the current document depends on an object (an image, a snippet, a setting …)
+        it read other than through this context."""
         self.uses.reads[(obj._meta.label_lower, obj.pk)] = fingerprint(obj)
 
     def _specific(self, row):
@@ -214,7 +168,7 @@ class RenderContext:
         parent = self.by_tree_path.get(page.path[: -page.steplen])
         if parent is None:
             return page.get_parent().specific
-        self.record_page(parent.pk)
+        self._recorder.record_page(parent.pk)
         return self._specific(parent)
 
     def ancestor(self, page, model):
@@ -223,7 +177,7 @@ class RenderContext:
         for end in range(len(page.path) - page.steplen, 0, -page.steplen):
             ancestor = self.by_tree_path.get(page.path[:end])
             if ancestor is not None and issubclass(ancestor.specific_class, model):
-                self.record_page(ancestor.pk)
+                self._recorder.record_page(ancestor.pk)
                 return self._specific(ancestor)
             every_one_public &= ancestor is not None or end <= len(self.root.path) - page.steplen
         if every_one_public:  # (a public page: its ancestors below the site root are all known)
@@ -234,13 +188,21 @@ class RenderContext:
         """The public URL path (``/programme/slug/``) of another published page, or None if it is not public."""
         if page is None:
             return None
-        self.record_page(page.pk)
+        self._recorder.record_page(page.pk)
         target = self.paths.get(page.pk)
         return canonical_of(target) if target else None
 
     # Front matter and the document -----------------------------------------------------------------
     def front_matter(self, page, *, kind, description="", programme=None, tags=(), authors=(), image=None,
                      **extra):
+        """The front matter of ``page``'s document, a dict of plain data: its ``title``, ``description``
+        (``description`` or the page's search description, on one line), ``kind``, ``programme`` and
+        ``programme_title`` (of ``programme``, a page, if given), ``date`` and ``updated`` (the local
+        dates it was first and last published), ``published`` (the moment it was first published, if
+        it was), ``tags`` (their texts, sorted, each once), ``authors``, ``canonical`` (the document's
+        URL path), ``image`` (if given, a content path: ``image_path``), then every ``extra`` item
+        (which may replace any of those), and ``reads`` (阅读量) where ``settings.KEPU_PAGE_READS``
+        gives it a count. It records nothing itself; that function records what it read."""
         meta = {
             "title": page.title,
             "description": " ".join((description or page.search_description or "").split()),
@@ -265,12 +227,21 @@ class RenderContext:
         return meta
 
     def document(self, page, meta, body):
+        """The ``Document`` ``to_document`` returns: ``meta`` (``front_matter``'s, with what the page
+        type adds) and ``body`` (Markdown), at the path the render step placed ``page`` at. It
+        records nothing."""
         return Document(path=self.current_path, meta=meta, body=body)
 
     # Text ----------------------------------------------------------------------------------------
     def richtext(self, html):
+        """Markdown for Wagtail rich text as stored (``html``; "" for none): a link to another page
+        becomes a link relative to this document (just its text if that page is not public), a link
+        to a Wagtail document a link to its copy (``file``), an embedded image a figure (``image``),
+        an embedded video a link to its address (none unless http or https). It records every page,
+        document and image the text names, those that no longer exist too, so the document is
+        rendered again when one changes, appears or goes."""
         def page_link(page_id):
-            self.record_page(page_id)
+            self._recorder.record_page(page_id)
             target = self.paths.get(page_id)
             return relative(self.current_path, target) if target else None
 
@@ -338,3 +309,87 @@ class RenderContext:
         path = f"media/documents/{document.pk}-{file_hash}/{name}"
         self._add_asset(path, document, None)
         return md_url(self._asset_link(path))
+
+
+def recorder(context):
+    """The render step's side of ``context`` (a RenderContext): its ``Recorder``."""
+    return context._recorder
+
+
+class Recorder:
+    """The render step's side of a RenderContext (``recorder(context)``), which page types never see.
+
+    It starts each document (``begin``), records what a document depends on besides what the
+    context's own methods record (a page, a query), and gives the render cache the states it compares
+    a document's reads with: a page's, and a query's (made once per publish)."""
+
+    def __init__(self, context):
+        self.context = context
+        self._query_states = {}  # model label → digest, made once per publish
+        self._query_rows = {}  # page type label → its query_rows, made once per publish
+
+    def begin(self, path):
+        """Start the document at ``path``: what it reads from now on is recorded afresh."""
+        context = self.context
+        context.current_path, context.uses = path, Uses()
+        return context.uses
+
+    def place_draft(self, row, page, paths):
+        """Take ``page`` (a draft) as the public page of ``row``, among the public pages placed at
+        ``paths`` ({page id: document path}, the draft's included), and make the draft's path the
+        current one: what a preview renders the draft with, as the live page would render."""
+        context = self.context
+        context.rows[row.pk] = row
+        context.by_tree_path[row.path] = row
+        context.paths.clear()
+        context.paths.update(paths)
+        context.pages[row.pk] = page
+        context.current_path = paths[row.pk]
+
+    def page_state(self, page_id):
+        """(path, row content signature) of a page as published now; (None, None) for a page that is not.
+        (PageRow.content: a draft saved or a child added does not change it.)"""
+        row = self.context.rows.get(page_id)
+        return (self.context.paths.get(page_id), row.content if row else None)
+
+    def record_page(self, page_id):
+        """Record that the current document depends on another page: its path and its content."""
+        self.context.uses.reads[("page", page_id)] = self.page_state(page_id)
+
+    def query_state(self, label):
+        """A digest of every public page of a page type (``app.Model``, its subclasses too), or of
+        every row of another model (a snippet): what a document built from a query over them read
+        (``query_digest`` of ``query_rows``, for a page type)."""
+        if label not in self._query_states:
+            model = apps.get_model(label)
+            if issubclass(model, Page):
+                rows = self.query_rows(label)
+            else:
+                rows = [fingerprint(obj) for obj in model._default_manager.order_by("pk")]
+            self._query_states[label] = query_digest(rows)
+        return self._query_states[label]
+
+    def query_rows(self, label):
+        """[(page id, tree path, row signature)] of every public page of a page type (its subclasses
+        too), sorted: what its ``query_state`` is the digest of. Made once per publish."""
+        if label not in self._query_rows:
+            model = apps.get_model(label)
+            self._query_rows[label] = sorted((row.pk, row.path, row.signature) for row in self.context.rows.values()
+                                             if issubclass(row.specific_class, model))
+        return self._query_rows[label]
+
+    def query_rows_made(self):
+        """{label: query_rows} of the page types whose rows were read this publish."""
+        return dict(self._query_rows)
+
+    def query_states(self):
+        """{label: state} of the queries read so far this publish."""
+        return dict(self._query_states)
+
+    def known_query_state(self, label, state):
+        """Take ``state`` as the query's today (the render cache knows none of its rows changed)."""
+        self._query_states[label] = state
+
+    def record_query(self, label):
+        """Record that the current document lists pages of a type, or objects of a model, by a query."""
+        self.context.uses.reads[("query", label)] = self.query_state(label)

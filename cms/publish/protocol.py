@@ -33,10 +33,13 @@ class Publishable:
     ``to_document(context)`` receives a :class:`cms.publish.context.RenderContext`, and may call
     only its public methods: ``front_matter``, ``document``, ``richtext``, ``plain``,
     ``external_link``, ``picture``, ``image_path``, ``image``, ``file``, ``url``, ``parent`` and
-    ``ancestor``, and read its attributes ``now`` and ``base_url`` (the site's address, for
-    absolute links in files beside a page). It must return a :class:`Document`
-    (``context.document(...)``). Rendering must be
-    deterministic: the same live revision gives the same document.
+    ``ancestor``; ``record_object`` for an object it reads other than through them (a setting, a
+    snippet) and ``once`` for what every document of a kind consults (both also what the front
+    matter's ``settings.KEPU_PAGE_READS`` function calls); and read its attributes ``now`` and
+    ``base_url`` (the site's address, for absolute links in files beside a page). It must return a
+    :class:`Document` (``context.document(...)``). Rendering must be deterministic: the same live
+    revision gives the same document. A document that links to one of the theme's scripts names it
+    with ``cms.publish.theme_scripts.kepu_asset`` (the name the build ships it under).
 
     Front matter the theme reads besides the common fields (see ``RenderContext.front_matter``):
     ``structured_data``, a list of schema.org JSON-LD objects (dicts of plain text) printed as
@@ -78,7 +81,13 @@ class Publishable:
     export_always = False
 
     def attachments(self, context):
+        """The files to write beside the page's document, ``{file name: bytes}`` (see above); none
+        unless the type says otherwise. Called with the context ``to_document`` was given, right
+        after it, so what it reads through the context is recorded with the document."""
         return {}
 
     def to_document(self, context):  # pragma: no cover - every page type implements it
+        """The page's public :class:`Document`, made through ``context`` alone (see above): its path
+        is the one the render step placed the page at (``context.document``), its front matter
+        ``context.front_matter``'s with what the type adds, its body Markdown."""
         raise NotImplementedError(f"{type(self).__name__} must implement to_document()")

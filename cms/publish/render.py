@@ -35,7 +35,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.models import Page
 
 from . import render_store
-from .context import asset_writer, fingerprint, query_digest
+from .context import asset_writer, fingerprint, query_digest, recorder
 from .errors import ExportError
 from .pages import PREFETCH_SLICE, RowMemo, load_pages
 from .paths import attachment_path
@@ -72,7 +72,7 @@ class Checked:
     paths: dict  # page id → document path
     entries: dict  # page id → the Entry its document was made or taken from
     documents: dict  # page id → its assembled Document (handed out: never changed afterwards)
-    queries: dict  # query label → state (RenderContext.query_state)
+    queries: dict  # query label → state (context.Recorder.query_state)
     sites: dict  # site attribute → value (("site", name) reads)
     objects: dict  # (model label, pk) → (fingerprint, object or None) of the objects the entries read
     assets: dict  # content path → writer, of every document
@@ -88,7 +88,7 @@ class RenderCache:
         self.last = None  # Checked: what the last render was given and made, or None
         self.indexed = {}  # page id → the entry ``objects_read`` last looked at
         self.readers = {}  # (model label, pk) of an object → {page id of an entry reading it}
-        # {page type label: its RenderContext.query_rows when last read}, of the queries a page type narrows
+        # {page type label: its context.Recorder.query_rows when last read}, of the queries a page type narrows
         # (``export_returning``): saved to disk too, so that ``lookup`` in a new worker can say which pages
         # of the type changed since an entry read the query (``_spared``)
         self.queries = render_store.SavedMemo()
@@ -195,6 +195,7 @@ class RenderCache:
         last = self.last
         if last is None:
             return None
+        record = recorder(context)
         keys = set()
         touched = set()  # the classes of the pages changed, added or gone
         rows = []  # the rows changed or added
@@ -214,8 +215,8 @@ class RenderCache:
         for label, state in last.queries.items():
             model = apps.get_model(label)
             if issubclass(model, Page) and not any(issubclass(cls, model) for cls in touched):
-                context.known_query_state(label, state)
-            elif context.query_state(label) != state:
+                record.known_query_state(label, state)
+            elif record.query_state(label) != state:
                 keys.add(("query", label))
                 if issubclass(model, Page):
                     queries[label] = [row.pk for row in rows if issubclass(row.specific_class, model)]
@@ -244,8 +245,9 @@ class RenderCache:
                     return None
                 queries.append(key[1])
         if queries:
+            record = recorder(context)
             self.entries[row.pk] = replace(entry, reads={
-                **entry.reads, **{("query", label): context.query_state(label) for label in queries}})
+                **entry.reads, **{("query", label): record.query_state(label) for label in queries}})
         for path in entry.assets:
             context.assets[path] = last.assets[path]
         return last.documents[row.pk]
@@ -260,14 +262,14 @@ class RenderCache:
             return None
         if entry.valid_until is not None and context.now >= entry.valid_until:
             return None
-        spared = []
+        spared, record = [], recorder(context)
         for (kind, pk), value in entry.reads.items():
             if kind == "page":
-                now = context.page_state(pk)
+                now = record.page_state(pk)
             elif kind == "site":
                 now = getattr(context, pk)
             elif kind == "query":
-                now = context.query_state(pk)
+                now = record.query_state(pk)
             else:
                 now = current.get((kind, pk), (None,))[0]
             if now != value:
@@ -277,7 +279,7 @@ class RenderCache:
                 return None
         if spared:  # (its reads as today's: the entry is saved again, and the next plan takes it as it is)
             self.entries[row.pk] = entry = replace(entry, reads={
-                **entry.reads, **{("query", label): context.query_state(label) for label in spared}})
+                **entry.reads, **{("query", label): record.query_state(label) for label in spared}})
         for path, (label, pk, spec) in entry.assets.items():
             context.assets[path] = asset_writer(current[(label, pk)][1], spec)  # the writer reads today's file
         return Document(path=context.current_path, meta=dict(entry.meta), body=entry.body,
@@ -304,7 +306,7 @@ class RenderCache:
         if not isinstance(saved, list) or query_digest(saved) != state:
             return None
         before = set(saved)
-        ids = [pk for pk, path, signature in context.query_rows(label) if (pk, path, signature) not in before]
+        ids = [pk for pk, path, signature in recorder(context).query_rows(label) if (pk, path, signature) not in before]
         if len(ids) > MANY_CHANGED:
             return None
         pages = cls.export_returning(label, ids)
@@ -319,16 +321,17 @@ class RenderCache:
                     if issubclass(apps.get_model(label), Page)}
         for label in self.queries.keys() - narrowed:
             del self.queries[label]
-        for label, found in context.query_rows_made().items():
+        for label, found in recorder(context).query_rows_made().items():
             if label in narrowed and self.queries.get(label) != found:
                 self.queries[label] = found
 
     def render(self, page, row, context, *, source=None):
         """Render ``page`` at ``context.current_path`` and keep the document (``source``: the digest
         of its own fields, taken before it was loaded; an entry without one is not saved to disk)."""
-        uses = context.begin(context.current_path)
+        record = recorder(context)
+        uses = record.begin(context.current_path)
         for label in getattr(page, "export_depends_on", ()):
-            context.record_query(label)
+            record.record_query(label)
         document = page.to_document(context)
         attach = getattr(page, "attachments", None)
         files = {**(attach(context) if attach else {}), **_qr_code(document, context)}
@@ -407,6 +410,7 @@ def _belongs_to_page(obj):
 
 def _record_prefetched(page, context):
     """Record what ``export_prefetch`` loaded onto ``page``: other pages and other objects."""
+    record = recorder(context)
     for lookup in getattr(page, "export_prefetch", ()):
         objects = [page]
         for part in lookup.split("__"):
@@ -423,7 +427,7 @@ def _record_prefetched(page, context):
                         found.append(related)
             for obj in found:
                 if isinstance(obj, Page):
-                    context.record_page(obj.pk)
+                    record.record_page(obj.pk)
                 elif not _belongs_to_page(obj):
                     context.record_object(obj)
             objects = found
@@ -548,7 +552,7 @@ def render(plan, cache, *, progress=None):
         rows={row.pk: row for row in plan.rows}, paths=dict(plan.paths),
         entries={row.pk: cache.entries.get(row.pk) for row in plan.rows},
         documents={document.page_id: document for document in by_path.values()},
-        queries=context.query_states(), sites={"base_url": context.base_url},
+        queries=recorder(context).query_states(), sites={"base_url": context.base_url},
         objects=_objects_read(plan, cache), assets=dict(context.assets))
     cache.keep_queries(context, plan.rows)
     return Rendered(by_path, dict(context.assets))

@@ -10,13 +10,15 @@ Material's bundle would fetch two scripts from unpkg.com at run time: a ResizeOb
 in browsers without one, and mermaid for ``.mermaid`` elements. The build rewrites both addresses
 to files of the site itself (``themes/assets/javascripts/``): a small polyfill, and a mermaid that
 draws nothing.
+
+The theme's own CSS and scripts ship under names with their content's digest (``kepu_asset``).
 """
 
 import base64
 import functools
 import hashlib
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 import jinja2
@@ -119,3 +121,17 @@ def content_security_policy(scope):
     return (f"default-src 'self'; script-src 'self' {scripts}; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
             "base-uri 'none'; form-action 'self'; frame-src 'none'; worker-src 'self'; manifest-src 'self'")
+
+
+@functools.lru_cache(maxsize=64)
+def _fingerprint(path, stamp):
+    data = (Path(settings.KEPU_THEMES_DIR) / path).read_bytes()
+    name = PurePosixPath(path)
+    return name.with_name(f"{name.stem}.{hashlib.sha256(data).hexdigest()[:8]}.min{name.suffix}").as_posix()
+
+
+def kepu_asset(path):
+    """``assets/kepu.css`` → ``assets/kepu.<first 8 hex of its SHA-256>.min.css`` (a path for ``| url``):
+    the name the build ships a theme file under (the MkDocs plugin), and the one a page type's
+    document links to a theme script by (the event list's filter)."""
+    return _fingerprint(path, Path(settings.KEPU_THEMES_DIR, path).stat().st_mtime_ns)

@@ -13,7 +13,8 @@
 - The Content-Security-Policy every page carries (``kepu_csp``, see theme_scripts.py), and
   Material's bundle rewritten so that it loads nothing from another host (``on_post_build``).
 - Heading ids from the heading's words, Chinese kept (``早年求学``), not Python-Markdown's ``_1``.
-- The theme's own CSS and scripts under names with their content's digest (``kepu_asset``): nginx
+- The theme's own CSS and scripts under names with their content's digest (``kepu_asset``, from
+  theme_scripts.py, where a page type linking to a theme script finds it too): nginx
   caches ``assets/*.<8 hex>.min.(css|js)`` for good, and a changed file gets a new name.
 - Valid HTML from Material's base template (no ``autocomplete`` on checkboxes).
 - Compiled templates kept between builds (Jinja's bytecode cache, ``template_cache``).
@@ -36,11 +37,9 @@
   and runs ``on_post_build``.
 """
 
-import functools
-import hashlib
 import os
 import tempfile
-from pathlib import Path, PurePath, PurePosixPath
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from jinja2 import BaseLoader, FileSystemBytecodeCache
@@ -50,6 +49,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key, s
 from pymdownx.slugs import slugify
 
 from cms.publish import fsutil, paths, theme_scripts
+from cms.publish.theme_scripts import kepu_asset
 
 from . import html
 from .config import KepuConfig
@@ -57,18 +57,6 @@ from .shards import Shards
 from .theme_files import listing as theme_listing
 
 FINGERPRINTED = ("assets/*.css", "assets/*.js")  # the theme's own files the templates link to
-
-
-@functools.lru_cache(maxsize=64)
-def _fingerprint(path, stamp):
-    data = (Path(settings.KEPU_THEMES_DIR) / path).read_bytes()
-    name = PurePosixPath(path)
-    return name.with_name(f"{name.stem}.{hashlib.sha256(data).hexdigest()[:8]}.min{name.suffix}").as_posix()
-
-
-def kepu_asset(path):
-    """``assets/kepu.css`` → ``assets/kepu.<first 8 hex of its SHA-256>.min.css`` (a path for ``| url``)."""
-    return _fingerprint(path, Path(settings.KEPU_THEMES_DIR, path).stat().st_mtime_ns)
 
 
 def add_theme_names(env, config):
