@@ -82,7 +82,8 @@ def parse_args():
                         help="完整发布另按这些构建进程数各做一次（KEPU_BUILD_PROCESSES，逗号分隔，"
                              "0 = 全部核心），如 1,2,0")
     parser.add_argument("--skip", default="",
-                        help="跳过的部分，逗号分隔：publish,compare,unchanged,latency,admin,mirror")
+                        help="跳过的部分，逗号分隔：publish,full（只跳过完整发布，仍测无变化时发布）,compare,unchanged,"
+                             "latency,admin,mirror")
     return parser.parse_args()
 
 
@@ -106,6 +107,7 @@ class Bench:
             kept = json.loads(previous.read_text("utf-8"))
             parts = {
                 "publish": ("publish", "unchanged", "stages"),
+                "full": ("publish",),
                 "unchanged": ("unchanged",),
                 "admin": ("admin",),
                 "latency": ("latency", "latency_off"),
@@ -822,7 +824,7 @@ class Bench:
 
     def run(self):
         self.fill()
-        if "publish" not in self.skip:
+        if "publish" not in self.skip and "full" not in self.skip:
             self.compare()
             self.save()
         if self.args.processes:
