@@ -293,9 +293,10 @@ class Scans(dict):
     the last that stat'ed every file (``FULL_SURVEY_EVERY``); ``site``: the site/ folder of the
     build they are the scans of, when known (ScanStore.get). ``files``: the survey's listed files
     (fsutil.Survey.files), or None; ``surveyed``: the id of the build whose site/ the survey
-    describes (set by the pipeline once it is a build; a build of its search index shares the scans
-    of its pages' build, not its survey), or None; ``folders``: the survey's folders (fsutil.Survey.
-    folders), or None; ``names``: the survey's {folder: its names} (fsutil.Survey.names), or None.
+    describes (``verify``'s ``build_id``, the id the build verified is promoted under; a build of its
+    search index shares the scans of its pages' build, not its survey), or None; ``folders``: the
+    survey's folders (fsutil.Survey.folders), or None; ``names``: the survey's {folder: its names}
+    (fsutil.Survey.names), or None.
     ScanStore saves the survey (``files``, ``inodes``, ``folders``, ``names``, ``surveyed``,
     ``partial``: a row per folder, written where a folder changed) with the rows, and a new worker
     reads it back with them (``ScanStore.get``): its first verification stats the folders and pages
@@ -548,7 +549,9 @@ def _described(db):
 @dataclass(frozen=True)
 class Verification:
     problems: list  # in Chinese, one line each; empty when the build may go live
-    scans: Scans  # {html path: what was read from it}, for ScanStore.keep
+    # {html path: what was read from it}, for ScanStore.keep; None from ``verify_index`` (the pages
+    # of an index build are its pages' build's very files, which share their scans: ScanStore.share)
+    scans: Scans | None = None
 
     @property
     def ok(self):
@@ -560,7 +563,7 @@ FULL_SURVEY_EVERY = 10
 """Every so many verifications of builds made one from another, one stats every file (``verify``)."""
 
 
-def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, changed=None):
+def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, changed=None, build_id=None):
     """Check a build against its manifest and the public pages now: a ``Verification``.
 
     The search index must hold the pages ``manifest.search_pages`` names: the manifest's, or, for
@@ -601,6 +604,9 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
 
     The pages to parse are shared out to ``processes`` processes (default ``KEPU_BUILD_PROCESSES``;
     forked, ``PAGES_PER_PROCESS`` pages a process at least): the result is the one of one process.
+
+    ``build_id``: the id the build verified is promoted under (swap.new_build_id), or None: what its
+    scans say they surveyed (``Scans.surveyed``: the next verification's ``changed`` starts there).
     """
     site_dir = Path(site_dir)
     previous = previous if previous is not None else Scans()
@@ -645,6 +651,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
                   inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files,
                   folders=tree.folders, names=tree.names)
     scans.pairs = pairs
+    scans.surveyed = build_id
     scans.identities = tree.keys
     scans.allowed = allowed
     scans.outputs = outputs if partial else None  # (a verification that walks starts the memo again)
@@ -690,13 +697,31 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     # Group folders found complete by the last verification are only looked for, but in one that
     # stats every file (their names are digests of their files: a folder of that name holds them).
     known = previous.groups if partial and previous.groups is not None else {}
-    scans.groups = {folder: set() for folder in search_dirs}
-    problems.extend(search.verify(site_dir, [page_url(path) for path in _indexed(manifest)],
-                                  known=known.get(search.SEARCH_DIR, frozenset()),
-                                  found=scans.groups[search.SEARCH_DIR]))
-    problems.extend(mirror_search_problems(site_dir, manifest, known=known, found=scans.groups))
+    index_problems, scans.groups = _index_check(site_dir, manifest, _indexed(manifest), known)
+    problems.extend(index_problems)
     problems.extend(_live_problems(manifest))
     return Verification(problems, scans)
+
+
+def verify_index(site_dir, manifest, *, previous=None):
+    """Check the search indexes of an index build (pipeline.publish_index: the live build with the
+    index of its pages, all of ``manifest``'s), the Traditional mirror's too: a Verification (its
+    ``scans`` None). ``previous``: the scans of the pages' build (ScanStore.get), whose verification
+    found the groups it names complete (``Scans.groups``): those are only checked to be there (their
+    names are digests of their files); the groups this build made are counted."""
+    known = (previous.groups if previous is not None else None) or {}
+    problems, _groups = _index_check(site_dir, manifest, manifest["pages"], known)
+    return Verification(problems)
+
+
+def _index_check(site_dir, manifest, pages, known):
+    """(problems, {search folder relative to site/: names of its group folders found complete}) of a
+    build's search indexes: the site's, against the document paths ``pages``, and the mirror's
+    (``_mirror_search_check``). ``known``: such a dict from an earlier verification (``Scans.groups``)."""
+    checked = search.check(site_dir, [page_url(path) for path in pages],
+                           known=known.get(search.SEARCH_DIR, frozenset()))
+    mirror_problems, mirror_groups = _mirror_search_check(site_dir, manifest, known)
+    return checked.problems + mirror_problems, {search.SEARCH_DIR: checked.groups, **mirror_groups}
 
 
 def _page_problems(rel, meta, expected, extra_html):
@@ -825,18 +850,24 @@ def _indexed(manifest):
     return sorted(manifest.get("pages", {})) if found is None else found
 
 
-def mirror_search_problems(site_dir, manifest, known=None, found=None):
-    """Problems with the Traditional mirror's search index (``<prefix>/search/``): as ``search.verify``,
-    in the mirror's folder, against the pages its manifest part says it holds. ``known`` and ``found``:
-    {search folder relative to site/: group names} as ``Scans.groups``."""
+def mirror_search_problems(site_dir, manifest, known=None):
+    """Problems with the Traditional mirror's search index (``_mirror_search_check``)."""
+    return _mirror_search_check(site_dir, manifest, known)[0]
+
+
+def _mirror_search_check(site_dir, manifest, known=None):
+    """(problems, {its search folder relative to site/: names of its group folders found complete}, or
+    {} without a mirror) of the Traditional mirror's search index (``<prefix>/search/``): as
+    ``search.check``, in the mirror's folder, against the pages its manifest part says it holds.
+    ``known``: {search folder relative to site/: group names} as ``Scans.groups``."""
     mirror = manifest.get("mirror")
     if not mirror:
-        return []
+        return [], {}
     indexed = _indexed({**mirror, "search_pending": manifest.get("search_pending")})
     folder = f"{mirror['prefix']}/{search.SEARCH_DIR}"
-    return [f"繁体站：{problem}" for problem in search.verify(
-        Path(site_dir) / mirror["prefix"], [page_url(path) for path in indexed],
-        known=(known or {}).get(folder, frozenset()), found=(found or {}).get(folder))]
+    checked = search.check(Path(site_dir) / mirror["prefix"], [page_url(path) for path in indexed],
+                           known=(known or {}).get(folder, frozenset()))
+    return [f"繁体站：{problem}" for problem in checked.problems], {folder: checked.groups}
 
 
 @dataclass(frozen=True)

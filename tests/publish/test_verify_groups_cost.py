@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("folders")
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Group kind folders (search/p/<group>/<kind>) listed by search.verify within verify.verify, and the group folders
+    """Group kind folders (search/p/<group>/<kind>) listed by search.check within verify.verify, and the group folders
     of the search index of each build verified: {"listed": n, "groups": [names]}."""
     monkeypatch.setattr(search, "GROUP_GRAMS", 4)  # 16 groups for a small site's 64 gram buckets
     done = collections.Counter()
@@ -48,7 +48,7 @@ def counted(monkeypatch):
         finally:
             inside.pop()
 
-    checking = search.verify
+    checking = search.check
 
     def search_counted(*args, **options):
         inside.append(True)  # (the index build's own check, in the pipeline, is left out)
@@ -58,7 +58,7 @@ def counted(monkeypatch):
             inside.pop()
 
     monkeypatch.setattr(verify, "verify", verify_counted)
-    monkeypatch.setattr(verify.search, "verify", search_counted)
+    monkeypatch.setattr(verify.search, "check", search_counted)
     return done, seen
 
 
