@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from . import generate, mirror_site, paths, render, render_store, swap
 from .render import RenderCache
 from .render_store import SavedMemo
-from .verify import ScanStore
+from .scan_store import ScanStore
 from .write import WrittenFiles
 
 
@@ -71,7 +71,7 @@ class PublishState:
 
     def prepare(self):
         """What a worker reads once at its start, before its first job (db_worker): ``restore``, and the
-        live build's verification scans (verify.ScanStore; each serves only the very file it was read
+        live build's verification scans (scan_store.ScanStore; each serves only the very file it was read
         from), which its first incremental publish starts from. Not for a one-off publish (the
         ``publish_site`` command), which may verify nothing or everything."""
         self.restore()
