@@ -15,7 +15,7 @@ import time
 from bench.approval_steps import STEPS, _clock, instrument
 
 EXTRA = [("state", "PublishState.prepare"), ("state", "PublishState.restore"), ("state", "PublishState.save"),
-         ("render_store", "load"), ("verify", "ScanStore.get"), ("generate", "finish_documents"),
+         ("render_store", "load"), ("scan_store", "ScanStore.get"), ("generate", "finish_documents"),
          ("render", "RenderCache.restore")]
 
 

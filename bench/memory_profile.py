@@ -418,7 +418,7 @@ def scan_sharing():
     the scans, of their ``targets`` and what the targets would cost with every distinct (url,
     target) pair held once (interned)."""
     from cms.publish import swap
-    from cms.publish.verify import ScanStore
+    from cms.publish.scan_store import ScanStore
 
     live = swap.live_build()
     scans = ScanStore().get(swap.builds_dir() / live)

@@ -41,12 +41,12 @@ def _timed(label, call, profile=None):
 
 def main(processes=None, changed=40, approvals=3, lines=25):
     from cms.core.models import SiteSettings
-    from cms.publish import fsutil, swap, verify
+    from cms.publish import fsutil, scan_store, swap, verify
 
     live = swap.live()
     site_url = SiteSettings.load().base_url
     kwargs = {} if processes is None or not hasattr(fsutil, "survey") else {"processes": processes}
-    store = verify.ScanStore()
+    store = scan_store.ScanStore()
     checked = _timed(f"full verification ({processes or 'one'} process(es))",
                      lambda: verify.verify(live.dir / "site", live.manifest, site_url=site_url, **kwargs))
     assert checked.ok, checked.problems[:5]

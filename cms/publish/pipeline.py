@@ -27,7 +27,7 @@ from django.utils import translation
 from cms.hant import mirror as hant
 from cms.sitesearch import index as search
 
-from . import build, fsutil, generate, manifest, mirror_site, paths, plan, render, staging, swap, verify, write
+from . import build, fsutil, generate, manifest, mirror_site, plan, render, staging, swap, verify, write
 from .errors import ExportError, Unfinished, VerificationError
 from .lock import publish_lock
 from .state import current
@@ -94,31 +94,10 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
         build_id = swap.new_build_id()
         site_dir = swap.staging_dir(build_id) / "site"
         live = swap.live()
-        for again in (False, True):
-            try:
-                out = export(content_dir, site, state, progress=progress,
-                             mirror=mirror)  # ✂ export-write, after each file written
-            except ExportError:  # (raised before anything is written)
-                behind = index_left_behind(content_dir, state, progress=progress)
-                if behind:
-                    after_publish(behind)  # (logged if it fails: the publish's own error is what is said)
-                raise
-            checkpoint("exported")
-            new = out.manifest
-            config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(), site_dir=site_dir,
-                                         nav=new["nav"], mirror=mirror)
-            new["inputs"] = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
-            if mirror is not None:
-                mirror_config = mirror_site.config(mirror, site=site, content_dir=content_dir, site_dir=site_dir,
-                                                   nav=new["nav"])
-                new["mirror"] = mirror_site.manifest_of(mirror, out.mirror, mirror_config)
-            whole = full or live is None or live.manifest.get("inputs") != new["inputs"] or (
-                mirror is not None and (live.manifest.get("mirror") or {}).get("inputs") != new["mirror"]["inputs"])
-            if again or not whole or _checked_every_file(out):
-                break
-            # A full build reads every file the write left: one that looked only at what changed is done
-            # again, checking every file (write.WrittenFiles.check_due), as a worker's first write does.
-            state.check_content_next()
+        # ✂ export-write (after each file written), exported
+        out, config, mirror_config = _export_checked(content_dir, site, state, live, site_dir, full=full,
+                                                     mirror=mirror, progress=progress)
+        new = out.manifest
         notes = [] if live else [note for note in [swap.live_damage()] if note]  # → a full build
         changes = manifest.diff(live and live.manifest, new)
         if not full and live and live.manifest == new:
@@ -168,28 +147,21 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
                     fsutil.record(site_dir / mirror.folder, tree=True)
             warnings = build.run_jobs(jobs)
             if not index_later:
-                search.build_index(stage / "site", content_dir, new, progress=progress, digests=state.records,
-                                   previous=live and live.search_dir)
-                mirror_site.build_index(stage / "site", content_dir, new, state=state, live=live, progress=progress)
-                _note_index(live, stage / "site", new)
+                _build_index(stage / "site", content_dir, new, state, live, progress=progress)
         checkpoint("built")
 
         progress("verify")
         previous = state.scans.get(live.dir) if incremental else None
         own = fsutil.recorded(spool)
-        since = previous is not None and swap.journal_since(previous.surveyed, live.id)
         checked = verify.verify(stage / "site", built, site_url=site.base_url, previous=previous,
-                                changed=(since[0] | own[0], since[1] | own[1]) if since else None)
-        if not checked.ok:
-            swap.discard(stage)
-            raise VerificationError(checked.problems)
+                                changed=_changed_since(previous, live, own), build_id=build_id)
+        _refuse_unless(checked, stage)
         manifest.write_manifest(stage / "manifest.json", built)
         checkpoint("verified")
 
         progress("swap")
         swap.write_journal(build_id, parent=live and live.id, files=own[0], trees=own[1], full=not incremental)
         checkpoint("journaled")
-        checked.scans.surveyed = build_id
         promoted = swap.Build(build_id, swap.promote(stage, build_id), built)  # (its manifest.json: ``built``)
         checkpoint("promoted")
         swap.activate(build_id)
@@ -220,6 +192,74 @@ def publish(*, full=False, progress=None, wait=True, state=None, yield_to=None):
                              incremental=incremental, warnings=warnings, post_publish_error=post_publish_error,
                              unfinished=unfinished.lines(), search_pending=deferred or "search" in unfinished,
                              notes=notes, index_deferred=deferred)
+
+
+def _export_checked(content_dir, site, state, live, site_dir, *, full, mirror, progress):
+    """``export`` (✂ export-write, after each file written; then ✂ exported) with the new manifest's
+    ``inputs`` (and the mirror's part): (write.Written, the MkDocs config, the mirror's or None). A
+    build that will be full reads every file the write left: an export that looked only at what
+    changed is done again, checking every file (write.WrittenFiles.check_due), as a worker's first
+    write does. On an ExportError (raised before anything is written) the live build's index left
+    behind is built first (``index_left_behind``)."""
+    mirror_config = None
+    for again in (False, True):
+        try:
+            out = export(content_dir, site, state, progress=progress, mirror=mirror)
+        except ExportError:
+            behind = index_left_behind(content_dir, state, progress=progress)
+            if behind:
+                after_publish(behind)  # (logged if it fails: the publish's own error is what is said)
+            raise
+        checkpoint("exported")
+        new = out.manifest
+        config = build.mkdocs_config(site=site, content_dir=content_dir.resolve(), site_dir=site_dir,
+                                     nav=new["nav"], mirror=mirror)
+        new["inputs"] = manifest.inputs(config, themes_dir=settings.KEPU_THEMES_DIR, plugin=build.PLUGIN)
+        if mirror is not None:
+            mirror_config = mirror_site.config(mirror, site=site, content_dir=content_dir, site_dir=site_dir,
+                                               nav=new["nav"])
+            new["mirror"] = mirror_site.manifest_of(mirror, out.mirror, mirror_config)
+        whole = full or live is None or live.manifest.get("inputs") != new["inputs"] or (
+            mirror is not None and (live.manifest.get("mirror") or {}).get("inputs") != new["mirror"]["inputs"])
+        if again or not whole or _checked_every_file(out):
+            return out, config, mirror_config
+        state.check_content_next()
+
+
+def _changed_since(previous, live, own):
+    """What may differ between the build ``previous`` (its Scans) surveyed and the build being
+    verified: (files, trees) by the journals since (swap.journal_since) plus this build's own
+    (``own``, fsutil.recorded); None when not known (no ``previous``, or no chain of journals)."""
+    since = previous is not None and swap.journal_since(previous.surveyed, live.id)
+    return (since[0] | own[0], since[1] | own[1]) if since else None
+
+
+def _refuse_unless(checked, stage):
+    """Discard the staging folder ``stage`` and raise VerificationError unless ``checked`` (a
+    verify.Verification) is ok."""
+    if not checked.ok:
+        swap.discard(stage)
+        raise VerificationError(checked.problems)
+
+
+def _build_index(site_dir, content_dir, new, state, live, *, progress, yield_to=None):
+    """Build the search index of ``new``'s pages into the build in ``site_dir`` (from the live build's,
+    ``live``), the mirror's too, and note in the open journal what it changed (``_note_index``).
+    ``yield_to``: asked before the build and at each step of it; when it says another publish is
+    waiting, the build stops (what it changed so far noted all the same) and False is returned; True
+    once built."""
+    try:
+        if yield_to is not None and yield_to():
+            raise GaveWay
+        step = progress if yield_to is None else _giving_way(progress, yield_to)
+        search.build_index(site_dir, content_dir, new, progress=step, digests=state.records,
+                           previous=live and live.search_dir)
+        mirror_site.build_index(site_dir, content_dir, new, state=state, live=live, progress=step)
+        built = True
+    except GaveWay:
+        built = False
+    _note_index(live, site_dir, new)
+    return built
 
 
 def _checked_every_file(out):
@@ -270,34 +310,16 @@ def publish_index(live, new, state, *, progress, yield_to=None):
     surveyed = state.scans.get(live.dir)
     stage = staging.prepare_index(build_id, live, folders=surveyed.folders if surveyed is not None else None,
                                   checkpoint=checkpoint)
-    step = progress if yield_to is None else _giving_way(progress, yield_to)
     spool = swap.journal_spool(build_id)
-    gave_way = False
-    with fsutil.journal(stage / "site", spool):
-        try:
-            if yield_to is not None and yield_to():  # (the staging took a while: asked again before building)
-                raise GaveWay
-            search.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, previous=live.search_dir,
-                               progress=step, digests=state.records)
-            mirror_site.build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, state=state, live=live,
-                                    progress=step)
-        except GaveWay:
-            gave_way = True
-        _note_index(live, stage / "site", new)
-    if gave_way:
+    with fsutil.journal(stage / "site", spool):  # (the staging took a while: yield_to asked again first)
+        built = _build_index(stage / "site", settings.KEPU_CONTENT_DIR, new, state, live, progress=progress,
+                             yield_to=yield_to)
+    if not built:
         _keep_as_spare(live, stage, build_id, spool)
         checkpoint("search-deferred")
         return None
     checkpoint("search-built")
-    # The groups the pages build's verification found complete are only checked to be there (their
-    # names are digests of their files); those this build made are counted.
-    groups = (surveyed.groups if surveyed is not None else None) or {}
-    problems = search.verify(stage / "site", [paths.page_url(path) for path in new["pages"]],
-                             known=groups.get(search.SEARCH_DIR, frozenset()))
-    problems += verify.mirror_search_problems(stage / "site", new, known=groups)
-    if problems:
-        swap.discard(stage)
-        raise VerificationError(problems)
+    _refuse_unless(verify.verify_index(stage / "site", new, previous=surveyed), stage)
     manifest.write_manifest(stage / "manifest.json", new)
     files, trees = fsutil.recorded(spool)
     swap.write_journal(build_id, parent=live.id, files=files, trees=trees)

@@ -1,9 +1,22 @@
 """What a publish worker keeps between publishes, in one place, with one way to forget it.
 
-Every step takes the piece of state it needs as an argument; this is the only module-level
-mutable object in cms/publish. A new process starts with the render cache the last one saved on
+Every step takes the piece of state it needs as an argument; ``PublishState`` (the process's:
+``current()``) holds all of it. A new process starts with the render cache the last one saved on
 disk (render_store.py, checked before use), and serialises and verifies everything once
 (bench/README, "Measurements").
+
+The other module-level mutable objects of cms/publish and cms/sitesearch are not worker state: no
+publish's result depends on what an earlier one left in them.
+
+- Memos of pure functions (the same argument, the same result): paths.canonical_of and
+  paths.safe_name, render._group_name (a page type's name in a language), sitesearch.index._path_hash
+  (a document path's shard hash), sitesearch.terms.pinyin_terms, sitesearch.normalise.t2s_table and
+  its translation table, sitesearch.termcache.rule, hant.profiles.opencc_converter. ``forget`` empties
+  those of paths and render, which only frees memory.
+- Memos of files, keyed by what they read: mkdocs_plugin.plugin._fingerprint (a theme asset's
+  path and mtime); theme_scripts._inline_sources (the inline scripts of the theme folders' templates,
+  keyed by the folders' names: read once per process, a template edited later is not read again).
+- swap._DELETER: the thread deleting the folders of retired builds (swap.wait_deleted).
 """
 
 import gc
@@ -12,7 +25,7 @@ from dataclasses import dataclass, field
 from . import generate, mirror_site, paths, render, render_store, swap
 from .render import RenderCache
 from .render_store import SavedMemo
-from .verify import ScanStore
+from .scan_store import ScanStore
 from .write import WrittenFiles
 
 
@@ -58,7 +71,7 @@ class PublishState:
 
     def prepare(self):
         """What a worker reads once at its start, before its first job (db_worker): ``restore``, and the
-        live build's verification scans (verify.ScanStore; each serves only the very file it was read
+        live build's verification scans (scan_store.ScanStore; each serves only the very file it was read
         from), which its first incremental publish starts from. Not for a one-off publish (the
         ``publish_site`` command), which may verify nothing or everything."""
         self.restore()

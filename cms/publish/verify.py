@@ -14,10 +14,8 @@ import collections
 import contextlib
 import dataclasses
 import hashlib
-import json
 import os
 import posixpath
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -293,9 +291,10 @@ class Scans(dict):
     the last that stat'ed every file (``FULL_SURVEY_EVERY``); ``site``: the site/ folder of the
     build they are the scans of, when known (ScanStore.get). ``files``: the survey's listed files
     (fsutil.Survey.files), or None; ``surveyed``: the id of the build whose site/ the survey
-    describes (set by the pipeline once it is a build; a build of its search index shares the scans
-    of its pages' build, not its survey), or None; ``folders``: the survey's folders (fsutil.Survey.
-    folders), or None; ``names``: the survey's {folder: its names} (fsutil.Survey.names), or None.
+    describes (``verify``'s ``build_id``, the id the build verified is promoted under; a build of its
+    search index shares the scans of its pages' build, not its survey), or None; ``folders``: the
+    survey's folders (fsutil.Survey.folders), or None; ``names``: the survey's {folder: its names}
+    (fsutil.Survey.names), or None.
     ScanStore saves the survey (``files``, ``inodes``, ``folders``, ``names``, ``surveyed``,
     ``partial``: a row per folder, written where a folder changed) with the rows, and a new worker
     reads it back with them (``ScanStore.get``): its first verification stats the folders and pages
@@ -317,238 +316,18 @@ class Scans(dict):
         self.hosts = None  # script_host_problems' memo (memory only)
 
 
-class ScanStore:
-    """The scans of the last build that went live, shared by every build: one SQLite file in the
-    builds folder (``STORE``), a row per page, written only where a page's scan changed.
-
-    Only the scans of a build that passed are kept (``keep``, after its swap): a row reused stands
-    for a page that passed every check. A row is keyed by the page's path and holds the file's
-    identity, so it serves any build whose page is that very file (hard links: the live build, the
-    build of its search index, the next incremental build, a build rolled back to), and a kill at
-    any point leaves rows that are true of their files. The rows say which build they were last
-    brought in line with; the scans
-    of the last build kept stay in memory too, so the next publish of this process reads nothing
-    back (bench/README, "Measurements")."""
-
-    STORE = ".scans.sqlite"
-
-    def __init__(self):
-        self.build, self.scans = None, None  # (the build's folder, as a string; its Scans)
-        self.ids = None  # {(url, target): its number in the store's ``pairs`` table}, when known
-
-    def clear(self):
-        self.build, self.scans, self.ids = None, None, None
-
-    def get(self, build_dir):
-        """The scans to start a verification of a build made from ``build_dir`` from: Scans, whose rows
-        ``verify`` reuses for the very same files only (empty if none were saved)."""
-        build_dir = os.fspath(Path(build_dir).absolute())
-        if self.build == build_dir:
-            self.scans.site = os.path.join(build_dir, "site")
-            return self.scans
-        try:
-            with contextlib.closing(self._connect(Path(build_dir).parent, create=False)) as db:
-                described = _described(db)
-                rows = db.execute("SELECT rel, entry FROM scans").fetchall()
-                table = _read_pairs(db)
-                survey = _read_survey(db) if described == build_dir else None
-            pairs = {pair: pair for pair in table.values()}
-            scans = Scans((rel, _read_entry(entry, pairs, table)) for rel, entry in rows)
-        except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError):  # (no store yet, or a damaged
-            # one or row: every page verified, all rows rewritten)
-            return Scans()
-        scans.pairs = pairs
-        self.ids = {pair: number for number, pair in table.items()}
-        if survey is not None and survey[1].keys() == scans.keys():
-            _take_survey(scans, survey)
-            scans.site = os.path.join(build_dir, "site")
-        self.build, self.scans = described, scans  # what the file holds, to write only what changes
-        return scans
-
-    def keep(self, build_dir, scans):
-        """Save a build's scans (once it is live): the rows of the pages whose scan is not the one saved,
-        and the removal of those of pages gone; all of them when what is saved is not known here."""
-        build_dir = Path(build_dir).absolute()
-        try:
-            self._write(build_dir, scans)
-        except sqlite3.DatabaseError as error:  # not a database (damaged): a new one
-            if isinstance(error, sqlite3.OperationalError):  # (a full or read-only disk, a lock: the file is fine)
-                raise
-            (build_dir.parent / self.STORE).unlink(missing_ok=True)
-            self.scans = None
-            self._write(build_dir, scans)
-        self.build, self.scans = os.fspath(build_dir), scans
-
-    def _write(self, build_dir, scans):
-        with contextlib.closing(self._connect(build_dir.parent)) as db:
-            db.execute("BEGIN IMMEDIATE")
-            if self.scans is not None and self.build == _described(db):
-                held = self.scans
-                db.executemany("DELETE FROM scans WHERE rel = ?", [(rel,) for rel in held if rel not in scans])
-                ids = self.ids if self.ids is not None else {pair: n for n, pair in _read_pairs(db).items()}
-            else:
-                held, ids = {}, {}
-                db.execute("DELETE FROM scans")
-                db.execute("DELETE FROM pairs")
-            self.ids = None  # (until committed)
-            added = []
-
-            def number(pair):
-                found = ids.get(pair)
-                if found is None:
-                    found = ids[pair] = len(ids) + 1
-                    added.append((found, *pair))
-                return found
-
-            rows = [(rel, json.dumps({**entry, "targets": [number(pair) for pair in entry["targets"]]},
-                                     ensure_ascii=False, sort_keys=True))
-                    for rel, entry in scans.items() if held.get(rel) is not entry]
-            db.executemany("INSERT INTO pairs (id, url, target) VALUES (?, ?, ?)", added)
-            db.executemany("INSERT OR REPLACE INTO scans (rel, entry) VALUES (?, ?)", rows)
-            _write_survey(db, scans, held if isinstance(held, Scans) else None)
-            db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('build', ?)", (os.fspath(build_dir),))
-            db.execute("COMMIT")
-            self.ids = ids
-
-    def share(self, build_dir, from_build_dir):
-        """A build whose pages are the very files of another build (hard links) has its scans too."""
-        build_dir, from_build_dir = os.fspath(Path(build_dir).absolute()), os.fspath(Path(from_build_dir).absolute())
-        with contextlib.suppress(sqlite3.Error):  # (then the next keep writes every row: slower, as true)
-            with contextlib.closing(self._connect(Path(build_dir).parent)) as db:
-                db.execute("BEGIN IMMEDIATE")
-                if _described(db) == from_build_dir:
-                    db.execute("UPDATE meta SET value = ? WHERE name = 'build'", (build_dir,))
-                db.execute("COMMIT")
-        if self.build == from_build_dir:
-            self.build = build_dir
-
-    def _connect(self, builds, create=True):
-        path = Path(builds) / self.STORE
-        if not create and not path.is_file():
-            raise sqlite3.OperationalError("no store")
-        db = sqlite3.connect(path, isolation_level=None)
-        db.execute("CREATE TABLE IF NOT EXISTS scans (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        db.execute("CREATE TABLE IF NOT EXISTS folders (rel TEXT PRIMARY KEY, entry TEXT NOT NULL)")
-        db.execute("CREATE TABLE IF NOT EXISTS pairs (id INTEGER PRIMARY KEY, url TEXT NOT NULL, target TEXT NOT NULL)")
-        return db
-
-
-def _read_entry(entry, pairs=None, table=None):
-    """A scan entry read back from JSON (text or decoded): its targets as tuples again, as ``_scan_page``
-    makes them (a pair in a list costs 16 bytes more, and a page has tens of links), each pair the one
-    ``pairs`` (a dict, filled here) holds when given: the same links on every page held once. A target
-    saved as a number is the pair ``table`` ({number: pair}, ``_read_pairs``) holds. KeyError or
-    TypeError: not an entry (a damaged row)."""
-    entry = json.loads(entry) if isinstance(entry, str) else entry
-    targets = entry["targets"]
-    if table is not None and targets and type(targets[0]) is int:
-        entry["targets"] = list(map(table.__getitem__, targets))  # (a pair there in a list: TypeError)
-    elif pairs is None:
-        entry["targets"] = [tuple(pair) for pair in targets]
-    else:
-        held = pairs.setdefault
-        entry["targets"] = [held(pair, pair) for pair in map(tuple, targets)]
-    entry["file"], entry["safe"]  # noqa: B018 (what verify reads of every entry: there, or the row is damaged)
-    return entry
-
-
-def _read_pairs(db):
-    """{number: (url, target)}: the link pairs the store's rows name by number (each saved once)."""
-    return {number: (url, target) for number, url, target in db.execute("SELECT id, url, target FROM pairs")}
-
-
 def _intern_targets(entry, pairs):
     """``entry``'s targets, each (url, target) pair the one ``pairs`` holds (added if new)."""
     held = pairs.setdefault
     entry["targets"] = [held(pair, pair) for pair in entry["targets"]]
 
 
-# The survey as saved: a row per folder, [inode, ctime_ns, [[name, code], …]]; a name's code says what
-# the survey held of it: an inode > 0, a listed file in ``inodes``; < 0 (minus the inode), a file of an
-# unlisted folder in ``inodes``; 0, a listed file not in ``inodes`` (a page, a symbolic link); None,
-# anything else (a folder, a symbolic link to one).
-def _write_survey(db, scans, held):
-    """Bring the saved survey in line with ``scans``' (only the folders that changed since ``held``,
-    the Scans the rows were last written from, when it has a survey saved), or remove it (no survey)."""
-    if scans.folders is None or scans.names is None or scans.surveyed is None:
-        db.execute("DELETE FROM folders")
-        db.execute("DELETE FROM meta WHERE name = 'survey'")
-        return
-    saved = db.execute("SELECT value FROM meta WHERE name = 'survey'").fetchone()
-    if held is not None and saved is not None and held.folders is not None and held.names is not None:
-        # (a folder of the same identity holds the same names: fsutil.Survey.folders)
-        changed = {rel for rel, _identity in scans.folders.items() - held.folders.items()}
-        # (a folder recorded without its ctime, fsutil's racy rule, may hold other names all the same)
-        changed.update(rel for rel, (_inode, ctime, _count) in scans.folders.items() if ctime is None)
-        gone = held.folders.keys() - scans.folders.keys()
-        db.executemany("DELETE FROM folders WHERE rel = ?", [(rel,) for rel in gone])
-    else:
-        changed = scans.folders.keys()
-        db.execute("DELETE FROM folders")
-    files, inodes = scans.files, scans.inodes
-    rows = []
-    for rel in changed:
-        prefix = rel + "/" if rel else ""
-        codes = []
-        for name in scans.names[rel]:
-            path = prefix + name
-            inode = inodes.get(path)
-            listed = path in files
-            codes.append([name, (inode if listed else -inode) if inode is not None else (0 if listed else None)])
-        inode, ctime, _count = scans.folders[rel]
-        rows.append((rel, json.dumps([inode, ctime, codes], ensure_ascii=False)))
-    db.executemany("INSERT OR REPLACE INTO folders (rel, entry) VALUES (?, ?)", rows)
-    db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('survey', ?)",
-               (json.dumps({"surveyed": scans.surveyed, "partial": scans.partial}),))
-
-
-def _read_survey(db):
-    """(surveyed, {page: None} of the pages the survey lists, files, inodes, folders, names) of the
-    survey saved with the rows, or None if none is. ValueError, KeyError or TypeError: a damaged one."""
-    saved = db.execute("SELECT value FROM meta WHERE name = 'survey'").fetchone()
-    if saved is None:
-        return None
-    about = json.loads(saved[0])
-    files, inodes, folders, names, pages = set(), {}, {}, {}, {}
-    for rel, entry in db.execute("SELECT rel, entry FROM folders"):
-        inode, ctime, codes = json.loads(entry)
-        folders[rel] = (int(inode), None if ctime is None else int(ctime), len(codes))
-        names[rel] = tuple(name for name, _code in codes)
-        prefix = rel + "/" if rel else ""
-        for name, code in codes:
-            if code is None:
-                continue
-            path = prefix + name
-            if code >= 0:
-                files.add(path)
-                if code:
-                    inodes[path] = int(code)
-                elif path.endswith(".html"):
-                    pages[path] = None
-            else:
-                inodes[path] = -int(code)
-    if "" not in folders:
-        raise ValueError("no root folder")
-    return (str(about["surveyed"]), int(about["partial"])), pages, files, inodes, folders, names
-
-
-def _take_survey(scans, survey):
-    """Give Scans read back from the store the survey saved with them (``_read_survey``)."""
-    (scans.surveyed, scans.partial), _pages, scans.files, scans.inodes, scans.folders, scans.names = survey
-    scans.counts = collections.Counter(target for entry in scans.values() for _url, target in entry["targets"])
-
-
-def _described(db):
-    """The build (its folder) the store's rows were last brought in line with, or None."""
-    row = db.execute("SELECT value FROM meta WHERE name = 'build'").fetchone()
-    return row[0] if row else None
-
-
 @dataclass(frozen=True)
 class Verification:
     problems: list  # in Chinese, one line each; empty when the build may go live
-    scans: Scans  # {html path: what was read from it}, for ScanStore.keep
+    # {html path: what was read from it}, for ScanStore.keep; None from ``verify_index`` (the pages
+    # of an index build are its pages' build's very files, which share their scans: ScanStore.share)
+    scans: Scans | None = None
 
     @property
     def ok(self):
@@ -560,7 +339,7 @@ FULL_SURVEY_EVERY = 10
 """Every so many verifications of builds made one from another, one stats every file (``verify``)."""
 
 
-def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, changed=None):
+def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, changed=None, build_id=None):
     """Check a build against its manifest and the public pages now: a ``Verification``.
 
     The search index must hold the pages ``manifest.search_pages`` names: the manifest's, or, for
@@ -601,6 +380,9 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
 
     The pages to parse are shared out to ``processes`` processes (default ``KEPU_BUILD_PROCESSES``;
     forked, ``PAGES_PER_PROCESS`` pages a process at least): the result is the one of one process.
+
+    ``build_id``: the id the build verified is promoted under (swap.new_build_id), or None: what its
+    scans say they surveyed (``Scans.surveyed``: the next verification's ``changed`` starts there).
     """
     site_dir = Path(site_dir)
     previous = previous if previous is not None else Scans()
@@ -645,6 +427,7 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
                   inodes=tree.inodes, partial=previous.partial + 1 if partial else 0, files=files,
                   folders=tree.folders, names=tree.names)
     scans.pairs = pairs
+    scans.surveyed = build_id
     scans.identities = tree.keys
     scans.allowed = allowed
     scans.outputs = outputs if partial else None  # (a verification that walks starts the memo again)
@@ -690,13 +473,31 @@ def verify(site_dir, manifest, *, site_url="", previous=None, processes=None, ch
     # Group folders found complete by the last verification are only looked for, but in one that
     # stats every file (their names are digests of their files: a folder of that name holds them).
     known = previous.groups if partial and previous.groups is not None else {}
-    scans.groups = {folder: set() for folder in search_dirs}
-    problems.extend(search.verify(site_dir, [page_url(path) for path in _indexed(manifest)],
-                                  known=known.get(search.SEARCH_DIR, frozenset()),
-                                  found=scans.groups[search.SEARCH_DIR]))
-    problems.extend(mirror_search_problems(site_dir, manifest, known=known, found=scans.groups))
+    index_problems, scans.groups = _index_check(site_dir, manifest, _indexed(manifest), known)
+    problems.extend(index_problems)
     problems.extend(_live_problems(manifest))
     return Verification(problems, scans)
+
+
+def verify_index(site_dir, manifest, *, previous=None):
+    """Check the search indexes of an index build (pipeline.publish_index: the live build with the
+    index of its pages, all of ``manifest``'s), the Traditional mirror's too: a Verification (its
+    ``scans`` None). ``previous``: the scans of the pages' build (ScanStore.get), whose verification
+    found the groups it names complete (``Scans.groups``): those are only checked to be there (their
+    names are digests of their files); the groups this build made are counted."""
+    known = (previous.groups if previous is not None else None) or {}
+    problems, _groups = _index_check(site_dir, manifest, manifest["pages"], known)
+    return Verification(problems)
+
+
+def _index_check(site_dir, manifest, pages, known):
+    """(problems, {search folder relative to site/: names of its group folders found complete}) of a
+    build's search indexes: the site's, against the document paths ``pages``, and the mirror's
+    (``_mirror_search_check``). ``known``: such a dict from an earlier verification (``Scans.groups``)."""
+    checked = search.check(site_dir, [page_url(path) for path in pages],
+                           known=known.get(search.SEARCH_DIR, frozenset()))
+    mirror_problems, mirror_groups = _mirror_search_check(site_dir, manifest, known)
+    return checked.problems + mirror_problems, {search.SEARCH_DIR: checked.groups, **mirror_groups}
 
 
 def _page_problems(rel, meta, expected, extra_html):
@@ -825,18 +626,24 @@ def _indexed(manifest):
     return sorted(manifest.get("pages", {})) if found is None else found
 
 
-def mirror_search_problems(site_dir, manifest, known=None, found=None):
-    """Problems with the Traditional mirror's search index (``<prefix>/search/``): as ``search.verify``,
-    in the mirror's folder, against the pages its manifest part says it holds. ``known`` and ``found``:
-    {search folder relative to site/: group names} as ``Scans.groups``."""
+def mirror_search_problems(site_dir, manifest, known=None):
+    """Problems with the Traditional mirror's search index (``_mirror_search_check``)."""
+    return _mirror_search_check(site_dir, manifest, known)[0]
+
+
+def _mirror_search_check(site_dir, manifest, known=None):
+    """(problems, {its search folder relative to site/: names of its group folders found complete}, or
+    {} without a mirror) of the Traditional mirror's search index (``<prefix>/search/``): as
+    ``search.check``, in the mirror's folder, against the pages its manifest part says it holds.
+    ``known``: {search folder relative to site/: group names} as ``Scans.groups``."""
     mirror = manifest.get("mirror")
     if not mirror:
-        return []
+        return [], {}
     indexed = _indexed({**mirror, "search_pending": manifest.get("search_pending")})
     folder = f"{mirror['prefix']}/{search.SEARCH_DIR}"
-    return [f"繁体站：{problem}" for problem in search.verify(
-        Path(site_dir) / mirror["prefix"], [page_url(path) for path in indexed],
-        known=(known or {}).get(folder, frozenset()), found=(found or {}).get(folder))]
+    checked = search.check(Path(site_dir) / mirror["prefix"], [page_url(path) for path in indexed],
+                           known=(known or {}).get(folder, frozenset()))
+    return [f"繁体站：{problem}" for problem in checked.problems], {folder: checked.groups}
 
 
 @dataclass(frozen=True)

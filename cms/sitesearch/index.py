@@ -64,6 +64,7 @@ import mmap
 import os
 import shutil
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 from cms.publish import fsutil
@@ -79,8 +80,8 @@ from cms.sitesearch.terms import query_terms, text_terms
 
 logger = logging.getLogger("kepu.publish")
 
-__all__ = ["build_index", "mirror", "verify", "page_url", "normalise", "read_bucket", "term_hash", "make_record",
-           "plain_text", "record_text", "split_document", "query_terms", "text_terms", "write_shard"]
+__all__ = ["build_index", "mirror", "verify", "check", "page_url", "normalise", "read_bucket", "term_hash",
+           "make_record", "plain_text", "record_text", "split_document", "query_terms", "text_terms", "write_shard"]
 
 SEARCH_DIR = "search"
 SHARDS_FILE = "shards.json"
@@ -638,21 +639,36 @@ def _holds_another(search_dir, previous):
 # Verification -------------------------------------------------------------------------------------
 
 
-def verify(site_dir, page_urls, *, known=frozenset(), found=None):
-    """Problems with the search index: broken, missing a page, or holding a page no longer published.
+@dataclass(frozen=True)
+class IndexCheck:
+    """What ``check`` found: the problems (in Chinese, one line each; empty when the index is whole)
+    and the names of the group folders under p/ found complete (or ``known`` and there)."""
+
+    problems: list
+    groups: frozenset = frozenset()
+
+
+def verify(site_dir, page_urls, *, known=frozenset()):
+    """The problems ``check`` finds with the search index in ``site_dir``."""
+    return check(site_dir, page_urls, known=known).problems
+
+
+def check(site_dir, page_urls, *, known=frozenset()):
+    """Check the search index in ``site_dir``: an IndexCheck. Problems: broken, missing a page, or
+    holding a page no longer published.
 
     ``known``: names of group folders under p/ found complete by an earlier verification (a group's
     name is the digest of its files' names and bytes, so a folder of that name holds those files):
     such a group is only checked to be there (p/ is listed once), its files are not counted again.
-    ``found``: a set to which the names of the group folders found complete (or known) are added."""
+    The groups found complete (or known) are returned (``IndexCheck.groups``) for the next check."""
     search_dir = Path(site_dir) / SEARCH_DIR
     try:
         listing = json.loads((search_dir / SHARDS_FILE).read_text("utf-8"))
         shards = listing["shards"]
     except FileNotFoundError:
-        return [f"搜索索引缺失：{SEARCH_DIR}/{SHARDS_FILE}"]
+        return IndexCheck([f"搜索索引缺失：{SEARCH_DIR}/{SHARDS_FILE}"])
     except (ValueError, KeyError, TypeError) as error:
-        return [f"搜索索引无法解析：{SEARCH_DIR}/{SHARDS_FILE}（{error}）"]
+        return IndexCheck([f"搜索索引无法解析：{SEARCH_DIR}/{SHARDS_FILE}（{error}）"])
     problems = []
     indexed = []
     for shard in shards:
@@ -670,7 +686,8 @@ def verify(site_dir, page_urls, *, known=frozenset(), found=None):
         if len(urls) != shard.get("docs") or counts != wanted:
             problems.append(f"搜索索引分片 {label} 不完整：应有 {wanted}，实有 {counts}")
         indexed.extend(urls)
-    problems.extend(_verify_groups(search_dir, listing.get("postings"), known, found))
+    group_problems, groups = _verify_groups(search_dir, listing.get("postings"), known)
+    problems.extend(group_problems)
     fold = listing.get("fold") or {}
     fold_files = _count_files(search_dir / fold["dir"], ".txt") if fold.get("dir") else 0
     wanted_fold = fold.get("buckets", FOLD_BUCKETS)
@@ -689,27 +706,26 @@ def verify(site_dir, page_urls, *, known=frozenset(), found=None):
         problems.append(f"搜索索引包含 {len(stale)} 个已不公开的页面（{shown}…）")
     if len(indexed) != len(set(indexed)):
         problems.append("搜索索引中有重复的页面")
-    return problems
+    return IndexCheck(problems, groups)
 
 
-def _verify_groups(search_dir, merged, known=frozenset(), found=None):
-    """Problems with the bucket files' group folders: as many as the bucket counts make, each
-    there and holding its buckets' files (counted, not read: a group's digest is not computed again;
-    not counted for a group named in ``known``). The names of the groups found complete are added
-    to ``found`` (a set) when given."""
+def _verify_groups(search_dir, merged, known=frozenset()):
+    """(problems, names of the groups found complete) of the bucket files' group folders: as many as
+    the bucket counts make, each there and holding its buckets' files (counted, not read: a group's
+    digest is not computed again; not counted for a group named in ``known``)."""
     try:
         buckets = (int(merged["grams"]), int(merged["chars"]))
         names = group_folders({"postings": merged})
     except (KeyError, TypeError, ValueError) as error:
-        return [f"搜索索引的词表文件清单无法解析：{SEARCH_DIR}/{SHARDS_FILE}（{error}）"]
+        return [f"搜索索引的词表文件清单无法解析：{SEARCH_DIR}/{SHARDS_FILE}（{error}）"], frozenset()
     count = group_count(buckets)
     if len(names) != count:
-        return [f"搜索索引的词表文件应分为 {count} 组，清单中有 {len(names)} 组"]
+        return [f"搜索索引的词表文件应分为 {count} 组，清单中有 {len(names)} 组"], frozenset()
     try:
         present = set(os.listdir(search_dir / "p"))
     except OSError:
         present = set()
-    problems = []
+    problems, complete = [], set()
     for number, name in enumerate(names):
         wanted = {kind: len(range(number, total, count)) for kind, total in zip(SEGMENTS, buckets, strict=True)}
         if name in present and name in known:
@@ -720,9 +736,9 @@ def _verify_groups(search_dir, merged, known=frozenset(), found=None):
             counts = dict.fromkeys(SEGMENTS, 0)
         if counts != wanted:
             problems.append(f"搜索索引的词表文件不完整：{SEARCH_DIR}/p/{name}/ 应有 {wanted}，实有 {counts}")
-        elif found is not None:
-            found.add(name)
-    return problems
+        else:
+            complete.add(name)
+    return problems, frozenset(complete)
 
 
 def _count_files(folder, suffix):

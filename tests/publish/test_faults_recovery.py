@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command
 from cms.publish import fsutil, lock, swap
 from cms.publish.lock import publish_lock
 from cms.publish.models import PublishJob
+from cms.publish.scan_store import ScanStore
 from cms.publish.tasks import worker_started
-from cms.publish.verify import ScanStore
 from cms.sitesearch import index as search
 from tests.conftest import make_story
 from tests.publish.test_tasks import retry_until_published, run_worker

@@ -234,7 +234,7 @@ def passes_while_reading(prepare):
     """Call ``prepare()``; return the passes of the cyclic garbage collector (the generation each
     started on) while it reads the render store or the verification scans. The collector runs
     meanwhile at every allocation of a container (threshold 1) unless it is paused."""
-    from cms.publish import verify
+    from cms.publish import scan_store
 
     passes, reading, thresholds = [], [False], gc.get_threshold()
 
@@ -254,7 +254,7 @@ def passes_while_reading(prepare):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(render_store, "load", reads(render_store.load))
-        patch.setattr(verify.ScanStore, "get", reads(verify.ScanStore.get))
+        patch.setattr(scan_store.ScanStore, "get", reads(scan_store.ScanStore.get))
         gc.callbacks.append(note)
         gc.set_threshold(1)
         try:
@@ -278,7 +278,7 @@ def test_a_restarted_worker_reads_back_before_its_first_job_with_the_collector_o
     and the live build's verification scans, so that its first approval reads neither. They are
     millions of containers at 10,000 pieces: no pass of the cyclic collector walks them as they are
     read, and they are frozen out of its way."""
-    from cms.publish import verify
+    from cms.publish import scan_store
 
     publish(state=PublishState())
     live = swap.builds_dir() / swap.live_build()
@@ -295,7 +295,7 @@ def test_a_restarted_worker_reads_back_before_its_first_job_with_the_collector_o
     assert tracked(entry, entry.meta, scan, scan["targets"]) == []
 
     read = []
-    monkeypatch.setattr(verify, "_read_entry", lambda entry: read.append(entry))
+    monkeypatch.setattr(scan_store, "_read_entry", lambda entry: read.append(entry))
     assert rendered_pages(restarted) == 1
     assert read == []  # (the scans were read at its start)
     assert "数学家，自学成才" in (swap.site_link() / "gezhi-lundao" / "hua-luogeng" / "index.html").read_text("utf-8")

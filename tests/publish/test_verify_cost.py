@@ -1,6 +1,6 @@
 """Verification costs what the change costs: an approval parses only the pages that changed, checks
 the links of the others only when a file they link to is gone, and saves only the scans that
-changed (verify.ScanStore); a full publish shares its pages out to processes. Every shortcut is
+changed (scan_store.ScanStore); a full publish shares its pages out to processes. Every shortcut is
 checked here against a verification from nothing: the same problems, for whatever changed."""
 
 import collections
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cms.publish import fsutil, swap, verify
+from cms.publish import fsutil, scan_store, swap, verify
 from cms.publish.errors import VerificationError
 from cms.publish.pipeline import publish
 from tests.conftest import make_image, make_story
@@ -166,7 +166,7 @@ def below_site(path):
 
 def rows(settings):
     """{page: rowid} of the scans store: a row written again gets a new rowid."""
-    with sqlite3.connect(Path(settings.KEPU_BUILDS_DIR) / verify.ScanStore.STORE) as db:
+    with sqlite3.connect(Path(settings.KEPU_BUILDS_DIR) / scan_store.ScanStore.STORE) as db:
         return dict(db.execute("SELECT rel, rowid FROM scans"))
 
 
@@ -199,14 +199,14 @@ def test_a_new_worker_reuses_the_saved_scans_and_a_kill_before_they_are_saved_co
 
     # The scans of the last build never saved (killed after the swap): the next one finds the older rows.
     current().forget()
-    store = Path(settings.KEPU_BUILDS_DIR) / verify.ScanStore.STORE
+    store = Path(settings.KEPU_BUILDS_DIR) / scan_store.ScanStore.STORE
     with sqlite3.connect(store) as db:
         db.execute("UPDATE meta SET value = 'elsewhere'")
     make_story(programme, title="钱学森", slug="qian-xuesen")
     parsed.clear()
     publish()
     assert 0 < len(parsed) < pages
-    assert rows(settings).keys() == {rel for rel in verify.ScanStore().get(swap.live().dir)}
+    assert rows(settings).keys() == {rel for rel in scan_store.ScanStore().get(swap.live().dir)}
 
 
 def test_verification_shared_out_to_processes_is_that_of_one(small_site, tmp_path, monkeypatch, request):
@@ -251,7 +251,7 @@ def test_a_damaged_row_costs_a_verification_of_every_page_not_the_publish(settin
                                                                           damage):
     from cms.publish.state import current
 
-    with sqlite3.connect(Path(settings.KEPU_BUILDS_DIR) / verify.ScanStore.STORE) as db:
+    with sqlite3.connect(Path(settings.KEPU_BUILDS_DIR) / scan_store.ScanStore.STORE) as db:
         db.execute("UPDATE scans SET entry = ? WHERE rel = (SELECT min(rel) FROM scans)", (damage,))
     current().forget()  # a new worker: it reads the store
     make_story(programme, title="袁隆平", slug="yuan-longping")
@@ -265,7 +265,7 @@ def test_a_damaged_store_costs_a_verification_of_every_page_and_is_written_anew(
                                                                               parsed):
     from cms.publish.state import current
 
-    store = Path(settings.KEPU_BUILDS_DIR) / verify.ScanStore.STORE
+    store = Path(settings.KEPU_BUILDS_DIR) / scan_store.ScanStore.STORE
     store.write_bytes(b"not a database" * 100)
     current().forget()
     make_story(programme, title="袁隆平", slug="yuan-longping")

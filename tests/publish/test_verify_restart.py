@@ -5,12 +5,13 @@ saved survey that does not match the disk makes the verification walk the site (
 
 import collections
 import contextlib
+import json
 import os
 import sqlite3
 
 import pytest
 
-from cms.publish import fsutil, swap, verify
+from cms.publish import fsutil, scan_store, swap
 from cms.publish.errors import VerificationError
 from cms.publish.pipeline import publish
 from cms.publish.state import PublishState
@@ -94,12 +95,12 @@ def test_a_saved_survey_that_differs_from_the_disk_makes_the_verification_walk(s
     """A folder row saved with a name the folder does not hold (the row damaged, or the folder changed
     behind Kepu's back at the same time as its ctime was saved): the folder is listed, its names differ,
     the site is walked; and a damaged row: no survey at all (a walk)."""
-    store = swap.builds_dir() / verify.ScanStore.STORE
+    store = swap.builds_dir() / scan_store.ScanStore.STORE
     with contextlib.closing(sqlite3.connect(store)) as db:
         rel, entry = db.execute("SELECT rel, entry FROM folders WHERE rel = 'gezhi-lundao'").fetchone()
-        inode, _ctime, codes = verify.json.loads(entry)
+        inode, _ctime, codes = json.loads(entry)
         db.execute("UPDATE folders SET entry = ? WHERE rel = ?",
-                   (verify.json.dumps([inode, 1, [*codes, ["gone.txt", 7]]]), rel))
+                   (json.dumps([inode, 1, [*codes, ["gone.txt", 7]]]), rel))
         db.commit()
     walks.clear()
     restarted_approval(steady, "after-restart")
@@ -114,7 +115,7 @@ def test_a_saved_survey_that_differs_from_the_disk_makes_the_verification_walk(s
 
 
 def test_the_scans_read_back_hold_each_link_pair_once(steady):
-    scans = verify.ScanStore().get(swap.live().dir)
+    scans = scan_store.ScanStore().get(swap.live().dir)
     pairs = [pair for entry in scans.values() for pair in entry["targets"]]
     assert len({id(pair) for pair in pairs}) == len(set(pairs)) < len(pairs)
     assert scans.counts == collections.Counter(target for _url, target in pairs)
@@ -122,12 +123,12 @@ def test_the_scans_read_back_hold_each_link_pair_once(steady):
 
 def test_the_store_holds_each_link_pair_once(steady):
     """On disk too: a table of (url, target) pairs, each row's targets numbers into it."""
-    store = swap.builds_dir() / verify.ScanStore.STORE
+    store = swap.builds_dir() / scan_store.ScanStore.STORE
     with contextlib.closing(sqlite3.connect(store)) as db:
         pairs = db.execute("SELECT url, target FROM pairs").fetchall()
-        entries = [verify.json.loads(entry) for (entry,) in db.execute("SELECT entry FROM scans")]
+        entries = [json.loads(entry) for (entry,) in db.execute("SELECT entry FROM scans")]
     assert len(pairs) == len(set(pairs)) > 0
     numbers = [number for entry in entries for number in entry["targets"]]
     assert all(type(number) is int for number in numbers) and len(numbers) > len(pairs)
-    scans = verify.ScanStore().get(swap.live().dir)
+    scans = scan_store.ScanStore().get(swap.live().dir)
     assert {pair for entry in scans.values() for pair in entry["targets"]} == set(pairs)

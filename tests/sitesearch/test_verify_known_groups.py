@@ -20,23 +20,23 @@ def make_groups(search_dir, monkeypatch):
 
 def test_complete_groups_are_found(tmp_path, monkeypatch):
     merged = make_groups(tmp_path, monkeypatch)
-    found = set()
-    assert search._verify_groups(tmp_path, merged, found=found) == []
-    assert found == {"00-aaaaaaaaaaaa", "01-bbbbbbbbbbbb"}
+    assert search._verify_groups(tmp_path, merged) == ([], {"00-aaaaaaaaaaaa", "01-bbbbbbbbbbbb"})
 
 
 def test_a_known_group_is_not_counted_again_but_an_unknown_one_is(tmp_path, monkeypatch):
     merged = make_groups(tmp_path, monkeypatch)
     (tmp_path / "p" / "00-aaaaaaaaaaaa" / "g" / "4.bin").unlink()
-    assert search._verify_groups(tmp_path, merged, known={"00-aaaaaaaaaaaa"}) == []
-    problems = search._verify_groups(tmp_path, merged, known={"01-bbbbbbbbbbbb"})
+    assert search._verify_groups(tmp_path, merged, known={"00-aaaaaaaaaaaa"}) == ([], {"00-aaaaaaaaaaaa",
+                                                                                         "01-bbbbbbbbbbbb"})
+    problems, complete = search._verify_groups(tmp_path, merged, known={"01-bbbbbbbbbbbb"})
+    assert complete == {"01-bbbbbbbbbbbb"}
     assert len(problems) == 1 and "p/00-aaaaaaaaaaaa/" in problems[0] and "'g': 3" in problems[0]
 
 
 def test_a_group_gone_is_caught_even_if_known(tmp_path, monkeypatch):
     merged = make_groups(tmp_path, monkeypatch)
     shutil.rmtree(tmp_path / "p" / "01-bbbbbbbbbbbb")
-    found = set()
-    problems = search._verify_groups(tmp_path, merged, known={"00-aaaaaaaaaaaa", "01-bbbbbbbbbbbb"}, found=found)
+    problems, found = search._verify_groups(tmp_path, merged, known={"00-aaaaaaaaaaaa", "01-bbbbbbbbbbbb"})
     assert len(problems) == 1 and "p/01-bbbbbbbbbbbb/" in problems[0] and "'g': 0" in problems[0]
     assert found == {"00-aaaaaaaaaaaa"}
+    assert search.check(tmp_path / "none", []).groups == frozenset()  # (no index at all: nothing found)
