@@ -15,7 +15,7 @@ LAYERS = [
     {"manifest", "pages", "context", "render_store", "listings"},
     {"plan", "render", "generate", "write", "mkdocs_plugin"},  # the steps
     {"build", "verify", "swap"},
-    {"staging", "lock", "mirror_site"},
+    {"staging", "lock", "mirror_site", "scan_store"},  # (scan_store: the saved scans of verify)
     {"state"},  # what a worker keeps: of every step, the mirror's included
     {"pipeline"},  # the steps in order
     {"models"},  # the publish queue
