@@ -151,7 +151,7 @@ def approval(runs=3, out=print):
     swapped in or published."""
     from django.conf import settings
 
-    from cms.publish import fsutil, manifest, mirror_site, paths, swap, verify
+    from cms.publish import fsutil, manifest, mirror_site, swap, verify
     from cms.publish.state import PublishState
     from cms.sitesearch import index as search
 
@@ -173,8 +173,7 @@ def approval(runs=3, out=print):
         started, cpu = time.perf_counter(), time.process_time()
         search.build_index(stage / "site", content, new, previous=live.search_dir, digests=state.records)
         mirror_site.build_index(stage / "site", content, new, state=state, live=live)
-        problems = search.verify(stage / "site", [paths.page_url(path) for path in new["pages"]])
-        problems += verify.mirror_search_problems(stage / "site", new)
+        problems = verify.verify_index(stage / "site", new).problems  # (the site's index and the mirror's)
         wall, used = time.perf_counter() - started, time.process_time() - cpu
         out(f"  {number}: {wall:.2f} s wall, {used:.2f} s CPU; verified: {problems or 'no problems'}")
         live = swap.Build(stage.name, stage, new)  # the next one follows it, as after a swap

@@ -626,11 +626,6 @@ def _indexed(manifest):
     return sorted(manifest.get("pages", {})) if found is None else found
 
 
-def mirror_search_problems(site_dir, manifest, known=None):
-    """Problems with the Traditional mirror's search index (``_mirror_search_check``)."""
-    return _mirror_search_check(site_dir, manifest, known)[0]
-
-
 def _mirror_search_check(site_dir, manifest, known=None):
     """(problems, {its search folder relative to site/: names of its group folders found complete}, or
     {} without a mirror) of the Traditional mirror's search index (``<prefix>/search/``): as
