@@ -78,7 +78,9 @@ def test_editor_writes_story_reviewer_and_chief_approve_it_goes_live(browser, li
         dialog = page.get_by_role("dialog")
         dialog.get_by_label("评论").fill(CHIEF_COMMENT)
         dialog.get_by_role("button", name="通过并附意见").click()
-        expect(page).to_have_url(f"{admin}pages/{programme.pk}/")
+        # The approval's request ends the workflow, publishes the revision and queues the site's publish:
+        # more than Playwright's 5 s default once in CI, which runs the two database legs side by side.
+        expect(page).to_have_url(f"{admin}pages/{programme.pk}/", timeout=30_000)
 
     story = StoryPage.objects.get(pk=story.pk)
     assert story.live and not story.has_unpublished_changes
