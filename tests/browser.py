@@ -61,9 +61,11 @@ def serve_folder(folder):
 @contextmanager
 def admin_logins(browser, admin, blocked, *, timeout=15_000, requested=None):
     """Yields ``log_in(username)``: a browser of that person's own (zh-CN, desktop size), logged in
-    through the admin's login form, on the admin home. Requests leaving the machine are aborted and
-    noted in ``blocked``; every request URL goes to ``requested`` when given. On exit the browsers
-    close, and the live server's request threads finish before the test's database goes away."""
+    through the admin's login form, on the admin home. ``timeout`` (ms) is how long its actions and the
+    test's expectations wait (an expectation right after a form is sent waits on the server's answer).
+    Requests leaving the machine are aborted and noted in ``blocked``; every request URL goes to
+    ``requested`` when given. On exit the browsers close, expectations wait Playwright's default again,
+    and the live server's request threads finish before the test's database goes away."""
     from playwright.sync_api import expect
 
     from tests.conftest import PASSWORD
@@ -85,9 +87,11 @@ def admin_logins(browser, admin, blocked, *, timeout=15_000, requested=None):
         expect(page).to_have_url(admin)
         return page
 
+    expect.set_options(timeout=timeout)
     try:
         yield log_in
     finally:
+        expect.set_options(timeout=None)
         for context in contexts:
             context.close()
         # The live server answers each connection in a daemon thread nothing waits for.

@@ -28,7 +28,9 @@ def test_editor_writes_story_reviewer_and_chief_approve_it_goes_live(browser, li
     admin = f"{live_server.url}/admin/"
     blocked, requested = [], []
 
-    with admin_logins(browser, admin, blocked, timeout=10_000, requested=requested) as log_in:
+    # The review steps' requests end a workflow task (the last one publishes the revision and queues the site's
+    # publish): more than Playwright's 5 s default once in CI, which runs the two database legs side by side.
+    with admin_logins(browser, admin, blocked, timeout=30_000, requested=requested) as log_in:
         # The editor adds a story under the programme and submits it for review.
         page = log_in("editor")
         page.goto(f"{admin}pages/{programme.pk}/")
@@ -78,9 +80,7 @@ def test_editor_writes_story_reviewer_and_chief_approve_it_goes_live(browser, li
         dialog = page.get_by_role("dialog")
         dialog.get_by_label("评论").fill(CHIEF_COMMENT)
         dialog.get_by_role("button", name="通过并附意见").click()
-        # The approval's request ends the workflow, publishes the revision and queues the site's publish:
-        # more than Playwright's 5 s default once in CI, which runs the two database legs side by side.
-        expect(page).to_have_url(f"{admin}pages/{programme.pk}/", timeout=30_000)
+        expect(page).to_have_url(f"{admin}pages/{programme.pk}/")
 
     story = StoryPage.objects.get(pk=story.pk)
     assert story.live and not story.has_unpublished_changes
