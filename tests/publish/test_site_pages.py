@@ -624,12 +624,52 @@ def test_axe_finds_no_violation_on_any_page_at_phone_width(browser, site, served
     assert report == {}, json.dumps(report, ensure_ascii=False, indent=1)
 
 
-def test_axe_finds_no_violation_on_any_page_of_the_traditional_mirror_at_phone_width(browser, site, served):
+def test_axe_finds_no_violation_on_the_traditional_twin_of_every_kind_at_phone_width(browser, site, kinds, served):
+    """axe in the browser on the mirror's twin of one page per kind, the library and a search with
+    results; the other mirror pages are their twins' in structure (the test below)."""
     require(AXE, "axe-core")
-    paths = every_page(site, mirror=True)
-    assert len(paths) == len(every_page(site)) and all(path.startswith("/zh-hant/") for path in paths)
+    prefix = mirror_prefix()
+    paths = [f"/{prefix}{path}" for path in sorted(set(kinds.values()) | {"/library/"}) if path != "/search/"]
+    paths.append(every_page(site, mirror=True)[-1])  # /zh-hant/search/?q=錢學森
     report = axe_violations(browser, served, paths, width=360, lang="zh-Hant-HK", locale="zh-HK")
     assert report == {}, json.dumps(report, ensure_ascii=False, indent=1)
+
+
+def test_every_page_of_the_traditional_mirror_is_its_simplified_twin_but_for_conversion(site, parse):
+    """Why axe's result on a Simplified page holds for its mirror twin: axe's rules read the elements,
+    their order, roles and attributes, the styles their classes and the stylesheets give, ids and what
+    refers to them, and whether there is text (a name, a label, a heading's content), not which
+    characters it is in. Each mirror page has the same elements in the same order with the same
+    attributes and the same stylesheets and scripts, byte for byte; only what conversion may change
+    differs (tests/publish/twins.py names each): text, by blankness only, and two names equal on one page
+    are equal on the other (landmark-unique); the language; addresses, by the mirror's prefix; ids, unique
+    and referred to at the same places. Contrast at the same classes and the same styles is the same.
+    What conversion could still change, the length of a text and so where a line wraps, is what the axe
+    test above checks in the browser on the twin of every kind."""
+    from cms.hant.models import MirrorSettings
+    from cms.hant.profiles import language
+    from tests.publish.twins import differences
+
+    prefix, simplified = mirror_prefix(), simplified_pages(site)
+    assert prefix and len(simplified) > 100  # the sample turns the mirror on
+    mirror = [site.root / prefix / page.relative_to(site.root) for page in simplified]
+    assert set(mirror) == set(site.pages()) - set(simplified)  # every mirror page has its twin and no more
+    found, assets = {}, set()
+    for hans, hant in zip(simplified, mirror, strict=True):
+        rel = hans.relative_to(site.root).as_posix()
+        url = "/" + rel.removesuffix("index.html")
+        hant_soup = BeautifulSoup(hant.read_text("utf-8"), "html.parser")
+        problems = differences(parse(hans), hant_soup, url, base_url=site.base_url, prefix=prefix,
+                               language=language(MirrorSettings.load().profile))
+        if problems:
+            found[url] = problems
+        assets |= {site_path(url, tag.get("href") or tag["src"])
+                   for tag in parse(hans).select('link[rel="stylesheet"], script[src]')}
+    assert found == {}, json.dumps(found, ensure_ascii=False, indent=1)
+    # The same addresses with the mirror's prefix: the mirror's own copies, which must be the same files.
+    different = [asset for asset in sorted(assets) if (site.root / asset.lstrip("/")).read_bytes()
+                 != (site.root / prefix / asset.lstrip("/")).read_bytes()]
+    assert assets and different == [], f"繁体版的样式表或脚本与简体版的不同：{different}"
 
 
 def test_axe_finds_no_violation_on_one_page_per_kind_at_desktop_width(browser, kinds, served):
