@@ -744,17 +744,19 @@ def test_more_results_shows_only_when_there_are_more(site, served, browser):
     context, page, blocked = open_page(browser)
     more = page.get_by_role("button", name="显示更多结果")
     page.goto(served + "search/?q=" + quote("没有这个词语的页面"))
-    expect(page.locator(".kepu-search__status")).to_have_text("没有找到包含“没有这个词语的页面”的内容。")
+    # The first search of a tab loads the index: on CI's two busy legs longer than Playwright's 5 s.
+    expect(page.locator(".kepu-search__status")).to_have_text("没有找到包含“没有这个词语的页面”的内容。",
+                                                               timeout=30_000)
     expect(more).to_be_hidden()
 
     story = StoryPage.objects.get(slug="qian-xuesen")
     page.goto(served + "search/?q=" + quote(story.title))
-    expect(page.locator(".kepu-search__status")).to_have_text(re.compile(r"^找到 \d+ 个结果。$"))
+    expect(page.locator(".kepu-search__status")).to_have_text(re.compile(r"^找到 \d+ 个结果。$"), timeout=30_000)
     assert 1 <= page.locator(".kepu-search__result").count() <= 10
     expect(more).to_be_hidden()
 
     page.goto(served + "search/?q=" + quote("科学"))
-    expect(page.locator(".kepu-search__result")).to_have_count(10)
+    expect(page.locator(".kepu-search__result")).to_have_count(10, timeout=30_000)
     expect(more).to_be_visible()
     more.click()
     expect(page.locator(".kepu-search__result")).to_have_count(20)
