@@ -104,30 +104,71 @@ class SavedMemo(dict):
     """A memo a worker keeps and saves in this file ({key: value}, a dict: ``get``, ``memo[key] =
     value``, ``del``): what changed since the last save is what differs, by identity, from what the
     file holds (``saved``), so the memo's owner, or a library it lends the memo to (the search's
-    record digests), updates it as any dict and nothing has to remember to mark a change. Values
-    are never None (None is a deleted row in ``save``)."""
+    record digests), updates it as any dict and nothing has to remember to mark a change. Only the
+    keys put or deleted since the last save are compared (every way a dict is changed notes its keys:
+    ``touched``), so a save costs what changed, not the memo's size. Values are never None (None is a
+    deleted row in ``save``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.saved = {}  # {key: value} as the file holds it (read, or written by the last save)
+        self.touched = set(self)  # the keys put or deleted since the last save (a superset of ``changed``)
+
+    def __setitem__(self, key, value):
+        self.touched.add(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        self.touched.add(key)
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key, *default):
+        self.touched.add(key)
+        return super().pop(key, *default)
+
+    def popitem(self):
+        key, value = super().popitem()
+        self.touched.add(key)
+        return key, value
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
 
     def restore(self, rows):
-        """Take the rows read from the file where nothing newer is held."""
+        """Take the rows read from the file where nothing newer is held (a newer value was put, so
+        its key is touched already)."""
         for key, value in rows.items():
-            self.setdefault(key, value)
+            dict.setdefault(self, key, value)
             self.saved[key] = value
 
     def changed(self):
         """The keys put, replaced or deleted since the last save."""
         missing = object()
-        return {key for key, value in self.items() if self.saved.get(key, missing) is not value} | (
-            self.saved.keys() - self.keys())
+        return {key for key in self.touched if self.saved.get(key, missing) is not self.get(key, missing)}
 
     def take_unsaved(self, everything=False):
         """{key: value, or None (deleted)} changed since the last call (all of them with
         ``everything``), for ``save``; from now on the file is taken to hold what the memo holds."""
-        rows = dict(self) if everything else {key: self.get(key) for key in self.changed()}
-        self.saved = dict(self)
+        if everything:
+            rows, self.saved = dict(self), dict(self)
+        else:
+            rows = {key: self.get(key) for key in self.changed()}
+            for key, value in rows.items():
+                if value is None:
+                    self.saved.pop(key, None)
+                else:
+                    self.saved[key] = value
+        self.touched = set()
         return rows
 
     def prune(self, keep):
@@ -137,6 +178,7 @@ class SavedMemo(dict):
 
     def clear(self):
         """Empty the memo; the file still holds what it held, so the next save deletes those rows."""
+        self.touched.update(self.keys(), self.saved.keys())
         super().clear()
 
 

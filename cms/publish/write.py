@@ -82,8 +82,9 @@ class WrittenRows(render_store.SavedMemo):
             self.checked = (folder, identity, frozenset(paths) | frozenset(assets), found)
         for key, value in rows.items():  # (a row dropped is deleted by the next save, unless written again)
             self.saved[key] = value
+        self.touched.update(rows.keys() - kept.keys())
         for key, value in kept.items():
-            self.setdefault(key, value)
+            dict.setdefault(self, key, value)
 
     def clear(self):
         super().clear()

@@ -339,3 +339,31 @@ def test_the_last_save_says_what_the_whole_publish_wrote_its_index_included(sett
     saved = render_store.last_save()
     assert rendered >= 1 and saved["rendered"] == rendered and saved["deleted"] == 0
     assert saved["memo"]["records"] >= 1  # search records (the story's among them), saved after the index build
+
+
+def test_a_memo_saves_what_any_way_of_changing_a_dict_changed_and_nothing_else():
+    """Each way a dict is changed (as the memo's owners and the search library change it) is what the
+    next save writes; a key put back with the very value the file holds, or read, is not written."""
+    kept, old, new = ("a",), ("b",), ("c",)
+    memo = render_store.SavedMemo()
+    memo.restore({"kept": kept, "replaced": old, "deleted": old, "popped": old, "same": old, "cleared-later": old})
+    assert memo.take_unsaved() == {}  # what was read back is what the file holds
+    memo["replaced"] = new
+    del memo["deleted"]
+    memo.pop("popped")
+    memo.pop("never-there", None)
+    memo["same"] = old  # the very object the file holds
+    memo.setdefault("kept", new)  # held already: unchanged
+    memo.setdefault("set-default", new)
+    memo.update({"updated": new}, keyword=new)
+    memo |= {"merged": new}
+    assert memo.take_unsaved() == {"replaced": new, "deleted": None, "popped": None, "set-default": new,
+                                   "updated": new, "keyword": new, "merged": new}
+    assert memo.take_unsaved() == {}  # saved: nothing left to write
+    memo.prune({"kept", "replaced"})
+    assert set(memo.take_unsaved()) == {"same", "cleared-later", "set-default", "updated", "keyword", "merged"}
+    memo.clear()
+    assert memo.take_unsaved() == {"kept": None, "replaced": None}
+    memo["put-and-deleted"] = new
+    del memo["put-and-deleted"]
+    assert memo.take_unsaved() == {}
