@@ -125,6 +125,35 @@ def test_where_the_mirror_lives():
     assert hosted.language == "zh-Hant-HK"
 
 
+def test_json_ld_addresses_on_the_simplified_site_become_the_mirrors_own():
+    """A debunk's ClaimReview names its page and its author's home (cms/factcheck/documents.py): on the
+    mirror, the mirror's page and home, under a prefix or on a host of its own; other sites' addresses,
+    and addresses outside JSON-LD (the language switch's hreflang pair …), stay as they are."""
+    meta = {"canonical": "/kexue-dayuan/kexue-piyao/da-nao/", "twin": "https://kepu.example/kexue-dayuan/",
+            "structured_data": [{
+                "@type": "ClaimReview", "url": "https://kepu.example/kexue-dayuan/kexue-piyao/da-nao/",
+                "author": {"@type": "Organization", "name": "科普", "url": "https://kepu.example/"},
+                "itemReviewed": {"@type": "Claim", "appearance": [
+                    {"@type": "CreativeWork", "url": "https://kepu.example.org/x"},
+                    {"@type": "CreativeWork", "url": "https://weibo.com/kepu.example/"}]}}]}
+    prefixed = Mirror.build("s2hk", site_url="https://kepu.example").convert_document(meta, "")[0]
+    hosted = Mirror.build("s2hk", prefix="", host="https://hk.kepu.example",
+                          site_url="https://kepu.example/").convert_document(meta, "")[0]
+    for converted, mirror in ((prefixed, "https://kepu.example/zh-hant/"), (hosted, "https://hk.kepu.example/")):
+        [review] = converted["structured_data"]
+        assert review["url"] == mirror + "kexue-dayuan/kexue-piyao/da-nao/"
+        assert review["author"] == {"@type": "Organization", "name": "科普", "url": mirror}
+        assert [a["url"] for a in review["itemReviewed"]["appearance"]] == [
+            "https://kepu.example.org/x", "https://weibo.com/kepu.example/"]
+        assert (converted["canonical"], converted["twin"]) == (meta["canonical"], meta["twin"])
+    # Without the Simplified site's address (Mirror.build's default) nothing is rewritten, and the
+    # fingerprint tells the two apart (a converted document is reused only under the same addresses).
+    assert MIRROR.convert_document(meta, "")[0]["structured_data"][0]["url"] == meta["structured_data"][0]["url"]
+    prints = {Mirror.build("s2hk").fingerprint, Mirror.build("s2hk", site_url="https://kepu.example/").fingerprint,
+              Mirror.build("s2hk", prefix="", host="https://hk.kepu.example", site_url="https://kepu.example/").fingerprint}
+    assert len(prints) == 3
+
+
 def test_an_svg_drawing_has_its_text_converted_and_its_drawing_kept():
     # What a QR code's SVG holds (cms/reach/qr.py): a title a screen reader says, path data, attributes.
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="116" height="116"><title>扫码阅读本页</title>'

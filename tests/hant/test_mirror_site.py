@@ -87,6 +87,18 @@ def test_the_qr_code_beside_a_mirror_page_reads_as_the_mirror_page(db, public_si
     assert scanned(public_site.root / PREFIX / "tags/qr.svg") == f"{base}/{PREFIX}/tags/"  # a generated page too
 
 
+def test_a_debunks_claim_review_names_the_page_it_is_on(db, public_site):
+    """What a search engine reads of a 辟谣 page on each site: the ClaimReview's url is that page's own
+    address (the Traditional page on the mirror), its author's url the home of the site it is on."""
+    base, rel = public_site.base_url.rstrip("/"), "kexue-dayuan/kexue-piyao/da-nao-zhi-yong-le-shi-fen-zhi-yi/"
+    for root, site in ((public_site.root, base), (public_site.root / PREFIX, f"{base}/{PREFIX}")):
+        page = lxml_html.fromstring((root / rel / "index.html").read_bytes())
+        [review] = [data for data in map(json.loads, page.xpath("//script[@type='application/ld+json']/text()"))
+                    if data["@type"] == "ClaimReview"]
+        assert page.xpath("//link[@rel='canonical']/@href") == [f"{site}/{rel}"]
+        assert (review["url"], review["author"]["url"]) == (f"{site}/{rel}", f"{site}/")
+
+
 def test_the_library_archive_page_is_converted_and_the_filter_reads_the_same_members(db, public_site):
     root = public_site.root
     page = lxml_html.fromstring((root / PREFIX / "library/page/1/index.html").read_bytes())

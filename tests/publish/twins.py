@@ -14,9 +14,8 @@ what differs beyond what the mirror is allowed to change, as Chinese messages ([
   the same place as on the Simplified page;
 - the JSON a page carries (Material's config, JSON-LD, the theme's words): the same keys and shape,
   addresses as above, strings with Chinese characters only whether they are blank, others equal;
-- the language switch (a.kepu-script-switch), which on each page leads to the other twin, the
-  hreflang alternates, which both twins announce with the same absolute addresses, and the two
-  addresses of a debunk's ClaimReview that stay the Simplified ones (SIMPLIFIED_IN_JSON_LD).
+- the language switch (a.kepu-script-switch), which on each page leads to the other twin, and the
+  hreflang alternates, which both twins announce with the same absolute addresses.
 
 Everything else (element names and order, attribute names, class, style, role, ids' presence, inline
 scripts and styles, every other attribute) must be equal.
@@ -44,9 +43,6 @@ ID_REFERENCES = {"aria-labelledby", "aria-describedby", "aria-controls", "aria-o
 # The theme's own pages, made without a document: their language switch leads to the other site's home
 # (themes/partials/header.html).
 THEME_PAGES = {"/404.html", "/search/"}
-# JSON-LD addresses the mirror keeps as the Simplified page's: a debunk's ClaimReview (its own url, not
-# the mirror page's: reported as a product bug in session 20; the author, the site's organisation).
-SIMPLIFIED_IN_JSON_LD = {"ClaimReview": {"$.url", "$.author.url"}}
 JSON_TYPES = {"application/json", "application/ld+json"}
 HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 SIMPLIFIED = "zh-CN"
@@ -141,28 +137,25 @@ def _text(a, b, address, language):
     parent = a.parent.name if a.parent else None
     if parent == "script" and a.parent.get("type") in JSON_TYPES:
         x, y = json.loads(a), json.loads(b)
-        kept = SIMPLIFIED_IN_JSON_LD.get(x.get("@type"), set()) if isinstance(x, dict) else set()
-        return [f"JSON 不同：{m}" for m in _json(x, y, address, language, "$", kept)]
+        return [f"JSON 不同：{m}" for m in _json(x, y, address, language, "$")]
     if parent in ("script", "style") or isinstance(a, PreformattedString):  # code, comments, the doctype
         return [] if a == b else [f"{parent or type(a).__name__} 的内容不同"]
     return [] if bool(a.strip()) == bool(b.strip()) else [f"文字一边有一边没有：{a.strip()!r} / {b.strip()!r}"]
 
 
-def _json(x, y, address, language, path, kept):
+def _json(x, y, address, language, path):
     if type(x) is not type(y):
         return [f"{path}: {x!r} / {y!r}"]
     if isinstance(x, dict):
         if sorted(x) != sorted(y):
             return [f"{path} 的键：{sorted(set(x) ^ set(y))}"]
-        return [m for key in x for m in _json(x[key], y[key], address, language, f"{path}.{key}", kept)]
+        return [m for key in x for m in _json(x[key], y[key], address, language, f"{path}.{key}")]
     if isinstance(x, list):
         if len(x) != len(y):
             return [f"{path} 的长度：{len(x)} / {len(y)}"]
         pairs = enumerate(zip(x, y, strict=True))
-        return [m for n, (u, v) in pairs for m in _json(u, v, address, language, f"{path}[{n}]", kept)]
-    if path in kept:
-        ok = x == y
-    elif path.endswith(".inLanguage"):  # JSON-LD's language of the page
+        return [m for n, (u, v) in pairs for m in _json(u, v, address, language, f"{path}[{n}]")]
+    if path.endswith(".inLanguage"):  # JSON-LD's language of the page
         ok = y == (language if x == SIMPLIFIED else x)
     elif isinstance(x, str) and re.match(r"(https?://|/)", x):
         ok = address("hans", x) == address("hant", y)
