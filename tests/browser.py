@@ -1,7 +1,8 @@
 """A real Chromium for the browser tests: Debian's /usr/bin/chromium driven by Playwright.
 
-Nothing is downloaded: Playwright's own browser builds are never installed. Every request
-that would leave this machine is aborted, so a test also proves the page needs none.
+Nothing is downloaded: Playwright's own browser builds are never installed. A request that would
+leave this machine is aborted (block_outside_requests) or, where a sweep loads many pages and wants
+Chromium's cache, noted (watch_outside_requests), so a test also proves the page needs none.
 """
 
 import os
@@ -37,6 +38,15 @@ def block_outside_requests(context, blocked):
             route.abort()
 
     context.route("**/*", handle)
+
+
+def watch_outside_requests(context, seen):
+    """Note in ``seen`` the URL of every request to a host other than this machine. Watched, not
+    routed (block_outside_requests): a route turns Chromium's cache off, so every page fetches and
+    compiles the same stylesheets and scripts again. Nothing is aborted: the test asserts ``seen``
+    is empty at its end."""
+    context.on("request", lambda request: None if request.url.startswith(LOCAL_PREFIXES) else
+               seen.append(request.url))
 
 
 class _QuietHandler(SiteRequestHandler):

@@ -37,7 +37,7 @@ from cms.programmes.models import ProgrammePage
 from cms.publish import verify
 from cms.resources.models import ContributionAreaPage, ResourcePage
 from cms.stories.models import StoryPage
-from tests.browser import LOCAL_PREFIXES, serve_folder
+from tests.browser import serve_folder, watch_outside_requests
 from tests.public_site import FRESH_TITLE
 
 # The tests only read the built files and the sample rows the module fixture loaded; the mark
@@ -581,14 +581,13 @@ def axe_violations(browser, served, paths, *, width, lang="zh-CN", locale="zh-CN
     """{"path (scheme)": [violation]} for ``paths``, one after the other in one tab (on two busy cores
     more tabs are slower, measured): open the page, run axe (AXE_BOTH_SCHEMES), next page.
 
-    Requests are watched, not routed: a route turns Chromium's cache off, and every page fetched and
+    Requests are watched, not routed (watch_outside_requests): with a route every page fetched and
     compiled the same stylesheets and scripts again (0.28 s more a page, of about 1.8, measured)."""
     context = browser.new_context(viewport={"width": width, "height": 800}, locale=locale,
                                   bypass_csp=True)  # axe is injected as an inline script
     context.add_init_script(path=str(AXE))
     blocked = []
-    context.on("request", lambda request: None if request.url.startswith(LOCAL_PREFIXES) else
-               blocked.append(request.url))
+    watch_outside_requests(context, blocked)
     page = context.new_page()
     report, checked, langs, colour_rules, images = {}, set(), set(), set(), 0
     try:
