@@ -304,3 +304,4 @@ def test_no_vector_in_any_field_runs_script_on_the_public_site(site, settings, h
         print(f"\nXSS end to end: {len(vectors())} vectors, {len(urls)} pages loaded, script ran on {len(ran)}")
     assert ran == {}
     assert dialogs == []
+    assert blocked == [], "the built pages asked another host for something (aborted here)"
