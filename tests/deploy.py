@@ -5,6 +5,7 @@ The database is a SQLite file, or, when DATABASE_URL names a PostgreSQL server, 
 that server made for this deployment and dropped afterwards (production settings need PostgreSQL).
 """
 
+import json
 import os
 import re
 import secrets
@@ -12,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -45,6 +47,147 @@ def wait_for(condition, what, timeout=240, process=None):
         time.sleep(0.05)
 
 
+# Runs management commands as ``manage.py`` does, each in a process of its own forked from this one,
+# which has set Django up once (what a ``manage.py`` start spends its first seconds on). Reads one
+# request a line ({"argv", "env", "out", "err", "umask"}), answers {"pid"}; answers {"exited", "code"}
+# (the code as subprocess gives it: -N for signal N) when a process it forked ends.
+LAUNCHER = r"""
+import json, os, select, sys, traceback
+import django
+from django.db import connections
+django.setup()
+connections.close_all()
+from django.core.management import execute_from_command_line
+
+answers = os.fdopen(os.dup(1), "w", buffering=1)
+os.dup2(2, 1)  # (nothing else may write to the answers)
+
+
+def run(request):
+    code = 1
+    try:
+        answers.close()
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        out = os.open(request["out"], flags, 0o644)
+        err = out if request["err"] == request["out"] else os.open(request["err"], flags, 0o644)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.dup2(out, 1)
+        os.dup2(err, 2)
+        if request["umask"] != -1:
+            os.umask(request["umask"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = request["argv"]
+        execute_from_command_line(sys.argv)
+        code = 0
+    except SystemExit as exit:
+        if isinstance(exit.code, str):
+            print(exit.code, file=sys.stderr)
+        code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+children, pending = set(), b""
+while True:
+    if select.select([0], [], [], 0.05)[0]:
+        chunk = os.read(0, 65536)
+        if not chunk:
+            break
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            pid = os.fork()
+            if pid == 0:
+                run(json.loads(line))
+            children.add(pid)
+            answers.write(json.dumps({"pid": pid}) + "\n")
+    for pid in list(children):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            children.discard(pid)
+            answers.write(json.dumps({"exited": pid, "code": os.waitstatus_to_exitcode(status)}) + "\n")
+"""
+
+# What a forked command may have set otherwise than the launcher: read when used, not by the settings
+# (and pytest's name of the test and phase running, which it changes as it goes).
+RUNTIME_ENV = {"KEPU_PUBLISH_STOP_AT", "KEPU_PUBLISH_STOP_FILE", "PYTEST_CURRENT_TEST"}
+
+
+class Launcher:
+    """The LAUNCHER process of a deployment, and the processes it forked (as ``Forked``)."""
+
+    def __init__(self, deployment):
+        self.env = deployment.env()
+        self.process = subprocess.Popen([sys.executable, "-c", LAUNCHER], cwd=ROOT, env=self.env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.exits, self.pids, self.changed, self.ended = {}, [], threading.Condition(), False
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            answer = json.loads(line)
+            with self.changed:
+                if "pid" in answer:
+                    self.pids.append(answer["pid"])
+                else:
+                    self.exits[answer["exited"]] = answer["code"]
+                self.changed.notify_all()
+        with self.changed:
+            self.ended = True
+            self.pids.append(None)
+            self.changed.notify_all()
+
+    def can_run(self, env):
+        return {k for k in env.keys() | self.env.keys() if env.get(k) != self.env.get(k)} <= RUNTIME_ENV
+
+    def run(self, argv, env, out, err, umask=-1):
+        request = {"argv": ["manage.py", *argv], "env": env, "out": str(out), "err": str(err), "umask": umask}
+        with self.changed:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            self.changed.wait_for(lambda: self.pids)
+            pid = self.pids.pop(0)
+        if pid is None:
+            raise RuntimeError(f"the launcher ended with {self.process.wait()}")
+        return Forked(self, pid)
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+class Forked:
+    """A process the launcher forked, used as a ``subprocess.Popen``: pid, poll, wait, send_signal, kill."""
+
+    def __init__(self, launcher, pid):
+        self.launcher, self.pid, self.returncode, self.args = launcher, pid, None, ["manage.py"]
+
+    def poll(self):
+        self.returncode = self.launcher.exits.get(self.pid)
+        return self.returncode
+
+    def wait(self, timeout=None):
+        with self.launcher.changed:
+            if not self.launcher.changed.wait_for(lambda: self.pid in self.launcher.exits or self.launcher.ended,
+                                                  timeout):
+                raise subprocess.TimeoutExpired(self.args, timeout)
+        if self.poll() is None:
+            raise RuntimeError(f"the launcher ended with {self.launcher.process.wait()}, process {self.pid} unseen")
+        return self.returncode
+
+    def send_signal(self, sig):
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+
 class Deployment:
     """One installation of Kepu in ``folder``: media/, content/, builds/, site/, static/ and logs.
 
@@ -58,6 +201,7 @@ class Deployment:
         self.production = production
         self.publish_umask = publish_umask
         self.processes = []
+        self.launcher = None
         self._database = None
         server = postgres_url()
         if server:
@@ -103,8 +247,36 @@ class Deployment:
         env.update(extra)
         return env
 
+    def fork_commands(self):
+        """From now on, run the management commands in processes forked from one that has set Django
+        up (LAUNCHER), unless they need other settings: each skips Django's start-up, and is otherwise
+        the command as ``manage.py`` runs it (its own process, signals, exit code, umask, log)."""
+        self.launcher = Launcher(self)
+
+    def _forked(self, args, env, out, err, umask):
+        env = self.env(**env)
+        if self.launcher is None or not self.launcher.can_run(env):
+            return None
+        return self.launcher.run(args, env, out, err, umask)
+
     def manage(self, *args, timeout=600, **env):
         """Run a management command to completion; return its stdout."""
+        umask = self.publish_umask if args[:1] == ("publish_site",) else -1
+        out, err = self.folder / ".manage.out", self.folder / ".manage.err"
+        for path in (out, err):
+            path.unlink(missing_ok=True)
+        process = self._forked(args, env, out, err, umask)
+        if process is not None:
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                raise
+            stdout, stderr = out.read_text(), err.read_text()
+            if process.returncode != 0:
+                raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{stdout}\n{stderr}")
+            return stdout
         done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
@@ -112,7 +284,7 @@ class Deployment:
             capture_output=True,
             text=True,
             timeout=timeout,
-            umask=self.publish_umask if args[:1] == ("publish_site",) else -1,
+            umask=umask,
         )
         if done.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -128,7 +300,13 @@ class Deployment:
         return process
 
     def start_manage(self, *args, name, umask=-1, **env):
-        return self.start(sys.executable, "manage.py", *args, name=name, umask=umask, **env)
+        log = self.folder / f"{name}.log"
+        process = self._forked(args, env, log, log, umask)
+        if process is None:
+            return self.start(sys.executable, "manage.py", *args, name=name, umask=umask, **env)
+        process.log_path, process.log_file = log, open(os.devnull)  # noqa: SIM115 (closed by stop)
+        self.processes.append(process)
+        return process
 
     def start_worker(self, name="worker", **env):
         return self.start_manage(
@@ -199,6 +377,8 @@ class Deployment:
     def close(self):
         for process in self.processes:
             self.stop(process)
+        if self.launcher is not None:
+            self.launcher.close()
         if self._database:
             self._admin("DROP DATABASE IF EXISTS {} WITH (FORCE)")
 

@@ -18,6 +18,13 @@ def deployment(tmp_path, migrated_database):
 
 
 @pytest.fixture
+def forked_commands(deployment):
+    """The deployment's commands forked from a process that has set Django up (Deployment.fork_commands):
+    for the tests that start many workers and publishes, none of them to see what a start loads."""
+    deployment.fork_commands()
+
+
+@pytest.fixture
 def settled_clock(monkeypatch):
     """For counting tests whose trees are surveyed within microseconds of being made: within the file
     clock's step, where a survey vouches for no folder (the racy rule: test_racy_survey.py). Counted
