@@ -1,51 +1,34 @@
 """A publish killed with SIGKILL at any stage leaves site/ byte-identical to the previous build.
 
-Runs the real ``publish_site`` command in a subprocess against a file-based SQLite database. The
-process stops itself at a named checkpoint (KEPU_PUBLISH_STOP_AT) and is then killed, so the kill
-points are exact without any sleeps.
+Runs the real ``publish_site`` command in a process of its own against a deployment's database (a
+SQLite file, or a PostgreSQL database when DATABASE_URL is set: tests/deploy.py), forked from one
+that has set Django up (Deployment.fork_commands). The process stops itself at a named checkpoint
+(KEPU_PUBLISH_STOP_AT) and is then killed, so the kill points are exact without any sleeps.
 """
 
 import hashlib
 import json
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from cms.publish.paths import output_path
-from tests.migrated import copy_sqlite
+from tests.deploy import Deployment, wait_for
 from tests.publish.scenarios import EDIT, SEED
-
-ROOT = Path(__file__).resolve().parents[2]
 
 STAGES = ["start", "export-write", "exported", "copied", "built", "verified", "journaled", "promoted"]
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory, migrated_sqlite):
-    folder = tmp_path_factory.mktemp("kill")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "KEPU_TEST_DIR": str(folder),
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("KEPU_PUBLISH_STOP_AT", None)
-    copy_sqlite(migrated_sqlite, folder / "db.sqlite3")  # the run's migrated database
-    manage(env, "shell", "-c", SEED)
-    return folder, env
-
-
-def manage(env, *args):
-    completed = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                               text=True, timeout=300)
-    assert completed.returncode == 0, completed.stderr + completed.stdout
-    return completed
+def world(tmp_path_factory, migrated_database):
+    d = Deployment(tmp_path_factory.mktemp("kill"))
+    migrated_database(d)  # the run's migrated database
+    d.fork_commands()
+    d.manage("shell", "-c", SEED)
+    yield d.folder, d
+    d.close()
 
 
 def tree(folder):
@@ -57,41 +40,35 @@ def tree(folder):
     return os.readlink(site), files
 
 
-def kill_at(env, folder, stage):
+def kill_at(d, folder, stage):
     marker = folder / f"stopped-{stage}"
     marker.unlink(missing_ok=True)  # (left by an earlier kill at the same stage)
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "publish_site", "--no-progress"], cwd=ROOT,
-        env={**env, "KEPU_PUBLISH_STOP_AT": stage, "KEPU_PUBLISH_STOP_FILE": str(marker)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 240
-    while not marker.exists():
-        if process.poll() is not None:
-            out, err = process.communicate()
-            pytest.fail(f"publish finished before reaching {stage}: {out.decode()} {err.decode()}")
-        assert time.monotonic() < deadline, f"publish never reached {stage}"
-        time.sleep(0.05)
+    process = d.start_manage("publish_site", "--no-progress", name=f"killed-{stage}", KEPU_PUBLISH_STOP_AT=stage,
+                             KEPU_PUBLISH_STOP_FILE=str(marker))
+    try:
+        wait_for(marker.exists, f"publish to reach {stage}", process=process)
+    except RuntimeError:
+        pytest.fail(f"publish finished before reaching {stage}: {d.log(process)}")
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
 
 
 def test_sigkill_at_every_stage_leaves_the_previous_site_whole(world):
-    folder, env = world
-    manage(env, "publish_site", "--no-progress")
+    folder, d = world
+    d.manage("publish_site", "--no-progress")
     before = tree(folder)
     assert "第一版正文0" in (folder / "site" / "gezhi-lundao" / "story-0" / "index.html").read_text()
 
-    manage(env, "shell", "-c", EDIT)
+    d.manage("shell", "-c", EDIT)
     for stage in STAGES:
-        kill_at(env, folder, stage)
+        kill_at(d, folder, stage)
         assert tree(folder) == before, f"site changed after a kill at {stage}"
 
     # The lock died with the process; the next publish completes and cleans up after the killed ones.
-    done = manage(env, "publish_site", "--no-progress")
+    done = d.manage("publish_site", "--no-progress")
     # Changed: the edited story, its programme listing and the home page's latest items.
-    assert "新增 1，修改 3，删除 1" in done.stdout, done.stdout
+    assert "新增 1，修改 3，删除 1" in done, done
     link, files = tree(folder)
     assert link != before[0]
     site = folder / "site"
@@ -124,14 +101,14 @@ def test_sigkill_between_the_pages_build_and_the_index_build_loses_nothing(world
     whole, says its index is pending, and the next publish (a new process) brings the index up to
     date; killed once the index build is live, before the pages build is retired, nothing is left to do.
     The site is then byte for byte what a full build makes."""
-    folder, env = world
-    manage(env, "publish_site", "--no-progress")
+    folder, d = world
+    d.manage("publish_site", "--no-progress")
     for stage in ["swapped", "search-built"]:
         before = tree(folder)
         text = f"停在{stage}之后的正文"
-        manage(env, "shell", "-c", EDIT_ONLY.format(text=text))
+        d.manage("shell", "-c", EDIT_ONLY.format(text=text))
 
-        kill_at(env, folder, stage)
+        kill_at(d, folder, stage)
         link, files = tree(folder)
         assert link != before[0], stage  # the pages build went live
         manifest = live_manifest(folder)
@@ -140,8 +117,8 @@ def test_sigkill_between_the_pages_build_and_the_index_build_loses_nothing(world
         assert text in (folder / "site" / "gezhi-lundao" / "story-2" / "index.html").read_text()
         assert not indexed(folder, text)  # the index is still the last one, whole
 
-        done = manage(env, "publish_site", "--no-progress")
-        assert "已发布构建" in done.stdout, done.stdout
+        done = d.manage("publish_site", "--no-progress")
+        assert "已发布构建" in done, done
         assert "search_pending" not in live_manifest(folder)
         assert indexed(folder, text)
         assert not list((folder / "builds").glob(".staging-*"))
@@ -149,16 +126,16 @@ def test_sigkill_between_the_pages_build_and_the_index_build_loses_nothing(world
     # (``search-swapped``): the live site has the edit in its pages and its index and says nothing is
     # pending; the next publish (a new process) finds nothing to publish.
     text = "停在索引上线之后的正文"
-    manage(env, "shell", "-c", EDIT_ONLY.format(text=text))
-    kill_at(env, folder, "search-swapped")
+    d.manage("shell", "-c", EDIT_ONLY.format(text=text))
+    kill_at(d, folder, "search-swapped")
     assert "search_pending" not in live_manifest(folder)
     assert text in (folder / "site" / "gezhi-lundao" / "story-2" / "index.html").read_text()
     assert indexed(folder, text)
     before = tree(folder)
-    done = manage(env, "publish_site", "--no-progress")
-    assert "已发布构建" not in done.stdout and tree(folder) == before, done.stdout
+    done = d.manage("publish_site", "--no-progress")
+    assert "已发布构建" not in done and tree(folder) == before, done
     incremental = tree(folder)[1]
-    manage(env, "publish_site", "--full", "--no-progress")
+    d.manage("publish_site", "--full", "--no-progress")
     assert tree(folder)[1] == incremental
 
 
@@ -168,14 +145,14 @@ def test_sigkill_between_a_builds_journal_and_its_promotion_leaves_a_journal_no_
     build that is not there. The next publish removes it with the staging folder; its copy of an older
     build follows only the journals of builds that exist (the tests' KEPU_JOURNAL_CHECK compares it
     with the full walk); the site is then byte for byte what a full build makes."""
-    folder, env = world
+    folder, d = world
     builds = folder / "builds"
-    manage(env, "publish_site", "--no-progress")
+    d.manage("publish_site", "--no-progress")
     for stage in ["journaled", "search-journaled"]:
         before = tree(folder)
         text = f"停在{stage}之后的正文"
-        manage(env, "shell", "-c", EDIT_ONLY.format(text=text))
-        kill_at(env, folder, stage)
+        d.manage("shell", "-c", EDIT_ONLY.format(text=text))
+        kill_at(d, folder, stage)
         (staged,) = builds.glob(".staging-*")  # the killed build, its journal written
         orphan = builds / ".journal" / f"{staged.name.removeprefix('.staging-')}.json"
         assert json.loads(orphan.read_text())["complete"] is True
@@ -184,7 +161,7 @@ def test_sigkill_between_a_builds_journal_and_its_promotion_leaves_a_journal_no_
         else:
             assert live_manifest(folder)["search_pending"] is True
 
-        manage(env, "publish_site", "--no-progress")
+        d.manage("publish_site", "--no-progress")
         assert not orphan.exists()
         # Every journal kept is a build's that is there, or one a chain passes through (the parent of
         # another: a spare taken and made into the next build); the killed build's is neither.
@@ -196,5 +173,5 @@ def test_sigkill_between_a_builds_journal_and_its_promotion_leaves_a_journal_no_
         assert text in (folder / "site" / "gezhi-lundao" / "story-2" / "index.html").read_text()
         assert not list(builds.glob(".staging-*"))
     incremental = tree(folder)[1]
-    manage(env, "publish_site", "--full", "--no-progress")
+    d.manage("publish_site", "--full", "--no-progress")
     assert tree(folder)[1] == incremental
