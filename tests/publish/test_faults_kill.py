@@ -14,7 +14,7 @@ from cms.sitesearch import index as search
 from tests.deploy import wait_for
 from tests.publish.scenarios import SEED
 
-pytestmark = pytest.mark.usefixtures("folders")
+pytestmark = pytest.mark.usefixtures("folders", "forked_commands")
 
 EDIT_ONLY = """
 from cms.stories.models import StoryPage

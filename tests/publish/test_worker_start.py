@@ -12,6 +12,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.deploy import ROOT
 from tests.publish.scenarios import SEED
 
@@ -46,6 +48,7 @@ def started(deployment):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.usefixtures("forked_commands")  # (not the worker below: a process of its own)
 def test_a_worker_loads_what_its_first_publish_needs_before_its_first_task(deployment):
     d = deployment
     d.manage("shell", "-c", SEED)

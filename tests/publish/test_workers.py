@@ -101,6 +101,7 @@ def jobs(deployment):
     return [dict(zip(("id", "status", "reason", "error", "failures"), row, strict=True)) for row in rows]
 
 
+@pytest.mark.usefixtures("forked_commands")
 def test_two_workers_one_killed_mid_build(deployment, shell):
     d = deployment
     shell(SEED)
@@ -228,6 +229,7 @@ def assert_whole(site):
 LIVE_AGAIN = 30
 
 
+@pytest.mark.usefixtures("forked_commands")
 def test_a_worker_killed_anywhere_loses_no_approval(deployment, shell):
     """SIGKILL the only worker at every named point (in random order) and at random moments after it took
     the task; restart it. Each killed approval goes live after the restart without anyone
