@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -51,8 +52,12 @@ def wait_for(condition, what, timeout=240, process=None):
 # which has set Django up once (what a ``manage.py`` start spends its first seconds on). Reads one
 # request a line ({"argv", "env", "out", "err", "umask"}), answers {"pid"}; answers {"exited", "code"}
 # (the code as subprocess gives it: -N for signal N) when a process it forked ends.
+# Before each fork it has no thread but its own and no database connection (none is shared: each
+# command opens its own). A forked process's environment is this one's, as settings left it (TZ…),
+# with the request's RUNTIME_ENV values; it then runs the command and ends as ``python manage.py``
+# would: atexit and finalisation, an uncaught exception's traceback and exit status 1, SIGINT's death.
 LAUNCHER = r"""
-import json, os, select, sys, traceback
+import gc, json, os, select, sys, threading
 import django
 from django.db import connections
 django.setup()
@@ -61,35 +66,28 @@ from django.core.management import execute_from_command_line
 
 answers = os.fdopen(os.dup(1), "w", buffering=1)
 os.dup2(2, 1)  # (nothing else may write to the answers)
+RUNTIME_ENV = set(json.loads(sys.argv[1]))
+gc.freeze()  # (what the set-up made is not traversed, so not copied page by page, by each child's collector)
 
 
-def run(request):
-    code = 1
-    try:
-        answers.close()
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-        out = os.open(request["out"], flags, 0o644)
-        err = out if request["err"] == request["out"] else os.open(request["err"], flags, 0o644)
-        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-        os.dup2(out, 1)
-        os.dup2(err, 2)
-        if request["umask"] != -1:
-            os.umask(request["umask"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        sys.argv = request["argv"]
-        execute_from_command_line(sys.argv)
-        code = 0
-    except SystemExit as exit:
-        if isinstance(exit.code, str):
-            print(exit.code, file=sys.stderr)
-        code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+def start(request):
+    answers.close()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    out = os.open(request["out"], flags, 0o644)
+    err = out if request["err"] == request["out"] else os.open(request["err"], flags, 0o644)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    for fd in {out, err}:
+        os.close(fd)
+    if request["umask"] != -1:
+        os.umask(request["umask"])
+    for name in RUNTIME_ENV:
+        if name in request["env"]:
+            os.environ[name] = request["env"][name]
+        else:
+            os.environ.pop(name, None)
+    sys.argv = request["argv"]
 
 
 children, pending = set(), b""
@@ -101,9 +99,13 @@ while True:
         pending += chunk
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
+            assert threading.active_count() == 1, threading.enumerate()
+            assert all(c.connection is None for c in connections.all(initialized_only=True))
             pid = os.fork()
-            if pid == 0:
-                run(json.loads(line))
+            if pid == 0:  # (never goes round the loop again: ends as the command's process)
+                start(json.loads(line))
+                execute_from_command_line(sys.argv)
+                sys.exit()
             children.add(pid)
             answers.write(json.dumps({"pid": pid}) + "\n")
     for pid in list(children):
@@ -123,8 +125,8 @@ class Launcher:
 
     def __init__(self, deployment):
         self.env = deployment.env()
-        self.process = subprocess.Popen([sys.executable, "-c", LAUNCHER], cwd=ROOT, env=self.env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen([sys.executable, "-c", LAUNCHER, json.dumps(sorted(RUNTIME_ENV))], cwd=ROOT,
+                                        env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.exits, self.pids, self.changed, self.ended = {}, [], threading.Condition(), False
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -262,18 +264,20 @@ class Deployment:
     def manage(self, *args, timeout=600, **env):
         """Run a management command to completion; return its stdout."""
         umask = self.publish_umask if args[:1] == ("publish_site",) else -1
-        out, err = self.folder / ".manage.out", self.folder / ".manage.err"
-        for path in (out, err):
-            path.unlink(missing_ok=True)
-        process = self._forked(args, env, out, err, umask)
+        with tempfile.TemporaryDirectory(prefix="kepu-manage-") as output:  # (not in the deployment's folder)
+            out, err = Path(output) / "out", Path(output) / "err"
+            for path in (out, err):
+                path.touch()
+            process = self._forked(args, env, out, err, umask)
+            if process is not None:
+                try:
+                    process.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                    raise
+                stdout, stderr = out.read_text(), err.read_text()
         if process is not None:
-            try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                raise
-            stdout, stderr = out.read_text(), err.read_text()
             if process.returncode != 0:
                 raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{stdout}\n{stderr}")
             return stdout
